@@ -1,0 +1,160 @@
+package io.linkpoints.app;
+
+import io.linkpoints.ledger.HoldTimeouts;
+import io.linkpoints.ledger.Ledger;
+import io.linkpoints.ledger.LotExpiry;
+import io.linkpoints.ledger.WriterOptions;
+import io.linkpoints.platform.DatabaseProvisioner;
+import io.linkpoints.platform.DatabaseTarget;
+import io.linkpoints.platform.LinkpointsConfig;
+import io.linkpoints.platform.Migrations;
+import io.linkpoints.web.AdminGuard;
+import io.linkpoints.web.ApiVerticle;
+import io.linkpoints.web.Platform;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole service, started in order: database (embedded or configured), migrations, pool,
+ * ledger and its jobs, then the HTTP server. Blocking steps run on workers.
+ */
+public final class LinkpointsApp {
+  private static final Logger log = LoggerFactory.getLogger(LinkpointsApp.class);
+
+  private final Vertx vertx;
+  private final LinkpointsConfig config;
+  private final DatabaseProvisioner.Provisioned database;
+  private final Pool pool;
+  private final Ledger ledger;
+  private final String adminToken;
+  private final int port;
+  private final long[] timers;
+
+  private LinkpointsApp(Vertx vertx, LinkpointsConfig config, DatabaseProvisioner.Provisioned database, Pool pool,
+      Ledger ledger, String adminToken, int port, long[] timers) {
+    this.vertx = vertx;
+    this.config = config;
+    this.database = database;
+    this.pool = pool;
+    this.ledger = ledger;
+    this.adminToken = adminToken;
+    this.port = port;
+    this.timers = timers;
+  }
+
+  public static Future<LinkpointsApp> start(Vertx vertx, LinkpointsConfig config, Clock clock) {
+    AtomicReference<DatabaseProvisioner.Provisioned> db = new AtomicReference<>();
+    return vertx.executeBlocking(() -> DatabaseProvisioner.provision(config))
+        .compose(provisioned -> {
+          db.set(provisioned);
+          return Migrations.migrate(vertx, provisioned.target());
+        })
+        .compose(applied -> {
+          if (applied > 0) {
+            log.info("Applied {} schema migration(s)", applied);
+          }
+          return vertx.executeBlocking(() -> adminToken(config));
+        })
+        .compose(token -> {
+          Pool pool = createPool(vertx, db.get().target(), config.dbPoolSize());
+          Ledger ledger = new Ledger(vertx, pool, clock, WriterOptions.DEFAULT);
+          Platform platform = new Platform(config, pool, ledger, new AdminGuard(token));
+          AtomicReference<ApiVerticle> first = new AtomicReference<>();
+          return vertx.deployVerticle(() -> {
+                ApiVerticle verticle = new ApiVerticle(platform);
+                first.compareAndSet(null, verticle);
+                return verticle;
+              }, new DeploymentOptions().setInstances(Math.max(1, Runtime.getRuntime().availableProcessors())))
+              .map(id -> {
+                long[] timers = startJobs(vertx, ledger, clock);
+                return new LinkpointsApp(vertx, config, db.get(), pool, ledger, token, first.get().actualPort(), timers);
+              });
+        });
+  }
+
+  public static Pool createPool(Vertx vertx, DatabaseTarget target, int size) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(size))
+        .connectingTo(target.connectOptions().setPipeliningLimit(256).setCachePreparedStatements(true))
+        .using(vertx)
+        .build();
+  }
+
+  private static long[] startJobs(Vertx vertx, Ledger ledger, Clock clock) {
+    HoldTimeouts holds = new HoldTimeouts(ledger, clock);
+    LotExpiry expiry = new LotExpiry(ledger, clock);
+    long holdTimer = vertx.setPeriodic(1_000, id -> holds.runOnce(1_000)
+        .onFailure(err -> log.warn("Hold timeout run failed: {}", err.getMessage())));
+    long expiryTimer = vertx.setPeriodic(5_000, 60_000, id -> expiry.runOnce(1_000)
+        .onFailure(err -> log.warn("Lot expiry run failed: {}", err.getMessage())));
+    return new long[] {holdTimer, expiryTimer};
+  }
+
+  /** The configured admin token, or one generated on first start and kept in the data folder. */
+  private static String adminToken(LinkpointsConfig config) throws Exception {
+    if (config.adminToken().isPresent()) {
+      return config.adminToken().get();
+    }
+    Path file = config.dataDir().resolve("admin-token");
+    if (Files.exists(file)) {
+      return Files.readString(file, StandardCharsets.UTF_8).trim();
+    }
+    byte[] random = new byte[32];
+    new SecureRandom().nextBytes(random);
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    Files.createDirectories(config.dataDir());
+    Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    return token;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  public Ledger ledger() {
+    return ledger;
+  }
+
+  public String adminToken() {
+    return adminToken;
+  }
+
+  public LinkpointsConfig config() {
+    return config;
+  }
+
+  public DatabaseProvisioner.Provisioned database() {
+    return database;
+  }
+
+  public Future<Void> close() {
+    for (long timer : timers) {
+      vertx.cancelTimer(timer);
+    }
+    return pool.close().compose(v -> vertx.executeBlocking(() -> {
+      if (database.embedded() != null) {
+        database.embedded().close();
+      }
+      return null;
+    })).mapEmpty();
+  }
+}

@@ -1,0 +1,45 @@
+package io.linkpoints.app;
+
+import io.linkpoints.platform.LinkpointsConfig;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+
+/** Starts the platform and says where to go. */
+public final class Main {
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    LinkpointsConfig config = LinkpointsConfig.fromEnv();
+    // slf4j-simple reads its level once, when the first logger is made: set it before any.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", config.logLevel());
+    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");
+    Vertx vertx = Vertx.vertx();
+    LinkpointsApp.start(vertx, config, Clock.systemUTC())
+        .onSuccess(app -> {
+          String base = "http://localhost:" + app.port();
+          String db = app.database().embedded() != null
+              ? "embedded PostgreSQL on 127.0.0.1:" + app.database().embedded().port() + " (data in "
+                  + config.dataDir().resolve("postgres") + ")"
+              : app.database().target().describe();
+          System.out.println();
+          System.out.println("Linkpoints is running.");
+          System.out.println("  Open:      " + base + "/");
+          System.out.println("  Health:    " + base + "/health");
+          System.out.println("  Ledger check (admin): curl -H 'Authorization: Bearer " + app.adminToken() + "' "
+              + base + "/v1/admin/ledger/check");
+          System.out.println("  Database:  " + db);
+          System.out.println("Stop with Ctrl-C.");
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> app.close()
+              .toCompletionStage().toCompletableFuture().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS)
+              .exceptionally(e -> null).join(), "linkpoints-stop"));
+        })
+        .onFailure(err -> {
+          System.err.println("Linkpoints could not start: " + err.getMessage());
+          err.printStackTrace();
+          vertx.close();
+          System.exit(1);
+        });
+  }
+}

@@ -1,0 +1,215 @@
+package io.linkpoints.ledger;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * The reads of one batch. Order matters: holds first (their accounts join the lock set), then
+ * the accounts locked in sorted order (so concurrent writers, in this process or another, never
+ * deadlock), then everything else, read only once the locks are held.
+ */
+final class BatchReads {
+  private BatchReads() {
+  }
+
+  private static final String TRANSFERS_BY_ID = "select t." + Transfer.COLUMNS.replace(", ", ", t.")
+      + " from ledger_transfer t join unnest($1::bigint[], $2::uuid[]) as k(alliance_id, id)"
+      + " on t.alliance_id = k.alliance_id and t.id = k.id";
+
+  private static final String LOCK_ACCOUNTS = "select a." + Account.COLUMNS.replace(", ", ", a.")
+      + " from ledger_account a join unnest($1::bigint[], $2::bigint[]) as k(alliance_id, id)"
+      + " on a.alliance_id = k.alliance_id and a.id = k.id"
+      + " order by a.alliance_id, a.id for update of a";
+
+  private static final String ALLIANCE_TERMS = "select id, price_per_point_fen, expiry_months, expiry_end_of_month,"
+      + " time_zone from alliance where id = any($1::bigint[])";
+
+  private static final String OPEN_HOLDS = "select h.alliance_id, h.transfer_id from ledger_open_hold h"
+      + " join unnest($1::bigint[], $2::uuid[]) as k(alliance_id, id)"
+      + " on h.alliance_id = k.alliance_id and h.transfer_id = k.id";
+
+  private static final String REVERSED_SO_FAR = "select t.alliance_id, t.reverses_id, sum(t.amount) as reversed"
+      + " from ledger_transfer t join unnest($1::bigint[], $2::uuid[]) as k(alliance_id, id)"
+      + " on t.alliance_id = k.alliance_id and t.reverses_id = k.id group by t.alliance_id, t.reverses_id";
+
+  private static final String OPEN_LOTS = "select " + LotState.COLUMNS
+      + " from ledger_lot l join unnest($1::bigint[], $2::bigint[]) as k(alliance_id, account_id)"
+      + " on l.alliance_id = k.alliance_id and l.account_id = k.account_id where l.points_left > 0";
+
+  private static final String ALLOCATIONS = "select a.transfer_id as allocated_to, a.points as allocated, "
+      + LotState.COLUMNS
+      + " from ledger_allocation a join unnest($1::bigint[], $2::uuid[]) as k(alliance_id, id)"
+      + " on a.alliance_id = k.alliance_id and a.transfer_id = k.id"
+      + " join ledger_lot l on l.alliance_id = a.alliance_id and l.transfer_id = a.lot_transfer_id and l.n = a.lot_n";
+
+  private static final String LOTS_BY_CREATOR = "select " + LotState.COLUMNS
+      + " from ledger_lot l join unnest($1::bigint[], $2::uuid[]) as k(alliance_id, id)"
+      + " on l.alliance_id = k.alliance_id and l.transfer_id = k.id";
+
+  /** Holds named by posts and voids: read before locking, since their accounts must be locked too. */
+  static Future<Void> loadHolds(SqlConnection conn, List<TransferCommand> commands, BatchState state) {
+    Set<Keys.TransferKey> keys = new HashSet<>();
+    for (TransferCommand c : commands) {
+      if (c.resolvesHold()) {
+        keys.add(new Keys.TransferKey(c.allianceId(), c.pendingId()));
+      }
+    }
+    return loadTransfers(conn, keys, state);
+  }
+
+  static Future<Void> lockAccounts(SqlConnection conn, List<TransferCommand> commands, BatchState state) {
+    TreeSet<Keys.AccountKey> keys = new TreeSet<>();
+    Set<Long> alliances = new HashSet<>();
+    for (TransferCommand c : commands) {
+      alliances.add(c.allianceId());
+      if (c.resolvesHold()) {
+        Transfer hold = state.transfer(c.allianceId(), c.pendingId());
+        if (hold != null) {
+          keys.add(new Keys.AccountKey(c.allianceId(), hold.debitAccountId()));
+          keys.add(new Keys.AccountKey(c.allianceId(), hold.creditAccountId()));
+        }
+      } else {
+        keys.add(new Keys.AccountKey(c.allianceId(), c.debitAccountId()));
+        keys.add(new Keys.AccountKey(c.allianceId(), c.creditAccountId()));
+      }
+    }
+    Future<RowSet<Row>> locked = conn.preparedQuery(LOCK_ACCOUNTS).execute(accountKeyTuple(keys));
+    Future<RowSet<Row>> terms = conn.preparedQuery(ALLIANCE_TERMS)
+        .execute(Tuple.of(alliances.toArray(Long[]::new)));
+    return Future.all(locked, terms).map(done -> {
+      for (Row row : locked.result()) {
+        Account account = Account.fromRow(row);
+        state.accounts.put(new Keys.AccountKey(account.allianceId(), account.id()), new AccountState(account));
+      }
+      for (Row row : terms.result()) {
+        long id = row.getLong("id");
+        state.alliances.put(id, new AllianceTerms(id, row.getLong("price_per_point_fen"),
+            row.getInteger("expiry_months"), row.getBoolean("expiry_end_of_month"),
+            ZoneId.of(row.getString("time_zone"))));
+      }
+      return null;
+    });
+  }
+
+  /** Everything else, read under the account locks so no other writer can change it meanwhile. */
+  static Future<Void> loadUnderLock(SqlConnection conn, List<TransferCommand> commands, BatchState state) {
+    Set<Keys.TransferKey> ids = new HashSet<>();
+    Set<Keys.TransferKey> holds = new HashSet<>();
+    Set<Keys.TransferKey> reversed = new HashSet<>();
+    Set<Keys.AccountKey> debitedWallets = new HashSet<>();
+    for (TransferCommand c : commands) {
+      ids.add(new Keys.TransferKey(c.allianceId(), c.id()));
+      if (c.resolvesHold()) {
+        holds.add(new Keys.TransferKey(c.allianceId(), c.pendingId()));
+        continue;
+      }
+      if (c.reversesId() != null) {
+        reversed.add(new Keys.TransferKey(c.allianceId(), c.reversesId()));
+      }
+      AccountState debit = state.account(c.allianceId(), c.debitAccountId());
+      if (debit != null && debit.kind() == AccountKind.MEMBER_WALLET) {
+        debitedWallets.add(new Keys.AccountKey(c.allianceId(), c.debitAccountId()));
+      }
+    }
+    Set<Keys.TransferKey> toFetch = new HashSet<>(ids);
+    toFetch.addAll(reversed);
+    toFetch.removeIf(k -> state.transfers.containsKey(k));
+    Set<Keys.TransferKey> allocated = new HashSet<>(holds);
+    allocated.addAll(reversed);
+
+    Future<Void> transfers = loadTransfers(conn, toFetch, state);
+    Future<RowSet<Row>> open = holds.isEmpty() ? Future.succeededFuture(null)
+        : conn.preparedQuery(OPEN_HOLDS).execute(transferKeyTuple(holds));
+    Future<RowSet<Row>> sums = reversed.isEmpty() ? Future.succeededFuture(null)
+        : conn.preparedQuery(REVERSED_SO_FAR).execute(transferKeyTuple(reversed));
+    Future<RowSet<Row>> openLots = debitedWallets.isEmpty() ? Future.succeededFuture(null)
+        : conn.preparedQuery(OPEN_LOTS).execute(accountKeyTuple(debitedWallets));
+    Future<RowSet<Row>> allocations = allocated.isEmpty() ? Future.succeededFuture(null)
+        : conn.preparedQuery(ALLOCATIONS).execute(transferKeyTuple(allocated));
+    Future<RowSet<Row>> createdLots = reversed.isEmpty() ? Future.succeededFuture(null)
+        : conn.preparedQuery(LOTS_BY_CREATOR).execute(transferKeyTuple(reversed));
+
+    return Future.all(List.of(transfers, open, sums, openLots, allocations, createdLots)).map(done -> {
+      forEach(open.result(), row -> state.openHolds.add(
+          new Keys.TransferKey(row.getLong("alliance_id"), row.getUUID("transfer_id"))));
+      forEach(sums.result(), row -> state.reversedSoFar.put(
+          new Keys.TransferKey(row.getLong("alliance_id"), row.getUUID("reverses_id")), row.getLong("reversed")));
+      forEach(openLots.result(), row -> state.addOpenLot(state.intern(LotState.fromRow(row))));
+      forEach(allocations.result(), row -> {
+        LotState lot = state.intern(LotState.fromRow(row));
+        Keys.TransferKey to = new Keys.TransferKey(lot.key.allianceId(), row.getUUID("allocated_to"));
+        state.allocationsByTransfer.computeIfAbsent(to, k -> new ArrayList<>())
+            .add(new Allocation(lot.key.allianceId(), to.id(), lot, row.getLong("allocated")));
+      });
+      forEach(createdLots.result(), row -> {
+        LotState lot = state.intern(LotState.fromRow(row));
+        state.lotsByCreatingTransfer.computeIfAbsent(new Keys.TransferKey(lot.key.allianceId(), lot.key.transferId()),
+            k -> new ArrayList<>()).add(lot);
+      });
+      // A lot loaded only through an allocation may belong to a wallet that is also debited here.
+      for (LotState lot : state.lots.values()) {
+        Keys.AccountKey owner = new Keys.AccountKey(lot.key.allianceId(), lot.accountId);
+        List<LotState> list = state.lotsByAccount.get(owner);
+        if (list != null && !list.contains(lot)) {
+          list.add(lot);
+        }
+      }
+      state.sortLots();
+      return null;
+    });
+  }
+
+  private static Future<Void> loadTransfers(SqlConnection conn, Collection<Keys.TransferKey> keys, BatchState state) {
+    if (keys.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return conn.preparedQuery(TRANSFERS_BY_ID).execute(transferKeyTuple(keys)).map(rows -> {
+      for (Row row : rows) {
+        Transfer t = Transfer.fromRow(row);
+        state.transfers.put(new Keys.TransferKey(t.allianceId(), t.id()), t);
+      }
+      return null;
+    });
+  }
+
+  private static void forEach(RowSet<Row> rows, java.util.function.Consumer<Row> action) {
+    if (rows != null) {
+      rows.forEach(action);
+    }
+  }
+
+  static Tuple transferKeyTuple(Collection<Keys.TransferKey> keys) {
+    Long[] alliances = new Long[keys.size()];
+    UUID[] ids = new UUID[keys.size()];
+    int i = 0;
+    for (Keys.TransferKey k : keys) {
+      alliances[i] = k.allianceId();
+      ids[i++] = k.id();
+    }
+    // Not Tuple.of(a, b): with an array second, Java picks the varargs overload and spreads it.
+    return Tuple.tuple().addValue(alliances).addValue(ids);
+  }
+
+  static Tuple accountKeyTuple(Collection<Keys.AccountKey> keys) {
+    List<Keys.AccountKey> list = new ArrayList<>(keys);
+    Long[] alliances = new Long[list.size()];
+    Long[] ids = new Long[list.size()];
+    for (int i = 0; i < list.size(); i++) {
+      alliances[i] = list.get(i).allianceId();
+      ids[i] = list.get(i).id();
+    }
+    // Not Tuple.of(a, b): with an array second, Java picks the varargs overload and spreads it.
+    return Tuple.tuple().addValue(alliances).addValue(ids);
+  }
+}

@@ -1,0 +1,52 @@
+package io.linkpoints.ledger;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Voids holds whose timeout has passed. The void's id is derived from the hold's, so two
+ * instances timing out the same hold write one void between them; a post or void that got
+ * there first wins and the timeout steps aside ({@code hold_already_resolved}).
+ */
+public final class HoldTimeouts {
+  public static final String CODE = "hold_timeout";
+  private static final String DUE = "select alliance_id, transfer_id from ledger_open_hold"
+      + " where timeout_at <= $1 order by timeout_at limit $2";
+
+  private final Ledger ledger;
+  private final Clock clock;
+
+  public HoldTimeouts(Ledger ledger, Clock clock) {
+    this.ledger = ledger;
+    this.clock = clock;
+  }
+
+  public static UUID voidIdFor(long allianceId, UUID holdId) {
+    return UUID.nameUUIDFromBytes(("hold-timeout:" + allianceId + ":" + holdId).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Voids up to {@code limit} due holds; returns how many this call voided. */
+  public Future<Integer> runOnce(int limit) {
+    return ledger.pool().preparedQuery(DUE)
+        .execute(Tuple.of(Transfer.utc(clock.instant().truncatedTo(ChronoUnit.MICROS)), limit))
+        .compose(rows -> {
+          List<Future<Boolean>> voids = new ArrayList<>();
+          for (Row row : rows) {
+            long alliance = row.getLong("alliance_id");
+            UUID hold = row.getUUID("transfer_id");
+            voids.add(ledger.submit(TransferCommand.voidHold(alliance, voidIdFor(alliance, hold), hold, CODE))
+                .map(r -> !r.replayed())
+                .recover(err -> err instanceof LedgerException le && le.error() == LedgerError.HOLD_ALREADY_RESOLVED
+                    ? Future.succeededFuture(false) : Future.failedFuture(err)));
+          }
+          return Future.all(voids).map(done -> (int) voids.stream().filter(Future::result).count());
+        });
+  }
+}

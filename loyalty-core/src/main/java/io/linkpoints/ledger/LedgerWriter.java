@@ -1,0 +1,169 @@
+package io.linkpoints.ledger;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Transaction;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one writer of this process. It queues commands, and whenever it has room it writes all
+ * that waited (up to a batch) in one transaction: the cost of a commit is shared by the batch,
+ * so a hot account goes as fast as a quiet one. Several processes may write to one database;
+ * sorted row locks keep them correct and free of deadlocks.
+ *
+ * <p>All state is confined to one Vert.x context; callers may submit from any thread.
+ */
+public final class LedgerWriter {
+  private static final Logger log = LoggerFactory.getLogger(LedgerWriter.class);
+
+  private record Queued(TransferCommand command, Promise<TransferResult> promise) {
+  }
+
+  private final Vertx vertx;
+  private final Context context;
+  private final Pool pool;
+  private final Clock clock;
+  private final WriterOptions options;
+  private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+  private int inFlight;
+  private long lingerTimer = -1;
+  private long batches;
+  private long commands;
+
+  public LedgerWriter(Vertx vertx, Pool pool, Clock clock, WriterOptions options) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.pool = pool;
+    this.clock = clock;
+    this.options = options;
+  }
+
+  public Future<TransferResult> submit(TransferCommand command) {
+    Promise<TransferResult> promise = Promise.promise();
+    if (Vertx.currentContext() == context) {
+      enqueue(new Queued(command, promise));
+    } else {
+      context.runOnContext(v -> enqueue(new Queued(command, promise)));
+    }
+    return promise.future();
+  }
+
+  public Future<List<TransferResult>> submitAll(List<TransferCommand> batch) {
+    List<Future<TransferResult>> futures = new ArrayList<>(batch.size());
+    batch.forEach(c -> futures.add(submit(c)));
+    return Future.join(futures).map(all -> futures.stream().map(Future::result).toList())
+        .recover(err -> Future.failedFuture(futures.stream().filter(Future::failed).findFirst()
+            .map(Future::cause).orElse(err)));
+  }
+
+  /** Batches and commands written so far (for the benchmark's report). */
+  public long batchesWritten() {
+    return batches;
+  }
+
+  public long commandsWritten() {
+    return commands;
+  }
+
+  private void enqueue(Queued q) {
+    if (queue.size() >= options.maxQueued()) {
+      q.promise.fail(new LedgerException(LedgerError.LEDGER_BUSY, "the ledger is busy; retry with the same id"));
+      return;
+    }
+    queue.add(q);
+    if (inFlight >= options.maxInFlight()) {
+      return; // the batch in flight will pick it up when it commits
+    }
+    if (queue.size() >= options.maxBatch() || options.lingerMillis() == 0) {
+      flush();
+    } else if (lingerTimer < 0) {
+      lingerTimer = vertx.setTimer(options.lingerMillis(), id -> {
+        lingerTimer = -1;
+        flush();
+      });
+    }
+  }
+
+  private void flush() {
+    if (lingerTimer >= 0) {
+      vertx.cancelTimer(lingerTimer);
+      lingerTimer = -1;
+    }
+    while (inFlight < options.maxInFlight() && !queue.isEmpty()) {
+      List<Queued> batch = new ArrayList<>(Math.min(queue.size(), options.maxBatch()));
+      while (batch.size() < options.maxBatch() && !queue.isEmpty()) {
+        batch.add(queue.poll());
+      }
+      inFlight++;
+      write(batch, true).onComplete(done -> {
+        inFlight--;
+        if (!queue.isEmpty()) {
+          flush();
+        }
+      });
+    }
+  }
+
+  /**
+   * Writes a batch. If the transaction fails as a whole (a deadlock with a writer that broke the
+   * lock order, a key inserted concurrently by another process), each command is retried alone,
+   * so one bad command can only ever fail itself.
+   */
+  private Future<Void> write(List<Queued> batch, boolean mayRetry) {
+    List<TransferCommand> cmds = batch.stream().map(Queued::command).toList();
+    return attempt(cmds).transform(ar -> {
+      if (ar.succeeded()) {
+        batches++;
+        commands += batch.size();
+        List<LedgerBatch.Outcome> outcomes = ar.result();
+        for (int i = 0; i < batch.size(); i++) {
+          LedgerBatch.Outcome o = outcomes.get(i);
+          if (o.refusal() != null) {
+            batch.get(i).promise.fail(o.refusal());
+          } else {
+            batch.get(i).promise.complete(o.result());
+          }
+        }
+        return Future.succeededFuture();
+      }
+      if (!mayRetry) {
+        log.error("Ledger write failed", ar.cause());
+        batch.forEach(q -> q.promise.fail(new LedgerException(LedgerError.LEDGER_UNAVAILABLE,
+            "the ledger could not write; retry with the same id")));
+        return Future.succeededFuture();
+      }
+      log.warn("Batch of {} failed ({}); retrying each command alone", batch.size(), describe(ar.cause()));
+      Future<Void> chain = Future.succeededFuture();
+      for (Queued q : batch) {
+        chain = chain.compose(v -> write(List.of(q), false));
+      }
+      return chain;
+    });
+  }
+
+  private Future<List<LedgerBatch.Outcome>> attempt(List<TransferCommand> cmds) {
+    return pool.getConnection().compose(conn -> conn.begin()
+        .compose(tx -> LedgerBatch.run(conn, cmds, clock.instant().truncatedTo(ChronoUnit.MICROS))
+            .compose(outcomes -> tx.commit().map(outcomes))
+            .onFailure(err -> rollbackQuietly(tx)))
+        .onComplete(ar -> conn.close()));
+  }
+
+  private static void rollbackQuietly(Transaction tx) {
+    tx.rollback().onFailure(ignored -> { });
+  }
+
+  private static String describe(Throwable t) {
+    return t instanceof PgException pg ? pg.getSqlState() + " " + pg.getErrorMessage() : String.valueOf(t);
+  }
+}

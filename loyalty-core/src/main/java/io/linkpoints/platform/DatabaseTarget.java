@@ -1,0 +1,46 @@
+package io.linkpoints.platform;
+
+import io.vertx.pgclient.PgConnectOptions;
+
+/**
+ * Where the data lives, in the two forms we need: reactive connect options for the service,
+ * and a JDBC URL for Flyway (migrations are the only JDBC use).
+ */
+public record DatabaseTarget(PgConnectOptions connectOptions) {
+
+  /** Parses a {@code postgresql://user:password@host:port/database} URL. */
+  public static DatabaseTarget fromUrl(String url) {
+    String normalized = url.startsWith("postgres://") ? "postgresql://" + url.substring("postgres://".length()) : url;
+    if (!normalized.startsWith("postgresql://")) {
+      throw new IllegalArgumentException("Database URL must start with postgresql://, got " + redact(url));
+    }
+    return new DatabaseTarget(PgConnectOptions.fromUri(normalized));
+  }
+
+  public String jdbcUrl() {
+    PgConnectOptions o = connectOptions;
+    return "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
+  }
+
+  public String user() {
+    return connectOptions.getUser();
+  }
+
+  public String password() {
+    return connectOptions.getPassword() == null ? "" : connectOptions.getPassword();
+  }
+
+  public String describe() {
+    PgConnectOptions o = connectOptions;
+    return o.getUser() + "@" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
+  }
+
+  /** The same server, another database on it. */
+  public DatabaseTarget withDatabase(String database) {
+    return new DatabaseTarget(new PgConnectOptions(connectOptions).setDatabase(database));
+  }
+
+  private static String redact(String url) {
+    return url.replaceAll("//[^@/]*@", "//***@");
+  }
+}

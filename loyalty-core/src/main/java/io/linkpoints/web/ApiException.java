@@ -1,0 +1,30 @@
+package io.linkpoints.web;
+
+/** A request refused with an HTTP status and a stable problem code. */
+public class ApiException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+  private final int status;
+  private final String code;
+
+  public ApiException(int status, String code, String message) {
+    super(message, null, false, false);
+    this.status = status;
+    this.code = code;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public static ApiException badRequest(String code, String message) {
+    return new ApiException(400, code, message);
+  }
+
+  public static ApiException notFound(String what) {
+    return new ApiException(404, "not_found", what + " not found");
+  }
+}
