@@ -1,0 +1,15 @@
+package io.linkpoints.portal;
+
+import io.linkpoints.web.Platform;
+import io.linkpoints.web.WebModule;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.StaticHandler;
+
+/** Serves the portal's pages from the classpath folder {@code portal}. */
+public final class PortalPages implements WebModule {
+  @Override
+  public void mount(Router router, Platform platform) {
+    router.get("/").handler(ctx -> ctx.reroute("/portal/index.html"));
+    router.get("/portal/*").handler(StaticHandler.create("portal").setCachingEnabled(true).setMaxAgeSeconds(60));
+  }
+}
