@@ -30,6 +30,14 @@ public record DatabaseTarget(PgConnectOptions connectOptions) {
     return connectOptions.getPassword() == null ? "" : connectOptions.getPassword();
   }
 
+  /** Back to a {@code postgresql://} URL (password included, so never log it). */
+  public String url() {
+    PgConnectOptions o = connectOptions;
+    String credentials = o.getUser() + (o.getPassword() == null || o.getPassword().isEmpty() ? ""
+        : ":" + java.net.URLEncoder.encode(o.getPassword(), java.nio.charset.StandardCharsets.UTF_8));
+    return "postgresql://" + credentials + "@" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
+  }
+
   public String describe() {
     PgConnectOptions o = connectOptions;
     return o.getUser() + "@" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
