@@ -57,7 +57,9 @@ class LedgerAdminApiTest {
   }
 
   @AfterEach
-  void stop() {
+  void checkInvariantsAndStop() {
+    var report = await(new io.linkpoints.ledger.InvariantCheck(app.pool()).run(null));
+    assertTrue(report.ok(), report.summary());
     await(app.close());
   }
 
