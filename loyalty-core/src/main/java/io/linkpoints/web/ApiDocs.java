@@ -1,11 +1,15 @@
 package io.linkpoints.web;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The contract and its docs page, read from the classpath once at start-up (blocking: call
@@ -23,11 +27,13 @@ public final class ApiDocs {
       "docs-init.js", "docs/docs-init.js");
 
   private final Buffer contract;
+  private final JsonObject routerContract;
   private final Buffer page;
   private final Map<String, Buffer> assets;
 
-  private ApiDocs(Buffer contract, Buffer page, Map<String, Buffer> assets) {
+  private ApiDocs(Buffer contract, JsonObject routerContract, Buffer page, Map<String, Buffer> assets) {
     this.contract = contract;
+    this.routerContract = routerContract;
     this.page = page;
     this.assets = assets;
   }
@@ -37,7 +43,44 @@ public final class ApiDocs {
     for (Map.Entry<String, String> e : ASSETS.entrySet()) {
       assets.put(e.getKey(), read(e.getValue()));
     }
-    return new ApiDocs(read(CONTRACT), read("docs/index.html"), Map.copyOf(assets));
+    Buffer contract = read(CONTRACT);
+    Object yaml = new Yaml(new SafeConstructor(new LoaderOptions())).load(contract.toString());
+    JsonObject parsed = new JsonObject(io.vertx.core.json.Json.encode(yaml));
+    return new ApiDocs(contract, withoutResponseBodies(parsed), read("docs/index.html"), Map.copyOf(assets));
+  }
+
+  /**
+   * The contract as the OpenAPI RouterBuilder gets it. vertx-openapi 5.0 refuses a contract whose
+   * responses use media types other than JSON, text and multipart (our errors are
+   * application/problem+json, the docs are HTML). The router only validates requests, so it is
+   * given the same document without response bodies; /openapi.yaml serves the whole one.
+   */
+  public JsonObject routerContract() {
+    return routerContract.copy();
+  }
+
+  private static JsonObject withoutResponseBodies(JsonObject contract) {
+    JsonObject paths = contract.getJsonObject("paths", new JsonObject());
+    for (String path : paths.fieldNames()) {
+      JsonObject item = paths.getJsonObject(path);
+      for (String method : item.fieldNames()) {
+        Object op = item.getValue(method);
+        if (op instanceof JsonObject operation && operation.containsKey("responses")) {
+          stripContent(operation.getJsonObject("responses"));
+        }
+      }
+    }
+    JsonObject components = contract.getJsonObject("components", new JsonObject());
+    if (components.containsKey("responses")) {
+      stripContent(components.getJsonObject("responses"));
+    }
+    return contract;
+  }
+
+  private static void stripContent(JsonObject responses) {
+    for (String status : responses.fieldNames()) {
+      responses.getJsonObject(status).remove("content");
+    }
   }
 
   public void contract(RoutingContext ctx) {
