@@ -113,6 +113,16 @@ public final class AccessGate {
       throw new ApiException(401, "token_missing", "an access token is required (Authorization: Bearer ...)");
     }
     Principal p = tokens.verify(bearer);
+    // A revoked terminal's token is no credential at all: 401 everywhere, before any role check.
+    Future<Principal> live = p.role() != Role.TERMINAL ? Future.succeededFuture(p)
+        : pool.preparedQuery(ACTIVE_TERMINAL).execute(Tuple.of(p.allianceId(), p.subjectId(), p.shopId()))
+            .compose(rows -> rows.size() == 1 ? Future.succeededFuture(p)
+                : Future.failedFuture(new ApiException(401, "terminal_revoked", "this terminal has been revoked")));
+    return live.map(caller -> authorize(op, pathParam, caller));
+  }
+
+  /** The role and tenant walls; throws a 403 refusal. */
+  private Principal authorize(Operation op, Function<String, String> pathParam, Principal p) {
     if (!rolesByOperation.get(op.getOperationId()).contains(p.role())) {
       throw new ApiException(403, "role_not_allowed", "a " + p.role().claim() + " may not do this");
     }
@@ -124,12 +134,7 @@ public final class AccessGate {
     if (shop != null && p.role() != Role.ADMIN && !(p.role().shopScoped() && shop.equals(Long.toString(p.shopId())))) {
       throw new ApiException(403, "not_your_shop", "this belongs to another shop");
     }
-    if (p.role() != Role.TERMINAL) {
-      return Future.succeededFuture(p);
-    }
-    return pool.preparedQuery(ACTIVE_TERMINAL).execute(Tuple.of(p.allianceId(), p.subjectId(), p.shopId()))
-        .compose(rows -> rows.size() == 1 ? Future.succeededFuture(p)
-            : Future.failedFuture(new ApiException(401, "terminal_revoked", "this terminal has been revoked")));
+    return p;
   }
 
   private static String bearer(RoutingContext ctx) {
