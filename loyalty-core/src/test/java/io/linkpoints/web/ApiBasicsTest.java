@@ -150,6 +150,32 @@ class ApiBasicsTest {
         new JsonObject().put("spendFen", 100).put("memberHandle", "AAAAAAAAAAAAAAAAAAAAAA"))));
   }
 
+  @Test
+  void aShopSeesItsOwnCustomersAndOnlyAggregatesOfTheRest() {
+    ApiFixture.World w = api.world("customers");
+    JsonObject other = api.createShop(w.allianceId(), w.adminToken(), "Bakery", "bakery-owner");
+    String bakery = api.staffToken(w.allianceId(), "bakery-owner", "owner-password-1");
+    JsonObject member = api.memberSignIn(w.allianceId(), "+8613700000009").getJsonObject("member");
+    var ledger = api.app.ledger();
+    long issuance = io.linkpoints.testing.Await.await(ledger.accountOf(w.allianceId(),
+        io.linkpoints.ledger.AccountKind.MERCHANT_ISSUANCE, w.shopId())).orElseThrow().id();
+    long wallet = io.linkpoints.testing.Await.await(ledger.accountOf(w.allianceId(),
+        io.linkpoints.ledger.AccountKind.MEMBER_WALLET, member.getLong("id"))).orElseThrow().id();
+    io.linkpoints.testing.Await.await(ledger.transfer(w.allianceId(), java.util.UUID.randomUUID(), issuance, wallet, 25, "earn"));
+
+    String base = "/v1/alliances/" + w.allianceId() + "/shops/";
+    var mine = expect(200, api.get(base + w.shopId() + "/customers", w.ownerToken())).getJsonArray("items");
+    assertEquals(1, mine.size());
+    assertEquals(member.getString("handle"), mine.getJsonObject(0).getString("memberHandle"));
+    assertEquals("+861******0009", mine.getJsonObject(0).getString("phone"));
+    assertEquals(0, expect(200, api.get(base + other.getLong("id") + "/customers", bakery)).getJsonArray("items").size());
+    assertEquals("not_your_shop", problemCode(api.get(base + w.shopId() + "/customers", bakery)));
+    JsonObject stats = expect(200, api.get("/v1/alliances/" + w.allianceId() + "/stats", bakery));
+    assertEquals(1L, stats.getLong("members"));
+    assertEquals(25L, stats.getLong("pointsOutstanding"));
+    assertEquals(2L, stats.getLong("shops"));
+  }
+
   private static <T> T Await(io.vertx.core.Future<T> f) {
     return io.linkpoints.testing.Await.await(f);
   }
