@@ -8,7 +8,13 @@ import io.linkpoints.platform.DatabaseProvisioner;
 import io.linkpoints.platform.DatabaseTarget;
 import io.linkpoints.platform.LinkpointsConfig;
 import io.linkpoints.platform.Migrations;
-import io.linkpoints.web.AdminGuard;
+import io.linkpoints.auth.CodeSender;
+import io.linkpoints.auth.KeyRing;
+import io.linkpoints.auth.LogCodeSender;
+import io.linkpoints.auth.OperatorGuard;
+import io.linkpoints.auth.PasswordHasher;
+import io.linkpoints.auth.TokenService;
+import io.linkpoints.web.ApiDocs;
 import io.linkpoints.web.ApiVerticle;
 import io.linkpoints.web.Platform;
 import io.vertx.core.DeploymentOptions;
@@ -40,23 +46,34 @@ public final class LinkpointsApp {
   private final DatabaseProvisioner.Provisioned database;
   private final Pool pool;
   private final Ledger ledger;
-  private final String adminToken;
+  private final String operatorToken;
+  private final Platform platform;
   private final int port;
   private final long[] timers;
 
   private LinkpointsApp(Vertx vertx, LinkpointsConfig config, DatabaseProvisioner.Provisioned database, Pool pool,
-      Ledger ledger, String adminToken, int port, long[] timers) {
+      Ledger ledger, String operatorToken, Platform platform, int port, long[] timers) {
     this.vertx = vertx;
     this.config = config;
     this.database = database;
     this.pool = pool;
     this.ledger = ledger;
-    this.adminToken = adminToken;
+    this.operatorToken = operatorToken;
+    this.platform = platform;
     this.port = port;
     this.timers = timers;
   }
 
+  /** Blocking start-up material, read or made on a worker: operator token, signing keys, docs. */
+  private record StartupMaterial(String operatorToken, KeyRing keys, ApiDocs docs) {
+  }
+
   public static Future<LinkpointsApp> start(Vertx vertx, LinkpointsConfig config, Clock clock) {
+    return start(vertx, config, clock, null);
+  }
+
+  /** Starts the service; {@code codeSender} delivers member sign-in codes (null: the demo's log sender). */
+  public static Future<LinkpointsApp> start(Vertx vertx, LinkpointsConfig config, Clock clock, CodeSender codeSender) {
     AtomicReference<DatabaseProvisioner.Provisioned> db = new AtomicReference<>();
     return vertx.executeBlocking(() -> DatabaseProvisioner.provision(config))
         .compose(provisioned -> {
@@ -67,12 +84,16 @@ public final class LinkpointsApp {
           if (applied > 0) {
             log.info("Applied {} schema migration(s)", applied);
           }
-          return vertx.executeBlocking(() -> adminToken(config));
+          return vertx.executeBlocking(() -> new StartupMaterial(operatorToken(config), KeyRing.loadOrCreate(config.jwtKeysDir()),
+              ApiDocs.load()));
         })
-        .compose(token -> {
+        .compose(material -> {
+          String token = material.operatorToken();
           Pool pool = createPool(vertx, db.get().target(), config.dbPoolSize());
           Ledger ledger = new Ledger(vertx, pool, clock, WriterOptions.DEFAULT);
-          Platform platform = new Platform(config, pool, ledger, new AdminGuard(token));
+          Platform platform = new Platform(config, pool, ledger, clock, new TokenService(material.keys(), clock),
+              new OperatorGuard(token), new PasswordHasher(vertx, config.passwordIterations()),
+              codeSender != null ? codeSender : new LogCodeSender(), material.docs());
           AtomicReference<ApiVerticle> first = new AtomicReference<>();
           return vertx.deployVerticle(() -> {
                 ApiVerticle verticle = new ApiVerticle(platform);
@@ -81,7 +102,8 @@ public final class LinkpointsApp {
               }, new DeploymentOptions().setInstances(Math.max(1, Runtime.getRuntime().availableProcessors())))
               .map(id -> {
                 long[] timers = startJobs(vertx, ledger, clock);
-                return new LinkpointsApp(vertx, config, db.get(), pool, ledger, token, first.get().actualPort(), timers);
+                return new LinkpointsApp(vertx, config, db.get(), pool, ledger, token, platform,
+                    first.get().actualPort(), timers);
               });
         });
   }
@@ -104,14 +126,20 @@ public final class LinkpointsApp {
     return new long[] {holdTimer, expiryTimer};
   }
 
-  /** The configured admin token, or one generated on first start and kept in the data folder. */
-  private static String adminToken(LinkpointsConfig config) throws Exception {
-    if (config.adminToken().isPresent()) {
-      return config.adminToken().get();
+  /**
+   * The configured operator token, or the one kept in the data folder (generated on first start).
+   * A data folder from before the rename keeps its {@code admin-token} file working.
+   */
+  private static String operatorToken(LinkpointsConfig config) throws Exception {
+    if (config.operatorToken().isPresent()) {
+      return config.operatorToken().get();
     }
-    Path file = config.dataDir().resolve("admin-token");
-    if (Files.exists(file)) {
-      return Files.readString(file, StandardCharsets.UTF_8).trim();
+    Path file = config.dataDir().resolve("operator-token");
+    Path legacy = config.dataDir().resolve("admin-token");
+    for (Path existing : new Path[] {file, legacy}) {
+      if (Files.exists(existing)) {
+        return Files.readString(existing, StandardCharsets.UTF_8).trim();
+      }
     }
     byte[] random = new byte[32];
     new SecureRandom().nextBytes(random);
@@ -134,8 +162,13 @@ public final class LinkpointsApp {
     return ledger;
   }
 
-  public String adminToken() {
-    return adminToken;
+  /** The platform operator's bearer token: it may create alliances with their first admin, nothing else. */
+  public String operatorToken() {
+    return operatorToken;
+  }
+
+  public Platform platform() {
+    return platform;
   }
 
   public LinkpointsConfig config() {

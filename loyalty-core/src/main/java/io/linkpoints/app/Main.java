@@ -11,6 +11,10 @@ public final class Main {
 
   public static void main(String[] args) {
     LinkpointsConfig config = LinkpointsConfig.fromEnv();
+    if (args.length > 0 && "rotate-jwt-key".equals(args[0])) {
+      rotateKey(config);
+      return;
+    }
     // slf4j-simple reads its level once, when the first logger is made: set it before any.
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", config.logLevel());
     System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
@@ -27,8 +31,11 @@ public final class Main {
           System.out.println("Linkpoints is running.");
           System.out.println("  Open:      " + base + "/");
           System.out.println("  Health:    " + base + "/health");
-          System.out.println("  Ledger check (admin): curl -H 'Authorization: Bearer " + app.adminToken() + "' "
-              + base + "/v1/admin/ledger/check");
+          System.out.println("  API docs:  " + base + "/docs   (contract: " + base + "/openapi.yaml)");
+          System.out.println("  Operator token (creates alliances): " + app.operatorToken());
+          System.out.println("    curl -X POST -H 'Authorization: Bearer " + app.operatorToken() + "' "
+              + "-H 'Content-Type: application/json' " + base + "/v1/operator/alliances -d '{...}'  (see docs/access.md)");
+          System.out.println("  Member sign-in codes are written to this log: no SMS gateway is configured.");
           System.out.println("  Database:  " + db);
           System.out.println("Stop with Ctrl-C.");
           Runtime.getRuntime().addShutdownHook(new Thread(() -> app.close()
@@ -41,5 +48,17 @@ public final class Main {
           vertx.close();
           System.exit(1);
         });
+  }
+
+  /** Adds a new token signing key; running instances pick it up when restarted, old tokens keep verifying. */
+  private static void rotateKey(LinkpointsConfig config) {
+    try {
+      io.linkpoints.auth.KeyRing ring = io.linkpoints.auth.KeyRing.rotate(config.jwtKeysDir());
+      System.out.println("New signing key " + ring.signingKid() + " in " + config.jwtKeysDir()
+          + "; still verifying: " + ring.kids());
+    } catch (Exception e) {
+      System.err.println("Could not rotate the signing key: " + e.getMessage());
+      System.exit(1);
+    }
   }
 }

@@ -7,16 +7,22 @@ import java.util.Optional;
 /**
  * Everything the platform reads from its environment. One place, so the README's
  * configuration table and the code cannot drift apart.
+ *
+ * <p>{@code passwordIterations} is not read from the environment: production always hashes staff
+ * passwords with OWASP's count; only tests lower it, through {@link #withPasswordIterations}.
  */
 public record LinkpointsConfig(
     int port,
     Optional<String> dbUrl,
     Path dataDir,
     String logLevel,
-    Optional<String> adminToken,
-    int dbPoolSize) {
+    Optional<String> operatorToken,
+    int dbPoolSize,
+    Path jwtKeysDir,
+    int passwordIterations) {
 
   public static final int DEFAULT_PORT = 8080;
+  public static final int OWASP_PBKDF2_ITERATIONS = 600_000;
 
   public static LinkpointsConfig fromEnv() {
     return fromEnv(System.getenv());
@@ -27,17 +33,34 @@ public record LinkpointsConfig(
     Optional<String> dbUrl = Optional.ofNullable(env.get("LINKPOINTS_DB_URL")).filter(s -> !s.isBlank());
     Path dataDir = Path.of(env.getOrDefault("LINKPOINTS_DATA", ".linkpoints")).toAbsolutePath();
     String logLevel = env.getOrDefault("LINKPOINTS_LOG_LEVEL", "info");
-    Optional<String> adminToken = Optional.ofNullable(env.get("LINKPOINTS_ADMIN_TOKEN")).filter(s -> !s.isBlank());
+    // LINKPOINTS_ADMIN_TOKEN is the older name of the operator token and still works.
+    Optional<String> operatorToken = Optional.ofNullable(env.get("LINKPOINTS_OPERATOR_TOKEN")).filter(s -> !s.isBlank())
+        .or(() -> Optional.ofNullable(env.get("LINKPOINTS_ADMIN_TOKEN")).filter(s -> !s.isBlank()));
     int poolSize = Integer.parseInt(env.getOrDefault("LINKPOINTS_DB_POOL", "16"));
-    return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, adminToken, poolSize);
+    Path keys = Optional.ofNullable(env.get("LINKPOINTS_JWT_KEYS_DIR")).filter(s -> !s.isBlank())
+        .map(s -> Path.of(s).toAbsolutePath()).orElse(dataDir.resolve("jwt-keys"));
+    return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, operatorToken, poolSize, keys, OWASP_PBKDF2_ITERATIONS);
   }
 
   public LinkpointsConfig withPort(int newPort) {
-    return new LinkpointsConfig(newPort, dbUrl, dataDir, logLevel, adminToken, dbPoolSize);
+    return new LinkpointsConfig(newPort, dbUrl, dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir,
+        passwordIterations);
   }
 
   public LinkpointsConfig withDbUrl(String url) {
-    return new LinkpointsConfig(port, Optional.of(url), dataDir, logLevel, adminToken, dbPoolSize);
+    return new LinkpointsConfig(port, Optional.of(url), dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir,
+        passwordIterations);
+  }
+
+  /** The same configuration with its data (and, by default, its keys) in another folder. */
+  public LinkpointsConfig withDataDir(Path dir) {
+    return new LinkpointsConfig(port, dbUrl, dir, logLevel, operatorToken, dbPoolSize, dir.resolve("jwt-keys"),
+        passwordIterations);
+  }
+
+  /** For tests only: fewer PBKDF2 iterations, so sign-ins do not take half a second each. */
+  public LinkpointsConfig withPasswordIterations(int iterations) {
+    return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir, iterations);
   }
 
   private static int parsePort(String raw) {

@@ -1,6 +1,9 @@
 package io.linkpoints.web;
 
+import io.linkpoints.alliance.AllianceRoutes;
+import io.linkpoints.auth.AccessGate;
 import io.linkpoints.ledger.LedgerAdminRoutes;
+import io.linkpoints.member.MemberRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -9,9 +12,21 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+import java.util.List;
 import java.util.ServiceLoader;
 
-/** The HTTP face of the service. One instance per event loop; all share the platform. */
+/**
+ * The HTTP face of the service. One instance per event loop; all share the platform.
+ *
+ * <p>Contract first: the routes come from openapi.yaml through the Vert.x OpenAPI RouterBuilder.
+ * Every request passes, in order: the body limit, the access gate (before validation, so bad
+ * credentials learn nothing), the malformed-JSON check, the contract's validation, the gate's
+ * confirmation, and the operation's handler.
+ */
 public final class ApiVerticle extends VerticleBase {
   /** Bodies larger than this are refused before they are read whole. */
   public static final long MAX_BODY_BYTES = 64 * 1024;
@@ -25,18 +40,45 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Router router = Router.router(vertx);
-    router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
-    router.get("/health").handler(this::health);
-    new LedgerAdminRoutes(platform.ledger(), platform.adminGuard()).mount(router);
+    return OpenAPIContract.from(vertx, platform.docs().routerContract()).compose(contract -> {
+      Router router = buildRouter(contract);
+      server = vertx.createHttpServer(new HttpServerOptions().setPort(platform.config().port()).setHost("0.0.0.0"))
+          .requestHandler(router);
+      return server.listen();
+    });
+  }
+
+  private Router buildRouter(OpenAPIContract contract) {
+    RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    AccessGate gate = new AccessGate(contract, platform.tokens(), platform.operator(), platform.pool());
+    builder.rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    builder.rootHandler(gate::early);
+    builder.rootHandler(Json::refuseMalformed);
+    for (OpenAPIRoute route : builder.getRoutes()) {
+      // Our gate does security; the router's own would want vertx-auth handlers we do not use.
+      route.setDoSecurity(false).addHandler(gate::confirm);
+    }
+    ApiRoutes.on(builder, "getHealth", this::health);
+    ApiRoutes.on(builder, "getOpenApi", platform.docs()::contract);
+    ApiRoutes.on(builder, "getDocs", platform.docs()::page);
+    ApiRoutes.on(builder, "getDocsAsset", platform.docs()::asset);
+    for (ApiRoutes routes : List.of(new AllianceRoutes(platform), new MemberRoutes(platform),
+        new LedgerAdminRoutes(platform.ledger()))) {
+      routes.mount(builder);
+    }
+    for (OpenAPIRoute route : builder.getRoutes()) {
+      if (route.getHandlers().size() < 2) {
+        throw new IllegalStateException("openapi.yaml operation " + route.getOperation().getOperationId()
+            + " has no handler");
+      }
+    }
+    Router router = builder.createRouter();
     for (WebModule module : ServiceLoader.load(WebModule.class)) {
       module.mount(router, platform);
     }
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(FailureHandler::handle);
-    server = vertx.createHttpServer(new HttpServerOptions().setPort(platform.config().port()).setHost("0.0.0.0"))
-        .requestHandler(router);
-    return server.listen();
+    return router;
   }
 
   public int actualPort() {

@@ -4,6 +4,7 @@ import io.linkpoints.ledger.LedgerException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import io.vertx.openapi.validation.ValidatorException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,9 @@ public final class FailureHandler {
       Problem.send(ctx, le.error().httpStatus(), le.code(), le.getMessage());
     } else if (failure instanceof DecodeException) {
       Problem.send(ctx, 400, "malformed_json", "the body is not valid JSON");
+    } else if (failure instanceof HttpException http && http.getCause() instanceof ValidatorException invalid) {
+      // The OpenAPI router refused the request against the contract's schemas.
+      Problem.send(ctx, 400, "validation_failed", invalid.getMessage());
     } else if (failure instanceof HttpException http) {
       Problem.send(ctx, http.getStatusCode(), codeFor(http.getStatusCode()),
           http.getPayload() != null ? http.getPayload() : "request refused");

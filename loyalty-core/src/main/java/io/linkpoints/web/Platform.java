@@ -1,9 +1,15 @@
 package io.linkpoints.web;
 
+import io.linkpoints.auth.CodeSender;
+import io.linkpoints.auth.OperatorGuard;
+import io.linkpoints.auth.PasswordHasher;
+import io.linkpoints.auth.TokenService;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.platform.LinkpointsConfig;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 
 /** The running service's shared parts, handed to every route module. */
-public record Platform(LinkpointsConfig config, Pool pool, Ledger ledger, AdminGuard adminGuard) {
+public record Platform(LinkpointsConfig config, Pool pool, Ledger ledger, Clock clock, TokenService tokens,
+    OperatorGuard operator, PasswordHasher passwords, CodeSender codeSender, ApiDocs docs) {
 }

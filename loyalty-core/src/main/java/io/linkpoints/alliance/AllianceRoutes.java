@@ -1,0 +1,79 @@
+package io.linkpoints.alliance;
+
+import static io.linkpoints.web.ApiRoutes.on;
+
+import io.linkpoints.web.ApiRoutes;
+import io.linkpoints.web.Json;
+import io.linkpoints.web.Params;
+import io.linkpoints.web.Platform;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+
+/**
+ * HTTP for alliances, shops, staff, terminals and earn rules. Who may call each operation is in
+ * openapi.yaml ({@code x-roles}) and enforced by the access gate before these handlers run; the
+ * handlers scope every query by the path's alliance (and shop), which the gate has matched to
+ * the caller's token.
+ */
+public final class AllianceRoutes implements ApiRoutes {
+  private final Alliances alliances;
+  private final Shops shops;
+  private final Terminals terminals;
+  private final EarnRules earnRules;
+  private final StaffSignIn staffSignIn;
+
+  public AllianceRoutes(Platform p) {
+    this.alliances = new Alliances(p.pool(), p.ledger(), p.passwords());
+    this.shops = new Shops(p.pool(), p.ledger(), p.passwords());
+    this.terminals = new Terminals(p.pool(), p.tokens(), p.clock());
+    this.earnRules = new EarnRules(p.pool(), p.clock());
+    this.staffSignIn = new StaffSignIn(p.pool(), p.passwords(), p.tokens(), p.clock());
+  }
+
+  @Override
+  public void mount(RouterBuilder b) {
+    on(b, "createAlliance", Json.reply(201, ctx -> alliances.create(Json.body(ctx))));
+    on(b, "getAlliance", Json.reply(200, ctx -> alliances.get(alliance(ctx))));
+    on(b, "updateAlliance", Json.reply(200, ctx -> alliances.update(alliance(ctx), Json.body(ctx))));
+    on(b, "getAllianceStats", Json.reply(200, ctx -> alliances.stats(alliance(ctx))));
+
+    on(b, "staffSignIn", Json.reply(200, ctx -> {
+      JsonObject body = Json.body(ctx);
+      return staffSignIn.signIn(alliance(ctx), body.getString("username"), body.getString("password"));
+    }));
+
+    on(b, "listShops", Json.reply(200, ctx -> shops.list(alliance(ctx))));
+    on(b, "createShop", Json.reply(201, ctx -> shops.create(alliance(ctx), Json.body(ctx))));
+    on(b, "getShop", Json.reply(200, ctx -> shops.get(alliance(ctx), shop(ctx))));
+    on(b, "listStaff", Json.reply(200, ctx -> shops.staff(alliance(ctx), shop(ctx))));
+    on(b, "createStaff", Json.reply(201, ctx -> shops.addStaff(alliance(ctx), shop(ctx), Json.body(ctx))));
+    on(b, "listCustomers", Json.reply(200, ctx -> {
+      Long cursor = Params.optionalPositiveLong(ctx, "cursor");
+      return shops.customers(alliance(ctx), shop(ctx), cursor == null ? 0 : cursor,
+          Params.intInRange(ctx, "limit", 1, 200, 50));
+    }));
+
+    on(b, "listTerminals", Json.reply(200, ctx -> terminals.list(alliance(ctx), shop(ctx))));
+    on(b, "createTerminal", Json.reply(201, ctx -> shops.get(alliance(ctx), shop(ctx))
+        .compose(s -> terminals.create(alliance(ctx), shop(ctx), Json.body(ctx).getString("name")))));
+    on(b, "revokeTerminal", Json.reply(200, ctx -> terminals.revoke(alliance(ctx), shop(ctx),
+        Params.positiveLong(ctx, "terminalId"))));
+    on(b, "enrolTerminal", Json.reply(200, ctx -> terminals.enrol(Json.body(ctx).getString("enrolmentSecret"))));
+    on(b, "terminalToken", Json.reply(200, ctx -> terminals.accessToken(Json.body(ctx).getString("deviceSecret"))));
+
+    on(b, "getEarnRule", Json.reply(200, ctx -> earnRules.get(alliance(ctx), shop(ctx))));
+    on(b, "putEarnRule", Json.reply(200, ctx -> earnRules.put(alliance(ctx), shop(ctx), Json.body(ctx))));
+    on(b, "quoteEarn", Json.reply(200, ctx -> {
+      JsonObject body = Json.body(ctx);
+      return earnRules.quote(alliance(ctx), shop(ctx), body.getLong("spendFen"), body.getString("memberHandle"));
+    }));
+  }
+
+  private static long alliance(io.vertx.ext.web.RoutingContext ctx) {
+    return Params.positiveLong(ctx, "allianceId");
+  }
+
+  private static long shop(io.vertx.ext.web.RoutingContext ctx) {
+    return Params.positiveLong(ctx, "shopId");
+  }
+}

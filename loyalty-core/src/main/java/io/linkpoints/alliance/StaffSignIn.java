@@ -1,0 +1,85 @@
+package io.linkpoints.alliance;
+
+import io.linkpoints.auth.AttemptLimiter;
+import io.linkpoints.auth.PasswordHasher;
+import io.linkpoints.auth.Principal;
+import io.linkpoints.auth.Role;
+import io.linkpoints.auth.TokenService;
+import io.linkpoints.web.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Staff sign-in by username and password. Five failures per username in fifteen minutes lock
+ * that username until the window ends (429 too_many_attempts), whatever password comes next;
+ * unknown usernames are counted and timed like known ones, so neither reveals which exist.
+ */
+public final class StaffSignIn {
+  public static final int MAX_FAILURES = 5;
+  public static final Duration WINDOW = Duration.ofMinutes(15);
+
+  private static final String FIND = "select id, role, shop_id, password_hash from staff"
+      + " where alliance_id = $1 and username = $2";
+  private static final String REHASH = "update staff set password_hash = $3 where alliance_id = $1 and id = $2";
+
+  private final Pool pool;
+  private final PasswordHasher passwords;
+  private final TokenService tokens;
+  private final AttemptLimiter limiter;
+  private final Clock clock;
+
+  public StaffSignIn(Pool pool, PasswordHasher passwords, TokenService tokens, Clock clock) {
+    this.pool = pool;
+    this.passwords = passwords;
+    this.tokens = tokens;
+    this.clock = clock;
+    this.limiter = new AttemptLimiter(pool, clock, MAX_FAILURES, WINDOW);
+  }
+
+  public Future<JsonObject> signIn(long allianceId, String username, String password) {
+    String subject = "staff:" + username;
+    return limiter.tryAcquire(allianceId, subject).compose(allowed -> {
+      if (!allowed) {
+        throw new ApiException(429, "too_many_attempts",
+            "too many failed sign-ins for this username: try again in " + WINDOW.toMinutes() + " minutes");
+      }
+      return pool.preparedQuery(FIND).execute(Tuple.of(allianceId, username));
+    }).compose(rows -> {
+      Row staff = rows.size() == 1 ? rows.iterator().next() : null;
+      String stored = staff == null ? null : staff.getString("password_hash");
+      return passwords.verify(password, stored).compose(ok -> {
+        if (!ok) {
+          throw new ApiException(401, "invalid_credentials", "wrong username or password");
+        }
+        return limiter.clear(allianceId, subject)
+            .compose(v -> rehashIfWeak(allianceId, staff.getLong("id"), password, stored))
+            .map(v -> issue(allianceId, staff));
+      });
+    });
+  }
+
+  /** Raising the iteration count takes effect for each user at their next sign-in. */
+  private Future<Void> rehashIfWeak(long allianceId, long staffId, String password, String stored) {
+    if (!passwords.needsRehash(stored)) {
+      return Future.succeededFuture();
+    }
+    return passwords.hash(password)
+        .compose(hash -> pool.preparedQuery(REHASH).execute(Tuple.of(allianceId, staffId, hash))).mapEmpty();
+  }
+
+  private JsonObject issue(long allianceId, Row staff) {
+    Role role = Role.fromClaim(staff.getString("role"));
+    long staffId = staff.getLong("id");
+    Principal principal = role == Role.ADMIN ? Principal.admin(allianceId, staffId)
+        : Principal.ofShop(role, allianceId, staff.getLong("shop_id"), staffId);
+    TokenService.IssuedToken issued = tokens.issue(principal);
+    return new JsonObject().put("accessToken", issued.token()).put("tokenType", "Bearer")
+        .put("expiresIn", issued.expiresInSeconds(clock.instant())).put("role", role.claim())
+        .put("allianceId", allianceId).put("shopId", principal.shopId()).put("staffId", staffId);
+  }
+}

@@ -1,0 +1,159 @@
+package io.linkpoints.alliance;
+
+import io.linkpoints.auth.Principal;
+import io.linkpoints.auth.Role;
+import io.linkpoints.auth.Secrets;
+import io.linkpoints.auth.TokenService;
+import io.linkpoints.web.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * POS terminals. An owner enrols one and is shown a one-time enrolment secret; the till trades it
+ * (once, within a day) for a device secret, and trades that for short-lived access tokens. A
+ * secret reads {@code <allianceId>.<terminalId>.<random>}: the ids find the row, only the random
+ * part's SHA-256 is stored. Revoking clears both secrets, and the access gate refuses the
+ * terminal's tokens from then on.
+ */
+public final class Terminals {
+  public static final Duration ENROLMENT_WINDOW = Duration.ofHours(24);
+  private static final Pattern SECRET = Pattern.compile("([1-9][0-9]{0,18})\\.([1-9][0-9]{0,18})\\.([A-Za-z0-9_-]{43})");
+  private static final String COLUMNS = "id, shop_id, name, enrolled_at, revoked_at, created_at";
+
+  private static final String INSERT = "insert into terminal (alliance_id, shop_id, name, enrolment_secret_hash,"
+      + " enrolment_expires_at, created_at) values ($1, $2, $3, $4, $5, $6) returning " + COLUMNS;
+
+  // Single use: the enrolment secret is cleared in the same statement that accepts it.
+  private static final String ENROL = "update terminal set enrolment_secret_hash = null, enrolment_expires_at = null,"
+      + " device_secret_hash = $4, enrolled_at = $5"
+      + " where alliance_id = $1 and id = $2 and enrolment_secret_hash = $3 and enrolment_expires_at > $5"
+      + " and revoked_at is null returning shop_id";
+
+  private static final String DEVICE = "select shop_id, device_secret_hash from terminal"
+      + " where alliance_id = $1 and id = $2 and revoked_at is null and device_secret_hash is not null";
+
+  private static final String LIST = "select " + COLUMNS + " from terminal where alliance_id = $1 and shop_id = $2"
+      + " order by id";
+
+  private static final String REVOKE = "update terminal set revoked_at = coalesce(revoked_at, $4),"
+      + " enrolment_secret_hash = null, enrolment_expires_at = null, device_secret_hash = null"
+      + " where alliance_id = $1 and shop_id = $2 and id = $3 returning " + COLUMNS;
+
+  private final Pool pool;
+  private final TokenService tokens;
+  private final Clock clock;
+
+  public Terminals(Pool pool, TokenService tokens, Clock clock) {
+    this.pool = pool;
+    this.tokens = tokens;
+    this.clock = clock;
+  }
+
+  public Future<JsonObject> create(long allianceId, long shopId, String name) {
+    String random = Secrets.randomToken(32);
+    OffsetDateTime now = now();
+    return pool.preparedQuery(INSERT).execute(Tuple.of(allianceId, shopId, name, Secrets.sha256(random),
+            now.plus(ENROLMENT_WINDOW), now))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return toJson(row).put("enrolmentSecret", allianceId + "." + row.getLong("id") + "." + random)
+              .put("enrolmentExpiresAt", now.plus(ENROLMENT_WINDOW).toInstant().toString());
+        });
+  }
+
+  /** Trades an enrolment secret, once, for a device secret and a first access token. */
+  public Future<JsonObject> enrol(String enrolmentSecret) {
+    Matcher m = SECRET.matcher(enrolmentSecret);
+    if (!m.matches()) {
+      return Future.failedFuture(invalidEnrolment());
+    }
+    long allianceId = Long.parseLong(m.group(1));
+    long terminalId = Long.parseLong(m.group(2));
+    String device = Secrets.randomToken(32);
+    return pool.preparedQuery(ENROL).execute(Tuple.of(allianceId, terminalId, Secrets.sha256(m.group(3)),
+            Secrets.sha256(device), now()))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw invalidEnrolment();
+          }
+          long shopId = rows.iterator().next().getLong("shop_id");
+          return token(allianceId, shopId, terminalId).put("terminalId", terminalId).put("shopId", shopId)
+              .put("deviceSecret", allianceId + "." + terminalId + "." + device);
+        });
+  }
+
+  /** A short-lived access token for a terminal that still holds a valid device secret. */
+  public Future<JsonObject> accessToken(String deviceSecret) {
+    Matcher m = SECRET.matcher(deviceSecret);
+    if (!m.matches()) {
+      return Future.failedFuture(invalidDevice());
+    }
+    long allianceId = Long.parseLong(m.group(1));
+    long terminalId = Long.parseLong(m.group(2));
+    return pool.preparedQuery(DEVICE).execute(Tuple.of(allianceId, terminalId)).map(rows -> {
+      Row row = rows.size() == 1 ? rows.iterator().next() : null;
+      if (row == null || !Secrets.constantTimeEquals(row.getString("device_secret_hash"), Secrets.sha256(m.group(3)))) {
+        throw invalidDevice();
+      }
+      return token(allianceId, row.getLong("shop_id"), terminalId);
+    });
+  }
+
+  public Future<JsonObject> list(long allianceId, long shopId) {
+    return pool.preparedQuery(LIST).execute(Tuple.of(allianceId, shopId)).map(rows -> {
+      JsonArray items = new JsonArray();
+      rows.forEach(row -> items.add(toJson(row)));
+      return new JsonObject().put("items", items);
+    });
+  }
+
+  /** Revokes a terminal of this shop; revoking it again changes nothing. */
+  public Future<JsonObject> revoke(long allianceId, long shopId, long terminalId) {
+    return pool.preparedQuery(REVOKE).execute(Tuple.of(allianceId, shopId, terminalId, now())).map(rows -> {
+      if (rows.size() == 0) {
+        throw ApiException.notFound("terminal " + terminalId);
+      }
+      return toJson(rows.iterator().next());
+    });
+  }
+
+  private JsonObject token(long allianceId, long shopId, long terminalId) {
+    TokenService.IssuedToken issued = tokens.issue(Principal.ofShop(Role.TERMINAL, allianceId, shopId, terminalId));
+    return new JsonObject().put("accessToken", issued.token()).put("tokenType", "Bearer")
+        .put("expiresIn", issued.expiresInSeconds(clock.instant()));
+  }
+
+  private OffsetDateTime now() {
+    return clock.instant().atOffset(ZoneOffset.UTC);
+  }
+
+  private static JsonObject toJson(Row row) {
+    OffsetDateTime enrolled = row.getOffsetDateTime("enrolled_at");
+    OffsetDateTime revoked = row.getOffsetDateTime("revoked_at");
+    String status = revoked != null ? "revoked" : enrolled != null ? "active" : "awaiting_enrolment";
+    return new JsonObject().put("id", row.getLong("id")).put("shopId", row.getLong("shop_id"))
+        .put("name", row.getString("name")).put("status", status)
+        .put("enrolledAt", enrolled == null ? null : enrolled.toInstant().toString())
+        .put("revokedAt", revoked == null ? null : revoked.toInstant().toString())
+        .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString());
+  }
+
+  private static ApiException invalidEnrolment() {
+    return new ApiException(401, "enrolment_secret_invalid",
+        "the enrolment secret is wrong, already used, expired, or its terminal was revoked");
+  }
+
+  private static ApiException invalidDevice() {
+    return new ApiException(401, "device_secret_invalid", "the device secret is wrong or the terminal was revoked");
+  }
+}

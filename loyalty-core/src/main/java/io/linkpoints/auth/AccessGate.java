@@ -1,0 +1,186 @@
+package io.linkpoints.auth;
+
+import io.linkpoints.web.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.SecurityRequirement;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Who may call what, read from the contract: an operation with {@code security: []} is public;
+ * {@code operatorToken} needs the platform operator's token; {@code bearerAuth} needs a valid
+ * access token whose role is in the operation's {@code x-roles}, whose alliance is the path's
+ * {@code allianceId}, and, for shop roles, whose shop is the path's {@code shopId}. A terminal's
+ * token also stops working the moment the terminal is revoked.
+ *
+ * <p>It runs twice on purpose. {@link #early} is a root handler, before request validation, so
+ * a caller without the right credentials learns nothing about the request schema. {@link #confirm}
+ * is the first handler of every operation's route: if the early pass could not match the request
+ * to the same operation, it decides there, so no route is ever reached unchecked.
+ */
+public final class AccessGate {
+  public static final String BEARER_SCHEME = "bearerAuth";
+  public static final String OPERATOR_SCHEME = "operatorToken";
+  static final String ROLES_EXTENSION = "x-roles";
+  private static final String DECIDED_FOR = "linkpoints.access.operation";
+  private static final String ACTIVE_TERMINAL = "select 1 from terminal where alliance_id = $1 and id = $2"
+      + " and shop_id = $3 and enrolled_at is not null and revoked_at is null";
+
+  private final OpenAPIContract contract;
+  private final TokenService tokens;
+  private final OperatorGuard operator;
+  private final Pool pool;
+  private final Map<String, Set<Role>> rolesByOperation = new HashMap<>();
+
+  public AccessGate(OpenAPIContract contract, TokenService tokens, OperatorGuard operator, Pool pool) {
+    this.contract = contract;
+    this.tokens = tokens;
+    this.operator = operator;
+    this.pool = pool;
+    for (Operation op : contract.operations()) {
+      rolesByOperation.put(op.getOperationId(), rolesOf(op));
+    }
+  }
+
+  /** Root handler: decides for requests that match an operation of the contract, before validation. */
+  public void early(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    Operation op = contract.findOperation(path, ctx.request().method());
+    Map<String, String> params = op == null ? null : pathParams(op.getAbsoluteOpenAPIPath(), path);
+    if (params == null) {
+      ctx.next();
+      return;
+    }
+    decide(ctx, op, params::get);
+  }
+
+  /** First handler of every contract route: decides now unless the early pass already did for this operation. */
+  public void confirm(RoutingContext ctx) {
+    Operation op = ctx.currentRoute().getMetadata(RouterBuilder.KEY_META_DATA_OPERATION);
+    if (op == null) {
+      ctx.fail(new IllegalStateException("route without an OpenAPI operation"));
+      return;
+    }
+    if (op.getOperationId().equals(ctx.get(DECIDED_FOR))) {
+      ctx.next();
+      return;
+    }
+    decide(ctx, op, ctx::pathParam);
+  }
+
+  private void decide(RoutingContext ctx, Operation op, Function<String, String> pathParam) {
+    Future<Principal> verdict;
+    try {
+      verdict = check(ctx, op, pathParam);
+    } catch (ApiException refused) {
+      ctx.fail(refused);
+      return;
+    }
+    verdict.onSuccess(principal -> {
+      if (principal != null) {
+        ctx.put(Principal.CONTEXT_KEY, principal);
+      }
+      ctx.put(DECIDED_FOR, op.getOperationId());
+      ctx.next();
+    }).onFailure(ctx::fail);
+  }
+
+  /** The caller, null for public and operator routes; or a 401/403 refusal. */
+  private Future<Principal> check(RoutingContext ctx, Operation op, Function<String, String> pathParam) {
+    List<SecurityRequirement> requirements = op.getSecurityRequirements();
+    if (requirements == null || requirements.stream().allMatch(SecurityRequirement::isEmpty)) {
+      return Future.succeededFuture(null);
+    }
+    String bearer = bearer(ctx);
+    if (requirements.stream().anyMatch(r -> r.getNames().contains(OPERATOR_SCHEME))) {
+      if (!operator.accepts(bearer)) {
+        throw new ApiException(401, "unauthorized", "the platform operator's token is required");
+      }
+      return Future.succeededFuture(null);
+    }
+    if (bearer == null) {
+      throw new ApiException(401, "token_missing", "an access token is required (Authorization: Bearer ...)");
+    }
+    Principal p = tokens.verify(bearer);
+    // A revoked terminal's token is no credential at all: 401 everywhere, before any role check.
+    Future<Principal> live = p.role() != Role.TERMINAL ? Future.succeededFuture(p)
+        : pool.preparedQuery(ACTIVE_TERMINAL).execute(Tuple.of(p.allianceId(), p.subjectId(), p.shopId()))
+            .compose(rows -> rows.size() == 1 ? Future.succeededFuture(p)
+                : Future.failedFuture(new ApiException(401, "terminal_revoked", "this terminal has been revoked")));
+    return live.map(caller -> authorize(op, pathParam, caller));
+  }
+
+  /** The role and tenant walls; throws a 403 refusal. */
+  private Principal authorize(Operation op, Function<String, String> pathParam, Principal p) {
+    if (!rolesByOperation.get(op.getOperationId()).contains(p.role())) {
+      throw new ApiException(403, "role_not_allowed", "a " + p.role().claim() + " may not do this");
+    }
+    String alliance = pathParam.apply("allianceId");
+    if (alliance != null && !alliance.equals(Long.toString(p.allianceId()))) {
+      throw new ApiException(403, "not_your_alliance", "this belongs to another alliance");
+    }
+    String shop = pathParam.apply("shopId");
+    if (shop != null && p.role() != Role.ADMIN && !(p.role().shopScoped() && shop.equals(Long.toString(p.shopId())))) {
+      throw new ApiException(403, "not_your_shop", "this belongs to another shop");
+    }
+    return p;
+  }
+
+  private static String bearer(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    String value = header.substring(7).trim();
+    return value.isEmpty() ? null : value;
+  }
+
+  /** The values of {@code {name}} segments of an OpenAPI path template, or null if the path does not fit it. */
+  static Map<String, String> pathParams(String template, String path) {
+    String[] t = template.split("/", -1);
+    String[] p = path.split("/", -1);
+    if (t.length != p.length) {
+      return null;
+    }
+    Map<String, String> values = new HashMap<>();
+    for (int i = 0; i < t.length; i++) {
+      if (t[i].startsWith("{") && t[i].endsWith("}")) {
+        values.put(t[i].substring(1, t[i].length() - 1), p[i]);
+      } else if (!t[i].equals(p[i])) {
+        return null;
+      }
+    }
+    return values;
+  }
+
+  /** The roles an operation admits; the contract is refused at start-up if a secured one names none or an unknown one. */
+  private static Set<Role> rolesOf(Operation op) {
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    Object declared = op.getExtensions().get(ROLES_EXTENSION);
+    List<?> names = declared instanceof JsonArray array ? array.getList() : declared instanceof List<?> list ? list : List.of();
+    for (Object name : names) {
+      Role role = Role.fromClaim(name);
+      if (role == null) {
+        throw new IllegalStateException(op.getOperationId() + ": unknown role " + name + " in " + ROLES_EXTENSION);
+      }
+      roles.add(role);
+    }
+    boolean bearer = op.getSecurityRequirements() != null
+        && op.getSecurityRequirements().stream().anyMatch(r -> r.getNames().contains(BEARER_SCHEME));
+    if (bearer && roles.isEmpty()) {
+      throw new IllegalStateException(op.getOperationId() + " needs a bearer token but names no " + ROLES_EXTENSION);
+    }
+    return roles;
+  }
+}

@@ -1,0 +1,32 @@
+package io.linkpoints.member;
+
+import static io.linkpoints.web.ApiRoutes.on;
+
+import io.linkpoints.auth.Principal;
+import io.linkpoints.web.ApiRoutes;
+import io.linkpoints.web.Json;
+import io.linkpoints.web.Params;
+import io.linkpoints.web.Platform;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+
+/** HTTP for members: ask for a code, sign in (joining the first time), and see one's own record. */
+public final class MemberRoutes implements ApiRoutes {
+  private final Members members;
+
+  public MemberRoutes(Platform p) {
+    this.members = new Members(p.pool(), p.ledger(), p.tokens(), p.codeSender(), p.clock());
+  }
+
+  @Override
+  public void mount(RouterBuilder b) {
+    on(b, "requestMemberCode", Json.reply(202, ctx ->
+        members.requestCode(Params.positiveLong(ctx, "allianceId"), Json.body(ctx).getString("phone"))));
+    on(b, "memberSignIn", Json.reply(200, ctx -> {
+      JsonObject body = Json.body(ctx);
+      return members.signIn(Params.positiveLong(ctx, "allianceId"), body.getString("phone"), body.getString("code"));
+    }));
+    // A member's own data: the id comes from its token, never from the request.
+    on(b, "getMe", Json.reply(200, ctx -> members.me(Principal.of(ctx))));
+  }
+}

@@ -1,0 +1,113 @@
+package io.linkpoints.member;
+
+import io.linkpoints.auth.AttemptLimiter;
+import io.linkpoints.auth.CodeSender;
+import io.linkpoints.auth.OneTimeCodes;
+import io.linkpoints.auth.Principal;
+import io.linkpoints.auth.Secrets;
+import io.linkpoints.auth.TokenService;
+import io.linkpoints.ledger.AccountKind;
+import io.linkpoints.ledger.Ledger;
+import io.linkpoints.web.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Members: one phone number joins an alliance once and is a member at every shop in it. Signing
+ * in is by a one-time code sent to the phone; the first successful sign-in is the join, which
+ * gives the member an opaque random handle and opens its wallet.
+ */
+public final class Members {
+  /** Codes one phone may ask for per window, so the per-code attempt limit cannot be multiplied freely. */
+  public static final int MAX_CODE_REQUESTS = 5;
+  public static final Duration CODE_REQUEST_WINDOW = Duration.ofMinutes(15);
+
+  private static final String ALLIANCE = "select 1 from alliance where id = $1";
+  private static final String JOIN = "insert into member (alliance_id, phone, handle) values ($1, $2, $3)"
+      + " on conflict (alliance_id, phone) do nothing returning id, handle";
+  private static final String BY_PHONE = "select id, handle from member where alliance_id = $1 and phone = $2";
+  private static final String ME = "select m.id, m.handle, m.phone, m.created_at,"
+      + " coalesce(w.credits_posted - w.debits_posted - w.debits_pending, 0) as available"
+      + " from member m left join ledger_account w"
+      + "   on w.alliance_id = m.alliance_id and w.kind = 'member_wallet' and w.owner_id = m.id"
+      + " where m.alliance_id = $1 and m.id = $2";
+
+  private final Pool pool;
+  private final Ledger ledger;
+  private final TokenService tokens;
+  private final OneTimeCodes codes;
+  private final CodeSender sender;
+  private final AttemptLimiter codeRequests;
+  private final Clock clock;
+
+  public Members(Pool pool, Ledger ledger, TokenService tokens, CodeSender sender, Clock clock) {
+    this.pool = pool;
+    this.ledger = ledger;
+    this.tokens = tokens;
+    this.sender = sender;
+    this.clock = clock;
+    this.codes = new OneTimeCodes(pool, clock);
+    this.codeRequests = new AttemptLimiter(pool, clock, MAX_CODE_REQUESTS, CODE_REQUEST_WINDOW);
+  }
+
+  /** Sends a fresh sign-in code to the phone (replacing any earlier one). */
+  public Future<JsonObject> requestCode(long allianceId, String phone) {
+    return pool.preparedQuery(ALLIANCE).execute(Tuple.of(allianceId)).compose(rows -> {
+      if (rows.size() == 0) {
+        throw ApiException.notFound("alliance " + allianceId);
+      }
+      return codeRequests.tryAcquire(allianceId, "code:" + phone);
+    }).compose(allowed -> {
+      if (!allowed) {
+        throw new ApiException(429, "too_many_attempts", "too many codes asked for this phone: try again later");
+      }
+      return codes.issue(allianceId, phone);
+    }).compose(code -> sender.send(allianceId, phone, code))
+        .map(v -> new JsonObject().put("expiresIn", OneTimeCodes.LIFETIME.toSeconds()));
+  }
+
+  /** Checks the code; joins the member on first sign-in; returns an access token. */
+  public Future<JsonObject> signIn(long allianceId, String phone, String code) {
+    return codes.redeem(allianceId, phone, code)
+        .compose(v -> pool.preparedQuery(JOIN).execute(Tuple.of(allianceId, phone, Secrets.randomToken(16))))
+        .compose(joined -> {
+          if (joined.size() == 1) {
+            return Future.succeededFuture(new Joined(joined.iterator().next(), true));
+          }
+          return pool.preparedQuery(BY_PHONE).execute(Tuple.of(allianceId, phone))
+              .map(rows -> new Joined(rows.iterator().next(), false));
+        })
+        // Opening is idempotent, so a wallet missed by an earlier failed join is opened now.
+        .compose(j -> ledger.openAccount(allianceId, AccountKind.MEMBER_WALLET, j.row.getLong("id")).map(j))
+        .map(j -> {
+          long memberId = j.row.getLong("id");
+          TokenService.IssuedToken issued = tokens.issue(Principal.member(allianceId, memberId));
+          return new JsonObject().put("accessToken", issued.token()).put("tokenType", "Bearer")
+              .put("expiresIn", issued.expiresInSeconds(clock.instant())).put("joined", j.joined)
+              .put("member", new JsonObject().put("id", memberId).put("handle", j.row.getString("handle"))
+                  .put("allianceId", allianceId));
+        });
+  }
+
+  private record Joined(Row row, boolean joined) {
+  }
+
+  /** The signed-in member's own record and balance; nothing of anyone else. */
+  public Future<JsonObject> me(Principal member) {
+    return pool.preparedQuery(ME).execute(Tuple.of(member.allianceId(), member.subjectId())).map(rows -> {
+      if (rows.size() == 0) {
+        throw ApiException.notFound("member");
+      }
+      Row row = rows.iterator().next();
+      return new JsonObject().put("id", row.getLong("id")).put("allianceId", member.allianceId())
+          .put("handle", row.getString("handle")).put("phone", row.getString("phone"))
+          .put("availablePoints", row.getLong("available"))
+          .put("joinedAt", row.getOffsetDateTime("created_at").toInstant().toString());
+    });
+  }
+}

@@ -1,0 +1,70 @@
+package io.linkpoints.web;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.util.function.Function;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.validation.ValidatedRequest;
+import io.vertx.pgclient.PgException;
+
+/** Small helpers for JSON handlers behind the OpenAPI router. */
+public final class Json {
+  private Json() {
+  }
+
+  public static void send(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+
+  public static void ok(RoutingContext ctx, JsonObject body) {
+    send(ctx, 200, body);
+  }
+
+  /** A handler that answers with {@code status} and the JSON its action produces, or fails with its error. */
+  public static Handler<RoutingContext> reply(int status, Function<RoutingContext, Future<JsonObject>> action) {
+    return ctx -> {
+      Future<JsonObject> result;
+      try {
+        result = action.apply(ctx);
+      } catch (RuntimeException e) {
+        ctx.fail(e);
+        return;
+      }
+      result.onSuccess(body -> send(ctx, status, body)).onFailure(ctx::fail);
+    };
+  }
+
+  /**
+   * Root handler: a JSON body that does not parse is refused as {@code malformed_json} before the
+   * schema validator sees it, so that case has its own stable code.
+   */
+  public static void refuseMalformed(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    if (type != null && type.toLowerCase().contains("json") && ctx.body() != null && ctx.body().length() > 0) {
+      try {
+        io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+      } catch (DecodeException e) {
+        ctx.fail(ApiException.badRequest("malformed_json", "the body is not valid JSON"));
+        return;
+      }
+    }
+    ctx.next();
+  }
+
+  /** The request body, already checked against the contract's schema by the OpenAPI router. */
+  public static JsonObject body(RoutingContext ctx) {
+    ValidatedRequest validated = ctx.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);
+    if (validated == null || validated.getBody() == null || validated.getBody().isNull()) {
+      return new JsonObject();
+    }
+    return validated.getBody().getJsonObject();
+  }
+
+  /** True when PostgreSQL refused a row because it would repeat a unique key. */
+  public static boolean isUniqueViolation(Throwable failure) {
+    return failure instanceof PgException pg && "23505".equals(pg.getSqlState());
+  }
+}

@@ -1,0 +1,348 @@
+package io.linkpoints.auth;
+
+import static io.linkpoints.testing.ApiFixture.expect;
+import static io.linkpoints.testing.Await.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.jsonwebtoken.Jwts;
+import io.linkpoints.ledger.AccountKind;
+import io.linkpoints.testing.ApiFixture;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.sqlclient.Row;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Walks every operation of openapi.yaml with every kind of bad credential and asserts each is
+ * refused (401/403, problem+json) and that the database is byte-for-byte unchanged; then, as a
+ * control that these refusals are about credentials and nothing else, calls each operation with
+ * every admitted role of the right tenant and asserts it is let through.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ApiAccessWalkTest {
+  /** Routes anyone may call. Listed here on purpose: a new public route must be added knowingly. */
+  private static final Set<String> PUBLIC = Set.of("getHealth", "getOpenApi", "getDocs", "getDocsAsset",
+      "staffSignIn", "requestMemberCode", "memberSignIn", "enrolTerminal", "terminalToken");
+
+  private Vertx vertx;
+  private ApiFixture api;
+  private Tenant a1;
+  private Tenant a2;
+  private Tenant b1;
+  private Map<String, String> pathValues;
+  private String revokedTerminalToken;
+  private KeyRing realKeys;
+
+  /** One shop's people, every role with a real token from a real sign-in. */
+  private record Tenant(long allianceId, long shopId, long memberId, Map<Role, String> tokens, Map<Role, Long> subjects) {
+  }
+
+  private record Op(String id, HttpMethod method, String path, JsonObject example, boolean operator, Set<Role> roles) {
+  }
+
+  @BeforeAll
+  void buildTwoAlliances() throws Exception {
+    vertx = Vertx.vertx();
+    api = new ApiFixture(vertx);
+    ApiFixture.World a = api.world("walka");
+    ApiFixture.World b = api.world("walkb");
+    a1 = tenant(a.allianceId(), a.shopId(), a.adminToken(), a.ownerToken(), "walka", "+8613800000001");
+    JsonObject shopA2 = api.createShop(a.allianceId(), a.adminToken(), "second shop", "walka2-owner");
+    a2 = tenant(a.allianceId(), shopA2.getLong("id"), a.adminToken(),
+        api.staffToken(a.allianceId(), "walka2-owner", "owner-password-1"), "walka2", "+8613800000002");
+    b1 = tenant(b.allianceId(), b.shopId(), b.adminToken(), b.ownerToken(), "walkb", "+8613800000003");
+
+    // A revoked terminal of shop A1: its token must be refused everywhere.
+    JsonObject spare = terminal(a1.allianceId(), a1.shopId(), a1.tokens().get(Role.OWNER), "spare");
+    revokedTerminalToken = spare.getString("accessToken");
+    expect(200, api.post("/v1/alliances/" + a1.allianceId() + "/shops/" + a1.shopId() + "/terminals/"
+        + spare.getLong("terminalId") + "/revoke", a1.tokens().get(Role.OWNER), null));
+
+    // Something in A's ledger for the ledger routes to find: member A earned 10 points at shop A1.
+    long issuance = await(api.app.ledger().accountOf(a1.allianceId(), AccountKind.MERCHANT_ISSUANCE, a1.shopId()))
+        .orElseThrow().id();
+    long wallet = await(api.app.ledger().accountOf(a1.allianceId(), AccountKind.MEMBER_WALLET, a1.memberId()))
+        .orElseThrow().id();
+    UUID earn = UUID.randomUUID();
+    await(api.app.ledger().transfer(a1.allianceId(), earn, issuance, wallet, 10, "earn"));
+
+    pathValues = Map.of("allianceId", String.valueOf(a1.allianceId()), "shopId", String.valueOf(a1.shopId()),
+        "terminalId", String.valueOf(a1.subjects().get(Role.TERMINAL)), "accountId", String.valueOf(issuance),
+        "transferId", earn.toString());
+    realKeys = KeyRing.load(api.dataDir.resolve("jwt-keys"));
+  }
+
+  private Tenant tenant(long alliance, long shop, String adminToken, String ownerToken, String prefix, String phone) {
+    String shopPath = "/v1/alliances/" + alliance + "/shops/" + shop;
+    expect(201, api.post(shopPath + "/staff", ownerToken, new JsonObject().put("username", prefix + "-cashier")
+        .put("password", "cashier-password-1").put("role", "cashier")));
+    String cashier = api.staffToken(alliance, prefix + "-cashier", "cashier-password-1");
+    JsonObject terminal = terminal(alliance, shop, ownerToken, prefix + " till");
+    JsonObject member = api.memberSignIn(alliance, phone);
+    Map<Role, String> tokens = new EnumMap<>(Role.class);
+    tokens.put(Role.ADMIN, adminToken);
+    tokens.put(Role.OWNER, ownerToken);
+    tokens.put(Role.CASHIER, cashier);
+    tokens.put(Role.TERMINAL, terminal.getString("accessToken"));
+    tokens.put(Role.MEMBER, member.getString("accessToken"));
+    Map<Role, Long> subjects = new EnumMap<>(Role.class);
+    for (Map.Entry<Role, String> e : tokens.entrySet()) {
+      subjects.put(e.getKey(), Long.parseLong(claims(e.getValue()).getString("sub")));
+    }
+    return new Tenant(alliance, shop, member.getJsonObject("member").getLong("id"), tokens, subjects);
+  }
+
+  private JsonObject terminal(long alliance, long shop, String ownerToken, String name) {
+    JsonObject created = expect(201, api.post("/v1/alliances/" + alliance + "/shops/" + shop + "/terminals",
+        ownerToken, new JsonObject().put("name", name)));
+    return expect(200, api.post("/v1/terminals/enrol", null,
+        new JsonObject().put("enrolmentSecret", created.getString("enrolmentSecret"))));
+  }
+
+  @AfterAll
+  void stop() {
+    api.close();
+    vertx.close().toCompletionStage().toCompletableFuture().join();
+  }
+
+  @Test
+  void everyRouteRefusesEveryBadCredentialAndChangesNothing() throws Exception {
+    List<Op> ops = operations();
+    assertTrue(ops.size() >= 25, "the walk covers the whole contract: " + ops.size());
+    Set<String> publicInContract = new TreeSet<>();
+    int refusals = 0;
+    for (Op op : ops) {
+      if (!op.operator() && op.roles().isEmpty()) {
+        publicInContract.add(op.id());
+        continue;
+      }
+      Map<String, String> before = fingerprint();
+      for (Map.Entry<String, Variant> v : variants(op).entrySet()) {
+        HttpResponse<Buffer> r = call(op, op.path(), v.getValue().token());
+        String what = op.id() + " with " + v.getKey() + ": " + r.statusCode() + " " + r.bodyAsString();
+        assertEquals(v.getValue().status(), r.statusCode(), what);
+        assertEquals(Integer.valueOf(r.statusCode()), r.bodyAsJsonObject().getInteger("status"), what);
+        assertTrue(r.getHeader("Content-Type").startsWith("application/problem+json"), what);
+        refusals++;
+      }
+      // The gate holds however the path is spelled: a trailing slash never reaches the handler unchecked.
+      HttpResponse<Buffer> slash = call(op, op.path() + "/", null);
+      assertTrue(Set.of(401, 404).contains(slash.statusCode()), op.id() + " with trailing slash: " + slash.statusCode());
+      assertEquals(before, fingerprint(), op.id() + " changed the database while refusing");
+    }
+    assertEquals(PUBLIC, publicInContract, "public routes in the contract");
+    assertTrue(refusals > 300, "refusals checked: " + refusals);
+  }
+
+  @Test
+  void theRightTokenOfTheRightTenantIsLetThroughEverywhere() {
+    List<Op> ops = new ArrayList<>(operations());
+    // Revoking the terminal would lock it out of the routes after it, so it goes last.
+    ops.sort((x, y) -> Boolean.compare(x.id().equals("revokeTerminal"), y.id().equals("revokeTerminal")));
+    for (Op op : ops) {
+      if (op.operator()) {
+        HttpResponse<Buffer> r = call(op, op.path(), api.app.operatorToken());
+        assertEquals(201, r.statusCode(), op.id() + ": " + r.bodyAsString());
+        continue;
+      }
+      for (Role role : op.roles()) {
+        HttpResponse<Buffer> r = call(op, op.path(), a1.tokens().get(role));
+        String what = op.id() + " as " + role + ": " + r.statusCode() + " " + r.bodyAsString();
+        assertTrue(r.statusCode() >= 200 && r.statusCode() < 300 || r.statusCode() == 409, what);
+      }
+    }
+    // A member sees only itself, whoever asks.
+    assertEquals(a1.memberId(), expect(200, api.get("/v1/members/me", a1.tokens().get(Role.MEMBER))).getLong("id"));
+    assertEquals(b1.memberId(), expect(200, api.get("/v1/members/me", b1.tokens().get(Role.MEMBER))).getLong("id"));
+  }
+
+  private record Variant(String token, int status) {
+  }
+
+  /** Every bad credential for this operation, with the status it must get. */
+  private Map<String, Variant> variants(Op op) throws Exception {
+    Map<String, Variant> v = new LinkedHashMap<>();
+    Role allowed = op.roles().isEmpty() ? Role.ADMIN : op.roles().iterator().next();
+    String good = op.operator() ? a1.tokens().get(Role.ADMIN) : a1.tokens().get(allowed);
+    JsonObject claims = claims(good);
+    v.put("no token", new Variant(null, 401));
+    v.put("garbage", new Variant("not.a.token", 401));
+    v.put("expired token", new Variant(sign(claims, realKeys.signingKid(), realKeys.signingKey(), Duration.ofHours(-1)), 401));
+    PrivateKey stranger = KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate();
+    v.put("token signed by another key under our kid", new Variant(sign(claims, realKeys.signingKid(), stranger,
+        Duration.ofMinutes(10)), 401));
+    v.put("token with an unknown kid", new Variant(sign(claims, "k-unknown", stranger, Duration.ofMinutes(10)), 401));
+    v.put("alg none", new Variant(unsigned(claims), 401));
+    v.put("HS256 keyed with our public key", new Variant(hs256(claims), 401));
+    v.put("tampered alliance claim", new Variant(tamper(good, "aid", b1.allianceId()), 401));
+    // Another role's real token, its role rewritten to one this operation admits.
+    Role other = allowed == Role.MEMBER ? Role.CASHIER : Role.MEMBER;
+    v.put("tampered role claim", new Variant(tamper(a1.tokens().get(other), "role", allowed.claim()), 401));
+    v.put("revoked terminal", new Variant(revokedTerminalToken, 401));
+    if (op.operator()) {
+      for (Role role : Role.values()) {
+        v.put("a " + role + " JWT on the operator route", new Variant(a1.tokens().get(role), 401));
+      }
+      v.put("a wrong operator token", new Variant(api.app.operatorToken() + "x", 401));
+      return v;
+    }
+    for (Role role : Role.values()) {
+      if (!op.roles().contains(role)) {
+        v.put("wrong role " + role, new Variant(a1.tokens().get(role), 403));
+      }
+    }
+    if (op.path().contains("{allianceId}")) {
+      for (Role role : op.roles()) {
+        v.put("another alliance's " + role, new Variant(b1.tokens().get(role), 403));
+      }
+    }
+    if (op.path().contains("{shopId}")) {
+      for (Role role : op.roles()) {
+        if (role.shopScoped()) {
+          v.put("another shop's " + role + " (same alliance)", new Variant(a2.tokens().get(role), 403));
+        }
+      }
+    }
+    return v;
+  }
+
+  private HttpResponse<Buffer> call(Op op, String template, String token) {
+    String path = template;
+    for (Map.Entry<String, String> e : pathValues.entrySet()) {
+      path = path.replace("{" + e.getKey() + "}", e.getValue());
+    }
+    return api.send(op.method(), path, token, op.example());
+  }
+
+  /** The operations of openapi.yaml, read from the file itself. */
+  @SuppressWarnings("unchecked")
+  private static List<Op> operations() {
+    Map<String, Object> doc;
+    try (InputStream in = ApiAccessWalkTest.class.getClassLoader().getResourceAsStream("openapi.yaml")) {
+      doc = new Yaml().load(in);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    List<Op> ops = new ArrayList<>();
+    Map<String, Object> paths = (Map<String, Object>) doc.get("paths");
+    for (Map.Entry<String, Object> p : paths.entrySet()) {
+      for (Map.Entry<String, Object> m : ((Map<String, Object>) p.getValue()).entrySet()) {
+        if (m.getKey().equals("parameters")) {
+          continue;
+        }
+        Map<String, Object> op = (Map<String, Object>) m.getValue();
+        List<Map<String, Object>> security = (List<Map<String, Object>>) op.get("security");
+        boolean operator = security != null && security.stream().anyMatch(s -> s.containsKey("operatorToken"));
+        Set<Role> roles = new java.util.LinkedHashSet<>();
+        for (Object r : (List<Object>) op.getOrDefault("x-roles", List.of())) {
+          roles.add(Role.fromClaim(r));
+        }
+        if (security == null && roles.isEmpty()) {
+          fail(op.get("operationId") + " falls back to bearer auth but names no x-roles");
+        }
+        JsonObject example = null;
+        Map<String, Object> body = (Map<String, Object>) op.get("requestBody");
+        if (body != null) {
+          Map<String, Object> json = (Map<String, Object>) ((Map<String, Object>) body.get("content")).get("application/json");
+          example = new JsonObject(io.vertx.core.json.Json.encode(json.get("example")));
+        }
+        ops.add(new Op((String) op.get("operationId"), HttpMethod.valueOf(m.getKey().toUpperCase()), p.getKey(),
+            example, operator, roles));
+      }
+    }
+    return ops;
+  }
+
+  /** A digest of every row of every table: any insert, update or delete changes it. */
+  private Map<String, String> fingerprint() {
+    Map<String, String> digest = new TreeMap<>();
+    for (Row t : await(api.app.pool().query("select table_name from information_schema.tables"
+        + " where table_schema = 'public' and table_type = 'BASE TABLE'").execute())) {
+      String table = t.getString(0);
+      String sql = "select count(*) || ':' || md5(coalesce(string_agg(x::text, '|' order by x::text), '')) from \""
+          + table + "\" x";
+      digest.put(table, await(api.app.pool().query(sql).execute()).iterator().next().getString(0));
+    }
+    assertTrue(digest.containsKey("member") && digest.containsKey("ledger_transfer"), digest.keySet().toString());
+    return digest;
+  }
+
+  private static JsonObject claims(String jwt) {
+    return new JsonObject(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8));
+  }
+
+  /** The same claims, freshly dated (ttl may be negative: already expired), signed with {@code key} under {@code kid}. */
+  private static String sign(JsonObject claims, String kid, PrivateKey key, Duration ttl) {
+    Instant now = Clock.systemUTC().instant();
+    Instant issued = ttl.isNegative() ? now.plus(ttl).minus(Duration.ofMinutes(15)) : now;
+    Instant expires = ttl.isNegative() ? now.plus(ttl) : now.plus(ttl);
+    var b = Jwts.builder().header().keyId(kid).type("JWT").and().issuer("linkpoints")
+        .subject(claims.getString("sub")).id(UUID.randomUUID().toString())
+        .issuedAt(Date.from(issued)).expiration(Date.from(expires))
+        .claim("role", claims.getString("role")).claim("aid", claims.getLong("aid"));
+    if (claims.containsKey("sid")) {
+      b.claim("sid", claims.getLong("sid"));
+    }
+    return b.signWith(key, Jwts.SIG.EdDSA).compact();
+  }
+
+  private String unsigned(JsonObject claims) {
+    JsonObject header = new JsonObject().put("alg", "none").put("typ", "JWT").put("kid", realKeys.signingKid());
+    return b64(header.encode()) + "." + b64(freshClaims(claims).encode()) + ".";
+  }
+
+  /** The classic confusion attack: HMAC keyed with the public key, hoping the verifier follows the header. */
+  private String hs256(JsonObject claims) throws Exception {
+    JsonObject header = new JsonObject().put("alg", "HS256").put("typ", "JWT").put("kid", realKeys.signingKid());
+    String signingInput = b64(header.encode()) + "." + b64(freshClaims(claims).encode());
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(realKeys.verificationKey(realKeys.signingKid()).getEncoded(), "HmacSHA256"));
+    return signingInput + "." + Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  /** A real, valid token with one claim changed and the original signature kept. */
+  private static String tamper(String jwt, String claim, Object value) {
+    String[] parts = jwt.split("\\.");
+    return parts[0] + "." + b64(claims(jwt).put(claim, value).encode()) + "." + parts[2];
+  }
+
+  private static JsonObject freshClaims(JsonObject claims) {
+    long now = Instant.now().atOffset(ZoneOffset.UTC).toEpochSecond();
+    return claims.copy().put("iat", now).put("exp", now + 600).put("jti", UUID.randomUUID().toString());
+  }
+
+  private static String b64(String json) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+  }
+}

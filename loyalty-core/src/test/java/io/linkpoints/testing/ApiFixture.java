@@ -1,0 +1,150 @@
+package io.linkpoints.testing;
+
+import static io.linkpoints.testing.Await.await;
+
+import io.linkpoints.app.LinkpointsApp;
+import io.linkpoints.auth.CodeSender;
+import io.linkpoints.platform.DatabaseTarget;
+import io.linkpoints.platform.LinkpointsConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The whole service, started as in production (LinkpointsApp) on a fresh database and port 0,
+ * with a clock the test moves, a code sender that keeps codes for the test to read, and cheap
+ * password hashing. Nothing is mocked: requests go over HTTP to the real routes.
+ */
+public final class ApiFixture implements AutoCloseable {
+  public static final int TEST_PASSWORD_ITERATIONS = 1_000;
+
+  public final Vertx vertx;
+  public final MutableClock clock;
+  public final CapturedCodes codes = new CapturedCodes();
+  public final Path dataDir;
+  public final LinkpointsApp app;
+  public final WebClient http;
+
+  /** Keeps the last code sent to each phone, as an SMS gateway would deliver it. */
+  public static final class CapturedCodes implements CodeSender {
+    private final Map<String, String> last = new ConcurrentHashMap<>();
+
+    @Override
+    public Future<Void> send(long allianceId, String phone, String code) {
+      last.put(allianceId + "/" + phone, code);
+      return Future.succeededFuture();
+    }
+
+    public String last(long allianceId, String phone) {
+      return last.get(allianceId + "/" + phone);
+    }
+  }
+
+  public ApiFixture(Vertx vertx) {
+    this.vertx = vertx;
+    this.clock = new MutableClock(Instant.now());
+    try {
+      this.dataDir = Files.createTempDirectory("linkpoints-api-test");
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+    DatabaseTarget db = TestDatabase.fresh();
+    String url = "postgresql://" + db.user() + (db.password().isEmpty() ? "" : ":" + db.password()) + "@"
+        + db.connectOptions().getHost() + ":" + db.connectOptions().getPort() + "/" + db.connectOptions().getDatabase();
+    LinkpointsConfig config = LinkpointsConfig.fromEnv(Map.of()).withDataDir(dataDir).withDbUrl(url).withPort(0)
+        .withPasswordIterations(TEST_PASSWORD_ITERATIONS);
+    this.app = await(LinkpointsApp.start(vertx, config, clock, codes));
+    this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost").setDefaultPort(app.port()));
+  }
+
+  public HttpResponse<Buffer> send(HttpMethod method, String path, String bearer, JsonObject body) {
+    HttpRequest<Buffer> request = http.request(method, path);
+    if (bearer != null) {
+      request.putHeader("Authorization", "Bearer " + bearer);
+    }
+    return await(body == null ? request.send() : request.sendJsonObject(body));
+  }
+
+  public HttpResponse<Buffer> get(String path, String bearer) {
+    return send(HttpMethod.GET, path, bearer, null);
+  }
+
+  public HttpResponse<Buffer> post(String path, String bearer, JsonObject body) {
+    return send(HttpMethod.POST, path, bearer, body);
+  }
+
+  /** The response's JSON after checking its status; fails the test with the body otherwise. */
+  public static JsonObject expect(int status, HttpResponse<Buffer> response) {
+    if (response.statusCode() != status) {
+      throw new AssertionError("expected " + status + " but got " + response.statusCode() + ": " + response.bodyAsString());
+    }
+    return response.body() == null || response.body().length() == 0 ? new JsonObject() : response.bodyAsJsonObject();
+  }
+
+  /** The stable problem code of a problem+json response. */
+  public static String problemCode(HttpResponse<Buffer> response) {
+    String type = response.getHeader("Content-Type");
+    if (type == null || !type.startsWith("application/problem+json")) {
+      throw new AssertionError("not problem+json (" + type + "): " + response.statusCode() + " " + response.bodyAsString());
+    }
+    return response.bodyAsJsonObject().getString("code");
+  }
+
+  // --- building a world through the API, as a real operator, admin and owner would ---
+
+  public record World(long allianceId, String adminToken, long shopId, String ownerToken) {
+  }
+
+  public JsonObject createAlliance(String name, String adminUsername) {
+    return expect(201, post("/v1/operator/alliances", app.operatorToken(), new JsonObject()
+        .put("name", name).put("timeZone", "Asia/Shanghai")
+        .put("admin", new JsonObject().put("username", adminUsername).put("password", "admin-password-1"))));
+  }
+
+  public String staffToken(long allianceId, String username, String password) {
+    return expect(200, post("/v1/alliances/" + allianceId + "/staff/sign-in", null,
+        new JsonObject().put("username", username).put("password", password))).getString("accessToken");
+  }
+
+  public JsonObject createShop(long allianceId, String adminToken, String name, String ownerUsername) {
+    return expect(201, post("/v1/alliances/" + allianceId + "/shops", adminToken, new JsonObject().put("name", name)
+        .put("owner", new JsonObject().put("username", ownerUsername).put("password", "owner-password-1"))));
+  }
+
+  /** An alliance with its admin signed in, and one shop with its owner signed in. */
+  public World world(String prefix) {
+    long alliance = createAlliance(prefix + " alliance", prefix + "-admin").getLong("id");
+    String admin = staffToken(alliance, prefix + "-admin", "admin-password-1");
+    long shop = createShop(alliance, admin, prefix + " shop", prefix + "-owner").getLong("id");
+    String owner = staffToken(alliance, prefix + "-owner", "owner-password-1");
+    return new World(alliance, admin, shop, owner);
+  }
+
+  /** Joins (or signs in) a member by phone, reading the code the way its phone would. */
+  public JsonObject memberSignIn(long allianceId, String phone) {
+    expect(202, post("/v1/alliances/" + allianceId + "/members/sign-in/code", null, new JsonObject().put("phone", phone)));
+    return expect(200, post("/v1/alliances/" + allianceId + "/members/sign-in", null,
+        new JsonObject().put("phone", phone).put("code", codes.last(allianceId, phone))));
+  }
+
+  public long count(String sql) {
+    return await(app.pool().query(sql).execute()).iterator().next().getLong(0);
+  }
+
+  @Override
+  public void close() {
+    http.close();
+    await(app.close());
+  }
+}
