@@ -196,7 +196,8 @@ public final class Campaigns {
   private Future<JsonObject> change(long allianceId, long shopId, long campaignId, String sql) {
     OffsetDateTime now = utc(clock.instant());
     return pool.withTransaction(conn -> lock(conn, allianceId, campaignId)
-        .compose(v -> conn.preparedQuery(sql).execute(Tuple.of(allianceId, campaignId, shopId, now)))
+        .compose(v -> conn.preparedQuery(sql).execute(sql.equals(RESUME) ? Tuple.of(allianceId, campaignId, shopId)
+            : Tuple.of(allianceId, campaignId, shopId, now)))
         .compose(rows -> {
           if (rows.size() == 0) {
             throw CouponErrors.campaignNotFound();
@@ -224,7 +225,7 @@ public final class Campaigns {
       return Future.succeededFuture(List.of());
     }
     Long[] ids = byId.keySet().toArray(new Long[0]);
-    return pool.preparedQuery(PARTICIPANTS).execute(Tuple.of(allianceId, ids))
+    return pool.preparedQuery(PARTICIPANTS).execute(Tuple.tuple().addLong(allianceId).addArrayOfLong(ids))
         .compose(parts -> {
           for (Row p : parts) {
             byId.get(p.getLong("campaign_id")).getJsonArray("participants").add(new JsonObject()
@@ -234,7 +235,7 @@ public final class Campaigns {
                 .put("accepted", p.getOffsetDateTime("accepted_at") != null)
                 .put("paused", p.getOffsetDateTime("paused_at") != null));
           }
-          return pool.preparedQuery(REDEEMED).execute(Tuple.of(allianceId, ids));
+          return pool.preparedQuery(REDEEMED).execute(Tuple.tuple().addLong(allianceId).addArrayOfLong(ids));
         })
         .map(redeemed -> {
           redeemed.forEach(r -> byId.get(r.getLong("campaign_id")).put("redeemed", r.getLong("redeemed")));

@@ -29,9 +29,10 @@ public final class CouponIssuer {
   private static final String INSERT = "insert into coupon (alliance_id, campaign_id, member_id, code, state, source,"
       + " source_ref, exchange_hold_id, points_paid, issued_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
       + " returning " + COUPON_COLUMNS;
-  // The inventory: one row lock, one conditional increment. Zero rows back means refused.
+  // The inventory: one row lock, one conditional increment. Zero rows back means refused. Coupons
+  // may be handed out before the window opens ("spend today, 10 off next week"), never after it.
   private static final String TAKE = "update coupon_campaign set issued = issued + 1 where alliance_id = $1 and id = $2"
-      + " and status = 'live' and issued < inventory and valid_from <= $3 and valid_until > $3 returning per_member_limit";
+      + " and status = 'live' and issued < inventory and valid_until > $3 returning per_member_limit";
   // The member's limit: the upsert locks the counter row and bumps it only while under the limit.
   private static final String COUNT = "insert into coupon_member_claims (alliance_id, campaign_id, member_id, claimed)"
       + " values ($1, $2, $3, 1) on conflict (alliance_id, campaign_id, member_id) do update"
@@ -43,7 +44,7 @@ public final class CouponIssuer {
   private static final String AUTO_CAMPAIGNS = "select c.id from coupon_campaign c join coupon_campaign_shop p"
       + " on p.alliance_id = c.alliance_id and p.campaign_id = c.id and p.shop_id = $2 and p.is_issuer"
       + " where c.alliance_id = $1 and c.status = 'live' and c.auto_issue_min_spend_fen <= $3"
-      + " and c.valid_from <= $4 and c.valid_until > $4 and c.issued < c.inventory order by c.id";
+      + " and c.valid_until > $4 and c.issued < c.inventory order by c.id";
   private static final String CODE_CAMPAIGN = "select c.status from coupon_campaign c join coupon_campaign_shop p"
       + " on p.alliance_id = c.alliance_id and p.campaign_id = c.id and p.shop_id = $3 and p.is_issuer"
       + " where c.alliance_id = $1 and c.id = $2 and c.shop_codes";
@@ -104,9 +105,8 @@ public final class CouponIssuer {
       if (!"live".equals(c.getString("status"))) {
         throw CouponErrors.notLive(c.getString("status"));
       }
-      if (now.isBefore(c.getOffsetDateTime("valid_from").toInstant())
-          || !now.isBefore(c.getOffsetDateTime("valid_until").toInstant())) {
-        throw CouponErrors.of("campaign_not_live", "the campaign is outside its validity window");
+      if (!now.isBefore(c.getOffsetDateTime("valid_until").toInstant())) {
+        throw CouponErrors.of("campaign_not_live", "the campaign has ended");
       }
       throw CouponErrors.of("campaign_sold_out", "every coupon of this campaign has been handed out");
     });

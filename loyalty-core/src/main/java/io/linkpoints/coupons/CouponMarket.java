@@ -48,7 +48,7 @@ public final class CouponMarket {
   /** Pending exchanges older than this are finished by the sweeper (a live request is long done by then). */
   public static final Duration SWEEP_AFTER = Duration.ofSeconds(60);
 
-  private static final String CAMPAIGN = "select market_price_points, status, valid_from, valid_until, issued, inventory"
+  private static final String CAMPAIGN = "select market_price_points, status, valid_until, issued, inventory"
       + " from coupon_campaign where alliance_id = $1 and id = $2";
   private static final String ISSUE = "update coupon set state = 'issued' where alliance_id = $1 and id = $2"
       + " and state = 'pending_payment' returning " + CouponIssuer.COUPON_COLUMNS;
@@ -209,9 +209,8 @@ public final class CouponMarket {
       if (!"live".equals(c.getString("status"))) {
         throw CouponErrors.notLive(c.getString("status"));
       }
-      if (now.isBefore(c.getOffsetDateTime("valid_from").toInstant())
-          || !now.isBefore(c.getOffsetDateTime("valid_until").toInstant())) {
-        throw CouponErrors.of("campaign_not_live", "the campaign is outside its validity window");
+      if (!now.isBefore(c.getOffsetDateTime("valid_until").toInstant())) {
+        throw CouponErrors.of("campaign_not_live", "the campaign has ended");
       }
       if (c.getInteger("issued") >= c.getInteger("inventory")) {
         throw CouponErrors.of("campaign_sold_out", "every coupon of this campaign has been handed out");

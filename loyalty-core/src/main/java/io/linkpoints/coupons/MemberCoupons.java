@@ -32,7 +32,7 @@ public final class MemberCoupons {
       + " from coupon_campaign c left join coupon_member_claims m"
       + "   on m.alliance_id = c.alliance_id and m.campaign_id = c.id and m.member_id = $2"
       + " where c.alliance_id = $1 and c.status = 'live' and c.market_price_points is not null"
-      + " and c.valid_from <= $3 and c.valid_until > $3 and c.issued < c.inventory order by c.id";
+      + " and c.valid_until > $3 and c.issued < c.inventory order by c.id";
 
   private final Pool pool;
   private final Clock clock;
