@@ -225,7 +225,11 @@ public final class CouponMarket {
       if (wallet.isEmpty()) {
         throw new LedgerException(LedgerError.INSUFFICIENT_POINTS, "this member has no points yet");
       }
-      return ledger.openAccount(allianceId, AccountKind.COUPON_ESCROW, 0).map(escrow -> List.of(wallet.get(), escrow));
+      // Look first: opening is an upsert that locks the escrow row, which every exchange shares.
+      return ledger.accountOf(allianceId, AccountKind.COUPON_ESCROW, 0)
+          .compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
+              : ledger.openAccount(allianceId, AccountKind.COUPON_ESCROW, 0))
+          .map(escrow -> List.of(wallet.get(), escrow));
     });
   }
 

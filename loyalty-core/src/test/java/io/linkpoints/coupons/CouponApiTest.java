@@ -82,6 +82,7 @@ class CouponApiTest {
   void invariants() {
     InvariantReport report = await(new InvariantCheck(api.app.pool()).run(null));
     assertTrue(report.ok(), report.summary());
+    CouponWorld.assertCouponInvariants(api.app.pool());
   }
 
   @AfterAll

@@ -195,4 +195,30 @@ class CouponMarketTest {
     assertPointsMatchCoupons(1);
     assertTrue(w.wallet(member) == 0);
   }
+
+  @Test
+  void theCouponInvariantCheckNamesRowsThatDisagree() {
+    long member = w.member();
+    w.earn(cafe, member, PRICE);
+    JsonObject coupon = await(w.coupons.market().exchange(w.alliance, member, campaign, "k"));
+    assertTrue(await(new CouponInvariants(w.fx.pool).violations()).isEmpty());
+    // Break each kind of agreement in turn, see it named, and put it back.
+    String[][] breaks = {
+        {"update coupon_campaign set issued = issued + 1", "update coupon_campaign set issued = issued - 1",
+            "inventory_matches_coupons"},
+        {"update coupon_member_claims set claimed = claimed + 1", "update coupon_member_claims set claimed = claimed - 1",
+            "member_counts_match_coupons"},
+        {"update coupon set points_paid = points_paid + 1", "update coupon set points_paid = points_paid - 1",
+            "market_coupons_paid_exactly"},
+        {"update coupon set state = 'reserved'", "update coupon set state = 'issued'", "reserved_coupons_held_once"},
+    };
+    for (String[] b : breaks) {
+      await(w.fx.pool.query(b[0]).execute());
+      JsonObject broken = await(new CouponInvariants(w.fx.pool).violations());
+      assertTrue(broken.containsKey(b[2]), b[2] + " after " + b[0] + ": " + broken.encode());
+      await(w.fx.pool.query(b[1]).execute());
+    }
+    assertTrue(await(new CouponInvariants(w.fx.pool).violations()).isEmpty());
+    assertEquals("issued", coupon.getString("state"));
+  }
 }

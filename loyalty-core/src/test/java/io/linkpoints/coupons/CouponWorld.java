@@ -94,10 +94,17 @@ final class CouponWorld implements AutoCloseable {
     return await(fx.pool.preparedQuery(sql).execute(Tuple.from(args))).iterator().next().getLong(0);
   }
 
+  /** Fails the test, naming every broken coupon invariant, unless all hold. */
+  static void assertCouponInvariants(io.vertx.sqlclient.Pool pool) {
+    JsonObject broken = await(new CouponInvariants(pool).violations());
+    org.junit.jupiter.api.Assertions.assertTrue(broken.isEmpty(), "coupon invariants broken: " + broken.encode());
+  }
+
   @Override
   public void close() {
     try {
       fx.assertInvariants();
+      assertCouponInvariants(fx.pool);
     } finally {
       fx2.close();
       fx.close();
