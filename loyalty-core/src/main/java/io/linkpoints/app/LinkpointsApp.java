@@ -1,5 +1,6 @@
 package io.linkpoints.app;
 
+import io.linkpoints.coupons.Coupons;
 import io.linkpoints.ledger.HoldTimeouts;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.ledger.LotExpiry;
@@ -123,7 +124,10 @@ public final class LinkpointsApp {
         .onFailure(err -> log.warn("Hold timeout run failed: {}", err.getMessage())));
     long expiryTimer = vertx.setPeriodic(5_000, 60_000, id -> expiry.runOnce(1_000)
         .onFailure(err -> log.warn("Lot expiry run failed: {}", err.getMessage())));
-    return new long[] {holdTimer, expiryTimer};
+    Coupons coupons = Coupons.create(ledger.pool(), ledger, clock);
+    long couponTimer = vertx.setPeriodic(2_000, 5_000, id -> coupons.runJobsOnce(1_000)
+        .onFailure(err -> log.warn("Coupon job run failed: {}", err.getMessage())));
+    return new long[] {holdTimer, expiryTimer, couponTimer};
   }
 
   /**

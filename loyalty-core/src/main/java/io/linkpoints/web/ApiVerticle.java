@@ -2,6 +2,7 @@ package io.linkpoints.web;
 
 import io.linkpoints.alliance.AllianceRoutes;
 import io.linkpoints.auth.AccessGate;
+import io.linkpoints.coupons.CouponRoutes;
 import io.linkpoints.ledger.LedgerAdminRoutes;
 import io.linkpoints.member.MemberRoutes;
 import io.vertx.core.Future;
@@ -63,7 +64,7 @@ public final class ApiVerticle extends VerticleBase {
     ApiRoutes.on(builder, "getDocs", platform.docs()::page);
     ApiRoutes.on(builder, "getDocsAsset", platform.docs()::asset);
     for (ApiRoutes routes : List.of(new AllianceRoutes(platform), new MemberRoutes(platform),
-        new LedgerAdminRoutes(platform.ledger()))) {
+        new LedgerAdminRoutes(platform.ledger()), new CouponRoutes(platform))) {
       routes.mount(builder);
     }
     for (OpenAPIRoute route : builder.getRoutes()) {

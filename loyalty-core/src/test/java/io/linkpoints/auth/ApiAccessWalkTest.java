@@ -60,6 +60,8 @@ class ApiAccessWalkTest {
   private Tenant a2;
   private Tenant b1;
   private Map<String, String> pathValues;
+  /** Per operation, body fields of the example replaced by ids of the walk's own world (as path values are). */
+  private final Map<String, JsonObject> bodyValues = new java.util.HashMap<>();
   private String revokedTerminalToken;
   private KeyRing realKeys;
 
@@ -67,7 +69,8 @@ class ApiAccessWalkTest {
   private record Tenant(long allianceId, long shopId, long memberId, Map<Role, String> tokens, Map<Role, Long> subjects) {
   }
 
-  private record Op(String id, HttpMethod method, String path, JsonObject example, boolean operator, Set<Role> roles) {
+  private record Op(String id, HttpMethod method, String path, JsonObject example, boolean operator, Set<Role> roles,
+      Map<String, String> headers) {
   }
 
   @BeforeAll
@@ -96,9 +99,31 @@ class ApiAccessWalkTest {
     UUID earn = UUID.randomUUID();
     await(api.app.ledger().transfer(a1.allianceId(), earn, issuance, wallet, 10, "earn"));
 
+    // A1's own campaign (issued, honoured and funded by shop A1, in the market for 5 points, with shop codes),
+    // a coupon member A bought with 5 of its 10 points, a shop code, and a till hold of that coupon.
+    String owner = a1.tokens().get(Role.OWNER);
+    String shopPath = "/v1/alliances/" + a1.allianceId() + "/shops/" + a1.shopId();
+    long campaign = expect(201, api.post(shopPath + "/campaigns", owner, new JsonObject().put("name", "walk campaign")
+        .put("benefit", new JsonObject().put("kind", "fixed_off").put("amountFen", 500))
+        .put("validFrom", "2020-01-01T00:00:00Z").put("validUntil", "2100-01-01T00:00:00Z").put("inventory", 100)
+        .put("perMemberLimit", 10).put("marketPricePoints", 5).put("shopCodes", true))).getLong("id");
+    String couponCode = expect(201, api.send(HttpMethod.POST, "/v1/members/me/coupon-market/exchange",
+        a1.tokens().get(Role.MEMBER), new JsonObject().put("campaignId", campaign), Map.of("Idempotency-Key", "setup")))
+        .getString("code");
+    String claimCode = expect(201, api.post(shopPath + "/campaigns/" + campaign + "/claim-codes", owner, null))
+        .getString("code");
+    String holdId = expect(200, api.send(HttpMethod.POST, "/v1/pos/coupons/reserve", a1.tokens().get(Role.TERMINAL),
+        new JsonObject().put("code", couponCode).put("spendFen", 5000).put("orderRef", "setup"),
+        Map.of("Idempotency-Key", "setup"))).getString("holdId");
+    bodyValues.put("exchangeCoupon", new JsonObject().put("campaignId", campaign));
+    bodyValues.put("claimCoupon", new JsonObject().put("code", claimCode));
+    bodyValues.put("reserveCoupon", new JsonObject().put("code", couponCode));
+    bodyValues.put("commitCoupon", new JsonObject().put("holdId", holdId));
+    bodyValues.put("releaseCoupon", new JsonObject().put("holdId", holdId));
+
     pathValues = Map.of("allianceId", String.valueOf(a1.allianceId()), "shopId", String.valueOf(a1.shopId()),
         "terminalId", String.valueOf(a1.subjects().get(Role.TERMINAL)), "accountId", String.valueOf(issuance),
-        "transferId", earn.toString());
+        "transferId", earn.toString(), "campaignId", String.valueOf(campaign));
     realKeys = KeyRing.load(api.dataDir.resolve("jwt-keys"));
   }
 
@@ -241,7 +266,11 @@ class ApiAccessWalkTest {
     for (Map.Entry<String, String> e : pathValues.entrySet()) {
       path = path.replace("{" + e.getKey() + "}", e.getValue());
     }
-    return api.send(op.method(), path, token, op.example());
+    JsonObject body = op.example() == null ? null : op.example().copy();
+    if (body != null && bodyValues.containsKey(op.id())) {
+      body.mergeIn(bodyValues.get(op.id()));
+    }
+    return api.send(op.method(), path, token, body, op.headers());
   }
 
   /** The operations of openapi.yaml, read from the file itself. */
@@ -270,6 +299,19 @@ class ApiAccessWalkTest {
         if (security == null && roles.isEmpty()) {
           fail(op.get("operationId") + " falls back to bearer auth but names no x-roles");
         }
+        Map<String, String> headers = new java.util.HashMap<>();
+        List<Object> params = new ArrayList<>((List<Object>) op.getOrDefault("parameters", List.of()));
+        for (Object param : params) {
+          Map<String, Object> prm = (Map<String, Object>) param;
+          if (prm.containsKey("$ref")) {
+            String name = ((String) prm.get("$ref")).substring("#/components/parameters/".length());
+            prm = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) doc.get("components"))
+                .get("parameters")).get(name);
+          }
+          if ("header".equals(prm.get("in")) && prm.containsKey("example")) {
+            headers.put((String) prm.get("name"), String.valueOf(prm.get("example")));
+          }
+        }
         JsonObject example = null;
         Map<String, Object> body = (Map<String, Object>) op.get("requestBody");
         if (body != null) {
@@ -277,7 +319,7 @@ class ApiAccessWalkTest {
           example = new JsonObject(io.vertx.core.json.Json.encode(json.get("example")));
         }
         ops.add(new Op((String) op.get("operationId"), HttpMethod.valueOf(m.getKey().toUpperCase()), p.getKey(),
-            example, operator, roles));
+            example, operator, roles, headers));
       }
     }
     return ops;

@@ -1,0 +1,275 @@
+package io.linkpoints.coupons;
+
+import io.linkpoints.web.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Campaigns and their consent. A shop's owner creates one naming the shops that hand coupons out
+ * (issuers), take them (honouring) and pay for them (funding in basis points). Every named shop
+ * other than the creator must accept before it goes live; any participant may pause its own part,
+ * and the campaign runs only while nobody has paused. The status column is recomputed from the
+ * participants under the campaign row's lock, so issuance sees one consistent answer.
+ */
+public final class Campaigns {
+  static final String COLUMNS = "c.alliance_id, c.id, c.creator_shop_id, c.name, c.benefit_kind, c.amount_fen,"
+      + " c.percent_off, c.cap_fen, c.gift_name, c.gift_value_fen, c.min_spend_fen, c.valid_from, c.valid_until,"
+      + " c.inventory, c.issued, c.per_member_limit, c.auto_issue_min_spend_fen, c.market_price_points, c.shop_codes,"
+      + " c.status, c.created_at";
+
+  private static final String INSERT = "insert into coupon_campaign (alliance_id, creator_shop_id, name, benefit_kind,"
+      + " amount_fen, percent_off, cap_fen, gift_name, gift_value_fen, min_spend_fen, valid_from, valid_until, inventory,"
+      + " per_member_limit, auto_issue_min_spend_fen, market_price_points, shop_codes, status, created_at)"
+      + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) returning id";
+  private static final String INSERT_SHOP = "insert into coupon_campaign_shop (alliance_id, campaign_id, shop_id,"
+      + " is_issuer, is_honouring, funding_bps, accepted_at) values ($1, $2, $3, $4, $5, $6, $7)";
+  private static final String ONE = "select " + COLUMNS + " from coupon_campaign c where c.alliance_id = $1 and c.id = $2";
+  private static final String ALL = "select " + COLUMNS + " from coupon_campaign c where c.alliance_id = $1 order by c.id";
+  private static final String OF_SHOP = "select " + COLUMNS + " from coupon_campaign c where c.alliance_id = $1"
+      + " and exists (select 1 from coupon_campaign_shop p where p.alliance_id = c.alliance_id"
+      + "   and p.campaign_id = c.id and p.shop_id = $2) order by c.id";
+  private static final String PARTICIPANTS = "select p.campaign_id, p.shop_id, s.name, p.is_issuer, p.is_honouring,"
+      + " p.funding_bps, p.accepted_at, p.paused_at from coupon_campaign_shop p"
+      + " join shop s on s.alliance_id = p.alliance_id and s.id = p.shop_id"
+      + " where p.alliance_id = $1 and p.campaign_id = any($2) order by p.campaign_id, p.shop_id";
+  private static final String REDEEMED = "select campaign_id, count(*) as redeemed from coupon"
+      + " where alliance_id = $1 and campaign_id = any($2) and state = 'redeemed' group by campaign_id";
+  private static final String LOCK = "select id from coupon_campaign where alliance_id = $1 and id = $2 for no key update";
+  private static final String ACCEPT = "update coupon_campaign_shop set accepted_at = coalesce(accepted_at, $4)"
+      + " where alliance_id = $1 and campaign_id = $2 and shop_id = $3 returning shop_id";
+  private static final String PAUSE = "update coupon_campaign_shop set paused_at = coalesce(paused_at, $4)"
+      + " where alliance_id = $1 and campaign_id = $2 and shop_id = $3 returning shop_id";
+  private static final String RESUME = "update coupon_campaign_shop set paused_at = null"
+      + " where alliance_id = $1 and campaign_id = $2 and shop_id = $3 returning shop_id";
+  // Run after the row lock is taken, so its subqueries see every committed participant change.
+  private static final String RESTATUS = "update coupon_campaign c set status = case"
+      + " when exists (select 1 from coupon_campaign_shop p where p.alliance_id = c.alliance_id"
+      + "   and p.campaign_id = c.id and p.accepted_at is null) then 'awaiting_consent'"
+      + " when exists (select 1 from coupon_campaign_shop p where p.alliance_id = c.alliance_id"
+      + "   and p.campaign_id = c.id and p.paused_at is not null) then 'paused'"
+      + " else 'live' end where c.alliance_id = $1 and c.id = $2";
+
+  private final Pool pool;
+  private final Clock clock;
+
+  public Campaigns(Pool pool, Clock clock) {
+    this.pool = pool;
+    this.clock = clock;
+  }
+
+  private record Participant(long shopId, boolean issuer, boolean honouring, int fundingBps) {
+  }
+
+  /** Creates a campaign for {@code creatorShopId}; live at once unless it names another shop. */
+  public Future<JsonObject> create(long allianceId, long creatorShopId, JsonObject body) {
+    Benefit benefit = Benefit.fromJson(body.getJsonObject("benefit", new JsonObject()));
+    Instant from = instant(body, "validFrom");
+    Instant until = instant(body, "validUntil");
+    if (!until.isAfter(from)) {
+      throw ApiException.badRequest("invalid_window", "validUntil must be after validFrom");
+    }
+    List<Participant> participants = participants(creatorShopId, body);
+    boolean needsConsent = participants.stream().anyMatch(p -> p.shopId() != creatorShopId);
+    OffsetDateTime now = utc(clock.instant());
+    Tuple row = Tuple.tuple().addLong(allianceId).addLong(creatorShopId).addString(body.getString("name"))
+        .addString(benefit.kind().dbName()).addLong(benefit.amountFen()).addInteger(benefit.percentOff())
+        .addLong(benefit.capFen()).addString(benefit.giftName()).addLong(benefit.giftValueFen())
+        .addLong(body.getLong("minSpendFen", 0L)).addOffsetDateTime(utc(from)).addOffsetDateTime(utc(until))
+        .addInteger(body.getInteger("inventory")).addInteger(body.getInteger("perMemberLimit", 1))
+        .addLong(body.getLong("autoIssueMinSpendFen")).addLong(body.getLong("marketPricePoints"))
+        .addBoolean(body.getBoolean("shopCodes", false))
+        .addString(needsConsent ? "awaiting_consent" : "live").addOffsetDateTime(now);
+    return pool.withTransaction(conn -> conn.preparedQuery(INSERT).execute(row).compose(rows -> {
+      long id = rows.iterator().next().getLong("id");
+      List<Tuple> shops = new ArrayList<>();
+      for (Participant p : participants) {
+        shops.add(Tuple.of(allianceId, id, p.shopId(), p.issuer(), p.honouring(), p.fundingBps(),
+            p.shopId() == creatorShopId ? now : null));
+      }
+      return conn.preparedQuery(INSERT_SHOP).executeBatch(shops).map(id);
+    })).recover(err -> Future.failedFuture(err instanceof PgException pg && "23503".equals(pg.getSqlState())
+        ? ApiException.badRequest("unknown_shop", "a named shop is not in this alliance") : err))
+        .compose(id -> get(allianceId, null, id));
+  }
+
+  /** Issuers, honouring shops and sponsors; the creator's own shop by default, and always a participant. */
+  private static List<Participant> participants(long creator, JsonObject body) {
+    List<Long> issuers = ids(body, "issuingShopIds", creator);
+    List<Long> honouring = ids(body, "honouringShopIds", creator);
+    Map<Long, Integer> funding = new LinkedHashMap<>();
+    JsonArray given = body.getJsonArray("funding");
+    if (given == null) {
+      funding.put(creator, FundingSplit.TOTAL_BPS);
+    } else {
+      for (Object o : given) {
+        JsonObject f = (JsonObject) o;
+        if (funding.put(f.getLong("shopId"), f.getInteger("basisPoints")) != null) {
+          throw ApiException.badRequest("invalid_funding", "a sponsor is named twice");
+        }
+      }
+    }
+    if (funding.values().stream().mapToInt(Integer::intValue).sum() != FundingSplit.TOTAL_BPS) {
+      throw ApiException.badRequest("invalid_funding", "funding basis points must sum to 10000");
+    }
+    Map<Long, Participant> all = new LinkedHashMap<>();
+    List<Long> named = new ArrayList<>(issuers);
+    named.addAll(honouring);
+    named.addAll(funding.keySet());
+    for (long shop : named) {
+      if (!issuers.contains(shop) && !honouring.contains(shop) && funding.getOrDefault(shop, 0) == 0) {
+        continue; // a sponsor of 0 basis points plays no part
+      }
+      all.put(shop, new Participant(shop, issuers.contains(shop), honouring.contains(shop), funding.getOrDefault(shop, 0)));
+    }
+    if (!all.containsKey(creator)) {
+      throw ApiException.badRequest("creator_not_named", "the creating shop must issue, honour or fund the campaign");
+    }
+    return List.copyOf(all.values());
+  }
+
+  private static List<Long> ids(JsonObject body, String field, long creator) {
+    JsonArray given = body.getJsonArray(field);
+    if (given == null) {
+      return List.of(creator);
+    }
+    List<Long> ids = new ArrayList<>();
+    for (Object o : given) {
+      long id = ((Number) o).longValue();
+      if (!ids.contains(id)) {
+        ids.add(id);
+      }
+    }
+    return ids;
+  }
+
+  /** One campaign, as seen by a shop taking part in it (404 for any other shop) or (shop null) the admin. */
+  public Future<JsonObject> get(long allianceId, Long shopId, long campaignId) {
+    return pool.preparedQuery(ONE).execute(Tuple.of(allianceId, campaignId))
+        .compose(rows -> withParticipants(allianceId, rows))
+        .map(list -> {
+          JsonObject c = list.isEmpty() ? null : list.get(0);
+          if (c == null || shopId != null && c.getJsonArray("participants").stream()
+              .noneMatch(p -> ((JsonObject) p).getLong("shopId") == (long) shopId)) {
+            throw CouponErrors.campaignNotFound();
+          }
+          return c;
+        });
+  }
+
+  /** The campaigns a shop takes part in, or (shop null) every campaign of the alliance. */
+  public Future<JsonObject> list(long allianceId, Long shopId) {
+    Future<RowSet<Row>> rows = shopId == null ? pool.preparedQuery(ALL).execute(Tuple.of(allianceId))
+        : pool.preparedQuery(OF_SHOP).execute(Tuple.of(allianceId, shopId));
+    return rows.compose(r -> withParticipants(allianceId, r))
+        .map(list -> new JsonObject().put("items", new JsonArray(new ArrayList<>(list))));
+  }
+
+  public Future<JsonObject> accept(long allianceId, long shopId, long campaignId) {
+    return change(allianceId, shopId, campaignId, ACCEPT);
+  }
+
+  public Future<JsonObject> pause(long allianceId, long shopId, long campaignId) {
+    return change(allianceId, shopId, campaignId, PAUSE);
+  }
+
+  public Future<JsonObject> resume(long allianceId, long shopId, long campaignId) {
+    return change(allianceId, shopId, campaignId, RESUME);
+  }
+
+  /** Changes this shop's own part of the campaign and recomputes the status, under the campaign's row lock. */
+  private Future<JsonObject> change(long allianceId, long shopId, long campaignId, String sql) {
+    OffsetDateTime now = utc(clock.instant());
+    return pool.withTransaction(conn -> lock(conn, allianceId, campaignId)
+        .compose(v -> conn.preparedQuery(sql).execute(sql.equals(RESUME) ? Tuple.of(allianceId, campaignId, shopId)
+            : Tuple.of(allianceId, campaignId, shopId, now)))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            throw CouponErrors.campaignNotFound();
+          }
+          return conn.preparedQuery(RESTATUS).execute(Tuple.of(allianceId, campaignId));
+        })).compose(v -> get(allianceId, shopId, campaignId));
+  }
+
+  private static Future<Void> lock(SqlConnection conn, long allianceId, long campaignId) {
+    return conn.preparedQuery(LOCK).execute(Tuple.of(allianceId, campaignId)).map(rows -> {
+      if (rows.size() == 0) {
+        throw CouponErrors.campaignNotFound();
+      }
+      return null;
+    });
+  }
+
+  private Future<List<JsonObject>> withParticipants(long allianceId, RowSet<Row> rows) {
+    Map<Long, JsonObject> byId = new LinkedHashMap<>();
+    Instant now = clock.instant();
+    for (Row row : rows) {
+      byId.put(row.getLong("id"), toJson(row, now).put("participants", new JsonArray()).put("redeemed", 0));
+    }
+    if (byId.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    Long[] ids = byId.keySet().toArray(new Long[0]);
+    return pool.preparedQuery(PARTICIPANTS).execute(Tuple.tuple().addLong(allianceId).addArrayOfLong(ids))
+        .compose(parts -> {
+          for (Row p : parts) {
+            byId.get(p.getLong("campaign_id")).getJsonArray("participants").add(new JsonObject()
+                .put("shopId", p.getLong("shop_id")).put("shopName", p.getString("name"))
+                .put("issuer", p.getBoolean("is_issuer")).put("honouring", p.getBoolean("is_honouring"))
+                .put("fundingBasisPoints", p.getInteger("funding_bps"))
+                .put("accepted", p.getOffsetDateTime("accepted_at") != null)
+                .put("paused", p.getOffsetDateTime("paused_at") != null));
+          }
+          return pool.preparedQuery(REDEEMED).execute(Tuple.tuple().addLong(allianceId).addArrayOfLong(ids));
+        })
+        .map(redeemed -> {
+          redeemed.forEach(r -> byId.get(r.getLong("campaign_id")).put("redeemed", r.getLong("redeemed")));
+          return List.copyOf(byId.values());
+        });
+  }
+
+  /** The campaign's own fields (no participants). */
+  static JsonObject toJson(Row row, Instant now) {
+    Instant until = row.getOffsetDateTime("valid_until").toInstant();
+    return new JsonObject().put("id", row.getLong("id")).put("allianceId", row.getLong("alliance_id"))
+        .put("creatorShopId", row.getLong("creator_shop_id")).put("name", row.getString("name"))
+        .put("benefit", Benefit.fromRow(row).toJson()).put("minSpendFen", row.getLong("min_spend_fen"))
+        .put("validFrom", row.getOffsetDateTime("valid_from").toInstant().toString())
+        .put("validUntil", until.toString())
+        .put("inventory", row.getInteger("inventory")).put("issued", row.getInteger("issued"))
+        .put("remaining", row.getInteger("inventory") - row.getInteger("issued"))
+        .put("perMemberLimit", row.getInteger("per_member_limit"))
+        .put("autoIssueMinSpendFen", row.getLong("auto_issue_min_spend_fen"))
+        .put("marketPricePoints", row.getLong("market_price_points"))
+        .put("shopCodes", row.getBoolean("shop_codes"))
+        .put("status", row.getString("status")).put("ended", !now.isBefore(until))
+        .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString());
+  }
+
+  private static Instant instant(JsonObject body, String field) {
+    try {
+      return OffsetDateTime.parse(body.getString(field)).toInstant();
+    } catch (DateTimeParseException | NullPointerException e) {
+      throw ApiException.badRequest("invalid_window", field + " must be an ISO-8601 date-time with offset");
+    }
+  }
+
+  static OffsetDateTime utc(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,77 @@
+package io.linkpoints.coupons;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What must always be true of coupons, recomputed from the rows (read-only, any time): counters
+ * match the coupons they count, every market coupon in use was paid by exactly its captured points
+ * hold and every voided one was not, every redemption's funding adds up to its benefit, and a
+ * reserved coupon has exactly one open till hold. Each query returns violating rows.
+ */
+public final class CouponInvariants {
+  private record Check(String name, String sql) {
+  }
+
+  private static final List<Check> CHECKS = List.of(
+      new Check("inventory_matches_coupons", "select c.alliance_id, c.id, c.issued, count(k.id) as coupons"
+          + " from coupon_campaign c left join coupon k on k.alliance_id = c.alliance_id and k.campaign_id = c.id"
+          + "  and k.state <> 'voided' group by c.alliance_id, c.id, c.issued having c.issued <> count(k.id)"),
+      new Check("member_counts_match_coupons", "select coalesce(m.campaign_id, k.campaign_id) as campaign_id,"
+          + " coalesce(m.member_id, k.member_id) as member_id, m.claimed, k.coupons from coupon_member_claims m"
+          + " full join (select alliance_id, campaign_id, member_id, count(*) as coupons from coupon"
+          + "  where state <> 'voided' group by alliance_id, campaign_id, member_id) k"
+          + "  on k.alliance_id = m.alliance_id and k.campaign_id = m.campaign_id and k.member_id = m.member_id"
+          + " where coalesce(m.claimed, 0) <> coalesce(k.coupons, 0)"),
+      new Check("market_coupons_paid_exactly", "select k.alliance_id, k.id, k.state, k.points_paid, p.amount as captured"
+          + " from coupon k left join ledger_transfer p on p.alliance_id = k.alliance_id"
+          + "  and p.pending_id = k.exchange_hold_id and p.flags = 2"
+          + " where k.source = 'market' and ((k.state in ('issued', 'reserved', 'redeemed')"
+          + "  and (p.id is null or p.amount <> k.points_paid)) or (k.state = 'voided' and p.id is not null))"),
+      new Check("redemptions_funded_exactly", "select k.alliance_id, k.id, h.benefit_fen, f.funded, h.holds"
+          + " from coupon k left join (select alliance_id, coupon_id, max(benefit_fen) as benefit_fen, count(*) as holds"
+          + "  from coupon_hold where state = 'committed' group by alliance_id, coupon_id) h"
+          + "  on h.alliance_id = k.alliance_id and h.coupon_id = k.id"
+          + " left join (select alliance_id, coupon_id, sum(amount_fen) as funded from coupon_funding"
+          + "  group by alliance_id, coupon_id) f on f.alliance_id = k.alliance_id and f.coupon_id = k.id"
+          + " where (k.state = 'redeemed' and (h.holds is distinct from 1 or f.funded is distinct from h.benefit_fen))"
+          + "  or (k.state <> 'redeemed' and (h.holds is not null or f.funded is not null))"),
+      new Check("reserved_coupons_held_once", "select k.alliance_id, k.id, k.state, count(h.id) as open_holds"
+          + " from coupon k left join coupon_hold h on h.alliance_id = k.alliance_id and h.coupon_id = k.id"
+          + "  and h.state = 'held' group by k.alliance_id, k.id, k.state"
+          + " having (k.state = 'reserved') <> (count(h.id) = 1) or count(h.id) > 1"));
+
+  private final Pool pool;
+
+  public CouponInvariants(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Every broken invariant with (up to 20 of) its violating rows; empty when all hold. */
+  public Future<JsonObject> violations() {
+    List<Future<JsonArray>> found = new ArrayList<>();
+    for (Check check : CHECKS) {
+      found.add(pool.query(check.sql() + " limit 20").execute().map(rows -> {
+        JsonArray out = new JsonArray();
+        for (Row row : rows) {
+          out.add(row.toJson());
+        }
+        return out;
+      }));
+    }
+    return Future.all(found).map(v -> {
+      JsonObject broken = new JsonObject();
+      for (int i = 0; i < CHECKS.size(); i++) {
+        if (!found.get(i).result().isEmpty()) {
+          broken.put(CHECKS.get(i).name(), found.get(i).result());
+        }
+      }
+      return broken;
+    });
+  }
+}

@@ -1,0 +1,196 @@
+package io.linkpoints.coupons;
+
+import io.linkpoints.web.ApiException;
+import io.linkpoints.web.Json;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Hands coupons out: automatically on a qualifying purchase at an issuing shop, or for a
+ * one-claim shop code a member scans. Every issuance goes through {@link #claim}, one transaction
+ * in which PostgreSQL enforces the campaign's inventory and the member's limit, so they hold
+ * however many instances claim at once.
+ */
+public final class CouponIssuer {
+  static final String COUPON_COLUMNS = "id, campaign_id, member_id, code, state, source, source_ref, exchange_hold_id,"
+      + " points_paid, void_reason, issued_at, redeemed_at, redeemed_shop_id";
+
+  private static final String INSERT = "insert into coupon (alliance_id, campaign_id, member_id, code, state, source,"
+      + " source_ref, exchange_hold_id, points_paid, issued_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+      + " returning " + COUPON_COLUMNS;
+  // The inventory: one row lock, one conditional increment. Zero rows back means refused. Coupons
+  // may be handed out before the window opens ("spend today, 10 off next week"), never after it.
+  private static final String TAKE = "update coupon_campaign set issued = issued + 1 where alliance_id = $1 and id = $2"
+      + " and status = 'live' and issued < inventory and valid_until > $3 returning per_member_limit";
+  // The member's limit: the upsert locks the counter row and bumps it only while under the limit.
+  private static final String COUNT = "insert into coupon_member_claims (alliance_id, campaign_id, member_id, claimed)"
+      + " values ($1, $2, $3, 1) on conflict (alliance_id, campaign_id, member_id) do update"
+      + " set claimed = coupon_member_claims.claimed + 1 where coupon_member_claims.claimed < $4 returning claimed";
+  private static final String WHY = "select status, issued, inventory, valid_from, valid_until from coupon_campaign"
+      + " where alliance_id = $1 and id = $2";
+  static final String BY_SOURCE = "select " + COUPON_COLUMNS + " from coupon where alliance_id = $1 and source = $2"
+      + " and source_ref = $3";
+  private static final String AUTO_CAMPAIGNS = "select c.id from coupon_campaign c join coupon_campaign_shop p"
+      + " on p.alliance_id = c.alliance_id and p.campaign_id = c.id and p.shop_id = $2 and p.is_issuer"
+      + " where c.alliance_id = $1 and c.status = 'live' and c.auto_issue_min_spend_fen <= $3"
+      + " and c.valid_until > $4 and c.issued < c.inventory order by c.id";
+  private static final String CODE_CAMPAIGN = "select c.status from coupon_campaign c join coupon_campaign_shop p"
+      + " on p.alliance_id = c.alliance_id and p.campaign_id = c.id and p.shop_id = $3 and p.is_issuer"
+      + " where c.alliance_id = $1 and c.id = $2 and c.shop_codes";
+  private static final String INSERT_CLAIM_CODE = "insert into coupon_claim_code (alliance_id, code, campaign_id, shop_id,"
+      + " created_at) values ($1, $2, $3, $4, $5)";
+  private static final String LOCK_CLAIM_CODE = "select campaign_id, claimed_by from coupon_claim_code"
+      + " where alliance_id = $1 and code = $2 for update";
+  private static final String USE_CLAIM_CODE = "update coupon_claim_code set claimed_by = $3, claimed_at = $4"
+      + " where alliance_id = $1 and code = $2";
+
+  private final Pool pool;
+  private final Clock clock;
+
+  public CouponIssuer(Pool pool, Clock clock) {
+    this.pool = pool;
+    this.clock = clock;
+  }
+
+  /** What a coupon is paid with when it comes from the market; null for free coupons. */
+  record Payment(UUID holdId, long points) {
+  }
+
+  /**
+   * Issues one coupon in the caller's transaction, or fails with the reason (campaign_sold_out,
+   * member_limit_reached, consent_required, campaign_not_live) and the transaction must roll back.
+   * The coupon row goes in first: a second claim from the same source waits on its unique key
+   * and then fails with a unique violation, before touching the inventory.
+   */
+  static Future<Row> claim(SqlConnection conn, long allianceId, long campaignId, long memberId, String source,
+      String sourceRef, Payment payment, Instant now) {
+    OffsetDateTime at = Campaigns.utc(now);
+    Tuple coupon = Tuple.tuple().addLong(allianceId).addLong(campaignId).addLong(memberId)
+        .addString(CouponCodes.coupon()).addString(payment == null ? "issued" : "pending_payment").addString(source)
+        .addString(sourceRef).addUUID(payment == null ? null : payment.holdId())
+        .addLong(payment == null ? 0 : payment.points()).addOffsetDateTime(at);
+    return conn.preparedQuery(INSERT).execute(coupon).compose(inserted ->
+        conn.preparedQuery(TAKE).execute(Tuple.of(allianceId, campaignId, at)).compose(taken -> {
+          if (taken.size() == 0) {
+            return why(conn, allianceId, campaignId, now);
+          }
+          int limit = taken.iterator().next().getInteger("per_member_limit");
+          return conn.preparedQuery(COUNT).execute(Tuple.of(allianceId, campaignId, memberId, limit)).map(counted -> {
+            if (counted.size() == 0) {
+              throw CouponErrors.of("member_limit_reached", "this member already holds the most coupons of this campaign");
+            }
+            return inserted.iterator().next();
+          });
+        }));
+  }
+
+  /** Why the inventory was not taken. */
+  private static Future<Row> why(SqlConnection conn, long allianceId, long campaignId, Instant now) {
+    return conn.preparedQuery(WHY).execute(Tuple.of(allianceId, campaignId)).map(rows -> {
+      if (rows.size() == 0) {
+        throw CouponErrors.campaignNotFound();
+      }
+      Row c = rows.iterator().next();
+      if (!"live".equals(c.getString("status"))) {
+        throw CouponErrors.notLive(c.getString("status"));
+      }
+      if (!now.isBefore(c.getOffsetDateTime("valid_until").toInstant())) {
+        throw CouponErrors.of("campaign_not_live", "the campaign has ended");
+      }
+      throw CouponErrors.of("campaign_sold_out", "every coupon of this campaign has been handed out");
+    });
+  }
+
+  /**
+   * Issues a coupon of every live campaign this shop hands out on purchases of at least its
+   * threshold. Exactly once per (shop, orderRef, campaign): a retried call returns the same
+   * coupons. Campaigns that are sold out or whose limit the member reached are skipped.
+   */
+  public Future<JsonArray> issueOnPurchase(long allianceId, long shopId, long memberId, long spendFen, String orderRef) {
+    Instant now = clock.instant();
+    return pool.preparedQuery(AUTO_CAMPAIGNS).execute(Tuple.of(allianceId, shopId, spendFen, Campaigns.utc(now)))
+        .compose(rows -> {
+          List<Long> campaigns = new ArrayList<>();
+          rows.forEach(r -> campaigns.add(r.getLong("id")));
+          JsonArray issued = new JsonArray();
+          Future<Void> chain = Future.succeededFuture();
+          for (long campaign : campaigns) {
+            String ref = "s" + shopId + ":c" + campaign + ":o" + orderRef;
+            chain = chain.compose(v -> issueOnce(allianceId, campaign, memberId, "purchase", ref, now)
+                .map(row -> {
+                  issued.add(MemberCoupons.toJson(row));
+                  return (Void) null;
+                })
+                .recover(err -> err instanceof ApiException ? Future.succeededFuture() : Future.failedFuture(err)));
+          }
+          return chain.map(issued);
+        });
+  }
+
+  /** A free coupon from this source, or the one it already made. */
+  private Future<Row> issueOnce(long allianceId, long campaignId, long memberId, String source, String ref, Instant now) {
+    return bySource(pool, allianceId, source, ref).compose(existing -> existing != null ? Future.succeededFuture(existing)
+        : pool.withTransaction(conn -> claim(conn, allianceId, campaignId, memberId, source, ref, null, now))
+            .recover(err -> Json.isUniqueViolation(err) ? bySource(pool, allianceId, source, ref)
+                : Future.failedFuture(err)));
+  }
+
+  static Future<Row> bySource(io.vertx.sqlclient.SqlClient client, long allianceId, String source, String ref) {
+    return client.preparedQuery(BY_SOURCE).execute(Tuple.of(allianceId, source, ref))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+  }
+
+  /** A one-claim code for a live campaign this shop issues and that allows shop codes. */
+  public Future<JsonObject> createClaimCode(long allianceId, long shopId, long campaignId) {
+    String code = CouponCodes.claim();
+    Instant now = clock.instant();
+    return pool.preparedQuery(CODE_CAMPAIGN).execute(Tuple.of(allianceId, campaignId, shopId)).compose(rows -> {
+      if (rows.size() == 0) {
+        throw CouponErrors.campaignNotFound();
+      }
+      String status = rows.iterator().next().getString("status");
+      if (!"live".equals(status)) {
+        throw CouponErrors.notLive(status);
+      }
+      return pool.preparedQuery(INSERT_CLAIM_CODE).execute(Tuple.of(allianceId, code, campaignId, shopId,
+          Campaigns.utc(now)));
+    }).map(v -> new JsonObject().put("code", code).put("campaignId", campaignId).put("shopId", shopId)
+        .put("createdAt", now.toString()));
+  }
+
+  /**
+   * A member claims the coupon behind a shop code. The code is locked, so of many members
+   * scanning it one wins; the same member scanning again gets the same coupon back.
+   */
+  public Future<JsonObject> claimShopCode(long allianceId, long memberId, String code) {
+    Instant now = clock.instant();
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_CLAIM_CODE).execute(Tuple.of(allianceId, code))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            throw CouponErrors.of("claim_code_invalid", "no such shop code");
+          }
+          Row row = rows.iterator().next();
+          Long claimedBy = row.getLong("claimed_by");
+          if (claimedBy != null && claimedBy != memberId) {
+            throw CouponErrors.of("claim_code_used", "this shop code has already been claimed");
+          }
+          if (claimedBy != null) {
+            return bySource(conn, allianceId, "shop_code", code);
+          }
+          return claim(conn, allianceId, row.getLong("campaign_id"), memberId, "shop_code", code, null, now)
+              .compose(coupon -> conn.preparedQuery(USE_CLAIM_CODE)
+                  .execute(Tuple.of(allianceId, code, memberId, Campaigns.utc(now))).map(coupon));
+        })).map(MemberCoupons::toJson);
+  }
+}

@@ -1,0 +1,104 @@
+package io.linkpoints.coupons;
+
+import static io.linkpoints.web.ApiRoutes.on;
+
+import io.linkpoints.auth.Principal;
+import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ApiRoutes;
+import io.linkpoints.web.Json;
+import io.linkpoints.web.Params;
+import io.linkpoints.web.Platform;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import java.util.UUID;
+
+/**
+ * HTTP for campaigns (owners and admins), the member's coupons and market, and the coupon side
+ * of the till (terminals). Who may call what is in openapi.yaml; members and terminals are
+ * scoped by their token (alliance, member, shop), never by anything in the request.
+ */
+public final class CouponRoutes implements ApiRoutes {
+  public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+  private final Coupons coupons;
+
+  public CouponRoutes(Platform p) {
+    this.coupons = Coupons.create(p.pool(), p.ledger(), p.clock());
+  }
+
+  @Override
+  public void mount(RouterBuilder b) {
+    on(b, "listCampaigns", Json.reply(200, ctx -> coupons.campaigns().list(alliance(ctx), null)));
+    on(b, "createCampaign", Json.reply(201, ctx -> coupons.campaigns().create(alliance(ctx), shop(ctx), Json.body(ctx))));
+    on(b, "listShopCampaigns", Json.reply(200, ctx -> coupons.campaigns().list(alliance(ctx), shop(ctx))));
+    on(b, "getCampaign", Json.reply(200, ctx -> coupons.campaigns().get(alliance(ctx), shop(ctx), campaign(ctx))));
+    on(b, "acceptCampaign", Json.reply(200, ctx -> coupons.campaigns().accept(alliance(ctx), shop(ctx), campaign(ctx))));
+    on(b, "pauseCampaign", Json.reply(200, ctx -> coupons.campaigns().pause(alliance(ctx), shop(ctx), campaign(ctx))));
+    on(b, "resumeCampaign", Json.reply(200, ctx -> coupons.campaigns().resume(alliance(ctx), shop(ctx), campaign(ctx))));
+    on(b, "createClaimCode", Json.reply(201, ctx ->
+        coupons.issuer().createClaimCode(alliance(ctx), shop(ctx), campaign(ctx))));
+
+    on(b, "listMyCoupons", Json.reply(200, ctx -> {
+      Principal m = Principal.of(ctx);
+      Long cursor = Params.optionalPositiveLong(ctx, "cursor");
+      return coupons.wallet().mine(m.allianceId(), m.subjectId(), cursor == null ? 0 : cursor,
+          Params.intInRange(ctx, "limit", 1, 200, 50));
+    }));
+    on(b, "getCouponMarket", Json.reply(200, ctx -> {
+      Principal m = Principal.of(ctx);
+      return coupons.wallet().market(m.allianceId(), m.subjectId());
+    }));
+    on(b, "exchangeCoupon", Json.reply(201, ctx -> {
+      Principal m = Principal.of(ctx);
+      return coupons.market().exchange(m.allianceId(), m.subjectId(), Json.body(ctx).getLong("campaignId"), key(ctx));
+    }));
+    on(b, "claimCoupon", Json.reply(201, ctx -> {
+      Principal m = Principal.of(ctx);
+      return coupons.issuer().claimShopCode(m.allianceId(), m.subjectId(), Json.body(ctx).getString("code"));
+    }));
+
+    on(b, "reserveCoupon", Json.reply(200, ctx -> {
+      Principal t = Principal.of(ctx);
+      JsonObject body = Json.body(ctx);
+      return coupons.till().reserve(t.allianceId(), t.shopId(), key(ctx), body.getString("code"),
+          body.getLong("spendFen"), body.getString("orderRef"));
+    }));
+    on(b, "commitCoupon", Json.reply(200, ctx -> {
+      Principal t = Principal.of(ctx);
+      return coupons.till().commit(t.allianceId(), t.shopId(), holdId(ctx), key(ctx));
+    }));
+    on(b, "releaseCoupon", Json.reply(200, ctx -> {
+      Principal t = Principal.of(ctx);
+      return coupons.till().release(t.allianceId(), t.shopId(), holdId(ctx), key(ctx));
+    }));
+  }
+
+  private static String key(RoutingContext ctx) {
+    String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
+    if (key == null || key.isBlank() || key.length() > 100) {
+      throw ApiException.badRequest("idempotency_key_required", "an Idempotency-Key header (1-100 characters) is required");
+    }
+    return key;
+  }
+
+  private static UUID holdId(RoutingContext ctx) {
+    try {
+      return UUID.fromString(Json.body(ctx).getString("holdId"));
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw ApiException.badRequest("invalid_parameter", "holdId must be a UUID");
+    }
+  }
+
+  private static long alliance(RoutingContext ctx) {
+    return Params.positiveLong(ctx, "allianceId");
+  }
+
+  private static long shop(RoutingContext ctx) {
+    return Params.positiveLong(ctx, "shopId");
+  }
+
+  private static long campaign(RoutingContext ctx) {
+    return Params.positiveLong(ctx, "campaignId");
+  }
+}

@@ -1,0 +1,250 @@
+package io.linkpoints.coupons;
+
+import io.linkpoints.web.ApiException;
+import io.linkpoints.web.Json;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The coupon side of the POS flow, like points: reserve a coupon for an order at a shop (a hold
+ * with the benefit worked out), then commit (redeemed, with the funding records) or release
+ * (back to issued). Each call is idempotent: reserve by the caller's key per shop, commit and
+ * release by the hold, whose first resolution (and its key) is kept. A hold not resolved within
+ * {@link #HOLD_TTL} is released by {@link #releaseExpired}, or refused at commit.
+ */
+public final class CouponTill {
+  public static final Duration HOLD_TTL = Duration.ofMinutes(10);
+
+  private static final String HOLD_COLUMNS = "h.id, h.shop_id, h.idempotency_key, h.coupon_id, h.order_ref, h.spend_fen,"
+      + " h.discount_fen, h.benefit_fen, h.state, h.resolution_key, h.expires_at, h.created_at, h.resolved_at,"
+      + " k.code, k.campaign_id, c.name, c.benefit_kind, c.amount_fen, c.percent_off, c.cap_fen, c.gift_name,"
+      + " c.gift_value_fen";
+  private static final String HOLD_FROM = " from coupon_hold h"
+      + " join coupon k on k.alliance_id = h.alliance_id and k.id = h.coupon_id"
+      + " join coupon_campaign c on c.alliance_id = k.alliance_id and c.id = k.campaign_id";
+  private static final String BY_KEY = "select " + HOLD_COLUMNS + HOLD_FROM
+      + " where h.alliance_id = $1 and h.shop_id = $2 and h.idempotency_key = $3";
+  private static final String BY_ID = "select " + HOLD_COLUMNS + HOLD_FROM + " where h.alliance_id = $1 and h.id = $2";
+  private static final String LOCK_HOLD = "select state, resolution_key, coupon_id, expires_at, benefit_fen from coupon_hold"
+      + " where alliance_id = $1 and id = $2 and shop_id = $3 for update";
+  private static final String LOCK_COUPON = "select k.id, k.state, k.campaign_id, c.status, c.valid_from, c.valid_until,"
+      + " c.min_spend_fen, c.benefit_kind, c.amount_fen, c.percent_off, c.cap_fen, c.gift_name, c.gift_value_fen,"
+      + " exists (select 1 from coupon_campaign_shop p where p.alliance_id = k.alliance_id"
+      + "   and p.campaign_id = k.campaign_id and p.shop_id = $3 and p.is_honouring) as honoured_here"
+      + " from coupon k join coupon_campaign c on c.alliance_id = k.alliance_id and c.id = k.campaign_id"
+      + " where k.alliance_id = $1 and k.code = $2 for update of k";
+  private static final String INSERT_HOLD = "insert into coupon_hold (alliance_id, id, shop_id, idempotency_key, coupon_id,"
+      + " order_ref, spend_fen, discount_fen, benefit_fen, state, expires_at, created_at)"
+      + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'held', $10, $11)";
+  private static final String COUPON_STATE = "update coupon set state = $3 where alliance_id = $1 and id = $2";
+  private static final String RESOLVE = "update coupon_hold set state = $3, resolution_key = $4, resolved_at = $5"
+      + " where alliance_id = $1 and id = $2";
+  private static final String REDEEM = "update coupon set state = 'redeemed', redeemed_at = $3, redeemed_shop_id = $4"
+      + " where alliance_id = $1 and id = $2 returning campaign_id";
+  private static final String SPONSORS = "select shop_id, funding_bps from coupon_campaign_shop"
+      + " where alliance_id = $1 and campaign_id = $2 and funding_bps > 0 order by shop_id";
+  private static final String INSERT_FUNDING = "insert into coupon_funding (alliance_id, coupon_id, sponsor_shop_id,"
+      + " campaign_id, honouring_shop_id, basis_points, amount_fen, redeemed_at) values ($1, $2, $3, $4, $5, $6, $7, $8)";
+  private static final String FUNDING = "select sponsor_shop_id, basis_points, amount_fen from coupon_funding"
+      + " where alliance_id = $1 and coupon_id = $2 order by sponsor_shop_id";
+  private static final String EXPIRED = "select alliance_id, id, shop_id from coupon_hold where state = 'held'"
+      + " and expires_at <= $1 order by expires_at limit $2";
+
+  private final Pool pool;
+  private final Clock clock;
+
+  public CouponTill(Pool pool, Clock clock) {
+    this.pool = pool;
+    this.clock = clock;
+  }
+
+  /** Holds the coupon with this code for an order of {@code spendFen} at this shop. */
+  public Future<JsonObject> reserve(long allianceId, long shopId, String key, String code, long spendFen, String orderRef) {
+    return byKey(allianceId, shopId, key).compose(existing -> existing != null
+        ? replayReserve(existing, code, spendFen, orderRef)
+        : pool.withTransaction(conn -> hold(conn, allianceId, shopId, key, code, spendFen, orderRef))
+            .recover(err -> Json.isUniqueViolation(err)
+                // The same reservation raced us and won: answer as a retry would be answered.
+                ? byKey(allianceId, shopId, key).compose(row -> row == null ? Future.failedFuture(err)
+                    : replayReserve(row, code, spendFen, orderRef))
+                : Future.failedFuture(err)))
+        .compose(id -> byId(allianceId, id)).map(CouponTill::holdJson)
+        .compose(json -> withFunding(allianceId, json));
+  }
+
+  private Future<UUID> replayReserve(Row existing, String code, long spendFen, String orderRef) {
+    if (!existing.getString("code").equals(code) || existing.getLong("spend_fen") != spendFen
+        || !existing.getString("order_ref").equals(orderRef)) {
+      return Future.failedFuture(keyReused());
+    }
+    return Future.succeededFuture(existing.getUUID("id"));
+  }
+
+  /** The checks, in the order a cashier would want to hear them, then the hold. */
+  private Future<UUID> hold(SqlConnection conn, long allianceId, long shopId, String key, String code, long spendFen,
+      String orderRef) {
+    Instant now = clock.instant();
+    return conn.preparedQuery(LOCK_COUPON).execute(Tuple.of(allianceId, code, shopId)).compose(rows -> {
+      if (rows.size() == 0) {
+        throw CouponErrors.invalid();
+      }
+      Row c = rows.iterator().next();
+      String state = c.getString("state");
+      if ("pending_payment".equals(state) || "voided".equals(state)) {
+        throw CouponErrors.invalid();
+      }
+      if (!c.getBoolean("honoured_here")) {
+        throw CouponErrors.notValidHere();
+      }
+      if (!"issued".equals(state)) {
+        throw CouponErrors.of("coupon_already_used", "this coupon is " + state);
+      }
+      if (!"live".equals(c.getString("status")) || now.isBefore(c.getOffsetDateTime("valid_from").toInstant())) {
+        throw CouponErrors.of("coupon_not_active", "this coupon cannot be used yet (its campaign is paused or not started)");
+      }
+      if (!now.isBefore(c.getOffsetDateTime("valid_until").toInstant())) {
+        throw CouponErrors.of("coupon_expired", "this coupon has expired");
+      }
+      if (spendFen < c.getLong("min_spend_fen")) {
+        throw CouponErrors.of("minimum_spend_not_met", "this coupon needs a spend of at least "
+            + c.getLong("min_spend_fen") + " fen");
+      }
+      Benefit benefit = Benefit.fromRow(c);
+      UUID id = UUID.randomUUID();
+      long couponId = c.getLong("id");
+      return conn.preparedQuery(INSERT_HOLD).execute(Tuple.tuple().addLong(allianceId).addUUID(id).addLong(shopId)
+              .addString(key).addLong(couponId).addString(orderRef).addLong(spendFen)
+              .addLong(benefit.discountFen(spendFen)).addLong(benefit.valueFen(spendFen))
+              .addOffsetDateTime(Campaigns.utc(now.plus(HOLD_TTL))).addOffsetDateTime(Campaigns.utc(now)))
+          .compose(v -> conn.preparedQuery(COUPON_STATE).execute(Tuple.of(allianceId, couponId, "reserved")))
+          .map(id);
+    });
+  }
+
+  /** Redeems the held coupon and records who funds how much of its benefit. */
+  public Future<JsonObject> commit(long allianceId, long shopId, UUID holdId, String key) {
+    return resolve(allianceId, shopId, holdId, key, "committed");
+  }
+
+  /** Gives the held coupon back to its member, unused. */
+  public Future<JsonObject> release(long allianceId, long shopId, UUID holdId, String key) {
+    return resolve(allianceId, shopId, holdId, key, "released");
+  }
+
+  private record Outcome(boolean expired) {
+  }
+
+  private Future<JsonObject> resolve(long allianceId, long shopId, UUID holdId, String key, String target) {
+    Instant now = clock.instant();
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_HOLD).execute(Tuple.of(allianceId, holdId, shopId))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            throw CouponErrors.of("hold_not_found", "no such coupon hold at this shop");
+          }
+          Row h = rows.iterator().next();
+          String state = h.getString("state");
+          if (!"held".equals(state)) {
+            // A retry of the call that resolved it gets its result again; anything else is refused.
+            if (state.equals(target) && key.equals(h.getString("resolution_key"))) {
+              return Future.succeededFuture(new Outcome(false));
+            }
+            throw CouponErrors.of("hold_already_resolved", "this coupon hold was already " + state);
+          }
+          long couponId = h.getLong("coupon_id");
+          boolean expired = !now.isBefore(h.getOffsetDateTime("expires_at").toInstant());
+          if (expired || "released".equals(target)) {
+            return conn.preparedQuery(RESOLVE).execute(Tuple.of(allianceId, holdId, "released",
+                    expired ? "expired" : key, Campaigns.utc(now)))
+                .compose(v -> conn.preparedQuery(COUPON_STATE).execute(Tuple.of(allianceId, couponId, "issued")))
+                .map(new Outcome(expired));
+          }
+          return conn.preparedQuery(RESOLVE).execute(Tuple.of(allianceId, holdId, "committed", key, Campaigns.utc(now)))
+              .compose(v -> fund(conn, allianceId, couponId, shopId, h.getLong("benefit_fen"), now))
+              .map(new Outcome(false));
+        }))
+        .compose(outcome -> outcome.expired()
+            ? Future.failedFuture(CouponErrors.of("hold_expired", "the coupon hold timed out and was released"))
+            : byId(allianceId, holdId).map(row -> holdJson(row)))
+        .compose(json -> withFunding(allianceId, json));
+  }
+
+  /** Marks the coupon redeemed and writes one funding row per sponsor, summing to the benefit exactly. */
+  private static Future<Void> fund(SqlConnection conn, long allianceId, long couponId, long shopId, long benefitFen,
+      Instant now) {
+    OffsetDateTime at = Campaigns.utc(now);
+    return conn.preparedQuery(REDEEM).execute(Tuple.of(allianceId, couponId, at, shopId)).compose(rows -> {
+      long campaignId = rows.iterator().next().getLong("campaign_id");
+      return conn.preparedQuery(SPONSORS).execute(Tuple.of(allianceId, campaignId)).compose(sponsors -> {
+        List<FundingSplit.Share> shares = new ArrayList<>();
+        sponsors.forEach(s -> shares.add(new FundingSplit.Share(s.getLong("shop_id"), s.getInteger("funding_bps"))));
+        List<Tuple> funding = new ArrayList<>();
+        for (FundingSplit.Part part : FundingSplit.split(benefitFen, shares)) {
+          funding.add(Tuple.of(allianceId, couponId, part.shopId(), campaignId, shopId, part.basisPoints(),
+              part.amountFen(), at));
+        }
+        return conn.preparedQuery(INSERT_FUNDING).executeBatch(funding).mapEmpty();
+      });
+    });
+  }
+
+  /** Releases holds past their time; returns how many. Run periodically by every instance (idempotent). */
+  public Future<Integer> releaseExpired(int limit) {
+    return pool.preparedQuery(EXPIRED).execute(Tuple.of(Campaigns.utc(clock.instant()), limit)).compose(rows -> {
+      List<Future<JsonObject>> done = new ArrayList<>();
+      for (Row r : rows) {
+        done.add(release(r.getLong("alliance_id"), r.getLong("shop_id"), r.getUUID("id"), "expired")
+            .recover(err -> Future.succeededFuture()));
+      }
+      return Future.join(done).map(v -> done.size());
+    });
+  }
+
+  private Future<Row> byKey(long allianceId, long shopId, String key) {
+    return pool.preparedQuery(BY_KEY).execute(Tuple.of(allianceId, shopId, key))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+  }
+
+  private Future<Row> byId(long allianceId, UUID id) {
+    return pool.preparedQuery(BY_ID).execute(Tuple.of(allianceId, id)).map(rows -> rows.iterator().next());
+  }
+
+  private Future<JsonObject> withFunding(long allianceId, JsonObject hold) {
+    if (!"committed".equals(hold.getString("state"))) {
+      return Future.succeededFuture(hold);
+    }
+    return pool.preparedQuery(FUNDING).execute(Tuple.of(allianceId, hold.getLong("couponId"))).map(rows -> {
+      JsonArray funding = new JsonArray();
+      rows.forEach(r -> funding.add(new JsonObject().put("shopId", r.getLong("sponsor_shop_id"))
+          .put("basisPoints", r.getInteger("basis_points")).put("amountFen", r.getLong("amount_fen"))));
+      return hold.put("funding", funding);
+    });
+  }
+
+  private static JsonObject holdJson(Row row) {
+    OffsetDateTime resolved = row.getOffsetDateTime("resolved_at");
+    return new JsonObject().put("holdId", row.getUUID("id").toString()).put("shopId", row.getLong("shop_id"))
+        .put("state", row.getString("state")).put("couponId", row.getLong("coupon_id"))
+        .put("campaignId", row.getLong("campaign_id")).put("campaignName", row.getString("name"))
+        .put("benefit", Benefit.fromRow(row).toJson()).put("orderRef", row.getString("order_ref"))
+        .put("spendFen", row.getLong("spend_fen")).put("discountFen", row.getLong("discount_fen"))
+        .put("benefitFen", row.getLong("benefit_fen"))
+        .put("expiresAt", row.getOffsetDateTime("expires_at").toInstant().toString())
+        .put("resolvedAt", resolved == null ? null : resolved.toInstant().toString());
+  }
+
+  private static ApiException keyReused() {
+    return new ApiException(409, "idempotency_key_reused", "this idempotency key was used for another reservation");
+  }
+}

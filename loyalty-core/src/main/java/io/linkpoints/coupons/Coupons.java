@@ -1,0 +1,27 @@
+package io.linkpoints.coupons;
+
+import io.linkpoints.ledger.Ledger;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+
+/**
+ * Coupons and cross-promotions as the rest of the service uses them. Stateless over PostgreSQL
+ * and the ledger, so any number of instances may run side by side.
+ *
+ * <p>For the POS flow: {@link CouponIssuer#issueOnPurchase} after an accrual, and
+ * {@link CouponTill} reserve / commit / release next to the points hold.
+ */
+public record Coupons(Campaigns campaigns, CouponIssuer issuer, CouponMarket market, CouponTill till,
+    MemberCoupons wallet) {
+
+  public static Coupons create(Pool pool, Ledger ledger, Clock clock) {
+    return new Coupons(new Campaigns(pool, clock), new CouponIssuer(pool, clock), new CouponMarket(pool, ledger, clock),
+        new CouponTill(pool, clock), new MemberCoupons(pool, clock));
+  }
+
+  /** The periodic work of every instance: finish stalled exchanges, release timed-out till holds. */
+  public Future<Integer> runJobsOnce(int limit) {
+    return market.sweep(limit).compose(swept -> till.releaseExpired(limit).map(released -> swept + released));
+  }
+}

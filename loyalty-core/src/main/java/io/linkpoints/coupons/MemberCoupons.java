@@ -1,0 +1,92 @@
+package io.linkpoints.coupons;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+
+/** What a member sees: its own coupons (with the code for the QR) and the coupon market. */
+public final class MemberCoupons {
+  // An issued coupon past its campaign's window shows as expired; nothing needs to rewrite it.
+  private static final String MINE = "select k.id, k.campaign_id, k.member_id, k.code, k.source, k.points_paid,"
+      + " k.issued_at, k.redeemed_at, k.redeemed_shop_id,"
+      + " case when k.state = 'issued' and c.valid_until <= $3 then 'expired' else k.state end as state,"
+      + " c.name, c.benefit_kind, c.amount_fen, c.percent_off, c.cap_fen, c.gift_name, c.gift_value_fen,"
+      + " c.min_spend_fen, c.valid_from, c.valid_until,"
+      + " (select json_agg(json_build_object('shopId', s.id, 'name', s.name) order by s.id)"
+      + "    from coupon_campaign_shop p join shop s on s.alliance_id = p.alliance_id and s.id = p.shop_id"
+      + "   where p.alliance_id = c.alliance_id and p.campaign_id = c.id and p.is_honouring) as honoured_at"
+      + " from coupon k join coupon_campaign c on c.alliance_id = k.alliance_id and c.id = k.campaign_id"
+      + " where k.alliance_id = $1 and k.member_id = $2 and k.state <> 'voided' and k.id > $4"
+      + " order by k.id limit $5";
+  private static final String MARKET = "select " + Campaigns.COLUMNS + ","
+      + " coalesce(m.claimed, 0) as claimed_by_me,"
+      + " (select json_agg(json_build_object('shopId', s.id, 'name', s.name) order by s.id)"
+      + "    from coupon_campaign_shop p join shop s on s.alliance_id = p.alliance_id and s.id = p.shop_id"
+      + "   where p.alliance_id = c.alliance_id and p.campaign_id = c.id and p.is_honouring) as honoured_at"
+      + " from coupon_campaign c left join coupon_member_claims m"
+      + "   on m.alliance_id = c.alliance_id and m.campaign_id = c.id and m.member_id = $2"
+      + " where c.alliance_id = $1 and c.status = 'live' and c.market_price_points is not null"
+      + " and c.valid_until > $3 and c.issued < c.inventory order by c.id";
+
+  private final Pool pool;
+  private final Clock clock;
+
+  public MemberCoupons(Pool pool, Clock clock) {
+    this.pool = pool;
+    this.clock = clock;
+  }
+
+  public Future<JsonObject> mine(long allianceId, long memberId, long afterId, int limit) {
+    Instant now = clock.instant();
+    return pool.preparedQuery(MINE).execute(Tuple.of(allianceId, memberId, Campaigns.utc(now), afterId, limit))
+        .map(rows -> {
+          JsonArray items = new JsonArray();
+          long last = 0;
+          for (Row row : rows) {
+            last = row.getLong("id");
+            items.add(toJson(row).put("campaignName", row.getString("name"))
+                .put("benefit", Benefit.fromRow(row).toJson()).put("minSpendFen", row.getLong("min_spend_fen"))
+                .put("validFrom", row.getOffsetDateTime("valid_from").toInstant().toString())
+                .put("validUntil", row.getOffsetDateTime("valid_until").toInstant().toString())
+                .put("honouredAt", row.getJson("honoured_at")));
+          }
+          return new JsonObject().put("items", items)
+              .put("nextCursor", items.size() == limit ? String.valueOf(last) : null);
+        });
+  }
+
+  /** Live campaigns a member can exchange points for now, with what is left and its own count. */
+  public Future<JsonObject> market(long allianceId, long memberId) {
+    Instant now = clock.instant();
+    return pool.preparedQuery(MARKET).execute(Tuple.of(allianceId, memberId, Campaigns.utc(now))).map(rows -> {
+      JsonArray items = new JsonArray();
+      for (Row row : rows) {
+        JsonObject c = Campaigns.toJson(row, now);
+        items.add(new JsonObject().put("campaignId", c.getLong("id")).put("name", c.getString("name"))
+            .put("benefit", c.getJsonObject("benefit")).put("minSpendFen", c.getLong("minSpendFen"))
+            .put("validFrom", c.getString("validFrom")).put("validUntil", c.getString("validUntil"))
+            .put("pricePoints", c.getLong("marketPricePoints")).put("remaining", c.getInteger("remaining"))
+            .put("perMemberLimit", c.getInteger("perMemberLimit")).put("claimedByMe", row.getInteger("claimed_by_me"))
+            .put("honouredAt", row.getJson("honoured_at")));
+      }
+      return new JsonObject().put("items", items);
+    });
+  }
+
+  /** A coupon row as its member sees it. */
+  static JsonObject toJson(Row row) {
+    OffsetDateTime redeemed = row.getOffsetDateTime("redeemed_at");
+    return new JsonObject().put("id", row.getLong("id")).put("campaignId", row.getLong("campaign_id"))
+        .put("code", row.getString("code")).put("state", row.getString("state"))
+        .put("source", row.getString("source")).put("pointsPaid", row.getLong("points_paid"))
+        .put("issuedAt", row.getOffsetDateTime("issued_at").toInstant().toString())
+        .put("redeemedAt", redeemed == null ? null : redeemed.toInstant().toString())
+        .put("redeemedShopId", row.getLong("redeemed_shop_id"));
+  }
+}
