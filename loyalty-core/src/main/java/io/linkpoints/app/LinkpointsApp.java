@@ -4,6 +4,7 @@ import io.linkpoints.ledger.HoldTimeouts;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.ledger.LotExpiry;
 import io.linkpoints.ledger.WriterOptions;
+import io.linkpoints.pos.PosHousekeeping;
 import io.linkpoints.platform.DatabaseProvisioner;
 import io.linkpoints.platform.DatabaseTarget;
 import io.linkpoints.platform.LinkpointsConfig;
@@ -65,7 +66,7 @@ public final class LinkpointsApp {
   }
 
   /** Blocking start-up material, read or made on a worker: operator token, signing keys, docs. */
-  private record StartupMaterial(String operatorToken, KeyRing keys, ApiDocs docs) {
+  private record StartupMaterial(String operatorToken, KeyRing keys, ApiDocs docs, KeyRing codeKeys) {
   }
 
   public static Future<LinkpointsApp> start(Vertx vertx, LinkpointsConfig config, Clock clock) {
@@ -85,7 +86,7 @@ public final class LinkpointsApp {
             log.info("Applied {} schema migration(s)", applied);
           }
           return vertx.executeBlocking(() -> new StartupMaterial(operatorToken(config), KeyRing.loadOrCreate(config.jwtKeysDir()),
-              ApiDocs.load()));
+              ApiDocs.load(), KeyRing.loadOrCreate(codeKeysDir(config))));
         })
         .compose(material -> {
           String token = material.operatorToken();
@@ -93,7 +94,7 @@ public final class LinkpointsApp {
           Ledger ledger = new Ledger(vertx, pool, clock, WriterOptions.DEFAULT);
           Platform platform = new Platform(config, pool, ledger, clock, new TokenService(material.keys(), clock),
               new OperatorGuard(token), new PasswordHasher(vertx, config.passwordIterations()),
-              codeSender != null ? codeSender : new LogCodeSender(), material.docs());
+              codeSender != null ? codeSender : new LogCodeSender(), material.docs(), material.codeKeys());
           AtomicReference<ApiVerticle> first = new AtomicReference<>();
           return vertx.deployVerticle(() -> {
                 ApiVerticle verticle = new ApiVerticle(platform);
@@ -101,7 +102,7 @@ public final class LinkpointsApp {
                 return verticle;
               }, new DeploymentOptions().setInstances(Math.max(1, Runtime.getRuntime().availableProcessors())))
               .map(id -> {
-                long[] timers = startJobs(vertx, ledger, clock);
+                long[] timers = startJobs(vertx, ledger, clock, new PosHousekeeping(pool, clock));
                 return new LinkpointsApp(vertx, config, db.get(), pool, ledger, token, platform,
                     first.get().actualPort(), timers);
               });
@@ -116,14 +117,24 @@ public final class LinkpointsApp {
         .build();
   }
 
-  private static long[] startJobs(Vertx vertx, Ledger ledger, Clock clock) {
+  /**
+   * Member QR codes have a key ring of their own, next to the access-token keys (so a shared
+   * LINKPOINTS_JWT_KEYS_DIR shares them too); rotate it like the other with KeyRing.rotate.
+   */
+  public static Path codeKeysDir(LinkpointsConfig config) {
+    return config.jwtKeysDir().resolveSibling("code-keys");
+  }
+
+  private static long[] startJobs(Vertx vertx, Ledger ledger, Clock clock, PosHousekeeping pos) {
     HoldTimeouts holds = new HoldTimeouts(ledger, clock);
     LotExpiry expiry = new LotExpiry(ledger, clock);
     long holdTimer = vertx.setPeriodic(1_000, id -> holds.runOnce(1_000)
         .onFailure(err -> log.warn("Hold timeout run failed: {}", err.getMessage())));
     long expiryTimer = vertx.setPeriodic(5_000, 60_000, id -> expiry.runOnce(1_000)
         .onFailure(err -> log.warn("Lot expiry run failed: {}", err.getMessage())));
-    return new long[] {holdTimer, expiryTimer};
+    long posTimer = vertx.setPeriodic(10_000, 60_000, id -> pos.runOnce()
+        .onFailure(err -> log.warn("POS housekeeping failed: {}", err.getMessage())));
+    return new long[] {holdTimer, expiryTimer, posTimer};
   }
 
   /**

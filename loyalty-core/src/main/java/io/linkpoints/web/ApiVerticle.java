@@ -4,6 +4,8 @@ import io.linkpoints.alliance.AllianceRoutes;
 import io.linkpoints.auth.AccessGate;
 import io.linkpoints.ledger.LedgerAdminRoutes;
 import io.linkpoints.member.MemberRoutes;
+import io.linkpoints.pos.PosRoutes;
+import io.linkpoints.qr.MemberCodeRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -63,7 +65,7 @@ public final class ApiVerticle extends VerticleBase {
     ApiRoutes.on(builder, "getDocs", platform.docs()::page);
     ApiRoutes.on(builder, "getDocsAsset", platform.docs()::asset);
     for (ApiRoutes routes : List.of(new AllianceRoutes(platform), new MemberRoutes(platform),
-        new LedgerAdminRoutes(platform.ledger()))) {
+        new LedgerAdminRoutes(platform.ledger()), new MemberCodeRoutes(platform), new PosRoutes(platform))) {
       routes.mount(builder);
     }
     for (OpenAPIRoute route : builder.getRoutes()) {

@@ -67,7 +67,8 @@ class ApiAccessWalkTest {
   private record Tenant(long allianceId, long shopId, long memberId, Map<Role, String> tokens, Map<Role, Long> subjects) {
   }
 
-  private record Op(String id, HttpMethod method, String path, JsonObject example, boolean operator, Set<Role> roles) {
+  private record Op(String id, HttpMethod method, String path, JsonObject example, boolean operator, Set<Role> roles,
+      Map<String, String> headers) {
   }
 
   @BeforeAll
@@ -98,7 +99,7 @@ class ApiAccessWalkTest {
 
     pathValues = Map.of("allianceId", String.valueOf(a1.allianceId()), "shopId", String.valueOf(a1.shopId()),
         "terminalId", String.valueOf(a1.subjects().get(Role.TERMINAL)), "accountId", String.valueOf(issuance),
-        "transferId", earn.toString());
+        "transferId", earn.toString(), "idempotencyKey", "pos-example-key-0001");
     realKeys = KeyRing.load(api.dataDir.resolve("jwt-keys"));
   }
 
@@ -178,12 +179,24 @@ class ApiAccessWalkTest {
       for (Role role : op.roles()) {
         HttpResponse<Buffer> r = call(op, op.path(), a1.tokens().get(role));
         String what = op.id() + " as " + role + ": " + r.statusCode() + " " + r.bodyAsString();
-        assertTrue(r.statusCode() >= 200 && r.statusCode() < 300 || r.statusCode() == 409, what);
+        assertTrue(r.statusCode() >= 200 && r.statusCode() < 300 || r.statusCode() == 409 || handlerRefusal(r), what);
       }
     }
     // A member sees only itself, whoever asks.
     assertEquals(a1.memberId(), expect(200, api.get("/v1/members/me", a1.tokens().get(Role.MEMBER))).getLong("id"));
     assertEquals(b1.memberId(), expect(200, api.get("/v1/members/me", b1.tokens().get(Role.MEMBER))).getLong("id"));
+  }
+
+  /**
+   * The handler itself refused the example on its merits (a contract example cannot hold a live
+   * member code or an existing hold): 422, or a 404 with its own code, never the router's not_found.
+   */
+  private static boolean handlerRefusal(HttpResponse<Buffer> r) {
+    if (r.statusCode() != 422 && r.statusCode() != 404) {
+      return false;
+    }
+    String code = r.bodyAsJsonObject().getString("code");
+    return code != null && !code.equals("not_found") && !code.equals("validation_failed");
   }
 
   private record Variant(String token, int status) {
@@ -241,7 +254,7 @@ class ApiAccessWalkTest {
     for (Map.Entry<String, String> e : pathValues.entrySet()) {
       path = path.replace("{" + e.getKey() + "}", e.getValue());
     }
-    return api.send(op.method(), path, token, op.example());
+    return api.send(op.method(), path, token, op.example(), op.headers());
   }
 
   /** The operations of openapi.yaml, read from the file itself. */
@@ -255,6 +268,7 @@ class ApiAccessWalkTest {
     }
     List<Op> ops = new ArrayList<>();
     Map<String, Object> paths = (Map<String, Object>) doc.get("paths");
+    Map<String, Object> sharedParams = (Map<String, Object>) ((Map<String, Object>) doc.get("components")).get("parameters");
     for (Map.Entry<String, Object> p : paths.entrySet()) {
       for (Map.Entry<String, Object> m : ((Map<String, Object>) p.getValue()).entrySet()) {
         if (m.getKey().equals("parameters")) {
@@ -276,8 +290,20 @@ class ApiAccessWalkTest {
           Map<String, Object> json = (Map<String, Object>) ((Map<String, Object>) body.get("content")).get("application/json");
           example = new JsonObject(io.vertx.core.json.Json.encode(json.get("example")));
         }
+        // Header parameters (an Idempotency-Key) are sent with their examples, as a real caller would.
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Object declared : (List<Object>) op.getOrDefault("parameters", List.of())) {
+          Map<String, Object> param = (Map<String, Object>) declared;
+          if (param.containsKey("$ref")) {
+            String ref = (String) param.get("$ref");
+            param = (Map<String, Object>) sharedParams.get(ref.substring(ref.lastIndexOf('/') + 1));
+          }
+          if ("header".equals(param.get("in"))) {
+            headers.put((String) param.get("name"), String.valueOf(param.get("example")));
+          }
+        }
         ops.add(new Op((String) op.get("operationId"), HttpMethod.valueOf(m.getKey().toUpperCase()), p.getKey(),
-            example, operator, roles));
+            example, operator, roles, headers));
       }
     }
     return ops;

@@ -69,7 +69,14 @@ public final class ApiFixture implements AutoCloseable {
   }
 
   public HttpResponse<Buffer> send(HttpMethod method, String path, String bearer, JsonObject body) {
+    return send(method, path, bearer, body, Map.of());
+  }
+
+  /** The same, with extra request headers (an Idempotency-Key, say). */
+  public HttpResponse<Buffer> send(HttpMethod method, String path, String bearer, JsonObject body,
+      Map<String, String> headers) {
     HttpRequest<Buffer> request = http.request(method, path);
+    headers.forEach(request::putHeader);
     if (bearer != null) {
       request.putHeader("Authorization", "Bearer " + bearer);
     }
