@@ -46,21 +46,38 @@ public final class MemberCodeRoutes implements ApiRoutes {
       if (rows.size() == 0) {
         throw ApiException.notFound("member");
       }
-      MemberCodes.Issued issued = codes.issue(rows.iterator().next().getString("handle"));
-      ctx.response().putHeader("Cache-Control", "no-store").putHeader("X-Code-Expires-At", issued.expiresAt().toString());
+      String handle = rows.iterator().next().getString("handle");
+      ctx.response().putHeader("Cache-Control", "no-store");
       return switch (format) {
-        case "png" -> ctx.vertx().executeBlocking(() -> Buffer.buffer(QrRender.png(issued.code())))
-            .map(png -> new Rendered("image/png", png));
-        case "svg" -> ctx.vertx().executeBlocking(() -> Buffer.buffer(QrRender.svg(issued.code())))
-            .map(svg -> new Rendered("image/svg+xml", svg));
-        default -> io.vertx.core.Future.succeededFuture(new Rendered("application/json", Buffer.buffer(new JsonObject()
-            .put("code", issued.code()).put("expiresAt", issued.expiresAt().toString())
-            .put("expiresIn", Math.max(0, issued.expiresAt().getEpochSecond() - clock.instant().getEpochSecond()))
-            .encode())));
+        case "png" -> ctx.vertx().executeBlocking(() -> {
+          MemberCodes.Issued issued = scannable(handle);
+          return new Rendered("image/png", Buffer.buffer(QrRender.png(issued.code())), issued);
+        });
+        case "svg" -> ctx.vertx().executeBlocking(() -> {
+          MemberCodes.Issued issued = scannable(handle);
+          return new Rendered("image/svg+xml", Buffer.buffer(QrRender.svg(issued.code())), issued);
+        });
+        default -> {
+          MemberCodes.Issued issued = codes.issue(handle);
+          yield io.vertx.core.Future.succeededFuture(new Rendered("application/json", Buffer.buffer(new JsonObject()
+              .put("code", issued.code()).put("expiresAt", issued.expiresAt().toString())
+              .put("expiresIn", Math.max(0, issued.expiresAt().getEpochSecond() - clock.instant().getEpochSecond()))
+              .encode()), issued));
+        }
       };
-    }).onSuccess(r -> ctx.response().putHeader("Content-Type", r.type()).end(r.body())).onFailure(ctx::fail);
+    }).onSuccess(r -> ctx.response().putHeader("Content-Type", r.type())
+        .putHeader("X-Code-Expires-At", r.issued().expiresAt().toString()).end(r.body())).onFailure(ctx::fail);
   }
 
-  private record Rendered(String type, Buffer body) {
+  /** A code whose picture a camera-style reader reads back; a fresh jti makes another picture. Blocking (CPU). */
+  private MemberCodes.Issued scannable(String handle) {
+    MemberCodes.Issued issued = codes.issue(handle);
+    for (int tries = 1; tries < 5 && !QrRender.readsBack(issued.code()); tries++) {
+      issued = codes.issue(handle);
+    }
+    return issued;
+  }
+
+  private record Rendered(String type, Buffer body, MemberCodes.Issued issued) {
   }
 }

@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
@@ -51,8 +52,9 @@ public final class PosClient implements AutoCloseable {
     this.queue = queue;
     this.token = options.accessToken();
     this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost(options.host())
-        .setDefaultPort(options.port()).setSsl(options.ssl()).setMaxPoolSize(options.poolSize())
-        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.timeoutMillis())));
+        .setDefaultPort(options.port()).setSsl(options.ssl())
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.timeoutMillis())),
+        new PoolOptions().setHttp1MaxSize(options.poolSize()));
   }
 
   /** A client; opening the offline queue reads files, so it happens on a worker. */
