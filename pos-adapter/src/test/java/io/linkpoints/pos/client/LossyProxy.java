@@ -38,8 +38,9 @@ final class LossyProxy implements AutoCloseable {
     this.dropAnswer = paths;
   }
 
+  /** Requests forwarded whose path contains this. */
   int forwarded(String pathEnding) {
-    return forwarded.entrySet().stream().filter(e -> e.getKey().endsWith(pathEnding))
+    return forwarded.entrySet().stream().filter(e -> e.getKey().contains(pathEnding))
         .mapToInt(e -> e.getValue().get()).sum();
   }
 
