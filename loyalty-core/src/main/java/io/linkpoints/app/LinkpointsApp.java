@@ -22,6 +22,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.nio.charset.StandardCharsets;
@@ -91,10 +92,12 @@ public final class LinkpointsApp {
         .compose(material -> {
           String token = material.operatorToken();
           Pool pool = createPool(vertx, db.get().target(), config.dbPoolSize());
+          Pool bookkeeping = createPool(vertx, new DatabaseTarget(new PgConnectOptions(db.get().target().connectOptions())
+              .addProperty("synchronous_commit", "off")), Math.max(4, config.dbPoolSize() / 2));
           Ledger ledger = new Ledger(vertx, pool, clock, WriterOptions.DEFAULT);
           Platform platform = new Platform(config, pool, ledger, clock, new TokenService(material.keys(), clock),
               new OperatorGuard(token), new PasswordHasher(vertx, config.passwordIterations()),
-              codeSender != null ? codeSender : new LogCodeSender(), material.docs(), material.codeKeys());
+              codeSender != null ? codeSender : new LogCodeSender(), material.docs(), material.codeKeys(), bookkeeping);
           AtomicReference<ApiVerticle> first = new AtomicReference<>();
           return vertx.deployVerticle(() -> {
                 ApiVerticle verticle = new ApiVerticle(platform);
@@ -194,7 +197,7 @@ public final class LinkpointsApp {
     for (long timer : timers) {
       vertx.cancelTimer(timer);
     }
-    return pool.close().compose(v -> vertx.executeBlocking(() -> {
+    return platform.bookkeepingPool().close().compose(v -> pool.close()).compose(v -> vertx.executeBlocking(() -> {
       if (database.embedded() != null) {
         database.embedded().close();
       }

@@ -45,12 +45,14 @@ final class Accruals {
       + " where a.alliance_id = $1 and a.id = d.accrual_id";
 
   private final Pool pool;
+  private final Pool bookkeeping;
   private final Ledger ledger;
   private final PosMembers members;
   private final Clock clock;
 
-  Accruals(Pool pool, Ledger ledger, PosMembers members, Clock clock) {
+  Accruals(Pool pool, Pool bookkeeping, Ledger ledger, PosMembers members, Clock clock) {
     this.pool = pool;
+    this.bookkeeping = bookkeeping;
     this.ledger = ledger;
     this.members = members;
     this.clock = clock;
@@ -62,13 +64,15 @@ final class Accruals {
     return members.resolve(c, key, body, offline).compose(m -> members.earnedToday(c, m).compose(earned -> {
       EarnCalculator.Quote q = EarnCalculator.quote(spendFen, m.rule(), m.allianceCap(), earned);
       UUID accrualId = c.derive(key, "earn");
-      Future<Void> earn = q.points() == 0 ? Future.succeededFuture()
-          : ledger.submit(TransferCommand.transfer(c.allianceId(), accrualId, m.issuanceId(), m.walletId(), q.points(),
-              "pos_earn")).mapEmpty();
-      return earn
-          .compose(v -> pool.preparedQuery(RECORD).execute(Tuple.of(c.allianceId(), accrualId, c.shopId(),
+      // The accrual's row first, written without waiting for the disk: the earn's synchronous
+      // commit right after makes it durable too, so there is never an earn without its accrual.
+      Future<Void> earn = bookkeeping.preparedQuery(RECORD).execute(Tuple.of(c.allianceId(), accrualId, c.shopId(),
               c.terminalId(), m.memberId(), body.getString("orderRef"), spendFen, q.points(),
-              clock.instant().atOffset(ZoneOffset.UTC))))
+              clock.instant().atOffset(ZoneOffset.UTC)))
+          .compose(v -> q.points() == 0 ? Future.succeededFuture()
+              : ledger.submit(TransferCommand.transfer(c.allianceId(), accrualId, m.issuanceId(), m.walletId(),
+                  q.points(), "pos_earn")).mapEmpty());
+      return earn
           .compose(v -> m.owes() ? recover(c, key, m.memberId(), accrualId, m.available() + q.points())
               : Future.succeededFuture(0L))
           .map(recovered -> new JsonObject().put("accrualId", accrualId.toString()).put("memberHandle", m.handle())

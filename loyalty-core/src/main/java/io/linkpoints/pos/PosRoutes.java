@@ -44,11 +44,13 @@ public final class PosRoutes implements ApiRoutes {
   private final EarnRules earnRules;
 
   public PosRoutes(Platform p) {
-    PosMembers members = new PosMembers(p.pool(), p.clock(), new MemberCodes(p.codeKeys(), p.clock()));
-    this.requests = new PosRequests(p.pool(), p.clock());
-    this.visits = new Visits(p.pool(), members, p.clock());
+    // Bookkeeping that the ledger's own (synchronous) commit makes durable, or that a retry
+    // recreates, does not wait for the disk: see Platform.bookkeepingPool.
+    PosMembers members = new PosMembers(p.bookkeepingPool(), p.clock(), new MemberCodes(p.codeKeys(), p.clock()));
+    this.requests = new PosRequests(p.bookkeepingPool(), p.clock());
+    this.visits = new Visits(p.bookkeepingPool(), members, p.clock());
     this.holds = new Holds(p.ledger(), members);
-    this.accruals = new Accruals(p.pool(), p.ledger(), members, p.clock());
+    this.accruals = new Accruals(p.pool(), p.bookkeepingPool(), p.ledger(), members, p.clock());
     this.refunds = new Refunds(p.pool(), p.ledger(), p.clock());
     this.claims = new ShopClaimCodes(p.pool(), p.ledger(), p.clock());
     this.earnRules = new EarnRules(p.pool(), p.clock());

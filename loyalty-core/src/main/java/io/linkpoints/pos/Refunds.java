@@ -113,7 +113,9 @@ final class Refunds {
     }
     return ledger.transferById(c.allianceId(), refundId).compose(done -> done.isPresent()
         ? Future.succeededFuture(done.get().amount())
-        : ledger.transferById(c.allianceId(), due.accrualId()).compose(earn -> attempt(c, refundId, earn.orElseThrow(), due.points(), 3)));
+        : ledger.transferById(c.allianceId(), due.accrualId()).compose(earn -> attempt(c, refundId,
+            earn.orElseThrow(() -> new ApiException(404, "accrual_not_found", "the accrual's earn never reached the ledger")),
+            due.points(), 3)));
   }
 
   private Future<Long> attempt(Caller c, UUID refundId, Transfer earn, long due, int triesLeft) {

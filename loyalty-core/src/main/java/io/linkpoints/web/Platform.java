@@ -10,7 +10,13 @@ import io.linkpoints.platform.LinkpointsConfig;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 
-/** The running service's shared parts, handed to every route module. {@code codeKeys} sign member QR codes. */
+/**
+ * The running service's shared parts, handed to every route module. {@code codeKeys} sign member
+ * QR codes. {@code bookkeepingPool} commits without waiting for the disk (synchronous_commit off):
+ * only for rows that a later synchronous commit (the ledger's) makes durable anyway, or that a
+ * retry recreates (POS idempotency records, used member codes).
+ */
 public record Platform(LinkpointsConfig config, Pool pool, Ledger ledger, Clock clock, TokenService tokens,
-    OperatorGuard operator, PasswordHasher passwords, CodeSender codeSender, ApiDocs docs, KeyRing codeKeys) {
+    OperatorGuard operator, PasswordHasher passwords, CodeSender codeSender, ApiDocs docs, KeyRing codeKeys,
+    Pool bookkeepingPool) {
 }

@@ -26,7 +26,7 @@ import java.util.concurrent.CompletableFuture;
  * (a redemption's reserve and commit together), from the till's side.
  *
  * <p>Settings (environment): BENCH_POS_TILLS (32), BENCH_POS_SHOPS (8), BENCH_POS_MEMBERS (400),
- * BENCH_POS_WARMUP (10 s), BENCH_POS_SECONDS (30 s).
+ * BENCH_POS_WARMUP (10 s), BENCH_POS_SECONDS (30 s); BENCH_POS_PGBENCH=off runs the fleet alone.
  */
 public final class PosBench {
   private PosBench() {
@@ -59,7 +59,11 @@ public final class PosBench {
           world.tills().size(), warmup, seconds);
       var running = Fleet.run(fleetVertx, options, i -> world.memberCodes().issue(people.get(i).handle()).code());
       Thread.sleep(warmup * 1000L);
+      boolean withPgbench = !"off".equals(env.get("BENCH_POS_PGBENCH"));
       CompletableFuture<Double> tps = CompletableFuture.supplyAsync(() -> {
+        if (!withPgbench) {
+          return Double.NaN; // the fleet alone, to see what pgbench's load costs it
+        }
         try {
           return pgbench.run(seconds);
         } catch (Exception e) {
