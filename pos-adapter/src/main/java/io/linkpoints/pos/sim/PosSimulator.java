@@ -40,6 +40,7 @@ public final class PosSimulator {
   private String code;
   private String visit;
   private String lastAccrual;
+  private Path lastPhoneImage;
 
   /** {@code memberCodeImage}: in the demo, writes a fresh member code PNG (the member's phone), else empty. */
   public PosSimulator(PosClient client, ScannerInput scanner, PrintStream out, Supplier<Optional<Path>> memberCodeImage) {
@@ -98,10 +99,12 @@ public final class PosSimulator {
         case "quit", "exit" -> {
           return false;
         }
-        case "scan" -> scan(Path.of(w[1]));
+        case "scan" -> scan(w.length > 1 ? Path.of(w[1]) : lastPhoneImage);
         case "code" -> paste(line.substring(4).trim());
-        case "phone" -> memberCodeImage.get().ifPresentOrElse(p -> out.println("Member code shown at " + p
-            + " (scan it: scan " + p + ")"), () -> out.println("No demo member here: scan a real phone."));
+        case "phone" -> memberCodeImage.get().ifPresentOrElse(p -> {
+          lastPhoneImage = p;
+          out.println("Member code shown at " + p + " (scan it: scan, or scan " + p + ")");
+        }, () -> out.println("No demo member here: scan a real phone."));
         case "identify" -> identify();
         case "quote" -> show(wait(client.quote(Money.fen(w[1]))), "points");
         case "earn" -> earn(Money.fen(w[1]));
@@ -126,7 +129,7 @@ public final class PosSimulator {
 
   private void help() {
     out.println(String.join("\n", List.of(
-        "  scan <image>          read a member code from a photo or screenshot (ZXing)",
+        "  scan [image]          read a member code from a photo or screenshot (ZXing); no file: the demo phone's",
         "  code <text>           a code as a keyboard-wedge scanner types it (prefix/suffix stripped)",
         "  phone                 (demo) show the demo member's fresh code as a PNG to scan",
         "  identify              use the code: who, balance; opens a 5-minute visit for earn and redeem",
@@ -141,6 +144,9 @@ public final class PosSimulator {
   }
 
   private void scan(Path image) throws IOException {
+    if (image == null) {
+      throw new IllegalStateException("scan <image file>");
+    }
     Optional<String> text = QrImages.decode(image);
     if (text.isEmpty()) {
       out.println("No QR code found in " + image);
