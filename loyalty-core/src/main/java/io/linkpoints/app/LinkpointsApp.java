@@ -5,6 +5,7 @@ import io.linkpoints.ledger.HoldTimeouts;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.ledger.LotExpiry;
 import io.linkpoints.ledger.WriterOptions;
+import io.linkpoints.pos.PosHousekeeping;
 import io.linkpoints.platform.DatabaseProvisioner;
 import io.linkpoints.platform.DatabaseTarget;
 import io.linkpoints.platform.LinkpointsConfig;
@@ -22,6 +23,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +68,7 @@ public final class LinkpointsApp {
   }
 
   /** Blocking start-up material, read or made on a worker: operator token, signing keys, docs. */
-  private record StartupMaterial(String operatorToken, KeyRing keys, ApiDocs docs) {
+  private record StartupMaterial(String operatorToken, KeyRing keys, ApiDocs docs, KeyRing codeKeys) {
   }
 
   public static Future<LinkpointsApp> start(Vertx vertx, LinkpointsConfig config, Clock clock) {
@@ -86,15 +88,17 @@ public final class LinkpointsApp {
             log.info("Applied {} schema migration(s)", applied);
           }
           return vertx.executeBlocking(() -> new StartupMaterial(operatorToken(config), KeyRing.loadOrCreate(config.jwtKeysDir()),
-              ApiDocs.load()));
+              ApiDocs.load(), KeyRing.loadOrCreate(codeKeysDir(config))));
         })
         .compose(material -> {
           String token = material.operatorToken();
           Pool pool = createPool(vertx, db.get().target(), config.dbPoolSize());
+          Pool bookkeeping = createPool(vertx, new DatabaseTarget(new PgConnectOptions(db.get().target().connectOptions())
+              .addProperty("synchronous_commit", "off")), Math.max(4, config.dbPoolSize() / 2));
           Ledger ledger = new Ledger(vertx, pool, clock, WriterOptions.DEFAULT);
           Platform platform = new Platform(config, pool, ledger, clock, new TokenService(material.keys(), clock),
               new OperatorGuard(token), new PasswordHasher(vertx, config.passwordIterations()),
-              codeSender != null ? codeSender : new LogCodeSender(), material.docs());
+              codeSender != null ? codeSender : new LogCodeSender(), material.docs(), material.codeKeys(), bookkeeping);
           AtomicReference<ApiVerticle> first = new AtomicReference<>();
           return vertx.deployVerticle(() -> {
                 ApiVerticle verticle = new ApiVerticle(platform);
@@ -102,7 +106,7 @@ public final class LinkpointsApp {
                 return verticle;
               }, new DeploymentOptions().setInstances(Math.max(1, Runtime.getRuntime().availableProcessors())))
               .map(id -> {
-                long[] timers = startJobs(vertx, ledger, clock);
+                long[] timers = startJobs(vertx, ledger, clock, new PosHousekeeping(pool, clock));
                 return new LinkpointsApp(vertx, config, db.get(), pool, ledger, token, platform,
                     first.get().actualPort(), timers);
               });
@@ -117,7 +121,15 @@ public final class LinkpointsApp {
         .build();
   }
 
-  private static long[] startJobs(Vertx vertx, Ledger ledger, Clock clock) {
+  /**
+   * Member QR codes have a key ring of their own, next to the access-token keys (so a shared
+   * LINKPOINTS_JWT_KEYS_DIR shares them too); rotate it like the other with KeyRing.rotate.
+   */
+  public static Path codeKeysDir(LinkpointsConfig config) {
+    return config.jwtKeysDir().resolveSibling("code-keys");
+  }
+
+  private static long[] startJobs(Vertx vertx, Ledger ledger, Clock clock, PosHousekeeping pos) {
     HoldTimeouts holds = new HoldTimeouts(ledger, clock);
     LotExpiry expiry = new LotExpiry(ledger, clock);
     long holdTimer = vertx.setPeriodic(1_000, id -> holds.runOnce(1_000)
@@ -127,7 +139,9 @@ public final class LinkpointsApp {
     Coupons coupons = Coupons.create(ledger.pool(), ledger, clock);
     long couponTimer = vertx.setPeriodic(2_000, 5_000, id -> coupons.runJobsOnce(1_000)
         .onFailure(err -> log.warn("Coupon job run failed: {}", err.getMessage())));
-    return new long[] {holdTimer, expiryTimer, couponTimer};
+    long posTimer = vertx.setPeriodic(10_000, 60_000, id -> pos.runOnce()
+        .onFailure(err -> log.warn("POS housekeeping failed: {}", err.getMessage())));
+    return new long[] {holdTimer, expiryTimer, couponTimer, posTimer};
   }
 
   /**
@@ -187,7 +201,7 @@ public final class LinkpointsApp {
     for (long timer : timers) {
       vertx.cancelTimer(timer);
     }
-    return pool.close().compose(v -> vertx.executeBlocking(() -> {
+    return platform.bookkeepingPool().close().compose(v -> pool.close()).compose(v -> vertx.executeBlocking(() -> {
       if (database.embedded() != null) {
         database.embedded().close();
       }

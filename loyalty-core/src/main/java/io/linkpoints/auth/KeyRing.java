@@ -119,7 +119,8 @@ public final class KeyRing {
     return signingKid;
   }
 
-  PrivateKey signingKey() {
+  /** The current private key; for signers in other packages (member codes have a ring of their own). */
+  public PrivateKey signingKey() {
     return signingKey;
   }
 

@@ -5,6 +5,8 @@ import io.linkpoints.auth.AccessGate;
 import io.linkpoints.coupons.CouponRoutes;
 import io.linkpoints.ledger.LedgerAdminRoutes;
 import io.linkpoints.member.MemberRoutes;
+import io.linkpoints.pos.PosRoutes;
+import io.linkpoints.qr.MemberCodeRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -64,7 +66,8 @@ public final class ApiVerticle extends VerticleBase {
     ApiRoutes.on(builder, "getDocs", platform.docs()::page);
     ApiRoutes.on(builder, "getDocsAsset", platform.docs()::asset);
     for (ApiRoutes routes : List.of(new AllianceRoutes(platform), new MemberRoutes(platform),
-        new LedgerAdminRoutes(platform.ledger()), new CouponRoutes(platform))) {
+        new LedgerAdminRoutes(platform.ledger()), new CouponRoutes(platform), new MemberCodeRoutes(platform),
+        new PosRoutes(platform))) {
       routes.mount(builder);
     }
     for (OpenAPIRoute route : builder.getRoutes()) {

@@ -1,6 +1,7 @@
 package io.linkpoints.web;
 
 import io.linkpoints.auth.CodeSender;
+import io.linkpoints.auth.KeyRing;
 import io.linkpoints.auth.OperatorGuard;
 import io.linkpoints.auth.PasswordHasher;
 import io.linkpoints.auth.TokenService;
@@ -9,7 +10,13 @@ import io.linkpoints.platform.LinkpointsConfig;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 
-/** The running service's shared parts, handed to every route module. */
+/**
+ * The running service's shared parts, handed to every route module. {@code codeKeys} sign member
+ * QR codes. {@code bookkeepingPool} commits without waiting for the disk (synchronous_commit off):
+ * only for rows that a later synchronous commit (the ledger's) makes durable anyway, or that a
+ * retry recreates (POS idempotency records, used member codes).
+ */
 public record Platform(LinkpointsConfig config, Pool pool, Ledger ledger, Clock clock, TokenService tokens,
-    OperatorGuard operator, PasswordHasher passwords, CodeSender codeSender, ApiDocs docs) {
+    OperatorGuard operator, PasswordHasher passwords, CodeSender codeSender, ApiDocs docs, KeyRing codeKeys,
+    Pool bookkeepingPool) {
 }

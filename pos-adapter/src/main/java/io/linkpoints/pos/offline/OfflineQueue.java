@@ -50,7 +50,15 @@ public final class OfflineQueue {
   }
 
   public synchronized Entry enqueue(String operation, JsonObject body) throws IOException {
-    Entry entry = new Entry(nextSeq++, UUID.randomUUID().toString(), operation, body.copy(), Instant.now());
+    return enqueue(operation, UUID.randomUUID().toString(), body);
+  }
+
+  /**
+   * Queues a request under the key it was already sent with: if that first send reached the server
+   * after all, the replay is recognised and applied no second time.
+   */
+  public synchronized Entry enqueue(String operation, String idempotencyKey, JsonObject body) throws IOException {
+    Entry entry = new Entry(nextSeq++, idempotencyKey, operation, body.copy(), Instant.now());
     JsonObject line = new JsonObject().put("seq", entry.seq()).put("key", entry.idempotencyKey())
         .put("op", operation).put("body", entry.body()).put("queuedAt", entry.queuedAt().toString());
     append(entriesFile, line.encode());

@@ -1,0 +1,132 @@
+package io.linkpoints.pos;
+
+import io.linkpoints.alliance.EarnCalculator;
+import io.linkpoints.alliance.EarnRule;
+import io.linkpoints.alliance.Rounding;
+import io.linkpoints.qr.MemberCodes;
+import io.linkpoints.web.ApiException;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/**
+ * Who the member at the till is, from a member code (used up on the spot) or from a visit that
+ * identify opened, together with everything a POS call needs about them and the shop, in one
+ * round trip: wallet and balance, the shop's accounts and earn rule, and whether a refund left
+ * the member owing points.
+ */
+final class PosMembers {
+  private static final String COLUMNS = "m.id as member_id, m.handle, w.id as wallet_id,"
+      + " w.credits_posted - w.debits_posted - w.debits_pending as available,"
+      + " i.id as issuance_id, c.id as acceptance_id,"
+      + " r.points_per_yuan, r.rounding, r.daily_cap_points, a.member_daily_cap_points, a.time_zone,"
+      + " exists (select 1 from pos_accrual o where o.alliance_id = m.alliance_id and o.member_id = m.id"
+      + "   and o.shortfall_points > o.recovered_points) as owes";
+  private static final String JOINS = " join ledger_account w on w.alliance_id = m.alliance_id"
+      + "   and w.kind = 'member_wallet' and w.owner_id = m.id"
+      + " join alliance a on a.id = m.alliance_id"
+      + " join earn_rule r on r.alliance_id = m.alliance_id and r.shop_id = $2"
+      + " join ledger_account i on i.alliance_id = m.alliance_id and i.kind = 'merchant_issuance' and i.owner_id = $2"
+      + " join ledger_account c on c.alliance_id = m.alliance_id and c.kind = 'merchant_acceptance' and c.owner_id = $2";
+
+  // The jti is used up by this statement; the same request run again may use it again (used_by).
+  private static final String BY_CODE = "with used as (insert into member_code_use (alliance_id, jti, expires_at, used_by)"
+      + "   values ($1, $3, $4, $5) on conflict (alliance_id, jti) do update set used_by = excluded.used_by"
+      + "   where member_code_use.used_by = excluded.used_by returning 1)"
+      + " select (select count(*) from used) as fresh, " + COLUMNS + " from member m" + JOINS
+      + " where m.alliance_id = $1 and m.handle = $6";
+
+  private static final String BY_VISIT = "select 1 as fresh, " + COLUMNS + " from pos_visit v"
+      + " join member m on m.alliance_id = v.alliance_id and m.id = v.member_id" + JOINS
+      + " where v.alliance_id = $1 and v.id = $3 and v.terminal_id = $4 and v.expires_at > $5";
+
+  // Points the wallet received from shops' issuance accounts in the alliance's day, here and everywhere.
+  private static final String EARNED_TODAY = "select"
+      + " coalesce(sum(t.amount) filter (where i.owner_id = $3), 0) as at_shop, coalesce(sum(t.amount), 0) as in_alliance"
+      + " from ledger_transfer t join ledger_account i on i.alliance_id = t.alliance_id and i.id = t.debit_account_id"
+      + "   and i.kind = 'merchant_issuance'"
+      + " where t.alliance_id = $1 and t.credit_account_id = $2 and t.flags in (0, 2)"
+      + "   and t.created_at >= $4 and t.created_at < $5";
+
+  /** The member at the till and the shop's side of things. */
+  record AtTill(long memberId, String handle, long walletId, long available, long issuanceId, long acceptanceId,
+      EarnRule rule, Long allianceCap, ZoneId zone, boolean owes) {
+  }
+
+  private final Pool pool;
+  private final Clock clock;
+  private final MemberCodes codes;
+
+  PosMembers(Pool pool, Clock clock, MemberCodes codes) {
+    this.pool = pool;
+    this.clock = clock;
+    this.codes = codes;
+  }
+
+  /** From a member code: verified, then used up (once: {@code code_already_used} after). */
+  Future<AtTill> byCode(Caller c, String key, String code, boolean offlineAccrual) {
+    MemberCodes.Verified v = codes.verify(code, offlineAccrual);
+    return pool.preparedQuery(BY_CODE).execute(Tuple.of(c.allianceId(), c.shopId(), v.jti(),
+            v.rememberUntil().atOffset(ZoneOffset.UTC), c.requestName(key), v.handle()))
+        .map(rows -> {
+          Row row = first(rows, () -> new ApiException(422, "code_invalid", "this member code is not for this alliance"));
+          if (row.getLong("fresh") == 0) {
+            throw new ApiException(409, "code_already_used", "this member code was already used: ask for a fresh one");
+          }
+          return atTill(row);
+        });
+  }
+
+  /** From a visit identify opened at this terminal, still open. */
+  Future<AtTill> byVisit(Caller c, UUID visit) {
+    return pool.preparedQuery(BY_VISIT).execute(Tuple.of(c.allianceId(), c.shopId(), visit, c.terminalId(),
+            clock.instant().atOffset(ZoneOffset.UTC)))
+        .map(rows -> atTill(first(rows, () -> new ApiException(422, "visit_invalid",
+            "no open visit with that id at this terminal: scan the member code again"))));
+  }
+
+  /** From whichever the request carries: {@code memberCode} or {@code visitId}. */
+  Future<AtTill> resolve(Caller c, String key, io.vertx.core.json.JsonObject body, boolean offlineAccrual) {
+    String code = body.getString("memberCode");
+    String visit = body.getString("visitId");
+    if ((code == null) == (visit == null)) {
+      throw ApiException.badRequest("member_required", "give exactly one of memberCode and visitId");
+    }
+    return code != null ? byCode(c, key, code, offlineAccrual) : byVisit(c, UUID.fromString(visit));
+  }
+
+  /** What the member earned today (alliance day) here and across the alliance; only needed under a cap. */
+  Future<EarnCalculator.EarnedToday> earnedToday(Caller c, AtTill m) {
+    if (m.rule().dailyCapPoints() == null && m.allianceCap() == null) {
+      return Future.succeededFuture(EarnCalculator.EarnedToday.NONE);
+    }
+    EarnCalculator.Day day = EarnCalculator.Day.containing(clock.instant(), m.zone());
+    return pool.preparedQuery(EARNED_TODAY).execute(Tuple.of(c.allianceId(), m.walletId(), c.shopId(),
+            day.start().atOffset(ZoneOffset.UTC), day.end().atOffset(ZoneOffset.UTC)))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return new EarnCalculator.EarnedToday(row.getLong("at_shop"), row.getLong("in_alliance"));
+        });
+  }
+
+  private static AtTill atTill(Row row) {
+    return new AtTill(row.getLong("member_id"), row.getString("handle"), row.getLong("wallet_id"),
+        row.getLong("available"), row.getLong("issuance_id"), row.getLong("acceptance_id"),
+        new EarnRule(row.getInteger("points_per_yuan"), Rounding.fromDb(row.getString("rounding")),
+            row.getLong("daily_cap_points")),
+        row.getLong("member_daily_cap_points"), ZoneId.of(row.getString("time_zone")), row.getBoolean("owes"));
+  }
+
+  private static Row first(RowSet<Row> rows, java.util.function.Supplier<ApiException> none) {
+    if (rows.size() == 0) {
+      throw none.get();
+    }
+    return rows.iterator().next();
+  }
+}

@@ -1,0 +1,131 @@
+package io.linkpoints.pos;
+
+import io.linkpoints.auth.Secrets;
+import io.linkpoints.web.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The idempotency record of state-changing POS calls: (alliance, terminal, key) → a fingerprint
+ * of the request and, once there is one, its outcome. The same key with the same request gets
+ * the first outcome; with another request, {@code idempotency_key_reused}. A record without an
+ * outcome (the call is still running, or was cut short by a crash) is run again: everything a
+ * call does is named from its key, so running it again finds what it already did.
+ */
+public final class PosRequests {
+  private static final String BEGIN = "insert into pos_request (alliance_id, terminal_id, idempotency_key, operation,"
+      + " fingerprint, created_at) values ($1, $2, $3, $4, $5, $6) on conflict do nothing returning 1";
+  private static final String FIND = "select operation, fingerprint, status_code, response from pos_request"
+      + " where alliance_id = $1 and terminal_id = $2 and idempotency_key = $3";
+  private static final String FINISH = "update pos_request set status_code = $4, response = $5, completed_at = $6"
+      + " where alliance_id = $1 and terminal_id = $2 and idempotency_key = $3 and status_code is null returning 1";
+
+  private final Pool pool;
+  private final Clock clock;
+
+  public PosRequests(Pool pool, Clock clock) {
+    this.pool = pool;
+    this.clock = clock;
+  }
+
+  /** Claims the key for this request: the stored outcome if it already has one, else empty (run it). */
+  public Future<Optional<Outcome>> begin(Caller c, String key, String operation, JsonObject body) {
+    String fingerprint = fingerprint(operation, body);
+    return pool.preparedQuery(BEGIN).execute(Tuple.of(c.allianceId(), c.terminalId(), key, operation, fingerprint,
+            clock.instant().atOffset(ZoneOffset.UTC)))
+        .compose(rows -> rows.rowCount() == 1 ? Future.succeededFuture(Optional.<Outcome>empty())
+            : find(c, key).map(found -> {
+              Row row = found.orElseThrow(() -> new IllegalStateException("idempotency record vanished: " + key));
+              if (!fingerprint.equals(row.getString("fingerprint"))) {
+                throw new ApiException(409, "idempotency_key_reused",
+                    "this Idempotency-Key was already used for a different request");
+              }
+              return stored(row).map(Outcome::asReplay);
+            }));
+  }
+
+  /** Records the outcome; if another run of the same request recorded one first, that one is the answer. */
+  public Future<Outcome> finish(Caller c, String key, Outcome outcome) {
+    return pool.preparedQuery(FINISH).execute(Tuple.of(c.allianceId(), c.terminalId(), key, outcome.status(),
+            outcome.body(), clock.instant().atOffset(ZoneOffset.UTC)))
+        .compose(rows -> rows.rowCount() == 1 ? Future.succeededFuture(outcome)
+            : find(c, key).map(found -> found.flatMap(PosRequests::stored).map(Outcome::asReplay).orElse(outcome)));
+  }
+
+  /** What became of the request with this key: completed (with its outcome), in progress, or unknown. */
+  public Future<JsonObject> status(Caller c, String key) {
+    return find(c, key).map(found -> {
+      JsonObject status = new JsonObject().put("idempotencyKey", key);
+      if (found.isEmpty()) {
+        return status.put("state", "unknown");
+      }
+      Row row = found.get();
+      status.put("operation", row.getString("operation"));
+      Optional<Outcome> outcome = stored(row);
+      if (outcome.isEmpty()) {
+        return status.put("state", "in_progress");
+      }
+      return status.put("state", "completed").put("statusCode", outcome.get().status())
+          .put("response", outcome.get().body());
+    });
+  }
+
+  private Future<Optional<Row>> find(Caller c, String key) {
+    return pool.preparedQuery(FIND).execute(Tuple.of(c.allianceId(), c.terminalId(), key))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
+  }
+
+  private static Optional<Outcome> stored(Row row) {
+    Integer status = row.getInteger("status_code");
+    if (status == null) {
+      return Optional.empty();
+    }
+    Object body = row.getValue("response");
+    return Optional.of(new Outcome(status, body instanceof JsonObject json ? json : new JsonObject(), false));
+  }
+
+  /**
+   * SHA-256 of the operation and the body with keys sorted: the same request however its JSON is
+   * spelled. {@code offline} is left out: it says how the call travelled (queued at a till that had
+   * no network), not what it asks, and a till replays the very call it first tried online.
+   */
+  static String fingerprint(String operation, JsonObject body) {
+    StringBuilder out = new StringBuilder(operation).append('\n');
+    JsonObject meaning = body.copy();
+    meaning.remove("offline");
+    canonical(meaning, out);
+    return Secrets.sha256(out.toString());
+  }
+
+  private static void canonical(Object value, StringBuilder out) {
+    if (value instanceof JsonObject o) {
+      List<String> names = new ArrayList<>(o.fieldNames());
+      names.sort(null);
+      out.append('{');
+      for (String name : names) {
+        out.append(io.vertx.core.json.Json.encode(name)).append(':');
+        canonical(o.getValue(name), out);
+        out.append(',');
+      }
+      out.append('}');
+    } else if (value instanceof JsonArray a) {
+      out.append('[');
+      for (Object item : a) {
+        canonical(item, out);
+        out.append(',');
+      }
+      out.append(']');
+    } else {
+      out.append(io.vertx.core.json.Json.encode(value));
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package io.linkpoints.pos;
+
+import static io.linkpoints.web.ApiRoutes.on;
+
+import io.linkpoints.alliance.EarnRules;
+import io.linkpoints.auth.Principal;
+import io.linkpoints.ledger.LedgerException;
+import io.linkpoints.qr.MemberCodes;
+import io.linkpoints.qr.ShopClaimCodes;
+import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ApiRoutes;
+import io.linkpoints.web.Json;
+import io.linkpoints.web.Platform;
+import io.linkpoints.web.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import java.util.regex.Pattern;
+
+/**
+ * The POS API for terminals, under {@code /v1/alliances/{a}/shops/{s}/pos}. Only terminal tokens
+ * of that shop get here (the access gate). Every call that changes something carries an
+ * {@code Idempotency-Key}: the first outcome for a key is stored and is the answer to every
+ * retry; {@code status} tells a till that timed out what became of its call.
+ */
+public final class PosRoutes implements ApiRoutes {
+  public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  public static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{8,64}");
+
+  /** One POS operation: what it does for this caller, key and body. */
+  @FunctionalInterface
+  interface Action {
+    Future<JsonObject> apply(Caller caller, String key, JsonObject body);
+  }
+
+  private final PosRequests requests;
+  private final Visits visits;
+  private final Holds holds;
+  private final Accruals accruals;
+  private final Refunds refunds;
+  private final ShopClaimCodes claims;
+  private final EarnRules earnRules;
+
+  public PosRoutes(Platform p) {
+    // Bookkeeping that the ledger's own (synchronous) commit makes durable, or that a retry
+    // recreates, does not wait for the disk: see Platform.bookkeepingPool.
+    PosMembers members = new PosMembers(p.bookkeepingPool(), p.clock(), new MemberCodes(p.codeKeys(), p.clock()));
+    this.requests = new PosRequests(p.bookkeepingPool(), p.clock());
+    this.visits = new Visits(p.bookkeepingPool(), members, p.clock());
+    this.holds = new Holds(p.ledger(), members);
+    this.accruals = new Accruals(p.pool(), p.bookkeepingPool(), p.ledger(), members, p.clock());
+    this.refunds = new Refunds(p.pool(), p.ledger(), p.clock());
+    this.claims = new ShopClaimCodes(p.pool(), p.ledger(), p.clock());
+    this.earnRules = new EarnRules(p.pool(), p.clock());
+  }
+
+  @Override
+  public void mount(RouterBuilder b) {
+    on(b, "posIdentify", idempotent("identify", visits::identify));
+    on(b, "posQuote", Json.reply(200, ctx -> {
+      Caller c = Caller.of(Principal.of(ctx));
+      JsonObject body = Json.body(ctx);
+      return earnRules.quote(c.allianceId(), c.shopId(), body.getLong("spendFen"), body.getString("memberHandle"));
+    }));
+    on(b, "posReserve", idempotent("reserve", holds::reserve));
+    on(b, "posCommit", idempotent("commit", holds::commit));
+    on(b, "posRelease", idempotent("release", holds::release));
+    on(b, "posAccrue", idempotent("accrue", accruals::accrue));
+    on(b, "posRefund", idempotent("refund", refunds::refund));
+    on(b, "posCreateClaimCode", idempotent("claim_code",
+        (c, key, body) -> claims.create(c.allianceId(), c.shopId(), c.terminalId(), key, body)));
+    on(b, "posRequestStatus", Json.reply(200, ctx -> {
+      String key = ctx.pathParam("idempotencyKey");
+      if (key == null || !KEY.matcher(key).matches()) {
+        throw ApiException.badRequest("invalid_parameter", "idempotencyKey must be 8-64 characters of A-Z a-z 0-9 _ -");
+      }
+      return requests.status(Caller.of(Principal.of(ctx)), key);
+    }));
+  }
+
+  private Handler<RoutingContext> idempotent(String operation, Action action) {
+    return ctx -> {
+      String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
+      if (key == null || !KEY.matcher(key).matches()) {
+        ctx.fail(ApiException.badRequest("idempotency_key_required",
+            "every POS call that changes something needs an Idempotency-Key header (8-64 of A-Z a-z 0-9 _ -)"));
+        return;
+      }
+      Caller caller = Caller.of(Principal.of(ctx));
+      JsonObject body = Json.body(ctx);
+      requests.begin(caller, key, operation, body)
+          .compose(stored -> stored.isPresent() ? Future.succeededFuture(stored.get())
+              : run(action, caller, key, body).compose(outcome -> requests.finish(caller, key, outcome)))
+          .onSuccess(outcome -> send(ctx, outcome))
+          .onFailure(ctx::fail);
+    };
+  }
+
+  /** Runs the action; a refusal (4xx) is an outcome to store, anything else (5xx) is not: a retry may succeed. */
+  private static Future<Outcome> run(Action action, Caller caller, String key, JsonObject body) {
+    Future<JsonObject> result;
+    try {
+      result = action.apply(caller, key, body);
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    return result.map(Outcome::ok).recover(err -> {
+      if (err instanceof ApiException api && api.status() >= 400 && api.status() < 500) {
+        return Future.succeededFuture(Outcome.problem(api.status(), api.code(), api.getMessage()));
+      }
+      if (err instanceof LedgerException le && le.error().httpStatus() < 500) {
+        return Future.succeededFuture(Outcome.problem(le.error().httpStatus(), le.code(), le.getMessage()));
+      }
+      if (err instanceof IllegalArgumentException bad) {
+        return Future.succeededFuture(Outcome.problem(400, "invalid_request", bad.getMessage()));
+      }
+      return Future.failedFuture(err);
+    });
+  }
+
+  private static void send(RoutingContext ctx, Outcome outcome) {
+    var response = ctx.response().setStatusCode(outcome.status());
+    if (outcome.replayed()) {
+      response.putHeader("Idempotent-Replayed", "true");
+    }
+    JsonObject body = outcome.body();
+    if (outcome.isProblem()) {
+      body = body.copy().put("instance", ctx.request().path());
+    }
+    response.putHeader("Content-Type", outcome.isProblem() ? Problem.CONTENT_TYPE : "application/json").end(body.encode());
+  }
+}

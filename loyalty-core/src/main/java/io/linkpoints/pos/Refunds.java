@@ -1,0 +1,147 @@
+package io.linkpoints.pos;
+
+import io.linkpoints.ledger.Ledger;
+import io.linkpoints.ledger.LedgerError;
+import io.linkpoints.ledger.LedgerException;
+import io.linkpoints.ledger.Transfer;
+import io.linkpoints.ledger.TransferCommand;
+import io.linkpoints.web.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/**
+ * Refunds reverse an accrual's points in proportion to the money refunded. Proportion is taken on
+ * the running total, so partial refunds add up exactly: after refunding r of s fen, floor(p·r/s)
+ * of the p points are back, and all p once everything is refunded.
+ *
+ * <p>If the member has already spent the points the wallet never goes negative: the refund takes
+ * what is there and records the rest as the accrual's shortfall, which the member's next accruals
+ * pay back (see {@link Accruals}). Every point is in a ledger transfer or in that debt.
+ */
+final class Refunds {
+  private static final String ACCRUAL = "select shop_id, member_id, spend_fen, points, refunded_fen from pos_accrual"
+      + " where alliance_id = $1 and id = $2 for update";
+  private static final String EXISTING = "select accrual_id, refund_fen, points_due from pos_refund"
+      + " where alliance_id = $1 and id = $2";
+  private static final String OPEN = "insert into pos_refund (alliance_id, id, accrual_id, refund_fen, points_due,"
+      + " created_at) values ($1, $2, $3, $4, $5, $6)";
+  private static final String ADD_REFUNDED = "update pos_accrual set refunded_fen = refunded_fen + $3"
+      + " where alliance_id = $1 and id = $2";
+  // Decided once: the first run to get here writes the split, and the accrual's debt grows by the shortfall.
+  private static final String DECIDE = "with r as (update pos_refund set points_reversed = $3, shortfall_points = $4"
+      + "   where alliance_id = $1 and id = $2 and points_reversed is null returning accrual_id, shortfall_points)"
+      + " update pos_accrual a set shortfall_points = a.shortfall_points + r.shortfall_points from r"
+      + " where a.alliance_id = $1 and a.id = r.accrual_id returning a.refunded_fen";
+  private static final String DECIDED = "select r.points_reversed, r.shortfall_points, a.refunded_fen"
+      + " from pos_refund r join pos_accrual a on a.alliance_id = r.alliance_id and a.id = r.accrual_id"
+      + " where r.alliance_id = $1 and r.id = $2";
+
+  private final Pool pool;
+  private final Ledger ledger;
+  private final Clock clock;
+
+  Refunds(Pool pool, Ledger ledger, Clock clock) {
+    this.pool = pool;
+    this.ledger = ledger;
+    this.clock = clock;
+  }
+
+  private record Due(UUID accrualId, long refundFen, long points) {
+  }
+
+  Future<JsonObject> refund(Caller c, String key, JsonObject body) {
+    UUID accrualId = UUID.fromString(body.getString("accrualId"));
+    long refundFen = body.getLong("refundFen");
+    UUID refundId = c.derive(key, "refund");
+    return due(c, refundId, accrualId, refundFen)
+        .compose(due -> reverse(c, refundId, due).compose(reversed -> decide(c, refundId, due, reversed)));
+  }
+
+  /** Under the accrual's row lock: the points this refund owes back (decided once per refund). */
+  private Future<Due> due(Caller c, UUID refundId, UUID accrualId, long refundFen) {
+    return pool.withTransaction(conn -> conn.preparedQuery(ACCRUAL).execute(Tuple.of(c.allianceId(), accrualId))
+        .compose(rows -> {
+          Row a = rows.size() == 0 ? null : rows.iterator().next();
+          if (a == null || a.getLong("shop_id") != c.shopId()) {
+            throw new ApiException(404, "accrual_not_found", "no accrual " + accrualId + " at this shop");
+          }
+          return conn.preparedQuery(EXISTING).execute(Tuple.of(c.allianceId(), refundId)).compose(existing -> {
+            if (existing.size() == 1) {
+              Row r = existing.iterator().next();
+              return Future.succeededFuture(new Due(r.getUUID("accrual_id"), r.getLong("refund_fen"),
+                  r.getLong("points_due")));
+            }
+            long spend = a.getLong("spend_fen");
+            long points = a.getLong("points");
+            long before = a.getLong("refunded_fen");
+            if (before + refundFen > spend) {
+              throw new ApiException(422, "refund_exceeds_sale", "refunding " + refundFen + " fen would exceed the sale's "
+                  + spend + " fen (already refunded " + before + ")");
+            }
+            long due = share(points, before + refundFen, spend) - share(points, before, spend);
+            return conn.preparedQuery(OPEN).execute(Tuple.of(c.allianceId(), refundId, accrualId, refundFen, due,
+                    clock.instant().atOffset(ZoneOffset.UTC)))
+                .compose(v -> conn.preparedQuery(ADD_REFUNDED).execute(Tuple.of(c.allianceId(), accrualId, refundFen)))
+                .map(new Due(accrualId, refundFen, due));
+          });
+        }));
+  }
+
+  /** floor(points × refunded / spend), in integers: the points that refunding so much takes back. */
+  static long share(long points, long refundedFen, long spendFen) {
+    if (spendFen == 0) {
+      return 0;
+    }
+    return BigInteger.valueOf(points).multiply(BigInteger.valueOf(refundedFen))
+        .divide(BigInteger.valueOf(spendFen)).longValueExact();
+  }
+
+  /**
+   * Reverses what the wallet can give of the points due. The reversal's id comes from the refund's
+   * key: if it already exists (this refund run again), its amount is the answer.
+   */
+  private Future<Long> reverse(Caller c, UUID refundId, Due due) {
+    if (due.points() == 0) {
+      return Future.succeededFuture(0L);
+    }
+    return ledger.transferById(c.allianceId(), refundId).compose(done -> done.isPresent()
+        ? Future.succeededFuture(done.get().amount())
+        : ledger.transferById(c.allianceId(), due.accrualId()).compose(earn -> attempt(c, refundId,
+            earn.orElseThrow(() -> new ApiException(404, "accrual_not_found", "the accrual's earn never reached the ledger")),
+            due.points(), 3)));
+  }
+
+  private Future<Long> attempt(Caller c, UUID refundId, Transfer earn, long due, int triesLeft) {
+    return ledger.account(c.allianceId(), earn.creditAccountId()).compose(wallet -> {
+      long amount = Math.min(due, Math.max(0, wallet.orElseThrow().availableBalance()));
+      if (amount == 0) {
+        return Future.succeededFuture(0L);
+      }
+      return ledger.submit(TransferCommand.reversal(c.allianceId(), refundId, earn, amount, "pos_refund"))
+          .map(r -> r.transfer().amount())
+          .recover(err -> err instanceof LedgerException le && le.error() == LedgerError.INSUFFICIENT_POINTS && triesLeft > 1
+              ? attempt(c, refundId, earn, due, triesLeft - 1) // spent in the meantime: look again
+              : Future.failedFuture(err));
+    });
+  }
+
+  private Future<JsonObject> decide(Caller c, UUID refundId, Due due, long reversed) {
+    long shortfall = due.points() - reversed;
+    return pool.preparedQuery(DECIDE).execute(Tuple.of(c.allianceId(), refundId, reversed, shortfall))
+        .compose(rows -> pool.preparedQuery(DECIDED).execute(Tuple.of(c.allianceId(), refundId)))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return new JsonObject().put("refundId", refundId.toString()).put("accrualId", due.accrualId().toString())
+              .put("refundFen", due.refundFen()).put("pointsDue", due.points())
+              .put("pointsReversed", r.getLong("points_reversed")).put("shortfallPoints", r.getLong("shortfall_points"))
+              .put("refundedFenTotal", r.getLong("refunded_fen"));
+        });
+  }
+}

@@ -1,0 +1,125 @@
+package io.linkpoints.qr;
+
+import io.linkpoints.alliance.EarnCalculator;
+import io.linkpoints.alliance.EarnRule;
+import io.linkpoints.alliance.Rounding;
+import io.linkpoints.auth.Principal;
+import io.linkpoints.auth.Secrets;
+import io.linkpoints.ledger.AccountKind;
+import io.linkpoints.ledger.Ledger;
+import io.linkpoints.ledger.TransferCommand;
+import io.linkpoints.web.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/**
+ * Shop codes (merchant-presented): a till makes one for a sale, prints it on the receipt, and the
+ * member scans it with the phone to collect the points. The code is 128 random bits; one member
+ * claims it once. The ledger transfer's id is fixed when the code is made, so however a claim is
+ * retried or raced, the points arrive once.
+ */
+public final class ShopClaimCodes {
+  public static final String PREFIX = "LPS1:";
+  public static final Duration DEFAULT_LIFETIME = Duration.ofDays(30);
+
+  private static final String RULE = "select points_per_yuan, rounding from earn_rule where alliance_id = $1 and shop_id = $2";
+  private static final String CREATE = "insert into shop_claim_code (alliance_id, code, shop_id, terminal_id,"
+      + " idempotency_key, points, spend_fen, transfer_id, expires_at, created_at)"
+      + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+      + " on conflict (alliance_id, terminal_id, idempotency_key) do nothing";
+  private static final String BY_KEY = "select code, points, expires_at from shop_claim_code"
+      + " where alliance_id = $1 and terminal_id = $2 and idempotency_key = $3";
+  private static final String CLAIM = "update shop_claim_code set claimed_by = $3, claimed_at = $4"
+      + " where alliance_id = $1 and code = $2 and claimed_by is null and expires_at > $4"
+      + " returning shop_id, points, transfer_id";
+  private static final String FIND = "select shop_id, points, transfer_id, claimed_by, expires_at from shop_claim_code"
+      + " where alliance_id = $1 and code = $2";
+
+  private final Pool pool;
+  private final Ledger ledger;
+  private final Clock clock;
+
+  public ShopClaimCodes(Pool pool, Ledger ledger, Clock clock) {
+    this.pool = pool;
+    this.ledger = ledger;
+    this.clock = clock;
+  }
+
+  /**
+   * A new code for {@code points}, or for what {@code spendFen} earns under the shop's rule (no
+   * member is known yet, so no daily caps). The same key gives the same code back.
+   */
+  public Future<JsonObject> create(long allianceId, long shopId, long terminalId, String key, JsonObject body) {
+    Long given = body.getLong("points");
+    Long spendFen = body.getLong("spendFen");
+    if ((given == null) == (spendFen == null)) {
+      throw ApiException.badRequest("points_or_spend_required", "give exactly one of points and spendFen");
+    }
+    Instant now = clock.instant();
+    Instant expires = now.plusSeconds(body.getLong("lifetimeSeconds", DEFAULT_LIFETIME.toSeconds()));
+    Future<Long> points = given != null ? Future.succeededFuture(given)
+        : pool.preparedQuery(RULE).execute(Tuple.of(allianceId, shopId)).map(rows -> {
+          Row r = rows.iterator().next();
+          EarnRule rule = new EarnRule(r.getInteger("points_per_yuan"), Rounding.fromDb(r.getString("rounding")), null);
+          return EarnCalculator.quote(spendFen, rule, null, EarnCalculator.EarnedToday.NONE).points();
+        });
+    return points.compose(p -> {
+      if (p <= 0) {
+        throw new ApiException(422, "nothing_to_claim", "this sale earns no points");
+      }
+      return pool.preparedQuery(CREATE).execute(Tuple.of(allianceId, PREFIX + Secrets.randomToken(16), shopId,
+          terminalId, key, p, spendFen, UUID.randomUUID(), expires.atOffset(ZoneOffset.UTC), now.atOffset(ZoneOffset.UTC)));
+    }).compose(v -> pool.preparedQuery(BY_KEY).execute(Tuple.of(allianceId, terminalId, key))).map(rows -> {
+      Row r = rows.iterator().next();
+      return new JsonObject().put("claimCode", r.getString("code")).put("points", r.getLong("points"))
+          .put("expiresAt", r.getOffsetDateTime("expires_at").toInstant().toString());
+    });
+  }
+
+  /** The member collects the code's points. Claiming one's own code again answers the same; anyone else's: used. */
+  public Future<JsonObject> claim(Principal member, String code) {
+    long alliance = member.allianceId();
+    if (code == null || !code.startsWith(PREFIX)) {
+      return Future.failedFuture(invalid());
+    }
+    return pool.preparedQuery(CLAIM).execute(Tuple.of(alliance, code, member.subjectId(), clock.instant().atOffset(ZoneOffset.UTC)))
+        .compose(rows -> rows.size() == 1 ? Future.succeededFuture(rows.iterator().next())
+            : pool.preparedQuery(FIND).execute(Tuple.of(alliance, code)).map(found -> {
+              Row r = found.size() == 0 ? null : found.iterator().next();
+              if (r == null) {
+                throw invalid();
+              }
+              Long by = r.getLong("claimed_by");
+              if (by == null) {
+                throw new ApiException(422, "code_expired", "this shop code has expired");
+              }
+              if (by != member.subjectId()) {
+                throw new ApiException(409, "code_already_used", "this shop code was already claimed");
+              }
+              return r; // ours already: send the same transfer again, the ledger answers the first result
+            }))
+        .compose(r -> {
+          long shop = r.getLong("shop_id");
+          long points = r.getLong("points");
+          UUID transfer = r.getUUID("transfer_id");
+          return ledger.accountOf(alliance, AccountKind.MERCHANT_ISSUANCE, shop).compose(issuance ->
+              ledger.accountOf(alliance, AccountKind.MEMBER_WALLET, member.subjectId()).compose(wallet ->
+                  ledger.submit(TransferCommand.transfer(alliance, transfer, issuance.orElseThrow().id(), wallet.orElseThrow().id(),
+                      points, "shop_claim"))))
+              .map(done -> new JsonObject().put("shopId", shop).put("points", points)
+                  .put("transferId", transfer.toString()));
+        });
+  }
+
+  private static ApiException invalid() {
+    return new ApiException(422, "code_invalid", "this is not a valid shop code");
+  }
+}

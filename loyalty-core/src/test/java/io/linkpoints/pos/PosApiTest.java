@@ -1,0 +1,365 @@
+package io.linkpoints.pos;
+
+import static io.linkpoints.testing.ApiFixture.expect;
+import static io.linkpoints.testing.ApiFixture.problemCode;
+import static io.linkpoints.testing.PosWorld.key;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.zxing.BinaryBitmap;
+import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
+import com.google.zxing.common.HybridBinarizer;
+import com.google.zxing.qrcode.QRCodeReader;
+import io.linkpoints.auth.KeyRing;
+import io.linkpoints.qr.MemberCodes;
+import io.linkpoints.qr.QrRender;
+import io.linkpoints.testing.ApiFixture;
+import io.linkpoints.testing.PosWorld;
+import io.linkpoints.testing.PosWorld.Person;
+import io.linkpoints.testing.PosWorld.Till;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The POS API end to end: the real service on a real PostgreSQL, terminals and members with real
+ * tokens, every call over HTTP. After each test, the ledger's invariant check.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PosApiTest {
+  private Vertx vertx;
+  private ApiFixture api;
+  private PosWorld world;
+  private Till cafe;
+  private Till books;
+
+  @BeforeAll
+  void start() {
+    vertx = Vertx.vertx();
+    api = new ApiFixture(vertx);
+    world = new PosWorld(api, "pos");
+    cafe = world.shop("Corner Café");
+    books = world.shop("Bookshop");
+  }
+
+  @AfterEach
+  void ledgerStillAddsUp() {
+    world.assertLedgerOk();
+  }
+
+  @AfterAll
+  void stop() {
+    api.close();
+    vertx.close().toCompletionStage().toCompletableFuture().join();
+  }
+
+  @Test
+  void aPngCodeIsDecodedByZxingRedeemedOnceAndRefusedTheSecondTime() throws Exception {
+    Person member = world.member();
+    world.grant(member, cafe, 500);
+    HttpResponse<Buffer> png = api.get("/v1/members/me/code?format=png", member.token());
+    assertEquals(200, png.statusCode());
+    assertEquals("image/png", png.getHeader("Content-Type"));
+    var image = ImageIO.read(new ByteArrayInputStream(png.body().getBytes()));
+    String code = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image))))
+        .getText();
+    assertTrue(code.startsWith("LP1:"), code);
+    assertTrue(QrRender.encode(code).getVersion().getVersionNumber() <= 12, "QR version of " + code.length() + " chars");
+
+    JsonObject hold = expect(200, world.pos(books, "reserve", key(), new JsonObject().put("memberCode", code).put("points", 120)));
+    assertEquals(member.handle(), hold.getString("memberHandle"));
+    JsonObject committed = expect(200, world.pos(books, "commit", key(), new JsonObject().put("holdId", hold.getString("holdId"))));
+    assertEquals(120, committed.getLong("points"));
+    assertEquals(380, world.available(member));
+
+    HttpResponse<Buffer> again = world.pos(books, "reserve", key(), new JsonObject().put("memberCode", code).put("points", 10));
+    assertEquals(409, again.statusCode());
+    assertEquals("code_already_used", problemCode(again));
+    assertEquals(380, world.available(member));
+
+    String svg = api.get("/v1/members/me/code?format=svg", member.token()).bodyAsString();
+    assertTrue(svg.startsWith("<svg") && svg.contains("<path"), svg);
+  }
+
+  @Test
+  void theLongestCodeStaysAtQrVersion12MOrBelow() {
+    // The handle column allows up to 64 characters; ours are 22. Even 64 must fit.
+    MemberCodes codes = new MemberCodes(ring(), api.clock);
+    String code = codes.issue("x".repeat(22)).code();
+    int version = QrRender.encode(code).getVersion().getVersionNumber();
+    assertTrue(version <= 12, "version " + version + " for " + code.length() + " chars: " + code);
+  }
+
+  @Test
+  void expiredTamperedAndForeignCodesAreRefusedAndChangeNothing() throws Exception {
+    Person member = world.member();
+    world.grant(member, cafe, 100);
+
+    String expired = world.code(member);
+    api.clock.advance(Duration.ofSeconds(MemberCodes.LIFETIME.toSeconds() + MemberCodes.SKEW.toSeconds() + 1));
+    try {
+      assertRefused("code_expired", 422, world.pos(cafe, "accrue", key(), new JsonObject().put("memberCode", expired).put("spendFen", 1000)));
+    } finally {
+      api.clock.advance(Duration.ofSeconds(-MemberCodes.LIFETIME.toSeconds() - MemberCodes.SKEW.toSeconds() - 1));
+    }
+
+    String good = world.code(member);
+    int i = good.length() - 10;
+    String tampered = good.substring(0, i) + (good.charAt(i) == 'A' ? 'B' : 'A') + good.substring(i + 1);
+    assertRefused("code_invalid", 422, world.pos(cafe, "accrue", key(), new JsonObject().put("memberCode", tampered).put("spendFen", 1000)));
+    // A changed byte in the claims (another member's handle, say) breaks the signature too.
+    String[] parts = good.substring(4).split("\\.");
+    JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1])));
+    String forged = "LP1:" + parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(
+        claims.put("exp", claims.getLong("exp") + 3600).encode().getBytes()) + "." + parts[2];
+    assertRefused("code_invalid", 422, world.pos(cafe, "accrue", key(), new JsonObject().put("memberCode", forged).put("spendFen", 1000)));
+
+    String foreign = new MemberCodes(otherRing(), api.clock).issue(member.handle()).code();
+    assertRefused("code_invalid", 422, world.pos(cafe, "reserve", key(), new JsonObject().put("memberCode", foreign).put("points", 10)));
+    assertRefused("code_invalid", 422, world.pos(cafe, "identify", key(), new JsonObject().put("memberCode", "LP1:not-a-token")));
+
+    assertEquals(100, world.available(member));
+    assertEquals(0, api.count("select count(*) from pos_accrual where member_id = " + member.memberId()));
+    // The good code was never used by any of that: it still works, once.
+    expect(200, world.pos(cafe, "accrue", key(), new JsonObject().put("memberCode", good).put("spendFen", 1000)));
+    assertEquals(110, world.available(member));
+  }
+
+  @Test
+  void aHundredConcurrentReservesNeverOverdrawOneBalance() throws Exception {
+    Person member = world.member();
+    world.grant(member, cafe, 1000);
+    List<String> codes = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      codes.add(world.code(member));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(32);
+    List<Future<HttpResponse<Buffer>>> calls = new ArrayList<>();
+    for (String code : codes) {
+      Callable<HttpResponse<Buffer>> reserve = () -> world.pos(books, "reserve", key(),
+          new JsonObject().put("memberCode", code).put("points", 30));
+      calls.add(pool.submit(reserve));
+    }
+    int held = 0;
+    int refused = 0;
+    for (Future<HttpResponse<Buffer>> call : calls) {
+      HttpResponse<Buffer> r = call.get();
+      if (r.statusCode() == 200) {
+        held++;
+      } else {
+        assertEquals("insufficient_points", problemCode(r), r.bodyAsString());
+        refused++;
+      }
+    }
+    pool.shutdown();
+    assertEquals(33, held, "1000 points hold 33 reserves of 30");
+    assertEquals(67, refused);
+    assertEquals(10, world.available(member));
+  }
+
+  @Test
+  void theSameKeyGivesTheFirstAnswerAndAnotherRequestUnderItIsRefused() {
+    Person member = world.member();
+    world.grant(member, cafe, 300);
+    JsonObject hold = expect(200, world.pos(cafe, "reserve", key(), new JsonObject().put("memberCode", world.code(member)).put("points", 100)));
+    String commitKey = key();
+    JsonObject body = new JsonObject().put("holdId", hold.getString("holdId")).put("points", 60);
+    HttpResponse<Buffer> first = world.pos(cafe, "commit", commitKey, body);
+    HttpResponse<Buffer> second = world.pos(cafe, "commit", commitKey, body);
+    assertEquals(first.bodyAsJsonObject(), second.bodyAsJsonObject());
+    assertEquals("true", second.getHeader("Idempotent-Replayed"));
+    assertEquals(240, world.available(member), "60 taken once; the other 40 of the hold went back");
+
+    HttpResponse<Buffer> reused = world.pos(cafe, "commit", commitKey, body.copy().put("points", 70));
+    assertRefused("idempotency_key_reused", 409, reused);
+    assertRefused("hold_already_resolved", 409, world.pos(cafe, "commit", key(), body));
+    assertRefused("hold_not_found", 404, world.pos(books, "release", key(), new JsonObject().put("holdId", hold.getString("holdId"))));
+
+    JsonObject status = world.status(cafe, commitKey);
+    assertEquals("completed", status.getString("state"));
+    assertEquals(first.bodyAsJsonObject(), status.getJsonObject("response"));
+    assertEquals("unknown", world.status(cafe, key()).getString("state"));
+    // Another terminal's keys are its own: the same key there is unknown.
+    assertEquals("unknown", world.status(books, commitKey).getString("state"));
+
+    HttpResponse<Buffer> noKey = world.pos(cafe, "accrue", null, new JsonObject().put("memberCode", world.code(member)).put("spendFen", 100));
+    assertEquals(400, noKey.statusCode());
+    assertEquals(240, world.available(member));
+  }
+
+  @Test
+  void aReserveIsReleasedByItsKeyAndTimesOut() {
+    Person member = world.member();
+    world.grant(member, cafe, 100);
+    String reserveKey = key();
+    expect(200, world.pos(cafe, "reserve", reserveKey, new JsonObject().put("memberCode", world.code(member)).put("points", 70)));
+    assertEquals(30, world.available(member));
+    JsonObject released = expect(200, world.pos(cafe, "release", key(), new JsonObject().put("reserveKey", reserveKey)));
+    assertEquals(70, released.getLong("released"));
+    assertEquals(100, world.available(member));
+  }
+
+  @Test
+  void identifyOpensAVisitForEarningAndRedeemingAtThatTerminalOnly() {
+    Person member = world.member();
+    world.grant(member, cafe, 50);
+    JsonObject who = expect(200, world.pos(cafe, "identify", key(), new JsonObject().put("memberCode", world.code(member))));
+    assertEquals(member.handle(), who.getString("memberHandle"));
+    assertEquals(50, who.getLong("availablePoints"));
+    String visit = who.getString("visitId");
+    JsonObject earned = expect(200, world.pos(cafe, "accrue", key(), new JsonObject().put("visitId", visit).put("spendFen", 2599)));
+    assertEquals(25, earned.getLong("points"));
+    JsonObject hold = expect(200, world.pos(cafe, "reserve", key(), new JsonObject().put("visitId", visit).put("points", 75)));
+    expect(200, world.pos(cafe, "commit", key(), new JsonObject().put("holdId", hold.getString("holdId"))));
+    assertEquals(0, world.available(member));
+    assertRefused("visit_invalid", 422, world.pos(books, "accrue", key(), new JsonObject().put("visitId", visit).put("spendFen", 100)));
+    api.clock.advance(Duration.ofMinutes(6));
+    try {
+      assertRefused("visit_invalid", 422, world.pos(cafe, "accrue", key(), new JsonObject().put("visitId", visit).put("spendFen", 100)));
+    } finally {
+      api.clock.advance(Duration.ofMinutes(-6));
+    }
+  }
+
+  @Test
+  void partialRefundsReverseInProportionAndNeverMoreThanTheSale() {
+    Person member = world.member();
+    JsonObject accrual = expect(200, world.pos(cafe, "accrue", key(), new JsonObject().put("memberCode", world.code(member)).put("spendFen", 3850)));
+    assertEquals(38, accrual.getLong("points"));
+    String id = accrual.getString("accrualId");
+    JsonObject half = expect(200, world.pos(cafe, "refund", key(), new JsonObject().put("accrualId", id).put("refundFen", 1925)));
+    assertEquals(19, half.getLong("pointsReversed"));
+    JsonObject tenth = expect(200, world.pos(cafe, "refund", key(), new JsonObject().put("accrualId", id).put("refundFen", 385)));
+    assertEquals(3, tenth.getLong("pointsReversed"), "running total: floor(38*2310/3850) = 22, 3 more than 19");
+    assertRefused("refund_exceeds_sale", 422, world.pos(cafe, "refund", key(), new JsonObject().put("accrualId", id).put("refundFen", 1541)));
+    JsonObject rest = expect(200, world.pos(cafe, "refund", key(), new JsonObject().put("accrualId", id).put("refundFen", 1540)));
+    assertEquals(16, rest.getLong("pointsReversed"), "all 38 back once all is refunded");
+    assertEquals(0, world.available(member));
+    assertRefused("accrual_not_found", 404, world.pos(books, "refund", key(), new JsonObject().put("accrualId", id).put("refundFen", 1)));
+  }
+
+  @Test
+  void aRefundAfterThePointsWereSpentElsewhereTakesWhatIsThereAndRecoversTheRest() {
+    Person member = world.member();
+    JsonObject accrual = expect(200, world.pos(cafe, "accrue", key(), new JsonObject().put("memberCode", world.code(member)).put("spendFen", 10000)));
+    assertEquals(100, accrual.getLong("points"));
+    JsonObject hold = expect(200, world.pos(books, "reserve", key(), new JsonObject().put("memberCode", world.code(member)).put("points", 80)));
+    expect(200, world.pos(books, "commit", key(), new JsonObject().put("holdId", hold.getString("holdId"))));
+    assertEquals(20, world.available(member));
+
+    JsonObject refund = expect(200, world.pos(cafe, "refund", key(), new JsonObject().put("accrualId", accrual.getString("accrualId")).put("refundFen", 10000)));
+    assertEquals(100, refund.getLong("pointsDue"));
+    assertEquals(20, refund.getLong("pointsReversed"));
+    assertEquals(80, refund.getLong("shortfallPoints"));
+    assertEquals(0, world.available(member), "never below zero");
+
+    JsonObject next = expect(200, world.pos(books, "accrue", key(), new JsonObject().put("memberCode", world.code(member)).put("spendFen", 5000)));
+    assertEquals(50, next.getLong("points"), "the member earns the full amount");
+    assertEquals(50, next.getLong("recoveredPoints"), "and it pays back what is owed first");
+    assertEquals(0, world.available(member));
+    JsonObject after = expect(200, world.pos(books, "accrue", key(), new JsonObject().put("memberCode", world.code(member)).put("spendFen", 5000)));
+    assertEquals(30, after.getLong("recoveredPoints"));
+    assertEquals(20, world.available(member));
+    JsonObject clear = expect(200, world.pos(books, "accrue", key(), new JsonObject().put("memberCode", world.code(member)).put("spendFen", 1000)));
+    assertEquals(0, clear.getLong("recoveredPoints"), "nothing owed any more");
+    assertEquals(30, world.available(member));
+
+    // The café gave 100 and got all 100 back: 20 by the refund, 80 recovered, all as reversals of that earn.
+    assertEquals(100, api.count("select sum(amount) from ledger_transfer where reverses_id = '"
+        + accrual.getString("accrualId") + "'"));
+    assertEquals(3, api.count("select count(*) from ledger_transfer where reverses_id = '"
+        + accrual.getString("accrualId") + "'"));
+    assertEquals(80, api.count("select recovered_points from pos_accrual where id = '" + accrual.getString("accrualId") + "'"));
+  }
+
+  @Test
+  void offlineAccrualsMayUseACodeThatExpiredMeanwhileButOnlyOnce() {
+    Person member = world.member();
+    String code = world.code(member);
+    String spendCode = world.code(member);
+    api.clock.advance(Duration.ofMinutes(10)); // long expired, yet well within the offline grace (and our tokens' life)
+    try {
+      assertRefused("code_expired", 422, world.pos(cafe, "accrue", key(), new JsonObject().put("memberCode", code).put("spendFen", 1000)));
+      expect(200, world.pos(cafe, "accrue", key(), new JsonObject().put("memberCode", code).put("spendFen", 1000).put("offline", true)));
+      assertRefused("code_already_used", 409, world.pos(cafe, "accrue", key(), new JsonObject().put("memberCode", code).put("spendFen", 1000).put("offline", true)));
+      // Spending has no offline grace: it needs a live code.
+      assertRefused("code_expired", 422, world.pos(cafe, "reserve", key(), new JsonObject().put("memberCode", spendCode).put("points", 1)));
+    } finally {
+      api.clock.advance(Duration.ofMinutes(-10));
+    }
+    assertEquals(10, world.available(member));
+  }
+
+  @Test
+  void aShopCodeOnAReceiptIsClaimedOnceByOneMember() {
+    Person member = world.member();
+    Person other = world.member();
+    String createKey = key();
+    JsonObject made = expect(200, world.pos(cafe, "claim-codes", createKey, new JsonObject().put("spendFen", 3850)));
+    assertEquals(38, made.getLong("points"));
+    assertEquals(made, expect(200, world.pos(cafe, "claim-codes", createKey, new JsonObject().put("spendFen", 3850))));
+    String code = made.getString("claimCode");
+    JsonObject claimed = expect(200, api.post("/v1/members/me/claims", member.token(), new JsonObject().put("code", code)));
+    assertEquals(38, claimed.getLong("points"));
+    assertEquals(claimed, expect(200, api.post("/v1/members/me/claims", member.token(), new JsonObject().put("code", code))));
+    assertRefused("code_already_used", 409, api.post("/v1/members/me/claims", other.token(), new JsonObject().put("code", code)));
+    assertRefused("code_invalid", 422, api.post("/v1/members/me/claims", other.token(), new JsonObject().put("code", "LPS1:nope")));
+    assertEquals(38, world.available(member));
+    assertEquals(0, world.available(other));
+  }
+
+  @Test
+  void tillsGetThePublicKeysToCheckCodesOffline() {
+    JsonObject keys = expect(200, api.get("/v1/alliances/" + world.allianceId + "/member-code-keys", cafe.token()));
+    assertEquals(1, keys.getJsonArray("keys").size());
+    JsonObject jwk = keys.getJsonArray("keys").getJsonObject(0);
+    assertEquals("Ed25519", jwk.getString("crv"));
+    assertEquals(32, Base64.getUrlDecoder().decode(jwk.getString("x")).length);
+    String kid = new JsonObject(new String(Base64.getUrlDecoder().decode(world.code(world.member()).substring(4).split("\\.")[0])))
+        .getString("kid");
+    assertEquals(kid, jwk.getString("kid"));
+    assertEquals(ring().signingKid(), kid);
+  }
+
+  @Test
+  void aRevokedTerminalIsRefused() {
+    Till spare = world.terminal(cafe.shopId(), cafe.ownerToken(), "spare till");
+    expect(200, api.post("/v1/alliances/" + world.allianceId + "/shops/" + cafe.shopId() + "/terminals/"
+        + spare.terminalId() + "/revoke", cafe.ownerToken(), null));
+    assertRefused("terminal_revoked", 401, world.pos(spare, "accrue", key(), new JsonObject().put("memberCode", "LP1:x.y.z").put("spendFen", 100)));
+  }
+
+  private KeyRing ring() {
+    try {
+      return KeyRing.load(io.linkpoints.app.LinkpointsApp.codeKeysDir(api.app.config()));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static KeyRing otherRing() throws Exception {
+    return KeyRing.loadOrCreate(Files.createTempDirectory("other-code-keys"));
+  }
+
+  private static void assertRefused(String code, int status, HttpResponse<Buffer> r) {
+    assertEquals(status, r.statusCode(), r.bodyAsString());
+    assertEquals(code, problemCode(r));
+  }
+}

@@ -1,0 +1,109 @@
+package io.linkpoints.testing;
+
+import static io.linkpoints.testing.ApiFixture.expect;
+import static io.linkpoints.testing.Await.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.linkpoints.ledger.AccountKind;
+import io.linkpoints.ledger.InvariantCheck;
+import io.linkpoints.ledger.InvariantReport;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An alliance for POS tests, built through the API as its people would: shops with an owner and
+ * an enrolled terminal each, members signed in by phone. Shared by loyalty-core's and
+ * pos-adapter's end-to-end tests (it ships in the test-jar).
+ */
+public final class PosWorld {
+  private static final AtomicInteger PHONES = new AtomicInteger();
+
+  public final ApiFixture api;
+  public final long allianceId;
+  public final String adminToken;
+  private final String prefix;
+  private int shops;
+
+  /** A shop with its till: the terminal's access token and device secret. */
+  public record Till(long shopId, String ownerToken, long terminalId, String token, String deviceSecret) {
+  }
+
+  public record Person(long memberId, String handle, String token) {
+  }
+
+  public PosWorld(ApiFixture api, String prefix) {
+    this.api = api;
+    this.prefix = prefix;
+    this.allianceId = api.createAlliance(prefix + " alliance", prefix + "-admin").getLong("id");
+    this.adminToken = api.staffToken(allianceId, prefix + "-admin", "admin-password-1");
+  }
+
+  public Till shop(String name) {
+    String owner = prefix + "-owner" + (++shops);
+    long shopId = api.createShop(allianceId, adminToken, name, owner).getLong("id");
+    String ownerToken = api.staffToken(allianceId, owner, "owner-password-1");
+    return terminal(shopId, ownerToken, name + " till");
+  }
+
+  public Till terminal(long shopId, String ownerToken, String name) {
+    JsonObject created = expect(201, api.post("/v1/alliances/" + allianceId + "/shops/" + shopId + "/terminals",
+        ownerToken, new JsonObject().put("name", name)));
+    JsonObject enrolled = expect(200, api.post("/v1/terminals/enrol", null,
+        new JsonObject().put("enrolmentSecret", created.getString("enrolmentSecret"))));
+    return new Till(shopId, ownerToken, enrolled.getLong("terminalId"), enrolled.getString("accessToken"),
+        enrolled.getString("deviceSecret"));
+  }
+
+  public Person member() {
+    String phone = "+86139" + String.format("%08d", PHONES.incrementAndGet() + ProcessHandle.current().pid() % 1000 * 10000);
+    JsonObject signedIn = api.memberSignIn(allianceId, phone);
+    JsonObject m = signedIn.getJsonObject("member");
+    return new Person(m.getLong("id"), m.getString("handle"), signedIn.getString("accessToken"));
+  }
+
+  /** A fresh member code, as the wallet page would show it. */
+  public String code(Person p) {
+    return expect(200, api.get("/v1/members/me/code", p.token())).getString("code");
+  }
+
+  public HttpResponse<Buffer> pos(Till till, String operation, String key, JsonObject body) {
+    String path = "/v1/alliances/" + allianceId + "/shops/" + till.shopId() + "/pos/" + operation;
+    return api.send(HttpMethod.POST, path, till.token(), body, key == null ? Map.of() : Map.of("Idempotency-Key", key));
+  }
+
+  public JsonObject status(Till till, String key) {
+    return expect(200, api.get("/v1/alliances/" + allianceId + "/shops/" + till.shopId() + "/pos/requests/" + key,
+        till.token()));
+  }
+
+  /** Points straight into a wallet, earned at this shop (seeding; the POS path has its own tests). */
+  public void grant(Person p, Till at, long points) {
+    long issuance = await(api.app.ledger().accountOf(allianceId, AccountKind.MERCHANT_ISSUANCE, at.shopId()))
+        .orElseThrow().id();
+    long wallet = walletId(p);
+    await(api.app.ledger().transfer(allianceId, UUID.randomUUID(), issuance, wallet, points, "earn"));
+  }
+
+  public long walletId(Person p) {
+    return await(api.app.ledger().accountOf(allianceId, AccountKind.MEMBER_WALLET, p.memberId())).orElseThrow().id();
+  }
+
+  public long available(Person p) {
+    return await(api.app.ledger().account(allianceId, walletId(p))).orElseThrow().availableBalance();
+  }
+
+  public static String key() {
+    return UUID.randomUUID().toString();
+  }
+
+  /** Every ledger invariant, across all alliances of this database. */
+  public void assertLedgerOk() {
+    InvariantReport report = await(new InvariantCheck(api.app.pool()).run(null));
+    assertTrue(report.ok(), report.summary());
+  }
+}

@@ -1,0 +1,104 @@
+package io.linkpoints.portal.bench;
+
+import io.linkpoints.ledger.InvariantCheck;
+import io.linkpoints.ledger.InvariantReport;
+import io.linkpoints.platform.DatabaseProvisioner;
+import io.linkpoints.platform.DatabaseTarget;
+import io.linkpoints.platform.LinkpointsConfig;
+import io.linkpoints.pos.fleet.Fleet;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code ./linkpoints bench pos}: the platform in this process (embedded PostgreSQL in a fresh
+ * folder, fsync on; or LINKPOINTS_DB_URL), an alliance seeded through the API, then a fleet of
+ * simulated tills on the real HTTP API (70% accrue, 30% reserve+commit) while pgbench runs
+ * {@code -N -c 16 -j 2 -M prepared} on the same server in the same window. Ends with one line:
+ *
+ * <pre>pos-bench ops_per_s=N p50_ms=X p99_ms=X pgbench_tps=N ratio=R</pre>
+ *
+ * then checks the ledger's invariants and exits non-zero if they fail. Latency is per sale
+ * (a redemption's reserve and commit together), from the till's side.
+ *
+ * <p>Settings (environment): BENCH_POS_TILLS (32), BENCH_POS_SHOPS (8), BENCH_POS_MEMBERS (400),
+ * BENCH_POS_WARMUP (10 s), BENCH_POS_SECONDS (30 s); BENCH_POS_PGBENCH=off runs the fleet alone.
+ */
+public final class PosBench {
+  private PosBench() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> env = System.getenv();
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", env.getOrDefault("LINKPOINTS_LOG_LEVEL", "warn"));
+    int tills = Integer.parseInt(env.getOrDefault("BENCH_POS_TILLS", "32"));
+    int shops = Integer.parseInt(env.getOrDefault("BENCH_POS_SHOPS", "8"));
+    int members = Integer.parseInt(env.getOrDefault("BENCH_POS_MEMBERS", "400"));
+    int warmup = Integer.parseInt(env.getOrDefault("BENCH_POS_WARMUP", "10"));
+    int seconds = Integer.parseInt(env.getOrDefault("BENCH_POS_SECONDS", "30"));
+
+    Path data = Files.createTempDirectory("linkpoints-bench-pos");
+    // Seeding signs in a few owners; the cost of their password hashes says nothing about POS speed.
+    LinkpointsConfig config = LinkpointsConfig.fromEnv().withDataDir(data).withPort(0).withPasswordIterations(10_000);
+    int exit = 0;
+    try (PosPlatform platform = PosPlatform.start(config)) {
+      System.err.printf("Seeding: %d shops, %d tills, %d members...%n", shops, tills, members);
+      PosPlatform.World world = platform.seed("Bench alliance", shops, Math.max(1, tills / shops), members, 1_000_000);
+      PgBenchRun pgbench = new PgBenchRun(pgbenchDatabase(platform));
+      pgbench.initialize();
+
+      Vertx fleetVertx = Vertx.vertx();
+      List<PosPlatform.Person> people = world.members();
+      Fleet.Options options = new Fleet.Options("http://localhost:" + platform.app.port(), world.tills(), people.size(),
+          0.70, warmup * 1000L, seconds * 1000L);
+      System.err.printf("Fleet of %d tills: %d s warm-up, then %d s measured with pgbench alongside...%n",
+          world.tills().size(), warmup, seconds);
+      var running = Fleet.run(fleetVertx, options, i -> world.memberCodes().issue(people.get(i).handle()).code());
+      Thread.sleep(warmup * 1000L);
+      boolean withPgbench = !"off".equals(env.get("BENCH_POS_PGBENCH"));
+      CompletableFuture<Double> tps = CompletableFuture.supplyAsync(() -> {
+        if (!withPgbench) {
+          return Double.NaN; // the fleet alone, to see what pgbench's load costs it
+        }
+        try {
+          return pgbench.run(seconds);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      Fleet.Result result = PosPlatform.await(running);
+      double pgTps = tps.get();
+      PosPlatform.await(fleetVertx.close());
+
+      result.byOperation().forEach((op, s) -> System.err.printf(Locale.ROOT, "  %-7s n=%d p50_ms=%.2f p99_ms=%.2f%n",
+          op, s.count(), s.p50Millis(), s.p99Millis()));
+      if (!result.refusals().isEmpty()) {
+        System.err.println("  refusals/errors: " + result.refusals());
+      }
+      System.err.printf("  batches written by the ledger: %d for %d commands%n",
+          platform.app.ledger().writer().batchesWritten(), platform.app.ledger().writer().commandsWritten());
+      System.out.printf(Locale.ROOT, "pos-bench ops_per_s=%.0f p50_ms=%.2f p99_ms=%.2f pgbench_tps=%.0f ratio=%.2f%n",
+          result.opsPerSecond(), result.all().p50Millis(), result.all().p99Millis(), pgTps,
+          result.opsPerSecond() / pgTps);
+      System.out.flush();
+
+      InvariantReport report = PosPlatform.await(new InvariantCheck(platform.app.pool()).run(null));
+      System.err.println(report.ok() ? "Ledger invariants: ok" : "Ledger invariants FAILED:\n" + report.summary());
+      exit = report.ok() ? 0 : 1;
+    }
+    System.exit(exit);
+  }
+
+  /** A database of pgbench's own next to ours, on the same server. */
+  private static DatabaseTarget pgbenchDatabase(PosPlatform platform) throws Exception {
+    DatabaseTarget ours = platform.app.database().target();
+    DatabaseTarget admin = ours.withDatabase("postgres");
+    DatabaseProvisioner.createDatabaseIfMissing(admin.jdbcUrl() + (admin.jdbcUrl().contains("?") ? "&" : "?")
+        + "user=" + admin.user() + (admin.password().isEmpty() ? "" : "&password=" + admin.password()), "pgbench");
+    return ours.withDatabase("pgbench");
+  }
+}

@@ -1,0 +1,61 @@
+package io.linkpoints.portal.bench;
+
+import io.linkpoints.platform.LinkpointsConfig;
+import io.linkpoints.pos.client.PosClient;
+import io.linkpoints.pos.client.PosClientOptions;
+import io.linkpoints.pos.fleet.Fleet;
+import io.linkpoints.pos.qr.ScannerInput;
+import io.linkpoints.pos.sim.PosSimulator;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.client.HttpResponse;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * {@code ./linkpoints pos}: the POS simulator. With LINKPOINTS_POS_DEVICE_SECRET (and _SHOP,
+ * _URL) it is a till of a running platform; without, it starts a demo platform in this process
+ * (fresh embedded PostgreSQL) with a shop, its till and a member holding 500 points, whose
+ * phone ('phone') shows a fresh code as a PNG to scan.
+ */
+public final class PosDemo {
+  private PosDemo() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (System.getenv("LINKPOINTS_POS_DEVICE_SECRET") != null) {
+      PosSimulator.main(args);
+      return;
+    }
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    Path data = Files.createTempDirectory("linkpoints-pos-demo");
+    System.out.println("Starting a demo platform (data in " + data + ")...");
+    LinkpointsConfig config = LinkpointsConfig.fromEnv().withDataDir(data).withPort(0).withPasswordIterations(10_000);
+    try (PosPlatform platform = PosPlatform.start(config)) {
+      PosPlatform.World world = platform.seed("Demo alliance", 2, 1, 1, 500);
+      Fleet.Till till = world.tills().get(0);
+      PosPlatform.Person member = world.members().get(0);
+      PosClientOptions options = PosClientOptions.of("http://localhost:" + platform.app.port(), till.allianceId(),
+          till.shopId()).withDeviceSecret(till.deviceSecret()).withOfflineDir(data.resolve("pos-queue"));
+      PosClient client = PosPlatform.await(PosClient.create(platform.vertx, options));
+      System.out.println("Till of shop " + till.shopId() + " ready. Member " + member.handle()
+          + " has 500 points: type 'phone' to see their code, then 'scan <file>'.");
+      Path phone = data.resolve("member-code.png");
+      new PosSimulator(client, new ScannerInput("", ""), System.out, () -> {
+        HttpResponse<Buffer> png = platform.response(HttpMethod.GET, "/v1/members/me/code?format=png", member.token(), null);
+        try {
+          Files.write(phone, png.body().getBytes());
+          return Optional.of(phone);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }).run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+      client.close();
+    }
+    System.exit(0);
+  }
+}

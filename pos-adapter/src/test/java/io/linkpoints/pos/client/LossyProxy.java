@@ -1,0 +1,71 @@
+package io.linkpoints.pos.client;
+
+import static io.linkpoints.testing.Await.await;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * A network between till and server that loses answers: every request reaches the server, but
+ * for the ones the test picks, the answer is thrown away and the connection cut, as when a
+ * mobile link drops just after sending. Counts what it forwarded, per path ending.
+ */
+final class LossyProxy implements AutoCloseable {
+  private final HttpServer server;
+  private final HttpClient upstream;
+  private final Map<String, AtomicInteger> forwarded = new ConcurrentHashMap<>();
+  private volatile Predicate<String> dropAnswer = path -> false;
+
+  LossyProxy(Vertx vertx, int targetPort) {
+    this.upstream = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("localhost").setDefaultPort(targetPort));
+    this.server = await(vertx.createHttpServer().requestHandler(this::forward).listen(0));
+  }
+
+  int port() {
+    return server.actualPort();
+  }
+
+  /** Answers to requests whose path this accepts are lost from now on. */
+  void dropAnswersTo(Predicate<String> paths) {
+    this.dropAnswer = paths;
+  }
+
+  /** Requests forwarded whose path contains this. */
+  int forwarded(String pathEnding) {
+    return forwarded.entrySet().stream().filter(e -> e.getKey().contains(pathEnding))
+        .mapToInt(e -> e.getValue().get()).sum();
+  }
+
+  private void forward(HttpServerRequest in) {
+    String path = in.path();
+    boolean drop = dropAnswer.test(path);
+    in.body().compose(body -> upstream.request(new RequestOptions().setMethod(in.method()).setURI(in.uri())
+            .setHeaders(in.headers()))
+        .compose(out -> out.send(body))
+        .compose(resp -> resp.body().map(b -> {
+          forwarded.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+          if (drop) {
+            in.connection().close(); // the server did it; the till never hears
+          } else {
+            in.response().setStatusCode(resp.statusCode()).headers().addAll(resp.headers());
+            in.response().end(b);
+          }
+          return null;
+        })))
+        .onFailure(err -> in.connection().close());
+  }
+
+  @Override
+  public void close() {
+    await(server.close());
+    await(upstream.close());
+  }
+}

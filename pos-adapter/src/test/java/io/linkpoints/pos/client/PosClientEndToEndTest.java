@@ -1,0 +1,202 @@
+package io.linkpoints.pos.client;
+
+import static io.linkpoints.testing.Await.await;
+import static io.linkpoints.testing.Await.failure;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.linkpoints.pos.qr.QrImages;
+import io.linkpoints.testing.ApiFixture;
+import io.linkpoints.testing.PosWorld;
+import io.linkpoints.testing.PosWorld.Person;
+import io.linkpoints.testing.PosWorld.Till;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.io.ByteArrayInputStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The adapter against the running service on real PostgreSQL, through a network that loses
+ * answers or is not there at all. After each test, the ledger's invariant check.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PosClientEndToEndTest {
+  private Vertx vertx;
+  private ApiFixture api;
+  private PosWorld world;
+  private Till till;
+
+  @BeforeAll
+  void start() {
+    vertx = Vertx.vertx();
+    api = new ApiFixture(vertx);
+    world = new PosWorld(api, "adapter");
+    till = world.shop("Tea house");
+  }
+
+  @AfterEach
+  void ledgerStillAddsUp() {
+    world.assertLedgerOk();
+  }
+
+  @AfterAll
+  void stop() {
+    api.close();
+    vertx.close().toCompletionStage().toCompletableFuture().join();
+  }
+
+  private PosClientOptions options(int port) {
+    return PosClientOptions.of("http://localhost:" + port, world.allianceId, till.shopId())
+        .withDeviceSecret(till.deviceSecret()).withRetries(2_000, 4, 50);
+  }
+
+  @Test
+  void aMemberCodeScannedFromThePhoneScreenPaysAndCannotPayTwice() throws Exception {
+    Person member = world.member();
+    world.grant(member, till, 200);
+    byte[] png = api.get("/v1/members/me/code?format=png", member.token()).body().getBytes();
+    String code = QrImages.decode(ImageIO.read(new ByteArrayInputStream(png))).orElseThrow();
+    PosClient client = await(PosClient.create(vertx, options(api.app.port())));
+    try {
+      JsonObject paid = await(client.redeem(Member.code(code), 150));
+      assertEquals(150, paid.getLong("points"));
+      PosException again = assertInstanceOf(PosException.class, failure(client.redeem(Member.code(code), 10)));
+      assertEquals("code_already_used", again.code());
+      assertEquals(50, world.available(member));
+    } finally {
+      client.close();
+    }
+  }
+
+  @Test
+  void aCommitWhoseAnswerIsLostIsResolvedByStatusWithExactlyOneEffect() {
+    Person member = world.member();
+    world.grant(member, till, 100);
+    try (LossyProxy proxy = new LossyProxy(vertx, api.app.port())) {
+      PosClient client = await(PosClient.create(vertx, options(proxy.port())));
+      JsonObject hold = await(client.reserve(Member.code(world.code(member)), 60));
+      proxy.dropAnswersTo(path -> path.endsWith("/pos/commit"));
+      JsonObject committed = await(client.commit(hold.getString("holdId"), null));
+      assertEquals(60, committed.getLong("points"));
+      assertEquals(1, proxy.forwarded("/pos/commit"), "status said it was done: it was never sent again");
+      assertTrue(proxy.forwarded("/pos/requests/") >= 1, "status was asked");
+      assertEquals(1, api.count("select count(*) from ledger_transfer where pending_id = '" + hold.getString("holdId") + "'"));
+      assertEquals(40, world.available(member));
+      client.close();
+    }
+  }
+
+  @Test
+  void aReserveWhoseOutcomeStaysUnknownIsReleased() throws Exception {
+    Person member = world.member();
+    world.grant(member, till, 100);
+    try (LossyProxy proxy = new LossyProxy(vertx, api.app.port())) {
+      PosClient client = await(PosClient.create(vertx, options(proxy.port()).withRetries(1_000, 2, 20)));
+      proxy.dropAnswersTo(path -> path.endsWith("/pos/reserve") || path.contains("/pos/requests/"));
+      Throwable unknown = failure(client.reserve(Member.code(world.code(member)), 70));
+      assertInstanceOf(OutcomeUnknownException.class, unknown);
+      // The hold was made (the server got the reserve) and the client released it by the reserve's key.
+      for (int i = 0; i < 100 && world.available(member) != 100; i++) {
+        Thread.sleep(50);
+      }
+      assertEquals(100, world.available(member));
+      assertEquals(1, proxy.forwarded("/pos/release"));
+      assertEquals(1, api.count("select count(*) from ledger_transfer where code = 'pos_release' and debit_account_id = "
+          + world.walletId(member)));
+      client.close();
+    }
+  }
+
+  @Test
+  void fiftyOfflineAccrualsSurviveARestartOfTheAdapterAndLandExactlyOnce() throws Exception {
+    Person member = world.member();
+    Path queueDir = Files.createTempDirectory("pos-offline");
+    int deadPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      deadPort = s.getLocalPort(); // nothing listens here once it is closed: the network is down
+    }
+    List<String> orderRefs = new ArrayList<>();
+    Set<String> answeredLost = new HashSet<>();
+    // 45 accruals while the server cannot be reached at all...
+    PosClient offline = await(PosClient.create(vertx, options(deadPort).withOfflineDir(queueDir)));
+    for (int i = 1; i <= 45; i++) {
+      String ref = "sale-" + i;
+      orderRefs.add(ref);
+      JsonObject queued = await(offline.accrue(Member.code(world.code(member)), 1000 + i, ref));
+      assertTrue(queued.getBoolean("queued"), queued.encode());
+    }
+    assertEquals(45, offline.pendingOffline());
+    PosException redeem = assertInstanceOf(NeedsNetworkException.class, failure(offline.redeem(Member.code(world.code(member)), 1)));
+    assertEquals("needs_network", redeem.code());
+    offline.close();
+    // ...and 5 more that reached the server, whose answers (and every status asked after them) were lost.
+    try (LossyProxy proxy = new LossyProxy(vertx, api.app.port())) {
+      proxy.dropAnswersTo(path -> path.contains("/pos/")); // the till still gets its token
+      PosClient flaky = await(PosClient.create(vertx, options(proxy.port()).withRetries(500, 2, 10).withOfflineDir(queueDir)));
+      for (int i = 46; i <= 50; i++) {
+        String ref = "sale-" + i;
+        orderRefs.add(ref);
+        answeredLost.add(ref);
+        assertTrue(await(flaky.accrue(Member.code(world.code(member)), 1000 + i, ref)).getBoolean("queued"));
+      }
+      assertEquals(50, flaky.pendingOffline());
+      flaky.close();
+    }
+    assertEquals(5, api.count("select count(*) from pos_accrual where member_id = " + member.memberId()),
+        "the server applied the 5 whose answers were lost");
+
+    // The adapter restarts (a new process would read the same folder) and the network is back.
+    PosClient restarted = await(PosClient.create(vertx, options(api.app.port()).withOfflineDir(queueDir)));
+    assertEquals(50, restarted.pendingOffline(), "nothing was lost across the restart");
+    assertEquals(50, await(restarted.drain()));
+    assertEquals(0, restarted.pendingOffline());
+    assertEquals(List.of(), restarted.rejectedOffline());
+    assertEquals(0, await(restarted.drain()), "a second drain sends nothing");
+    restarted.close();
+
+    assertEquals(50, api.count("select count(*) from pos_accrual where member_id = " + member.memberId()));
+    long expected = 0;
+    for (int i = 1; i <= 50; i++) {
+      expected += (1000 + i) / 100;
+    }
+    assertEquals(expected, world.available(member), "each accrual counted exactly once");
+    // Replayed in the order they were made: the ledger's sequence follows the queue.
+    List<String> applied = new ArrayList<>();
+    for (Row row : await(api.app.pool().query("select a.order_ref from pos_accrual a join ledger_transfer t"
+        + " on t.alliance_id = a.alliance_id and t.id = a.id where a.member_id = " + member.memberId()
+        + " order by t.seq").execute())) {
+      if (!answeredLost.contains(row.getString(0))) {
+        applied.add(row.getString(0));
+      }
+    }
+    assertEquals(orderRefs.subList(0, 45), applied);
+  }
+
+  @Test
+  void aTillChecksCodesOfflineWithThePublicKeys() {
+    PosClient client = await(PosClient.create(vertx, options(api.app.port())));
+    OfflineCodeCheck check = new OfflineCodeCheck(await(client.memberCodeKeys()), Clock.systemUTC());
+    Person member = world.member();
+    String code = world.code(member);
+    assertEquals(member.handle(), check.check(code).orElseThrow().handle());
+    String altered = code.substring(0, code.length() - 5) + (code.endsWith("A") ? "BBBBB" : "AAAAA");
+    assertTrue(check.check(altered).isEmpty());
+    assertTrue(check.check("LP1:x.y.z").isEmpty());
+    client.close();
+  }
+}
