@@ -297,7 +297,6 @@ class ApiAccessWalkTest {
     }
     List<Op> ops = new ArrayList<>();
     Map<String, Object> paths = (Map<String, Object>) doc.get("paths");
-    Map<String, Object> sharedParams = (Map<String, Object>) ((Map<String, Object>) doc.get("components")).get("parameters");
     for (Map.Entry<String, Object> p : paths.entrySet()) {
       for (Map.Entry<String, Object> m : ((Map<String, Object>) p.getValue()).entrySet()) {
         if (m.getKey().equals("parameters")) {
@@ -331,18 +330,6 @@ class ApiAccessWalkTest {
         if (body != null) {
           Map<String, Object> json = (Map<String, Object>) ((Map<String, Object>) body.get("content")).get("application/json");
           example = new JsonObject(io.vertx.core.json.Json.encode(json.get("example")));
-        }
-        // Header parameters (an Idempotency-Key) are sent with their examples, as a real caller would.
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (Object declared : (List<Object>) op.getOrDefault("parameters", List.of())) {
-          Map<String, Object> param = (Map<String, Object>) declared;
-          if (param.containsKey("$ref")) {
-            String ref = (String) param.get("$ref");
-            param = (Map<String, Object>) sharedParams.get(ref.substring(ref.lastIndexOf('/') + 1));
-          }
-          if ("header".equals(param.get("in"))) {
-            headers.put((String) param.get("name"), String.valueOf(param.get("example")));
-          }
         }
         ops.add(new Op((String) op.get("operationId"), HttpMethod.valueOf(m.getKey().toUpperCase()), p.getKey(),
             example, operator, roles, headers));
