@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code ./linkpoints bench pos}: the platform in this process (embedded PostgreSQL in a fresh
@@ -55,24 +54,18 @@ public final class PosBench {
       List<PosPlatform.Person> people = world.members();
       Fleet.Options options = new Fleet.Options("http://localhost:" + platform.app.port(), world.tills(), people.size(),
           0.70, warmup * 1000L, seconds * 1000L);
-      System.err.printf("Fleet of %d tills: %d s warm-up, then %d s measured with pgbench alongside...%n",
-          world.tills().size(), warmup, seconds);
-      var running = Fleet.run(fleetVertx, options, i -> world.memberCodes().issue(people.get(i).handle()).code());
-      Thread.sleep(warmup * 1000L);
-      boolean withPgbench = !"off".equals(env.get("BENCH_POS_PGBENCH"));
-      CompletableFuture<Double> tps = CompletableFuture.supplyAsync(() -> {
-        if (!withPgbench) {
-          return Double.NaN; // the fleet alone, to see what pgbench's load costs it
-        }
-        try {
-          return pgbench.run(seconds);
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
-      Fleet.Result result = PosPlatform.await(running);
-      double pgTps = tps.get();
+      System.err.printf("Fleet of %d tills: %d s warm-up, then %d s measured...%n", world.tills().size(), warmup,
+          seconds);
+      Fleet.Result result = PosPlatform.await(
+          Fleet.run(fleetVertx, options, i -> world.memberCodes().issue(people.get(i).handle()).code()));
       PosPlatform.await(fleetVertx.close());
+      // pgbench runs after the fleet, not beside it: each gets the whole machine, as in the ledger bench.
+      boolean withPgbench = !"off".equals(env.get("BENCH_POS_PGBENCH"));
+      double pgTps = Double.NaN;
+      if (withPgbench) {
+        System.err.printf("pgbench -N -c 16 -j 2 -M prepared for %d s on the same server...%n", seconds);
+        pgTps = pgbench.run(seconds);
+      }
 
       result.byOperation().forEach((op, s) -> System.err.printf(Locale.ROOT, "  %-7s n=%d p50_ms=%.2f p99_ms=%.2f%n",
           op, s.count(), s.p50Millis(), s.p99Millis()));
