@@ -289,9 +289,10 @@ class ScriptedMonthTest {
         .toList();
     // Largest debtor pays largest creditor, by hand:
     // issuing_shop: A -800, B -334, C +166, D +868, fund +100 -> A->D 800, B->C 166, B->fund 100, B->D 68.
-    // alliance_fund: A -1200, B -334, C -234, D +868, fund +900 -> A->fund 900, A->D 300, B->D 334, C->D 234.
+    // alliance_fund: A -1200, B -334, C -234, D +868, fund +900 -> A->fund 900; now B (334) is the largest
+    // debtor, A (300) next: B->D 334, A->D 300, C->D 234.
     assertEquals(fundRule
-        ? List.of(new Netting.Owed(a, 0, 900), new Netting.Owed(a, d, 300), new Netting.Owed(b, d, 334), new Netting.Owed(c, d, 234))
+        ? List.of(new Netting.Owed(a, 0, 900), new Netting.Owed(b, d, 334), new Netting.Owed(a, d, 300), new Netting.Owed(c, d, 234))
         : List.of(new Netting.Owed(a, d, 800), new Netting.Owed(b, c, 166), new Netting.Owed(b, 0, 100), new Netting.Owed(b, d, 68)),
         netted);
 
