@@ -54,12 +54,17 @@ public final class CursorExport {
           .putHeader("Content-Disposition", "attachment; filename=\"" + filename + "."
               + format.name().toLowerCase() + "\"");
       response.closeHandler(v -> release.run());
-      new LineStream(rows, format, columns).pipeTo(publisher).onFailure(err -> {
-        log.warn("Export failed mid-stream: {}", err.getMessage());
-        response.reset();
-        release.run();
-      });
-      subscriber.pipeTo(response).onComplete(done -> release.run());
+      new LineStream(rows, format, columns).pipe().endOnComplete(false).to(publisher)
+          .onSuccess(v -> publisher.write(UntilMarker.END))
+          .onFailure(err -> {
+            log.warn("Export failed mid-stream: {}", err.getMessage());
+            response.reset();
+            release.run();
+          });
+      // The subscriber asks for chunks only once it has its subscription, which the publisher hands
+      // over in a task on this context: pipe it after that task.
+      vertx.getOrCreateContext().runOnContext(v -> new UntilMarker(subscriber, publisher::close).pipeTo(response)
+          .onComplete(done -> release.run()));
       return (Void) null;
     }).onFailure(err -> conn.close())));
   }

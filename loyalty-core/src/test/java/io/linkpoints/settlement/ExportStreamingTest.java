@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A million transfers of one shop, exported through the real HTTP route to a client that reads
  * in spurts (it stops reading for 20 ms after every 4 MB), while a sampler measures the heap after
- * a full GC every 300 ms. The export is about 150 MB of CSV; built in memory it would need several
+ * a full GC every 300 ms. The export is about 120 MB of CSV; built in memory it would need several
  * times that. The bound asserted: the heap never grows more than {@link #HEAP_BOUND_BYTES} over its
  * level before the export.
  */
