@@ -27,6 +27,11 @@ public record Principal(Role role, long allianceId, Long shopId, long subjectId)
     return new Principal(role, allianceId, shopId, subjectId);
   }
 
+  /** The caller, or null on public and operator routes. */
+  public static Principal orNull(RoutingContext ctx) {
+    return ctx.get(CONTEXT_KEY);
+  }
+
   /** The caller the access gate let in. Only called by handlers behind the gate. */
   public static Principal of(RoutingContext ctx) {
     Principal p = ctx.get(CONTEXT_KEY);

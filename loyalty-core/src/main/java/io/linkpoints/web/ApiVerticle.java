@@ -1,12 +1,15 @@
 package io.linkpoints.web;
 
 import io.linkpoints.alliance.AllianceRoutes;
+import io.linkpoints.audit.AuditHook;
+import io.linkpoints.audit.AuditLog;
 import io.linkpoints.auth.AccessGate;
 import io.linkpoints.coupons.CouponRoutes;
 import io.linkpoints.ledger.LedgerAdminRoutes;
 import io.linkpoints.member.MemberRoutes;
 import io.linkpoints.pos.PosRoutes;
 import io.linkpoints.qr.MemberCodeRoutes;
+import io.linkpoints.settlement.SettlementRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -28,7 +31,7 @@ import java.util.ServiceLoader;
  * <p>Contract first: the routes come from openapi.yaml through the Vert.x OpenAPI RouterBuilder.
  * Every request passes, in order: the body limit, the access gate (before validation, so bad
  * credentials learn nothing), the malformed-JSON check, the contract's validation, the gate's
- * confirmation, and the operation's handler.
+ * confirmation, the audit hook (admin and owner writes), and the operation's handler.
  */
 public final class ApiVerticle extends VerticleBase {
   /** Bodies larger than this are refused before they are read whole. */
@@ -57,9 +60,10 @@ public final class ApiVerticle extends VerticleBase {
     builder.rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     builder.rootHandler(gate::early);
     builder.rootHandler(Json::refuseMalformed);
+    AuditHook audit = new AuditHook(new AuditLog(platform.pool(), platform.clock()));
     for (OpenAPIRoute route : builder.getRoutes()) {
       // Our gate does security; the router's own would want vertx-auth handlers we do not use.
-      route.setDoSecurity(false).addHandler(gate::confirm);
+      route.setDoSecurity(false).addHandler(gate::confirm).addHandler(audit::arm);
     }
     ApiRoutes.on(builder, "getHealth", this::health);
     ApiRoutes.on(builder, "getOpenApi", platform.docs()::contract);
@@ -67,11 +71,11 @@ public final class ApiVerticle extends VerticleBase {
     ApiRoutes.on(builder, "getDocsAsset", platform.docs()::asset);
     for (ApiRoutes routes : List.of(new AllianceRoutes(platform), new MemberRoutes(platform),
         new LedgerAdminRoutes(platform.ledger()), new CouponRoutes(platform), new MemberCodeRoutes(platform),
-        new PosRoutes(platform))) {
+        new PosRoutes(platform), new SettlementRoutes(platform))) {
       routes.mount(builder);
     }
     for (OpenAPIRoute route : builder.getRoutes()) {
-      if (route.getHandlers().size() < 2) {
+      if (route.getHandlers().size() < 3) { // the gate, the audit hook, the operation
         throw new IllegalStateException("openapi.yaml operation " + route.getOperation().getOperationId()
             + " has no handler");
       }

@@ -33,8 +33,21 @@ public final class Json {
         ctx.fail(e);
         return;
       }
-      result.onSuccess(body -> send(ctx, status, body)).onFailure(ctx::fail);
+      result.compose(body -> beforeReply(ctx, status, body).map(v -> body))
+          .onSuccess(body -> send(ctx, status, body)).onFailure(ctx::fail);
     };
+  }
+
+  /** Set by a route handler (the audit hook) to run once the action succeeded, before the reply goes out. */
+  public static final String BEFORE_REPLY = "linkpoints.beforeReply";
+
+  public interface BeforeReply {
+    Future<Void> apply(int status, JsonObject body);
+  }
+
+  private static Future<Void> beforeReply(RoutingContext ctx, int status, JsonObject body) {
+    BeforeReply hook = ctx.get(BEFORE_REPLY);
+    return hook == null ? Future.succeededFuture() : hook.apply(status, body);
   }
 
   /**

@@ -121,9 +121,15 @@ class ApiAccessWalkTest {
     bodyValues.put("commitCoupon", new JsonObject().put("holdId", holdId));
     bodyValues.put("releaseCoupon", new JsonObject().put("holdId", holdId));
 
+    // A settlement period of this month, run once, for the settlement routes to find.
+    String month = java.time.YearMonth.now(java.time.ZoneId.of("Asia/Shanghai")).toString();
+    long period = expect(201, api.post("/v1/alliances/" + a1.allianceId() + "/settlement/periods", a.adminToken(),
+        new JsonObject().put("month", month))).getLong("id");
+    expect(200, api.post("/v1/alliances/" + a1.allianceId() + "/settlement/periods/" + period + "/run", a.adminToken(), null));
+
     pathValues = Map.of("allianceId", String.valueOf(a1.allianceId()), "shopId", String.valueOf(a1.shopId()),
         "terminalId", String.valueOf(a1.subjects().get(Role.TERMINAL)), "accountId", String.valueOf(issuance),
-        "transferId", earn.toString(), "campaignId", String.valueOf(campaign),
+        "transferId", earn.toString(), "campaignId", String.valueOf(campaign), "periodId", String.valueOf(period),
         "idempotencyKey", "pos-example-key-0001");
     realKeys = KeyRing.load(api.dataDir.resolve("jwt-keys"));
   }

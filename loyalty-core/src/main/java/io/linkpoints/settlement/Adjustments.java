@@ -1,0 +1,61 @@
+package io.linkpoints.settlement;
+
+import io.linkpoints.web.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+
+/**
+ * Corrections: a closed period never changes, so what it got wrong is booked into a draft period
+ * (normally the next) as an adjustment, payer owes payee; the next run of that period carries it
+ * as an 'adjustment' item of both statements.
+ */
+public final class Adjustments {
+  private static final String PARTY = "select 1 from shop where alliance_id = $1 and id = $2";
+  private static final String INSERT = "insert into settlement_adjustment (alliance_id, period_id, corrects_period_id,"
+      + " payer_id, payee_id, amount_fen, reason, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8) returning id";
+
+  private final Pool pool;
+  private final Periods periods;
+  private final Clock clock;
+
+  public Adjustments(Pool pool, Periods periods, Clock clock) {
+    this.pool = pool;
+    this.periods = periods;
+    this.clock = clock;
+  }
+
+  public Future<JsonObject> add(long allianceId, long periodId, JsonObject body) {
+    long payer = body.getLong("payerId");
+    long payee = body.getLong("payeeId");
+    Long corrects = body.getLong("correctsPeriodId");
+    if (payer == payee) {
+      return Future.failedFuture(ApiException.badRequest("validation_failed", "payer and payee must differ"));
+    }
+    return periods.get(allianceId, periodId).compose(p -> {
+      if (p.closed()) {
+        return Future.failedFuture(Periods.closedError(periodId));
+      }
+      Future<?> check = corrects == null ? Future.succeededFuture() : periods.get(allianceId, corrects).map(c -> {
+        if (!c.closed() || !c.start().isBefore(p.start())) {
+          throw new ApiException(409, "not_a_closed_earlier_period", "an adjustment corrects a closed, earlier period");
+        }
+        return c;
+      });
+      return check.compose(v -> party(allianceId, payer)).compose(v -> party(allianceId, payee))
+          .compose(v -> pool.preparedQuery(INSERT).execute(Tuple.from(new Object[] {allianceId, periodId, corrects,
+              payer, payee, body.getLong("amountFen"), body.getString("reason"), Periods.utc(clock.instant())})))
+          .map(rows -> body.copy().put("id", rows.iterator().next().getLong(0)).put("periodId", periodId));
+    }).recover(err -> Future.failedFuture(Periods.translate(err, periodId)));
+  }
+
+  private Future<Void> party(long allianceId, long party) {
+    if (party == Parties.FUND) {
+      return Future.succeededFuture();
+    }
+    return pool.preparedQuery(PARTY).execute(Tuple.of(allianceId, party)).compose(rows -> rows.size() == 1
+        ? Future.succeededFuture() : Future.failedFuture(ApiException.notFound("shop " + party)));
+  }
+}

@@ -1,0 +1,48 @@
+package io.linkpoints.settlement;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * Cross-visit insight for a period: per pair (A, B), how many distinct members earned at A (an
+ * earn at A made them a lot in the period) and spent points at B (a posted redemption at B in
+ * the period). A = B counts members who came back to spend where they earned.
+ */
+public final class CrossVisits {
+  private static final String SQL = "with earned as ("
+      + " select distinct d.owner_id as shop_id, t.credit_account_id as wallet from ledger_transfer t"
+      + " join ledger_account d on d.alliance_id = t.alliance_id and d.id = t.debit_account_id and d.kind = 'merchant_issuance'"
+      + " join ledger_account w on w.alliance_id = t.alliance_id and w.id = t.credit_account_id and w.kind = 'member_wallet'"
+      + " where t.alliance_id = $1 and t.created_at >= $2 and t.created_at < $3 and t.flags in (0, 2) and t.reverses_id is null),"
+      + " spent as ("
+      + " select distinct c.owner_id as shop_id, t.debit_account_id as wallet from ledger_transfer t"
+      + " join ledger_account c on c.alliance_id = t.alliance_id and c.id = t.credit_account_id and c.kind = 'merchant_acceptance'"
+      + " join ledger_account w on w.alliance_id = t.alliance_id and w.id = t.debit_account_id and w.kind = 'member_wallet'"
+      + " where t.alliance_id = $1 and t.created_at >= $2 and t.created_at < $3 and t.flags in (0, 2))"
+      + " select e.shop_id as earned_at, s.shop_id as spent_at, count(*) as members from earned e"
+      + " join spent s on s.wallet = e.wallet group by e.shop_id, s.shop_id order by 1, 2";
+
+  private final Pool pool;
+  private final Periods periods;
+
+  public CrossVisits(Pool pool, Periods periods) {
+    this.pool = pool;
+    this.periods = periods;
+  }
+
+  public Future<JsonObject> of(long allianceId, long periodId) {
+    return periods.get(allianceId, periodId).compose(p -> pool.preparedQuery(SQL)
+        .execute(Tuple.of(allianceId, Periods.utc(p.start()), Periods.utc(p.end()))).map(rows -> {
+          JsonArray pairs = new JsonArray();
+          for (Row r : rows) {
+            pairs.add(new JsonObject().put("earnedAtShopId", r.getLong(0)).put("spentAtShopId", r.getLong(1))
+                .put("members", r.getLong(2)));
+          }
+          return new JsonObject().put("period", p.toJson()).put("pairs", pairs);
+        }));
+  }
+}

@@ -1,0 +1,157 @@
+package io.linkpoints.settlement;
+
+import io.linkpoints.web.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Settlement periods: calendar months [first day 00:00, first day of the next month 00:00) in the
+ * alliance's own time zone, stored as UTC instants so every query is a plain range.
+ */
+public final class Periods {
+  static final String COLUMNS = "alliance_id, id, label, starts_at, ends_at, status, breakage_rule, runs,"
+      + " last_run_at, closed_at, created_at";
+  private static final String ZONE = "select time_zone from alliance where id = $1";
+  private static final String INSERT = "insert into settlement_period (alliance_id, label, starts_at, ends_at, status,"
+      + " created_at) values ($1, $2, $3, $4, 'draft', $5) on conflict (alliance_id, label) do nothing returning " + COLUMNS;
+  private static final String ONE = "select " + COLUMNS + " from settlement_period where alliance_id = $1 and id = $2";
+  private static final String BY_LABEL = "select " + COLUMNS + " from settlement_period where alliance_id = $1 and label = $2";
+  private static final String LIST = "select " + COLUMNS + " from settlement_period where alliance_id = $1"
+      + " order by starts_at desc limit 200";
+  private static final String CLOSE = "update settlement_period set status = 'closed', closed_at = $3"
+      + " where alliance_id = $1 and id = $2 and status = 'draft' and runs > 0 returning " + COLUMNS;
+
+  private final Pool pool;
+  private final Clock clock;
+
+  public Periods(Pool pool, Clock clock) {
+    this.pool = pool;
+    this.clock = clock;
+  }
+
+  public record Period(long allianceId, long id, String label, Instant start, Instant end, String status,
+      String breakageRule, int runs, Instant lastRunAt, Instant closedAt) {
+    static Period fromRow(Row r) {
+      return new Period(r.getLong("alliance_id"), r.getLong("id"), r.getString("label"), instant(r, "starts_at"),
+          instant(r, "ends_at"), r.getString("status"), r.getString("breakage_rule"), r.getInteger("runs"),
+          instant(r, "last_run_at"), instant(r, "closed_at"));
+    }
+
+    public boolean closed() {
+      return "closed".equals(status);
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject().put("id", id).put("allianceId", allianceId).put("label", label)
+          .put("startsAt", start.toString()).put("endsAt", end.toString()).put("status", status)
+          .put("breakageRule", breakageRule).put("runs", runs)
+          .put("lastRunAt", lastRunAt == null ? null : lastRunAt.toString())
+          .put("closedAt", closedAt == null ? null : closedAt.toString());
+    }
+  }
+
+  static Instant instant(Row r, String column) {
+    var t = r.getOffsetDateTime(column);
+    return t == null ? null : t.toInstant();
+  }
+
+  static java.time.OffsetDateTime utc(Instant i) {
+    return i.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+  }
+
+  public Future<ZoneId> zone(long allianceId) {
+    return pool.preparedQuery(ZONE).execute(Tuple.of(allianceId)).map(rows -> {
+      if (rows.size() == 0) {
+        throw ApiException.notFound("alliance " + allianceId);
+      }
+      return ZoneId.of(rows.iterator().next().getString(0));
+    });
+  }
+
+  /** Opens the period of a month ("2026-06"); a month already opened is a conflict. */
+  public Future<Period> create(long allianceId, String month) {
+    YearMonth ym = YearMonth.parse(month);
+    return zone(allianceId).compose(zone -> {
+      Instant start = ym.atDay(1).atStartOfDay(zone).toInstant();
+      Instant end = ym.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant();
+      return pool.preparedQuery(INSERT).execute(Tuple.of(allianceId, month, utc(start), utc(end), utc(clock.instant())));
+    }).map(rows -> {
+      if (rows.size() == 0) {
+        throw new ApiException(409, "period_exists", "the period " + month + " is already open");
+      }
+      return Period.fromRow(rows.iterator().next());
+    });
+  }
+
+  /** The period of a month, opened if it was not. For the scheduled run. */
+  public Future<Period> openOrGet(long allianceId, String month) {
+    return create(allianceId, month).recover(err -> err instanceof ApiException api && api.status() == 409
+        ? pool.preparedQuery(BY_LABEL).execute(Tuple.of(allianceId, month))
+            .map(rows -> Period.fromRow(rows.iterator().next()))
+        : Future.failedFuture(err));
+  }
+
+  public Future<Period> get(long allianceId, long periodId) {
+    return get(pool, allianceId, periodId, false);
+  }
+
+  static Future<Period> get(SqlClient client, long allianceId, long periodId, boolean forUpdate) {
+    return client.preparedQuery(ONE + (forUpdate ? " for update" : "")).execute(Tuple.of(allianceId, periodId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw ApiException.notFound("settlement period " + periodId);
+          }
+          return Period.fromRow(rows.iterator().next());
+        });
+  }
+
+  public Future<JsonObject> list(long allianceId) {
+    return pool.preparedQuery(LIST).execute(Tuple.of(allianceId)).map(rows -> {
+      JsonArray items = new JsonArray();
+      rows.forEach(r -> items.add(Period.fromRow(r).toJson()));
+      return new JsonObject().put("items", items);
+    });
+  }
+
+  /** Closes a period that has been run: from now on nothing of it changes (the database refuses too). */
+  public Future<Period> close(long allianceId, long periodId) {
+    return get(allianceId, periodId).compose(p -> {
+      if (p.closed()) {
+        return Future.failedFuture(closedError(p.id()));
+      }
+      if (p.runs() == 0) {
+        return Future.failedFuture(new ApiException(409, "period_not_run", "run the period before closing it"));
+      }
+      return pool.preparedQuery(CLOSE).execute(Tuple.of(allianceId, periodId, utc(clock.instant())))
+          .map(rows -> {
+            if (rows.size() == 0) {
+              throw closedError(periodId);
+            }
+            return Period.fromRow(rows.iterator().next());
+          });
+    });
+  }
+
+  public static ApiException closedError(long periodId) {
+    return new ApiException(409, "period_closed", "settlement period " + periodId + " is closed; corrections go"
+        + " into a later period as adjustments");
+  }
+
+  /** The trigger's refusal, as the API's conflict. */
+  static Throwable translate(Throwable err, long periodId) {
+    return err instanceof PgException pg && pg.getMessage() != null && pg.getMessage().contains("is closed")
+        ? closedError(periodId) : err;
+  }
+}

@@ -1,0 +1,111 @@
+package io.linkpoints.settlement;
+
+import static io.linkpoints.web.ApiRoutes.on;
+
+import io.linkpoints.audit.AuditLog;
+import io.linkpoints.export.ExportFormat;
+import io.linkpoints.export.Exports;
+import io.linkpoints.web.ApiRoutes;
+import io.linkpoints.web.Json;
+import io.linkpoints.web.Params;
+import io.linkpoints.web.Platform;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import java.util.function.Function;
+
+/**
+ * HTTP for settlement, reconciliation, liability, cross-visits, exports and the audit log. The
+ * admin sees its whole alliance; an owner only its own shop's statement, liability and export
+ * (the contract's x-roles and the access gate's shop wall, as everywhere else).
+ */
+public final class SettlementRoutes implements ApiRoutes {
+  private final Periods periods;
+  private final SettlementRun run;
+  private final Statements statements;
+  private final Reconciliation reconciliation;
+  private final Liability liability;
+  private final CrossVisits crossVisits;
+  private final Adjustments adjustments;
+  private final Exports exports;
+  private final AuditLog audit;
+
+  public SettlementRoutes(Platform p) {
+    this.periods = new Periods(p.pool(), p.clock());
+    this.run = new SettlementRun(p.pool(), p.clock());
+    this.statements = new Statements(p.pool(), periods);
+    this.reconciliation = new Reconciliation(p.pool(), periods);
+    this.liability = new Liability(p.pool(), p.clock());
+    this.crossVisits = new CrossVisits(p.pool(), periods);
+    this.adjustments = new Adjustments(p.pool(), periods, p.clock());
+    this.exports = new Exports(p.pool(), periods);
+    this.audit = new AuditLog(p.pool(), p.clock());
+  }
+
+  @Override
+  public void mount(RouterBuilder b) {
+    on(b, "listSettlementPeriods", Json.reply(200, ctx -> periods.list(alliance(ctx))));
+    on(b, "createSettlementPeriod", Json.reply(201, ctx ->
+        periods.create(alliance(ctx), Json.body(ctx).getString("month")).map(Periods.Period::toJson)));
+    on(b, "getSettlementPeriod", Json.reply(200, ctx -> periods.get(alliance(ctx), period(ctx)).map(Periods.Period::toJson)));
+    on(b, "runSettlementPeriod", Json.reply(200, ctx -> run.run(alliance(ctx), period(ctx)).map(Periods.Period::toJson)));
+    on(b, "closeSettlementPeriod", Json.reply(200, ctx ->
+        periods.close(alliance(ctx), period(ctx)).map(Periods.Period::toJson)));
+    on(b, "listSettlementStatements", Json.reply(200, ctx -> statements.all(alliance(ctx), period(ctx))));
+    on(b, "listSettlementItems", Json.reply(200, ctx -> {
+      Long cursor = Params.optionalPositiveLong(ctx, "cursor");
+      Long party = ctx.queryParams().get("partyId") == null ? null
+          : Long.parseLong(ctx.queryParams().get("partyId"));
+      return statements.items(alliance(ctx), period(ctx), party, ctx.queryParams().get("category"),
+          cursor == null ? 0 : cursor, Params.intInRange(ctx, "limit", 1, 200, 100));
+    }));
+    on(b, "getSettlementMatrix", Json.reply(200, ctx -> statements.matrix(alliance(ctx), period(ctx))));
+    on(b, "getSettlementNetting", Json.reply(200, ctx -> statements.netting(alliance(ctx), period(ctx))));
+    on(b, "getReconciliation", Json.reply(200, ctx -> reconciliation.report(alliance(ctx), period(ctx))));
+    on(b, "getCrossVisits", Json.reply(200, ctx -> crossVisits.of(alliance(ctx), period(ctx))));
+    on(b, "createSettlementAdjustment", Json.reply(201, ctx ->
+        adjustments.add(alliance(ctx), period(ctx), Json.body(ctx))));
+    on(b, "getAllianceLiability", Json.reply(200, ctx -> liability.of(alliance(ctx), null)));
+    on(b, "getShopLiability", Json.reply(200, ctx -> liability.of(alliance(ctx), shop(ctx))));
+    on(b, "getShopStatement", Json.reply(200, ctx -> statements.ofShop(alliance(ctx), period(ctx), shop(ctx))));
+
+    on(b, "exportShopTransfers", stream(ctx ->
+        exports.shopTransfers(ctx, alliance(ctx), period(ctx), shop(ctx), format(ctx))));
+    on(b, "exportStatements", stream(ctx -> exports.statements(ctx, alliance(ctx), period(ctx), format(ctx))));
+    on(b, "exportMatrix", stream(ctx -> exports.matrix(ctx, alliance(ctx), period(ctx), format(ctx))));
+
+    on(b, "listAuditLog", Json.reply(200, ctx -> {
+      Long cursor = Params.optionalPositiveLong(ctx, "cursor");
+      return audit.page(alliance(ctx), cursor == null ? 0 : cursor, Params.intInRange(ctx, "limit", 1, 200, 100));
+    }));
+    on(b, "verifyAuditLog", Json.reply(200, ctx -> audit.verify(alliance(ctx))));
+  }
+
+  /** A streaming handler: the export writes the response itself; only a failure before it starts is ours. */
+  private static Handler<RoutingContext> stream(Function<RoutingContext, Future<Void>> export) {
+    return ctx -> {
+      try {
+        export.apply(ctx).onFailure(ctx::fail);
+      } catch (RuntimeException e) {
+        ctx.fail(e);
+      }
+    };
+  }
+
+  private static ExportFormat format(RoutingContext ctx) {
+    return ExportFormat.parse(ctx.queryParams().get("format"));
+  }
+
+  private static long alliance(RoutingContext ctx) {
+    return Params.positiveLong(ctx, "allianceId");
+  }
+
+  private static long shop(RoutingContext ctx) {
+    return Params.positiveLong(ctx, "shopId");
+  }
+
+  private static long period(RoutingContext ctx) {
+    return Params.positiveLong(ctx, "periodId");
+  }
+}
