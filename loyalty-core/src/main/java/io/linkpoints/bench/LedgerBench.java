@@ -1,0 +1,107 @@
+package io.linkpoints.bench;
+
+import io.linkpoints.app.LinkpointsApp;
+import io.linkpoints.ledger.InvariantCheck;
+import io.linkpoints.ledger.InvariantReport;
+import io.linkpoints.ledger.Ledger;
+import io.linkpoints.platform.LinkpointsConfig;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code ./linkpoints bench ledger}: transfers per second through the batching writer, for a
+ * uniform and a hot mix, next to pgbench on the same PostgreSQL server, then the invariants.
+ * Ends with one machine-readable {@code ledger-bench ...} line before the invariant summary.
+ */
+public final class LedgerBench {
+  private LedgerBench() {
+  }
+
+  public static void main(String[] args) {
+    // slf4j-simple reads its level when the first logger is made: keep the report readable.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    BenchOptions options;
+    try {
+      if (List.of(args).contains("--help")) {
+        System.out.print(BenchOptions.USAGE);
+        return;
+      }
+      options = BenchOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("ledger-bench: " + e.getMessage());
+      System.err.print(BenchOptions.USAGE);
+      System.exit(2);
+      return;
+    }
+    int status;
+    try {
+      status = run(options);
+    } catch (Exception e) {
+      System.err.println("ledger-bench failed: " + e);
+      e.printStackTrace();
+      status = 1;
+    }
+    System.exit(status);
+  }
+
+  private static int run(BenchOptions options) throws Exception {
+    say("pgbench: " + PgBench.version());
+    LinkpointsConfig config = LinkpointsConfig.fromEnv();
+    try (BenchDatabase db = BenchDatabase.provision(config.dbUrl(), config.dataDir())) {
+      say("database: " + db.describe());
+      Vertx vertx = Vertx.vertx();
+      Pool pool = LinkpointsApp.createPool(vertx, db.ledger, options.poolSize());
+      try {
+        return measure(options, db, pool, new Ledger(vertx, pool, Clock.systemUTC(), options.writer()));
+      } finally {
+        Blocking.await(pool.close());
+        Blocking.await(vertx.close());
+      }
+    }
+  }
+
+  private static int measure(BenchOptions o, BenchDatabase db, Pool pool, Ledger ledger) throws Exception {
+    say("writer: " + o.writer() + ", pool " + o.poolSize() + ", " + o.concurrency() + " transfers outstanding");
+    long seedStart = System.nanoTime();
+    BenchAlliance alliance = BenchAlliance.seed(ledger, o.shops(), o.members(), o.concurrency());
+    say(String.format(Locale.ROOT, "seeded alliance %d: %d shops, %d members with %d points each (%.1f s)",
+        alliance.id(), o.shops(), o.members(), BenchAlliance.STARTING_POINTS, (System.nanoTime() - seedStart) / 1e9));
+
+    Duration warmup = Duration.ofSeconds(o.warmupSeconds());
+    Duration window = Duration.ofSeconds(o.seconds());
+    Phase uniform = phase(ledger, alliance, TransferMix.UNIFORM, o, warmup, window);
+    Phase hot = phase(ledger, alliance, TransferMix.HOT, o, warmup, window);
+
+    PgBench pgbench = new PgBench(db.pgbench);
+    say("pgbench: initializing scale " + PgBench.SCALE + ", then " + o.warmupSeconds() + " s warm-up and "
+        + o.seconds() + " s measured");
+    pgbench.initialize();
+    if (o.warmupSeconds() > 0) {
+      pgbench.run(o.warmupSeconds());
+    }
+    double pgbenchTps = pgbench.run(o.seconds());
+
+    Report.table(System.out, List.of(uniform, hot), pgbenchTps);
+    System.out.println(Report.line(uniform.tps(), hot.tps(), pgbenchTps));
+
+    InvariantReport invariants = Blocking.await(new InvariantCheck(pool).run(alliance.id()));
+    System.out.println("invariants: " + invariants.summary());
+    return invariants.ok() ? 0 : 1;
+  }
+
+  private static Phase phase(Ledger ledger, BenchAlliance alliance, TransferMix mix, BenchOptions o, Duration warmup,
+      Duration window) {
+    say(mix.label() + ": " + warmup.toSeconds() + " s warm-up, " + window.toSeconds() + " s measured");
+    Phase phase = Phase.run(ledger, alliance, mix, o.concurrency(), warmup, window);
+    say(String.format(Locale.ROOT, "%s: %.0f transfers/s", mix.label(), phase.tps()));
+    return phase;
+  }
+
+  private static void say(String line) {
+    System.out.println("# " + line);
+  }
+}
