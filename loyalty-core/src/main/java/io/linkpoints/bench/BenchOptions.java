@@ -13,8 +13,8 @@ record BenchOptions(int seconds, int warmupSeconds, int shops, int members, int 
 
         --seconds=N      measured seconds per phase, ledger and pgbench alike (default 20)
         --warmup=N       unmeasured seconds before each phase (default 5)
-        --shops=N        shops in the bench alliance (default 20)
-        --members=N      members, each with a wallet (default 20000)
+        --shops=N        shops per bench alliance (default 20)
+        --members=N      members per bench alliance (default 20000)
         --concurrency=N  transfers outstanding at the writer at once (default 2048)
         --pool=N         PostgreSQL connections of the ledger's pool (default 16)
         --max-batch=N    writer: commands per transaction at most (default %d)

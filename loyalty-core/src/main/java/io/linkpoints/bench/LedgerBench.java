@@ -8,6 +8,7 @@ import io.linkpoints.platform.LinkpointsConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,8 +40,17 @@ public final class LedgerBench {
       System.exit(2);
       return;
     }
+    String pgbench;
+    try {
+      pgbench = PgBench.version();
+    } catch (IOException e) {
+      System.err.println("ledger-bench: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
     int status;
     try {
+      say("pgbench: " + pgbench);
       status = run(options);
     } catch (Exception e) {
       System.err.println("ledger-bench failed: " + e);
@@ -51,7 +61,6 @@ public final class LedgerBench {
   }
 
   private static int run(BenchOptions options) throws Exception {
-    say("pgbench: " + PgBench.version());
     LinkpointsConfig config = LinkpointsConfig.fromEnv();
     try (BenchDatabase db = BenchDatabase.provision(config.dbUrl(), config.dataDir())) {
       say("database: " + db.describe());
