@@ -37,8 +37,8 @@ public final class LedgerWriter {
   private final ArrayDeque<Queued> queue = new ArrayDeque<>();
   private int inFlight;
   private long lingerTimer = -1;
-  private long batches;
-  private long commands;
+  private volatile long batches;
+  private volatile long commands;
 
   public LedgerWriter(Vertx vertx, Pool pool, Clock clock, WriterOptions options) {
     this.vertx = vertx;
