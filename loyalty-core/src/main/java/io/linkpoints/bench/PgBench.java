@@ -11,9 +11,10 @@ import java.util.regex.Pattern;
 
 /**
  * PostgreSQL's own pgbench, the yardstick: {@code -N} (no branch or teller updates) with 16
- * clients on prepared statements. Runs as a child process; blocking, main thread only.
+ * clients on prepared statements. Runs as a child process; blocking, main thread only. Both
+ * benchmarks (ledger and POS) measure against it.
  */
-final class PgBench {
+public final class PgBench {
   static final int SCALE = 10;
   static final int CLIENTS = 16;
   static final int THREADS = 2;
@@ -25,12 +26,12 @@ final class PgBench {
 
   private final DatabaseTarget target;
 
-  PgBench(DatabaseTarget target) {
+  public PgBench(DatabaseTarget target) {
     this.target = target;
   }
 
   /** Fails with a clear message unless pgbench can be run. */
-  static String version() throws IOException {
+  public static String version() throws IOException {
     try {
       return run(List.of("pgbench", "--version"), "").trim();
     } catch (IOException e) {
@@ -39,12 +40,12 @@ final class PgBench {
     }
   }
 
-  void initialize() throws IOException {
+  public void initialize() throws IOException {
     run(command("-i", "-s", String.valueOf(SCALE), "-q"), target.password());
   }
 
   /** Runs for {@code seconds} and returns the transactions per second it reports. */
-  double run(int seconds) throws IOException {
+  public double run(int seconds) throws IOException {
     String output = run(command("-N", "-c", String.valueOf(CLIENTS), "-j", String.valueOf(THREADS),
         "-M", "prepared", "-T", String.valueOf(seconds)), target.password());
     return parseTps(output);

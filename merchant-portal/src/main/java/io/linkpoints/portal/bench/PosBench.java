@@ -1,5 +1,6 @@
 package io.linkpoints.portal.bench;
 
+import io.linkpoints.bench.PgBench;
 import io.linkpoints.ledger.InvariantCheck;
 import io.linkpoints.ledger.InvariantReport;
 import io.linkpoints.platform.DatabaseProvisioner;
@@ -47,7 +48,7 @@ public final class PosBench {
     try (PosPlatform platform = PosPlatform.start(config)) {
       System.err.printf("Seeding: %d shops, %d tills, %d members...%n", shops, tills, members);
       PosPlatform.World world = platform.seed("Bench alliance", shops, Math.max(1, tills / shops), members, 1_000_000);
-      PgBenchRun pgbench = new PgBenchRun(pgbenchDatabase(platform));
+      PgBench pgbench = new PgBench(pgbenchDatabase(platform));
       pgbench.initialize();
 
       Vertx fleetVertx = Vertx.vertx();
