@@ -1,0 +1,116 @@
+// Merchant portal: owner (everything) and cashier (dashboard, campaigns read-only, earn rule read-only).
+import { applyI18n, t } from './i18n.js';
+import { get, post, api, h, table, say, session, requireRole } from './api.js';
+import { bars } from './chart.js';
+
+const s = requireRole(['owner', 'cashier']);
+const base = s ? `/v1/alliances/${s.allianceId}/shops/${s.shopId}` : '';
+const isOwner = s && s.role === 'owner';
+let shops = [];
+let campaigns = [];
+
+document.getElementById('sign-out').addEventListener('click', () => { session.clear(); location.href = '/portal/login.html'; });
+if (!isOwner) for (const el of document.querySelectorAll('.owner-only')) el.hidden = true;
+applyI18n(render);
+
+function shopName(id) { const x = shops.find((sh) => sh.id === id); return x ? x.name : '#' + id; }
+
+function render() {
+  renderCampaigns();
+}
+
+async function load() {
+  document.getElementById('who').textContent = `${s.username} (${s.role})`;
+  shops = (await get(`/v1/alliances/${s.allianceId}/shops`)).items;
+  document.getElementById('shop-name').textContent = shopName(s.shopId);
+  const partner = document.getElementById('c-partner');
+  partner.replaceChildren(...shops.filter((x) => x.id !== s.shopId).map((x) => h('option', { value: x.id }, x.name)));
+  await Promise.all([loadCampaigns(), loadRule(), isOwner ? loadOwnerOnly() : null]);
+}
+
+async function loadOwnerOnly() {
+  const [liability, customers, terminals] = await Promise.all([get(`${base}/liability`), get(`${base}/customers?limit=50`),
+    get(`${base}/terminals`)]);
+  const mine = (liability.shops || []).find((x) => x.shopId === s.shopId) || { outstandingPoints: 0, expiring: [] };
+  document.getElementById('outstanding').textContent = mine.outstandingPoints;
+  const e30 = (mine.expiring || []).find((x) => x.withinDays === 30);
+  document.getElementById('expiring').textContent = e30 ? e30.points : 0;
+  document.getElementById('customer-list').replaceChildren(customers.items.length === 0 ? t('none') : table(
+    [t('member'), t('phone'), t('lastVisit'), '#'],
+    customers.items.map((c) => [c.memberHandle.slice(0, 10), c.phone, (c.lastVisitAt || '').slice(0, 16).replace('T', ' '), String(c.transfers)])));
+  document.getElementById('terminal-list').replaceChildren(table(['#', t('name'), t('status'), ''],
+    terminals.items.map((x) => [String(x.id), x.name, x.status,
+      x.status === 'revoked' ? '' : h('button', { class: 'secondary', onclick: () => act(post(`${base}/terminals/${x.id}/revoke`), loadOwnerOnly) }, t('revoke'))])));
+}
+
+async function loadCampaigns() {
+  campaigns = (await get(`${base}/campaigns`)).items;
+  document.getElementById('campaign-count').textContent = campaigns.length;
+  renderCampaigns();
+}
+
+function renderCampaigns() {
+  const rows = campaigns.map((c) => {
+    const me = (c.participants || []).find((p) => p.shopId === s.shopId) || {};
+    const actions = [];
+    if (isOwner && !me.accepted) actions.push(h('button', { id: `accept-${c.id}`, onclick: () => act(post(`${base}/campaigns/${c.id}/accept`), loadCampaigns) }, t('accept')));
+    if (isOwner && me.accepted && !me.paused) actions.push(h('button', { id: `pause-${c.id}`, class: 'secondary', onclick: () => act(post(`${base}/campaigns/${c.id}/pause`), loadCampaigns) }, t('pause')));
+    if (isOwner && me.paused) actions.push(h('button', { id: `resume-${c.id}`, class: 'secondary', onclick: () => act(post(`${base}/campaigns/${c.id}/resume`), loadCampaigns) }, t('resume')));
+    const tr = h('tr', { id: `campaign-${c.id}`, 'data-status': c.status },
+      h('td', {}, String(c.id)), h('td', {}, c.name), h('td', { class: 'status' }, t(c.status)),
+      h('td', {}, (c.participants || []).map((p) => p.shopName || shopName(p.shopId)).join(', ')),
+      h('td', { class: 'num' }, `${c.issued} / ${c.redeemed}`), h('td', {}, actions));
+    return tr;
+  });
+  const tbl = h('table', {}, h('thead', {}, h('tr', {}, ['#', t('campaignName'), t('status'), t('participants'), `${t('issued')} / ${t('redeemed')}`, t('actions')].map((x) => h('th', {}, x)))),
+    h('tbody', {}, rows));
+  document.getElementById('campaign-list').replaceChildren(campaigns.length ? tbl : t('none'));
+  const chart = document.getElementById('chart');
+  chart.replaceChildren(bars(campaigns.map((c) => c.name), [
+    { name: t('issued'), color: '#c0392b', values: campaigns.map((c) => c.issued) },
+    { name: t('redeemed'), color: '#2980b9', values: campaigns.map((c) => c.redeemed) }]));
+}
+
+async function loadRule() {
+  const r = await get(`${base}/earn-rule`);
+  document.getElementById('r-ppy').value = r.pointsPerYuan;
+  document.getElementById('r-cap').value = r.dailyCapPoints ?? '';
+}
+
+async function act(promise, then) {
+  try { await promise; say(t('saved')); if (then) await then(); } catch (e) { say(e.message, true); }
+}
+
+document.getElementById('campaign-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const partner = Number(document.getElementById('c-partner').value);
+  const now = new Date();
+  const body = {
+    name: document.getElementById('c-name').value.trim(),
+    benefit: { kind: 'fixed_off', amountFen: Math.round(Number(document.getElementById('c-amount').value) * 100) },
+    minSpendFen: Math.round(Number(document.getElementById('c-min').value || 0) * 100),
+    validFrom: now.toISOString(), validUntil: new Date(now.getTime() + 90 * 86400000).toISOString(),
+    inventory: Number(document.getElementById('c-inventory').value),
+    issuingShopIds: [s.shopId], honouringShopIds: partner ? [partner] : [s.shopId],
+    funding: [{ shopId: s.shopId, basisPoints: 10000 }], marketPricePoints: 100, shopCodes: true
+  };
+  act(post(`${base}/campaigns`, body), loadCampaigns);
+});
+
+document.getElementById('terminal-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  try {
+    const r = await post(`${base}/terminals`, { name: document.getElementById('t-name').value.trim() });
+    document.getElementById('enrolment').textContent = r.enrolmentSecret;
+    await loadOwnerOnly();
+  } catch (err) { say(err.message, true); }
+});
+
+document.getElementById('rule-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const cap = document.getElementById('r-cap').value;
+  act(api('PUT', `${base}/earn-rule`, { pointsPerYuan: Number(document.getElementById('r-ppy').value), rounding: 'floor',
+    dailyCapPoints: cap ? Number(cap) : null }));
+});
+
+if (s) load().catch((e) => say(e.message, true));
