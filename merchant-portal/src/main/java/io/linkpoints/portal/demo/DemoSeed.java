@@ -11,7 +11,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.charset.StandardCharsets;
@@ -141,13 +140,23 @@ public final class DemoSeed {
     call(HttpMethod.POST, prefix + "/shops/" + shops.get(0) + "/staff", cafeOwner, new JsonObject()
         .put("username", "demo-cafe-cashier").put("password", PASSWORD).put("role", "cashier"), 201);
 
-    List<Long> wallets = new ArrayList<>();
-    for (int i = 1; i <= MEMBERS; i++) {
-      String phone = String.format("+86139%08d", i);
-      call(HttpMethod.POST, prefix + "/members/sign-in/code", null, new JsonObject().put("phone", phone), 202);
-      long member = call(HttpMethod.POST, prefix + "/members/sign-in", null, new JsonObject().put("phone", phone)
-          .put("code", codes.get(a + "/" + phone)), 200).getJsonObject("member").getLong("id");
-      wallets.add(await(app.ledger().accountOf(a, AccountKind.MEMBER_WALLET, member)).orElseThrow().id());
+    // Members join by phone, twenty at a time.
+    Long[] wallets = new Long[MEMBERS];
+    for (int from = 0; from < MEMBERS; from += 20) {
+      List<Future<Void>> joins = new ArrayList<>();
+      for (int i = from; i < Math.min(MEMBERS, from + 20); i++) {
+        int index = i;
+        String phone = String.format("+86139%08d", i + 1);
+        joins.add(send(HttpMethod.POST, prefix + "/members/sign-in/code", null, new JsonObject().put("phone", phone), 202)
+            .compose(x -> send(HttpMethod.POST, prefix + "/members/sign-in", null, new JsonObject().put("phone", phone)
+                .put("code", codes.get(a + "/" + phone)), 200))
+            .compose(signedIn -> app.ledger().accountOf(a, AccountKind.MEMBER_WALLET, signedIn.getJsonObject("member").getLong("id")))
+            .map(account -> {
+              wallets[index] = account.orElseThrow().id();
+              return null;
+            }));
+      }
+      await(Future.all(joins));
     }
 
     // Three months of sales: each member has a favourite shop and sometimes visits another.
@@ -160,27 +169,31 @@ public final class DemoSeed {
         clock.set(morning.toInstant());
         campaignId = crossPromotion(a, shops);
       }
+      // A day's sales go to the ledger together (one or two batches); a redemption only spends
+      // what the member held at the start of the day.
+      clock.set(morning.plusHours(3).toInstant());
+      long[] spendable = balance.clone();
       int sales = 12 + random.nextInt(10);
-      List<Future<?>> batch = new ArrayList<>();
+      List<Future<?>> day_ = new ArrayList<>();
       for (int s = 0; s < sales; s++) {
-        clock.set(morning.plusMinutes(30L * s + random.nextInt(25)).toInstant());
         int m = random.nextInt(MEMBERS);
         int shop = random.nextInt(10) < 6 ? m % SHOPS.length : random.nextInt(SHOPS.length);
-        if (balance[m] >= 150 && random.nextInt(3) == 0) {
-          long points = 50 + random.nextInt((int) Math.min(balance[m] - 49, 200));
+        if (spendable[m] >= 150 && random.nextInt(3) == 0) {
+          long points = 50 + random.nextInt((int) Math.min(spendable[m] - 49, 200));
+          spendable[m] -= points;
           balance[m] -= points;
-          batch.add(app.ledger().transfer(a, UUID.randomUUID(), wallets.get(m), acceptance.get(shop), points, "redeem"));
+          day_.add(app.ledger().transfer(a, UUID.randomUUID(), wallets[m], acceptance.get(shop), points, "redeem"));
         } else {
           long points = 15 + random.nextInt(120);
           balance[m] += points;
-          batch.add(app.ledger().transfer(a, UUID.randomUUID(), issuance.get(shop), wallets.get(m), points, "earn"));
+          day_.add(app.ledger().transfer(a, UUID.randomUUID(), issuance.get(shop), wallets[m], points, "earn"));
         }
-        await(batch.get(batch.size() - 1));
       }
+      await(Future.all(day_));
     }
     // The demo member holds points to spend at once.
     clock.set(realNow.minus(Duration.ofHours(2)));
-    await(app.ledger().transfer(a, UUID.randomUUID(), issuance.get(0), wallets.get(0), 500, "earn"));
+    await(app.ledger().transfer(a, UUID.randomUUID(), issuance.get(0), wallets[0], 500, "earn"));
 
     // One settlement period: the first full month of the history, run and closed.
     clock.set(realNow);
@@ -230,16 +243,21 @@ public final class DemoSeed {
   }
 
   private JsonObject call(HttpMethod method, String path, String bearer, JsonObject body, int status) {
+    return await(send(method, path, bearer, body, status));
+  }
+
+  private Future<JsonObject> send(HttpMethod method, String path, String bearer, JsonObject body, int status) {
     HttpRequest<Buffer> request = http.request(method, path);
     if (bearer != null) {
       request.putHeader("Authorization", "Bearer " + bearer);
     }
-    HttpResponse<Buffer> response = await(body == null ? request.send() : request.sendJsonObject(body));
-    if (response.statusCode() != status) {
-      throw new IllegalStateException("demo seed: " + method + " " + path + " answered " + response.statusCode() + ": "
-          + response.bodyAsString());
-    }
-    return response.body() == null || response.body().length() == 0 ? new JsonObject() : response.bodyAsJsonObject();
+    return (body == null ? request.send() : request.sendJsonObject(body)).map(response -> {
+      if (response.statusCode() != status) {
+        throw new IllegalStateException("demo seed: " + method + " " + path + " answered " + response.statusCode() + ": "
+            + response.bodyAsString());
+      }
+      return response.body() == null || response.body().length() == 0 ? new JsonObject() : response.bodyAsJsonObject();
+    });
   }
 
   private static <T> T await(Future<T> future) {
