@@ -26,6 +26,7 @@ async function load() {
   const partner = document.getElementById('c-partner');
   partner.replaceChildren(...shops.filter((x) => x.id !== s.shopId).map((x) => h('option', { value: x.id }, x.name)));
   await Promise.all([loadCampaigns(), loadRule(), isOwner ? loadOwnerOnly() : null]);
+  if (isOwner) { liveFeed(); weekly().catch((e) => say(e.message, true)); }
 }
 
 async function loadOwnerOnly() {
@@ -112,5 +113,62 @@ document.getElementById('rule-form').addEventListener('submit', (e) => {
   act(api('PUT', `${base}/earn-rule`, { pointsPerYuan: Number(document.getElementById('r-ppy').value), rounding: 'floor',
     dailyCapPoints: cap ? Number(cap) : null }));
 });
+
+// Points issued and accepted per week (Monday, UTC), from the shop's transfers (JSON pages of the feed route).
+async function weekly() {
+  const weeks = new Map();
+  let after = 0;
+  for (let page = 0; page < 50; page++) {
+    const r = await get(`${base}/feed${after ? '?after=' + after : ''}`);
+    for (const x of r.items) {
+      const d = new Date(x.at);
+      d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+      const k = d.toISOString().slice(5, 10);
+      const w = weeks.get(k) || { issued: 0, accepted: 0 };
+      if (x.kind === 'issued') w.issued += x.points; else if (x.kind === 'accepted') w.accepted += x.points;
+      weeks.set(k, w);
+    }
+    if (r.items.length < 100) break;
+    after = r.lastSeq;
+  }
+  const labels = [...weeks.keys()].slice(-14);
+  document.getElementById('weekly-chart').replaceChildren(bars(labels, [
+    { name: t('issued'), color: '#c0392b', values: labels.map((k) => weeks.get(k).issued) },
+    { name: t('accepted'), color: '#2980b9', values: labels.map((k) => weeks.get(k).accepted) }], { width: 640, height: 200 }));
+}
+
+// The live feed: a server-sent event stream read with fetch (so the token goes in the header), reconnecting after its seq.
+async function liveFeed() {
+  let after = 0;
+  for (;;) {
+    try {
+      const res = await fetch(`${base}/feed${after ? '?after=' + after : ''}`, {
+        headers: { Accept: 'text/event-stream', Authorization: 'Bearer ' + session.get().token } });
+      if (res.status === 401 || res.status === 403) return;
+      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buf = '';
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        buf += value;
+        let i;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+          if (data) { const x = JSON.parse(data); after = x.seq; showTransfer(x); }
+        }
+      }
+    } catch (e) { /* the network went away: try again */ }
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
+function showTransfer(x) {
+  const feed = document.getElementById('feed');
+  feed.prepend(h('li', { id: `feed-${x.seq}`, 'data-points': x.points, 'data-kind': x.kind },
+    `${x.at.slice(0, 19).replace('T', ' ')}  ${t(x.kind)}  ${x.points} ${t('points')}`));
+  while (feed.children.length > 50) feed.lastChild.remove();
+}
 
 if (s) load().catch((e) => say(e.message, true));

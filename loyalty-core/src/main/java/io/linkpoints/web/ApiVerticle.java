@@ -71,7 +71,7 @@ public final class ApiVerticle extends VerticleBase {
     ApiRoutes.on(builder, "getDocsAsset", platform.docs()::asset);
     for (ApiRoutes routes : List.of(new AllianceRoutes(platform), new MemberRoutes(platform),
         new LedgerAdminRoutes(platform.ledger()), new CouponRoutes(platform), new MemberCodeRoutes(platform),
-        new PosRoutes(platform), new SettlementRoutes(platform))) {
+        new PosRoutes(platform), new SettlementRoutes(platform), new io.linkpoints.ledger.ShopFeedRoutes(platform))) {
       routes.mount(builder);
     }
     for (OpenAPIRoute route : builder.getRoutes()) {

@@ -70,6 +70,11 @@ class PortalBrowserTest {
       owner.type("#c-min", "50");
       owner.click("#c-create");
       owner.waitText("#campaign-list", campaignName);
+      // The live feed (server-sent events read with fetch) shows a sale the moment the ledger has it.
+      PosWorld.Person member = world.member();
+      world.grant(member, cafe, 77);
+      owner.wait.until(d -> !d.findElements(By.cssSelector("#feed li[data-points='77'][data-kind='issued']")).isEmpty());
+      owner.visible("#weekly-chart svg");
       owner.screenshot("owner-dashboard");
       JsonArray mine = expect(200, api.get(shopPath(world, cafe) + "/campaigns", cafe.ownerToken())).getJsonArray("items");
       assertEquals(1, mine.size());
