@@ -23,8 +23,7 @@ async function load() {
   document.getElementById('e-expiry').value = alliance.expiryMonths;
   document.getElementById('e-breakage').value = alliance.breakageRule;
   shops = shopList.items;
-  document.getElementById('shop-list').replaceChildren(table(['#', t('name'), t('username')],
-    shops.map((x) => [String(x.id), x.name, x.owner ? x.owner.username : ''])));
+  document.getElementById('shop-list').replaceChildren(table(['#', t('name')], shops.map((x) => [String(x.id), x.name])));
   periods = periodList.items;
   const sel = document.getElementById('period');
   const keep = periodId();

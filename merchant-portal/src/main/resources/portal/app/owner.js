@@ -95,7 +95,7 @@ document.getElementById('campaign-form').addEventListener('submit', (e) => {
     issuingShopIds: [s.shopId], honouringShopIds: partner ? [partner] : [s.shopId],
     funding: [{ shopId: s.shopId, basisPoints: 10000 }], marketPricePoints: 100, shopCodes: true
   };
-  act(post(`${base}/campaigns`, body), loadCampaigns);
+  act(post(`${base}/campaigns`, body).then(() => { document.getElementById('c-name').value = ''; }), loadCampaigns);
 });
 
 document.getElementById('terminal-form').addEventListener('submit', async (e) => {

@@ -76,8 +76,14 @@ function benefit(b) {
 }
 
 async function render() {
-  const [me, coupons, market] = await Promise.all([get('/v1/members/me'), get('/v1/members/me/coupons'), get('/v1/members/me/coupon-market')]);
+  const [me, coupons, market, activity] = await Promise.all([get('/v1/members/me'), get('/v1/members/me/coupons'),
+    get('/v1/members/me/coupon-market'), get('/v1/members/me/activity')]);
   document.getElementById('balance').textContent = me.availablePoints;
+  const exp = activity.expiring || [];
+  document.getElementById('expiring').replaceChildren(exp.length === 0 ? t('none') : h('ul', {}, exp.map((x) =>
+    h('li', {}, `${x.expiresAt.slice(0, 10)}: ${x.points} ${t('points')}`))));
+  document.getElementById('history').replaceChildren(...(activity.history || []).map((x) =>
+    h('li', { 'data-points': x.points }, `${x.at.slice(0, 16).replace('T', ' ')}  ${x.shopName || x.code}  ${x.points > 0 ? '+' : ''}${x.points}`)));
   const cs = coupons.items || [];
   document.getElementById('coupons').replaceChildren(cs.length === 0 ? t('none') : h('ul', {}, cs.map((c) =>
     h('li', {}, `${c.campaignName} ${benefit(c.benefit)} · ${c.state} · `, h('code', {}, c.code)))));

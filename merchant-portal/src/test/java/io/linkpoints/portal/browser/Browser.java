@@ -87,8 +87,9 @@ public final class Browser implements AutoCloseable {
     wait.until(ExpectedConditions.urlContains(landing));
   }
 
-  /** Saves a screenshot of the whole window as target/screenshots/{name}.png. */
+  /** Saves a screenshot of the window, scrolled to the top, as target/screenshots/{name}.png. */
   public Path screenshot(String name) {
+    driver.executeScript("window.scrollTo(0, 0)");
     try {
       Files.createDirectories(SCREENSHOTS);
       Path out = SCREENSHOTS.resolve(name + ".png");

@@ -62,7 +62,7 @@ class PortalBrowserTest {
     String campaignName = "咖啡满50 书店减10";
 
     long campaignId;
-    try (Browser owner = new Browser(base, 1280, 900)) {
+    try (Browser owner = new Browser(base, 1280, 1400)) {
       owner.staffSignIn(world.allianceId, "cp-owner1", "owner-password-1", "owner.html");
       owner.waitText("#c-partner", "半山书店");
       owner.type("#c-name", campaignName);
@@ -86,7 +86,7 @@ class PortalBrowserTest {
       owner.waitText("#campaign-" + campaignId + " .status", "待对方同意");
     }
 
-    try (Browser other = new Browser(base, 1280, 900)) {
+    try (Browser other = new Browser(base, 1280, 1400)) {
       other.staffSignIn(world.allianceId, "cp-owner2", "owner-password-1", "owner.html");
       other.click("#accept-" + campaignId);
       other.wait.until(d -> "live".equals(d.findElement(By.id("campaign-" + campaignId)).getAttribute("data-status")));
@@ -126,6 +126,7 @@ class PortalBrowserTest {
       phoneBrowser.driver.navigate().refresh();
       phoneBrowser.wait.until(d -> d.findElement(By.id("member-qr")).getAttribute("data-loaded-at") != null);
       phoneBrowser.waitText("#balance", "320");
+      phoneBrowser.visible("#history li[data-points='320']");
 
       WebElement qr = phoneBrowser.visible("#member-qr");
       byte[] png = qr.getScreenshotAs(OutputType.BYTES);
