@@ -36,7 +36,7 @@ async function load() {
 async function loadPeriod() {
   const id = periodId();
   const p = periods.find((x) => x.id === id);
-  document.getElementById('period-info').textContent = p ? `${p.label}: ${t(p.status)} · runs ${p.runs}` : t('none');
+  document.getElementById('period-info').textContent = p ? `${p.label}: ${t(p.status)} · ${t('runs')} ${p.runs}` : t('none');
   document.getElementById('close').disabled = !p || p.status === 'closed' || !p.runs;
   document.getElementById('run').disabled = !p || p.status === 'closed';
   document.getElementById('csv').disabled = !p || !p.runs;

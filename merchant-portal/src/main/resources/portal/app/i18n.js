@@ -24,7 +24,7 @@ const dict = {
     wallet: '会员钱包', sendCode: '获取验证码', code: '验证码', codeSent: '验证码已发送', balance: '积分余额',
     myCode: '会员码', refreshIn: '秒后刷新', coupons: '我的优惠券', market: '积分兑换', exchange: '兑换',
     scanShopCode: '扫描店铺码', claim: '领取', claimed: '已领取', none: '暂无', points: '积分', history: '记录',
-    noRole: '此账号无法使用门户', weeklyChart: '每周积分 发放 / 接受', issue_reversed: '发放冲正', accept_reversed: '接受冲正', weekOf: '周', expiringSoon: '即将到期（90 天内）'
+    noRole: '此账号无法使用门户', weeklyChart: '每周积分 发放 / 接受', issue_reversed: '发放冲正', accept_reversed: '接受冲正', weekOf: '周', expiringSoon: '即将到期（90 天内）', runs: '计算次数'
   },
   en: {
     title: 'Linkpoints 联点', tagline: 'Alliance loyalty platform', lang: '中文',
@@ -50,7 +50,7 @@ const dict = {
     wallet: 'Member wallet', sendCode: 'Send code', code: 'Code', codeSent: 'Code sent', balance: 'Balance',
     myCode: 'Member code', refreshIn: 's to refresh', coupons: 'My coupons', market: 'Coupon market', exchange: 'Exchange',
     scanShopCode: 'Scan a shop code', claim: 'Claim', claimed: 'Claimed', none: 'None', points: 'points', history: 'History',
-    noRole: 'This account cannot use the portal', weeklyChart: 'Points issued / accepted per week', issue_reversed: 'Issue reversed', accept_reversed: 'Accept reversed', weekOf: 'week', expiringSoon: 'Expiring within 90 days'
+    noRole: 'This account cannot use the portal', weeklyChart: 'Points issued / accepted per week', issue_reversed: 'Issue reversed', accept_reversed: 'Accept reversed', weekOf: 'week', expiringSoon: 'Expiring within 90 days', runs: 'runs'
   }
 };
 

@@ -10,7 +10,9 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.ElementClickInterceptedException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -53,7 +55,9 @@ public final class Browser implements AutoCloseable {
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build();
     this.driver = new ChromeDriver(service, options);
     driver.manage().window().setSize(new Dimension(width, height));
+    // Pages re-render lists after each action: an element found a moment ago may be replaced.
     this.wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+    wait.ignoring(StaleElementReferenceException.class);
   }
 
   public void open(String path) {
@@ -70,8 +74,20 @@ public final class Browser implements AutoCloseable {
     el.sendKeys(text);
   }
 
+  /** Clicks the element once it is clickable, finding it again if the page replaced it meanwhile. */
   public void click(String css) {
-    wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(css))).click();
+    wait.until(d -> {
+      WebElement el = ExpectedConditions.elementToBeClickable(By.cssSelector(css)).apply(d);
+      if (el == null) {
+        return false;
+      }
+      try {
+        el.click();
+        return true;
+      } catch (StaleElementReferenceException | ElementClickInterceptedException e) {
+        return false;
+      }
+    });
   }
 
   public void waitText(String css, String text) {

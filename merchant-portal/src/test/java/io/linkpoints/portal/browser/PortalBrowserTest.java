@@ -127,6 +127,7 @@ class PortalBrowserTest {
       phoneBrowser.wait.until(d -> d.findElement(By.id("member-qr")).getAttribute("data-loaded-at") != null);
       phoneBrowser.waitText("#balance", "320");
       phoneBrowser.visible("#history li[data-points='320']");
+      phoneBrowser.screenshot("wallet-with-points");
 
       WebElement qr = phoneBrowser.visible("#member-qr");
       byte[] png = qr.getScreenshotAs(OutputType.BYTES);
@@ -169,21 +170,26 @@ class PortalBrowserTest {
     try (Browser admin = new Browser(base, 1280, 1000)) {
       admin.staffSignIn(world.allianceId, "st-admin", "admin-password-1", "admin.html");
       admin.visible("#statement-totals");
+      // Every figure the table shows, read at once (party/column -> value).
+      @SuppressWarnings("unchecked")
+      Map<String, Object> cells = (Map<String, Object>) admin.driver.executeScript("const o = {};"
+          + "for (const td of document.querySelectorAll('#statement-table td[data-col]')) {"
+          + "  const tr = td.closest('tr'); o[(tr.id === 'statement-totals' ? 'total' : tr.dataset.party) + '/' + td.dataset.col] = td.dataset.value; }"
+          + "return o;");
       Map<String, Long> totals = new HashMap<>();
       for (String col : List.of("issuedPoints", "acceptedPoints", "receivableFen", "payableFen", "netFen")) {
         long expected = 0;
         for (int i = 0; i < statements.size(); i++) {
           JsonObject st = statements.getJsonObject(i);
           expected += st.getLong(col);
-          WebElement cell = admin.driver.findElement(By.cssSelector(
-              "#statement-table tr[data-party='" + st.getLong("partyId") + "'] td[data-col='" + col + "']"));
-          assertEquals(st.getLong(col), Long.parseLong(cell.getAttribute("data-value")), col + " of party " + st.getLong("partyId"));
+          assertEquals(String.valueOf(st.getLong(col)), cells.get(st.getLong("partyId") + "/" + col),
+              col + " of party " + st.getLong("partyId"));
         }
-        long shown = Long.parseLong(admin.driver.findElement(By.cssSelector("#statement-totals td[data-col='" + col + "']"))
-            .getAttribute("data-value"));
+        long shown = Long.parseLong(String.valueOf(cells.get("total/" + col)));
         assertEquals(expected, shown, "total " + col);
         totals.put(col, shown);
       }
+      assertEquals(5 * (statements.size() + 1), cells.size(), "one row per statement and the totals: " + cells);
       assertEquals(0L, totals.get("netFen"));
       assertTrue(totals.get("issuedPoints") > 0 && totals.get("receivableFen") > 0, totals.toString());
       admin.waitText("#reconciliation", "正常");
