@@ -1,6 +1,6 @@
 // Merchant portal: owner (everything) and cashier (dashboard, campaigns read-only, earn rule read-only).
 import { applyI18n, t } from './i18n.js';
-import { get, post, api, h, table, say, session, requireRole } from './api.js';
+import { get, post, api, h, table, say, session, requireRole, fen } from './api.js';
 import { bars } from './chart.js';
 
 const s = requireRole(['owner', 'cashier']);
@@ -26,7 +26,7 @@ async function load() {
   const partner = document.getElementById('c-partner');
   partner.replaceChildren(...shops.filter((x) => x.id !== s.shopId).map((x) => h('option', { value: x.id }, x.name)));
   await Promise.all([loadCampaigns(), loadRule(), isOwner ? loadOwnerOnly() : null]);
-  if (isOwner) { liveFeed(); weekly().catch((e) => say(e.message, true)); }
+  if (isOwner) { liveFeed(); weekly().catch((e) => say(e.message, true)); loadStatementPeriods().catch((e) => say(e.message, true)); }
 }
 
 async function loadOwnerOnly() {
@@ -170,5 +170,52 @@ function showTransfer(x) {
     `${x.at.slice(0, 19).replace('T', ' ')}  ${t(x.kind)}  ${x.points} ${t('points')}`));
   while (feed.children.length > 50) feed.lastChild.remove();
 }
+
+// Settlement statements: the shop's own statement per period, and its transfers as CSV with progress.
+async function loadStatementPeriods() {
+  const list = (await get(`${base}/settlement/periods`)).items.filter((p) => p.runs > 0);
+  const sel = document.getElementById('st-period');
+  sel.replaceChildren(...list.map((p) => h('option', { value: p.id }, `${p.label} · ${t(p.status)}`)));
+  document.getElementById('st-csv').disabled = list.length === 0;
+  await showStatement();
+}
+
+async function showStatement() {
+  const id = Number(document.getElementById('st-period').value);
+  const view = document.getElementById('statement-view');
+  if (!id) { view.replaceChildren(t('none')); return; }
+  const st = (await get(`${base}/settlement/periods/${id}/statement`)).statement || {};
+  view.replaceChildren(table([t('issued'), t('accepted'), t('receivable') + ' ¥', t('payable') + ' ¥', t('net') + ' ¥'],
+    [[String(st.issuedPoints ?? 0), String(st.acceptedPoints ?? 0), fen(st.receivableFen ?? 0), fen(st.payableFen ?? 0), fen(st.netFen ?? 0)]]));
+  view.dataset.net = st.netFen ?? 0;
+}
+
+document.getElementById('st-period').addEventListener('change', () => showStatement().catch((e) => say(e.message, true)));
+document.getElementById('st-csv').addEventListener('click', async () => {
+  const id = Number(document.getElementById('st-period').value);
+  const bar = document.getElementById('st-progress');
+  const status = document.getElementById('st-status');
+  const btn = document.getElementById('st-csv');
+  btn.disabled = true; bar.hidden = false; bar.removeAttribute('value');
+  try {
+    const res = await fetch(`${base}/settlement/periods/${id}/transfers?format=csv`, { headers: { Authorization: 'Bearer ' + s.token } });
+    if (!res.ok) throw new Error('HTTP ' + res.status);
+    const reader = res.body.getReader();
+    const parts = [];
+    let bytes = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value); bytes += value.length;
+      status.textContent = `${t('downloading')} ${(bytes / 1024).toFixed(1)} KB`;
+    }
+    const url = URL.createObjectURL(new Blob(parts, { type: 'text/csv' }));
+    const a = h('a', { href: url, download: `transfers-${id}.csv` });
+    document.body.append(a); a.click(); a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    status.textContent = `${t('downloaded')} ${(bytes / 1024).toFixed(1)} KB`;
+    status.dataset.bytes = bytes;
+  } catch (e) { say(e.message, true); } finally { bar.hidden = true; btn.disabled = false; }
+});
 
 if (s) load().catch((e) => say(e.message, true));

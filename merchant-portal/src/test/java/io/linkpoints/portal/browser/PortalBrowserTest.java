@@ -145,7 +145,7 @@ class PortalBrowserTest {
   }
 
   @Test
-  void adminSettlementPageShowsTheApiTotalsAndClosesThePeriod() {
+  void adminSettlementPageShowsTheApiTotalsAndClosesThePeriod() throws Exception {
     PosWorld world = new PosWorld(api, "st");
     PosWorld.Till cafe = world.shop("街角咖啡");
     PosWorld.Till books = world.shop("半山书店");
@@ -205,6 +205,25 @@ class PortalBrowserTest {
       admin.screenshot("admin-settlement-closed");
     }
     assertEquals("closed", expect(200, api.get(periods + "/" + periodId, world.adminToken)).getString("status"));
+
+    // The café's owner sees its own statement, the same net as the API's, and downloads its transfers.
+    long cafeNet = -1;
+    for (int i = 0; i < statements.size(); i++) {
+      if (statements.getJsonObject(i).getLong("partyId") == cafe.shopId()) {
+        cafeNet = statements.getJsonObject(i).getLong("netFen");
+      }
+    }
+    try (Browser owner = new Browser(base, 1280, 1400)) {
+      owner.staffSignIn(world.allianceId, "st-owner1", "owner-password-1", "owner.html");
+      owner.wait.until(d -> d.findElement(By.id("statement-view")).getAttribute("data-net") != null);
+      assertEquals(String.valueOf(cafeNet), owner.driver.findElement(By.id("statement-view")).getAttribute("data-net"));
+      owner.click("#st-csv");
+      owner.wait.until(d -> d.findElement(By.id("st-status")).getAttribute("data-bytes") != null);
+      owner.driver.executeScript("document.getElementById('statements').scrollIntoView()");
+      Files.createDirectories(Browser.SCREENSHOTS);
+      Files.copy(owner.driver.getScreenshotAs(OutputType.FILE).toPath(), Browser.SCREENSHOTS.resolve("owner-statement.png"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
     world.assertLedgerOk();
   }
 
