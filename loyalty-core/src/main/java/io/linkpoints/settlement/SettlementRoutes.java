@@ -68,6 +68,7 @@ public final class SettlementRoutes implements ApiRoutes {
         adjustments.add(alliance(ctx), period(ctx), Json.body(ctx))));
     on(b, "getAllianceLiability", Json.reply(200, ctx -> liability.of(alliance(ctx), null)));
     on(b, "getShopLiability", Json.reply(200, ctx -> liability.of(alliance(ctx), shop(ctx))));
+    on(b, "listShopSettlementPeriods", Json.reply(200, ctx -> periods.list(alliance(ctx))));
     on(b, "getShopStatement", Json.reply(200, ctx -> statements.ofShop(alliance(ctx), period(ctx), shop(ctx))));
 
     on(b, "exportShopTransfers", stream(ctx ->

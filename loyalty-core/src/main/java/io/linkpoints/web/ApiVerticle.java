@@ -6,6 +6,8 @@ import io.linkpoints.audit.AuditLog;
 import io.linkpoints.auth.AccessGate;
 import io.linkpoints.coupons.CouponRoutes;
 import io.linkpoints.ledger.LedgerAdminRoutes;
+import io.linkpoints.ledger.ShopFeedRoutes;
+import io.linkpoints.member.MemberActivityRoutes;
 import io.linkpoints.member.MemberRoutes;
 import io.linkpoints.pos.PosRoutes;
 import io.linkpoints.qr.MemberCodeRoutes;
@@ -71,7 +73,8 @@ public final class ApiVerticle extends VerticleBase {
     ApiRoutes.on(builder, "getDocsAsset", platform.docs()::asset);
     for (ApiRoutes routes : List.of(new AllianceRoutes(platform), new MemberRoutes(platform),
         new LedgerAdminRoutes(platform.ledger()), new CouponRoutes(platform), new MemberCodeRoutes(platform),
-        new PosRoutes(platform), new SettlementRoutes(platform))) {
+        new PosRoutes(platform), new SettlementRoutes(platform), new ShopFeedRoutes(platform),
+        new MemberActivityRoutes(platform))) {
       routes.mount(builder);
     }
     for (OpenAPIRoute route : builder.getRoutes()) {

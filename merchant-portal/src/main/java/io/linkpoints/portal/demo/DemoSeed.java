@@ -1,0 +1,274 @@
+package io.linkpoints.portal.demo;
+
+import io.linkpoints.app.LinkpointsApp;
+import io.linkpoints.auth.CodeSender;
+import io.linkpoints.ledger.AccountKind;
+import io.linkpoints.platform.LinkpointsConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Seeds a demo alliance on a new data folder, through the real service: a short-lived instance
+ * on the same database with a clock the seed moves through three months, so the ledger stamps
+ * the history on the days it happened. Then that instance stops and the real one starts.
+ * Demo-only sign-ins (printed at start-up, written to {@code <data>/demo-sign-ins.txt}).
+ */
+public final class DemoSeed {
+  public static final String ADMIN = "demo-admin";
+  public static final String PASSWORD = "linkpoints-demo";
+  public static final String[][] SHOPS = {
+      {"街角咖啡 Corner Café", "demo-cafe"}, {"半山书店 Hillside Books", "demo-books"}, {"老街面包 Old Street Bakery", "demo-bakery"},
+      {"小象摄影 Little Elephant Photo", "demo-photo"}, {"花间花店 Flower Lane", "demo-flowers"}};
+  public static final String DEMO_PHONE = "+8613900000001";
+  private static final ZoneId TZ = ZoneId.of("Asia/Shanghai");
+  private static final int MEMBERS = 200;
+  private static final int DAYS = 90;
+
+  /** A clock the seed moves forward. */
+  static final class MovingClock extends Clock {
+    private volatile Instant now;
+
+    MovingClock(Instant start) {
+      this.now = start;
+    }
+
+    void set(Instant instant) {
+      now = instant;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  private final Map<String, String> codes = new ConcurrentHashMap<>();
+  private final MovingClock clock;
+  private final Instant realNow;
+  private LinkpointsApp app;
+  private WebClient http;
+
+  private DemoSeed(Instant realNow) {
+    this.realNow = realNow;
+    this.clock = new MovingClock(realNow.minus(Duration.ofDays(DAYS)));
+  }
+
+  /** True when this start should seed: demo not turned off, embedded database, new data folder. */
+  public static boolean wanted(LinkpointsConfig config, Map<String, String> env) {
+    return !"off".equalsIgnoreCase(env.getOrDefault("LINKPOINTS_DEMO", "on")) && config.dbUrl().isEmpty()
+        && !Files.exists(config.dataDir().resolve("postgres")) && !Files.exists(config.dataDir().resolve("demo-sign-ins.txt"));
+  }
+
+  /** Seeds on a short-lived instance and returns the text to print. */
+  public static String seed(Vertx vertx, LinkpointsConfig config) throws Exception {
+    return new DemoSeed(Instant.now()).run(vertx, config);
+  }
+
+  private String run(Vertx vertx, LinkpointsConfig config) throws Exception {
+    long started = System.nanoTime();
+    CodeSender sender = (alliance, phone, code) -> {
+      codes.put(alliance + "/" + phone, code);
+      return Future.succeededFuture();
+    };
+    app = await(LinkpointsApp.start(vertx, config.withPort(0), clock, sender));
+    http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost").setDefaultPort(app.port()));
+    try {
+      String text = history();
+      Files.writeString(config.dataDir().resolve("demo-sign-ins.txt"), text, StandardCharsets.UTF_8);
+      return text + String.format("  (demo seeded in %.1f s; LINKPOINTS_DEMO=off skips it)%n", (System.nanoTime() - started) / 1e9);
+    } finally {
+      http.close();
+      await(app.close());
+    }
+  }
+
+  private String history() {
+    Random random = new Random(7);
+    JsonObject alliance = call(HttpMethod.POST, "/v1/operator/alliances", app.operatorToken(), new JsonObject()
+        .put("name", "梧桐街联盟 Wutong Street Alliance").put("timeZone", TZ.getId()).put("pricePerPointFen", 1)
+        .put("expiryMonths", 12).put("expiryEndOfMonth", true).put("breakageRule", "alliance_fund")
+        .put("admin", new JsonObject().put("username", ADMIN).put("password", PASSWORD)), 201);
+    long a = alliance.getLong("id");
+    String prefix = "/v1/alliances/" + a;
+    String admin = signIn(a, ADMIN);
+    List<Long> shops = new ArrayList<>();
+    List<Long> issuance = new ArrayList<>();
+    List<Long> acceptance = new ArrayList<>();
+    for (String[] shop : SHOPS) {
+      long id = call(HttpMethod.POST, prefix + "/shops", admin, new JsonObject().put("name", shop[0])
+          .put("owner", new JsonObject().put("username", shop[1]).put("password", PASSWORD)), 201).getLong("id");
+      shops.add(id);
+      issuance.add(await(app.ledger().accountOf(a, AccountKind.MERCHANT_ISSUANCE, id)).orElseThrow().id());
+      acceptance.add(await(app.ledger().accountOf(a, AccountKind.MERCHANT_ACCEPTANCE, id)).orElseThrow().id());
+    }
+    String cafeOwner = signIn(a, SHOPS[0][1]);
+    call(HttpMethod.POST, prefix + "/shops/" + shops.get(0) + "/terminals", cafeOwner, new JsonObject().put("name", "前台 Front counter"), 201);
+    call(HttpMethod.POST, prefix + "/shops/" + shops.get(0) + "/staff", cafeOwner, new JsonObject()
+        .put("username", "demo-cafe-cashier").put("password", PASSWORD).put("role", "cashier"), 201);
+
+    // Members join by phone, twenty at a time.
+    Long[] wallets = new Long[MEMBERS];
+    for (int from = 0; from < MEMBERS; from += 20) {
+      List<Future<Void>> joins = new ArrayList<>();
+      for (int i = from; i < Math.min(MEMBERS, from + 20); i++) {
+        int index = i;
+        String phone = String.format("+86139%08d", i + 1);
+        joins.add(send(HttpMethod.POST, prefix + "/members/sign-in/code", null, new JsonObject().put("phone", phone), 202)
+            .compose(x -> send(HttpMethod.POST, prefix + "/members/sign-in", null, new JsonObject().put("phone", phone)
+                .put("code", codes.get(a + "/" + phone)), 200))
+            .compose(signedIn -> app.ledger().accountOf(a, AccountKind.MEMBER_WALLET, signedIn.getJsonObject("member").getLong("id")))
+            .map(account -> {
+              wallets[index] = account.orElseThrow().id();
+              return null;
+            }));
+      }
+      await(Future.all(joins));
+    }
+
+    // Three months of sales: each member has a favourite shop and sometimes visits another.
+    long[] balance = new long[MEMBERS];
+    Instant start = clock.instant();
+    long campaignId = 0;
+    for (int day = 0; day < DAYS; day++) {
+      ZonedDateTime morning = start.plus(Duration.ofDays(day)).atZone(TZ).withHour(9);
+      if (day == 20) {
+        clock.set(morning.toInstant());
+        campaignId = crossPromotion(a, shops);
+      }
+      // A day's sales go to the ledger together (one or two batches); a redemption only spends
+      // what the member held at the start of the day.
+      clock.set(morning.plusHours(3).toInstant());
+      long[] spendable = balance.clone();
+      int sales = 12 + random.nextInt(10);
+      List<Future<?>> day_ = new ArrayList<>();
+      for (int s = 0; s < sales; s++) {
+        int m = random.nextInt(MEMBERS);
+        int shop = random.nextInt(10) < 6 ? m % SHOPS.length : random.nextInt(SHOPS.length);
+        if (spendable[m] >= 150 && random.nextInt(3) == 0) {
+          long points = 50 + random.nextInt((int) Math.min(spendable[m] - 49, 200));
+          spendable[m] -= points;
+          balance[m] -= points;
+          day_.add(app.ledger().transfer(a, UUID.randomUUID(), wallets[m], acceptance.get(shop), points, "redeem"));
+        } else {
+          long points = 15 + random.nextInt(120);
+          balance[m] += points;
+          day_.add(app.ledger().transfer(a, UUID.randomUUID(), issuance.get(shop), wallets[m], points, "earn"));
+        }
+      }
+      await(Future.all(day_));
+    }
+    // The demo member holds points to spend at once.
+    clock.set(realNow.minus(Duration.ofHours(2)));
+    await(app.ledger().transfer(a, UUID.randomUUID(), issuance.get(0), wallets[0], 500, "earn"));
+
+    // One settlement period: the first full month of the history, run and closed.
+    clock.set(realNow);
+    admin = signIn(a, ADMIN);
+    String month = start.atZone(TZ).plusMonths(1).format(DateTimeFormatter.ofPattern("yyyy-MM"));
+    long period = call(HttpMethod.POST, prefix + "/settlement/periods", admin, new JsonObject().put("month", month), 201).getLong("id");
+    call(HttpMethod.POST, prefix + "/settlement/periods/" + period + "/run", admin, new JsonObject(), 200);
+    call(HttpMethod.POST, prefix + "/settlement/periods/" + period + "/close", admin, new JsonObject(), 200);
+
+    StringBuilder out = new StringBuilder();
+    out.append("Demo alliance ").append(a).append(" (梧桐街联盟): ").append(SHOPS.length).append(" shops, ").append(MEMBERS)
+        .append(" members, ").append(DAYS).append(" days of history, cross-promotion #").append(campaignId)
+        .append(", settlement period ").append(month).append(" closed.\n");
+    out.append("  Demo sign-ins (demo only; password for all: ").append(PASSWORD).append("), alliance id ").append(a).append(":\n");
+    out.append("    admin:   ").append(ADMIN).append("   -> /portal/admin.html\n");
+    for (String[] shop : SHOPS) {
+      out.append("    owner:   ").append(shop[1]).append("   (").append(shop[0]).append(")\n");
+    }
+    out.append("    cashier: demo-cafe-cashier\n");
+    out.append("    member wallet: phone ").append(DEMO_PHONE)
+        .append(" on /portal/wallet.html; the sign-in code is written to this log (DEMO, NOT SENT BY SMS)\n");
+    return out.toString();
+  }
+
+  /** The café offers ¥10 off at the bookshop; the bookshop's owner accepts. */
+  private long crossPromotion(long a, List<Long> shops) {
+    String prefix = "/v1/alliances/" + a + "/shops/";
+    String cafe = signIn(a, SHOPS[0][1]);
+    Instant now = clock.instant();
+    JsonObject created = call(HttpMethod.POST, prefix + shops.get(0) + "/campaigns", cafe, new JsonObject()
+        .put("name", "咖啡满50元 书店减10元").put("benefit", new JsonObject().put("kind", "fixed_off").put("amountFen", 1000))
+        .put("minSpendFen", 3000).put("validFrom", now.toString()).put("validUntil", realNow.plus(Duration.ofDays(180)).toString())
+        .put("inventory", 500).put("perMemberLimit", 2).put("issuingShopIds", new JsonArray().add(shops.get(0)))
+        .put("honouringShopIds", new JsonArray().add(shops.get(1)))
+        .put("funding", new JsonArray().add(new JsonObject().put("shopId", shops.get(0)).put("basisPoints", 7000))
+            .add(new JsonObject().put("shopId", shops.get(1)).put("basisPoints", 3000)))
+        .put("marketPricePoints", 200).put("shopCodes", true), 201);
+    long id = created.getLong("id");
+    String books = signIn(a, SHOPS[1][1]);
+    call(HttpMethod.POST, prefix + shops.get(1) + "/campaigns/" + id + "/accept", books, null, 200);
+    return id;
+  }
+
+  private String signIn(long alliance, String username) {
+    return call(HttpMethod.POST, "/v1/alliances/" + alliance + "/staff/sign-in", null,
+        new JsonObject().put("username", username).put("password", PASSWORD), 200).getString("accessToken");
+  }
+
+  private JsonObject call(HttpMethod method, String path, String bearer, JsonObject body, int status) {
+    return await(send(method, path, bearer, body, status));
+  }
+
+  private Future<JsonObject> send(HttpMethod method, String path, String bearer, JsonObject body, int status) {
+    HttpRequest<Buffer> request = http.request(method, path);
+    if (bearer != null) {
+      request.putHeader("Authorization", "Bearer " + bearer);
+    }
+    return (body == null ? request.send() : request.sendJsonObject(body)).map(response -> {
+      if (response.statusCode() != status) {
+        throw new IllegalStateException("demo seed: " + method + " " + path + " answered " + response.statusCode() + ": "
+            + response.bodyAsString());
+      }
+      return response.body() == null || response.body().length() == 0 ? new JsonObject() : response.bodyAsJsonObject();
+    });
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("demo seed: " + e.getMessage(), e);
+    }
+  }
+
+  static Path marker(LinkpointsConfig config) {
+    return config.dataDir().resolve("demo-sign-ins.txt");
+  }
+}

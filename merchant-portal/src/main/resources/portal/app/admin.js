@@ -1,0 +1,142 @@
+// Alliance admin: settlement first (run, review, close, CSV), shops, economics, liability, cross-visits, audit.
+import { applyI18n, t } from './i18n.js';
+import { get, post, api, h, table, say, fen, session, requireRole } from './api.js';
+import { heatmap } from './chart.js';
+
+const s = requireRole(['admin']);
+const A = s ? `/v1/alliances/${s.allianceId}` : '';
+let shops = [];
+let periods = [];
+
+document.getElementById('sign-out').addEventListener('click', () => { session.clear(); location.href = '/portal/login.html'; });
+applyI18n(() => load().catch(fail));
+
+function fail(e) { say(e.message, true); }
+function partyName(id) { if (id === 0) return t('fund'); const x = shops.find((sh) => sh.id === id); return x ? x.name : '#' + id; }
+function periodId() { return Number(document.getElementById('period').value) || null; }
+
+async function load() {
+  document.getElementById('who').textContent = s.username;
+  const [alliance, shopList, periodList] = await Promise.all([get(A), get(`${A}/shops`), get(`${A}/settlement/periods`)]);
+  document.getElementById('alliance-name').textContent = alliance.name;
+  document.getElementById('e-price').value = alliance.pricePerPointFen;
+  document.getElementById('e-expiry').value = alliance.expiryMonths;
+  document.getElementById('e-breakage').value = alliance.breakageRule;
+  shops = shopList.items;
+  document.getElementById('shop-list').replaceChildren(table(['#', t('name')], shops.map((x) => [String(x.id), x.name])));
+  periods = periodList.items;
+  const sel = document.getElementById('period');
+  const keep = periodId();
+  sel.replaceChildren(...periods.map((p) => h('option', { value: p.id }, `${p.label} · ${t(p.status)}`)));
+  if (keep && periods.some((p) => p.id === keep)) sel.value = keep;
+  if (!document.getElementById('month').value) document.getElementById('month').value = new Date().toISOString().slice(0, 7);
+  await Promise.all([loadPeriod(), loadLiability(), loadAudit()]);
+}
+
+async function loadPeriod() {
+  const id = periodId();
+  const p = periods.find((x) => x.id === id);
+  document.getElementById('period-info').textContent = p ? `${p.label}: ${t(p.status)} · ${t('runs')} ${p.runs}` : t('none');
+  document.getElementById('close').disabled = !p || p.status === 'closed' || !p.runs;
+  document.getElementById('run').disabled = !p || p.status === 'closed';
+  document.getElementById('csv').disabled = !p || !p.runs;
+  if (!p || !p.runs) { document.getElementById('statements').replaceChildren(); document.getElementById('heatmap').replaceChildren(); return; }
+  const [st, rec, cross] = await Promise.all([get(`${A}/settlement/periods/${id}/statements`),
+    get(`${A}/settlement/periods/${id}/reconciliation`), get(`${A}/settlement/periods/${id}/cross-visits`)]);
+  renderStatements(st.statements);
+  document.getElementById('reconciliation').textContent = rec.ok === false ? t('broken') + ' ' + JSON.stringify(rec).slice(0, 300) : t('ok');
+  const ids = shops.map((x) => x.id);
+  const count = (a, b) => ((cross.pairs || []).find((q) => q.earnedAtShopId === ids[a] && q.spentAtShopId === ids[b]) || { members: 0 }).members;
+  document.getElementById('heatmap').replaceChildren(heatmap(shops.map((x) => x.name), count));
+}
+
+const COLS = [['issuedPoints', 'issued'], ['acceptedPoints', 'accepted'], ['receivableFen', 'receivable'], ['payableFen', 'payable'], ['netFen', 'net']];
+
+function renderStatements(statements) {
+  const totals = Object.fromEntries(COLS.map(([k]) => [k, statements.reduce((sum, x) => sum + (x[k] || 0), 0)]));
+  const money = (k, v) => (k.endsWith('Fen') ? fen(v) : String(v));
+  const head = h('tr', {}, h('th', {}, t('party')), COLS.map(([k, label]) => h('th', { class: 'num' }, t(label) + (k.endsWith('Fen') ? ' ¥' : ''))));
+  const rows = statements.map((x) => h('tr', { 'data-party': x.partyId }, h('td', {}, partyName(x.partyId)),
+    COLS.map(([k]) => h('td', { class: 'num', 'data-col': k, 'data-value': x[k] }, money(k, x[k])))));
+  const total = h('tr', { class: 'total', id: 'statement-totals' }, h('td', {}, t('total')),
+    COLS.map(([k]) => h('td', { class: 'num', 'data-col': k, 'data-value': totals[k] }, money(k, totals[k]))));
+  document.getElementById('statements').replaceChildren(h('table', { id: 'statement-table' }, h('thead', {}, head), h('tbody', {}, rows, total)));
+}
+
+async function loadLiability() {
+  const l = await get(`${A}/liability`);
+  document.getElementById('liability-table').replaceChildren(table([t('name'), t('outstanding'), '¥', t('expiring30')],
+    (l.shops || []).map((x) => [partyName(x.shopId), String(x.outstandingPoints), fen(x.outstandingFen),
+      String(((x.expiring || []).find((e) => e.withinDays === 30) || { points: 0 }).points)])));
+}
+
+async function loadAudit() {
+  const a = await get(`${A}/audit?limit=20`);
+  const items = a.items || [];
+  document.getElementById('audit-list').replaceChildren(table(['#', 'at', 'who', 'action'],
+    items.slice(0, 20).map((x) => [String(x.seq ?? x.id ?? ''), String(x.at ?? x.createdAt ?? '').slice(0, 19), String(x.actorRole ?? x.actor ?? ''), String(x.action ?? x.route ?? '')])));
+}
+
+document.getElementById('period').addEventListener('change', () => loadPeriod().catch(fail));
+document.getElementById('period-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  try { const p = await post(`${A}/settlement/periods`, { month: document.getElementById('month').value }); await load(); document.getElementById('period').value = p.id; await loadPeriod(); say(t('created')); } catch (err) { fail(err); }
+});
+document.getElementById('run').addEventListener('click', async () => {
+  try { await post(`${A}/settlement/periods/${periodId()}/run`); await load(); say(t('saved')); } catch (err) { fail(err); }
+});
+document.getElementById('close').addEventListener('click', async () => {
+  try { await post(`${A}/settlement/periods/${periodId()}/close`); await load(); say(t('saved')); } catch (err) { fail(err); }
+});
+document.getElementById('shop-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  try {
+    await post(`${A}/shops`, { name: document.getElementById('s-name').value.trim(),
+      owner: { username: document.getElementById('s-owner').value.trim(), password: document.getElementById('s-password').value } });
+    e.target.reset(); await load(); say(t('created'));
+  } catch (err) { fail(err); }
+});
+document.getElementById('econ-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  try {
+    await api('PATCH', A, { pricePerPointFen: Number(document.getElementById('e-price').value),
+      expiryMonths: Number(document.getElementById('e-expiry').value), breakageRule: document.getElementById('e-breakage').value });
+    say(t('saved'));
+  } catch (err) { fail(err); }
+});
+document.getElementById('verify').addEventListener('click', async () => {
+  try { const v = await get(`${A}/audit/verify`); document.getElementById('verify-result').textContent = (v.ok ? t('ok') : t('broken')) + ' ' + JSON.stringify(v).slice(0, 200); } catch (err) { fail(err); }
+});
+
+// The statements CSV streams: read it chunk by chunk, show the bytes so far, then hand the Blob over.
+document.getElementById('csv').addEventListener('click', async () => {
+  const id = periodId();
+  const bar = document.getElementById('csv-progress');
+  const status = document.getElementById('csv-status');
+  const btn = document.getElementById('csv');
+  btn.disabled = true; bar.hidden = false; bar.removeAttribute('value');
+  try {
+    const res = await fetch(`${A}/settlement/periods/${id}/statements/export?format=csv`, { headers: { Authorization: 'Bearer ' + s.token } });
+    if (!res.ok) throw new Error('HTTP ' + res.status);
+    const total = Number(res.headers.get('Content-Length')) || 0;
+    if (total) bar.max = total;
+    const reader = res.body.getReader();
+    const parts = [];
+    let bytes = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value); bytes += value.length;
+      if (total) bar.value = bytes;
+      status.textContent = `${t('downloading')} ${(bytes / 1024).toFixed(1)} KB`;
+    }
+    const url = URL.createObjectURL(new Blob(parts, { type: 'text/csv' }));
+    const a = h('a', { href: url, download: `statements-${id}.csv` });
+    document.body.append(a); a.click(); a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    status.textContent = `${t('downloaded')} ${(bytes / 1024).toFixed(1)} KB`;
+    status.dataset.bytes = bytes;
+  } catch (err) { fail(err); } finally { bar.hidden = true; btn.disabled = false; }
+});
+
+if (s) load().catch(fail);

@@ -1,0 +1,80 @@
+// zh-CN (default) and English. Elements carry data-i18n="key"; t(key) for text made in code.
+const dict = {
+  'zh-CN': {
+    title: '联点 Linkpoints', tagline: '本地生活联盟积分平台', lang: 'English',
+    staffSignIn: '商家 / 管理员登录', walletLink: '会员钱包', alliance: '联盟编号', username: '用户名', password: '密码',
+    signIn: '登录', signOut: '退出', signInFailed: '登录失败', loading: '加载中…',
+    dashboard: '概览', campaigns: '跨店推广', customers: '顾客', terminals: '终端', earnRule: '积分规则', statement: '结算单',
+    liveFeed: '实时交易', outstanding: '未兑付积分', expiring30: '30 天内到期', shopChart: '推广券 发放 / 核销',
+    issued: '发放', redeemed: '核销', accepted: '接受', net: '净额', save: '保存', saved: '已保存',
+    pointsPerYuan: '每元积分', dailyCap: '每日上限',
+    newCampaign: '新建跨店推广', campaignName: '名称', partnerShop: '合作店铺', amountOffYuan: '立减（元）',
+    minSpendYuan: '最低消费（元）', inventory: '数量', create: '创建', created: '已创建', status: '状态',
+    accept: '接受', pause: '暂停', resume: '恢复', actions: '操作', participants: '参与店铺',
+    awaiting_consent: '待对方同意', live: '进行中', paused: '已暂停',
+    lastVisit: '最近到店', phone: '手机号', member: '会员', name: '名称', enrol: '登记终端', revoke: '停用',
+    shops: '店铺', onboard: '新增店铺', ownerUsername: '店主用户名', ownerPassword: '店主密码',
+    economics: '经济参数', pricePerPoint: '每积分价值（分）', expiryMonths: '有效期（月）', breakageRule: '过期积分归属',
+    issuing_shop: '发行店铺', alliance_fund: '联盟基金',
+    settlement: '结算', month: '月份（YYYY-MM）', openPeriod: '开启结算期', run: '计算', close: '关闭', period: '结算期',
+    party: '参与方', fund: '联盟基金', receivable: '应收', payable: '应付', total: '合计',
+    downloadCsv: '下载 CSV', downloading: '下载中', downloaded: '已下载',
+    reconciliation: '对账', liability: '积分负债', crossVisits: '跨店到访热力图', audit: '审计日志', verify: '校验',
+    ok: '正常', broken: '异常', suspend: '暂停店铺', draft: '草稿', closed: '已关闭',
+    wallet: '会员钱包', sendCode: '获取验证码', code: '验证码', codeSent: '验证码已发送', balance: '积分余额',
+    myCode: '会员码', refreshIn: '秒后刷新', coupons: '我的优惠券', market: '积分兑换', exchange: '兑换',
+    scanShopCode: '扫描店铺码', claim: '领取', claimed: '已领取', none: '暂无', points: '积分', history: '记录',
+    noRole: '此账号无法使用门户', weeklyChart: '每周积分 发放 / 接受', issue_reversed: '发放冲正', accept_reversed: '接受冲正', weekOf: '周', expiringSoon: '即将到期（90 天内）', runs: '计算次数'
+  },
+  en: {
+    title: 'Linkpoints 联点', tagline: 'Alliance loyalty platform', lang: '中文',
+    staffSignIn: 'Shop / admin sign-in', walletLink: 'Member wallet', alliance: 'Alliance id', username: 'Username', password: 'Password',
+    signIn: 'Sign in', signOut: 'Sign out', signInFailed: 'Sign-in failed', loading: 'Loading…',
+    dashboard: 'Dashboard', campaigns: 'Cross-promotions', customers: 'Customers', terminals: 'Terminals', earnRule: 'Earn rule', statement: 'Statements',
+    liveFeed: 'Live transactions', outstanding: 'Outstanding points', expiring30: 'Expiring in 30 days', shopChart: 'Coupons issued / redeemed',
+    issued: 'Issued', redeemed: 'Redeemed', accepted: 'Accepted', net: 'Net', save: 'Save', saved: 'Saved',
+    pointsPerYuan: 'Points per yuan', dailyCap: 'Daily cap',
+    newCampaign: 'New cross-promotion', campaignName: 'Name', partnerShop: 'Partner shop', amountOffYuan: 'Amount off (yuan)',
+    minSpendYuan: 'Minimum spend (yuan)', inventory: 'Inventory', create: 'Create', created: 'Created', status: 'Status',
+    accept: 'Accept', pause: 'Pause', resume: 'Resume', actions: 'Actions', participants: 'Shops',
+    awaiting_consent: 'Awaiting consent', live: 'Live', paused: 'Paused',
+    lastVisit: 'Last visit', phone: 'Phone', member: 'Member', name: 'Name', enrol: 'Enrol terminal', revoke: 'Revoke',
+    shops: 'Shops', onboard: 'Onboard shop', ownerUsername: 'Owner username', ownerPassword: 'Owner password',
+    economics: 'Economics', pricePerPoint: 'Price per point (fen)', expiryMonths: 'Expiry (months)', breakageRule: 'Breakage rule',
+    issuing_shop: 'Issuing shop', alliance_fund: 'Alliance fund',
+    settlement: 'Settlement', month: 'Month (YYYY-MM)', openPeriod: 'Open period', run: 'Run', close: 'Close', period: 'Period',
+    party: 'Party', fund: 'Alliance fund', receivable: 'Receivable', payable: 'Payable', total: 'Total',
+    downloadCsv: 'Download CSV', downloading: 'Downloading', downloaded: 'Downloaded',
+    reconciliation: 'Reconciliation', liability: 'Liability', crossVisits: 'Cross-visit heat map', audit: 'Audit log', verify: 'Verify',
+    ok: 'OK', broken: 'Broken', suspend: 'Suspend', draft: 'Draft', closed: 'Closed',
+    wallet: 'Member wallet', sendCode: 'Send code', code: 'Code', codeSent: 'Code sent', balance: 'Balance',
+    myCode: 'Member code', refreshIn: 's to refresh', coupons: 'My coupons', market: 'Coupon market', exchange: 'Exchange',
+    scanShopCode: 'Scan a shop code', claim: 'Claim', claimed: 'Claimed', none: 'None', points: 'points', history: 'History',
+    noRole: 'This account cannot use the portal', weeklyChart: 'Points issued / accepted per week', issue_reversed: 'Issue reversed', accept_reversed: 'Accept reversed', weekOf: 'week', expiringSoon: 'Expiring within 90 days', runs: 'runs'
+  }
+};
+
+export function lang() {
+  const l = localStorage.getItem('lp.lang');
+  return l === 'en' ? 'en' : 'zh-CN';
+}
+
+export function t(key) {
+  return dict[lang()][key] ?? dict['zh-CN'][key] ?? key;
+}
+
+/** Fills every [data-i18n] element and wires the language switch (#lang). */
+export function applyI18n(onChange) {
+  document.documentElement.lang = lang();
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of document.querySelectorAll('[data-i18n-ph]')) el.placeholder = t(el.dataset.i18nPh);
+  const sw = document.getElementById('lang');
+  if (sw && !sw.dataset.wired) {
+    sw.dataset.wired = '1';
+    sw.addEventListener('click', () => {
+      localStorage.setItem('lp.lang', lang() === 'en' ? 'zh-CN' : 'en');
+      applyI18n(onChange);
+      if (onChange) onChange();
+    });
+  }
+}

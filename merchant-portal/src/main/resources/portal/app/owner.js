@@ -1,0 +1,221 @@
+// Merchant portal: owner (everything) and cashier (dashboard, campaigns read-only, earn rule read-only).
+import { applyI18n, t } from './i18n.js';
+import { get, post, api, h, table, say, session, requireRole, fen } from './api.js';
+import { bars } from './chart.js';
+
+const s = requireRole(['owner', 'cashier']);
+const base = s ? `/v1/alliances/${s.allianceId}/shops/${s.shopId}` : '';
+const isOwner = s && s.role === 'owner';
+let shops = [];
+let campaigns = [];
+
+document.getElementById('sign-out').addEventListener('click', () => { session.clear(); location.href = '/portal/login.html'; });
+if (!isOwner) for (const el of document.querySelectorAll('.owner-only')) el.hidden = true;
+applyI18n(render);
+
+function shopName(id) { const x = shops.find((sh) => sh.id === id); return x ? x.name : '#' + id; }
+
+function render() {
+  renderCampaigns();
+}
+
+async function load() {
+  document.getElementById('who').textContent = `${s.username} (${s.role})`;
+  shops = (await get(`/v1/alliances/${s.allianceId}/shops`)).items;
+  document.getElementById('shop-name').textContent = shopName(s.shopId);
+  const partner = document.getElementById('c-partner');
+  partner.replaceChildren(...shops.filter((x) => x.id !== s.shopId).map((x) => h('option', { value: x.id }, x.name)));
+  await Promise.all([loadCampaigns(), loadRule(), isOwner ? loadOwnerOnly() : null]);
+  if (isOwner) { liveFeed(); weekly().catch((e) => say(e.message, true)); loadStatementPeriods().catch((e) => say(e.message, true)); }
+}
+
+async function loadOwnerOnly() {
+  const [liability, customers, terminals] = await Promise.all([get(`${base}/liability`), get(`${base}/customers?limit=50`),
+    get(`${base}/terminals`)]);
+  const mine = (liability.shops || []).find((x) => x.shopId === s.shopId) || { outstandingPoints: 0, expiring: [] };
+  document.getElementById('outstanding').textContent = mine.outstandingPoints;
+  const e30 = (mine.expiring || []).find((x) => x.withinDays === 30);
+  document.getElementById('expiring').textContent = e30 ? e30.points : 0;
+  document.getElementById('customer-list').replaceChildren(customers.items.length === 0 ? t('none') : table(
+    [t('member'), t('phone'), t('lastVisit'), '#'],
+    customers.items.map((c) => [c.memberHandle.slice(0, 10), c.phone, (c.lastVisitAt || '').slice(0, 16).replace('T', ' '), String(c.transfers)])));
+  document.getElementById('terminal-list').replaceChildren(table(['#', t('name'), t('status'), ''],
+    terminals.items.map((x) => [String(x.id), x.name, x.status,
+      x.status === 'revoked' ? '' : h('button', { class: 'secondary', onclick: () => act(post(`${base}/terminals/${x.id}/revoke`), loadOwnerOnly) }, t('revoke'))])));
+}
+
+async function loadCampaigns() {
+  campaigns = (await get(`${base}/campaigns`)).items;
+  document.getElementById('campaign-count').textContent = campaigns.length;
+  renderCampaigns();
+}
+
+function renderCampaigns() {
+  const rows = campaigns.map((c) => {
+    const me = (c.participants || []).find((p) => p.shopId === s.shopId) || {};
+    const actions = [];
+    if (isOwner && !me.accepted) actions.push(h('button', { id: `accept-${c.id}`, onclick: () => act(post(`${base}/campaigns/${c.id}/accept`), loadCampaigns) }, t('accept')));
+    if (isOwner && me.accepted && !me.paused) actions.push(h('button', { id: `pause-${c.id}`, class: 'secondary', onclick: () => act(post(`${base}/campaigns/${c.id}/pause`), loadCampaigns) }, t('pause')));
+    if (isOwner && me.paused) actions.push(h('button', { id: `resume-${c.id}`, class: 'secondary', onclick: () => act(post(`${base}/campaigns/${c.id}/resume`), loadCampaigns) }, t('resume')));
+    const tr = h('tr', { id: `campaign-${c.id}`, 'data-status': c.status },
+      h('td', {}, String(c.id)), h('td', {}, c.name), h('td', { class: 'status' }, t(c.status)),
+      h('td', {}, (c.participants || []).map((p) => p.shopName || shopName(p.shopId)).join(', ')),
+      h('td', { class: 'num' }, `${c.issued} / ${c.redeemed}`), h('td', {}, actions));
+    return tr;
+  });
+  const tbl = h('table', {}, h('thead', {}, h('tr', {}, ['#', t('campaignName'), t('status'), t('participants'), `${t('issued')} / ${t('redeemed')}`, t('actions')].map((x) => h('th', {}, x)))),
+    h('tbody', {}, rows));
+  document.getElementById('campaign-list').replaceChildren(campaigns.length ? tbl : t('none'));
+  const chart = document.getElementById('chart');
+  chart.replaceChildren(bars(campaigns.map((c) => c.name), [
+    { name: t('issued'), color: '#c0392b', values: campaigns.map((c) => c.issued) },
+    { name: t('redeemed'), color: '#2980b9', values: campaigns.map((c) => c.redeemed) }]));
+}
+
+async function loadRule() {
+  const r = await get(`${base}/earn-rule`);
+  document.getElementById('r-ppy').value = r.pointsPerYuan;
+  document.getElementById('r-cap').value = r.dailyCapPoints ?? '';
+}
+
+async function act(promise, then) {
+  try { await promise; say(t('saved')); if (then) await then(); } catch (e) { say(e.message, true); }
+}
+
+document.getElementById('campaign-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const partner = Number(document.getElementById('c-partner').value);
+  const now = new Date();
+  const body = {
+    name: document.getElementById('c-name').value.trim(),
+    benefit: { kind: 'fixed_off', amountFen: Math.round(Number(document.getElementById('c-amount').value) * 100) },
+    minSpendFen: Math.round(Number(document.getElementById('c-min').value || 0) * 100),
+    validFrom: now.toISOString(), validUntil: new Date(now.getTime() + 90 * 86400000).toISOString(),
+    inventory: Number(document.getElementById('c-inventory').value),
+    issuingShopIds: [s.shopId], honouringShopIds: partner ? [partner] : [s.shopId],
+    funding: [{ shopId: s.shopId, basisPoints: 10000 }], marketPricePoints: 100, shopCodes: true
+  };
+  act(post(`${base}/campaigns`, body).then(() => { document.getElementById('c-name').value = ''; }), loadCampaigns);
+});
+
+document.getElementById('terminal-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  try {
+    const r = await post(`${base}/terminals`, { name: document.getElementById('t-name').value.trim() });
+    document.getElementById('enrolment').textContent = r.enrolmentSecret;
+    await loadOwnerOnly();
+  } catch (err) { say(err.message, true); }
+});
+
+document.getElementById('rule-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const cap = document.getElementById('r-cap').value;
+  act(api('PUT', `${base}/earn-rule`, { pointsPerYuan: Number(document.getElementById('r-ppy').value), rounding: 'floor',
+    dailyCapPoints: cap ? Number(cap) : null }));
+});
+
+// Points issued and accepted per week (Monday, UTC), from the shop's transfers (JSON pages of the feed route).
+async function weekly() {
+  const weeks = new Map();
+  let after = 0;
+  for (let page = 0; page < 50; page++) {
+    const r = await get(`${base}/feed${after ? '?after=' + after : ''}`);
+    for (const x of r.items) {
+      const d = new Date(x.at);
+      d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+      const k = d.toISOString().slice(5, 10);
+      const w = weeks.get(k) || { issued: 0, accepted: 0 };
+      if (x.kind === 'issued') w.issued += x.points; else if (x.kind === 'accepted') w.accepted += x.points;
+      weeks.set(k, w);
+    }
+    if (r.items.length < 100) break;
+    after = r.lastSeq;
+  }
+  const labels = [...weeks.keys()].slice(-14);
+  document.getElementById('weekly-chart').replaceChildren(bars(labels, [
+    { name: t('issued'), color: '#c0392b', values: labels.map((k) => weeks.get(k).issued) },
+    { name: t('accepted'), color: '#2980b9', values: labels.map((k) => weeks.get(k).accepted) }], { width: 640, height: 200 }));
+}
+
+// The live feed: a server-sent event stream read with fetch (so the token goes in the header), reconnecting after its seq.
+async function liveFeed() {
+  let after = 0;
+  for (;;) {
+    try {
+      const res = await fetch(`${base}/feed${after ? '?after=' + after : ''}`, {
+        headers: { Accept: 'text/event-stream', Authorization: 'Bearer ' + session.get().token } });
+      if (res.status === 401 || res.status === 403) return;
+      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buf = '';
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        buf += value;
+        let i;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+          if (data) { const x = JSON.parse(data); after = x.seq; showTransfer(x); }
+        }
+      }
+    } catch (e) { /* the network went away: try again */ }
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
+function showTransfer(x) {
+  const feed = document.getElementById('feed');
+  feed.prepend(h('li', { id: `feed-${x.seq}`, 'data-points': x.points, 'data-kind': x.kind },
+    `${x.at.slice(0, 19).replace('T', ' ')}  ${t(x.kind)}  ${x.points} ${t('points')}`));
+  while (feed.children.length > 50) feed.lastChild.remove();
+}
+
+// Settlement statements: the shop's own statement per period, and its transfers as CSV with progress.
+async function loadStatementPeriods() {
+  const list = (await get(`${base}/settlement/periods`)).items.filter((p) => p.runs > 0);
+  const sel = document.getElementById('st-period');
+  sel.replaceChildren(...list.map((p) => h('option', { value: p.id }, `${p.label} · ${t(p.status)}`)));
+  document.getElementById('st-csv').disabled = list.length === 0;
+  await showStatement();
+}
+
+async function showStatement() {
+  const id = Number(document.getElementById('st-period').value);
+  const view = document.getElementById('statement-view');
+  if (!id) { view.replaceChildren(t('none')); return; }
+  const st = (await get(`${base}/settlement/periods/${id}/statement`)).statement || {};
+  view.replaceChildren(table([t('issued'), t('accepted'), t('receivable') + ' ¥', t('payable') + ' ¥', t('net') + ' ¥'],
+    [[String(st.issuedPoints ?? 0), String(st.acceptedPoints ?? 0), fen(st.receivableFen ?? 0), fen(st.payableFen ?? 0), fen(st.netFen ?? 0)]]));
+  view.dataset.net = st.netFen ?? 0;
+}
+
+document.getElementById('st-period').addEventListener('change', () => showStatement().catch((e) => say(e.message, true)));
+document.getElementById('st-csv').addEventListener('click', async () => {
+  const id = Number(document.getElementById('st-period').value);
+  const bar = document.getElementById('st-progress');
+  const status = document.getElementById('st-status');
+  const btn = document.getElementById('st-csv');
+  btn.disabled = true; bar.hidden = false; bar.removeAttribute('value');
+  try {
+    const res = await fetch(`${base}/settlement/periods/${id}/transfers?format=csv`, { headers: { Authorization: 'Bearer ' + s.token } });
+    if (!res.ok) throw new Error('HTTP ' + res.status);
+    const reader = res.body.getReader();
+    const parts = [];
+    let bytes = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value); bytes += value.length;
+      status.textContent = `${t('downloading')} ${(bytes / 1024).toFixed(1)} KB`;
+    }
+    const url = URL.createObjectURL(new Blob(parts, { type: 'text/csv' }));
+    const a = h('a', { href: url, download: `transfers-${id}.csv` });
+    document.body.append(a); a.click(); a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    status.textContent = `${t('downloaded')} ${(bytes / 1024).toFixed(1)} KB`;
+    status.dataset.bytes = bytes;
+  } catch (e) { say(e.message, true); } finally { bar.hidden = true; btn.disabled = false; }
+});
+
+if (s) load().catch((e) => say(e.message, true));

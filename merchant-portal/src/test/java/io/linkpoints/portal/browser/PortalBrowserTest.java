@@ -1,0 +1,238 @@
+package io.linkpoints.portal.browser;
+
+import static io.linkpoints.testing.ApiFixture.expect;
+import static io.linkpoints.testing.Await.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.linkpoints.ledger.AccountKind;
+import io.linkpoints.pos.qr.QrImages;
+import io.linkpoints.testing.ApiFixture;
+import io.linkpoints.testing.PosWorld;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The portal in real headless Chromium against the real service on a fresh PostgreSQL (one
+ * service and fresh browser profiles per test). What each page shows is checked against the API.
+ */
+class PortalBrowserTest {
+  private Vertx vertx;
+  private ApiFixture api;
+  private String base;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    api = new ApiFixture(vertx);
+    base = "http://localhost:" + api.app.port();
+  }
+
+  @AfterEach
+  void stop() {
+    try {
+      api.close();
+    } finally {
+      await(vertx.close());
+    }
+  }
+
+  @Test
+  void ownerCreatesACrossPromotionAndTheOtherShopsOwnerAcceptsIt() {
+    PosWorld world = new PosWorld(api, "cp");
+    PosWorld.Till cafe = world.shop("街角咖啡");
+    PosWorld.Till books = world.shop("半山书店");
+    String campaignName = "咖啡满50 书店减10";
+
+    long campaignId;
+    try (Browser owner = new Browser(base, 1280, 1400)) {
+      owner.staffSignIn(world.allianceId, "cp-owner1", "owner-password-1", "owner.html");
+      owner.waitText("#c-partner", "半山书店");
+      owner.type("#c-name", campaignName);
+      owner.type("#c-amount", "10");
+      owner.type("#c-min", "50");
+      owner.click("#c-create");
+      owner.waitText("#campaign-list", campaignName);
+      // The live feed (server-sent events read with fetch) shows a sale the moment the ledger has it.
+      PosWorld.Person member = world.member();
+      world.grant(member, cafe, 77);
+      owner.wait.until(d -> !d.findElements(By.cssSelector("#feed li[data-points='77'][data-kind='issued']")).isEmpty());
+      owner.visible("#weekly-chart svg");
+      owner.screenshot("owner-dashboard");
+      JsonArray mine = expect(200, api.get(shopPath(world, cafe) + "/campaigns", cafe.ownerToken())).getJsonArray("items");
+      assertEquals(1, mine.size());
+      JsonObject created = mine.getJsonObject(0);
+      campaignId = created.getLong("id");
+      assertEquals(campaignName, created.getString("name"));
+      assertEquals("awaiting_consent", created.getString("status"));
+      assertEquals(1000, created.getJsonObject("benefit").getLong("amountFen"));
+      owner.waitText("#campaign-" + campaignId + " .status", "待对方同意");
+    }
+
+    try (Browser other = new Browser(base, 1280, 1400)) {
+      other.staffSignIn(world.allianceId, "cp-owner2", "owner-password-1", "owner.html");
+      other.click("#accept-" + campaignId);
+      other.wait.until(d -> "live".equals(d.findElement(By.id("campaign-" + campaignId)).getAttribute("data-status")));
+      other.waitText("#campaign-" + campaignId + " .status", "进行中");
+      other.visible("#pause-" + campaignId);
+      other.screenshot("owner-campaigns-accepted");
+      // The language switch: the same page in English.
+      other.click("#lang");
+      other.waitText("#campaign-" + campaignId + " .status", "Live");
+      other.screenshot("owner-campaigns-en");
+    }
+    JsonObject seen = expect(200, api.get(shopPath(world, books) + "/campaigns/" + campaignId, books.ownerToken()));
+    assertEquals("live", seen.getString("status"));
+  }
+
+  @Test
+  void walletShowsAMemberCodeThatThePosAccepts() throws Exception {
+    PosWorld world = new PosWorld(api, "qr");
+    PosWorld.Till bakery = world.shop("老街面包");
+    String phone = "+8613700" + String.format("%06d", ProcessHandle.current().pid() % 1_000_000);
+
+    try (Browser phoneBrowser = new Browser(base, 412, 915)) {
+      phoneBrowser.open("/portal/wallet.html?a=" + world.allianceId);
+      phoneBrowser.type("#phone", phone);
+      phoneBrowser.click("#send-code");
+      phoneBrowser.waitText("#msg", "验证码已发送");
+      phoneBrowser.type("#code", api.codes.last(world.allianceId, phone));
+      phoneBrowser.click("#member-sign-in");
+      phoneBrowser.wait.until(d -> d.findElement(By.id("member-qr")).getAttribute("data-loaded-at") != null);
+      phoneBrowser.waitText("#balance", "0");
+      phoneBrowser.screenshot("wallet");
+
+      // The member earns at the bakery: the wallet shows it after a reload.
+      JsonObject member = expect(200, api.get("/v1/members/me", memberToken(phoneBrowser)));
+      PosWorld.Person person = new PosWorld.Person(member.getLong("id"), member.getString("handle"), memberToken(phoneBrowser));
+      world.grant(person, bakery, 320);
+      phoneBrowser.driver.navigate().refresh();
+      phoneBrowser.wait.until(d -> d.findElement(By.id("member-qr")).getAttribute("data-loaded-at") != null);
+      phoneBrowser.waitText("#balance", "320");
+      phoneBrowser.visible("#history li[data-points='320']");
+      phoneBrowser.screenshot("wallet-with-points");
+
+      WebElement qr = phoneBrowser.visible("#member-qr");
+      byte[] png = qr.getScreenshotAs(OutputType.BYTES);
+      Files.createDirectories(Browser.SCREENSHOTS);
+      Files.write(Browser.SCREENSHOTS.resolve("wallet-qr.png"), png);
+      BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+      String code = QrImages.decode(image).orElseThrow(() -> new AssertionError("ZXing could not read the wallet's QR code"));
+      assertTrue(code.startsWith("LP1:"), code);
+
+      JsonObject who = expect(200, world.pos(bakery, "identify", PosWorld.key(), new JsonObject().put("memberCode", code)));
+      assertEquals(person.handle(), who.getString("memberHandle"));
+      assertEquals(320, who.getLong("availablePoints"));
+      world.assertLedgerOk();
+    }
+  }
+
+  @Test
+  void adminSettlementPageShowsTheApiTotalsAndClosesThePeriod() throws Exception {
+    PosWorld world = new PosWorld(api, "st");
+    PosWorld.Till cafe = world.shop("街角咖啡");
+    PosWorld.Till books = world.shop("半山书店");
+    PosWorld.Till bakery = world.shop("老街面包");
+    List<PosWorld.Till> tills = List.of(cafe, books, bakery);
+    long acceptance = 0;
+    for (int i = 0; i < 6; i++) {
+      PosWorld.Person p = world.member();
+      PosWorld.Till earnAt = tills.get(i % 3);
+      PosWorld.Till spendAt = tills.get((i + 1) % 3);
+      world.grant(p, earnAt, 100 + 37L * i);
+      acceptance = await(api.app.ledger().accountOf(world.allianceId, AccountKind.MERCHANT_ACCEPTANCE, spendAt.shopId()))
+          .orElseThrow().id();
+      await(api.app.ledger().transfer(world.allianceId, UUID.randomUUID(), world.walletId(p), acceptance, 40 + 11L * i, "redeem"));
+    }
+    String month = DateTimeFormatter.ofPattern("yyyy-MM").format(api.clock.instant().atZone(ZoneId.of("Asia/Shanghai")));
+    String periods = "/v1/alliances/" + world.allianceId + "/settlement/periods";
+    long periodId = expect(201, api.post(periods, world.adminToken, new JsonObject().put("month", month))).getLong("id");
+    expect(200, api.post(periods + "/" + periodId + "/run", world.adminToken, new JsonObject()));
+    JsonArray statements = expect(200, api.get(periods + "/" + periodId + "/statements", world.adminToken)).getJsonArray("statements");
+
+    try (Browser admin = new Browser(base, 1280, 1000)) {
+      admin.staffSignIn(world.allianceId, "st-admin", "admin-password-1", "admin.html");
+      admin.visible("#statement-totals");
+      // Every figure the table shows, read at once (party/column -> value).
+      @SuppressWarnings("unchecked")
+      Map<String, Object> cells = (Map<String, Object>) admin.driver.executeScript("const o = {};"
+          + "for (const td of document.querySelectorAll('#statement-table td[data-col]')) {"
+          + "  const tr = td.closest('tr'); o[(tr.id === 'statement-totals' ? 'total' : tr.dataset.party) + '/' + td.dataset.col] = td.dataset.value; }"
+          + "return o;");
+      Map<String, Long> totals = new HashMap<>();
+      for (String col : List.of("issuedPoints", "acceptedPoints", "receivableFen", "payableFen", "netFen")) {
+        long expected = 0;
+        for (int i = 0; i < statements.size(); i++) {
+          JsonObject st = statements.getJsonObject(i);
+          expected += st.getLong(col);
+          assertEquals(String.valueOf(st.getLong(col)), cells.get(st.getLong("partyId") + "/" + col),
+              col + " of party " + st.getLong("partyId"));
+        }
+        long shown = Long.parseLong(String.valueOf(cells.get("total/" + col)));
+        assertEquals(expected, shown, "total " + col);
+        totals.put(col, shown);
+      }
+      assertEquals(5 * (statements.size() + 1), cells.size(), "one row per statement and the totals: " + cells);
+      assertEquals(0L, totals.get("netFen"));
+      assertTrue(totals.get("issuedPoints") > 0 && totals.get("receivableFen") > 0, totals.toString());
+      admin.waitText("#reconciliation", "正常");
+      admin.screenshot("admin-settlement");
+
+      // The CSV downloads with its progress shown, and the page stays usable.
+      admin.click("#csv");
+      admin.wait.until(d -> d.findElement(By.id("csv-status")).getAttribute("data-bytes") != null);
+      assertTrue(Long.parseLong(admin.driver.findElement(By.id("csv-status")).getAttribute("data-bytes")) > 0);
+
+      admin.click("#close");
+      admin.waitText("#period-info", "已关闭");
+      admin.screenshot("admin-settlement-closed");
+    }
+    assertEquals("closed", expect(200, api.get(periods + "/" + periodId, world.adminToken)).getString("status"));
+
+    // The café's owner sees its own statement, the same net as the API's, and downloads its transfers.
+    long cafeNet = -1;
+    for (int i = 0; i < statements.size(); i++) {
+      if (statements.getJsonObject(i).getLong("partyId") == cafe.shopId()) {
+        cafeNet = statements.getJsonObject(i).getLong("netFen");
+      }
+    }
+    try (Browser owner = new Browser(base, 1280, 1400)) {
+      owner.staffSignIn(world.allianceId, "st-owner1", "owner-password-1", "owner.html");
+      owner.wait.until(d -> d.findElement(By.id("statement-view")).getAttribute("data-net") != null);
+      assertEquals(String.valueOf(cafeNet), owner.driver.findElement(By.id("statement-view")).getAttribute("data-net"));
+      owner.click("#st-csv");
+      owner.wait.until(d -> d.findElement(By.id("st-status")).getAttribute("data-bytes") != null);
+      owner.driver.executeScript("document.getElementById('statements').scrollIntoView()");
+      Files.createDirectories(Browser.SCREENSHOTS);
+      Files.copy(owner.driver.getScreenshotAs(OutputType.FILE).toPath(), Browser.SCREENSHOTS.resolve("owner-statement.png"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    world.assertLedgerOk();
+  }
+
+  private static String memberToken(Browser browser) {
+    Object session = browser.driver.executeScript("return JSON.parse(sessionStorage.getItem('lp.session')).token");
+    return String.valueOf(session);
+  }
+
+  private static String shopPath(PosWorld world, PosWorld.Till till) {
+    return "/v1/alliances/" + world.allianceId + "/shops/" + till.shopId();
+  }
+}

@@ -1,0 +1,65 @@
+package io.linkpoints.portal.demo;
+
+import static io.linkpoints.testing.Await.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.linkpoints.app.LinkpointsApp;
+import io.linkpoints.ledger.InvariantCheck;
+import io.linkpoints.ledger.InvariantReport;
+import io.linkpoints.platform.DatabaseTarget;
+import io.linkpoints.platform.LinkpointsConfig;
+import io.linkpoints.testing.ApiFixture;
+import io.linkpoints.testing.TestDatabase;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The demo seed (asked for explicitly here; no other test seeds) builds a consistent, settled alliance. */
+class DemoSeedTest {
+  @Test
+  void seedsFiveShopsTwoHundredMembersThreeMonthsAnAcceptedPromotionAndAClosedPeriod() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Path dir = Files.createTempDirectory("linkpoints-demo-test");
+      DatabaseTarget db = TestDatabase.fresh();
+      String url = "postgresql://" + db.user() + (db.password().isEmpty() ? "" : ":" + db.password()) + "@"
+          + db.connectOptions().getHost() + ":" + db.connectOptions().getPort() + "/" + db.connectOptions().getDatabase();
+      LinkpointsConfig config = LinkpointsConfig.fromEnv(Map.of()).withDataDir(dir).withDbUrl(url).withPort(0)
+          .withPasswordIterations(ApiFixture.TEST_PASSWORD_ITERATIONS);
+      assertFalse(DemoSeed.wanted(config, Map.of()), "never against a configured database");
+      assertFalse(DemoSeed.wanted(LinkpointsConfig.fromEnv(Map.of("LINKPOINTS_DATA", dir.toString(), "LINKPOINTS_DEMO", "off")),
+          Map.of("LINKPOINTS_DEMO", "off")), "LINKPOINTS_DEMO=off skips it");
+
+      String printed = DemoSeed.seed(vertx, config);
+      assertTrue(printed.contains("demo-admin") && printed.contains(DemoSeed.PASSWORD) && printed.contains(DemoSeed.DEMO_PHONE), printed);
+      assertTrue(Files.exists(dir.resolve("demo-sign-ins.txt")));
+
+      LinkpointsApp app = await(LinkpointsApp.start(vertx, config, Clock.systemUTC()));
+      try {
+        assertEquals(5L, count(app, "select count(*) from shop"));
+        assertEquals(200L, count(app, "select count(*) from member"));
+        assertEquals(1L, count(app, "select count(*) from coupon_campaign where status = 'live'"));
+        assertEquals(1L, count(app, "select count(*) from settlement_period where status = 'closed'"));
+        assertTrue(count(app, "select count(*) from ledger_transfer") > 1000);
+        long days = count(app, "select count(distinct date_trunc('day', created_at)) from ledger_transfer");
+        assertTrue(days >= 85, "history spread over days: " + days);
+        assertEquals(0L, count(app, "select coalesce(sum(net_fen), 0) from settlement_statement"));
+        InvariantReport report = await(new InvariantCheck(app.pool()).run(null));
+        assertTrue(report.ok(), report.summary());
+      } finally {
+        await(app.close());
+      }
+    } finally {
+      await(vertx.close());
+    }
+  }
+
+  private static long count(LinkpointsApp app, String sql) {
+    return await(app.pool().query(sql).execute()).iterator().next().getLong(0);
+  }
+}
