@@ -34,7 +34,7 @@ public final class Main {
           System.out.println("  API docs:  " + base + "/docs   (contract: " + base + "/openapi.yaml)");
           System.out.println("  Operator token (creates alliances): " + app.operatorToken());
           System.out.println("    curl -X POST -H 'Authorization: Bearer " + app.operatorToken() + "' "
-              + "-H 'Content-Type: application/json' " + base + "/v1/operator/alliances -d '{...}'  (see docs/access.md)");
+              + "-H 'Content-Type: application/json' " + base + "/v1/operator/alliances -d '{...}'  (README, section 'Alliances, shops, terminals and members')");
           System.out.println("  Member sign-in codes are written to this log: no SMS gateway is configured.");
           System.out.println("  Database:  " + db);
           System.out.println("Stop with Ctrl-C.");
