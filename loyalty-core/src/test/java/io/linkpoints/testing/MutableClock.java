@@ -1,39 +1,11 @@
 package io.linkpoints.testing;
 
-import java.time.Clock;
-import java.time.Duration;
+import io.linkpoints.platform.ManualClock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
-/** A clock that tests move by hand, for timeouts and expiry without sleeping. */
-public final class MutableClock extends Clock {
-  private volatile Instant now;
-
+/** The tests' name for a {@link ManualClock}. */
+public final class MutableClock extends ManualClock {
   public MutableClock(Instant start) {
-    this.now = start;
-  }
-
-  public void advance(Duration d) {
-    now = now.plus(d);
-  }
-
-  public void set(Instant instant) {
-    now = instant;
-  }
-
-  @Override
-  public ZoneId getZone() {
-    return ZoneOffset.UTC;
-  }
-
-  @Override
-  public Clock withZone(ZoneId zone) {
-    return this;
-  }
-
-  @Override
-  public Instant instant() {
-    return now;
+    super(start);
   }
 }

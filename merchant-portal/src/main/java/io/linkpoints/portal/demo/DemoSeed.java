@@ -4,6 +4,7 @@ import io.linkpoints.app.LinkpointsApp;
 import io.linkpoints.auth.CodeSender;
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.platform.LinkpointsConfig;
+import io.linkpoints.platform.ManualClock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -16,11 +17,9 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -48,43 +47,15 @@ public final class DemoSeed {
   private static final int MEMBERS = 200;
   private static final int DAYS = 90;
 
-  /** A clock the seed moves forward. */
-  static final class MovingClock extends Clock {
-    private volatile Instant now;
-
-    MovingClock(Instant start) {
-      this.now = start;
-    }
-
-    void set(Instant instant) {
-      now = instant;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   private final Map<String, String> codes = new ConcurrentHashMap<>();
-  private final MovingClock clock;
+  private final ManualClock clock;
   private final Instant realNow;
   private LinkpointsApp app;
   private WebClient http;
 
   private DemoSeed(Instant realNow) {
     this.realNow = realNow;
-    this.clock = new MovingClock(realNow.minus(Duration.ofDays(DAYS)));
+    this.clock = new ManualClock(realNow.minus(Duration.ofDays(DAYS)));
   }
 
   /** True when this start should seed: demo not turned off, embedded database, new data folder. */
