@@ -19,6 +19,7 @@ public final class TestDatabase {
   private static final String TEMPLATE = "linkpoints_test_template";
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static DatabaseTarget server;
+  private static final java.util.List<String> CREATED = new java.util.ArrayList<>();
 
   private TestDatabase() {
   }
@@ -32,6 +33,7 @@ public final class TestDatabase {
         s.execute("drop database if exists " + name);
         s.execute("create database " + name + " template " + TEMPLATE);
       }
+      CREATED.add(name);
       return admin.withDatabase(name);
     } catch (Exception e) {
       throw new IllegalStateException("Could not create a test database", e);
@@ -46,6 +48,9 @@ public final class TestDatabase {
     DatabaseTarget admin;
     if (url != null && !url.isBlank()) {
       admin = DatabaseTarget.fromUrl(url);
+      // Someone else's server: leave it as we found it. (The embedded one is thrown away whole.)
+      DatabaseTarget external = admin;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> dropCreated(external), "drop-test-databases"));
     } else {
       Path dir = Files.createTempDirectory("linkpoints-test-pg");
       EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("data"), true);
@@ -58,6 +63,17 @@ public final class TestDatabase {
     Migrations.migrateBlocking(admin.withDatabase(TEMPLATE));
     server = admin;
     return server;
+  }
+
+  private static synchronized void dropCreated(DatabaseTarget admin) {
+    try (Connection c = connect(admin); Statement s = c.createStatement()) {
+      for (String name : CREATED) {
+        s.execute("drop database if exists " + name + " with (force)");
+      }
+      s.execute("drop database if exists " + TEMPLATE);
+    } catch (Exception e) {
+      System.err.println("Could not drop the test databases: " + e.getMessage());
+    }
   }
 
   private static Connection connect(DatabaseTarget target) throws Exception {
