@@ -23,7 +23,7 @@ async function load() {
   document.getElementById('e-expiry').value = alliance.expiryMonths;
   document.getElementById('e-breakage').value = alliance.breakageRule;
   shops = shopList.items;
-  document.getElementById('shop-list').replaceChildren(table(['#', t('name')], shops.map((x) => [String(x.id), x.name])));
+  renderShops();
   periods = periodList.items;
   const sel = document.getElementById('period');
   const keep = periodId();
@@ -48,6 +48,31 @@ async function loadPeriod() {
   const ids = shops.map((x) => x.id);
   const count = (a, b) => ((cross.pairs || []).find((q) => q.earnedAtShopId === ids[a] && q.spentAtShopId === ids[b]) || { members: 0 }).members;
   document.getElementById('heatmap').replaceChildren(heatmap(shops.map((x) => x.name), count));
+}
+
+// Shops with their status, and a suspend / reinstate button each (admin only; recorded in the audit log).
+function renderShops() {
+  document.getElementById('shop-list').replaceChildren(h('table', { id: 'shop-table' },
+    h('thead', {}, h('tr', {}, ['#', t('name'), t('status'), t('actions')].map((x) => h('th', {}, x)))),
+    h('tbody', {}, shops.map((x) => {
+      const suspended = x.status === 'suspended';
+      const act = suspended ? 'reinstate' : 'suspend';
+      return h('tr', { id: `shop-${x.id}`, 'data-status': x.status || 'active' },
+        h('td', {}, String(x.id)), h('td', {}, x.name),
+        h('td', { class: 'status' }, t(x.status || 'active') + (suspended && x.suspendedAt ? ' · ' + x.suspendedAt.slice(0, 10) : '')),
+        h('td', {}, h('button', { id: `${act}-${x.id}`, class: suspended ? '' : 'secondary', type: 'button',
+          onclick: () => shopAction(x.id, act) }, t(act))));
+    }))));
+}
+
+async function shopAction(id, act) {
+  try {
+    const updated = await post(`${A}/shops/${id}/${act}`);
+    shops = shops.map((x) => (x.id === id ? { ...x, ...updated } : x));
+    renderShops();
+    say(t('saved'));
+    await loadAudit();
+  } catch (err) { fail(err); }
 }
 
 const COLS = [['issuedPoints', 'issued'], ['acceptedPoints', 'accepted'], ['receivableFen', 'receivable'], ['payableFen', 'payable'], ['netFen', 'net']];

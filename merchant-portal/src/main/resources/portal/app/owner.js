@@ -17,6 +17,7 @@ function shopName(id) { const x = shops.find((sh) => sh.id === id); return x ? x
 
 function render() {
   renderCampaigns();
+  renderOverlap();
 }
 
 async function load() {
@@ -26,8 +27,41 @@ async function load() {
   const partner = document.getElementById('c-partner');
   partner.replaceChildren(...shops.filter((x) => x.id !== s.shopId).map((x) => h('option', { value: x.id }, x.name)));
   await Promise.all([loadCampaigns(), loadRule(), isOwner ? loadOwnerOnly() : null]);
-  if (isOwner) { liveFeed(); weekly().catch((e) => say(e.message, true)); loadStatementPeriods().catch((e) => say(e.message, true)); }
+  if (isOwner) {
+    liveFeed(); weekly().catch((e) => say(e.message, true)); loadStatementPeriods().catch((e) => say(e.message, true));
+    overlap().catch((e) => say(e.message, true));
+  }
 }
+
+// Where this shop's customers also shop: counts per other shop (never who), over a range of days (default 90).
+let overlapData = null;
+async function overlap() {
+  const from = document.getElementById('ov-from').value, to = document.getElementById('ov-to').value;
+  const q = [from && 'from=' + from, to && 'to=' + to].filter(Boolean).join('&');
+  overlapData = await get(`${base}/customer-overlap${q ? '?' + q : ''}`);
+  document.getElementById('ov-from').value = overlapData.from;
+  document.getElementById('ov-to').value = overlapData.to;
+  renderOverlap();
+}
+
+function renderOverlap() {
+  if (!overlapData) return;
+  const list = overlapData.shops || [];
+  const view = document.getElementById('overlap-chart');
+  view.dataset.customers = overlapData.customers;
+  view.replaceChildren(h('p', {}, `${t('customersHere')}: ${overlapData.customers}`),
+    list.length ? bars(list.map((x) => x.name), [{ name: t('overlapMembers'), color: '#8e44ad', values: list.map((x) => x.members) }])
+      : t('none'),
+    list.length ? h('table', { id: 'overlap-table' }, h('thead', {}, h('tr', {}, [t('name'), t('overlapMembers'), t('issued'), t('redeemed')].map((x) => h('th', {}, x)))),
+      h('tbody', {}, list.map((x) => h('tr', { 'data-shop': x.shopId, 'data-members': x.members },
+        h('td', {}, x.name), h('td', { class: 'num' }, String(x.members)), h('td', { class: 'num' }, String(x.earned)),
+        h('td', { class: 'num' }, String(x.spent)))))) : '');
+}
+
+document.getElementById('overlap-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  overlap().catch((err) => say(err.message, true));
+});
 
 async function loadOwnerOnly() {
   const [liability, customers, terminals] = await Promise.all([get(`${base}/liability`), get(`${base}/customers?limit=50`),
@@ -218,4 +252,5 @@ document.getElementById('st-csv').addEventListener('click', async () => {
   } catch (e) { say(e.message, true); } finally { bar.hidden = true; btn.disabled = false; }
 });
 
-if (s) load().catch((e) => say(e.message, true));
+// A suspended shop's people are refused everywhere (403 shop_suspended): say so plainly.
+if (s) load().catch((e) => say(e.code === 'shop_suspended' ? t('shopSuspended') : e.message, true));

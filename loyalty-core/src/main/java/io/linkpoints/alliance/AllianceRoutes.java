@@ -21,6 +21,7 @@ public final class AllianceRoutes implements ApiRoutes {
   private final Terminals terminals;
   private final EarnRules earnRules;
   private final StaffSignIn staffSignIn;
+  private final java.time.Clock clock;
 
   public AllianceRoutes(Platform p) {
     this.alliances = new Alliances(p.pool(), p.ledger(), p.passwords());
@@ -28,6 +29,7 @@ public final class AllianceRoutes implements ApiRoutes {
     this.terminals = new Terminals(p.pool(), p.tokens(), p.clock());
     this.earnRules = new EarnRules(p.pool(), p.clock());
     this.staffSignIn = new StaffSignIn(p.pool(), p.passwords(), p.tokens(), p.clock());
+    this.clock = p.clock();
   }
 
   @Override
@@ -45,6 +47,8 @@ public final class AllianceRoutes implements ApiRoutes {
     on(b, "listShops", Json.reply(200, ctx -> shops.list(alliance(ctx))));
     on(b, "createShop", Json.reply(201, ctx -> shops.create(alliance(ctx), Json.body(ctx))));
     on(b, "getShop", Json.reply(200, ctx -> shops.get(alliance(ctx), shop(ctx))));
+    on(b, "suspendShop", Json.reply(200, ctx -> shops.suspend(alliance(ctx), shop(ctx), clock.instant())));
+    on(b, "reinstateShop", Json.reply(200, ctx -> shops.reinstate(alliance(ctx), shop(ctx))));
     on(b, "listStaff", Json.reply(200, ctx -> shops.staff(alliance(ctx), shop(ctx))));
     on(b, "createStaff", Json.reply(201, ctx -> shops.addStaff(alliance(ctx), shop(ctx), Json.body(ctx))));
     on(b, "listCustomers", Json.reply(200, ctx -> {

@@ -14,14 +14,21 @@ import io.vertx.sqlclient.Tuple;
 
 /** Shops, their staff, and the customers each shop may see (its own, nobody else's). */
 public final class Shops {
+  private static final String SHOP_COLUMNS = "id, name, status, suspended_at, created_at";
   private static final String INSERT_SHOP = "insert into shop (alliance_id, name) values ($1, $2)"
-      + " returning id, name, created_at";
+      + " returning " + SHOP_COLUMNS;
   private static final String INSERT_STAFF = "insert into staff (alliance_id, username, role, shop_id, password_hash)"
       + " values ($1, $2, $3, $4, $5) returning id, username, role, shop_id, created_at";
   private static final String INSERT_RULE = "insert into earn_rule (alliance_id, shop_id, points_per_yuan, rounding)"
       + " values ($1, $2, $3, $4)";
-  private static final String LIST = "select id, name, created_at from shop where alliance_id = $1 order by id";
-  private static final String ONE = "select id, name, created_at from shop where alliance_id = $1 and id = $2";
+  private static final String LIST = "select " + SHOP_COLUMNS + " from shop where alliance_id = $1 order by id";
+  private static final String ONE = "select " + SHOP_COLUMNS + " from shop where alliance_id = $1 and id = $2";
+  // Suspending a suspended shop keeps the moment it was first suspended; reinstating clears it.
+  private static final String SUSPEND = "update shop set status = 'suspended',"
+      + " suspended_at = case when status = 'suspended' then suspended_at else $3 end"
+      + " where alliance_id = $1 and id = $2 returning " + SHOP_COLUMNS;
+  private static final String REINSTATE = "update shop set status = 'active', suspended_at = null"
+      + " where alliance_id = $1 and id = $2 returning " + SHOP_COLUMNS;
   private static final String STAFF = "select id, username, role, shop_id, created_at from staff"
       + " where alliance_id = $1 and shop_id = $2 order by id";
 
@@ -92,6 +99,25 @@ public final class Shops {
     });
   }
 
+  /** Suspends the shop (admin): its owner, cashiers and terminals are refused until it is reinstated. */
+  public Future<JsonObject> suspend(long allianceId, long shopId, java.time.Instant now) {
+    return pool.preparedQuery(SUSPEND).execute(Tuple.of(allianceId, shopId,
+        now.truncatedTo(java.time.temporal.ChronoUnit.MICROS).atOffset(java.time.ZoneOffset.UTC)))
+        .map(rows -> one(allianceId, shopId, rows));
+  }
+
+  /** Reinstates a suspended shop (admin); reinstating an active shop changes nothing. */
+  public Future<JsonObject> reinstate(long allianceId, long shopId) {
+    return pool.preparedQuery(REINSTATE).execute(Tuple.of(allianceId, shopId)).map(rows -> one(allianceId, shopId, rows));
+  }
+
+  private static JsonObject one(long allianceId, long shopId, io.vertx.sqlclient.RowSet<Row> rows) {
+    if (rows.size() == 0) {
+      throw ApiException.notFound("shop " + shopId);
+    }
+    return shopJson(allianceId, rows.iterator().next());
+  }
+
   public Future<JsonObject> addStaff(long allianceId, long shopId, JsonObject body) {
     return get(allianceId, shopId)
         .compose(shop -> passwords.hash(body.getString("password")))
@@ -140,6 +166,9 @@ public final class Shops {
   static JsonObject shopJson(long allianceId, Row row) {
     return new JsonObject().put("id", row.getLong("id")).put("allianceId", allianceId)
         .put("name", row.getString("name"))
+        .put("status", row.getString("status"))
+        .put("suspendedAt", row.getOffsetDateTime("suspended_at") == null ? null
+            : row.getOffsetDateTime("suspended_at").toInstant().toString())
         .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString());
   }
 

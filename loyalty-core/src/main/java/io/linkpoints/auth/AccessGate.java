@@ -22,7 +22,8 @@ import java.util.function.Function;
  * {@code operatorToken} needs the platform operator's token; {@code bearerAuth} needs a valid
  * access token whose role is in the operation's {@code x-roles}, whose alliance is the path's
  * {@code allianceId}, and, for shop roles, whose shop is the path's {@code shopId}. A terminal's
- * token also stops working the moment the terminal is revoked.
+ * token also stops working the moment the terminal is revoked, and the people and terminals of a
+ * shop the alliance admin has suspended are refused ({@code 403 shop_suspended}) until it is reinstated.
  *
  * <p>It runs twice on purpose. {@link #early} is a root handler, before request validation, so
  * a caller without the right credentials learns nothing about the request schema. {@link #confirm}
@@ -34,8 +35,11 @@ public final class AccessGate {
   public static final String OPERATOR_SCHEME = "operatorToken";
   static final String ROLES_EXTENSION = "x-roles";
   private static final String DECIDED_FOR = "linkpoints.access.operation";
-  private static final String ACTIVE_TERMINAL = "select 1 from terminal where alliance_id = $1 and id = $2"
-      + " and shop_id = $3 and enrolled_at is not null and revoked_at is null";
+  /** A live terminal's shop status (no row: revoked, or never enrolled). */
+  private static final String ACTIVE_TERMINAL = "select s.status from terminal t"
+      + " join shop s on s.alliance_id = t.alliance_id and s.id = t.shop_id"
+      + " where t.alliance_id = $1 and t.id = $2 and t.shop_id = $3 and t.enrolled_at is not null and t.revoked_at is null";
+  private static final String SHOP_STATUS = "select status from shop where alliance_id = $1 and id = $2";
 
   private final OpenAPIContract contract;
   private final TokenService tokens;
@@ -113,12 +117,25 @@ public final class AccessGate {
       throw new ApiException(401, "token_missing", "an access token is required (Authorization: Bearer ...)");
     }
     Principal p = tokens.verify(bearer);
+    if (!p.role().shopScoped()) {
+      return Future.succeededFuture(p).map(caller -> authorize(op, pathParam, caller));
+    }
+    // Shop roles: one query for the shop's status (for a terminal, joined with the terminal's own row).
     // A revoked terminal's token is no credential at all: 401 everywhere, before any role check.
-    Future<Principal> live = p.role() != Role.TERMINAL ? Future.succeededFuture(p)
-        : pool.preparedQuery(ACTIVE_TERMINAL).execute(Tuple.of(p.allianceId(), p.subjectId(), p.shopId()))
-            .compose(rows -> rows.size() == 1 ? Future.succeededFuture(p)
-                : Future.failedFuture(new ApiException(401, "terminal_revoked", "this terminal has been revoked")));
-    return live.map(caller -> authorize(op, pathParam, caller));
+    // A suspended shop's people are refused with 403 shop_suspended after the role and tenant walls.
+    Future<String> shopStatus = p.role() == Role.TERMINAL
+        ? pool.preparedQuery(ACTIVE_TERMINAL).execute(Tuple.of(p.allianceId(), p.subjectId(), p.shopId()))
+            .compose(rows -> rows.size() == 1 ? Future.succeededFuture(rows.iterator().next().getString(0))
+                : Future.failedFuture(new ApiException(401, "terminal_revoked", "this terminal has been revoked")))
+        : pool.preparedQuery(SHOP_STATUS).execute(Tuple.of(p.allianceId(), p.shopId()))
+            .map(rows -> rows.size() == 1 ? rows.iterator().next().getString(0) : null);
+    return shopStatus.map(status -> {
+      Principal caller = authorize(op, pathParam, p);
+      if (!"active".equals(status)) {
+        throw new ApiException(403, "shop_suspended", "this shop is suspended by the alliance");
+      }
+      return caller;
+    });
   }
 
   /** The role and tenant walls; throws a 403 refusal. */

@@ -43,6 +43,9 @@ public final class ShopClaimCodes {
   private static final String FIND = "select shop_id, points, transfer_id, claimed_by, expires_at from shop_claim_code"
       + " where alliance_id = $1 and code = $2";
 
+  private static final String SHOP_OF_CODE = "select s.status from shop_claim_code c"
+      + " join shop s on s.alliance_id = c.alliance_id and s.id = c.shop_id where c.alliance_id = $1 and c.code = $2";
+
   private final Pool pool;
   private final Ledger ledger;
   private final Clock clock;
@@ -90,7 +93,14 @@ public final class ShopClaimCodes {
     if (code == null || !code.startsWith(PREFIX)) {
       return Future.failedFuture(invalid());
     }
-    return pool.preparedQuery(CLAIM).execute(Tuple.of(alliance, code, member.subjectId(), clock.instant().atOffset(ZoneOffset.UTC)))
+    // No accrual at a suspended shop, not even from a code it printed before.
+    return pool.preparedQuery(SHOP_OF_CODE).execute(Tuple.of(alliance, code)).compose(shopRows -> {
+      if (shopRows.size() == 1 && !"active".equals(shopRows.iterator().next().getString(0))) {
+        return Future.failedFuture(new ApiException(403, "shop_suspended", "this shop is suspended by the alliance"));
+      }
+      return pool.preparedQuery(CLAIM).execute(Tuple.of(alliance, code, member.subjectId(),
+          clock.instant().atOffset(ZoneOffset.UTC)));
+    })
         .compose(rows -> rows.size() == 1 ? Future.succeededFuture(rows.iterator().next())
             : pool.preparedQuery(FIND).execute(Tuple.of(alliance, code)).map(found -> {
               Row r = found.size() == 0 ? null : found.iterator().next();

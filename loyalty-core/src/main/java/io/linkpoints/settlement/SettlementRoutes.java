@@ -27,6 +27,7 @@ public final class SettlementRoutes implements ApiRoutes {
   private final Reconciliation reconciliation;
   private final Liability liability;
   private final CrossVisits crossVisits;
+  private final CustomerOverlap customerOverlap;
   private final Adjustments adjustments;
   private final Exports exports;
   private final AuditLog audit;
@@ -38,6 +39,7 @@ public final class SettlementRoutes implements ApiRoutes {
     this.reconciliation = new Reconciliation(p.pool(), periods);
     this.liability = new Liability(p.pool(), p.clock());
     this.crossVisits = new CrossVisits(p.pool(), periods);
+    this.customerOverlap = new CustomerOverlap(p.pool(), periods, p.clock());
     this.adjustments = new Adjustments(p.pool(), periods, p.clock());
     this.exports = new Exports(p.pool(), periods);
     this.audit = new AuditLog(p.pool(), p.clock());
@@ -64,6 +66,8 @@ public final class SettlementRoutes implements ApiRoutes {
     on(b, "getSettlementNetting", Json.reply(200, ctx -> statements.netting(alliance(ctx), period(ctx))));
     on(b, "getReconciliation", Json.reply(200, ctx -> reconciliation.report(alliance(ctx), period(ctx))));
     on(b, "getCrossVisits", Json.reply(200, ctx -> crossVisits.of(alliance(ctx), period(ctx))));
+    on(b, "getCustomerOverlap", Json.reply(200, ctx -> customerOverlap.of(alliance(ctx), shop(ctx),
+        ctx.queryParams().get("from"), ctx.queryParams().get("to"))));
     on(b, "createSettlementAdjustment", Json.reply(201, ctx ->
         adjustments.add(alliance(ctx), period(ctx), Json.body(ctx))));
     on(b, "getAllianceLiability", Json.reply(200, ctx -> liability.of(alliance(ctx), null)));

@@ -227,6 +227,49 @@ class PortalBrowserTest {
     world.assertLedgerOk();
   }
 
+  @Test
+  void ownerSeesWhereItsCustomersAlsoShopAndAdminSuspendsAndReinstatesTheShop() {
+    PosWorld world = new PosWorld(api, "gap");
+    PosWorld.Till cafe = world.shop("街角咖啡");
+    PosWorld.Till books = world.shop("半山书店");
+    PosWorld.Till bakery = world.shop("老街面包");
+    // Two members earn at the café; one of them spends at the bookshop. Nobody goes to the bakery.
+    for (int i = 0; i < 2; i++) {
+      PosWorld.Person p = world.member();
+      world.grant(p, cafe, 100);
+      if (i == 0) {
+        long acceptance = await(api.app.ledger().accountOf(world.allianceId, AccountKind.MERCHANT_ACCEPTANCE, books.shopId()))
+            .orElseThrow().id();
+        await(api.app.ledger().transfer(world.allianceId, UUID.randomUUID(), world.walletId(p), acceptance, 30, "redeem"));
+      }
+    }
+    try (Browser owner = new Browser(base, 1280, 1400)) {
+      owner.staffSignIn(world.allianceId, "gap-owner1", "owner-password-1", "owner.html");
+      owner.wait.until(d -> "1".equals(d.findElement(By.cssSelector("#overlap-table tr[data-shop='" + books.shopId() + "']"))
+          .getAttribute("data-members")));
+      assertEquals("0", owner.driver.findElement(By.cssSelector("#overlap-table tr[data-shop='" + bakery.shopId() + "']"))
+          .getAttribute("data-members"));
+      assertEquals("2", owner.driver.findElement(By.id("overlap-chart")).getAttribute("data-customers"));
+      owner.visible("#overlap-chart svg");
+      owner.screenshot("owner-overlap");
+    }
+
+    String cafePath = shopPath(world, cafe);
+    try (Browser admin = new Browser(base, 1280, 1000)) {
+      admin.staffSignIn(world.allianceId, "gap-admin", "admin-password-1", "admin.html");
+      admin.click("#suspend-" + cafe.shopId());
+      admin.wait.until(d -> "suspended".equals(d.findElement(By.id("shop-" + cafe.shopId())).getAttribute("data-status")));
+      assertEquals("suspended", expect(200, api.get(cafePath, world.adminToken)).getString("status"));
+      assertEquals(403, api.get(cafePath, cafe.ownerToken()).statusCode());
+      assertEquals("shop_suspended", api.get(cafePath, cafe.ownerToken()).bodyAsJsonObject().getString("code"));
+      admin.screenshot("admin-shop-suspended");
+      admin.click("#reinstate-" + cafe.shopId());
+      admin.wait.until(d -> "active".equals(d.findElement(By.id("shop-" + cafe.shopId())).getAttribute("data-status")));
+    }
+    assertEquals("active", expect(200, api.get(cafePath, cafe.ownerToken())).getString("status"));
+    world.assertLedgerOk();
+  }
+
   private static String memberToken(Browser browser) {
     Object session = browser.driver.executeScript("return JSON.parse(sessionStorage.getItem('lp.session')).token");
     return String.valueOf(session);

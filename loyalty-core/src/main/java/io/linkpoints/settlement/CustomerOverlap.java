@@ -1,0 +1,93 @@
+package io.linkpoints.settlement;
+
+import io.linkpoints.web.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+
+/**
+ * "Where my customers also shop", for one shop's owner: of the distinct members who earned at the
+ * shop in a date range (alliance time zone, both days included), how many also earned or spent
+ * points at each other shop of the alliance in that range (every other shop is listed, most shared first). Counts and shop names only: member
+ * identities never leave the query, so a shop never sees another shop's customer list. Earns and
+ * spends are read as in {@link CrossVisits} (posted transfers; reversals are not visits).
+ */
+public final class CustomerOverlap {
+  /** The longest range one request may cover. */
+  static final int MAX_DAYS = 366;
+  static final int DEFAULT_DAYS = 90;
+
+  private static final String SQL = "with visits as ("
+      + " select d.owner_id as shop_id, t.credit_account_id as wallet, 'earned' as how from ledger_transfer t"
+      + " join ledger_account d on d.alliance_id = t.alliance_id and d.id = t.debit_account_id and d.kind = 'merchant_issuance'"
+      + " join ledger_account w on w.alliance_id = t.alliance_id and w.id = t.credit_account_id and w.kind = 'member_wallet'"
+      + " where t.alliance_id = $1 and t.created_at >= $3 and t.created_at < $4 and t.flags in (0, 2) and t.reverses_id is null"
+      + " union"
+      + " select c.owner_id, t.debit_account_id, 'spent' from ledger_transfer t"
+      + " join ledger_account c on c.alliance_id = t.alliance_id and c.id = t.credit_account_id and c.kind = 'merchant_acceptance'"
+      + " join ledger_account w on w.alliance_id = t.alliance_id and w.id = t.debit_account_id and w.kind = 'member_wallet'"
+      + " where t.alliance_id = $1 and t.created_at >= $3 and t.created_at < $4 and t.flags in (0, 2)),"
+      + " ours as (select distinct wallet from visits where shop_id = $2 and how = 'earned')"
+      + " select s.id, s.name, count(distinct v.wallet) as members,"
+      + " count(distinct v.wallet) filter (where v.how = 'earned') as earned,"
+      + " count(distinct v.wallet) filter (where v.how = 'spent') as spent,"
+      + " (select count(*) from ours) as ours"
+      + " from shop s left join (visits v join ours o on o.wallet = v.wallet) on v.shop_id = s.id"
+      + " where s.alliance_id = $1"
+      + " group by s.id, s.name order by members desc, s.id";
+
+  private final Pool pool;
+  private final Periods periods;
+  private final Clock clock;
+
+  public CustomerOverlap(Pool pool, Periods periods, Clock clock) {
+    this.pool = pool;
+    this.periods = periods;
+    this.clock = clock;
+  }
+
+  /** {@code from}/{@code to} are days (yyyy-mm-dd) or null: the range then ends today and spans 90 days. */
+  public Future<JsonObject> of(long allianceId, long shopId, String from, String to) {
+    return periods.zone(allianceId).compose(zone -> {
+      LocalDate last = to == null || to.isEmpty() ? clock.instant().atZone(zone).toLocalDate() : day("to", to);
+      LocalDate first = from == null || from.isEmpty() ? last.minusDays(DEFAULT_DAYS - 1) : day("from", from);
+      if (first.isAfter(last) || java.time.temporal.ChronoUnit.DAYS.between(first, last) + 1 > MAX_DAYS) {
+        throw ApiException.badRequest("invalid_parameter", "from must not be after to, and the range at most "
+            + MAX_DAYS + " days");
+      }
+      var start = Periods.utc(first.atStartOfDay(zone).toInstant());
+      var end = Periods.utc(last.plusDays(1).atStartOfDay(zone).toInstant());
+      return pool.preparedQuery(SQL).execute(Tuple.of(allianceId, shopId, start, end)).map(rows -> {
+        JsonArray shops = new JsonArray();
+        Long ours = null;
+        for (Row r : rows) {
+          if (r.getLong("id") == shopId) {
+            ours = r.getLong("ours"); // the shop itself: only its own number of customers is shown
+            continue;
+          }
+          shops.add(new JsonObject().put("shopId", r.getLong("id")).put("name", r.getString("name"))
+              .put("members", r.getLong("members")).put("earned", r.getLong("earned")).put("spent", r.getLong("spent")));
+        }
+        if (ours == null) {
+          throw ApiException.notFound("shop " + shopId);
+        }
+        return new JsonObject().put("shopId", shopId).put("from", first.toString()).put("to", last.toString())
+            .put("timeZone", zone.getId()).put("customers", ours).put("shops", shops);
+      });
+    });
+  }
+
+  private static LocalDate day(String name, String raw) {
+    try {
+      return LocalDate.parse(raw);
+    } catch (DateTimeParseException e) {
+      throw ApiException.badRequest("invalid_parameter", name + " must be a day, yyyy-mm-dd");
+    }
+  }
+}
