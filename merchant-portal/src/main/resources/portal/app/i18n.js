@@ -24,6 +24,9 @@ const dict = {
     wallet: '会员钱包', sendCode: '获取验证码', code: '验证码', codeSent: '验证码已发送', balance: '积分余额',
     myCode: '会员码', refreshIn: '秒后刷新', coupons: '我的优惠券', market: '积分兑换', exchange: '兑换',
     scanShopCode: '扫描店铺码', claim: '领取', claimed: '已领取', none: '暂无', points: '积分', history: '记录',
+    scanWithCamera: '拍照扫码', reading: '正在识别二维码…', pointsClaimed: '已领取 {n} 积分', couponClaimed: '已领取优惠券',
+    alreadyClaimed: '您已领取过这个店铺码', usedByOther: '这个店铺码已被他人领取', codeExpired: '这个店铺码已过期',
+    notAShopCode: '这不是联点店铺码', noQrFound: '照片中未识别到二维码，请靠近重拍', imageUnreadable: '无法读取这张照片',
     noRole: '此账号无法使用门户', weeklyChart: '每周积分 发放 / 接受', issue_reversed: '发放冲正', accept_reversed: '接受冲正', weekOf: '周', expiringSoon: '即将到期（90 天内）', runs: '计算次数'
   },
   en: {
@@ -50,6 +53,9 @@ const dict = {
     wallet: 'Member wallet', sendCode: 'Send code', code: 'Code', codeSent: 'Code sent', balance: 'Balance',
     myCode: 'Member code', refreshIn: 's to refresh', coupons: 'My coupons', market: 'Coupon market', exchange: 'Exchange',
     scanShopCode: 'Scan a shop code', claim: 'Claim', claimed: 'Claimed', none: 'None', points: 'points', history: 'History',
+    scanWithCamera: 'Take a photo of the code', reading: 'Reading the QR code…', pointsClaimed: 'Claimed {n} points', couponClaimed: 'Coupon claimed',
+    alreadyClaimed: 'You already claimed this shop code', usedByOther: 'Someone else already claimed this shop code', codeExpired: 'This shop code has expired',
+    notAShopCode: 'This is not a Linkpoints shop code', noQrFound: 'No QR code found in the photo; move closer and try again', imageUnreadable: 'This photo could not be read',
     noRole: 'This account cannot use the portal', weeklyChart: 'Points issued / accepted per week', issue_reversed: 'Issue reversed', accept_reversed: 'Accept reversed', weekOf: 'week', expiringSoon: 'Expiring within 90 days', runs: 'runs'
   }
 };

@@ -84,12 +84,16 @@ public final class ShopClaimCodes {
     });
   }
 
-  /** The member collects the code's points. Claiming one's own code again answers the same; anyone else's: used. */
+  /**
+   * The member collects the code's points. Claiming one's own code again answers the same, with
+   * {@code alreadyClaimed} true; anyone else's: used.
+   */
   public Future<JsonObject> claim(Principal member, String code) {
     long alliance = member.allianceId();
     if (code == null || !code.startsWith(PREFIX)) {
       return Future.failedFuture(invalid());
     }
+    boolean[] again = {false};
     return pool.preparedQuery(CLAIM).execute(Tuple.of(alliance, code, member.subjectId(), clock.instant().atOffset(ZoneOffset.UTC)))
         .compose(rows -> rows.size() == 1 ? Future.succeededFuture(rows.iterator().next())
             : pool.preparedQuery(FIND).execute(Tuple.of(alliance, code)).map(found -> {
@@ -104,6 +108,7 @@ public final class ShopClaimCodes {
               if (by != member.subjectId()) {
                 throw new ApiException(409, "code_already_used", "this shop code was already claimed");
               }
+              again[0] = true;
               return r; // ours already: send the same transfer again, the ledger answers the first result
             }))
         .compose(r -> {
@@ -115,7 +120,7 @@ public final class ShopClaimCodes {
                   ledger.submit(TransferCommand.transfer(alliance, transfer, issuance.orElseThrow().id(), wallet.orElseThrow().id(),
                       points, "shop_claim"))))
               .map(done -> new JsonObject().put("shopId", shop).put("points", points)
-                  .put("transferId", transfer.toString()));
+                  .put("transferId", transfer.toString()).put("alreadyClaimed", again[0]));
         });
   }
 
