@@ -186,11 +186,14 @@ public final class CouponIssuer {
             throw CouponErrors.of("claim_code_used", "this shop code has already been claimed");
           }
           if (claimedBy != null) {
-            return bySource(conn, allianceId, "shop_code", code);
+            return bySource(conn, allianceId, "shop_code", code).map(coupon -> new Claimed(coupon, true));
           }
           return claim(conn, allianceId, row.getLong("campaign_id"), memberId, "shop_code", code, null, now)
               .compose(coupon -> conn.preparedQuery(USE_CLAIM_CODE)
-                  .execute(Tuple.of(allianceId, code, memberId, Campaigns.utc(now))).map(coupon));
-        })).map(MemberCoupons::toJson);
+                  .execute(Tuple.of(allianceId, code, memberId, Campaigns.utc(now))).map(new Claimed(coupon, false)));
+        })).map(c -> MemberCoupons.toJson(c.coupon()).put("alreadyClaimed", c.again()));
+  }
+
+  private record Claimed(Row coupon, boolean again) {
   }
 }

@@ -3,14 +3,17 @@ package io.linkpoints.coupons;
 import static io.linkpoints.web.ApiRoutes.on;
 
 import io.linkpoints.auth.Principal;
+import io.linkpoints.qr.QrRender;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.Json;
 import io.linkpoints.web.Params;
 import io.linkpoints.web.Platform;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
@@ -45,6 +48,16 @@ public final class CouponRoutes implements ApiRoutes {
       return coupons.wallet().mine(m.allianceId(), m.subjectId(), cursor == null ? 0 : cursor,
           Params.intInRange(ctx, "limit", 1, 200, 50));
     }));
+    on(b, "getMyCouponQr", ctx -> {
+      Principal m = Principal.of(ctx);
+      boolean png = "png".equals(ctx.queryParams().get("format"));
+      coupons.wallet().code(m.allianceId(), m.subjectId(), Params.positiveLong(ctx, "couponId"))
+          .compose(code -> ctx.vertx().executeBlocking(() ->
+              Buffer.buffer(png ? QrRender.png(code) : QrRender.svg(code).getBytes(StandardCharsets.UTF_8))))
+          .onSuccess(body -> ctx.response().putHeader("Content-Type", png ? "image/png" : "image/svg+xml")
+              .putHeader("Cache-Control", "private, no-store").end(body))
+          .onFailure(ctx::fail);
+    });
     on(b, "getCouponMarket", Json.reply(200, ctx -> {
       Principal m = Principal.of(ctx);
       return coupons.wallet().market(m.allianceId(), m.subjectId());

@@ -1,5 +1,6 @@
 package io.linkpoints.coupons;
 
+import io.linkpoints.web.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -34,6 +35,9 @@ public final class MemberCoupons {
       + " where c.alliance_id = $1 and c.status = 'live' and c.market_price_points is not null"
       + " and c.valid_until > $3 and c.issued < c.inventory order by c.id";
 
+  private static final String CODE = "select code from coupon where alliance_id = $1 and member_id = $2 and id = $3"
+      + " and state <> 'voided'";
+
   private final Pool pool;
   private final Clock clock;
 
@@ -59,6 +63,16 @@ public final class MemberCoupons {
           return new JsonObject().put("items", items)
               .put("nextCursor", items.size() == limit ? String.valueOf(last) : null);
         });
+  }
+
+  /** The code of one of the member's own coupons (for its QR); anyone else's is not found. */
+  public Future<String> code(long allianceId, long memberId, long couponId) {
+    return pool.preparedQuery(CODE).execute(Tuple.of(allianceId, memberId, couponId)).map(rows -> {
+      if (rows.size() == 0) {
+        throw new ApiException(404, "coupon_not_found", "no such coupon of yours");
+      }
+      return rows.iterator().next().getString("code");
+    });
   }
 
   /** Live campaigns a member can exchange points for now, with what is left and its own count. */

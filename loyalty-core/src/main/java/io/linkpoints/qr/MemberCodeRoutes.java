@@ -15,7 +15,10 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 
-/** HTTP for QR codes: a member's fresh code (JSON, PNG or SVG), the public keys, and claiming a shop code. */
+/**
+ * HTTP for QR codes: a member's fresh code (JSON, PNG or SVG), the public keys, claiming a shop
+ * code, and reading the QR code in a photo the member took.
+ */
 public final class MemberCodeRoutes implements ApiRoutes {
   private static final String HANDLE = "select handle from member where alliance_id = $1 and id = $2";
 
@@ -36,6 +39,20 @@ public final class MemberCodeRoutes implements ApiRoutes {
     on(b, "getMemberCode", this::memberCode);
     on(b, "getMemberCodeKeys", Json.reply(200, ctx -> io.vertx.core.Future.succeededFuture(codes.publicKeys())));
     on(b, "claimShopCode", Json.reply(200, ctx -> claims.claim(Principal.of(ctx), Json.body(ctx).getString("code"))));
+    on(b, "scanQrImage", Json.reply(200, ctx -> {
+      byte[] image = base64(Json.body(ctx).getString("image"));
+      return ctx.vertx().executeBlocking(() -> new JsonObject().put("text", QrScan.decode(image)));
+    }));
+  }
+
+  /** The photo's bytes, from base64 with or without a data: URL prefix. */
+  private static byte[] base64(String text) {
+    String data = text == null ? "" : text.startsWith("data:") ? text.substring(text.indexOf(',') + 1) : text;
+    try {
+      return java.util.Base64.getMimeDecoder().decode(data);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(422, "image_unreadable", "the image is not base64");
+    }
   }
 
   /** A fresh code for the signed-in member; the id comes from the token, never from the request. */

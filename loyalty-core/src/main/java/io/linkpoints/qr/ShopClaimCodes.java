@@ -87,12 +87,16 @@ public final class ShopClaimCodes {
     });
   }
 
-  /** The member collects the code's points. Claiming one's own code again answers the same; anyone else's: used. */
+  /**
+   * The member collects the code's points. Claiming one's own code again answers the same, with
+   * {@code alreadyClaimed} true; anyone else's: used.
+   */
   public Future<JsonObject> claim(Principal member, String code) {
     long alliance = member.allianceId();
     if (code == null || !code.startsWith(PREFIX)) {
       return Future.failedFuture(invalid());
     }
+    boolean[] again = {false};
     // No accrual at a suspended shop, not even from a code it printed before.
     return pool.preparedQuery(SHOP_OF_CODE).execute(Tuple.of(alliance, code)).compose(shopRows -> {
       if (shopRows.size() == 1 && !"active".equals(shopRows.iterator().next().getString(0))) {
@@ -114,6 +118,7 @@ public final class ShopClaimCodes {
               if (by != member.subjectId()) {
                 throw new ApiException(409, "code_already_used", "this shop code was already claimed");
               }
+              again[0] = true;
               return r; // ours already: send the same transfer again, the ledger answers the first result
             }))
         .compose(r -> {
@@ -125,7 +130,7 @@ public final class ShopClaimCodes {
                   ledger.submit(TransferCommand.transfer(alliance, transfer, issuance.orElseThrow().id(), wallet.orElseThrow().id(),
                       points, "shop_claim"))))
               .map(done -> new JsonObject().put("shopId", shop).put("points", points)
-                  .put("transferId", transfer.toString()));
+                  .put("transferId", transfer.toString()).put("alreadyClaimed", again[0]));
         });
   }
 

@@ -38,6 +38,9 @@ import java.util.ServiceLoader;
 public final class ApiVerticle extends VerticleBase {
   /** Bodies larger than this are refused before they are read whole. */
   public static final long MAX_BODY_BYTES = 64 * 1024;
+  /** The one route that takes a photo (base64 in JSON, the image itself at most 2 MB) has room for it. */
+  public static final String SCAN_PATH = "/v1/members/me/scan";
+  public static final long MAX_SCAN_BODY_BYTES = 3 * 1024 * 1024;
 
   private final Platform platform;
   private HttpServer server;
@@ -59,7 +62,9 @@ public final class ApiVerticle extends VerticleBase {
   private Router buildRouter(OpenAPIContract contract) {
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
     AccessGate gate = new AccessGate(contract, platform.tokens(), platform.operator(), platform.pool());
-    builder.rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+    BodyHandler photo = BodyHandler.create(false).setBodyLimit(MAX_SCAN_BODY_BYTES);
+    builder.rootHandler(ctx -> (SCAN_PATH.equals(ctx.normalizedPath()) ? photo : body).handle(ctx));
     builder.rootHandler(gate::early);
     builder.rootHandler(Json::refuseMalformed);
     AuditHook audit = new AuditHook(new AuditLog(platform.pool(), platform.clock()));

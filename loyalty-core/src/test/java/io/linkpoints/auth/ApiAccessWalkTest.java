@@ -107,9 +107,9 @@ class ApiAccessWalkTest {
         .put("benefit", new JsonObject().put("kind", "fixed_off").put("amountFen", 500))
         .put("validFrom", "2020-01-01T00:00:00Z").put("validUntil", "2100-01-01T00:00:00Z").put("inventory", 100)
         .put("perMemberLimit", 10).put("marketPricePoints", 5).put("shopCodes", true))).getLong("id");
-    String couponCode = expect(201, api.send(HttpMethod.POST, "/v1/members/me/coupon-market/exchange",
-        a1.tokens().get(Role.MEMBER), new JsonObject().put("campaignId", campaign), Map.of("Idempotency-Key", "setup")))
-        .getString("code");
+    JsonObject bought = expect(201, api.send(HttpMethod.POST, "/v1/members/me/coupon-market/exchange",
+        a1.tokens().get(Role.MEMBER), new JsonObject().put("campaignId", campaign), Map.of("Idempotency-Key", "setup")));
+    String couponCode = bought.getString("code");
     String claimCode = expect(201, api.post(shopPath + "/campaigns/" + campaign + "/claim-codes", owner, null))
         .getString("code");
     String holdId = expect(200, api.send(HttpMethod.POST, "/v1/pos/coupons/reserve", a1.tokens().get(Role.TERMINAL),
@@ -130,6 +130,7 @@ class ApiAccessWalkTest {
     pathValues = Map.of("allianceId", String.valueOf(a1.allianceId()), "shopId", String.valueOf(a1.shopId()),
         "terminalId", String.valueOf(a1.subjects().get(Role.TERMINAL)), "accountId", String.valueOf(issuance),
         "transferId", earn.toString(), "campaignId", String.valueOf(campaign), "periodId", String.valueOf(period),
+        "couponId", String.valueOf(bought.getLong("id")),
         "idempotencyKey", "pos-example-key-0001");
     realKeys = KeyRing.load(api.dataDir.resolve("jwt-keys"));
   }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.ledger.InvariantCheck;
 import io.linkpoints.ledger.InvariantReport;
+import io.linkpoints.qr.QrScan;
 import io.linkpoints.testing.ApiFixture;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -183,7 +184,7 @@ class CouponApiTest {
   }
 
   @Test
-  void aShopCodeOnAReceiptGivesOneMemberOneCoupon() {
+  void aShopCodeOnAReceiptGivesOneMemberOneCoupon() throws Exception {
     long id = expect(201, api.post(shop(bakery), bakeryOwner, new JsonObject().put("name", "free cookie")
         .put("benefit", new JsonObject().put("kind", "gift").put("giftName", "a cookie").put("valueFen", 500))
         .put("validFrom", api.clock.instant().minus(Duration.ofHours(1)).toString())
@@ -194,9 +195,28 @@ class CouponApiTest {
         "the café does not issue this campaign");
     JsonObject coupon = expect(201, api.post("/v1/members/me/coupons/claim", member, new JsonObject().put("code", shopCode)));
     assertEquals("shop_code", coupon.getString("source"));
-    assertEquals(coupon.getLong("id"), expect(201, api.post("/v1/members/me/coupons/claim", member,
-        new JsonObject().put("code", shopCode))).getLong("id"));
+    assertEquals(false, coupon.getBoolean("alreadyClaimed"));
+    JsonObject again = expect(201, api.post("/v1/members/me/coupons/claim", member, new JsonObject().put("code", shopCode)));
+    assertEquals(coupon.getLong("id"), again.getLong("id"));
+    assertEquals(true, again.getBoolean("alreadyClaimed"));
     String other = api.memberSignIn(alliance, "+8613900000043").getString("accessToken");
+    // The wallet shows the coupon as a QR code, SVG or PNG, that reads back as its code; to its member only.
+    String qr = "/v1/members/me/coupons/" + coupon.getLong("id") + "/qr";
+    HttpResponse<Buffer> svg = api.get(qr + "?format=svg", member);
+    assertEquals(200, svg.statusCode(), svg.bodyAsString());
+    assertEquals("image/svg+xml", svg.getHeader("Content-Type"));
+    assertEquals(coupon.getString("code"), QrScan.decode(rasterize(svg.bodyAsString())));
+    assertEquals(svg.bodyAsString(), api.get(qr, member).bodyAsString(), "SVG unless PNG is asked for");
+    HttpResponse<Buffer> png = api.get(qr + "?format=png", member);
+    assertEquals(200, png.statusCode(), png.bodyAsString());
+    assertEquals("image/png", png.getHeader("Content-Type"));
+    assertEquals(coupon.getString("code"), QrScan.decode(png.body().getBytes()));
+    for (String format : new String[] {"svg", "png"}) {
+      HttpResponse<Buffer> notMine = api.get(qr + "?format=" + format, other);
+      assertEquals(404, notMine.statusCode(), notMine.bodyAsString());
+      assertEquals("coupon_not_found", problemCode(notMine));
+    }
+    assertEquals("coupon_not_found", problemCode(api.get("/v1/members/me/coupons/999999/qr", member)));
     assertEquals("claim_code_used", problemCode(api.post("/v1/members/me/coupons/claim", other,
         new JsonObject().put("code", shopCode))));
     // A gift: nothing off the bill, its declared value funded by the bakery.
@@ -207,6 +227,30 @@ class CouponApiTest {
     assertEquals("released", expect(200, post("/v1/pos/coupons/release", bakeryTill,
         new JsonObject().put("holdId", hold.getString("holdId")), "g1-release")).getString("state"));
     assertEquals("issued", myCoupon(coupon.getLong("id")).getString("state"));
+  }
+
+  /** The service's SVG (one path of unit squares "Mx yh1v1h-1z" in a viewBox) as a PNG, 5 pixels per module. */
+  private static byte[] rasterize(String svg) throws java.io.IOException {
+    java.util.regex.Matcher box = java.util.regex.Pattern.compile("viewBox=\"0 0 (\\d+) (\\d+)\"").matcher(svg);
+    assertTrue(box.find(), svg);
+    int size = Integer.parseInt(box.group(1));
+    java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(size * 5, size * 5,
+        java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = image.createGraphics();
+    g.setColor(java.awt.Color.WHITE);
+    g.fillRect(0, 0, size * 5, size * 5);
+    g.setColor(java.awt.Color.BLACK);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("M(\\d+) (\\d+)h1v1h-1z").matcher(svg);
+    int modules = 0;
+    while (m.find()) {
+      g.fillRect(Integer.parseInt(m.group(1)) * 5, Integer.parseInt(m.group(2)) * 5, 5, 5);
+      modules++;
+    }
+    g.dispose();
+    assertTrue(modules > 50, svg);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(image, "png", out);
+    return out.toByteArray();
   }
 
   @Test

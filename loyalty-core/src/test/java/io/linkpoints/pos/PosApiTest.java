@@ -318,11 +318,38 @@ class PosApiTest {
     String code = made.getString("claimCode");
     JsonObject claimed = expect(200, api.post("/v1/members/me/claims", member.token(), new JsonObject().put("code", code)));
     assertEquals(38, claimed.getLong("points"));
-    assertEquals(claimed, expect(200, api.post("/v1/members/me/claims", member.token(), new JsonObject().put("code", code))));
+    assertEquals(false, claimed.getBoolean("alreadyClaimed"));
+    assertEquals(claimed.copy().put("alreadyClaimed", true),
+        expect(200, api.post("/v1/members/me/claims", member.token(), new JsonObject().put("code", code))));
     assertRefused("code_already_used", 409, api.post("/v1/members/me/claims", other.token(), new JsonObject().put("code", code)));
     assertRefused("code_invalid", 422, api.post("/v1/members/me/claims", other.token(), new JsonObject().put("code", "LPS1:nope")));
     assertEquals(38, world.available(member));
     assertEquals(0, world.available(other));
+  }
+
+  @Test
+  void theWalletReadsTheQrCodeInAPhotoOfAShopCode() throws Exception {
+    Person member = world.member();
+    String code = expect(200, world.pos(cafe, "claim-codes", key(), new JsonObject().put("points", 12))).getString("claimCode");
+    String png = Base64.getEncoder().encodeToString(QrRender.png(code));
+    assertEquals(code, expect(200, api.post("/v1/members/me/scan", member.token(),
+        new JsonObject().put("image", "data:image/png;base64," + png))).getString("text"));
+    assertEquals(code, expect(200, api.post("/v1/members/me/scan", member.token(),
+        new JsonObject().put("image", png))).getString("text"));
+    // A photo of something else, or not a picture at all.
+    java.io.ByteArrayOutputStream blank = new java.io.ByteArrayOutputStream();
+    ImageIO.write(new java.awt.image.BufferedImage(200, 200, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", blank);
+    assertRefused("qr_not_found", 422, api.post("/v1/members/me/scan", member.token(),
+        new JsonObject().put("image", Base64.getEncoder().encodeToString(blank.toByteArray()))));
+    assertRefused("image_unreadable", 422, api.post("/v1/members/me/scan", member.token(),
+        new JsonObject().put("image", Base64.getEncoder().encodeToString("not a picture".getBytes()))));
+    assertRefused("image_unreadable", 422, api.post("/v1/members/me/scan", member.token(),
+        new JsonObject().put("image", "%%%")));
+    // Up to 2 MB of image is read; more is refused, and only this route takes a body that large.
+    String big = Base64.getEncoder().encodeToString(new byte[2 * 1024 * 1024 + 1]);
+    assertRefused("image_unreadable", 422, api.post("/v1/members/me/scan", member.token(), new JsonObject().put("image", big)));
+    assertEquals(413, api.post("/v1/members/me/claims", member.token(), new JsonObject().put("code", big)).statusCode());
+    assertEquals(0, world.available(member), "reading a code claims nothing");
   }
 
   @Test

@@ -145,6 +145,80 @@ class PortalBrowserTest {
   }
 
   @Test
+  void walletClaimsAPhotographedShopCodeAndShowsItsCouponsAsQrCodes() throws Exception {
+    PosWorld world = new PosWorld(api, "sc");
+    PosWorld.Till cafe = world.shop("街角咖啡");
+    // A receipt's shop code for 38 points, and a coupon shop code of the café's own campaign, as photos
+    // (PNG files handed to the file input, as a phone's camera would hand over its picture).
+    String pointsCode = expect(200, world.pos(cafe, "claim-codes", PosWorld.key(), new JsonObject().put("points", 38)))
+        .getString("claimCode");
+    long campaign = expect(201, api.post(shopPath(world, cafe) + "/campaigns", cafe.ownerToken(), new JsonObject()
+        .put("name", "咖啡立减5元").put("benefit", new JsonObject().put("kind", "fixed_off").put("amountFen", 500))
+        .put("validFrom", api.clock.instant().minusSeconds(3600).toString())
+        .put("validUntil", api.clock.instant().plusSeconds(7 * 86400).toString())
+        .put("inventory", 10).put("shopCodes", true))).getLong("id");
+    String couponShopCode = expect(201, api.post(shopPath(world, cafe) + "/campaigns/" + campaign + "/claim-codes",
+        cafe.ownerToken(), null)).getString("code");
+    Files.createDirectories(Browser.SCREENSHOTS);
+    java.nio.file.Path pointsPhoto = Browser.SCREENSHOTS.resolve("shop-code-points.png").toAbsolutePath();
+    java.nio.file.Path couponPhoto = Browser.SCREENSHOTS.resolve("shop-code-coupon.png").toAbsolutePath();
+    ImageIO.write(QrImages.encode(pointsCode, 400), "png", pointsPhoto.toFile());
+    // Larger than 2000 px: the page scales it down and sends it as JPEG.
+    ImageIO.write(QrImages.encode(couponShopCode, 2400), "png", couponPhoto.toFile());
+    String phone = "+8613701" + String.format("%06d", ProcessHandle.current().pid() % 1_000_000);
+
+    try (Browser phoneBrowser = new Browser(base, 412, 915)) {
+      signInToWallet(phoneBrowser, world, phone);
+      phoneBrowser.waitText("#balance", "0");
+      String token = memberToken(phoneBrowser);
+
+      // The photo of the receipt's code: read by the server, claimed, and the balance rises.
+      phoneBrowser.visible("#scan-photo").sendKeys(pointsPhoto.toString());
+      phoneBrowser.wait.until(d -> "points".equals(d.findElement(By.id("scan-msg")).getAttribute("data-result")));
+      phoneBrowser.waitText("#scan-msg", "已领取 38 积分");
+      phoneBrowser.waitText("#balance", "38");
+      phoneBrowser.visible("#history li[data-points='38']");
+      assertEquals(38, expect(200, api.get("/v1/members/me", token)).getLong("availablePoints"));
+
+      // The same photo again: nothing more arrives, and the wallet says so.
+      phoneBrowser.visible("#scan-photo").sendKeys(pointsPhoto.toString());
+      phoneBrowser.wait.until(d -> "already".equals(d.findElement(By.id("scan-msg")).getAttribute("data-result")));
+      phoneBrowser.waitText("#scan-msg", "您已领取过这个店铺码");
+      assertEquals("38", phoneBrowser.driver.findElement(By.id("balance")).getText());
+      assertEquals(38, expect(200, api.get("/v1/members/me", token)).getLong("availablePoints"));
+
+      // A coupon's shop code: the coupon appears with its QR code, which reads back as the coupon's code.
+      phoneBrowser.visible("#scan-photo").sendKeys(couponPhoto.toString());
+      phoneBrowser.wait.until(d -> "coupon".equals(d.findElement(By.id("scan-msg")).getAttribute("data-result")));
+      JsonArray coupons = expect(200, api.get("/v1/members/me/coupons", token)).getJsonArray("items");
+      assertEquals(1, coupons.size());
+      JsonObject coupon = coupons.getJsonObject(0);
+      String img = "#coupon-qr-" + coupon.getLong("id");
+      phoneBrowser.wait.until(d -> d.findElement(By.cssSelector(img)).getAttribute("data-loaded-at") != null);
+      WebElement qr = phoneBrowser.visible(img);
+      phoneBrowser.driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", qr);
+      byte[] png = qr.getScreenshotAs(OutputType.BYTES);
+      Files.write(Browser.SCREENSHOTS.resolve("wallet-coupon-qr.png"), png);
+      String read = QrImages.decode(ImageIO.read(new ByteArrayInputStream(png)))
+          .orElseThrow(() -> new AssertionError("ZXing could not read the coupon's QR code"));
+      assertEquals(coupon.getString("code"), read);
+      Files.copy(phoneBrowser.driver.getScreenshotAs(OutputType.FILE).toPath(), Browser.SCREENSHOTS.resolve("wallet-coupons.png"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    world.assertLedgerOk();
+  }
+
+  private void signInToWallet(Browser phoneBrowser, PosWorld world, String phone) {
+    phoneBrowser.open("/portal/wallet.html?a=" + world.allianceId);
+    phoneBrowser.type("#phone", phone);
+    phoneBrowser.click("#send-code");
+    phoneBrowser.waitText("#msg", "验证码已发送");
+    phoneBrowser.type("#code", api.codes.last(world.allianceId, phone));
+    phoneBrowser.click("#member-sign-in");
+    phoneBrowser.wait.until(d -> d.findElement(By.id("member-qr")).getAttribute("data-loaded-at") != null);
+  }
+
+  @Test
   void adminSettlementPageShowsTheApiTotalsAndClosesThePeriod() throws Exception {
     PosWorld world = new PosWorld(api, "st");
     PosWorld.Till cafe = world.shop("街角咖啡");
