@@ -35,6 +35,15 @@ public final class MemberCoupons {
       + " where c.alliance_id = $1 and c.status = 'live' and c.market_price_points is not null"
       + " and c.valid_until > $3 and c.issued < c.inventory order by c.id";
 
+  // What the member can redeem at this shop now: issued, campaign live, inside its window, honoured here.
+  private static final String USABLE_AT = "select k.id, k.code, c.name, c.benefit_kind, c.amount_fen, c.percent_off,"
+      + " c.cap_fen, c.gift_name, c.gift_value_fen, c.min_spend_fen, c.valid_until"
+      + " from coupon k join coupon_campaign c on c.alliance_id = k.alliance_id and c.id = k.campaign_id"
+      + " join coupon_campaign_shop p on p.alliance_id = c.alliance_id and p.campaign_id = c.id"
+      + "   and p.shop_id = $3 and p.is_honouring"
+      + " where k.alliance_id = $1 and k.member_id = $2 and k.state = 'issued' and c.status = 'live'"
+      + " and c.valid_from <= $4 and c.valid_until > $4 order by c.valid_until, k.id limit 50";
+
   private static final String CODE = "select code from coupon where alliance_id = $1 and member_id = $2 and id = $3"
       + " and state <> 'voided'";
 
@@ -62,6 +71,22 @@ public final class MemberCoupons {
           }
           return new JsonObject().put("items", items)
               .put("nextCursor", items.size() == limit ? String.valueOf(last) : null);
+        });
+  }
+
+  /** The member's coupons a till at this shop can take now (id, code, campaignName, benefit, minSpendFen, validUntil). */
+  public Future<JsonArray> usableAt(long allianceId, long memberId, long shopId) {
+    Instant now = clock.instant();
+    return pool.preparedQuery(USABLE_AT).execute(Tuple.of(allianceId, memberId, shopId, Campaigns.utc(now)))
+        .map(rows -> {
+          JsonArray items = new JsonArray();
+          for (Row row : rows) {
+            items.add(new JsonObject().put("id", row.getLong("id")).put("code", row.getString("code"))
+                .put("campaignName", row.getString("name")).put("benefit", Benefit.fromRow(row).toJson())
+                .put("minSpendFen", row.getLong("min_spend_fen"))
+                .put("validUntil", row.getOffsetDateTime("valid_until").toInstant().toString()));
+          }
+          return items;
         });
   }
 

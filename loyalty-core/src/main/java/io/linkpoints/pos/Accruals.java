@@ -1,11 +1,13 @@
 package io.linkpoints.pos;
 
 import io.linkpoints.alliance.EarnCalculator;
+import io.linkpoints.coupons.CouponIssuer;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.ledger.LedgerError;
 import io.linkpoints.ledger.LedgerException;
 import io.linkpoints.ledger.TransferCommand;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -48,13 +50,15 @@ final class Accruals {
   private final Pool bookkeeping;
   private final Ledger ledger;
   private final PosMembers members;
+  private final CouponIssuer coupons;
   private final Clock clock;
 
-  Accruals(Pool pool, Pool bookkeeping, Ledger ledger, PosMembers members, Clock clock) {
+  Accruals(Pool pool, Pool bookkeeping, Ledger ledger, PosMembers members, CouponIssuer coupons, Clock clock) {
     this.pool = pool;
     this.bookkeeping = bookkeeping;
     this.ledger = ledger;
     this.members = members;
+    this.coupons = coupons;
     this.clock = clock;
   }
 
@@ -75,11 +79,19 @@ final class Accruals {
       return earn
           .compose(v -> m.owes() ? recover(c, key, m.memberId(), accrualId, m.available() + q.points())
               : Future.succeededFuture(0L))
-          .map(recovered -> new JsonObject().put("accrualId", accrualId.toString()).put("memberHandle", m.handle())
+          .compose(recovered -> issueCoupons(c, m.memberId(), spendFen, body.getString("orderRef"))
+              .map(issued -> new JsonObject().put("accrualId", accrualId.toString()).put("memberHandle", m.handle())
               .put("spendFen", spendFen).put("points", q.points()).put("rawPoints", q.rawPoints())
               .put("limitedBy", q.limitedBy().name().toLowerCase()).put("recoveredPoints", recovered)
-              .put("availablePoints", Math.max(0, m.available() + q.points() - recovered)));
+              .put("availablePoints", Math.max(0, m.available() + q.points() - recovered))
+              .put("couponsIssued", issued)));
     }));
+  }
+
+  /** The coupons this purchase earns (once per order: a retry gets the same ones); none without an orderRef. */
+  private Future<JsonArray> issueCoupons(Caller c, long memberId, long spendFen, String orderRef) {
+    return orderRef == null || orderRef.isBlank() ? Future.succeededFuture(new JsonArray())
+        : coupons.issueOnPurchase(c.allianceId(), c.shopId(), memberId, spendFen, orderRef);
   }
 
   private record Owed(UUID accrualId, long owed, long issuanceId, long walletId) {

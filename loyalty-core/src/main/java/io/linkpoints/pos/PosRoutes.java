@@ -4,6 +4,8 @@ import static io.linkpoints.web.ApiRoutes.on;
 
 import io.linkpoints.alliance.EarnRules;
 import io.linkpoints.auth.Principal;
+import io.linkpoints.coupons.CouponIssuer;
+import io.linkpoints.coupons.MemberCoupons;
 import io.linkpoints.ledger.LedgerException;
 import io.linkpoints.qr.MemberCodes;
 import io.linkpoints.qr.ShopClaimCodes;
@@ -48,9 +50,10 @@ public final class PosRoutes implements ApiRoutes {
     // recreates, does not wait for the disk: see Platform.bookkeepingPool.
     PosMembers members = new PosMembers(p.bookkeepingPool(), p.clock(), new MemberCodes(p.codeKeys(), p.clock()));
     this.requests = new PosRequests(p.bookkeepingPool(), p.clock());
-    this.visits = new Visits(p.bookkeepingPool(), members, p.clock());
+    this.visits = new Visits(p.bookkeepingPool(), members, new MemberCoupons(p.pool(), p.clock()), p.clock());
     this.holds = new Holds(p.ledger(), members);
-    this.accruals = new Accruals(p.pool(), p.bookkeepingPool(), p.ledger(), members, p.clock());
+    this.accruals = new Accruals(p.pool(), p.bookkeepingPool(), p.ledger(), members,
+        new CouponIssuer(p.pool(), p.clock()), p.clock());
     this.refunds = new Refunds(p.pool(), p.ledger(), p.clock());
     this.claims = new ShopClaimCodes(p.pool(), p.ledger(), p.clock());
     this.earnRules = new EarnRules(p.pool(), p.clock());

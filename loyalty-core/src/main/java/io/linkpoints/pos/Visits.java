@@ -1,7 +1,7 @@
 package io.linkpoints.pos;
 
+import io.linkpoints.coupons.MemberCoupons;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -22,11 +22,13 @@ final class Visits {
 
   private final Pool pool;
   private final PosMembers members;
+  private final MemberCoupons coupons;
   private final Clock clock;
 
-  Visits(Pool pool, PosMembers members, Clock clock) {
+  Visits(Pool pool, PosMembers members, MemberCoupons coupons, Clock clock) {
     this.pool = pool;
     this.members = members;
+    this.coupons = coupons;
     this.clock = clock;
   }
 
@@ -36,8 +38,9 @@ final class Visits {
       Instant expires = clock.instant().plus(VISIT);
       return pool.preparedQuery(OPEN).execute(Tuple.of(c.allianceId(), visit, c.shopId(), c.terminalId(),
               m.memberId(), expires.atOffset(ZoneOffset.UTC)))
-          .map(v -> new JsonObject().put("memberHandle", m.handle()).put("availablePoints", m.available())
-              .put("coupons", new JsonArray()).put("visitId", visit.toString())
+          .compose(v -> coupons.usableAt(c.allianceId(), m.memberId(), c.shopId()))
+          .map(usable -> new JsonObject().put("memberHandle", m.handle()).put("availablePoints", m.available())
+              .put("coupons", usable).put("visitId", visit.toString())
               .put("visitExpiresAt", expires.toString()));
     });
   }

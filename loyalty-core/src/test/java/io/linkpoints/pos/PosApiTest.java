@@ -19,6 +19,7 @@ import io.linkpoints.testing.PosWorld.Person;
 import io.linkpoints.testing.PosWorld.Till;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.io.ByteArrayInputStream;
@@ -68,6 +69,55 @@ class PosApiTest {
   void stop() {
     api.close();
     vertx.close().toCompletionStage().toCompletableFuture().join();
+  }
+
+  @Test
+  void aPurchaseAtTheIssuerEarnsACouponOnceAndTheHonouringShopsTillListsIt() {
+    Till tea = world.shop("Tea House");
+    Till florist = world.shop("Florist");
+    Till bakery = world.shop("Bakery");
+    String campaigns = "/v1/alliances/" + world.allianceId + "/shops/";
+    long campaign = expect(201, api.post(campaigns + tea.shopId() + "/campaigns", tea.ownerToken(), new JsonObject()
+        .put("name", "tea to flowers").put("benefit", new JsonObject().put("kind", "fixed_off").put("amountFen", 500))
+        .put("minSpendFen", 2000).put("validFrom", api.clock.instant().minus(Duration.ofHours(1)).toString())
+        .put("validUntil", api.clock.instant().plus(Duration.ofDays(30)).toString())
+        .put("inventory", 10).put("perMemberLimit", 5).put("autoIssueMinSpendFen", 3000)
+        .put("issuingShopIds", new JsonArray().add(tea.shopId()))
+        .put("honouringShopIds", new JsonArray().add(florist.shopId())))).getLong("id");
+    assertEquals("live", expect(200, api.post(campaigns + florist.shopId() + "/campaigns/" + campaign + "/accept",
+        florist.ownerToken(), null)).getString("status"));
+    Person member = world.member();
+
+    // At or above the threshold, one coupon; the same request again answers with the same coupon.
+    String saleKey = key();
+    JsonObject sale = new JsonObject().put("memberCode", world.code(member)).put("spendFen", 3500).put("orderRef", "T-1");
+    JsonArray issued = expect(200, world.pos(tea, "accrue", saleKey, sale)).getJsonArray("couponsIssued");
+    assertEquals(1, issued.size());
+    JsonObject coupon = issued.getJsonObject(0);
+    assertEquals(campaign, coupon.getLong("campaignId"));
+    assertEquals(issued, expect(200, world.pos(tea, "accrue", saleKey, sale)).getJsonArray("couponsIssued"));
+    // Below it, none.
+    assertEquals(new JsonArray(), expect(200, world.pos(tea, "accrue", key(), new JsonObject()
+        .put("memberCode", world.code(member)).put("spendFen", 2999).put("orderRef", "T-2"))).getJsonArray("couponsIssued"));
+    JsonArray mine = expect(200, api.get("/v1/members/me/coupons", member.token())).getJsonArray("items");
+    assertEquals(1, mine.size(), "the retry made no second coupon: " + mine.encode());
+    assertEquals(coupon.getLong("id"), mine.getJsonObject(0).getLong("id"));
+
+    // The honouring shop's till sees it with its code; a shop the campaign does not name sees none.
+    JsonArray atFlorist = expect(200, world.pos(florist, "identify", key(),
+        new JsonObject().put("memberCode", world.code(member)))).getJsonArray("coupons");
+    assertEquals(1, atFlorist.size());
+    JsonObject listed = atFlorist.getJsonObject(0);
+    assertEquals(coupon.getLong("id"), listed.getLong("id"));
+    assertEquals(coupon.getString("code"), listed.getString("code"));
+    assertEquals("tea to flowers", listed.getString("campaignName"));
+    assertEquals(500, listed.getJsonObject("benefit").getLong("amountFen"));
+    assertEquals(2000, listed.getLong("minSpendFen"));
+    assertTrue(listed.getString("validUntil") != null);
+    assertEquals(new JsonArray(), expect(200, world.pos(bakery, "identify", key(),
+        new JsonObject().put("memberCode", world.code(member)))).getJsonArray("coupons"));
+    assertEquals(new JsonArray(), expect(200, world.pos(tea, "identify", key(),
+        new JsonObject().put("memberCode", world.code(member)))).getJsonArray("coupons"), "the issuer does not honour it");
   }
 
   @Test
