@@ -81,10 +81,10 @@ final class Accruals {
               : Future.succeededFuture(0L))
           .compose(recovered -> issueCoupons(c, m.memberId(), spendFen, body.getString("orderRef"))
               .map(issued -> new JsonObject().put("accrualId", accrualId.toString()).put("memberHandle", m.handle())
-              .put("spendFen", spendFen).put("points", q.points()).put("rawPoints", q.rawPoints())
-              .put("limitedBy", q.limitedBy().name().toLowerCase()).put("recoveredPoints", recovered)
-              .put("availablePoints", Math.max(0, m.available() + q.points() - recovered))
-              .put("couponsIssued", issued)));
+                  .put("spendFen", spendFen).put("points", q.points()).put("rawPoints", q.rawPoints())
+                  .put("limitedBy", q.limitedBy().name().toLowerCase()).put("recoveredPoints", recovered)
+                  .put("availablePoints", Math.max(0, m.available() + q.points() - recovered))
+                  .put("couponsIssued", issued)));
     }));
   }
 
