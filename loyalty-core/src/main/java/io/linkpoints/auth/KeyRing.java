@@ -84,7 +84,9 @@ public final class KeyRing {
     }
     Map<String, PublicKey> publics = new LinkedHashMap<>();
     PrivateKey signing = null;
-    KeyFactory factory = KeyFactory.getInstance("Ed25519");
+    // Bouncy Castle's key objects: its signer then keeps each key's decoded form (and a private
+    // key's public half) instead of rebuilding it on every signature, as it must for JDK keys.
+    KeyFactory factory = KeyFactory.getInstance("Ed25519", Ed25519Jca.PROVIDER);
     List<Path> files;
     try (Stream<Path> listing = Files.list(dir)) {
       files = listing.filter(p -> p.getFileName().toString().endsWith(".pem")).sorted().toList();

@@ -8,6 +8,7 @@ import io.jsonwebtoken.JwtParser;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.LocatorAdapter;
 import io.jsonwebtoken.UnsupportedJwtException;
+import io.linkpoints.auth.Ed25519Jca;
 import io.linkpoints.auth.KeyRing;
 import io.linkpoints.auth.Secrets;
 import io.linkpoints.web.ApiException;
@@ -82,6 +83,7 @@ public final class MemberCodes {
         .issuedAt(Date.from(now))
         .expiration(Date.from(expires))
         .signWith(keys.signingKey(), Jwts.SIG.EdDSA)
+        .provider(Ed25519Jca.PROVIDER)
         .compact();
     return new Issued(PREFIX + jws, Instant.ofEpochSecond(expires.getEpochSecond()));
   }
@@ -144,6 +146,7 @@ public final class MemberCodes {
         })
         .clock(() -> Date.from(clock.instant()))
         .clockSkewSeconds(skew.toSeconds())
+        .provider(Ed25519Jca.PROVIDER)
         .build();
   }
 

@@ -57,6 +57,24 @@ class TokenServiceTest {
   }
 
   @Test
+  void aRememberedTokenStillGuardsItsBytesAndItsExpiry() throws Exception {
+    TokenService tokens = new TokenService(KeyRing.loadOrCreate(dir), clock);
+    String jwt = tokens.issue(Principal.ofShop(Role.TERMINAL, 7, 70, 71)).token();
+    assertEquals(Principal.ofShop(Role.TERMINAL, 7, 70, 71), tokens.verify(jwt)); // checked and remembered
+    // A copy with one payload character changed is another string: checked again, and refused.
+    String[] parts = jwt.split("\\.");
+    char c = parts[1].charAt(5);
+    String tampered = parts[0] + "." + parts[1].substring(0, 5) + (c == 'A' ? 'B' : 'A') + parts[1].substring(6) + "." + parts[2];
+    assertEquals("token_invalid", assertThrows(ApiException.class, () -> tokens.verify(tampered)).code());
+    assertEquals(Principal.ofShop(Role.TERMINAL, 7, 70, 71), tokens.verify(jwt));
+    clock.advance(Duration.ofMinutes(15).plusSeconds(29)); // inside the skew: still good
+    assertEquals(Principal.ofShop(Role.TERMINAL, 7, 70, 71), tokens.verify(jwt));
+    clock.advance(Duration.ofSeconds(2));
+    assertEquals("token_expired", assertThrows(ApiException.class, () -> tokens.verify(jwt)).code());
+    assertEquals("token_expired", assertThrows(ApiException.class, () -> tokens.verify(jwt)).code());
+  }
+
+  @Test
   void afterARotationNewTokensUseTheNewKeyAndOldOnesStillVerify() throws Exception {
     KeyRing before = KeyRing.loadOrCreate(dir);
     String old = new TokenService(before, clock).issue(Principal.admin(1, 10)).token();
