@@ -52,7 +52,7 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     return OpenAPIContract.from(vertx, platform.docs().routerContract()).compose(contract -> {
-      Router router = buildRouter(contract);
+      Router router = buildRouter(new ValidatorCachingContract(contract));
       server = vertx.createHttpServer(new HttpServerOptions().setPort(platform.config().port()).setHost("0.0.0.0"))
           .requestHandler(router);
       return server.listen();
