@@ -7,7 +7,6 @@ import io.linkpoints.ledger.LotExpiry;
 import io.linkpoints.ledger.WriterOptions;
 import io.linkpoints.pos.PosHousekeeping;
 import io.linkpoints.platform.DatabaseProvisioner;
-import io.linkpoints.platform.DatabaseTarget;
 import io.linkpoints.platform.LinkpointsConfig;
 import io.linkpoints.platform.Migrations;
 import io.linkpoints.auth.CodeSender;
@@ -22,10 +21,7 @@ import io.linkpoints.web.Platform;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,10 +88,10 @@ public final class LinkpointsApp {
         })
         .compose(material -> {
           String token = material.operatorToken();
-          Pool pool = createPool(vertx, db.get().target(), config.dbPoolSize());
-          Pool bookkeeping = createPool(vertx, new DatabaseTarget(new PgConnectOptions(db.get().target().connectOptions())
-              .addProperty("synchronous_commit", "off")), Math.max(4, config.dbPoolSize() / 2));
-          Ledger ledger = new Ledger(vertx, pool, clock, WriterOptions.DEFAULT);
+          Pool pool = db.get().target().pool(vertx, config.dbPoolSize());
+          Pool bookkeeping = db.get().target().withSetting("synchronous_commit", "off")
+              .pool(vertx, Math.max(4, config.dbPoolSize() / 2));
+          Ledger ledger = new Ledger(vertx, pool, db.get().target(), clock, WriterOptions.DEFAULT);
           Platform platform = new Platform(config, pool, ledger, clock, new TokenService(material.keys(), clock),
               new OperatorGuard(token), new PasswordHasher(vertx, config.passwordIterations()),
               codeSender != null ? codeSender : new LogCodeSender(), material.docs(), material.codeKeys(), bookkeeping);
@@ -111,14 +107,6 @@ public final class LinkpointsApp {
                     first.get().actualPort(), timers);
               });
         });
-  }
-
-  public static Pool createPool(Vertx vertx, DatabaseTarget target, int size) {
-    return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(size))
-        .connectingTo(target.connectOptions().setPipeliningLimit(256).setCachePreparedStatements(true))
-        .using(vertx)
-        .build();
   }
 
   /**
@@ -201,7 +189,7 @@ public final class LinkpointsApp {
     for (long timer : timers) {
       vertx.cancelTimer(timer);
     }
-    return platform.bookkeepingPool().close().compose(v -> pool.close()).compose(v -> vertx.executeBlocking(() -> {
+    return platform.bookkeepingPool().close().compose(v -> ledger.close()).compose(v -> pool.close()).compose(v -> vertx.executeBlocking(() -> {
       if (database.embedded() != null) {
         database.embedded().close();
       }

@@ -1,6 +1,5 @@
 package io.linkpoints.bench;
 
-import io.linkpoints.app.LinkpointsApp;
 import io.linkpoints.ledger.InvariantCheck;
 import io.linkpoints.ledger.InvariantReport;
 import io.linkpoints.ledger.Ledger;
@@ -65,10 +64,12 @@ public final class LedgerBench {
     try (BenchDatabase db = BenchDatabase.provision(config.dbUrl(), config.dataDir())) {
       say("database: " + db.describe());
       Vertx vertx = Vertx.vertx();
-      Pool pool = LinkpointsApp.createPool(vertx, db.ledger, options.poolSize());
+      Pool pool = db.ledger.pool(vertx, options.poolSize());
+      Ledger ledger = new Ledger(vertx, pool, db.ledger, Clock.systemUTC(), options.writer());
       try {
-        return measure(options, db, pool, new Ledger(vertx, pool, Clock.systemUTC(), options.writer()));
+        return measure(options, db, pool, ledger);
       } finally {
+        Blocking.await(ledger.close());
         Blocking.await(pool.close());
         Blocking.await(vertx.close());
       }

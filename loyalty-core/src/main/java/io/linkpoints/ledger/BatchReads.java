@@ -8,8 +8,10 @@ import io.vertx.sqlclient.Tuple;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -23,11 +25,11 @@ final class BatchReads {
   private BatchReads() {
   }
 
-  private static final String TRANSFERS_BY_ID = "select t." + Transfer.COLUMNS.replace(", ", ", t.")
+  static final String TRANSFERS_BY_ID = "select t." + Transfer.COLUMNS.replace(", ", ", t.")
       + " from ledger_transfer t join unnest($1::bigint[], $2::uuid[]) as k(alliance_id, id)"
       + " on t.alliance_id = k.alliance_id and t.id = k.id";
 
-  private static final String LOCK_ACCOUNTS = "select a." + Account.COLUMNS.replace(", ", ", a.")
+  static final String LOCK_ACCOUNTS = "select a." + Account.COLUMNS.replace(", ", ", a.")
       + " from ledger_account a join unnest($1::bigint[], $2::bigint[]) as k(alliance_id, id)"
       + " on a.alliance_id = k.alliance_id and a.id = k.id"
       + " order by a.alliance_id, a.id for update of a";
@@ -35,25 +37,38 @@ final class BatchReads {
   private static final String ALLIANCE_TERMS = "select id, price_per_point_fen, expiry_months, expiry_end_of_month,"
       + " time_zone from alliance where id = any($1::bigint[])";
 
-  private static final String OPEN_HOLDS = "select h.alliance_id, h.transfer_id from ledger_open_hold h"
+  static final String OPEN_HOLDS = "select h.alliance_id, h.transfer_id from ledger_open_hold h"
       + " join unnest($1::bigint[], $2::uuid[]) as k(alliance_id, id)"
       + " on h.alliance_id = k.alliance_id and h.transfer_id = k.id";
 
-  private static final String REVERSED_SO_FAR = "select t.alliance_id, t.reverses_id, sum(t.amount) as reversed"
+  static final String REVERSED_SO_FAR = "select t.alliance_id, t.reverses_id, sum(t.amount) as reversed"
       + " from ledger_transfer t join unnest($1::bigint[], $2::uuid[]) as k(alliance_id, id)"
       + " on t.alliance_id = k.alliance_id and t.reverses_id = k.id group by t.alliance_id, t.reverses_id";
 
-  private static final String OPEN_LOTS = "select " + LotState.COLUMNS
+  /**
+   * A debited wallet's first {@link #FIRST_LOTS} open lots in spend order (soonest expiry, then
+   * oldest): what almost every debit needs. A member who earned in many small amounts has
+   * hundreds of open lots, and reading them all made every redemption cost more as the wallet
+   * aged. When these may not be enough, {@link #OPEN_LOTS} reads them all.
+   */
+  static final int FIRST_LOTS = 16;
+  static final String FIRST_OPEN_LOTS = "select " + LotState.COLUMNS
+      + " from unnest($1::bigint[], $2::bigint[]) as k(alliance_id, account_id)"
+      + " cross join lateral (select * from ledger_lot x where x.alliance_id = k.alliance_id"
+      + "   and x.account_id = k.account_id and x.points_left > 0"
+      + "   order by x.expires_at, x.created_at limit " + FIRST_LOTS + ") l";
+
+  static final String OPEN_LOTS = "select " + LotState.COLUMNS
       + " from ledger_lot l join unnest($1::bigint[], $2::bigint[]) as k(alliance_id, account_id)"
       + " on l.alliance_id = k.alliance_id and l.account_id = k.account_id where l.points_left > 0";
 
-  private static final String ALLOCATIONS = "select a.transfer_id as allocated_to, a.points as allocated, "
+  static final String ALLOCATIONS = "select a.transfer_id as allocated_to, a.points as allocated, "
       + LotState.COLUMNS
       + " from ledger_allocation a join unnest($1::bigint[], $2::uuid[]) as k(alliance_id, id)"
       + " on a.alliance_id = k.alliance_id and a.transfer_id = k.id"
       + " join ledger_lot l on l.alliance_id = a.alliance_id and l.transfer_id = a.lot_transfer_id and l.n = a.lot_n";
 
-  private static final String LOTS_BY_CREATOR = "select " + LotState.COLUMNS
+  static final String LOTS_BY_CREATOR = "select " + LotState.COLUMNS
       + " from ledger_lot l join unnest($1::bigint[], $2::uuid[]) as k(alliance_id, id)"
       + " on l.alliance_id = k.alliance_id and l.transfer_id = k.id";
 
@@ -108,6 +123,8 @@ final class BatchReads {
     Set<Keys.TransferKey> holds = new HashSet<>();
     Set<Keys.TransferKey> reversed = new HashSet<>();
     Set<Keys.AccountKey> debitedWallets = new HashSet<>();
+    Map<Keys.AccountKey, Long> debitedAmounts = new HashMap<>();
+    Set<Keys.AccountKey> readWhole = new HashSet<>();
     for (TransferCommand c : commands) {
       ids.add(new Keys.TransferKey(c.allianceId(), c.id()));
       if (c.resolvesHold()) {
@@ -119,7 +136,13 @@ final class BatchReads {
       }
       AccountState debit = state.account(c.allianceId(), c.debitAccountId());
       if (debit != null && debit.kind() == AccountKind.MEMBER_WALLET) {
-        debitedWallets.add(new Keys.AccountKey(c.allianceId(), c.debitAccountId()));
+        Keys.AccountKey wallet = new Keys.AccountKey(c.allianceId(), c.debitAccountId());
+        debitedWallets.add(wallet);
+        if (c.kind() == TransferCommand.Kind.EXPIRE_LOTS || c.amount() == null) {
+          readWhole.add(wallet); // needs every lot that qualifies, however many
+        } else {
+          debitedAmounts.merge(wallet, Math.max(0, c.amount()), Math::addExact);
+        }
       }
     }
     Set<Keys.TransferKey> toFetch = new HashSet<>(ids);
@@ -133,8 +156,9 @@ final class BatchReads {
         : conn.preparedQuery(OPEN_HOLDS).execute(transferKeyTuple(holds));
     Future<RowSet<Row>> sums = reversed.isEmpty() ? Future.succeededFuture(null)
         : conn.preparedQuery(REVERSED_SO_FAR).execute(transferKeyTuple(reversed));
-    Future<RowSet<Row>> openLots = debitedWallets.isEmpty() ? Future.succeededFuture(null)
-        : conn.preparedQuery(OPEN_LOTS).execute(accountKeyTuple(debitedWallets));
+    Future<Iterable<Row>> openLots = debitedWallets.isEmpty() ? Future.succeededFuture(null)
+        : conn.preparedQuery(FIRST_OPEN_LOTS).execute(accountKeyTuple(debitedWallets))
+            .compose(first -> completeLots(conn, first, debitedAmounts, readWhole, state));
     Future<RowSet<Row>> allocations = allocated.isEmpty() ? Future.succeededFuture(null)
         : conn.preparedQuery(ALLOCATIONS).execute(transferKeyTuple(allocated));
     Future<RowSet<Row>> createdLots = reversed.isEmpty() ? Future.succeededFuture(null)
@@ -170,6 +194,64 @@ final class BatchReads {
     });
   }
 
+  /**
+   * The first lots of each debited wallet, or all its open lots where the first may not be enough:
+   * a wallet whose read was cut at {@link #FIRST_LOTS} is read whole when it is to expire (every
+   * expired lot goes) or a debit names no amount, or when the spendable points of the lots that sort strictly before the last
+   * one read (all of which were read) do not cover what this batch may debit from it. So a debit
+   * is decided exactly as if every lot had been read.
+   */
+  private static Future<Iterable<Row>> completeLots(SqlConnection conn, RowSet<Row> first,
+      Map<Keys.AccountKey, Long> debited, Set<Keys.AccountKey> readWhole, BatchState state) {
+    Map<Keys.AccountKey, List<LotState>> read = new HashMap<>();
+    for (Row row : first) {
+      LotState lot = LotState.fromRow(row);
+      read.computeIfAbsent(new Keys.AccountKey(lot.key.allianceId(), lot.accountId), k -> new ArrayList<>()).add(lot);
+    }
+    Set<Keys.AccountKey> whole = new HashSet<>();
+    read.forEach((wallet, lots) -> {
+      if (lots.size() < FIRST_LOTS) {
+        return; // every open lot of this wallet is here
+      }
+      if (readWhole.contains(wallet)) {
+        whole.add(wallet);
+        return;
+      }
+      LotState last = lots.get(0);
+      for (LotState lot : lots) {
+        if (lot.expiresAt.isAfter(last.expiresAt)
+            || (lot.expiresAt.equals(last.expiresAt) && lot.createdAt.isAfter(last.createdAt))) {
+          last = lot;
+        }
+      }
+      long surely = 0;
+      for (LotState lot : lots) {
+        boolean beforeLast = lot.expiresAt.isBefore(last.expiresAt)
+            || (lot.expiresAt.equals(last.expiresAt) && lot.createdAt.isBefore(last.createdAt));
+        if (beforeLast && !lot.expiredAt(state.now)) {
+          surely += lot.pointsLeft;
+        }
+      }
+      if (surely < debited.getOrDefault(wallet, 0L)) {
+        whole.add(wallet);
+      }
+    });
+    if (whole.isEmpty()) {
+      return Future.succeededFuture(first);
+    }
+    // These wallets are read again, whole; the rows of the others stand.
+    return conn.preparedQuery(OPEN_LOTS).execute(accountKeyTuple(whole)).map(all -> {
+      List<Row> rows = new ArrayList<>();
+      for (Row row : first) {
+        if (!whole.contains(new Keys.AccountKey(row.getLong("alliance_id"), row.getLong("account_id")))) {
+          rows.add(row);
+        }
+      }
+      all.forEach(rows::add);
+      return (Iterable<Row>) rows;
+    });
+  }
+
   private static Future<Void> loadTransfers(SqlConnection conn, Collection<Keys.TransferKey> keys, BatchState state) {
     if (keys.isEmpty()) {
       return Future.succeededFuture();
@@ -183,7 +265,7 @@ final class BatchReads {
     });
   }
 
-  private static void forEach(RowSet<Row> rows, java.util.function.Consumer<Row> action) {
+  private static void forEach(Iterable<Row> rows, java.util.function.Consumer<Row> action) {
     if (rows != null) {
       rows.forEach(action);
     }

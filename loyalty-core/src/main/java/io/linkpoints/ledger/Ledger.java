@@ -3,6 +3,7 @@ package io.linkpoints.ledger;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.linkpoints.platform.DatabaseTarget;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -41,11 +42,22 @@ public final class Ledger {
       + "  order by seq desc limit $4)) t order by seq desc limit $4";
 
   private final Pool pool;
+  private final Pool writerPool;
   private final LedgerWriter writer;
 
-  public Ledger(Vertx vertx, Pool pool, Clock clock, WriterOptions options) {
+  /**
+   * {@code pool} serves reads; the writer gets a small pool of its own on {@code database}, with
+   * the planner settings of {@link LedgerWriter#writerTarget}. Close with {@link #close}.
+   */
+  public Ledger(Vertx vertx, Pool pool, DatabaseTarget database, Clock clock, WriterOptions options) {
     this.pool = pool;
-    this.writer = new LedgerWriter(vertx, pool, clock, options);
+    this.writerPool = LedgerWriter.createPool(vertx, database, options);
+    this.writer = new LedgerWriter(vertx, writerPool, clock, options);
+  }
+
+  /** Closes the writer's own connections (the read pool belongs to the caller). */
+  public Future<Void> close() {
+    return writerPool.close();
   }
 
   public LedgerWriter writer() {

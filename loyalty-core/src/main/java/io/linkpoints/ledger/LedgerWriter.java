@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
+import io.linkpoints.platform.DatabaseTarget;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Transaction;
 import java.time.Clock;
@@ -39,6 +40,25 @@ public final class LedgerWriter {
   private long lingerTimer = -1;
   private volatile long batches;
   private volatile long commands;
+
+  /**
+   * The writer's connections. Every statement of a batch finds rows by key through a small set of
+   * keys (an {@code unnest} of arrays), so a nested loop over the primary key or an account index
+   * is always the right plan. PostgreSQL caches a generic plan per prepared statement; if that plan
+   * is made while a table is still small (a new alliance), it is a sequential scan and a hash join,
+   * and it stays cached as the table grows: measured, every POS sale then read all of
+   * {@code ledger_transfer}. With sequential scans, hash and merge joins ruled out on these
+   * connections only, the plan is an index lookup at any size.
+   */
+  public static DatabaseTarget writerTarget(DatabaseTarget database) {
+    return database.withSetting("enable_seqscan", "off").withSetting("enable_hashjoin", "off")
+        .withSetting("enable_mergejoin", "off");
+  }
+
+  /** One connection per batch in flight. */
+  public static Pool createPool(Vertx vertx, DatabaseTarget database, WriterOptions options) {
+    return writerTarget(database).pool(vertx, options.maxInFlight());
+  }
 
   public LedgerWriter(Vertx vertx, Pool pool, Clock clock, WriterOptions options) {
     this.vertx = vertx;

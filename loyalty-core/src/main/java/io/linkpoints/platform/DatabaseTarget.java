@@ -1,6 +1,10 @@
 package io.linkpoints.platform;
 
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 
 /**
  * Where the data lives, in the two forms we need: reactive connect options for the service,
@@ -46,6 +50,20 @@ public record DatabaseTarget(PgConnectOptions connectOptions) {
   /** The same server, another database on it. */
   public DatabaseTarget withDatabase(String database) {
     return new DatabaseTarget(new PgConnectOptions(connectOptions).setDatabase(database));
+  }
+
+  /** The same database, with a server setting given at connection start on every connection. */
+  public DatabaseTarget withSetting(String name, String value) {
+    return new DatabaseTarget(new PgConnectOptions(connectOptions).addProperty(name, value));
+  }
+
+  /** A pool of at most {@code size} connections, statements prepared once per connection and pipelined. */
+  public Pool pool(Vertx vertx, int size) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(size))
+        .connectingTo(new PgConnectOptions(connectOptions).setPipeliningLimit(256).setCachePreparedStatements(true))
+        .using(vertx)
+        .build();
   }
 
   private static String redact(String url) {

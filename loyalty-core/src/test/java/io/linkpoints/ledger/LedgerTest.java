@@ -261,6 +261,35 @@ class LedgerTest {
     assertEquals(0, allocated(second.id(), late.id()));
   }
 
+  @Test
+  void aWalletWithMoreLotsThanTheFirstReadSpendsAndExpiresThemAllInOrder() {
+    // 100 one-point earns an hour apart: more open lots than a batch reads first (BatchReads.FIRST_LOTS).
+    List<Transfer> lots = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      lots.add(earn(i % 2 == 0 ? cafeIssuance : bookIssuance, 1));
+      clock.advance(Duration.ofHours(1));
+    }
+    assertTrue(BatchReads.FIRST_LOTS > 10 && BatchReads.FIRST_LOTS < 80);
+    Transfer small = await(redeem(cafeAcceptance, 10)); // covered by the first lots alone
+    Transfer large = await(redeem(bookAcceptance, 70)); // reaches past the lots read first
+    for (int i = 0; i < 100; i++) {
+      assertEquals(i < 10 ? 1 : 0, allocated(small.id(), lots.get(i).id()), "lot " + i);
+      assertEquals(i >= 10 && i < 80 ? 1 : 0, allocated(large.id(), lots.get(i).id()), "lot " + i);
+    }
+    assertEquals(LedgerError.INSUFFICIENT_POINTS, refusal(redeem(cafeAcceptance, 21)));
+    assertEquals(20, fx.available(alliance, member));
+
+    // 70 more lots, then every one of the 90 open lots expires: all in one run, not only those read first.
+    for (int i = 0; i < 70; i++) {
+      earn(cafeIssuance, 1);
+    }
+    long breakage = fx.open(alliance, AccountKind.ALLIANCE_BREAKAGE, 0).id();
+    clock.set(Instant.parse("2030-01-01T00:00:00Z"));
+    assertEquals(90, await(new LotExpiry(ledger, clock).runOnce(100)));
+    assertEquals(0, fx.available(alliance, member));
+    assertEquals(90, fx.account(alliance, breakage).creditsPosted());
+  }
+
   private long allocated(UUID transfer, UUID lotTransfer) {
     return count("select coalesce(sum(points), 0) from ledger_allocation where transfer_id = '" + transfer
         + "' and lot_transfer_id = '" + lotTransfer + "'");

@@ -3,7 +3,6 @@ package io.linkpoints.testing;
 import static io.linkpoints.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.linkpoints.app.LinkpointsApp;
 import io.linkpoints.ledger.Account;
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.ledger.InvariantCheck;
@@ -33,8 +32,8 @@ public final class LedgerFixture implements AutoCloseable {
   public LedgerFixture(Vertx vertx, Clock clock, DatabaseTarget database, WriterOptions options) {
     this.vertx = vertx;
     this.database = database;
-    this.pool = LinkpointsApp.createPool(vertx, database, 8);
-    this.ledger = new Ledger(vertx, pool, clock, options);
+    this.pool = database.pool(vertx, 8);
+    this.ledger = new Ledger(vertx, pool, database, clock, options);
   }
 
   /** A second writer process on the same database (its own pool and writer). */
@@ -68,6 +67,7 @@ public final class LedgerFixture implements AutoCloseable {
 
   @Override
   public void close() {
+    await(ledger.close());
     await(pool.close());
   }
 }
