@@ -1,5 +1,6 @@
 package io.linkpoints.auth;
 
+import io.linkpoints.platform.GroupedQuery;
 import io.linkpoints.web.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -45,6 +46,8 @@ public final class AccessGate {
   private final TokenService tokens;
   private final OperatorGuard operator;
   private final Pool pool;
+  // Asked on every call of every till: concurrent calls share round trips.
+  private final GroupedQuery activeTerminal;
   private final Map<String, Set<Role>> rolesByOperation = new HashMap<>();
 
   public AccessGate(OpenAPIContract contract, TokenService tokens, OperatorGuard operator, Pool pool) {
@@ -52,6 +55,7 @@ public final class AccessGate {
     this.tokens = tokens;
     this.operator = operator;
     this.pool = pool;
+    this.activeTerminal = new GroupedQuery(pool, ACTIVE_TERMINAL);
     for (Operation op : contract.operations()) {
       rolesByOperation.put(op.getOperationId(), rolesOf(op));
     }
@@ -124,7 +128,7 @@ public final class AccessGate {
     // A revoked terminal's token is no credential at all: 401 everywhere, before any role check.
     // A suspended shop's people are refused with 403 shop_suspended after the role and tenant walls.
     Future<String> shopStatus = p.role() == Role.TERMINAL
-        ? pool.preparedQuery(ACTIVE_TERMINAL).execute(Tuple.of(p.allianceId(), p.subjectId(), p.shopId()))
+        ? activeTerminal.execute(Tuple.of(p.allianceId(), p.subjectId(), p.shopId()))
             .compose(rows -> rows.size() == 1 ? Future.succeededFuture(rows.iterator().next().getString(0))
                 : Future.failedFuture(new ApiException(401, "terminal_revoked", "this terminal has been revoked")))
         : pool.preparedQuery(SHOP_STATUS).execute(Tuple.of(p.allianceId(), p.shopId()))

@@ -6,6 +6,7 @@ import io.linkpoints.ledger.Ledger;
 import io.linkpoints.ledger.LedgerError;
 import io.linkpoints.ledger.LedgerException;
 import io.linkpoints.ledger.TransferCommand;
+import io.linkpoints.platform.GroupedQuery;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -47,7 +48,7 @@ final class Accruals {
       + " where a.alliance_id = $1 and a.id = d.accrual_id";
 
   private final Pool pool;
-  private final Pool bookkeeping;
+  private final GroupedQuery record;
   private final Ledger ledger;
   private final PosMembers members;
   private final CouponIssuer coupons;
@@ -55,7 +56,7 @@ final class Accruals {
 
   Accruals(Pool pool, Pool bookkeeping, Ledger ledger, PosMembers members, CouponIssuer coupons, Clock clock) {
     this.pool = pool;
-    this.bookkeeping = bookkeeping;
+    this.record = new GroupedQuery(bookkeeping, RECORD);
     this.ledger = ledger;
     this.members = members;
     this.coupons = coupons;
@@ -70,7 +71,7 @@ final class Accruals {
       UUID accrualId = c.derive(key, "earn");
       // The accrual's row first, written without waiting for the disk: the earn's synchronous
       // commit right after makes it durable too, so there is never an earn without its accrual.
-      Future<Void> earn = bookkeeping.preparedQuery(RECORD).execute(Tuple.of(c.allianceId(), accrualId, c.shopId(),
+      Future<Void> earn = record.execute(Tuple.of(c.allianceId(), accrualId, c.shopId(),
               c.terminalId(), m.memberId(), body.getString("orderRef"), spendFen, q.points(),
               clock.instant().atOffset(ZoneOffset.UTC)))
           .compose(v -> q.points() == 0 ? Future.succeededFuture()

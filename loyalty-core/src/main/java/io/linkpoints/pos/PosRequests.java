@@ -1,6 +1,7 @@
 package io.linkpoints.pos;
 
 import io.linkpoints.auth.Secrets;
+import io.linkpoints.platform.GroupedQuery;
 import io.linkpoints.web.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -31,16 +32,21 @@ public final class PosRequests {
 
   private final Pool pool;
   private final Clock clock;
+  // Every POS call begins and finishes a record: concurrent calls share round trips.
+  private final GroupedQuery begin;
+  private final GroupedQuery finish;
 
   public PosRequests(Pool pool, Clock clock) {
     this.pool = pool;
     this.clock = clock;
+    this.begin = new GroupedQuery(pool, BEGIN);
+    this.finish = new GroupedQuery(pool, FINISH);
   }
 
   /** Claims the key for this request: the stored outcome if it already has one, else empty (run it). */
   public Future<Optional<Outcome>> begin(Caller c, String key, String operation, JsonObject body) {
     String fingerprint = fingerprint(operation, body);
-    return pool.preparedQuery(BEGIN).execute(Tuple.of(c.allianceId(), c.terminalId(), key, operation, fingerprint,
+    return begin.execute(Tuple.of(c.allianceId(), c.terminalId(), key, operation, fingerprint,
             clock.instant().atOffset(ZoneOffset.UTC)))
         .compose(rows -> rows.rowCount() == 1 ? Future.succeededFuture(Optional.<Outcome>empty())
             : find(c, key).map(found -> {
@@ -55,7 +61,7 @@ public final class PosRequests {
 
   /** Records the outcome; if another run of the same request recorded one first, that one is the answer. */
   public Future<Outcome> finish(Caller c, String key, Outcome outcome) {
-    return pool.preparedQuery(FINISH).execute(Tuple.of(c.allianceId(), c.terminalId(), key, outcome.status(),
+    return finish.execute(Tuple.of(c.allianceId(), c.terminalId(), key, outcome.status(),
             outcome.body(), clock.instant().atOffset(ZoneOffset.UTC)))
         .compose(rows -> rows.rowCount() == 1 ? Future.succeededFuture(outcome)
             : find(c, key).map(found -> found.flatMap(PosRequests::stored).map(Outcome::asReplay).orElse(outcome)));

@@ -1,0 +1,68 @@
+package io.linkpoints.pos;
+
+import static io.linkpoints.testing.Await.await;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.linkpoints.testing.ApiFixture;
+import io.linkpoints.testing.PosWorld;
+import io.linkpoints.testing.PosWorld.Person;
+import io.linkpoints.testing.PosWorld.Till;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.Row;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The member lookup every sale makes (member code → member, wallet, the shop's accounts) finds the
+ * wallet by its owner in the index, in the plan PostgreSQL caches for it: not by scanning the
+ * alliance's wallets until the member's turns up, which made sales slower as an alliance grew.
+ */
+class PosMemberPlanTest {
+  private static final Pattern REMOVED = Pattern.compile("Rows Removed by (Join )?Filter: (\\d+)");
+
+  @Test
+  void theCachedPlanSeeksTheWalletByOwnerForTheLastOfManyMembers() {
+    Vertx vertx = Vertx.vertx();
+    try (ApiFixture api = new ApiFixture(vertx)) {
+      PosWorld world = new PosWorld(api, "plans");
+      Till till = world.shop("Plans café");
+      List<Person> people = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        people.add(world.member());
+      }
+      Person last = people.get(people.size() - 1);
+      String plan = genericPlan(vertx, api.app.database().target().connectOptions(), world.allianceId, till.shopId(),
+          last.handle());
+      assertTrue(plan.contains("member_wallet"), plan);
+      Matcher removed = REMOVED.matcher(plan);
+      while (removed.find()) {
+        assertTrue(Integer.parseInt(removed.group(2)) <= 1, "rows scanned and thrown away:\n" + plan);
+      }
+      assertFalse(plan.contains("Seq Scan on ledger_account"), plan);
+    } finally {
+      await(vertx.close());
+    }
+  }
+
+  private static String genericPlan(Vertx vertx, PgConnectOptions options, long allianceId, long shopId, String handle) {
+    PgConnection conn = await(PgConnection.connect(vertx, options));
+    try {
+      await(conn.query("set plan_cache_mode = force_generic_plan").execute());
+      await(conn.query("prepare q(bigint, bigint, text, timestamptz, text, text) as " + PosMembers.BY_CODE).execute());
+      List<String> lines = new ArrayList<>();
+      for (Row row : await(conn.query("explain (analyze, costs off, timing off) execute q(" + allianceId + ", " + shopId
+          + ", 'plan-test-jti-1', now() + interval '1 day', 'plan-test', '" + handle + "')").execute())) {
+        lines.add(row.getString(0));
+      }
+      return String.join("\n", lines);
+    } finally {
+      await(conn.close());
+    }
+  }
+}
