@@ -32,11 +32,13 @@ public final class CouponIssuer {
   // The inventory: one row lock, one conditional increment. Zero rows back means refused. Coupons
   // may be handed out before the window opens ("spend today, 10 off next week"), never after it.
   private static final String TAKE = "update coupon_campaign set issued = issued + 1 where alliance_id = $1 and id = $2"
-      + " and status = 'live' and issued < inventory and valid_until > $3 returning per_member_limit";
-  // The member's limit: the upsert locks the counter row and bumps it only while under the limit.
+      + " and status = 'live' and issued < inventory and valid_until > $3 returning issued";
+  // The member's limit: the upsert locks the counter row and bumps it only while under the limit
+  // (at least 1, so a first claim is always under it).
   private static final String COUNT = "insert into coupon_member_claims (alliance_id, campaign_id, member_id, claimed)"
       + " values ($1, $2, $3, 1) on conflict (alliance_id, campaign_id, member_id) do update"
-      + " set claimed = coupon_member_claims.claimed + 1 where coupon_member_claims.claimed < $4 returning claimed";
+      + " set claimed = coupon_member_claims.claimed + 1 where coupon_member_claims.claimed <"
+      + "   (select per_member_limit from coupon_campaign where alliance_id = $1 and id = $2) returning claimed";
   private static final String WHY = "select status, issued, inventory, valid_from, valid_until from coupon_campaign"
       + " where alliance_id = $1 and id = $2";
   static final String BY_SOURCE = "select " + COUPON_COLUMNS + " from coupon where alliance_id = $1 and source = $2"
@@ -70,8 +72,14 @@ public final class CouponIssuer {
   /**
    * Issues one coupon in the caller's transaction, or fails with the reason (campaign_sold_out,
    * member_limit_reached, consent_required, campaign_not_live) and the transaction must roll back.
-   * The coupon row goes in first: a second claim from the same source waits on its unique key
-   * and then fails with a unique violation, before touching the inventory.
+   *
+   * <p>The order is what keeps PostgreSQL sound under a crowd: the member's counter first, then the
+   * campaign's inventory (its row lock is where claims queue), then the coupon row, whose foreign
+   * key locks the campaign row its own transaction already holds. Counting the coupon before
+   * taking inventory, as this did, had every waiting claim key-share-lock the campaign row while
+   * others updated it and then rolled back (limit reached); under 60 racing claims PostgreSQL 14
+   * then failed some of them with "new multixact has more than one updating member" (XX000).
+   * Locks are always taken counter row, then campaign row, so claims cannot deadlock.
    */
   static Future<Row> claim(SqlConnection conn, long allianceId, long campaignId, long memberId, String source,
       String sourceRef, Payment payment, Instant now) {
@@ -80,23 +88,19 @@ public final class CouponIssuer {
         .addString(CouponCodes.coupon()).addString(payment == null ? "issued" : "pending_payment").addString(source)
         .addString(sourceRef).addUUID(payment == null ? null : payment.holdId())
         .addLong(payment == null ? 0 : payment.points()).addOffsetDateTime(at);
-    return conn.preparedQuery(INSERT).execute(coupon).compose(inserted ->
-        conn.preparedQuery(TAKE).execute(Tuple.of(allianceId, campaignId, at)).compose(taken -> {
-          if (taken.size() == 0) {
-            return why(conn, allianceId, campaignId, now);
-          }
-          int limit = taken.iterator().next().getInteger("per_member_limit");
-          return conn.preparedQuery(COUNT).execute(Tuple.of(allianceId, campaignId, memberId, limit)).map(counted -> {
-            if (counted.size() == 0) {
-              throw CouponErrors.of("member_limit_reached", "this member already holds the most coupons of this campaign");
-            }
-            return inserted.iterator().next();
-          });
-        }));
+    return conn.preparedQuery(COUNT).execute(Tuple.of(allianceId, campaignId, memberId)).compose(counted -> {
+      if (counted.size() == 0) {
+        // The campaign's own state (gone, paused, ended, sold out) says more than the member's limit.
+        return why(conn, allianceId, campaignId, now, true);
+      }
+      return conn.preparedQuery(TAKE).execute(Tuple.of(allianceId, campaignId, at));
+    }).compose(taken -> taken.size() == 0 ? why(conn, allianceId, campaignId, now, false)
+        : conn.preparedQuery(INSERT).execute(coupon).map(inserted -> inserted.iterator().next()));
   }
 
-  /** Why the inventory was not taken. */
-  private static Future<Row> why(SqlConnection conn, long allianceId, long campaignId, Instant now) {
+  /** Why the inventory was not taken, or the member's counter not bumped ({@code memberAtLimit}). */
+  private static <T> Future<T> why(SqlConnection conn, long allianceId, long campaignId, Instant now,
+      boolean memberAtLimit) {
     return conn.preparedQuery(WHY).execute(Tuple.of(allianceId, campaignId)).map(rows -> {
       if (rows.size() == 0) {
         throw CouponErrors.campaignNotFound();
@@ -107,6 +111,9 @@ public final class CouponIssuer {
       }
       if (!now.isBefore(c.getOffsetDateTime("valid_until").toInstant())) {
         throw CouponErrors.of("campaign_not_live", "the campaign has ended");
+      }
+      if (memberAtLimit && c.getInteger("issued") < c.getInteger("inventory")) {
+        throw CouponErrors.of("member_limit_reached", "this member already holds the most coupons of this campaign");
       }
       throw CouponErrors.of("campaign_sold_out", "every coupon of this campaign has been handed out");
     });

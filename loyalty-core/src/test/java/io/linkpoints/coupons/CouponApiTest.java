@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkpoints.ledger.AccountKind;
-import io.linkpoints.ledger.InvariantCheck;
-import io.linkpoints.ledger.InvariantReport;
 import io.linkpoints.qr.QrScan;
 import io.linkpoints.testing.ApiFixture;
 import io.vertx.core.Vertx;
@@ -81,8 +79,7 @@ class CouponApiTest {
 
   @AfterEach
   void invariants() {
-    InvariantReport report = await(new InvariantCheck(api.app.pool()).run(null));
-    assertTrue(report.ok(), report.summary());
+    api.assertLedgerOk();
     CouponWorld.assertCouponInvariants(api.app.pool());
   }
 

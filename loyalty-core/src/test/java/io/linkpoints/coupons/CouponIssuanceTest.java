@@ -73,6 +73,25 @@ class CouponIssuanceTest {
   }
 
   @Test
+  void aMemberAtTheLimitOfACampaignWithCouponsLeftIsToldSoAndNothingChanges() {
+    long campaign = w.create(cafe, w.body().put("autoIssueMinSpendFen", 0).put("inventory", 10).put("perMemberLimit", 2))
+        .getLong("id");
+    long member = w.member();
+    for (int i = 0; i < 2; i++) {
+      int n = i;
+      await(w.fx.pool.withTransaction(conn -> CouponIssuer.claim(conn, w.alliance, campaign, member, "purchase",
+          "limit-" + n, null, w.clock.instant())));
+    }
+    Throwable third = failure(w.fx.pool.withTransaction(conn -> CouponIssuer.claim(conn, w.alliance, campaign, member,
+        "purchase", "limit-2", null, w.clock.instant())));
+    assertEquals("member_limit_reached", code(third));
+    assertEquals(2, w.count("select issued from coupon_campaign where id = $1", campaign));
+    assertEquals(2, w.count("select claimed from coupon_member_claims where campaign_id = $1 and member_id = $2",
+        campaign, member));
+    assertEquals(2, w.count("select count(*) from coupon where campaign_id = $1 and member_id = $2", campaign, member));
+  }
+
+  @Test
   void perMemberLimitHoldsUnderConcurrency() {
     long campaign = w.create(cafe, w.body().put("autoIssueMinSpendFen", 0).put("inventory", 1000).put("perMemberLimit", 3))
         .getLong("id");
@@ -83,7 +102,8 @@ class CouponIssuanceTest {
       claims.add(instance(i).issuer().issueOnPurchase(w.alliance, cafe, i % 3 == 0 ? other : member, 5000, "order-" + i));
     }
     await(Future.join(claims).otherwiseEmpty());
-    assertTrue(claims.stream().allMatch(Future::succeeded));
+    assertTrue(claims.stream().allMatch(Future::succeeded), () -> "failed: " + claims.stream().filter(Future::failed)
+        .map(f -> String.valueOf(f.cause())).toList());
     assertEquals(3, w.count("select count(*) from coupon where campaign_id = $1 and member_id = $2", campaign, member));
     assertEquals(3, w.count("select count(*) from coupon where campaign_id = $1 and member_id = $2", campaign, other));
     assertEquals(6, w.count("select issued from coupon_campaign where id = $1", campaign));
