@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkpoints.ledger.AccountKind;
-import io.linkpoints.ledger.InvariantCheck;
-import io.linkpoints.ledger.InvariantReport;
 import io.linkpoints.testing.ApiFixture;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -49,8 +47,7 @@ class ExportStreamingTest {
   @AfterEach
   void tearDown() {
     try {
-      InvariantReport report = await(new InvariantCheck(api.app.pool()).run(null));
-      assertTrue(report.ok(), report.summary());
+      api.assertLedgerOk();
     } finally {
       api.close();
       vertx.close().toCompletionStage().toCompletableFuture().join();

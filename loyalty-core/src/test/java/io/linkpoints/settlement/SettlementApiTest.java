@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkpoints.ledger.AccountKind;
-import io.linkpoints.ledger.InvariantCheck;
-import io.linkpoints.ledger.InvariantReport;
 import io.linkpoints.testing.ApiFixture;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -43,8 +41,7 @@ class SettlementApiTest {
   @AfterEach
   void tearDown() {
     try {
-      InvariantReport report = await(new InvariantCheck(api.app.pool()).run(null));
-      assertTrue(report.ok(), report.summary());
+      api.assertLedgerOk();
     } finally {
       api.close();
       vertx.close().toCompletionStage().toCompletableFuture().join();

@@ -1,9 +1,12 @@
 package io.linkpoints.testing;
 
 import static io.linkpoints.testing.Await.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkpoints.app.LinkpointsApp;
 import io.linkpoints.auth.CodeSender;
+import io.linkpoints.ledger.InvariantCheck;
+import io.linkpoints.ledger.InvariantReport;
 import io.linkpoints.platform.DatabaseTarget;
 import io.linkpoints.platform.LinkpointsConfig;
 import io.vertx.core.Future;
@@ -143,6 +146,12 @@ public final class ApiFixture implements AutoCloseable {
     expect(202, post("/v1/alliances/" + allianceId + "/members/sign-in/code", null, new JsonObject().put("phone", phone)));
     return expect(200, post("/v1/alliances/" + allianceId + "/members/sign-in", null,
         new JsonObject().put("phone", phone).put("code", codes.last(allianceId, phone))));
+  }
+
+  /** Every ledger invariant, across all alliances of this database. */
+  public void assertLedgerOk() {
+    InvariantReport report = await(new InvariantCheck(app.pool()).run(null));
+    assertTrue(report.ok(), report.summary());
   }
 
   public long count(String sql) {

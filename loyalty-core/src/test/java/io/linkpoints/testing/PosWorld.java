@@ -2,11 +2,8 @@ package io.linkpoints.testing;
 
 import static io.linkpoints.testing.ApiFixture.expect;
 import static io.linkpoints.testing.Await.await;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkpoints.ledger.AccountKind;
-import io.linkpoints.ledger.InvariantCheck;
-import io.linkpoints.ledger.InvariantReport;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -103,7 +100,6 @@ public final class PosWorld {
 
   /** Every ledger invariant, across all alliances of this database. */
   public void assertLedgerOk() {
-    InvariantReport report = await(new InvariantCheck(api.app.pool()).run(null));
-    assertTrue(report.ok(), report.summary());
+    api.assertLedgerOk();
   }
 }

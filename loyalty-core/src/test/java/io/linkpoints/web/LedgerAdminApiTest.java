@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkpoints.ledger.AccountKind;
-import io.linkpoints.ledger.InvariantCheck;
 import io.linkpoints.ledger.Transfer;
 import io.linkpoints.testing.ApiFixture;
 import io.vertx.core.Vertx;
@@ -46,8 +45,7 @@ class LedgerAdminApiTest {
 
   @AfterEach
   void checkInvariantsAndStop() {
-    var report = await(new InvariantCheck(api.app.pool()).run(null));
-    assertTrue(report.ok(), report.summary());
+    api.assertLedgerOk();
     api.close();
   }
 
