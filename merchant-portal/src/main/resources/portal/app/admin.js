@@ -1,6 +1,6 @@
 // Alliance admin: settlement first (run, review, close, CSV), shops, economics, liability, cross-visits, audit.
 import { applyI18n, t } from './i18n.js';
-import { get, post, api, h, table, say, fen, session, requireRole } from './api.js';
+import { get, post, api, h, table, say, fen, session, requireRole, downloadCsv } from './api.js';
 import { heatmap } from './chart.js';
 
 const s = requireRole(['admin']);
@@ -133,35 +133,15 @@ document.getElementById('verify').addEventListener('click', async () => {
   try { const v = await get(`${A}/audit/verify`); document.getElementById('verify-result').textContent = (v.ok ? t('ok') : t('broken')) + ' ' + JSON.stringify(v).slice(0, 200); } catch (err) { fail(err); }
 });
 
-// The statements CSV streams: read it chunk by chunk, show the bytes so far, then hand the Blob over.
+// The statements CSV streams: the page shows its progress (downloadCsv).
 document.getElementById('csv').addEventListener('click', async () => {
   const id = periodId();
-  const bar = document.getElementById('csv-progress');
-  const status = document.getElementById('csv-status');
-  const btn = document.getElementById('csv');
-  btn.disabled = true; bar.hidden = false; bar.removeAttribute('value');
   try {
-    const res = await fetch(`${A}/settlement/periods/${id}/statements/export?format=csv`, { headers: { Authorization: 'Bearer ' + s.token } });
-    if (!res.ok) throw new Error('HTTP ' + res.status);
-    const total = Number(res.headers.get('Content-Length')) || 0;
-    if (total) bar.max = total;
-    const reader = res.body.getReader();
-    const parts = [];
-    let bytes = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      parts.push(value); bytes += value.length;
-      if (total) bar.value = bytes;
-      status.textContent = `${t('downloading')} ${(bytes / 1024).toFixed(1)} KB`;
-    }
-    const url = URL.createObjectURL(new Blob(parts, { type: 'text/csv' }));
-    const a = h('a', { href: url, download: `statements-${id}.csv` });
-    document.body.append(a); a.click(); a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-    status.textContent = `${t('downloaded')} ${(bytes / 1024).toFixed(1)} KB`;
-    status.dataset.bytes = bytes;
-  } catch (err) { fail(err); } finally { bar.hidden = true; btn.disabled = false; }
+    await downloadCsv(`${A}/settlement/periods/${id}/statements/export?format=csv`, `statements-${id}.csv`, {
+      bar: document.getElementById('csv-progress'), status: document.getElementById('csv-status'),
+      button: document.getElementById('csv')
+    });
+  } catch (err) { fail(err); }
 });
 
 if (s) load().catch(fail);

@@ -1,4 +1,5 @@
 // The JSON API with the access token kept in sessionStorage.
+import { t } from './i18n.js';
 const KEY = 'lp.session';
 
 export const session = {
@@ -28,6 +29,37 @@ export async function api(method, path, body, headers = {}) {
 
 export const get = (p) => api('GET', p);
 export const post = (p, b = {}, h) => api('POST', p, b, h);
+
+/**
+ * Downloads a streaming CSV export: reads it chunk by chunk, shows the bytes so far in `status`
+ * (and fills `bar` when the length is known), then hands the Blob to the browser as `filename`.
+ * `status.dataset.bytes` holds the size at the end. Failures are the caller's to show.
+ */
+export async function downloadCsv(path, filename, { bar, status, button }) {
+  button.disabled = true; bar.hidden = false; bar.removeAttribute('value');
+  try {
+    const res = await fetch(path, { headers: { Authorization: 'Bearer ' + session.get().token } });
+    if (!res.ok) throw new Error('HTTP ' + res.status);
+    const total = Number(res.headers.get('Content-Length')) || 0;
+    if (total) bar.max = total;
+    const reader = res.body.getReader();
+    const parts = [];
+    let bytes = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value); bytes += value.length;
+      if (total) bar.value = bytes;
+      status.textContent = `${t('downloading')} ${(bytes / 1024).toFixed(1)} KB`;
+    }
+    const url = URL.createObjectURL(new Blob(parts, { type: 'text/csv' }));
+    const a = h('a', { href: url, download: filename });
+    document.body.append(a); a.click(); a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    status.textContent = `${t('downloaded')} ${(bytes / 1024).toFixed(1)} KB`;
+    status.dataset.bytes = bytes;
+  } finally { bar.hidden = true; button.disabled = false; }
+}
 
 export function key() { return crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2); }
 

@@ -1,6 +1,6 @@
 // Merchant portal: owner (everything) and cashier (dashboard, campaigns read-only, earn rule read-only).
 import { applyI18n, t } from './i18n.js';
-import { get, post, api, h, table, say, session, requireRole, fen } from './api.js';
+import { get, post, api, h, table, say, session, requireRole, fen, downloadCsv } from './api.js';
 import { bars } from './chart.js';
 
 const s = requireRole(['owner', 'cashier']);
@@ -227,29 +227,12 @@ async function showStatement() {
 document.getElementById('st-period').addEventListener('change', () => showStatement().catch((e) => say(e.message, true)));
 document.getElementById('st-csv').addEventListener('click', async () => {
   const id = Number(document.getElementById('st-period').value);
-  const bar = document.getElementById('st-progress');
-  const status = document.getElementById('st-status');
-  const btn = document.getElementById('st-csv');
-  btn.disabled = true; bar.hidden = false; bar.removeAttribute('value');
   try {
-    const res = await fetch(`${base}/settlement/periods/${id}/transfers?format=csv`, { headers: { Authorization: 'Bearer ' + s.token } });
-    if (!res.ok) throw new Error('HTTP ' + res.status);
-    const reader = res.body.getReader();
-    const parts = [];
-    let bytes = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      parts.push(value); bytes += value.length;
-      status.textContent = `${t('downloading')} ${(bytes / 1024).toFixed(1)} KB`;
-    }
-    const url = URL.createObjectURL(new Blob(parts, { type: 'text/csv' }));
-    const a = h('a', { href: url, download: `transfers-${id}.csv` });
-    document.body.append(a); a.click(); a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-    status.textContent = `${t('downloaded')} ${(bytes / 1024).toFixed(1)} KB`;
-    status.dataset.bytes = bytes;
-  } catch (e) { say(e.message, true); } finally { bar.hidden = true; btn.disabled = false; }
+    await downloadCsv(`${base}/settlement/periods/${id}/transfers?format=csv`, `transfers-${id}.csv`, {
+      bar: document.getElementById('st-progress'), status: document.getElementById('st-status'),
+      button: document.getElementById('st-csv')
+    });
+  } catch (e) { say(e.message, true); }
 });
 
 // A suspended shop's people are refused everywhere (403 shop_suspended): say so plainly.
