@@ -26,7 +26,8 @@ import java.util.Map;
  * (a redemption's reserve and commit together), from the till's side.
  *
  * <p>Settings (environment): BENCH_POS_TILLS (32), BENCH_POS_SHOPS (8), BENCH_POS_MEMBERS (400),
- * BENCH_POS_WARMUP (10 s), BENCH_POS_SECONDS (30 s); BENCH_POS_PGBENCH=off runs the fleet alone.
+ * BENCH_POS_WARMUP (30 s: on two cores the JIT compiler is still busy well after 10 s), BENCH_POS_SECONDS
+ * (30 s); BENCH_POS_PGBENCH=off runs the fleet alone.
  */
 public final class PosBench {
   private PosBench() {
@@ -38,7 +39,7 @@ public final class PosBench {
     int tills = Integer.parseInt(env.getOrDefault("BENCH_POS_TILLS", "32"));
     int shops = Integer.parseInt(env.getOrDefault("BENCH_POS_SHOPS", "8"));
     int members = Integer.parseInt(env.getOrDefault("BENCH_POS_MEMBERS", "400"));
-    int warmup = Integer.parseInt(env.getOrDefault("BENCH_POS_WARMUP", "10"));
+    int warmup = Integer.parseInt(env.getOrDefault("BENCH_POS_WARMUP", "30"));
     int seconds = Integer.parseInt(env.getOrDefault("BENCH_POS_SECONDS", "30"));
 
     Path data = Files.createTempDirectory("linkpoints-bench-pos");
