@@ -109,13 +109,7 @@ class PortalBrowserTest {
     String phone = "+8613700" + String.format("%06d", ProcessHandle.current().pid() % 1_000_000);
 
     try (Browser phoneBrowser = new Browser(base, 412, 915)) {
-      phoneBrowser.open("/portal/wallet.html?a=" + world.allianceId);
-      phoneBrowser.type("#phone", phone);
-      phoneBrowser.click("#send-code");
-      phoneBrowser.waitText("#msg", "验证码已发送");
-      phoneBrowser.type("#code", api.codes.last(world.allianceId, phone));
-      phoneBrowser.click("#member-sign-in");
-      phoneBrowser.wait.until(d -> d.findElement(By.id("member-qr")).getAttribute("data-loaded-at") != null);
+      signInToWallet(phoneBrowser, world, phone);
       phoneBrowser.waitText("#balance", "0");
       phoneBrowser.screenshot("wallet");
 
