@@ -3,6 +3,8 @@ package io.linkpoints.pos.qr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.zxing.qrcode.encoder.ByteMatrix;
+import io.linkpoints.qr.QrRender;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -31,6 +33,41 @@ class QrInputTest {
     g.drawImage(QrImages.encode(MEMBER_CODE, 220), 330, 140, null);
     g.dispose();
     assertEquals(MEMBER_CODE, QrImages.decode(frame).orElseThrow());
+  }
+
+  /** Two real member codes (the server's read-back check passes them at 5 px per module). */
+  private static final String[] CODES_FOOLING_ONE_PASS_AT_260_PX = {
+      "LP1:eyJraWQiOiJrMjAyNjExMjMta0dycndtX1ciLCJhbGciOiJFZERTQSJ9.eyJzdWIiOiIwYzUwMTcyYjQ0NTc0YTMzYmI0NzQ0Iiwian"
+          + "RpIjoiOXY1cWphbFo0QlNGIiwiaWF0IjoxNzk1NDczODU2LCJleHAiOjE3OTU0NzM5MTZ9.mM1jgmxWEcLFmSPiJRLDdzsbwDLYWXun47bQ"
+          + "UydwsC9QQ6hwLgYiuks9SZWAmJ-gWcSfAJwckipvzieRn1R6Dw",
+      "LP1:eyJraWQiOiJrMjAyNjExMjMta0dycndtX1ciLCJhbGciOiJFZERTQSJ9.eyJzdWIiOiI5ZDJjZTdjNzNlZTE0NmVlOWNlZTEwIiwian"
+          + "RpIjoid052WERBc3JibkMwIiwiaWF0IjoxNzk1NDczODY1LCJleHAiOjE3OTU0NzM5MjV9.cpZKP3_YVLOXkRrKHj3SBXbZegUTllM1mcCX"
+          + "mU6r62T_Zxo0bXG_GzZRCY-iJwrqIsmFR-SxUzuwiZCFha_VAw"};
+
+  @Test
+  void aWalletCodeThatFoolsOnePassAtItsScreenSizeIsReadAtAnotherScale() {
+    for (String code : CODES_FOOLING_ONE_PASS_AT_260_PX) {
+      BufferedImage screen = asBrowserDrawsTheWalletSvg(code, 260);
+      assertTrue(QrImages.readOnce(screen).isEmpty(), "one pass already reads it: the example no longer shows anything");
+      assertEquals(code, QrImages.decode(screen).orElseThrow());
+    }
+  }
+
+  /** The server's SVG (quiet zone 4, crispEdges) at a CSS size: each pixel takes the module under its centre. */
+  private static BufferedImage asBrowserDrawsTheWalletSvg(String code, int pixels) {
+    ByteMatrix modules = QrRender.encode(code).getMatrix();
+    int quiet = QrRender.QUIET_ZONE;
+    int size = modules.getWidth() + 2 * quiet;
+    BufferedImage image = new BufferedImage(pixels, pixels, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < pixels; y++) {
+      for (int x = 0; x < pixels; x++) {
+        int mx = (int) ((x + 0.5) * size / pixels) - quiet;
+        int my = (int) ((y + 0.5) * size / pixels) - quiet;
+        boolean dark = mx >= 0 && my >= 0 && mx < modules.getWidth() && my < modules.getHeight() && modules.get(mx, my) == 1;
+        image.setRGB(x, y, dark ? 0x000000 : 0xffffff);
+      }
+    }
+    return image;
   }
 
   @Test
