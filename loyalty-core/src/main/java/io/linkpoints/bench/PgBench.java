@@ -4,6 +4,7 @@ import io.linkpoints.platform.DatabaseTarget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -49,6 +50,16 @@ public final class PgBench {
     String output = run(command("-N", "-c", String.valueOf(CLIENTS), "-j", String.valueOf(THREADS),
         "-M", "prepared", "-T", String.valueOf(seconds)), target.password());
     return parseTps(output);
+  }
+
+  /**
+   * Runs a custom pgbench script ({@code -f}, no vacuum: the database is not pgbench's) with
+   * {@code clients} clients on prepared statements for {@code seconds}; returns transactions per second.
+   */
+  public double runScript(Path script, int clients, int seconds) throws IOException {
+    String output = run(command("-n", "-f", script.toString(), "-c", String.valueOf(clients), "-j",
+        String.valueOf(Math.min(clients, THREADS)), "-M", "prepared", "-T", String.valueOf(seconds)), target.password());
+    return parseTps(output); // an error aborts its client, and pgbench then exits non-zero
   }
 
   static double parseTps(String output) throws IOException {

@@ -17,8 +17,9 @@ import java.util.Map;
 /**
  * {@code ./linkpoints bench pos}: the platform in this process (embedded PostgreSQL in a fresh
  * folder, fsync on; or LINKPOINTS_DB_URL), an alliance seeded through the API, then a fleet of
- * simulated tills on the real HTTP API (70% accrue, 30% reserve+commit) while pgbench runs
- * {@code -N -c 16 -j 2 -M prepared} on the same server in the same window. Ends with one line:
+ * simulated tills on the real HTTP API (70% accrue, 30% reserve+commit); then pgbench
+ * {@code -N -c 16 -j 2 -M prepared} on the same server for as long; then {@link PosCeiling}, the
+ * most sales per second any server could reach here (a {@code pos-ceiling} line). Ends with one line:
  *
  * <pre>pos-bench ops_per_s=N p50_ms=X p99_ms=X pgbench_tps=N ratio=R</pre>
  *
@@ -27,7 +28,7 @@ import java.util.Map;
  *
  * <p>Settings (environment): BENCH_POS_TILLS (32), BENCH_POS_SHOPS (8), BENCH_POS_MEMBERS (400),
  * BENCH_POS_WARMUP (30 s: on two cores the JIT compiler is still busy well after 10 s), BENCH_POS_SECONDS
- * (30 s); BENCH_POS_PGBENCH=off runs the fleet alone.
+ * (30 s); BENCH_POS_PGBENCH=off runs the fleet alone; BENCH_POS_CEILING=off skips the ceiling.
  */
 public final class PosBench {
   private PosBench() {
@@ -49,7 +50,7 @@ public final class PosBench {
     try (PosPlatform platform = PosPlatform.start(config)) {
       System.err.printf("Seeding: %d shops, %d tills, %d members...%n", shops, tills, members);
       PosPlatform.World world = platform.seed("Bench alliance", shops, Math.max(1, tills / shops), members, 1_000_000);
-      PgBench pgbench = new PgBench(pgbenchDatabase(platform));
+      PgBench pgbench = new PgBench(databaseNextTo(platform.app.database().target(), "pgbench"));
       pgbench.initialize();
 
       Vertx fleetVertx = Vertx.vertx();
@@ -68,6 +69,12 @@ public final class PosBench {
         System.err.printf("pgbench -N -c 16 -j 2 -M prepared for %d s on the same server...%n", seconds);
         pgTps = pgbench.run(seconds);
       }
+      PosCeiling.Result ceiling = null;
+      if (withPgbench && !"off".equals(env.get("BENCH_POS_CEILING"))) {
+        System.err.printf("Ceiling: signing and verifying member codes, then sale-floor.sql under pgbench for %d s...%n",
+            seconds);
+        ceiling = PosCeiling.measure(world.memberCodes(), platform.app.database().target(), seconds);
+      }
 
       result.byOperation().forEach((op, s) -> System.err.printf(Locale.ROOT, "  %-7s n=%d p50_ms=%.2f p99_ms=%.2f%n",
           op, s.count(), s.p50Millis(), s.p99Millis()));
@@ -76,6 +83,12 @@ public final class PosBench {
       }
       System.err.printf("  batches written by the ledger: %d for %d commands%n",
           platform.app.ledger().writer().batchesWritten(), platform.app.ledger().writer().commandsWritten());
+      if (ceiling != null) {
+        System.out.printf(Locale.ROOT, "pos-ceiling sign_us=%.1f verify_us=%.1f sql_floor_earns_per_s=%.0f"
+            + " ceiling_sales_per_s=%.0f ceiling_ratio=%.2f fleet_of_ceiling=%.2f%n", ceiling.signMicros(),
+            ceiling.verifyMicros(), ceiling.sqlEarnsPerSecond(), ceiling.salesPerSecond(),
+            ceiling.salesPerSecond() / pgTps, result.opsPerSecond() / ceiling.salesPerSecond());
+      }
       System.out.printf(Locale.ROOT, "pos-bench ops_per_s=%.0f p50_ms=%.2f p99_ms=%.2f pgbench_tps=%.0f ratio=%.2f%n",
           result.opsPerSecond(), result.all().p50Millis(), result.all().p99Millis(), pgTps,
           result.opsPerSecond() / pgTps);
@@ -88,12 +101,11 @@ public final class PosBench {
     System.exit(exit);
   }
 
-  /** A database of pgbench's own next to ours, on the same server. */
-  private static DatabaseTarget pgbenchDatabase(PosPlatform platform) throws Exception {
-    DatabaseTarget ours = platform.app.database().target();
+  /** Another database next to ours, on the same server, created if missing. */
+  static DatabaseTarget databaseNextTo(DatabaseTarget ours, String name) throws Exception {
     DatabaseTarget admin = ours.withDatabase("postgres");
     DatabaseProvisioner.createDatabaseIfMissing(admin.jdbcUrl() + (admin.jdbcUrl().contains("?") ? "&" : "?")
-        + "user=" + admin.user() + (admin.password().isEmpty() ? "" : "&password=" + admin.password()), "pgbench");
-    return ours.withDatabase("pgbench");
+        + "user=" + admin.user() + (admin.password().isEmpty() ? "" : "&password=" + admin.password()), name);
+    return ours.withDatabase(name);
   }
 }
