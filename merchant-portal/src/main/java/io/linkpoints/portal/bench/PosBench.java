@@ -102,7 +102,7 @@ public final class PosBench {
   }
 
   /** Another database next to ours, on the same server, created if missing. */
-  static DatabaseTarget databaseNextTo(DatabaseTarget ours, String name) throws Exception {
+  private static DatabaseTarget databaseNextTo(DatabaseTarget ours, String name) throws Exception {
     DatabaseTarget admin = ours.withDatabase("postgres");
     DatabaseProvisioner.createDatabaseIfMissing(admin.jdbcUrl() + (admin.jdbcUrl().contains("?") ? "&" : "?")
         + "user=" + admin.user() + (admin.password().isEmpty() ? "" : "&password=" + admin.password()), name);

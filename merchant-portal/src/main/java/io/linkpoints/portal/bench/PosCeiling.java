@@ -6,6 +6,7 @@ import io.linkpoints.qr.MemberCodes;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -23,7 +24,8 @@ import java.sql.Statement;
  * ceiling is generous: a real server stays below it.
  */
 final class PosCeiling {
-  static final String DATABASE = "linkpoints_floor";
+  static final String DATABASE = "linkpoints_bench_sale_floor";
+  private static final String MARK = "made by ./linkpoints bench pos for its ceiling; dropped after the run";
 
   record Result(double signMicros, double verifyMicros, double sqlEarnsPerSecond, double salesPerSecond) {
   }
@@ -62,23 +64,41 @@ final class PosCeiling {
     return micros;
   }
 
-  /** Earns per second that {@code sale-floor.sql} writes, on a fresh database next to ours. */
+  /**
+   * Earns per second that {@code sale-floor.sql} writes, on a fresh database next to ours. With
+   * LINKPOINTS_DB_URL that server may be someone's own: the database is marked by a comment when
+   * made, and only a database with that mark is ever dropped.
+   */
   private static double sqlFloor(DatabaseTarget ours, int seconds) throws Exception {
-    dropDatabase(ours, DATABASE); // left over by a run cut short
-    DatabaseTarget floor = PosBench.databaseNextTo(ours, DATABASE);
+    DatabaseTarget admin = ours.withDatabase("postgres");
+    dropIfOurs(admin); // left over by a run cut short
+    try (Connection c = SaleFloor.connect(admin); Statement s = c.createStatement()) {
+      s.execute("create database " + DATABASE);
+      s.execute("comment on database " + DATABASE + " is '" + MARK + "'");
+    }
     try {
+      DatabaseTarget floor = ours.withDatabase(DATABASE);
       Migrations.migrateBlocking(floor);
       SaleFloor.seed(floor);
       return SaleFloor.earnsPerSecond(floor, seconds);
     } finally {
-      dropDatabase(ours, DATABASE);
+      dropIfOurs(admin);
     }
   }
 
-  private static void dropDatabase(DatabaseTarget ours, String name) throws SQLException {
-    try (Connection c = SaleFloor.connect(ours.withDatabase("postgres"));
-         Statement s = c.createStatement()) {
-      s.execute("drop database if exists " + name);
+  private static void dropIfOurs(DatabaseTarget admin) throws SQLException {
+    try (Connection c = SaleFloor.connect(admin); Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("select shobj_description(oid, 'pg_database') from pg_database"
+          + " where datname = '" + DATABASE + "'")) {
+        if (!rs.next()) {
+          return;
+        }
+        if (!MARK.equals(rs.getString(1))) {
+          throw new SQLException("a database named " + DATABASE + " exists and was not made by this benchmark;"
+              + " not touching it (BENCH_POS_CEILING=off skips the ceiling)");
+        }
+      }
+      s.execute("drop database " + DATABASE);
     }
   }
 }
