@@ -28,6 +28,15 @@ import java.util.Map;
  * participants under the campaign row's lock, so issuance sees one consistent answer.
  */
 public final class Campaigns {
+  /**
+   * True while no shop that issues or funds campaign {@code c} is suspended: a suspended shop's
+   * campaigns hand out no coupons (market, shop codes, purchases) until it is reinstated, so it
+   * takes on no new liability. Coupons already held stay valid where they are honoured.
+   */
+  static final String BACKERS_ACTIVE = "not exists (select 1 from coupon_campaign_shop b join shop s"
+      + " on s.alliance_id = b.alliance_id and s.id = b.shop_id"
+      + " where b.alliance_id = c.alliance_id and b.campaign_id = c.id and (b.is_issuer or b.funding_bps > 0)"
+      + " and s.status = 'suspended')";
   static final String COLUMNS = "c.alliance_id, c.id, c.creator_shop_id, c.name, c.benefit_kind, c.amount_fen,"
       + " c.percent_off, c.cap_fen, c.gift_name, c.gift_value_fen, c.min_spend_fen, c.valid_from, c.valid_until,"
       + " c.inventory, c.issued, c.per_member_limit, c.auto_issue_min_spend_fen, c.market_price_points, c.shop_codes,"

@@ -13,7 +13,7 @@ final class CouponErrors {
   static ApiException of(String code, String message) {
     int status = switch (code) {
       case "coupon_invalid", "campaign_not_found", "hold_not_found", "claim_code_invalid" -> 404;
-      case "not_a_participant" -> 403;
+      case "not_a_participant", "shop_suspended" -> 403;
       default -> 409;
     };
     return new ApiException(status, code, message);
@@ -29,6 +29,11 @@ final class CouponErrors {
 
   static ApiException campaignNotFound() {
     return of("campaign_not_found", "no such campaign here");
+  }
+
+  /** As the access gate and shop codes say it: a shop this campaign needs is suspended. */
+  static ApiException backerSuspended() {
+    return of("shop_suspended", "a shop that issues or funds this campaign is suspended by the alliance");
   }
 
   static ApiException notLive(String status) {

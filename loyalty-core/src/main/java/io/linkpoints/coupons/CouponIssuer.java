@@ -31,22 +31,23 @@ public final class CouponIssuer {
       + " returning " + COUPON_COLUMNS;
   // The inventory: one row lock, one conditional increment. Zero rows back means refused. Coupons
   // may be handed out before the window opens ("spend today, 10 off next week"), never after it.
-  private static final String TAKE = "update coupon_campaign set issued = issued + 1 where alliance_id = $1 and id = $2"
-      + " and status = 'live' and issued < inventory and valid_until > $3 returning issued";
+  private static final String TAKE = "update coupon_campaign c set issued = c.issued + 1 where c.alliance_id = $1"
+      + " and c.id = $2 and c.status = 'live' and c.issued < c.inventory and c.valid_until > $3"
+      + " and " + Campaigns.BACKERS_ACTIVE + " returning c.issued";
   // The member's limit: the upsert locks the counter row and bumps it only while under the limit
   // (at least 1, so a first claim is always under it).
   private static final String COUNT = "insert into coupon_member_claims (alliance_id, campaign_id, member_id, claimed)"
       + " values ($1, $2, $3, 1) on conflict (alliance_id, campaign_id, member_id) do update"
       + " set claimed = coupon_member_claims.claimed + 1 where coupon_member_claims.claimed <"
       + "   (select per_member_limit from coupon_campaign where alliance_id = $1 and id = $2) returning claimed";
-  private static final String WHY = "select status, issued, inventory, valid_from, valid_until from coupon_campaign"
-      + " where alliance_id = $1 and id = $2";
+  private static final String WHY = "select c.status, c.issued, c.inventory, c.valid_from, c.valid_until,"
+      + " " + Campaigns.BACKERS_ACTIVE + " as backers_active from coupon_campaign c where c.alliance_id = $1 and c.id = $2";
   static final String BY_SOURCE = "select " + COUPON_COLUMNS + " from coupon where alliance_id = $1 and source = $2"
       + " and source_ref = $3";
   private static final String AUTO_CAMPAIGNS = "select c.id from coupon_campaign c join coupon_campaign_shop p"
       + " on p.alliance_id = c.alliance_id and p.campaign_id = c.id and p.shop_id = $2 and p.is_issuer"
       + " where c.alliance_id = $1 and c.status = 'live' and c.auto_issue_min_spend_fen <= $3"
-      + " and c.valid_until > $4 and c.issued < c.inventory order by c.id";
+      + " and c.valid_until > $4 and c.issued < c.inventory and " + Campaigns.BACKERS_ACTIVE + " order by c.id";
   private static final String CODE_CAMPAIGN = "select c.status from coupon_campaign c join coupon_campaign_shop p"
       + " on p.alliance_id = c.alliance_id and p.campaign_id = c.id and p.shop_id = $3 and p.is_issuer"
       + " where c.alliance_id = $1 and c.id = $2 and c.shop_codes";
@@ -111,6 +112,9 @@ public final class CouponIssuer {
       }
       if (!now.isBefore(c.getOffsetDateTime("valid_until").toInstant())) {
         throw CouponErrors.of("campaign_not_live", "the campaign has ended");
+      }
+      if (!c.getBoolean("backers_active")) {
+        throw CouponErrors.backerSuspended();
       }
       if (memberAtLimit && c.getInteger("issued") < c.getInteger("inventory")) {
         throw CouponErrors.of("member_limit_reached", "this member already holds the most coupons of this campaign");

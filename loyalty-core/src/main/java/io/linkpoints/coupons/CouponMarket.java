@@ -48,8 +48,8 @@ public final class CouponMarket {
   /** Pending exchanges older than this are finished by the sweeper (a live request is long done by then). */
   public static final Duration SWEEP_AFTER = Duration.ofSeconds(60);
 
-  private static final String CAMPAIGN = "select market_price_points, status, valid_until, issued, inventory"
-      + " from coupon_campaign where alliance_id = $1 and id = $2";
+  private static final String CAMPAIGN = "select c.market_price_points, c.status, c.valid_until, c.issued, c.inventory,"
+      + " " + Campaigns.BACKERS_ACTIVE + " as backers_active from coupon_campaign c where c.alliance_id = $1 and c.id = $2";
   private static final String ISSUE = "update coupon set state = 'issued' where alliance_id = $1 and id = $2"
       + " and state = 'pending_payment' returning " + CouponIssuer.COUPON_COLUMNS;
   private static final String VOID = "update coupon set state = 'voided', void_reason = $3 where alliance_id = $1"
@@ -211,6 +211,9 @@ public final class CouponMarket {
       }
       if (!now.isBefore(c.getOffsetDateTime("valid_until").toInstant())) {
         throw CouponErrors.of("campaign_not_live", "the campaign has ended");
+      }
+      if (!c.getBoolean("backers_active")) {
+        throw CouponErrors.backerSuspended();
       }
       if (c.getInteger("issued") >= c.getInteger("inventory")) {
         throw CouponErrors.of("campaign_sold_out", "every coupon of this campaign has been handed out");

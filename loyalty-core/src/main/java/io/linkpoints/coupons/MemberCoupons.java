@@ -33,7 +33,7 @@ public final class MemberCoupons {
       + " from coupon_campaign c left join coupon_member_claims m"
       + "   on m.alliance_id = c.alliance_id and m.campaign_id = c.id and m.member_id = $2"
       + " where c.alliance_id = $1 and c.status = 'live' and c.market_price_points is not null"
-      + " and c.valid_until > $3 and c.issued < c.inventory order by c.id";
+      + " and c.valid_until > $3 and c.issued < c.inventory and " + Campaigns.BACKERS_ACTIVE + " order by c.id";
 
   // What the member can redeem at this shop now: issued, campaign live, inside its window, honoured here.
   private static final String USABLE_AT = "select k.id, k.code, c.name, c.benefit_kind, c.amount_fen, c.percent_off,"

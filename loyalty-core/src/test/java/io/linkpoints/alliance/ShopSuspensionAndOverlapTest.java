@@ -16,6 +16,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -126,6 +127,55 @@ class ShopSuspensionAndOverlapTest {
         new JsonObject().put("code", shopCode))).getLong("points"));
     assertEquals(130, w.available(member));
     w.assertLedgerOk();
+  }
+
+  @Test
+  void aCampaignFundedByASuspendedShopHandsOutNoCouponsUntilItIsReinstated() {
+    PosWorld w = new PosWorld(api, "suspc");
+    Till cafe = w.shop("Funding Café");
+    Till books = w.shop("Issuing Books");
+    String campaigns = "/v1/alliances/" + w.allianceId + "/shops/";
+    // Issued and honoured by the bookshop, paid for half by the café; sold in the market, and given on purchases.
+    long campaign = expect(201, api.post(campaigns + books.shopId() + "/campaigns", books.ownerToken(), new JsonObject()
+        .put("name", "books, café pays half").put("benefit", new JsonObject().put("kind", "fixed_off").put("amountFen", 500))
+        .put("minSpendFen", 2000).put("validFrom", api.clock.instant().minus(Duration.ofHours(1)).toString())
+        .put("validUntil", api.clock.instant().plus(Duration.ofDays(30)).toString())
+        .put("inventory", 10).put("perMemberLimit", 5).put("marketPricePoints", 40).put("autoIssueMinSpendFen", 3000)
+        .put("issuingShopIds", new JsonArray().add(books.shopId())).put("honouringShopIds", new JsonArray().add(books.shopId()))
+        .put("funding", new JsonArray().add(new JsonObject().put("shopId", books.shopId()).put("basisPoints", 5000))
+            .add(new JsonObject().put("shopId", cafe.shopId()).put("basisPoints", 5000))))).getLong("id");
+    assertEquals("live", expect(200, api.post(campaigns + cafe.shopId() + "/campaigns/" + campaign + "/accept",
+        cafe.ownerToken(), null)).getString("status"));
+    Person member = w.member();
+    w.grant(member, books, 100);
+    assertEquals(1, marketCount(member, campaign));
+
+    expect(200, api.post(campaigns + cafe.shopId() + "/suspend", w.adminToken, null));
+    assertEquals(0, marketCount(member, campaign), "not offered while a funding shop is suspended");
+    assertRefused(403, "shop_suspended", exchange(member, campaign, "while-suspended"));
+    assertEquals(100, w.available(member), "no points held or taken");
+    JsonObject sale = expect(200, w.pos(books, "accrue", key(), new JsonObject().put("memberCode", w.code(member))
+        .put("spendFen", 5000).put("orderRef", "order-while-suspended")));
+    assertEquals(0, sale.getJsonArray("couponsIssued").size(), "no coupon on a purchase either");
+    assertEquals(0, expect(200, api.get("/v1/members/me/coupons", member.token())).getJsonArray("items").size());
+    w.assertLedgerOk();
+
+    expect(200, api.post(campaigns + cafe.shopId() + "/reinstate", w.adminToken, null));
+    long available = w.available(member);
+    assertEquals(1, marketCount(member, campaign));
+    expect(201, exchange(member, campaign, "after-reinstatement"));
+    assertEquals(available - 40, w.available(member));
+    w.assertLedgerOk();
+  }
+
+  private long marketCount(Person member, long campaign) {
+    return expect(200, api.get("/v1/members/me/coupon-market", member.token())).getJsonArray("items").stream()
+        .filter(o -> ((JsonObject) o).getLong("campaignId") == campaign).count();
+  }
+
+  private HttpResponse<Buffer> exchange(Person member, long campaign, String key) {
+    return api.send(io.vertx.core.http.HttpMethod.POST, "/v1/members/me/coupon-market/exchange", member.token(),
+        new JsonObject().put("campaignId", campaign), Map.of("Idempotency-Key", key));
   }
 
   @Test
