@@ -14,6 +14,7 @@ document.getElementById('login-form').addEventListener('submit', async (e) => {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body)
     });
     const json = await res.json();
+    if (json.code === 'shop_suspended') { say(t('shopSuspended'), true); return; }
     if (!res.ok) { say(t('signInFailed') + ' (' + (json.code || res.status) + ')', true); return; }
     session.set({ token: json.accessToken, role: json.role, allianceId: json.allianceId, shopId: json.shopId, username: body.username });
     location.href = json.role === 'admin' ? '/portal/admin.html' : '/portal/owner.html';

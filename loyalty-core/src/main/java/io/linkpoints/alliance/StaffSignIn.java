@@ -18,13 +18,16 @@ import java.time.Duration;
  * Staff sign-in by username and password. Five failures per username in fifteen minutes lock
  * that username until the window ends (429 too_many_attempts), whatever password comes next;
  * unknown usernames are counted and timed like known ones, so neither reveals which exist.
+ * The owner and cashiers of a suspended shop get no token (403 shop_suspended, after the
+ * password is checked), as every call with one would be refused anyway.
  */
 public final class StaffSignIn {
   public static final int MAX_FAILURES = 5;
   public static final Duration WINDOW = Duration.ofMinutes(15);
 
-  private static final String FIND = "select id, role, shop_id, password_hash from staff"
-      + " where alliance_id = $1 and username = $2";
+  private static final String FIND = "select st.id, st.role, st.shop_id, st.password_hash, sh.status as shop_status"
+      + " from staff st left join shop sh on sh.alliance_id = st.alliance_id and sh.id = st.shop_id"
+      + " where st.alliance_id = $1 and st.username = $2";
   private static final String REHASH = "update staff set password_hash = $3 where alliance_id = $1 and id = $2";
 
   private final Pool pool;
@@ -55,6 +58,11 @@ public final class StaffSignIn {
       return passwords.verify(password, stored).compose(ok -> {
         if (!ok) {
           throw new ApiException(401, "invalid_credentials", "wrong username or password");
+        }
+        // Said only to whoever knows the password, so it reveals nothing to anyone else.
+        if ("suspended".equals(staff.getString("shop_status"))) {
+          return limiter.clear(allianceId, subject).compose(v -> Future.failedFuture(
+              new ApiException(403, "shop_suspended", "this shop is suspended by the alliance")));
         }
         return limiter.clear(allianceId, subject)
             .compose(v -> rehashIfWeak(allianceId, staff.getLong("id"), password, stored))

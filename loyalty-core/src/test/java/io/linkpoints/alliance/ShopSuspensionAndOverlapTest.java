@@ -97,6 +97,13 @@ class ShopSuspensionAndOverlapTest {
     assertEquals(transfers, api.count("select count(*) from ledger_transfer"));
     assertEquals(accruals, api.count("select count(*) from pos_accrual"));
     assertEquals(100, w.available(member));
+    // Its cashier gets no new token: told why with the right password, nothing more with a wrong one.
+    String signIn = "/v1/alliances/" + w.allianceId + "/staff/sign-in";
+    assertRefused(403, "shop_suspended", api.post(signIn, null,
+        new JsonObject().put("username", "susp-cashier").put("password", "cashier-password-1")));
+    assertRefused(401, "invalid_credentials", api.post(signIn, null,
+        new JsonObject().put("username", "susp-cashier").put("password", "not-the-password")));
+    api.staffToken(w.allianceId, "susp-admin", "admin-password-1"); // the admin and other shops sign in as before
 
     // The suspended owner cannot reinstate itself; the admin still sees everything; other shops go on.
     assertRefused(403, "role_not_allowed", api.post(shopPath + "/reinstate", cafe.ownerToken(), null));
@@ -121,6 +128,7 @@ class ShopSuspensionAndOverlapTest {
         + " and action = 'reinstateShop'"));
 
     assertEquals("active", expect(200, api.get(shopPath, cafe.ownerToken())).getString("status"));
+    api.staffToken(w.allianceId, "susp-cashier", "cashier-password-1");
     expect(200, api.post(shopPath + "/earn-quote", cashier, new JsonObject().put("spendFen", 1000)));
     expect(200, w.pos(cafe, "accrue", key(), new JsonObject().put("memberCode", w.code(member)).put("spendFen", 1000)));
     assertEquals(10, expect(200, api.post("/v1/members/me/claims", member.token(),
