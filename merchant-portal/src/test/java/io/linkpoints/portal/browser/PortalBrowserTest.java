@@ -331,6 +331,17 @@ class PortalBrowserTest {
       assertEquals(403, api.get(cafePath, cafe.ownerToken()).statusCode());
       assertEquals("shop_suspended", api.get(cafePath, cafe.ownerToken()).bodyAsJsonObject().getString("code"));
       admin.screenshot("admin-shop-suspended");
+      // Meanwhile the café's owner, signing in with the right password, is told why and gets no session.
+      try (Browser owner = new Browser(base, 1280, 800)) {
+        owner.open("/portal/login.html?a=" + world.allianceId);
+        owner.type("#username", "gap-owner1");
+        owner.type("#password", "owner-password-1");
+        owner.click("#sign-in");
+        owner.waitText("#msg", "本店已被联盟暂停");
+        assertTrue(owner.driver.getCurrentUrl().contains("login.html"));
+        assertEquals(null, owner.driver.executeScript("return sessionStorage.getItem('lp.session')"));
+        owner.screenshot("login-shop-suspended");
+      }
       admin.click("#reinstate-" + cafe.shopId());
       admin.wait.until(d -> "active".equals(d.findElement(By.id("shop-" + cafe.shopId())).getAttribute("data-status")));
     }
