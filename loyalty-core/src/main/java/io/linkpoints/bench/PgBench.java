@@ -37,7 +37,7 @@ public final class PgBench {
       return run(List.of("pgbench", "--version"), "").trim();
     } catch (IOException e) {
       throw new IOException("pgbench was not found on the PATH; install the PostgreSQL client tools"
-          + " (Debian: apt-get install postgresql-client)", e);
+          + " (Debian: apt-get install postgresql, whose server package carries pgbench)", e);
     }
   }
 

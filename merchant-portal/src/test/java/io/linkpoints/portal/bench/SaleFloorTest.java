@@ -4,6 +4,7 @@ import static io.linkpoints.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.linkpoints.bench.PgBench;
 import io.linkpoints.ledger.InvariantCheck;
 import io.linkpoints.ledger.InvariantReport;
 import io.linkpoints.platform.DatabaseTarget;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class SaleFloorTest {
   @Test
   void theFloorScriptWritesWholeEarnsAndABalancedLedger() throws Exception {
+    PgBench.version(); // fails with how to install pgbench when it is missing
     DatabaseTarget db = TestDatabase.fresh();
     SaleFloor.seed(db);
     double earnsPerSecond = SaleFloor.earnsPerSecond(db, 2);
