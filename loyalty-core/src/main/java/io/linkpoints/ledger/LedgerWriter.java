@@ -12,7 +12,9 @@ import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,15 @@ public final class LedgerWriter {
   public static DatabaseTarget writerTarget(DatabaseTarget database) {
     return database.withSetting("enable_seqscan", "off").withSetting("enable_hashjoin", "off")
         .withSetting("enable_mergejoin", "off");
+  }
+
+  /**
+   * The local event-bus address told (the alliance's id) each time this process commits transfers
+   * of that alliance: live feeds wake on it instead of polling. Other processes' writes are not
+   * announced here; listeners still poll now and then for those.
+   */
+  public static String committedAddress(long allianceId) {
+    return "linkpoints.ledger.committed." + allianceId;
   }
 
   /** One connection per batch in flight. */
@@ -146,14 +157,17 @@ public final class LedgerWriter {
         batches++;
         commands += batch.size();
         List<LedgerBatch.Outcome> outcomes = ar.result();
+        Set<Long> alliances = new HashSet<>();
         for (int i = 0; i < batch.size(); i++) {
           LedgerBatch.Outcome o = outcomes.get(i);
           if (o.refusal() != null) {
             batch.get(i).promise.fail(o.refusal());
           } else {
+            alliances.add(batch.get(i).command.allianceId());
             batch.get(i).promise.complete(o.result());
           }
         }
+        alliances.forEach(a -> vertx.eventBus().publish(committedAddress(a), a));
         return Future.succeededFuture();
       }
       if (!mayRetry) {

@@ -5,6 +5,7 @@ import io.linkpoints.web.Json;
 import io.linkpoints.web.Params;
 import io.linkpoints.web.Platform;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,10 +17,12 @@ import io.vertx.sqlclient.Tuple;
 
 /**
  * A shop's new ledger transfers (points it issued, points it accepted), for the owner's live
- * feed. With {@code Accept: text/event-stream} the answer is a server-sent event stream: the
- * ledger is polled every second for the shop's transfers after the last {@code seq} sent, each
- * one an event whose id is its seq (a client reconnects with {@code after}); the stream ends
- * after ten minutes. Otherwise it is one JSON page of the transfers after {@code after}.
+ * feed. With {@code Accept: text/event-stream} the answer is a server-sent event stream of the
+ * shop's transfers after the last {@code seq} sent, each one an event whose id is its seq (a
+ * client reconnects with {@code after}); the stream ends after ten minutes. The stream reads the
+ * ledger when this process commits transfers of the alliance ({@link LedgerWriter#committedAddress})
+ * and every few seconds besides (other processes' writes, and a keep-alive), not once a second
+ * per open stream. Otherwise the answer is one JSON page of the transfers after {@code after}.
  */
 public final class ShopFeedRoutes implements ApiRoutes {
   private static final String SQL = "select t.seq, t.id, t.amount, t.code, t.created_at, t.debit_account_id, t.credit_account_id"
@@ -27,7 +30,7 @@ public final class ShopFeedRoutes implements ApiRoutes {
       + " and (t.debit_account_id in ($2, $3) or t.credit_account_id in ($2, $3)) order by t.seq limit $5";
   private static final String LATEST = "select coalesce(max(t.seq), 0) from ledger_transfer t where t.alliance_id = $1"
       + " and (t.debit_account_id in ($2, $3) or t.credit_account_id in ($2, $3))";
-  private static final long POLL_MS = 1_000;
+  private static final long FALLBACK_MS = 5_000;
   private static final long LIFETIME_MS = 10 * 60_000;
   private static final int BACKLOG = 10;
 
@@ -100,15 +103,17 @@ public final class ShopFeedRoutes implements ApiRoutes {
         .putHeader("Cache-Control", "no-cache").putHeader("X-Accel-Buffering", "no");
     response.write("retry: 2000\n\n");
     long[] last = {from};
+    // One read at a time; a wake-up during a read asks for one more read after it.
     boolean[] busy = {false};
+    boolean[] again = {false};
     long began = System.currentTimeMillis();
-    long timer = ctx.vertx().setPeriodic(0, POLL_MS, id -> {
-      if (busy[0] || response.ended() || response.closed()) {
+    Runnable[] read = new Runnable[1];
+    read[0] = () -> {
+      if (response.ended() || response.closed()) {
         return;
       }
-      if (System.currentTimeMillis() - began > LIFETIME_MS) {
-        ctx.vertx().cancelTimer(id);
-        response.end();
+      if (busy[0]) {
+        again[0] = true;
         return;
       }
       busy[0] = true;
@@ -123,10 +128,33 @@ public final class ShopFeedRoutes implements ApiRoutes {
           last[0] = t.getLong("seq");
           out.append("id: ").append(t.getLong("seq")).append("\nevent: transfer\ndata: ").append(t.encode()).append("\n\n");
         }
-        response.write(out.length() > 0 ? out.toString() : ": keep-alive\n\n");
+        if (out.length() > 0) {
+          response.write(out.toString());
+        }
+        if (again[0]) {
+          again[0] = false;
+          read[0].run();
+        }
       });
+    };
+    MessageConsumer<Long> wake = ctx.vertx().eventBus().localConsumer(LedgerWriter.committedAddress(alliance),
+        message -> read[0].run());
+    long timer = ctx.vertx().setPeriodic(0, FALLBACK_MS, id -> {
+      if (System.currentTimeMillis() - began > LIFETIME_MS) {
+        ctx.vertx().cancelTimer(id);
+        response.end();
+        return;
+      }
+      if (!response.ended() && !response.closed()) {
+        response.write(": keep-alive\n\n");
+      }
+      read[0].run();
     });
-    response.closeHandler(v -> ctx.vertx().cancelTimer(timer));
-    response.endHandler(v -> ctx.vertx().cancelTimer(timer));
+    Runnable stop = () -> {
+      ctx.vertx().cancelTimer(timer);
+      wake.unregister();
+    };
+    response.closeHandler(v -> stop.run());
+    response.endHandler(v -> stop.run());
   }
 }
