@@ -21,8 +21,8 @@ import io.vertx.sqlclient.Tuple;
  * shop's transfers after the last {@code seq} sent, each one an event whose id is its seq (a
  * client reconnects with {@code after}); the stream ends after ten minutes. The stream reads the
  * ledger when this process commits transfers of the alliance ({@link LedgerWriter#committedAddress})
- * and every few seconds besides (other processes' writes, and a keep-alive), not once a second
- * per open stream. Otherwise the answer is one JSON page of the transfers after {@code after}.
+ * (at most four times a second) and every few seconds besides (other processes' writes, and a
+ * keep-alive), not once a second per open stream whether anything happened or not. Otherwise the answer is one JSON page of the transfers after {@code after}.
  */
 public final class ShopFeedRoutes implements ApiRoutes {
   private static final String SQL = "select t.seq, t.id, t.amount, t.code, t.created_at, t.debit_account_id, t.credit_account_id"
@@ -31,6 +31,7 @@ public final class ShopFeedRoutes implements ApiRoutes {
   private static final String LATEST = "select coalesce(max(t.seq), 0) from ledger_transfer t where t.alliance_id = $1"
       + " and (t.debit_account_id in ($2, $3) or t.credit_account_id in ($2, $3))";
   private static final long FALLBACK_MS = 5_000;
+  private static final long MIN_GAP_MS = 250;
   private static final long LIFETIME_MS = 10 * 60_000;
   private static final int BACKLOG = 10;
 
@@ -107,6 +108,8 @@ public final class ShopFeedRoutes implements ApiRoutes {
     boolean[] busy = {false};
     boolean[] again = {false};
     long began = System.currentTimeMillis();
+    long[] lastRead = {0};
+    long[] pending = {-1};
     Runnable[] read = new Runnable[1];
     read[0] = () -> {
       if (response.ended() || response.closed()) {
@@ -117,6 +120,7 @@ public final class ShopFeedRoutes implements ApiRoutes {
         return;
       }
       busy[0] = true;
+      lastRead[0] = System.currentTimeMillis();
       page(alliance, acc, last[0], 200).onComplete(ar -> {
         busy[0] = false;
         if (ar.failed() || response.ended() || response.closed()) {
@@ -137,8 +141,19 @@ public final class ShopFeedRoutes implements ApiRoutes {
         }
       });
     };
+    // A busy alliance commits many times a second: a stream reads at most every MIN_GAP_MS for it.
     MessageConsumer<Long> wake = ctx.vertx().eventBus().localConsumer(LedgerWriter.committedAddress(alliance),
-        message -> read[0].run());
+        message -> {
+          long wait = lastRead[0] + MIN_GAP_MS - System.currentTimeMillis();
+          if (wait <= 0) {
+            read[0].run();
+          } else if (pending[0] < 0) {
+            pending[0] = ctx.vertx().setTimer(wait, id -> {
+              pending[0] = -1;
+              read[0].run();
+            });
+          }
+        });
     long timer = ctx.vertx().setPeriodic(0, FALLBACK_MS, id -> {
       if (System.currentTimeMillis() - began > LIFETIME_MS) {
         ctx.vertx().cancelTimer(id);
@@ -152,6 +167,9 @@ public final class ShopFeedRoutes implements ApiRoutes {
     });
     Runnable stop = () -> {
       ctx.vertx().cancelTimer(timer);
+      if (pending[0] >= 0) {
+        ctx.vertx().cancelTimer(pending[0]);
+      }
       wake.unregister();
     };
     response.closeHandler(v -> stop.run());
