@@ -5,6 +5,7 @@ import io.linkpoints.web.Json;
 import io.linkpoints.web.Params;
 import io.linkpoints.web.Platform;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
@@ -103,76 +104,105 @@ public final class ShopFeedRoutes implements ApiRoutes {
     response.setChunked(true).putHeader("Content-Type", "text/event-stream; charset=utf-8")
         .putHeader("Cache-Control", "no-cache").putHeader("X-Accel-Buffering", "no");
     response.write("retry: 2000\n\n");
-    long[] last = {from};
-    // One read at a time; a wake-up during a read asks for one more read after it.
-    boolean[] busy = {false};
-    boolean[] again = {false};
-    long began = System.currentTimeMillis();
-    long[] lastRead = {0};
-    long[] pending = {-1};
-    Runnable[] read = new Runnable[1];
-    read[0] = () -> {
-      if (response.ended() || response.closed()) {
+    new Stream(ctx.vertx(), response, alliance, acc, from).open();
+  }
+
+  /** One open event stream; all of it runs on the request's event loop. */
+  private final class Stream {
+    private final Vertx vertx;
+    private final HttpServerResponse response;
+    private final long alliance;
+    private final ShopAccounts accounts;
+    private final long began = System.currentTimeMillis();
+    private long lastSeq;
+    private long lastRead;
+    private boolean reading;
+    private boolean readAgain; // a wake-up came during a read
+    private long wakeTimer = -1;
+    private long fallbackTimer = -1;
+    private MessageConsumer<Long> wakeUps;
+
+    Stream(Vertx vertx, HttpServerResponse response, long alliance, ShopAccounts accounts, long from) {
+      this.vertx = vertx;
+      this.response = response;
+      this.alliance = alliance;
+      this.accounts = accounts;
+      this.lastSeq = from;
+    }
+
+    void open() {
+      wakeUps = vertx.eventBus().localConsumer(LedgerWriter.committedAddress(alliance), message -> wake());
+      fallbackTimer = vertx.setPeriodic(0, FALLBACK_MS, id -> tick());
+      response.closeHandler(v -> stop());
+      response.endHandler(v -> stop());
+    }
+
+    /** The alliance committed transfers: read now, or once MIN_GAP_MS has passed since the last read. */
+    private void wake() {
+      long wait = lastRead + MIN_GAP_MS - System.currentTimeMillis();
+      if (wait <= 0) {
+        read();
+      } else if (wakeTimer < 0) {
+        wakeTimer = vertx.setTimer(wait, id -> {
+          wakeTimer = -1;
+          read();
+        });
+      }
+    }
+
+    /** Every FALLBACK_MS: a keep-alive, and a read for writes this process did not announce. */
+    private void tick() {
+      if (System.currentTimeMillis() - began > LIFETIME_MS) {
+        response.end();
         return;
       }
-      if (busy[0]) {
-        again[0] = true;
+      if (!done()) {
+        response.write(": keep-alive\n\n");
+      }
+      read();
+    }
+
+    private void read() {
+      if (done()) {
         return;
       }
-      busy[0] = true;
-      lastRead[0] = System.currentTimeMillis();
-      page(alliance, acc, last[0], 200).onComplete(ar -> {
-        busy[0] = false;
-        if (ar.failed() || response.ended() || response.closed()) {
+      if (reading) {
+        readAgain = true;
+        return;
+      }
+      reading = true;
+      lastRead = System.currentTimeMillis();
+      page(alliance, accounts, lastSeq, 200).onComplete(ar -> {
+        reading = false;
+        if (ar.failed() || done()) {
           return;
         }
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < ar.result().size(); i++) {
           JsonObject t = ar.result().getJsonObject(i);
-          last[0] = t.getLong("seq");
-          out.append("id: ").append(t.getLong("seq")).append("\nevent: transfer\ndata: ").append(t.encode()).append("\n\n");
+          lastSeq = t.getLong("seq");
+          out.append("id: ").append(lastSeq).append("\nevent: transfer\ndata: ").append(t.encode()).append("\n\n");
         }
         if (out.length() > 0) {
           response.write(out.toString());
         }
-        if (again[0]) {
-          again[0] = false;
-          read[0].run();
+        if (readAgain) {
+          readAgain = false;
+          read();
         }
       });
-    };
-    // A busy alliance commits many times a second: a stream reads at most every MIN_GAP_MS for it.
-    MessageConsumer<Long> wake = ctx.vertx().eventBus().localConsumer(LedgerWriter.committedAddress(alliance),
-        message -> {
-          long wait = lastRead[0] + MIN_GAP_MS - System.currentTimeMillis();
-          if (wait <= 0) {
-            read[0].run();
-          } else if (pending[0] < 0) {
-            pending[0] = ctx.vertx().setTimer(wait, id -> {
-              pending[0] = -1;
-              read[0].run();
-            });
-          }
-        });
-    long timer = ctx.vertx().setPeriodic(0, FALLBACK_MS, id -> {
-      if (System.currentTimeMillis() - began > LIFETIME_MS) {
-        ctx.vertx().cancelTimer(id);
-        response.end();
-        return;
+    }
+
+    private boolean done() {
+      return response.ended() || response.closed();
+    }
+
+    private void stop() {
+      vertx.cancelTimer(fallbackTimer);
+      if (wakeTimer >= 0) {
+        vertx.cancelTimer(wakeTimer);
       }
-      if (!response.ended() && !response.closed()) {
-        response.write(": keep-alive\n\n");
-      }
-      read[0].run();
-    });
-    Runnable stop = () -> {
-      ctx.vertx().cancelTimer(timer);
-      if (pending[0] >= 0) {
-        ctx.vertx().cancelTimer(pending[0]);
-      }
-      wake.unregister();
-    };
-    response.closeHandler(v -> stop.run());
-    response.endHandler(v -> stop.run());
+      wakeUps.unregister();
+    }
   }
 }
