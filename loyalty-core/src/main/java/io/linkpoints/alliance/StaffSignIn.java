@@ -60,13 +60,10 @@ public final class StaffSignIn {
           throw new ApiException(401, "invalid_credentials", "wrong username or password");
         }
         // Said only to whoever knows the password, so it reveals nothing to anyone else.
-        if ("suspended".equals(staff.getString("shop_status"))) {
-          return limiter.clear(allianceId, subject).compose(v -> Future.failedFuture(
-              new ApiException(403, "shop_suspended", "this shop is suspended by the alliance")));
-        }
-        return limiter.clear(allianceId, subject)
-            .compose(v -> rehashIfWeak(allianceId, staff.getLong("id"), password, stored))
-            .map(v -> issue(allianceId, staff));
+        boolean suspended = "suspended".equals(staff.getString("shop_status"));
+        return limiter.clear(allianceId, subject).compose(v -> suspended
+            ? Future.failedFuture(new ApiException(403, "shop_suspended", "this shop is suspended by the alliance"))
+            : rehashIfWeak(allianceId, staff.getLong("id"), password, stored).map(x -> issue(allianceId, staff)));
       });
     });
   }

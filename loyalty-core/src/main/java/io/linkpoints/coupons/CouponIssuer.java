@@ -72,7 +72,8 @@ public final class CouponIssuer {
 
   /**
    * Issues one coupon in the caller's transaction, or fails with the reason (campaign_sold_out,
-   * member_limit_reached, consent_required, campaign_not_live) and the transaction must roll back.
+   * member_limit_reached, consent_required, campaign_not_live, shop_suspended) and the transaction
+   * must roll back.
    *
    * <p>The order is what keeps PostgreSQL sound under a crowd: the member's counter first, then the
    * campaign's inventory (its row lock is where claims queue), then the coupon row, whose foreign

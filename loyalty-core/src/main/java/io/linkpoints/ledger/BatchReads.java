@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -197,9 +198,10 @@ final class BatchReads {
   /**
    * The first lots of each debited wallet, or all its open lots where the first may not be enough:
    * a wallet whose read was cut at {@link #FIRST_LOTS} is read whole when it is to expire (every
-   * expired lot goes) or a debit names no amount, or when the spendable points of the lots that sort strictly before the last
-   * one read (all of which were read) do not cover what this batch may debit from it. So a debit
-   * is decided exactly as if every lot had been read.
+   * expired lot goes) or a debit names no amount, or when the spendable points of the lots that
+   * sort strictly before the last one read (in the database's order, so all of them were read) do
+   * not cover what this batch may debit from it. So a debit is decided exactly as if every lot
+   * had been read.
    */
   private static Future<Iterable<Row>> completeLots(SqlConnection conn, RowSet<Row> first,
       Map<Keys.AccountKey, Long> debited, Set<Keys.AccountKey> readWhole, BatchState state) {
@@ -217,18 +219,10 @@ final class BatchReads {
         whole.add(wallet);
         return;
       }
-      LotState last = lots.get(0);
-      for (LotState lot : lots) {
-        if (lot.expiresAt.isAfter(last.expiresAt)
-            || (lot.expiresAt.equals(last.expiresAt) && lot.createdAt.isAfter(last.createdAt))) {
-          last = lot;
-        }
-      }
+      LotState last = Collections.max(lots, LotState.EXPIRY_THEN_AGE);
       long surely = 0;
       for (LotState lot : lots) {
-        boolean beforeLast = lot.expiresAt.isBefore(last.expiresAt)
-            || (lot.expiresAt.equals(last.expiresAt) && lot.createdAt.isBefore(last.createdAt));
-        if (beforeLast && !lot.expiredAt(state.now)) {
+        if (LotState.EXPIRY_THEN_AGE.compare(lot, last) < 0 && !lot.expiredAt(state.now)) {
           surely += lot.pointsLeft;
         }
       }

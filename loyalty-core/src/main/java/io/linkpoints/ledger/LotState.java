@@ -7,9 +7,11 @@ import java.util.UUID;
 
 /** A lot of points in a member wallet, as loaded (or created) in a batch. */
 final class LotState {
-  /** Spend order: soonest expiry first, then oldest. */
-  static final Comparator<LotState> SPEND_ORDER = Comparator.comparing((LotState l) -> l.expiresAt)
-      .thenComparing(l -> l.createdAt)
+  /** Soonest expiry first, then oldest: the order the database sorts open lots in. */
+  static final Comparator<LotState> EXPIRY_THEN_AGE = Comparator.comparing((LotState l) -> l.expiresAt)
+      .thenComparing(l -> l.createdAt);
+  /** Spend order: {@link #EXPIRY_THEN_AGE}, ties broken by the lot's key. */
+  static final Comparator<LotState> SPEND_ORDER = EXPIRY_THEN_AGE
       .thenComparing(l -> l.key.transferId())
       .thenComparingInt(l -> l.key.n());
 
