@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkpoints.platform.DatabaseTarget;
+import io.linkpoints.testing.GenericPlans;
 import io.linkpoints.testing.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.PgConnection;
-import io.vertx.sqlclient.Row;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,20 +67,8 @@ class WriterPlansTest {
     assertTrue(plan.contains("Seq Scan on ledger_transfer"), plan);
   }
 
-  /** The plan PostgreSQL caches for a prepared statement once it settles on a generic one. */
   private static String genericPlan(PgConnectOptions options, String sql, String arguments) {
-    PgConnection conn = await(PgConnection.connect(vertx, options));
-    try {
-      await(conn.query("set plan_cache_mode = force_generic_plan").execute());
-      await(conn.query("prepare q(bigint[], " + (arguments.endsWith("uuid[]") ? "uuid[]" : "bigint[]") + ") as "
-          + sql).execute());
-      List<String> lines = new ArrayList<>();
-      for (Row row : await(conn.query("explain execute q(" + arguments + ")").execute())) {
-        lines.add(row.getString(0));
-      }
-      return String.join("\n", lines);
-    } finally {
-      await(conn.close());
-    }
+    return GenericPlans.of(vertx, options, sql, arguments.endsWith("uuid[]") ? "bigint[], uuid[]" : "bigint[], bigint[]",
+        "", arguments);
   }
 }

@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkpoints.testing.ApiFixture;
+import io.linkpoints.testing.GenericPlans;
 import io.linkpoints.testing.PosWorld;
 import io.linkpoints.testing.PosWorld.Person;
 import io.linkpoints.testing.PosWorld.Till;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.PgConnection;
-import io.vertx.sqlclient.Row;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -51,18 +50,8 @@ class PosMemberPlanTest {
   }
 
   private static String genericPlan(Vertx vertx, PgConnectOptions options, long allianceId, long shopId, String handle) {
-    PgConnection conn = await(PgConnection.connect(vertx, options));
-    try {
-      await(conn.query("set plan_cache_mode = force_generic_plan").execute());
-      await(conn.query("prepare q(bigint, bigint, text, timestamptz, text, text) as " + PosMembers.BY_CODE).execute());
-      List<String> lines = new ArrayList<>();
-      for (Row row : await(conn.query("explain (analyze, costs off, timing off) execute q(" + allianceId + ", " + shopId
-          + ", 'plan-test-jti-1', now() + interval '1 day', 'plan-test', '" + handle + "')").execute())) {
-        lines.add(row.getString(0));
-      }
-      return String.join("\n", lines);
-    } finally {
-      await(conn.close());
-    }
+    return GenericPlans.of(vertx, options, PosMembers.BY_CODE, "bigint, bigint, text, timestamptz, text, text",
+        "(analyze, costs off, timing off)", allianceId + ", " + shopId
+            + ", 'plan-test-jti-1', now() + interval '1 day', 'plan-test', '" + handle + "'");
   }
 }
