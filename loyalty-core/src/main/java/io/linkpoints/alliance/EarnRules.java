@@ -49,7 +49,7 @@ public final class EarnRules {
   private Future<Loaded> load(long allianceId, long shopId) {
     return pool.preparedQuery(RULE).execute(Tuple.of(allianceId, shopId)).map(rows -> {
       if (rows.size() == 0) {
-        throw ApiException.notFound("shop " + shopId);
+        throw ApiException.shopNotFound(shopId);
       }
       Row row = rows.iterator().next();
       return new Loaded(rule(row), row.getLong("member_daily_cap_points"), ZoneId.of(row.getString("time_zone")));
@@ -67,7 +67,7 @@ public final class EarnRules {
             rule.rounding().dbName(), rule.dailyCapPoints()))
         .map(rows -> {
           if (rows.size() == 0) {
-            throw ApiException.notFound("shop " + shopId);
+            throw ApiException.shopNotFound(shopId);
           }
           return rule(rows.iterator().next()).toJson().put("shopId", shopId);
         });

@@ -93,7 +93,7 @@ public final class Shops {
   public Future<JsonObject> get(long allianceId, long shopId) {
     return pool.preparedQuery(ONE).execute(Tuple.of(allianceId, shopId)).map(rows -> {
       if (rows.size() == 0) {
-        throw ApiException.notFound("shop " + shopId);
+        throw ApiException.shopNotFound(shopId);
       }
       return shopJson(allianceId, rows.iterator().next());
     });
@@ -113,7 +113,7 @@ public final class Shops {
 
   private static JsonObject one(long allianceId, long shopId, io.vertx.sqlclient.RowSet<Row> rows) {
     if (rows.size() == 0) {
-      throw ApiException.notFound("shop " + shopId);
+      throw ApiException.shopNotFound(shopId);
     }
     return shopJson(allianceId, rows.iterator().next());
   }

@@ -25,6 +25,8 @@ import java.util.function.Function;
  * {@code allianceId}, and, for shop roles, whose shop is the path's {@code shopId}. A terminal's
  * token also stops working the moment the terminal is revoked, and the people and terminals of a
  * shop the alliance admin has suspended are refused ({@code 403 shop_suspended}) until it is reinstated.
+ * Past these walls, a shop or settlement period the path names must exist in its alliance
+ * ({@code 404 shop_not_found}, {@code 404 period_not_found}: see {@link PathTargets}).
  *
  * <p>It runs twice on purpose. {@link #early} is a root handler, before request validation, so
  * a caller without the right credentials learns nothing about the request schema. {@link #confirm}
@@ -48,6 +50,7 @@ public final class AccessGate {
   private final Pool pool;
   // Asked on every call of every till: concurrent calls share round trips.
   private final GroupedQuery activeTerminal;
+  private final PathTargets targets;
   private final Map<String, Set<Role>> rolesByOperation = new HashMap<>();
 
   public AccessGate(OpenAPIContract contract, TokenService tokens, OperatorGuard operator, Pool pool) {
@@ -56,6 +59,7 @@ public final class AccessGate {
     this.operator = operator;
     this.pool = pool;
     this.activeTerminal = new GroupedQuery(pool, ACTIVE_TERMINAL);
+    this.targets = new PathTargets(pool);
     for (Operation op : contract.operations()) {
       rolesByOperation.put(op.getOperationId(), rolesOf(op));
     }
@@ -122,7 +126,8 @@ public final class AccessGate {
     }
     Principal p = tokens.verify(bearer);
     if (!p.role().shopScoped()) {
-      return Future.succeededFuture(p).map(caller -> authorize(op, pathParam, caller));
+      return Future.succeededFuture(p).map(caller -> authorize(op, pathParam, caller))
+          .compose(caller -> targets.exist(caller, pathParam));
     }
     // Shop roles: one query for the shop's status (for a terminal, joined with the terminal's own row).
     // A revoked terminal's token is no credential at all: 401 everywhere, before any role check.
@@ -139,7 +144,7 @@ public final class AccessGate {
         throw new ApiException(403, "shop_suspended", "this shop is suspended by the alliance");
       }
       return caller;
-    });
+    }).compose(caller -> targets.exist(caller, pathParam));
   }
 
   /** The role and tenant walls; throws a 403 refusal. */

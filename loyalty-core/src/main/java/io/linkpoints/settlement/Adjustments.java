@@ -56,6 +56,6 @@ public final class Adjustments {
       return Future.succeededFuture();
     }
     return pool.preparedQuery(PARTY).execute(Tuple.of(allianceId, party)).compose(rows -> rows.size() == 1
-        ? Future.succeededFuture() : Future.failedFuture(ApiException.notFound("shop " + party)));
+        ? Future.succeededFuture() : Future.failedFuture(ApiException.shopNotFound(party)));
   }
 }

@@ -75,7 +75,7 @@ public final class CustomerOverlap {
               .put("members", r.getLong("members")).put("earned", r.getLong("earned")).put("spent", r.getLong("spent")));
         }
         if (ours == null) {
-          throw ApiException.notFound("shop " + shopId);
+          throw ApiException.shopNotFound(shopId);
         }
         return new JsonObject().put("shopId", shopId).put("from", first.toString()).put("to", last.toString())
             .put("timeZone", zone.getId()).put("customers", ours).put("shops", shops);

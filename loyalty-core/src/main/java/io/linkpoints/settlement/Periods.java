@@ -111,7 +111,7 @@ public final class Periods {
     return client.preparedQuery(ONE + (forUpdate ? " for update" : "")).execute(Tuple.of(allianceId, periodId))
         .map(rows -> {
           if (rows.size() == 0) {
-            throw ApiException.notFound("settlement period " + periodId);
+            throw ApiException.periodNotFound(periodId);
           }
           return Period.fromRow(rows.iterator().next());
         });

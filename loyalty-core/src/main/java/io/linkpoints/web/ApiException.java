@@ -27,4 +27,12 @@ public class ApiException extends RuntimeException {
   public static ApiException notFound(String what) {
     return new ApiException(404, "not_found", what + " not found");
   }
+
+  public static ApiException shopNotFound(long shopId) {
+    return new ApiException(404, "shop_not_found", "no shop " + shopId + " in this alliance");
+  }
+
+  public static ApiException periodNotFound(long periodId) {
+    return new ApiException(404, "period_not_found", "no settlement period " + periodId + " in this alliance");
+  }
 }

@@ -64,6 +64,7 @@ class ApiAccessWalkTest {
   private final Map<String, JsonObject> bodyValues = new java.util.HashMap<>();
   private String revokedTerminalToken;
   private KeyRing realKeys;
+  private long otherAlliancesPeriod;
 
   /** One shop's people, every role with a real token from a real sign-in. */
   private record Tenant(long allianceId, long shopId, long memberId, Map<Role, String> tokens, Map<Role, Long> subjects) {
@@ -126,6 +127,9 @@ class ApiAccessWalkTest {
     long period = expect(201, api.post("/v1/alliances/" + a1.allianceId() + "/settlement/periods", a.adminToken(),
         new JsonObject().put("month", month))).getLong("id");
     expect(200, api.post("/v1/alliances/" + a1.allianceId() + "/settlement/periods/" + period + "/run", a.adminToken(), null));
+    // Alliance B's own period: its id must be unknown in alliance A's paths.
+    otherAlliancesPeriod = expect(201, api.post("/v1/alliances/" + b1.allianceId() + "/settlement/periods",
+        b.adminToken(), new JsonObject().put("month", month))).getLong("id");
 
     pathValues = Map.of("allianceId", String.valueOf(a1.allianceId()), "shopId", String.valueOf(a1.shopId()),
         "terminalId", String.valueOf(a1.subjects().get(Role.TERMINAL)), "accountId", String.valueOf(issuance),
@@ -222,6 +226,52 @@ class ApiAccessWalkTest {
   }
 
   /**
+   * A shop or settlement period id in the path that is not in the path's alliance (another
+   * alliance's, or none at all) is 404 shop_not_found / period_not_found on every route that has
+   * one, for every role that may call it, and changes nothing; never a 200 with an empty answer.
+   */
+  @Test
+  void aShopOrPeriodOfAnotherAllianceInThePathIsNotFoundEverywhere() {
+    Set<String> walked = new TreeSet<>();
+    int refusals = 0;
+    for (Op op : operations()) {
+      boolean shopPath = op.path().contains("{shopId}");
+      boolean periodPath = op.path().contains("{periodId}");
+      if (!shopPath && !periodPath || op.operator()) {
+        continue;
+      }
+      Map<String, String> before = fingerprint();
+      for (Role role : op.roles()) {
+        Map<String, Map<String, String>> unknown = new LinkedHashMap<>();
+        // A shop role never gets past the tenant wall with another shop's id (403, walked above); an admin does.
+        if (shopPath && !role.shopScoped()) {
+          unknown.put("shop_not_found", Map.of("shopId", String.valueOf(b1.shopId())));
+          unknown.put("shop_not_found ", Map.of("shopId", "987654321"));
+        }
+        if (periodPath) {
+          unknown.put("period_not_found", Map.of("periodId", String.valueOf(otherAlliancesPeriod)));
+          unknown.put("period_not_found ", Map.of("periodId", "987654321"));
+        }
+        for (Map.Entry<String, Map<String, String>> u : unknown.entrySet()) {
+          HttpResponse<Buffer> r = call(op, op.path(), a1.tokens().get(role), u.getValue());
+          String what = op.id() + " as " + role + " with " + u.getValue() + ": " + r.statusCode() + " " + r.bodyAsString();
+          assertEquals(404, r.statusCode(), what);
+          assertTrue(r.getHeader("Content-Type").startsWith("application/problem+json"), what);
+          assertEquals(u.getKey().trim(), r.bodyAsJsonObject().getString("code"), what);
+          walked.add(op.id());
+          refusals++;
+        }
+      }
+      assertEquals(before, fingerprint(), op.id() + " changed the database while refusing an unknown id");
+    }
+    assertTrue(walked.containsAll(Set.of("listTerminals", "listShopCampaigns", "getShopLiability", "getShopFeed",
+        "listShopSettlementPeriods", "exportShopTransfers", "listSettlementItems", "getShop", "closeSettlementPeriod")),
+        walked.toString());
+    assertTrue(walked.size() >= 30, "routes walked: " + walked.size() + " " + walked);
+    assertTrue(refusals >= 60, "unknown ids refused: " + refusals);
+  }
+
+  /**
    * The handler itself refused the example on its merits (a contract example cannot hold a live
    * member code or an existing hold): 422, or a 404 with its own code, never the router's not_found.
    */
@@ -284,8 +334,14 @@ class ApiAccessWalkTest {
   }
 
   private HttpResponse<Buffer> call(Op op, String template, String token) {
+    return call(op, template, token, Map.of());
+  }
+
+  private HttpResponse<Buffer> call(Op op, String template, String token, Map<String, String> overrides) {
     String path = template;
-    for (Map.Entry<String, String> e : pathValues.entrySet()) {
+    Map<String, String> values = new java.util.HashMap<>(pathValues);
+    values.putAll(overrides);
+    for (Map.Entry<String, String> e : values.entrySet()) {
       path = path.replace("{" + e.getKey() + "}", e.getValue());
     }
     JsonObject body = op.example() == null ? null : op.example().copy();
