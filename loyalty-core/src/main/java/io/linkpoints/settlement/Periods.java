@@ -80,9 +80,33 @@ public final class Periods {
     });
   }
 
+  /** The first and last months a period may be opened for; outside them a month is a typo, not a period. */
+  static final YearMonth FIRST_MONTH = YearMonth.of(2000, 1);
+  static final YearMonth LAST_MONTH = YearMonth.of(2999, 12);
+
+  /** A month "yyyy-MM" from 2000-01 to 2999-12, or 400 validation_failed (the contract's pattern says the same). */
+  static YearMonth month(String month) {
+    YearMonth ym;
+    try {
+      ym = month == null || !month.matches("[0-9]{4}-[0-9]{2}") ? null : YearMonth.parse(month);
+    } catch (java.time.format.DateTimeParseException notAMonth) {
+      ym = null;
+    }
+    if (ym == null || ym.isBefore(FIRST_MONTH) || ym.isAfter(LAST_MONTH)) {
+      throw ApiException.badRequest("validation_failed", "month must be a month from " + FIRST_MONTH + " to "
+          + LAST_MONTH + " (yyyy-MM), not " + month);
+    }
+    return ym;
+  }
+
   /** Opens the period of a month ("2026-06"); a month already opened is a conflict. */
   public Future<Period> create(long allianceId, String month) {
-    YearMonth ym = YearMonth.parse(month);
+    YearMonth ym;
+    try {
+      ym = month(month);
+    } catch (ApiException refused) {
+      return Future.failedFuture(refused);
+    }
     return zone(allianceId).compose(zone -> {
       Instant start = ym.atDay(1).atStartOfDay(zone).toInstant();
       Instant end = ym.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant();

@@ -49,6 +49,25 @@ class SettlementApiTest {
   }
 
   @Test
+  void onlyMonthsFrom2000To2999OpenAPeriod() {
+    ApiFixture.World w = api.world("months");
+    String base = "/v1/alliances/" + w.allianceId() + "/settlement/periods";
+    for (String month : List.of("0000-01", "0001-02", "1999-12", "3000-01", "9999-12")) {
+      assertEquals("validation_failed", problemCode(api.post(base, w.adminToken(), new JsonObject().put("month", month))),
+          month);
+      // The same refusal when the scheduled run opens a period itself, without the contract in front.
+      Throwable refused = await(new Periods(api.app.pool(), api.clock).openOrGet(w.allianceId(), month)
+          .map(p -> (Throwable) null).recover(io.vertx.core.Future::succeededFuture));
+      assertEquals("validation_failed", ((io.linkpoints.web.ApiException) refused).code(), month);
+    }
+    assertEquals(0, api.count("select count(*) from settlement_period"));
+    JsonObject first = expect(201, api.post(base, w.adminToken(), new JsonObject().put("month", "2000-01")));
+    assertEquals("1999-12-31T16:00:00Z", first.getString("startsAt"));
+    JsonObject last = expect(201, api.post(base, w.adminToken(), new JsonObject().put("month", "2999-12")));
+    assertEquals("2999-12-31T16:00:00Z", last.getString("endsAt"));
+  }
+
+  @Test
   void adminSettlesOwnersSeeTheirOwnAndTheAuditLogCatchesTampering() {
     ApiFixture.World w = api.world("settle");
     long alliance = w.allianceId();
