@@ -31,7 +31,7 @@ public final class Periods {
   private static final String LIST = "select " + COLUMNS + " from settlement_period where alliance_id = $1"
       + " order by starts_at desc limit 200";
   private static final String CLOSE = "update settlement_period set status = 'closed', closed_at = $3"
-      + " where alliance_id = $1 and id = $2 and status = 'draft' and runs > 0 returning " + COLUMNS;
+      + " where alliance_id = $1 and id = $2 and status = 'draft' and runs > 0 and ends_at <= $3 returning " + COLUMNS;
 
   private final Pool pool;
   private final Clock clock;
@@ -149,8 +149,12 @@ public final class Periods {
     });
   }
 
-  /** Closes a period that has been run: from now on nothing of it changes (the database refuses too). */
+  /**
+   * Closes a period that has been run and has ended: from now on nothing of it changes (the database
+   * refuses too). Before its end a later sale of that month would fall outside the closed statements.
+   */
   public Future<Period> close(long allianceId, long periodId) {
+    Instant now = clock.instant();
     return get(allianceId, periodId).compose(p -> {
       if (p.closed()) {
         return Future.failedFuture(closedError(p.id()));
@@ -158,7 +162,11 @@ public final class Periods {
       if (p.runs() == 0) {
         return Future.failedFuture(new ApiException(409, "period_not_run", "run the period before closing it"));
       }
-      return pool.preparedQuery(CLOSE).execute(Tuple.of(allianceId, periodId, utc(clock.instant())))
+      if (now.isBefore(p.end())) {
+        return Future.failedFuture(new ApiException(409, "period_not_ended", "the period " + p.label()
+            + " ends at " + p.end() + "; it can be closed from then on"));
+      }
+      return pool.preparedQuery(CLOSE).execute(Tuple.of(allianceId, periodId, utc(now)))
           .map(rows -> {
             if (rows.size() == 0) {
               throw closedError(periodId);

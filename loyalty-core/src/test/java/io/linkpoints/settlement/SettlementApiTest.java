@@ -14,6 +14,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.List;
@@ -69,6 +71,11 @@ class SettlementApiTest {
 
   @Test
   void adminSettlesOwnersSeeTheirOwnAndTheAuditLogCatchesTampering() {
+    // Everything happens in the last minutes of this month, so the period can be closed a few minutes later.
+    ZoneId zone = ZoneId.of("Asia/Shanghai");
+    YearMonth thisMonth = YearMonth.from(api.clock.instant().atZone(zone));
+    Instant end = thisMonth.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant();
+    api.clock.set(end.minus(Duration.ofMinutes(5)));
     ApiFixture.World w = api.world("settle");
     long alliance = w.allianceId();
     long shopA = w.shopId();
@@ -82,7 +89,7 @@ class SettlementApiTest {
     await(api.app.ledger().transfer(alliance, UUID.randomUUID(), wallet, acceptanceB, 120, "redeem"));
 
     String base = "/v1/alliances/" + alliance + "/settlement/periods";
-    String month = YearMonth.now(ZoneId.of("Asia/Shanghai")).toString();
+    String month = thisMonth.toString();
     long period = expect(201, api.post(base, w.adminToken(), new JsonObject().put("month", month))).getLong("id");
     assertEquals("period_exists", problemCode(api.post(base, w.adminToken(), new JsonObject().put("month", month))));
     assertEquals("validation_failed", problemCode(api.post(base, w.adminToken(), new JsonObject().put("month", "2026-13"))));
@@ -120,7 +127,13 @@ class SettlementApiTest {
     assertEquals("period_id,payer_id,payee_id,amount_fen\r\n" + period + "," + shopA + "," + shopB + ",120\r\n",
         api.get(base + "/" + period + "/matrix/export?format=csv", w.adminToken()).bodyAsString());
 
-    expect(200, api.post(base + "/" + period + "/close", w.adminToken(), null));
+    // Not before the month has ended in the alliance's time zone: one second before, refused; at its end, closed.
+    api.clock.set(end.minusSeconds(1));
+    assertEquals("period_not_ended", problemCode(api.post(base + "/" + period + "/close", w.adminToken(), null)));
+    assertEquals("draft", expect(200, api.get(base + "/" + period, w.adminToken())).getString("status"));
+    api.clock.set(end);
+    assertEquals(end.toString(), expect(200, api.post(base + "/" + period + "/close", w.adminToken(), null))
+        .getString("closedAt"));
     assertEquals("period_closed", problemCode(api.post(base + "/" + period + "/run", w.adminToken(), null)));
 
     // The audit log: shop creation, period open, two runs, close (refusals and reads are not actions).
