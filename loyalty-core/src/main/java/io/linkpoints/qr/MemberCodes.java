@@ -48,6 +48,9 @@ public final class MemberCodes {
   private static final int MAX_CODE_CHARS = 512;
   private static final Pattern HANDLE = Pattern.compile("[A-Za-z0-9_-]{16,64}");
   private static final Pattern JTI = Pattern.compile("[A-Za-z0-9_-]{8,32}");
+  private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]+");
+  private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+  private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
   /** The DER prefix of an X.509 SubjectPublicKeyInfo for Ed25519; the raw key is the 32 bytes after it. */
   private static final int SPKI_PREFIX = 12;
 
@@ -89,16 +92,21 @@ public final class MemberCodes {
   }
 
   /**
-   * Checks signature, key and expiry; throws {@code code_invalid} or {@code code_expired} (422).
+   * Checks the spelling (canonical base64url only), signature, key and expiry; throws
+   * {@code code_invalid} or {@code code_expired} (422).
    * {@code forOfflineAccrual} admits a code up to {@link #OFFLINE_GRACE} past its expiry.
    */
   public Verified verify(String code, boolean forOfflineAccrual) {
     if (code == null || !code.startsWith(PREFIX) || code.length() > MAX_CODE_CHARS) {
       throw invalid();
     }
+    String jws = code.substring(PREFIX.length());
+    if (!canonical(jws)) {
+      throw invalid();
+    }
     Claims claims;
     try {
-      claims = (forOfflineAccrual ? offline : live).parseSignedClaims(code.substring(PREFIX.length())).getPayload();
+      claims = (forOfflineAccrual ? offline : live).parseSignedClaims(jws).getPayload();
     } catch (ExpiredJwtException e) {
       throw new ApiException(422, "code_expired", forOfflineAccrual
           ? "this member code is too old even for an accrual made offline" : "this member code has expired: ask for a fresh one");
@@ -112,6 +120,31 @@ public final class MemberCodes {
       throw invalid();
     }
     return new Verified(handle, jti, claims.getExpiration().toInstant());
+  }
+
+  /**
+   * Three segments, each exactly as base64url without padding would encode its bytes. The decoder
+   * ignores the unused low bits of a segment's last character, so without this check one signed
+   * code would have several spellings, each accepted (a code is its string: one code, one spelling).
+   */
+  static boolean canonical(String jws) {
+    String[] segments = jws.split("\\.", -1);
+    if (segments.length != 3) {
+      return false;
+    }
+    for (String segment : segments) {
+      if (segment.isEmpty() || !BASE64URL.matcher(segment).matches()) {
+        return false;
+      }
+      try {
+        if (!ENCODER.encodeToString(DECODER.decode(segment)).equals(segment)) {
+          return false;
+        }
+      } catch (IllegalArgumentException notBase64) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The public keys, as JWKs (OKP, Ed25519), for tills that check codes offline. */
