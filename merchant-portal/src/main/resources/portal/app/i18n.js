@@ -30,7 +30,8 @@ const dict = {
     noRole: '此账号无法使用门户', weeklyChart: '每周积分 发放 / 接受', issue_reversed: '发放冲正', accept_reversed: '接受冲正', weekOf: '周', expiringSoon: '即将到期（90 天内）', runs: '计算次数',
     reinstate: '恢复营业', active: '营业中', suspended: '已暂停', shopSuspended: '本店已被联盟暂停，请联系联盟管理员',
     overlap: '本店顾客还去哪些店', overlapMembers: '共同顾客', overlapHelp: '在本店获得积分的会员中，在其他店铺获得或使用积分的人数（只有人数，不含会员信息）',
-    from: '开始日期', to: '结束日期', show: '查看', customersHere: '本店积分会员'
+    from: '开始日期', to: '结束日期', show: '查看', customersHere: '本店积分会员',
+    owed: '待还积分', owedHint: '退款时这些积分已被使用；之后获得的积分会先用于偿还', pos_refund: '退款扣回', pos_recovery: '偿还欠分'
   },
   en: {
     title: 'Linkpoints 联点', tagline: 'Alliance loyalty platform', lang: '中文',
@@ -62,7 +63,9 @@ const dict = {
     noRole: 'This account cannot use the portal', weeklyChart: 'Points issued / accepted per week', issue_reversed: 'Issue reversed', accept_reversed: 'Accept reversed', weekOf: 'week', expiringSoon: 'Expiring within 90 days', runs: 'runs',
     reinstate: 'Reinstate', active: 'Active', suspended: 'Suspended', shopSuspended: 'This shop has been suspended by the alliance; please contact the alliance admin',
     overlap: 'Where your customers also shop', overlapMembers: 'Shared customers', overlapHelp: 'Of the members who earned points here, how many also earned or spent points at each other shop (counts only, no member details)',
-    from: 'From', to: 'To', show: 'Show', customersHere: 'Members who earned here'
+    from: 'From', to: 'To', show: 'Show', customersHere: 'Members who earned here',
+    owed: 'Points owed', owedHint: 'A refund took back points you had already spent; your next earnings pay them back first',
+    pos_refund: 'refund', pos_recovery: 'paid back'
   }
 };
 

@@ -77,15 +77,22 @@ function benefit(b) {
   return b.giftName || '';
 }
 
+const DEBT_CODES = new Set(['pos_refund', 'pos_recovery']);
+
 async function render() {
   const [me, coupons, market, activity] = await Promise.all([get('/v1/members/me'), get('/v1/members/me/coupons'),
     get('/v1/members/me/coupon-market'), get('/v1/members/me/activity')]);
   document.getElementById('balance').textContent = me.availablePoints;
+  // Points a refund could not take back (already spent): owed, repaid first from the next earnings.
+  document.getElementById('owed').textContent = me.owedPoints ?? 0;
+  document.getElementById('owed-line').hidden = !(me.owedPoints > 0);
+  document.getElementById('debts').replaceChildren(...(activity.debts || []).map((d) =>
+    h('li', { 'data-owed': d.owedPoints }, `${d.shopName}: ${d.owedPoints} ${t('points')} (${d.recoveredPoints} / ${d.shortfallPoints})`)));
   const exp = activity.expiring || [];
   document.getElementById('expiring').replaceChildren(exp.length === 0 ? t('none') : h('ul', {}, exp.map((x) =>
     h('li', {}, `${x.expiresAt.slice(0, 10)}: ${x.points} ${t('points')}`))));
   document.getElementById('history').replaceChildren(...(activity.history || []).map((x) =>
-    h('li', { 'data-points': x.points }, `${x.at.slice(0, 16).replace('T', ' ')}  ${x.shopName || x.code}  ${x.points > 0 ? '+' : ''}${x.points}`)));
+    h('li', { 'data-points': x.points }, `${x.at.slice(0, 16).replace('T', ' ')}  ${x.shopName || x.code}${DEBT_CODES.has(x.code) ? ' · ' + t(x.code) : ''}  ${x.points > 0 ? '+' : ''}${x.points}`)));
   const cs = coupons.items || [];
   document.getElementById('coupons').replaceChildren(cs.length === 0 ? t('none') : h('ul', { class: 'coupon-list' }, cs.map((c) =>
     h('li', { id: `coupon-${c.id}`, 'data-state': c.state }, `${c.campaignName} ${benefit(c.benefit)} · ${c.state} · `,

@@ -16,7 +16,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
-/** The member's own recent wallet history and the points that expire soon (for the wallet page). */
+/**
+ * The member's own recent wallet history, the points that expire soon, and the points it owes:
+ * refunds of sales whose points were already spent (history shows what the refund took back, code
+ * pos_refund, and each later repayment, code pos_recovery; {@code debts} shows what is still owed).
+ */
 public final class MemberActivityRoutes implements ApiRoutes {
   private static final String HISTORY = "select t.seq, t.amount, t.code, t.created_at,"
       + " (t.credit_account_id = w.id) as credit, o.kind as other_kind, s.id as shop_id, s.name as shop_name"
@@ -32,6 +36,12 @@ public final class MemberActivityRoutes implements ApiRoutes {
       + " join ledger_account w on w.alliance_id = l.alliance_id and w.id = l.account_id"
       + " where w.alliance_id = $1 and w.kind = 'member_wallet' and w.owner_id = $2 and l.points_left > 0"
       + " and l.expires_at > $3 and l.expires_at <= $4 group by l.expires_at order by l.expires_at limit 10";
+  // Open refund debts (the partial index pos_accrual_owed has exactly these rows), newest sale first.
+  private static final String DEBTS = "select a.id, a.shop_id, s.name as shop_name, a.points, a.shortfall_points,"
+      + " a.recovered_points, a.created_at from pos_accrual a"
+      + " join shop s on s.alliance_id = a.alliance_id and s.id = a.shop_id"
+      + " where a.alliance_id = $1 and a.member_id = $2 and a.shortfall_points > a.recovered_points"
+      + " order by a.created_at desc limit 20";
   private static final Duration SOON = Duration.ofDays(90);
 
   private final Pool pool;
@@ -71,7 +81,21 @@ public final class MemberActivityRoutes implements ApiRoutes {
           }
           return items;
         });
-    return Future.all(history, expiring).map(v -> new JsonObject().put("history", history.result())
-        .put("expiringWithinDays", SOON.toDays()).put("expiring", expiring.result()));
+    Future<JsonArray> debts = pool.preparedQuery(DEBTS).execute(Tuple.of(member.allianceId(), member.subjectId()))
+        .map(rows -> {
+          JsonArray items = new JsonArray();
+          for (Row row : rows) {
+            long shortfall = row.getLong("shortfall_points");
+            long recovered = row.getLong("recovered_points");
+            items.add(new JsonObject().put("accrualId", row.getUUID("id").toString()).put("shopId", row.getLong("shop_id"))
+                .put("shopName", row.getString("shop_name")).put("earnedPoints", row.getLong("points"))
+                .put("earnedAt", row.getOffsetDateTime("created_at").toInstant().toString())
+                .put("shortfallPoints", shortfall).put("recoveredPoints", recovered).put("owedPoints", shortfall - recovered));
+          }
+          return items;
+        });
+    return Future.all(history, expiring, debts).map(v -> new JsonObject().put("history", history.result())
+        .put("expiringWithinDays", SOON.toDays()).put("expiring", expiring.result())
+        .put("debts", debts.result()));
   }
 }

@@ -32,7 +32,10 @@ public final class Members {
       + " on conflict (alliance_id, phone) do nothing returning id, handle";
   private static final String BY_PHONE = "select id, handle from member where alliance_id = $1 and phone = $2";
   private static final String ME = "select m.id, m.handle, m.phone, m.created_at,"
-      + " coalesce(w.credits_posted - w.debits_posted - w.debits_pending, 0) as available"
+      + " coalesce(w.credits_posted - w.debits_posted - w.debits_pending, 0) as available,"
+      // Points a refund took back that the wallet no longer had: paid back from the member's next earnings.
+      + " (select coalesce(sum(a.shortfall_points - a.recovered_points), 0) from pos_accrual a"
+      + "   where a.alliance_id = m.alliance_id and a.member_id = m.id and a.shortfall_points > a.recovered_points) as owed"
       + " from member m left join ledger_account w"
       + "   on w.alliance_id = m.alliance_id and w.kind = 'member_wallet' and w.owner_id = m.id"
       + " where m.alliance_id = $1 and m.id = $2";
@@ -107,6 +110,7 @@ public final class Members {
       return new JsonObject().put("id", row.getLong("id")).put("allianceId", member.allianceId())
           .put("handle", row.getString("handle")).put("phone", row.getString("phone"))
           .put("availablePoints", row.getLong("available"))
+          .put("owedPoints", row.getLong("owed"))
           .put("joinedAt", row.getOffsetDateTime("created_at").toInstant().toString());
     });
   }

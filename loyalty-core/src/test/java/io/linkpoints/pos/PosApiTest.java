@@ -174,6 +174,10 @@ class PosApiTest {
     int i = good.length() - 10;
     String tampered = good.substring(0, i) + (good.charAt(i) == 'A' ? 'B' : 'A') + good.substring(i + 1);
     assertRefused("code_invalid", 422, world.pos(cafe, "accrue", key(), new JsonObject().put("memberCode", tampered).put("spendFen", 1000)));
+    // The same signature bytes spelled otherwise (an unused low bit of its last character flipped) is not the code.
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    String respelled = good.substring(0, good.length() - 1) + alphabet.charAt(alphabet.indexOf(good.charAt(good.length() - 1)) ^ 1);
+    assertRefused("code_invalid", 422, world.pos(cafe, "accrue", key(), new JsonObject().put("memberCode", respelled).put("spendFen", 1000)));
     // A changed byte in the claims (another member's handle, say) breaks the signature too.
     String[] parts = good.substring(4).split("\\.");
     JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1])));
@@ -319,14 +323,29 @@ class PosApiTest {
     assertEquals(20, refund.getLong("pointsReversed"));
     assertEquals(80, refund.getLong("shortfallPoints"));
     assertEquals(0, world.available(member), "never below zero");
+    // The member sees the debt: 80 owed to the café for that sale, and the 20 the refund took.
+    assertEquals(80, expect(200, api.get("/v1/members/me", member.token())).getLong("owedPoints"));
+    JsonObject activity = expect(200, api.get("/v1/members/me/activity", member.token()));
+    assertDebt(activity, accrual.getString("accrualId"), cafe.shopId(), 80, 0);
+    assertEquals(-20, activity.getJsonArray("history").getJsonObject(0).getLong("points"));
+    assertEquals("pos_refund", activity.getJsonArray("history").getJsonObject(0).getString("code"));
 
     JsonObject next = expect(200, world.pos(books, "accrue", key(), new JsonObject().put("memberCode", world.code(member)).put("spendFen", 5000)));
     assertEquals(50, next.getLong("points"), "the member earns the full amount");
     assertEquals(50, next.getLong("recoveredPoints"), "and it pays back what is owed first");
     assertEquals(0, world.available(member));
+    assertEquals(30, expect(200, api.get("/v1/members/me", member.token())).getLong("owedPoints"));
+    activity = expect(200, api.get("/v1/members/me/activity", member.token()));
+    assertDebt(activity, accrual.getString("accrualId"), cafe.shopId(), 80, 50);
+    JsonObject repaid = activity.getJsonArray("history").getJsonObject(0);
+    assertEquals("pos_recovery", repaid.getString("code"), activity.encodePrettily());
+    assertEquals(-50, repaid.getLong("points"));
+    assertEquals(cafe.shopId(), repaid.getLong("shopId"), "paid back to the café");
     JsonObject after = expect(200, world.pos(books, "accrue", key(), new JsonObject().put("memberCode", world.code(member)).put("spendFen", 5000)));
     assertEquals(30, after.getLong("recoveredPoints"));
     assertEquals(20, world.available(member));
+    assertEquals(0, expect(200, api.get("/v1/members/me", member.token())).getLong("owedPoints"));
+    assertEquals(0, expect(200, api.get("/v1/members/me/activity", member.token())).getJsonArray("debts").size());
     JsonObject clear = expect(200, world.pos(books, "accrue", key(), new JsonObject().put("memberCode", world.code(member)).put("spendFen", 1000)));
     assertEquals(0, clear.getLong("recoveredPoints"), "nothing owed any more");
     assertEquals(30, world.available(member));
@@ -421,6 +440,19 @@ class PosApiTest {
     expect(200, api.post("/v1/alliances/" + world.allianceId + "/shops/" + cafe.shopId() + "/terminals/"
         + spare.terminalId() + "/revoke", cafe.ownerToken(), null));
     assertRefused("terminal_revoked", 401, world.pos(spare, "accrue", key(), new JsonObject().put("memberCode", "LP1:x.y.z").put("spendFen", 100)));
+  }
+
+  /** The activity's only open debt is this sale's, with so much short and so much paid back. */
+  private static void assertDebt(JsonObject activity, String accrualId, long shopId, long shortfall, long recovered) {
+    io.vertx.core.json.JsonArray debts = activity.getJsonArray("debts");
+    assertEquals(1, debts.size(), activity.encodePrettily());
+    JsonObject debt = debts.getJsonObject(0);
+    assertEquals(accrualId, debt.getString("accrualId"));
+    assertEquals(shopId, debt.getLong("shopId"));
+    assertEquals(100, debt.getLong("earnedPoints"));
+    assertEquals(shortfall, debt.getLong("shortfallPoints"));
+    assertEquals(recovered, debt.getLong("recoveredPoints"));
+    assertEquals(shortfall - recovered, debt.getLong("owedPoints"));
   }
 
   private KeyRing ring() {
