@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
+import io.linkpoints.platform.DatabaseOutage;
 import io.linkpoints.platform.DatabaseTarget;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Transaction;
@@ -203,7 +204,11 @@ public final class LedgerWriter {
         return Future.succeededFuture();
       }
       if (!mayRetry) {
-        log.error("Ledger write failed", ar.cause());
+        if (DatabaseOutage.is(ar.cause())) {
+          log.warn("Ledger write failed, database unavailable: {}", describe(ar.cause()));
+        } else {
+          log.error("Ledger write failed", ar.cause());
+        }
         batch.forEach(q -> q.promise.fail(new LedgerException(LedgerError.LEDGER_UNAVAILABLE,
             "the ledger could not write; retry with the same id")));
         return Future.succeededFuture();
