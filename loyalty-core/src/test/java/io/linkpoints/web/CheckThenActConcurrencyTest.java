@@ -138,6 +138,38 @@ class CheckThenActConcurrencyTest {
   }
 
   @Test
+  void aRefundDebtIsRecoveredOnceByAccrualsAtOnce() throws Exception {
+    Person member = world.member();
+    JsonObject sale = expect(200, pos(api, "accrue", new JsonObject().put("memberCode", world.code(member))
+        .put("spendFen", 10_000)));
+    JsonObject hold = expect(200, pos(api, "reserve", new JsonObject().put("memberCode", world.code(member))
+        .put("points", 80)));
+    expect(200, pos(api, "commit", new JsonObject().put("holdId", hold.getString("holdId"))));
+    JsonObject refund = expect(200, pos(api, "refund", new JsonObject().put("accrualId", sale.getString("accrualId"))
+        .put("refundFen", 10_000)));
+    assertEquals(80, refund.getLong("shortfallPoints"));
+    List<String> codes = new ArrayList<>();
+    for (int i = 0; i < AT_ONCE; i++) {
+      codes.add(world.code(member));
+    }
+    List<Future<HttpResponse<Buffer>>> calls = new ArrayList<>();
+    for (int i = 0; i < AT_ONCE; i++) {
+      ApiFixture at = instance(i);
+      String code = codes.get(i);
+      calls.add(clients.submit(() -> pos(at, "accrue", new JsonObject().put("memberCode", code).put("spendFen", 10_000))));
+    }
+    long recovered = 0;
+    for (Future<HttpResponse<Buffer>> call : calls) {
+      recovered += expect(200, call.get()).getLong("recoveredPoints");
+    }
+    assertEquals(80, recovered, "the debt is paid back once, not by every accrual that saw it");
+    assertEquals(100L * AT_ONCE - 80, world.available(member));
+    assertEquals(80, api.count("select recovered_points from pos_accrual where id = '" + sale.getString("accrualId") + "'"));
+    assertEquals(100, api.count("select sum(amount) from ledger_transfer where reverses_id = '"
+        + sale.getString("accrualId") + "'"));
+  }
+
+  @Test
   void wrongPasswordsAtOnceAreCheckedAtMostTheLimitAndThenLockTheUsername() throws Exception {
     String alliance = "/v1/alliances/" + world.allianceId;
     expect(201, api.post(alliance + "/shops", world.adminToken, new JsonObject().put("name", "Target")
