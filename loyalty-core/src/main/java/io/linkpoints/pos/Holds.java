@@ -6,6 +6,7 @@ import io.linkpoints.ledger.LedgerError;
 import io.linkpoints.ledger.LedgerException;
 import io.linkpoints.ledger.Transfer;
 import io.linkpoints.ledger.TransferCommand;
+import io.linkpoints.platform.GroupedQuery;
 import io.linkpoints.web.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -38,6 +39,8 @@ final class Holds {
   private static final String RELEASED = "select void_id from pos_hold_release where alliance_id = $1 and hold_id = $2";
 
   private final Pool pool;
+  // Every reserve asks, once its hold is made: concurrent reserves share the round trip.
+  private final GroupedQuery released;
   private final Ledger ledger;
   private final PosMembers members;
   private final Clock clock;
@@ -47,6 +50,7 @@ final class Holds {
   /** {@code pool} commits synchronously: a release the till was told of survives a crash. */
   Holds(Pool pool, Ledger ledger, PosMembers members, Clock clock) {
     this.pool = pool;
+    this.released = new GroupedQuery(pool, RELEASED);
     this.ledger = ledger;
     this.members = members;
     this.clock = clock;
@@ -58,8 +62,8 @@ final class Holds {
       UUID holdId = c.derive(key, "hold");
       return ledger.submit(TransferCommand.hold(c.allianceId(), holdId, m.walletId(), m.acceptanceId(), points,
               "pos_redeem", HOLD_SECONDS))
-          .compose(r -> releasedBefore(c, holdId).map(released -> {
-            if (released) {
+          .compose(r -> releasedBefore(c, holdId).map(stopped -> {
+            if (stopped) {
               throw new ApiException(409, "hold_released", "this reserve's key was released before the reserve"
                   + " arrived: nothing is held, scan the member code again to redeem");
             }
@@ -72,7 +76,7 @@ final class Holds {
 
   /** Whether the till released this hold by its reserve's key already; if so, the hold is voided here. */
   private Future<Boolean> releasedBefore(Caller c, UUID holdId) {
-    return pool.preparedQuery(RELEASED).execute(Tuple.of(c.allianceId(), holdId)).compose(rows -> rows.size() == 0
+    return released.execute(Tuple.of(c.allianceId(), holdId)).compose(rows -> rows.size() == 0
         ? Future.succeededFuture(false)
         : voidOnce(c, rows.iterator().next().getUUID("void_id"), holdId).map(true));
   }
