@@ -20,8 +20,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Earning at the till: the shop's earn rule and today's caps give the points, the ledger moves
- * them from the shop's issuance account to the member's wallet. If a refund left the member
+ * Earning at the till: the shop's earn rule and today's caps give the points (under a cap, decided
+ * atomically with what the member earned today: {@link CappedEarns}), the ledger moves them from
+ * the shop's issuance account to the member's wallet. If a refund left the member
  * owing points (they had spent them already), the new points pay that back first: a reversal of
  * the owed earn, from the wallet back to the issuance account of the shop that was short.
  */
@@ -51,6 +52,7 @@ final class Accruals {
   private final GroupedQuery record;
   private final Ledger ledger;
   private final PosMembers members;
+  private final CappedEarns capped;
   private final CouponIssuer coupons;
   private final Clock clock;
 
@@ -59,6 +61,7 @@ final class Accruals {
     this.record = new GroupedQuery(bookkeeping, RECORD);
     this.ledger = ledger;
     this.members = members;
+    this.capped = new CappedEarns(bookkeeping, clock);
     this.coupons = coupons;
     this.clock = clock;
   }
@@ -66,27 +69,48 @@ final class Accruals {
   Future<JsonObject> accrue(Caller c, String key, JsonObject body) {
     long spendFen = body.getLong("spendFen");
     boolean offline = body.getBoolean("offline", false);
-    return members.resolve(c, key, body, offline).compose(m -> members.earnedToday(c, m).compose(earned -> {
-      EarnCalculator.Quote q = EarnCalculator.quote(spendFen, m.rule(), m.allianceCap(), earned);
+    String orderRef = body.getString("orderRef");
+    return members.resolve(c, key, body, offline).compose(m -> {
       UUID accrualId = c.derive(key, "earn");
-      // The accrual's row first, written without waiting for the disk: the earn's synchronous
-      // commit right after makes it durable too, so there is never an earn without its accrual.
-      Future<Void> earn = record.execute(Tuple.of(c.allianceId(), accrualId, c.shopId(),
-              c.terminalId(), m.memberId(), body.getString("orderRef"), spendFen, q.points(),
-              clock.instant().atOffset(ZoneOffset.UTC)))
-          .compose(v -> q.points() == 0 ? Future.succeededFuture()
-              : ledger.submit(TransferCommand.transfer(c.allianceId(), accrualId, m.issuanceId(), m.walletId(),
-                  q.points(), "pos_earn")).mapEmpty());
-      return earn
-          .compose(v -> m.owes() ? recover(c, key, m.memberId(), accrualId, m.available() + q.points())
+      long rawPoints = EarnCalculator.quote(spendFen, m.rule(), null, EarnCalculator.EarnedToday.NONE).rawPoints();
+      Future<CappedEarns.Decision> earned = CappedEarns.applies(m) ? earnUnderCap(c, m, accrualId, spendFen, orderRef)
+          : earn(c, m, accrualId, spendFen, orderRef, rawPoints);
+      return earned.compose(d -> (m.owes() ? recover(c, key, m.memberId(), accrualId, m.available() + d.points())
               : Future.succeededFuture(0L))
-          .compose(recovered -> issueCoupons(c, m.memberId(), spendFen, body.getString("orderRef"))
+          .compose(recovered -> issueCoupons(c, m.memberId(), spendFen, orderRef)
               .map(issued -> new JsonObject().put("accrualId", accrualId.toString()).put("memberHandle", m.handle())
-                  .put("spendFen", spendFen).put("points", q.points()).put("rawPoints", q.rawPoints())
-                  .put("limitedBy", q.limitedBy().name().toLowerCase()).put("recoveredPoints", recovered)
-                  .put("availablePoints", Math.max(0, m.available() + q.points() - recovered))
-                  .put("couponsIssued", issued)));
-    }));
+                  .put("spendFen", spendFen).put("points", d.points()).put("rawPoints", rawPoints)
+                  .put("limitedBy", d.limitedBy().name().toLowerCase()).put("recoveredPoints", recovered)
+                  .put("availablePoints", Math.max(0, m.available() + d.points() - recovered))
+                  .put("couponsIssued", issued))));
+    });
+  }
+
+  /**
+   * No cap: the points follow from the spend alone. The accrual's row first, written without
+   * waiting for the disk: the earn's synchronous commit right after makes it durable too, so
+   * there is never an earn without its accrual.
+   */
+  private Future<CappedEarns.Decision> earn(Caller c, PosMembers.AtTill m, UUID accrualId, long spendFen,
+      String orderRef, long points) {
+    return record.execute(Tuple.of(c.allianceId(), accrualId, c.shopId(), c.terminalId(), m.memberId(), orderRef,
+            spendFen, points, clock.instant().atOffset(ZoneOffset.UTC)))
+        .compose(v -> submitEarn(c, m, accrualId, points))
+        .map(new CappedEarns.Decision(points, EarnCalculator.Limit.NONE));
+  }
+
+  /** Under a cap: decided and reserved under the member's lock (once per accrual), then earned. */
+  private Future<CappedEarns.Decision> earnUnderCap(Caller c, PosMembers.AtTill m, UUID accrualId, long spendFen,
+      String orderRef) {
+    return capped.decide(c, m, accrualId, spendFen, orderRef).compose(d -> submitEarn(c, m, accrualId, d.points())
+        .compose(v -> d.points() == 0 ? Future.succeededFuture() : capped.landed(c, accrualId))
+        .map(d));
+  }
+
+  private Future<Void> submitEarn(Caller c, PosMembers.AtTill m, UUID accrualId, long points) {
+    return points == 0 ? Future.succeededFuture()
+        : ledger.submit(TransferCommand.transfer(c.allianceId(), accrualId, m.issuanceId(), m.walletId(), points,
+            "pos_earn")).mapEmpty();
   }
 
   /** The coupons this purchase earns (once per order: a retry gets the same ones); none without an orderRef. */

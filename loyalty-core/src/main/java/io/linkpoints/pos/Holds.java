@@ -2,11 +2,18 @@ package io.linkpoints.pos;
 
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.ledger.Ledger;
+import io.linkpoints.ledger.LedgerError;
+import io.linkpoints.ledger.LedgerException;
 import io.linkpoints.ledger.Transfer;
 import io.linkpoints.ledger.TransferCommand;
+import io.linkpoints.platform.GroupedQuery;
 import io.linkpoints.web.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,18 +22,38 @@ import java.util.concurrent.ConcurrentHashMap;
  * Redemption at the till in two phases: reserve puts a ledger hold on the member's points
  * (wallet → this shop's acceptance account, timing out by itself after {@link #HOLD_SECONDS}),
  * commit posts all or part of it, release voids it. The ledger resolves a hold exactly once.
+ *
+ * <p>A till that never learnt a reserve's outcome releases it by the reserve's key, and that
+ * release may reach the server before the reserve does. So a release by key is recorded first
+ * ({@code pos_hold_release}, with the id of the void it makes) and only then is the hold looked
+ * up; a reserve looks for that record after making its hold, and if it is there, voids the hold
+ * itself with that same void id and answers {@code hold_released}. Whichever order the two
+ * statements run in, one of them sees the other, and the hold is voided exactly once.
  */
 final class Holds {
   static final long HOLD_SECONDS = 120;
+  // On a second release by the same reserve key, the void id of the first: one void either way.
+  private static final String RECORD_RELEASE = "insert into pos_hold_release (alliance_id, hold_id, void_id, created_at)"
+      + " values ($1, $2, $3, $4) on conflict (alliance_id, hold_id) do update set created_at = pos_hold_release.created_at"
+      + " returning void_id";
+  private static final String RELEASED = "select void_id from pos_hold_release where alliance_id = $1 and hold_id = $2";
 
+  private final Pool pool;
+  // Every reserve asks, once its hold is made: concurrent reserves share the round trip.
+  private final GroupedQuery released;
   private final Ledger ledger;
   private final PosMembers members;
+  private final Clock clock;
   /** Account ids never change once opened, so the shop's acceptance account is looked up once. */
   private final Map<String, Long> acceptance = new ConcurrentHashMap<>();
 
-  Holds(Ledger ledger, PosMembers members) {
+  /** {@code pool} commits synchronously: a release the till was told of survives a crash. */
+  Holds(Pool pool, Ledger ledger, PosMembers members, Clock clock) {
+    this.pool = pool;
+    this.released = new GroupedQuery(pool, RELEASED);
     this.ledger = ledger;
     this.members = members;
+    this.clock = clock;
   }
 
   Future<JsonObject> reserve(Caller c, String key, JsonObject body) {
@@ -35,10 +62,30 @@ final class Holds {
       UUID holdId = c.derive(key, "hold");
       return ledger.submit(TransferCommand.hold(c.allianceId(), holdId, m.walletId(), m.acceptanceId(), points,
               "pos_redeem", HOLD_SECONDS))
-          .map(r -> new JsonObject().put("holdId", holdId.toString()).put("points", points)
-              .put("expiresAt", r.transfer().timeoutAt().toString()).put("memberHandle", m.handle())
-              .put("availablePoints", Math.max(0, m.available() - (r.replayed() ? 0 : points))));
+          .compose(r -> releasedBefore(c, holdId).map(stopped -> {
+            if (stopped) {
+              throw new ApiException(409, "hold_released", "this reserve's key was released before the reserve"
+                  + " arrived: nothing is held, scan the member code again to redeem");
+            }
+            return new JsonObject().put("holdId", holdId.toString()).put("points", points)
+                .put("expiresAt", r.transfer().timeoutAt().toString()).put("memberHandle", m.handle())
+                .put("availablePoints", Math.max(0, m.available() - (r.replayed() ? 0 : points)));
+          }));
     });
+  }
+
+  /** Whether the till released this hold by its reserve's key already; if so, the hold is voided here. */
+  private Future<Boolean> releasedBefore(Caller c, UUID holdId) {
+    return released.execute(Tuple.of(c.allianceId(), holdId)).compose(rows -> rows.size() == 0
+        ? Future.succeededFuture(false)
+        : voidOnce(c, rows.iterator().next().getUUID("void_id"), holdId).map(true));
+  }
+
+  /** The release's void; if the hold was resolved another way meanwhile, that stands. */
+  private Future<Void> voidOnce(Caller c, UUID voidId, UUID holdId) {
+    return ledger.submit(TransferCommand.voidHold(c.allianceId(), voidId, holdId, "pos_release")).<Void>mapEmpty()
+        .recover(err -> err instanceof LedgerException le && (le.error() == LedgerError.HOLD_ALREADY_RESOLVED
+            || le.error() == LedgerError.HOLD_EXPIRED) ? Future.succeededFuture() : Future.failedFuture(err));
   }
 
   Future<JsonObject> commit(Caller c, String key, JsonObject body) {
@@ -50,17 +97,37 @@ final class Holds {
             .put("points", r.transfer().amount()).put("released", hold.amount() - r.transfer().amount())));
   }
 
-  /** Releases a hold named by its id, or by the Idempotency-Key of the reserve that made it (when its answer was lost). */
+  /**
+   * Releases a hold named by its id, or by the Idempotency-Key of the reserve that made it (when
+   * its answer was lost). By key, the release is recorded first: if the reserve has not made its
+   * hold yet, it never keeps one ({@code released: 0} now, {@code hold_released} for the reserve).
+   */
   Future<JsonObject> release(Caller c, String key, JsonObject body) {
     String byId = body.getString("holdId");
     String byKey = body.getString("reserveKey");
     if ((byId == null) == (byKey == null)) {
       throw ApiException.badRequest("hold_required", "give exactly one of holdId and reserveKey");
     }
-    UUID holdId = byId != null ? UUID.fromString(byId) : c.derive(byKey, "hold");
-    return ourHold(c, holdId).compose(hold -> ledger.submit(TransferCommand.voidHold(c.allianceId(),
-            c.derive(key, "release"), holdId, "pos_release"))
-        .map(r -> new JsonObject().put("holdId", holdId.toString()).put("released", hold.amount())));
+    if (byId != null) {
+      UUID holdId = UUID.fromString(byId);
+      return ourHold(c, holdId).compose(hold -> ledger.submit(TransferCommand.voidHold(c.allianceId(),
+              c.derive(key, "release"), holdId, "pos_release"))
+          .map(r -> released(holdId, hold.amount())));
+    }
+    UUID holdId = c.derive(byKey, "hold");
+    return pool.preparedQuery(RECORD_RELEASE).execute(Tuple.of(c.allianceId(), holdId, c.derive(key, "release"),
+            clock.instant().atOffset(ZoneOffset.UTC)))
+        .compose(rows -> {
+          UUID voidId = rows.iterator().next().getUUID("void_id");
+          return ledger.transferById(c.allianceId(), holdId).compose(found -> found.isEmpty()
+              ? Future.succeededFuture(released(holdId, 0))
+              : ourHold(c, holdId).compose(hold -> ledger.submit(TransferCommand.voidHold(c.allianceId(), voidId, holdId,
+                  "pos_release")).map(r -> released(holdId, hold.amount()))));
+        });
+  }
+
+  private static JsonObject released(UUID holdId, long points) {
+    return new JsonObject().put("holdId", holdId.toString()).put("released", points);
   }
 
   /** The hold, if it is a hold made at this shop; otherwise {@code hold_not_found}. */

@@ -9,7 +9,8 @@ import java.time.ZoneOffset;
 
 /**
  * Forgets what can no longer matter: used member codes past their last possible use, closed
- * visits, and idempotency records older than any till would retry ({@link #REQUEST_RETENTION}).
+ * visits, idempotency records and releases by key older than any till would retry
+ * ({@link #REQUEST_RETENTION}), and earn-cap reservations whose day is over.
  * Bounded batches, so a large backlog never holds locks for long.
  */
 public final class PosHousekeeping {
@@ -20,6 +21,12 @@ public final class PosHousekeeping {
       + "select ctid from pos_visit where expires_at < $1 limit 5000))";
   private static final String REQUESTS = "delete from pos_request where ctid = any (array("
       + "select ctid from pos_request where created_at < $1 limit 5000))";
+
+  private static final String RELEASES = "delete from pos_hold_release where ctid = any (array("
+      + "select ctid from pos_hold_release where created_at < $1 limit 5000))";
+  // A day and a half covers the alliance's day in any time zone; older reservations count for nothing.
+  private static final String RESERVATIONS = "delete from pos_earn_reservation where ctid = any (array("
+      + "select ctid from pos_earn_reservation where created_at < $1 limit 5000))";
 
   private final Pool pool;
   private final Clock clock;
@@ -34,6 +41,9 @@ public final class PosHousekeeping {
     return pool.preparedQuery(CODES).execute(Tuple.of(now))
         .compose(v -> pool.preparedQuery(VISITS).execute(Tuple.of(now)))
         .compose(v -> pool.preparedQuery(REQUESTS).execute(Tuple.of(now.minus(REQUEST_RETENTION))))
+        // A release by key matters as long as its reserve could still be retried.
+        .compose(v -> pool.preparedQuery(RELEASES).execute(Tuple.of(now.minus(REQUEST_RETENTION))))
+        .compose(v -> pool.preparedQuery(RESERVATIONS).execute(Tuple.of(now.minus(Duration.ofHours(36)))))
         .mapEmpty();
   }
 }

@@ -1,6 +1,5 @@
 package io.linkpoints.pos;
 
-import io.linkpoints.alliance.EarnCalculator;
 import io.linkpoints.alliance.EarnRule;
 import io.linkpoints.alliance.Rounding;
 import io.linkpoints.platform.GroupedQuery;
@@ -57,14 +56,6 @@ final class PosMembers {
       + joins("select y.member_id from pos_visit y where y.alliance_id = $1 and y.id = $3")
       + " where v.alliance_id = $1 and v.id = $3 and v.terminal_id = $4 and v.expires_at > $5";
 
-  // Points the wallet received from shops' issuance accounts in the alliance's day, here and everywhere.
-  private static final String EARNED_TODAY = "select"
-      + " coalesce(sum(t.amount) filter (where i.owner_id = $3), 0) as at_shop, coalesce(sum(t.amount), 0) as in_alliance"
-      + " from ledger_transfer t join ledger_account i on i.alliance_id = t.alliance_id and i.id = t.debit_account_id"
-      + "   and i.kind = 'merchant_issuance'"
-      + " where t.alliance_id = $1 and t.credit_account_id = $2 and t.flags in (0, 2)"
-      + "   and t.created_at >= $4 and t.created_at < $5";
-
   /** The member at the till and the shop's side of things. */
   record AtTill(long memberId, String handle, long walletId, long available, long issuanceId, long acceptanceId,
       EarnRule rule, Long allianceCap, ZoneId zone, boolean owes) {
@@ -112,20 +103,6 @@ final class PosMembers {
       throw ApiException.badRequest("member_required", "give exactly one of memberCode and visitId");
     }
     return code != null ? byCode(c, key, code, offlineAccrual) : byVisit(c, UUID.fromString(visit));
-  }
-
-  /** What the member earned today (alliance day) here and across the alliance; only needed under a cap. */
-  Future<EarnCalculator.EarnedToday> earnedToday(Caller c, AtTill m) {
-    if (m.rule().dailyCapPoints() == null && m.allianceCap() == null) {
-      return Future.succeededFuture(EarnCalculator.EarnedToday.NONE);
-    }
-    EarnCalculator.Day day = EarnCalculator.Day.containing(clock.instant(), m.zone());
-    return pool.preparedQuery(EARNED_TODAY).execute(Tuple.of(c.allianceId(), m.walletId(), c.shopId(),
-            day.start().atOffset(ZoneOffset.UTC), day.end().atOffset(ZoneOffset.UTC)))
-        .map(rows -> {
-          Row row = rows.iterator().next();
-          return new EarnCalculator.EarnedToday(row.getLong("at_shop"), row.getLong("in_alliance"));
-        });
   }
 
   private static AtTill atTill(Row row) {

@@ -51,7 +51,7 @@ public final class PosRoutes implements ApiRoutes {
     PosMembers members = new PosMembers(p.bookkeepingPool(), p.clock(), new MemberCodes(p.codeKeys(), p.clock()));
     this.requests = new PosRequests(p.bookkeepingPool(), p.clock());
     this.visits = new Visits(p.bookkeepingPool(), members, new MemberCoupons(p.pool(), p.clock()), p.clock());
-    this.holds = new Holds(p.ledger(), members);
+    this.holds = new Holds(p.pool(), p.ledger(), members, p.clock());
     this.accruals = new Accruals(p.pool(), p.bookkeepingPool(), p.ledger(), members,
         new CouponIssuer(p.pool(), p.clock()), p.clock());
     this.refunds = new Refunds(p.pool(), p.ledger(), p.clock());

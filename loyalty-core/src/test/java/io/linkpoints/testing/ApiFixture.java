@@ -34,8 +34,9 @@ public final class ApiFixture implements AutoCloseable {
 
   public final Vertx vertx;
   public final MutableClock clock;
-  public final CapturedCodes codes = new CapturedCodes();
+  public final CapturedCodes codes;
   public final Path dataDir;
+  private final String dbUrl;
   public final LinkpointsApp app;
   public final WebClient http;
 
@@ -60,19 +61,41 @@ public final class ApiFixture implements AutoCloseable {
 
   /** The service on a database of the test's own choosing (a server the test stops and starts, say). */
   public ApiFixture(Vertx vertx, DatabaseTarget db) {
+    this(vertx, new MutableClock(Instant.now()), tempDir(), urlOf(db), new CapturedCodes());
+  }
+
+  private ApiFixture(Vertx vertx, MutableClock clock, Path dataDir, String dbUrl, CapturedCodes codes) {
     this.vertx = vertx;
-    this.clock = new MutableClock(Instant.now());
-    try {
-      this.dataDir = Files.createTempDirectory("linkpoints-api-test");
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
-    String url = "postgresql://" + db.user() + (db.password().isEmpty() ? "" : ":" + db.password()) + "@"
-        + db.connectOptions().getHost() + ":" + db.connectOptions().getPort() + "/" + db.connectOptions().getDatabase();
-    LinkpointsConfig config = LinkpointsConfig.fromEnv(Map.of()).withDataDir(dataDir).withDbUrl(url).withPort(0)
+    this.clock = clock;
+    this.dataDir = dataDir;
+    this.dbUrl = dbUrl;
+    this.codes = codes;
+    LinkpointsConfig config = LinkpointsConfig.fromEnv(Map.of()).withDataDir(dataDir).withDbUrl(dbUrl).withPort(0)
         .withPasswordIterations(TEST_PASSWORD_ITERATIONS);
     this.app = await(LinkpointsApp.start(vertx, config, clock, codes));
     this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost").setDefaultPort(app.port()));
+  }
+
+  /**
+   * A second instance of the service on this one's database, keys folder, clock and SMS inbox, as a
+   * second process behind a load balancer would be: tokens of one are good at the other. Close it
+   * on its own (before this one).
+   */
+  public ApiFixture anotherInstance() {
+    return new ApiFixture(vertx, clock, dataDir, dbUrl, codes);
+  }
+
+  private static Path tempDir() {
+    try {
+      return Files.createTempDirectory("linkpoints-api-test");
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String urlOf(DatabaseTarget db) {
+    return "postgresql://" + db.user() + (db.password().isEmpty() ? "" : ":" + db.password()) + "@"
+        + db.connectOptions().getHost() + ":" + db.connectOptions().getPort() + "/" + db.connectOptions().getDatabase();
   }
 
   public HttpResponse<Buffer> send(HttpMethod method, String path, String bearer, JsonObject body) {

@@ -2,6 +2,7 @@ package io.linkpoints.pos.client;
 
 import static io.linkpoints.testing.Await.await;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -16,13 +17,18 @@ import java.util.function.Predicate;
 /**
  * A network between till and server that loses answers: every request reaches the server, but
  * for the ones the test picks, the answer is thrown away and the connection cut, as when a
- * mobile link drops just after sending. Counts what it forwarded, per path ending.
+ * mobile link drops just after sending. It can also hold requests back (stuck in the network)
+ * until the test lets them go. Counts what it received and what it forwarded (and the server
+ * answered), per path.
  */
 final class LossyProxy implements AutoCloseable {
   private final HttpServer server;
   private final HttpClient upstream;
+  private final Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> forwarded = new ConcurrentHashMap<>();
   private volatile Predicate<String> dropAnswer = path -> false;
+  private volatile Predicate<String> holdBack = path -> false;
+  private volatile Future<Void> letGo = Future.succeededFuture();
 
   LossyProxy(Vertx vertx, int targetPort) {
     this.upstream = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("localhost").setDefaultPort(targetPort));
@@ -38,16 +44,33 @@ final class LossyProxy implements AutoCloseable {
     this.dropAnswer = paths;
   }
 
-  /** Requests forwarded whose path contains this. */
+  /** Requests to these paths reach the server only once {@code until} completes. */
+  void holdBack(Predicate<String> paths, Future<Void> until) {
+    this.letGo = until;
+    this.holdBack = paths;
+  }
+
+  /** Requests forwarded (and answered by the server) whose path contains this. */
   int forwarded(String pathEnding) {
-    return forwarded.entrySet().stream().filter(e -> e.getKey().contains(pathEnding))
+    return count(forwarded, pathEnding);
+  }
+
+  /** Requests received from the till whose path contains this. */
+  int received(String pathEnding) {
+    return count(received, pathEnding);
+  }
+
+  private static int count(Map<String, AtomicInteger> counts, String pathEnding) {
+    return counts.entrySet().stream().filter(e -> e.getKey().contains(pathEnding))
         .mapToInt(e -> e.getValue().get()).sum();
   }
 
   private void forward(HttpServerRequest in) {
     String path = in.path();
     boolean drop = dropAnswer.test(path);
-    in.body().compose(body -> upstream.request(new RequestOptions().setMethod(in.method()).setURI(in.uri())
+    Future<Void> gate = holdBack.test(path) ? letGo : Future.succeededFuture();
+    received.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+    in.body().compose(body -> gate.map(body)).compose(body -> upstream.request(new RequestOptions().setMethod(in.method()).setURI(in.uri())
             .setHeaders(in.headers()))
         .compose(out -> out.send(body))
         .compose(resp -> resp.body().map(b -> {

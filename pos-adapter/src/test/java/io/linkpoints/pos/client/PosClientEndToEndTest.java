@@ -11,6 +11,7 @@ import io.linkpoints.testing.ApiFixture;
 import io.linkpoints.testing.PosWorld;
 import io.linkpoints.testing.PosWorld.Person;
 import io.linkpoints.testing.PosWorld.Till;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -23,6 +24,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -110,15 +113,48 @@ class PosClientEndToEndTest {
       proxy.dropAnswersTo(path -> path.endsWith("/pos/reserve") || path.contains("/pos/requests/"));
       Throwable unknown = failure(client.reserve(Member.code(world.code(member)), 70));
       assertInstanceOf(OutcomeUnknownException.class, unknown);
-      // The hold was made (the server got the reserve) and the client released it by the reserve's key.
-      for (int i = 0; i < 100 && world.available(member) != 100; i++) {
-        Thread.sleep(50);
-      }
-      assertEquals(100, world.available(member));
-      assertEquals(1, proxy.forwarded("/pos/release"));
-      assertEquals(1, api.count("select count(*) from ledger_transfer where code = 'pos_release' and debit_account_id = "
-          + world.walletId(member)));
+      // The client released it by the reserve's key. Wait until the server has answered that release
+      // and every reserve the till sent: on a slow server the release may have overtaken the reserve.
+      waitFor(() -> proxy.forwarded("/pos/release") == 1
+          && proxy.forwarded("/pos/reserve") == proxy.received("/pos/reserve"));
+      assertReleasedOnce(member);
       client.close();
+    }
+  }
+
+  @Test
+  void aReserveThatReachesTheServerAfterItsReleaseHoldsNothing() throws Exception {
+    Person member = world.member();
+    world.grant(member, till, 100);
+    try (LossyProxy proxy = new LossyProxy(vertx, api.app.port())) {
+      PosClient client = await(PosClient.create(vertx, options(proxy.port()).withRetries(1_000, 2, 20)));
+      proxy.dropAnswersTo(path -> path.endsWith("/pos/reserve") || path.contains("/pos/requests/"));
+      Promise<Void> reserveArrives = Promise.promise();
+      proxy.holdBack(path -> path.endsWith("/pos/reserve"), reserveArrives.future());
+      assertInstanceOf(OutcomeUnknownException.class, failure(client.reserve(Member.code(world.code(member)), 70)));
+      waitFor(() -> proxy.forwarded("/pos/release") == 1);
+      reserveArrives.complete(); // only now does the reserve reach the server
+      waitFor(() -> proxy.forwarded("/pos/reserve") == proxy.received("/pos/reserve"));
+      assertReleasedOnce(member);
+      client.close();
+    }
+  }
+
+  /** Nothing of the member's stays held, and the hold the reserve made was voided once. */
+  private void assertReleasedOnce(Person member) {
+    assertEquals(100, world.available(member));
+    assertEquals(1, api.count("select count(*) from ledger_transfer where code = 'pos_release' and debit_account_id = "
+        + world.walletId(member)));
+    assertEquals(0, api.count("select count(*) from ledger_transfer h where h.flags = 1 and h.debit_account_id = "
+        + world.walletId(member) + " and not exists (select 1 from ledger_transfer r where r.pending_id = h.id)"));
+  }
+
+  /** Polls a condition until it holds, for at most 30 s. */
+  private static void waitFor(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "condition not met within 30 s");
+      Thread.sleep(20);
     }
   }
 
