@@ -230,7 +230,9 @@ public final class ContractCheck {
   }
 
   private Validator validator(String pointer) {
-    return validators.computeIfAbsent(pointer, p -> repository.validator(JsonSchema.of(new JsonObject().put("$ref", BASE + p))));
+    // The repository names schemas by URI: braces of path templates are percent-encoded there.
+    String uri = BASE + pointer.replace("{", "%7B").replace("}", "%7D");
+    return validators.computeIfAbsent(uri, u -> repository.validator(JsonSchema.of(new JsonObject().put("$ref", u))));
   }
 
   private static String declaredType(JsonObject content, String type) {

@@ -43,6 +43,9 @@ class ContractCheckTest {
     assertTrue(type.contains("content type"), type);
     String schema = mismatch(HttpMethod.GET, "/health", 200, "application/json", "{\"status\":\"sideways\"}");
     assertTrue(schema.contains("/status"), schema);
+    String token = mismatch(HttpMethod.POST, "/v1/alliances/1/staff/sign-in", 200, "application/json",
+        "{\"accessToken\": 5}");
+    assertTrue(token.contains("/accessToken"), token);
     String problem = mismatch(HttpMethod.GET, "/v1/alliances/1", 404, "application/problem+json", "{\"status\":404}");
     assertTrue(problem.contains("code"), problem);
   }
