@@ -123,6 +123,71 @@ public final class ContractCheck {
     return List.copyOf(routes);
   }
 
+  /** A parameter of an operation, with the pointer of its schema for {@link #valid}. */
+  public record Param(String name, String in, boolean required, JsonObject schema, String schemaPointer) {
+  }
+
+  /** The parameters of an operation: its path item's and its own. */
+  public List<Param> parameters(Route route) {
+    List<Param> params = new ArrayList<>();
+    String item = "#/paths/" + escape(route.template());
+    String op = item + "/" + route.method().name().toLowerCase(Locale.ROOT);
+    addParams(params, contract.getJsonObject("paths").getJsonObject(route.template()).getJsonArray("parameters"), item);
+    addParams(params, route.operation().getJsonArray("parameters"), op);
+    return params;
+  }
+
+  private void addParams(List<Param> params, io.vertx.core.json.JsonArray list, String owner) {
+    if (list == null) {
+      return;
+    }
+    for (int i = 0; i < list.size(); i++) {
+      JsonObject raw = list.getJsonObject(i);
+      String pointer = owner + "/parameters/" + i;
+      if (raw.containsKey("$ref")) {
+        pointer = raw.getString("$ref");
+        raw = (JsonObject) at(pointer);
+      }
+      params.add(new Param(raw.getString("name"), raw.getString("in"), raw.getBoolean("required", false),
+          resolve(raw.getJsonObject("schema")), pointer + "/schema"));
+    }
+  }
+
+  /** The JSON schema of an operation's request body, or null when it takes none. */
+  public String requestBodyPointer(Route route) {
+    JsonObject body = route.operation().getJsonObject("requestBody");
+    if (body == null) {
+      return null;
+    }
+    return "#/paths/" + escape(route.template()) + "/" + route.method().name().toLowerCase(Locale.ROOT)
+        + "/requestBody/content/application~1json/schema";
+  }
+
+  /** The value at a JSON pointer of the contract ("#/components/schemas/X"). */
+  public Object at(String pointer) {
+    Object node = contract;
+    for (String part : pointer.substring(2).split("/")) {
+      String key = part.replace("~1", "/").replace("~0", "~");
+      node = node instanceof JsonObject o ? o.getValue(key)
+          : ((io.vertx.core.json.JsonArray) node).getValue(Integer.parseInt(key));
+    }
+    return node;
+  }
+
+  /** A schema with its $ref (if any) followed. */
+  public JsonObject resolve(JsonObject schema) {
+    JsonObject s = schema;
+    while (s != null && s.containsKey("$ref")) {
+      s = (JsonObject) at(s.getString("$ref"));
+    }
+    return s;
+  }
+
+  /** True when the value is valid against the schema at this pointer. */
+  public boolean valid(String pointer, Object value) {
+    return validator(pointer).validate(value).getValid();
+  }
+
   /** The operation a request goes to, or null when the contract has none (portal pages, unknown paths). */
   public Route route(HttpMethod method, String pathAndQuery) {
     String path = pathAndQuery.split("\\?", 2)[0];
@@ -232,7 +297,11 @@ public final class ContractCheck {
   private Validator validator(String pointer) {
     // The repository names schemas by URI: braces of path templates are percent-encoded there.
     String uri = BASE + pointer.replace("{", "%7B").replace("}", "%7D");
-    return validators.computeIfAbsent(uri, u -> repository.validator(JsonSchema.of(new JsonObject().put("$ref", u))));
+    return validators.computeIfAbsent(uri, u -> pointer.matches(".*/parameters/[0-9]+/.*")
+        // Schemas inside arrays (inline parameters) are not indexed by URI: validate a copy, whose
+        // own $refs ("#/components/...") still resolve against the contract's base URI.
+        ? repository.validator(JsonSchema.of(((JsonObject) at(pointer)).copy()))
+        : repository.validator(JsonSchema.of(new JsonObject().put("$ref", u))));
   }
 
   private static String declaredType(JsonObject content, String type) {
