@@ -6,6 +6,7 @@ import io.linkpoints.auth.Principal;
 import io.linkpoints.qr.QrRender;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ApiRoutes;
+import io.linkpoints.web.IdempotencyKeys;
 import io.linkpoints.web.Json;
 import io.linkpoints.web.Params;
 import io.linkpoints.web.Platform;
@@ -22,7 +23,7 @@ import java.util.UUID;
  * scoped by their token (alliance, member, shop), never by anything in the request.
  */
 public final class CouponRoutes implements ApiRoutes {
-  public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  public static final String IDEMPOTENCY_KEY = IdempotencyKeys.HEADER;
 
   private final Coupons coupons;
 
@@ -89,8 +90,8 @@ public final class CouponRoutes implements ApiRoutes {
 
   private static String key(RoutingContext ctx) {
     String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
-    if (key == null || key.isBlank() || key.length() > 100) {
-      throw ApiException.badRequest("idempotency_key_required", "an Idempotency-Key header (1-100 characters) is required");
+    if (!IdempotencyKeys.valid(key)) {
+      throw IdempotencyKeys.required();
     }
     return key;
   }

@@ -11,6 +11,7 @@ import io.linkpoints.qr.MemberCodes;
 import io.linkpoints.qr.ShopClaimCodes;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ApiRoutes;
+import io.linkpoints.web.IdempotencyKeys;
 import io.linkpoints.web.Json;
 import io.linkpoints.web.Platform;
 import io.linkpoints.web.Problem;
@@ -19,7 +20,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
-import java.util.regex.Pattern;
 
 /**
  * The POS API for terminals, under {@code /v1/alliances/{a}/shops/{s}/pos}. Only terminal tokens
@@ -28,8 +28,7 @@ import java.util.regex.Pattern;
  * retry; {@code status} tells a till that timed out what became of its call.
  */
 public final class PosRoutes implements ApiRoutes {
-  public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-  public static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{8,64}");
+  public static final String IDEMPOTENCY_KEY = IdempotencyKeys.HEADER;
 
   /** One POS operation: what it does for this caller, key and body. */
   @FunctionalInterface
@@ -76,8 +75,8 @@ public final class PosRoutes implements ApiRoutes {
         (c, key, body) -> claims.create(c.allianceId(), c.shopId(), c.terminalId(), key, body)));
     on(b, "posRequestStatus", Json.reply(200, ctx -> {
       String key = ctx.pathParam("idempotencyKey");
-      if (key == null || !KEY.matcher(key).matches()) {
-        throw ApiException.badRequest("invalid_parameter", "idempotencyKey must be 8-64 characters of A-Z a-z 0-9 _ -");
+      if (!IdempotencyKeys.valid(key)) {
+        throw ApiException.badRequest("invalid_parameter", "idempotencyKey must be " + IdempotencyKeys.RULE);
       }
       return requests.status(Caller.of(Principal.of(ctx)), key);
     }));
@@ -86,9 +85,8 @@ public final class PosRoutes implements ApiRoutes {
   private Handler<RoutingContext> idempotent(String operation, Action action) {
     return ctx -> {
       String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
-      if (key == null || !KEY.matcher(key).matches()) {
-        ctx.fail(ApiException.badRequest("idempotency_key_required",
-            "every POS call that changes something needs an Idempotency-Key header (8-64 of A-Z a-z 0-9 _ -)"));
+      if (!IdempotencyKeys.valid(key)) {
+        ctx.fail(IdempotencyKeys.required());
         return;
       }
       Caller caller = Caller.of(Principal.of(ctx));

@@ -32,7 +32,7 @@ public final class Adjustments {
     long payee = body.getLong("payeeId");
     Long corrects = body.getLong("correctsPeriodId");
     if (payer == payee) {
-      return Future.failedFuture(ApiException.badRequest("validation_failed", "payer and payee must differ"));
+      return Future.failedFuture(ApiException.badRequest("parties_must_differ", "payer and payee must differ"));
     }
     return periods.get(allianceId, periodId).compose(p -> {
       if (p.closed()) {

@@ -58,7 +58,7 @@ public final class CustomerOverlap {
       LocalDate last = to == null || to.isEmpty() ? clock.instant().atZone(zone).toLocalDate() : day("to", to);
       LocalDate first = from == null || from.isEmpty() ? last.minusDays(DEFAULT_DAYS - 1) : day("from", from);
       if (first.isAfter(last) || java.time.temporal.ChronoUnit.DAYS.between(first, last) + 1 > MAX_DAYS) {
-        throw ApiException.badRequest("invalid_parameter", "from must not be after to, and the range at most "
+        throw ApiException.badRequest("invalid_range", "from must not be after to, and the range at most "
             + MAX_DAYS + " days");
       }
       var start = Periods.utc(first.atStartOfDay(zone).toInstant());

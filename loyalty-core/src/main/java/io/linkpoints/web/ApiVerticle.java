@@ -32,7 +32,7 @@ import java.util.ServiceLoader;
  *
  * <p>Contract first: the routes come from openapi.yaml through the Vert.x OpenAPI RouterBuilder.
  * Every request passes, in order: the body limit, the access gate (before validation, so bad
- * credentials learn nothing), the malformed-JSON check, the contract's validation, the gate's
+ * credentials learn nothing), the malformed-JSON check, the Idempotency-Key check, the contract's validation, the gate's
  * confirmation, the audit hook (admin and owner writes), and the operation's handler.
  */
 public final class ApiVerticle extends VerticleBase {
@@ -69,6 +69,7 @@ public final class ApiVerticle extends VerticleBase {
     builder.rootHandler(ctx -> (SCAN_PATH.equals(ctx.normalizedPath()) ? photo : body).handle(ctx));
     builder.rootHandler(gate::early);
     builder.rootHandler(Json::refuseMalformed);
+    builder.rootHandler(new IdempotencyKeys(contract)::require);
     AuditHook audit = new AuditHook(new AuditLog(platform.pool(), platform.clock()));
     for (OpenAPIRoute route : builder.getRoutes()) {
       // Our gate does security; the router's own would want vertx-auth handlers we do not use.

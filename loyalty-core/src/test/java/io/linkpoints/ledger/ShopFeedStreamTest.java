@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkpoints.testing.ApiFixture;
+import io.linkpoints.testing.ContractCheck;
 import io.linkpoints.testing.PosWorld;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -47,11 +48,12 @@ class ShopFeedStreamTest {
     PosWorld.Person member = world.member();
     StringBuffer seen = new StringBuffer();
     HttpClient client = vertx.createHttpClient();
-    HttpClientResponse response = await(client.request(HttpMethod.GET, api.app.port(), "localhost",
-            "/v1/alliances/" + world.allianceId + "/shops/" + cafe.shopId() + "/feed")
+    String feed = "/v1/alliances/" + world.allianceId + "/shops/" + cafe.shopId() + "/feed";
+    HttpClientResponse response = await(client.request(HttpMethod.GET, api.app.port(), "localhost", feed)
         .compose(req -> req.putHeader("Accept", "text/event-stream")
             .putHeader("Authorization", "Bearer " + cafe.ownerToken()).send()));
     assertEquals(200, response.statusCode());
+    ContractCheck.shared().checkHead(HttpMethod.GET, feed, response.statusCode(), response.getHeader("Content-Type"));
     response.handler(chunk -> seen.append(chunk.toString()));
     waitFor(() -> seen.toString().contains("keep-alive"), 10_000, "the stream's first look");
     Thread.sleep(500); // let that first read finish: what comes next can only come by announcement

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.testing.ApiFixture;
+import io.linkpoints.testing.ContractCheck;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -103,12 +104,17 @@ class ExportStreamingTest {
     Promise<Integer> done = Promise.promise();
     long started = System.nanoTime();
     sampler.start();
-    client.request(new RequestOptions().setMethod(HttpMethod.GET)
-            .setURI("/v1/alliances/" + w.allianceId() + "/shops/" + w.shopId() + "/settlement/periods/" + period
-                + "/transfers?format=csv")
+    String export = "/v1/alliances/" + w.allianceId() + "/shops/" + w.shopId() + "/settlement/periods/" + period
+        + "/transfers?format=csv";
+    client.request(new RequestOptions().setMethod(HttpMethod.GET).setURI(export)
             .putHeader("Authorization", "Bearer " + w.ownerToken()))
         .compose(req -> req.send())
         .onSuccess(resp -> {
+          try {
+            ContractCheck.shared().checkHead(HttpMethod.GET, export, resp.statusCode(), resp.getHeader("Content-Type"));
+          } catch (AssertionError mismatch) {
+            done.tryFail(mismatch);
+          }
           resp.handler(chunk -> {
             if (first.length() < 1000) {
               first.appendBuffer(chunk.slice(0, Math.min(chunk.length(), 1000)));

@@ -110,7 +110,15 @@ public final class ApiFixture implements AutoCloseable {
     if (bearer != null) {
       request.putHeader("Authorization", "Bearer " + bearer);
     }
-    return await(body == null ? request.send() : request.sendJsonObject(body));
+    HttpResponse<Buffer> response = await(body == null ? request.send() : request.sendJsonObject(body));
+    return checked(method, path, response);
+  }
+
+  /** Fails the test when the response is not what openapi.yaml says (see {@link ContractCheck}). */
+  public static HttpResponse<Buffer> checked(HttpMethod method, String path, HttpResponse<Buffer> response) {
+    ContractCheck.shared().check(method, path, response.statusCode(), response.getHeader("Content-Type"),
+        response.body());
+    return response;
   }
 
   public HttpResponse<Buffer> get(String path, String bearer) {

@@ -90,18 +90,20 @@ class ApiBasicsTest {
 
   @Test
   void malformedJsonHasItsOwnCode() {
-    HttpResponse<Buffer> r = Await(api.http.post("/v1/alliances/" + world.allianceId() + "/shops")
+    String path = "/v1/alliances/" + world.allianceId() + "/shops";
+    HttpResponse<Buffer> r = ApiFixture.checked(HttpMethod.POST, path, Await(api.http.post(path)
         .putHeader("Authorization", "Bearer " + world.adminToken()).putHeader("Content-Type", "application/json")
-        .sendBuffer(Buffer.buffer("{\"name\": ")));
+        .sendBuffer(Buffer.buffer("{\"name\": "))));
     assertEquals(400, r.statusCode());
     assertEquals("malformed_json", problemCode(r));
   }
 
   @Test
   void aBodyOverTheLimitIsRefused() {
-    HttpResponse<Buffer> r = Await(api.http.post("/v1/alliances/" + world.allianceId() + "/shops")
+    String path = "/v1/alliances/" + world.allianceId() + "/shops";
+    HttpResponse<Buffer> r = ApiFixture.checked(HttpMethod.POST, path, Await(api.http.post(path)
         .putHeader("Authorization", "Bearer " + world.adminToken()).putHeader("Content-Type", "application/json")
-        .sendBuffer(Buffer.buffer("{\"name\":\"" + "x".repeat((int) ApiVerticle.MAX_BODY_BYTES) + "\"}")));
+        .sendBuffer(Buffer.buffer("{\"name\":\"" + "x".repeat((int) ApiVerticle.MAX_BODY_BYTES) + "\"}"))));
     assertEquals(413, r.statusCode());
     assertEquals("body_too_large", problemCode(r));
   }

@@ -1,0 +1,435 @@
+package io.linkpoints.web;
+
+import static io.linkpoints.testing.ApiFixture.expect;
+import static io.linkpoints.testing.Await.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.linkpoints.ledger.AccountKind;
+import io.linkpoints.testing.ApiFixture;
+import io.linkpoints.testing.ContractCheck;
+import io.linkpoints.testing.PosWorld;
+import io.linkpoints.testing.SchemaSamples;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import java.math.BigInteger;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The contract, attacked from its own schemas. For every operation of openapi.yaml and every role
+ * that may call it (with that role's real token and the ids of real things in a world built
+ * through the API), it sends requests generated from the schemas, both valid ones and invalid ones
+ * (wrong types, missing required fields, out of range, huge strings, malformed JSON, ids past
+ * int64, non-UUIDs, unknown ids, bad Idempotency-Keys), and holds the server to the contract: no
+ * 5xx; only statuses the operation lists; errors are problem+json with a code; successful bodies
+ * valid against their schema; a request the contract calls valid is not refused as malformed, and
+ * one it calls invalid is not accepted. Seeded: the same requests every run.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ContractFuzzTest {
+  private static final long SEED = 11_2026L;
+  private static final int VALID_PER_CALLER = 6;
+  private static final String PAST_INT64 = "9223372036854775808";
+  /**
+   * 400 codes a schema-valid request may still get: rules between fields or against the world
+   * that JSON Schema cannot state (each is described in the contract's prose).
+   */
+  private static final Set<String> SEMANTIC_400 = Set.of(
+      "invalid_window", // validUntil must be after validFrom
+      "invalid_range", // customer-overlap: from must not be after to, at most 366 days
+      "parties_must_differ", // a settlement adjustment's payer and payee
+      "invalid_funding", // a campaign's funding split names its shops and sums to 10000
+      "unknown_shop", // a campaign's issuing/honouring/funding shops must be of the alliance
+      "creator_not_named", // the shop creating a campaign issues or honours it
+      "invalid_time_zone"); // a name of the right shape that is no IANA time zone
+  /** Codes that say "your request does not fit the contract": never right for one that does. */
+  private static final Set<String> SHAPE_CODES = Set.of("validation_failed", "malformed_json",
+      "idempotency_key_required", "invalid_parameter", "bad_request");
+
+  private Vertx vertx;
+  private ApiFixture api;
+  private final ContractCheck contract = ContractCheck.shared();
+  private final SchemaSamples samples = new SchemaSamples(contract, SEED);
+  private final Map<String, String> tokens = new LinkedHashMap<>();
+  private final Map<String, String> ids = new TreeMap<>();
+  private final List<String> mismatches = new ArrayList<>();
+  private int sent;
+  private int sentValid;
+  private final Map<Integer, Integer> statuses = new TreeMap<>();
+  private final Set<String> succeeded = new java.util.HashSet<>();
+
+  @BeforeAll
+  void world() {
+    vertx = Vertx.vertx();
+    api = new ApiFixture(vertx);
+    PosWorld w = new PosWorld(api, "fz");
+    PosWorld.Till cafe = w.shop("Fuzz Café");
+    PosWorld.Till books = w.shop("Fuzz Books");
+    String shops = "/v1/alliances/" + w.allianceId + "/shops/";
+    expect(201, api.post(shops + cafe.shopId() + "/staff", cafe.ownerToken(), new JsonObject()
+        .put("username", "fz-cashier").put("password", "cashier-password-1").put("role", "cashier")));
+    PosWorld.Person member = w.member();
+    w.grant(member, cafe, 5_000);
+
+    JsonObject campaign = expect(201, api.post(shops + cafe.shopId() + "/campaigns", cafe.ownerToken(),
+        new JsonObject().put("name", "fuzz promotion")
+            .put("benefit", new JsonObject().put("kind", "fixed_off").put("amountFen", 1000))
+            .put("validFrom", api.clock.instant().minus(Duration.ofHours(1)).toString())
+            .put("validUntil", api.clock.instant().plus(Duration.ofDays(30)).toString())
+            .put("inventory", 1000).put("perMemberLimit", 100).put("marketPricePoints", 30)
+            .put("issuingShopIds", new JsonArray().add(cafe.shopId()))
+            .put("honouringShopIds", new JsonArray().add(books.shopId()))
+            .put("funding", new JsonArray().add(new JsonObject().put("shopId", cafe.shopId()).put("basisPoints", 10000)))));
+    long campaignId = campaign.getLong("id");
+    expect(200, api.post(shops + books.shopId() + "/campaigns/" + campaignId + "/accept", books.ownerToken(), null));
+    expect(201, api.send(HttpMethod.POST, "/v1/members/me/coupon-market/exchange", member.token(),
+        new JsonObject().put("campaignId", campaignId), Map.of("Idempotency-Key", "fuzz-exchange")));
+    long couponId = expect(200, api.get("/v1/members/me/coupons", member.token())).getJsonArray("items")
+        .getJsonObject(0).getLong("id");
+
+    String month = YearMonth.now(ZoneId.of("Asia/Shanghai")).minusMonths(1).toString();
+    long periodId = expect(201, api.post("/v1/alliances/" + w.allianceId + "/settlement/periods", w.adminToken,
+        new JsonObject().put("month", month))).getLong("id");
+    UUID transferId = UUID.randomUUID();
+    long issuance = await(api.app.ledger().accountOf(w.allianceId, AccountKind.MERCHANT_ISSUANCE, cafe.shopId()))
+        .orElseThrow().id();
+    await(api.app.ledger().transfer(w.allianceId, transferId, issuance, w.walletId(member), 10, "earn"));
+    String posKey = "fuzz-accrual-1";
+    expect(200, w.pos(cafe, "accrue", posKey, new JsonObject().put("memberCode", w.code(member))
+        .put("spendFen", 1000).put("orderRef", "fz-1")));
+    // Revoking is one of the operations: it gets a terminal of its own, not the till's.
+    long spareTerminal = expect(201, api.post(shops + cafe.shopId() + "/terminals", cafe.ownerToken(),
+        new JsonObject().put("name", "spare"))).getLong("id");
+
+    tokens.put("admin", w.adminToken);
+    tokens.put("owner", cafe.ownerToken());
+    tokens.put("cashier", api.staffToken(w.allianceId, "fz-cashier", "cashier-password-1"));
+    tokens.put("terminal", cafe.token());
+    tokens.put("member", member.token());
+    tokens.put("operator", api.app.operatorToken());
+    ids.put("allianceId", String.valueOf(w.allianceId));
+    ids.put("shopId", String.valueOf(cafe.shopId()));
+    ids.put("campaignId", String.valueOf(campaignId));
+    ids.put("couponId", String.valueOf(couponId));
+    ids.put("periodId", String.valueOf(periodId));
+    ids.put("accountId", String.valueOf(w.walletId(member)));
+    ids.put("transferId", transferId.toString());
+    ids.put("terminalId", String.valueOf(spareTerminal));
+    ids.put("idempotencyKey", posKey);
+  }
+
+  @AfterAll
+  void close() {
+    api.close();
+    await(vertx.close());
+  }
+
+  @Test
+  void everyOperationAnswersAsTheContractSays() {
+    long started = System.nanoTime();
+    for (ContractCheck.Route route : contract.routes()) {
+      for (String role : callers(route)) {
+        for (int i = 0; i < VALID_PER_CALLER; i++) {
+          validRequest(route, role);
+        }
+        invalidRequests(route, role);
+      }
+    }
+    api.assertLedgerOk();
+    long seconds = (System.nanoTime() - started) / 1_000_000_000;
+    System.out.printf("contract fuzz: %d requests (%d schema-valid), %d operations, %d s, %d mismatches%n",
+        sent, sentValid, contract.routes().size(), seconds, mismatches.size());
+    System.out.println("contract fuzz: answers by status " + statuses);
+    System.out.println("contract fuzz: operations never answered 2xx: " + contract.routes().stream()
+        .map(ContractCheck.Route::operationId).filter(id -> !succeeded.contains(id)).toList());
+    mismatches.forEach(m -> System.out.println("  mismatch: " + m));
+    assertTrue(sent >= 2_000, "the fuzzer sends a few thousand requests, sent " + sent);
+    assertEquals(List.of(), mismatches, mismatches.size() + " mismatches with the contract");
+  }
+
+  /** The roles the contract admits to this operation (null: no credentials; "operator": the operator's token). */
+  private List<String> callers(ContractCheck.Route route) {
+    JsonArray security = route.operation().getJsonArray("security");
+    if (security != null && security.isEmpty()) {
+      List<String> none = new ArrayList<>();
+      none.add(null);
+      return none;
+    }
+    if (security != null && security.getJsonObject(0).containsKey("operatorToken")) {
+      return List.of("operator");
+    }
+    List<String> roles = new ArrayList<>();
+    route.operation().getJsonArray("x-roles", new JsonArray()).forEach(r -> roles.add((String) r));
+    return roles;
+  }
+
+  // --- requests -------------------------------------------------------------------------------
+
+  /** One request: what to send, and whether the contract calls it valid. */
+  private record Call(String path, Map<String, String> headers, Buffer body, boolean valid, String what) {
+  }
+
+  private void validRequest(ContractCheck.Route route, String role) {
+    Map<String, String> path = new LinkedHashMap<>();
+    Map<String, String> query = new LinkedHashMap<>();
+    Map<String, String> headers = new LinkedHashMap<>();
+    boolean valid = parameters(route, path, query, headers);
+    Buffer body = null;
+    String bodyPointer = contract.requestBodyPointer(route);
+    if (bodyPointer != null) {
+      Object value = null;
+      for (int attempt = 0; attempt < 20 && (value == null || !contract.valid(bodyPointer, value)); attempt++) {
+        value = realIds(samples.valid(new JsonObject().put("$ref", bodyPointer)));
+      }
+      valid &= contract.valid(bodyPointer, value);
+      body = Buffer.buffer(io.vertx.core.json.Json.encode(value));
+    }
+    send(route, role, new Call(url(route, path, query), headers, body, valid, "generated"));
+  }
+
+  private void invalidRequests(ContractCheck.Route route, String role) {
+    Map<String, String> path = new LinkedHashMap<>();
+    Map<String, String> query = new LinkedHashMap<>();
+    Map<String, String> headers = new LinkedHashMap<>();
+    parameters(route, path, query, headers);
+    String bodyPointer = contract.requestBodyPointer(route);
+    JsonObject body = null;
+    if (bodyPointer != null) {
+      Object value = samples.valid(new JsonObject().put("$ref", bodyPointer));
+      body = value instanceof JsonObject o ? o : new JsonObject();
+    }
+    Buffer good = body == null ? null : body.toBuffer();
+    List<Call> calls = new ArrayList<>();
+    for (ContractCheck.Param p : contract.parameters(route)) {
+      String type = p.schema() == null ? "string" : samples.merged(p.schema()).getString("type", "string");
+      if (p.in().equals("path") && ids.containsKey(p.name())) {
+        boolean uuid = "uuid".equals(samples.merged(p.schema()).getString("format"));
+        List<String> bad = type.equals("integer") ? List.of(PAST_INT64, "-1", "abc", "1.5")
+            : uuid ? List.of("not-a-uuid", "123") : List.of("bad key!", "x".repeat(101));
+        for (String value : bad) {
+          Map<String, String> changed = new LinkedHashMap<>(path);
+          changed.put(p.name(), value);
+          calls.add(new Call(url(route, changed, query), headers, good, false, p.name() + "=" + value));
+        }
+        Map<String, String> unknown = new LinkedHashMap<>(path);
+        unknown.put(p.name(), type.equals("integer") ? "987654321" : uuid ? UUID.randomUUID().toString() : "unknown-key-1");
+        calls.add(new Call(url(route, unknown, query), headers, good, true, "unknown " + p.name()));
+      } else if (p.in().equals("query")) {
+        for (String value : type.equals("integer") ? List.of("abc", PAST_INT64, "-5") : List.of("x".repeat(300))) {
+          Map<String, String> changed = new LinkedHashMap<>(query);
+          changed.put(p.name(), value);
+          if (!contract.valid(p.schemaPointer(), value) && !contract.valid(p.schemaPointer(), number(value))) {
+            calls.add(new Call(url(route, path, changed), headers, good, false, p.name() + "=" + value));
+          }
+        }
+      } else if (p.in().equals("header") && p.name().equalsIgnoreCase(IdempotencyKeys.HEADER)) {
+        for (String value : new String[] {null, "bad key!", "k".repeat(101)}) {
+          Map<String, String> changed = new LinkedHashMap<>(headers);
+          if (value == null) {
+            changed.remove(p.name());
+          } else {
+            changed.put(p.name(), value);
+          }
+          calls.add(new Call(url(route, path, query), changed, good, false, "Idempotency-Key " + value));
+        }
+      }
+    }
+    if (body != null) {
+      String url = url(route, path, query);
+      calls.add(new Call(url, headers, Buffer.buffer("{\"unterminated\": "), false, "malformed JSON"));
+      calls.add(new Call(url, headers, Buffer.buffer("[1, 2]"), false, "an array for an object"));
+      JsonObject schema = samples.merged(new JsonObject().put("$ref", bodyPointer));
+      JsonObject properties = schema.getJsonObject("properties", new JsonObject());
+      for (Object required : schema.getJsonArray("required", new JsonArray())) {
+        JsonObject without = body.copy();
+        without.remove((String) required);
+        calls.add(new Call(url, headers, without.toBuffer(), false, "without " + required));
+      }
+      if (!schema.getBoolean("additionalProperties", true)) {
+        calls.add(new Call(url, headers, body.copy().put("unexpectedField", 1).toBuffer(), false, "an unknown field"));
+      }
+      for (String name : properties.fieldNames()) {
+        JsonObject property = properties.getJsonObject(name);
+        calls.add(new Call(url, headers, body.copy().put(name, samples.wrongType(property)).toBuffer(), false,
+            name + " of the wrong type"));
+        Object out = samples.outOfRange(property);
+        if (out != null) {
+          calls.add(new Call(url, headers, body.copy().put(name, out).toBuffer(), false, name + " out of range"));
+        }
+        JsonObject merged = samples.merged(property);
+        if ("integer".equals(merged.getValue("type")) || merged.getValue("type") instanceof JsonArray t && t.contains("integer")) {
+          calls.add(new Call(url, headers, Buffer.buffer(body.copy().put(name, 0).encode()
+              .replace("\"" + name + "\":0", "\"" + name + "\":" + PAST_INT64)), false, name + " past int64"));
+        }
+        if ("uuid".equals(merged.getString("format"))) {
+          calls.add(new Call(url, headers, body.copy().put(name, "not-a-uuid").toBuffer(), false, name + " not a UUID"));
+        }
+      }
+    }
+    for (Call call : calls) {
+      // A mutation that the schema still accepts (an optional field left out, say) is a valid request.
+      boolean valid = call.valid() || stillValid(route, call, bodyPointer);
+      send(route, role, new Call(call.path(), call.headers(), call.body(), valid, call.what()));
+    }
+  }
+
+  /** Half the time, a body field named like a real thing (campaignId, shopId, ...) names that thing. */
+  private Object realIds(Object body) {
+    if (body instanceof JsonObject object) {
+      for (String name : object.fieldNames()) {
+        if (ids.containsKey(name) && samples.random().nextBoolean()) {
+          String id = ids.get(name);
+          object.put(name, id.matches("[0-9]+") ? (Object) Long.parseLong(id) : id);
+        }
+      }
+    }
+    return body;
+  }
+
+  private boolean stillValid(ContractCheck.Route route, Call call, String bodyPointer) {
+    if (call.what().startsWith("without ") || call.what().endsWith("of the wrong type")
+        || call.what().endsWith("out of range") || call.what().endsWith("past int64")) {
+      try {
+        return contract.valid(bodyPointer, io.vertx.core.json.Json.decodeValue(call.body()));
+      } catch (RuntimeException e) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private static Object number(String value) {
+    try {
+      return new BigInteger(value);
+    } catch (NumberFormatException e) {
+      return value;
+    }
+  }
+
+  /** Fills path, query and header values for a valid request; false if a generated one did not validate. */
+  private boolean parameters(ContractCheck.Route route, Map<String, String> path, Map<String, String> query,
+      Map<String, String> headers) {
+    boolean valid = true;
+    for (ContractCheck.Param p : contract.parameters(route)) {
+      switch (p.in()) {
+        case "path" -> path.put(p.name(), ids.containsKey(p.name()) ? ids.get(p.name())
+            : String.valueOf(samples.valid(p.schema())));
+        case "query" -> {
+          if (p.required() || samples.random().nextBoolean()) {
+            Object value = samples.valid(p.schema());
+            valid &= contract.valid(p.schemaPointer(), value);
+            query.put(p.name(), String.valueOf(value));
+          }
+        }
+        case "header" -> headers.put(p.name(), IdempotencyKeys.HEADER.equalsIgnoreCase(p.name())
+            ? "fz-" + UUID.randomUUID() : String.valueOf(samples.valid(p.schema())));
+        default -> {
+        }
+      }
+    }
+    return valid;
+  }
+
+  private static String url(ContractCheck.Route route, Map<String, String> path, Map<String, String> query) {
+    String url = route.template();
+    for (Map.Entry<String, String> e : path.entrySet()) {
+      url = url.replace("{" + e.getKey() + "}", URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8).replace("+", "%20"));
+    }
+    StringBuilder q = new StringBuilder();
+    for (Map.Entry<String, String> e : query.entrySet()) {
+      q.append(q.length() == 0 ? "?" : "&").append(e.getKey()).append('=')
+          .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
+    }
+    return url + q;
+  }
+
+  // --- sending and judging --------------------------------------------------------------------
+
+  private void send(ContractCheck.Route route, String role, Call call) {
+    sent++;
+    if (call.valid()) {
+      sentValid++;
+    }
+    String token = role == null ? null : tokens.get(role);
+    // Without Accept: text/event-stream the feed answers one JSON page (ShopFeedStreamTest checks the stream).
+    HttpRequest<Buffer> request = api.http.request(route.method(), call.path());
+    call.headers().forEach(request::putHeader);
+    if (token != null) {
+      request.putHeader("Authorization", "Bearer " + token);
+    }
+    HttpResponse<Buffer> response;
+    if (call.body() != null) {
+      request.putHeader("Content-Type", "application/json");
+      response = await(request.sendBuffer(call.body()));
+    } else {
+      response = await(request.send());
+    }
+    judge(route, role, call, response.statusCode(), response.getHeader("Content-Type"), response.body());
+  }
+
+  private void judge(ContractCheck.Route route, String role, Call call, int status, String type, Buffer body) {
+    statuses.merge(status, 1, Integer::sum);
+    if (status < 300) {
+      succeeded.add(route.operationId());
+    }
+    String where = route.operationId() + " as " + role + " (" + call.what() + ", " + route.method() + " "
+        + call.path() + ") answered " + status;
+    if (status >= 500) {
+      mismatches.add(where + ": a server error: " + abbreviate(body));
+      return;
+    }
+    String problem = body == null && status < 300 ? null : contract.mismatch(route, status, type, body);
+    if (problem != null) {
+      mismatches.add(where + ": " + problem + "; body " + abbreviate(body));
+      return;
+    }
+    String code = "";
+    if (status >= 400) {
+      if (type == null || !type.startsWith("application/problem+json")) {
+        mismatches.add(where + ": an error that is not problem+json (" + type + ")");
+        return;
+      }
+      code = new JsonObject(body).getString("code");
+      if (code == null || code.isBlank()) {
+        mismatches.add(where + ": a problem without a code");
+        return;
+      }
+    }
+    if (call.valid() && status == 400 && !SEMANTIC_400.contains(code)) {
+      mismatches.add(where + " " + code + " to a request the contract allows: " + abbreviate(body)
+          + " request " + abbreviate(call.body()) + " " + call.headers());
+    } else if (!call.valid() && status < 400) {
+      mismatches.add(where + " to a request the contract forbids: " + abbreviate(call.body()));
+    } else if (call.valid() && SHAPE_CODES.contains(code)) {
+      mismatches.add(where + " " + code + " to a request the contract allows");
+    }
+  }
+
+  private static String abbreviate(Buffer body) {
+    if (body == null) {
+      return "(none)";
+    }
+    String text = body.toString();
+    return text.length() > 300 ? text.substring(0, 300) + "…" : text;
+  }
+}
