@@ -43,6 +43,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   private final int port;
   private final boolean asRoot;
   private volatile boolean stopped;
+  private long postmasterPid;
+  private Process watchdog;
+
+  /**
+   * Watchdogs of the servers this JVM started. Held here because the JVM closes a pipe whose
+   * stream it finds unreachable, and a closed pipe is what tells a watchdog to stop its server.
+   */
+  private static final java.util.Set<Process> WATCHDOGS = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private EmbeddedPostgresServer(Path binDir, Path dataDir, int port, boolean asRoot) {
     this.binDir = binDir;
@@ -51,19 +59,30 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     this.asRoot = asRoot;
   }
 
-  /** Starts (creating the cluster on first use) a server whose data lives in {@code dataDir}. */
+  /** Starts (creating the cluster on first use) a server whose data lives in {@code dataDir}, on a free port. */
   public static EmbeddedPostgresServer start(Path dataDir, boolean fastUnsafe) throws IOException {
+    return start(dataDir, fastUnsafe, 0);
+  }
+
+  /**
+   * Starts a server on {@code port} (0: a free one). A server of this folder left running by a
+   * process that died is stopped first (see {@link PostmasterLock}). The server stops by itself
+   * when this JVM ends, however it ends (a watchdog); {@link #close} stops it in order.
+   */
+  public static EmbeddedPostgresServer start(Path dataDir, boolean fastUnsafe, int port) throws IOException {
     Path home = extractBinaries();
     boolean asRoot = "root".equals(System.getProperty("user.name")) || isUidZero();
     Files.createDirectories(dataDir.getParent());
-    int port = freePort();
-    EmbeddedPostgresServer server = new EmbeddedPostgresServer(home.resolve("bin"), dataDir, port, asRoot);
+    EmbeddedPostgresServer server = new EmbeddedPostgresServer(home.resolve("bin"), dataDir,
+        port == 0 ? freePort() : port, asRoot);
     if (!Files.exists(dataDir.resolve("PG_VERSION"))) {
       server.initdb();
+    } else {
+      new PostmasterLock(dataDir).clearForStart();
     }
     server.writeRuntimeConfig(fastUnsafe);
     server.pgCtlStart();
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "embedded-postgres-stop"));
+    server.startWatchdog();
     return server;
   }
 
@@ -112,9 +131,52 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     run(List.of(binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-l", logFile.toString(),
         "-w", "-t", "60", "start"), 90);
     waitForPort();
+    postmasterPid = new PostmasterLock(dataDir).recordedPid()
+        .orElseThrow(() -> new IOException("PostgreSQL started but wrote no postmaster.pid in " + dataDir));
     log.info("Embedded PostgreSQL is up on 127.0.0.1:{} (data in {})", port, dataDir);
   }
 
+  /**
+   * A small shell process that stops our postmaster (fast shutdown) when its stdin reaches end of
+   * file: the pipe from this JVM, which the kernel closes whenever the JVM ends, kill -9 included.
+   * PostgreSQL's postmaster is a daemon (pg_ctl detaches it), so without this it would outlive us.
+   * It checks that the pid is still a process working in our folder before signalling it.
+   */
+  private void startWatchdog() throws IOException {
+    String script = "if read -r line; then exit 0; fi; "
+        + "[ \"$(readlink /proc/$1/cwd)\" = \"$2\" ] && exec kill -s INT \"$1\"";
+    watchdog = new ProcessBuilder("sh", "-c", script, PostmasterLock.WATCHDOG_NAME, Long.toString(postmasterPid),
+        dataDir.toRealPath().toString())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    WATCHDOGS.add(watchdog);
+  }
+
+  /** The postmaster's process id. */
+  public long pid() {
+    return postmasterPid;
+  }
+
+  /** Retires the watchdog without letting it signal: a line on its stdin. */
+  private void dismissWatchdog() {
+    Process w = watchdog;
+    if (w == null) {
+      return;
+    }
+    try (var stdin = w.getOutputStream()) {
+      stdin.write('\n');
+    } catch (IOException alreadyGone) {
+      // it has nothing left to do
+    }
+    try {
+      w.waitFor(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    w.destroy();
+    WATCHDOGS.remove(w);
+  }
+
+  /** Stops the server this object started (fast shutdown); never another one that took the folder since. */
   @Override
   public synchronized void close() {
     if (stopped) {
@@ -122,9 +184,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
     stopped = true;
     try {
-      run(List.of(binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-m", "fast", "-w", "-t", "30", "stop"), 45);
+      if (new PostmasterLock(dataDir).recordedPid().orElse(-1L) == postmasterPid) { // else already stopped
+        run(List.of(binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-m", "fast", "-w", "-t", "30",
+            "stop"), 45);
+      }
     } catch (IOException e) {
       log.warn("Could not stop embedded PostgreSQL cleanly: {}", e.getMessage());
+    } finally {
+      dismissWatchdog(); // after the stop: if we die during it, the watchdog still stops the server
     }
   }
 
