@@ -160,6 +160,17 @@ class CrashAndRestartTest {
       resolved.merge(op.operation + " " + state + " -> " + (op.status < 300 ? "" + op.status
           : op.status + " " + op.answer.getString("code")), 1, Integer::sum);
     }
+    // Every answered call of the round, sent again with its key: the same answer, replayed, nothing applied twice.
+    for (Op op : ops.subList(before, ops.size())) {
+      if (inFlight.contains(op)) {
+        continue;
+      }
+      HttpResponse<String> again = send(child.port, op);
+      JsonObject body = new JsonObject(again.body());
+      assertEquals(op.status, again.statusCode(), op.operation + " " + op.key + " answered again: " + again.body());
+      assertEquals(op.answer, body, op.operation + " " + op.key + " answered again");
+      assertEquals("true", again.headers().firstValue("Idempotent-Replayed").orElse(null));
+    }
     System.out.printf("crash-test round %d: in-flight resolved %.1f s after the restart%n", round,
         (System.nanoTime() - started) / 1e9);
     int checked = checkLedger();
@@ -489,18 +500,35 @@ class CrashAndRestartTest {
       return new String(all, (int) Math.min(from, all.length), (int) Math.max(0, all.length - from), StandardCharsets.UTF_8);
     }
 
-    /** kill -9 of the Java process; with {@code postgresToo}, of its postmaster in the same instant. */
+    /**
+     * kill -9 of the Java process; with {@code postgresToo}, of its postmaster in the same instant.
+     * Without, the watchdog that would stop PostgreSQL when the JVM dies is killed with it, so the
+     * postmaster is left running as an orphan, as it was before there was a watchdog.
+     */
     void kill(boolean postgresToo) throws Exception {
       List<String> command = new ArrayList<>(List.of("kill", "-9", Long.toString(process.pid())));
-      Optional<Long> postmaster = postmasterPid();
+      long postmaster = postmasterPid().orElseThrow(() -> new AssertionError("no postmaster.pid"));
       if (postgresToo) {
-        command.add(Long.toString(postmaster.orElseThrow(() -> new AssertionError("no postmaster.pid"))));
+        command.add(Long.toString(postmaster));
+      } else {
+        process.descendants().filter(p -> commandLine(p.pid()).contains("linkpoints-pg-watchdog"))
+            .forEach(p -> command.add(Long.toString(p.pid())));
       }
       Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
       assertEquals(0, kill.waitFor(), new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
       assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the Java process died");
       if (postgresToo) {
-        awaitTrue(() -> dead(postmaster.get()), 30, "the postmaster died");
+        awaitTrue(() -> dead(postmaster), 30, "the postmaster died");
+      } else {
+        assertTrue(!dead(postmaster), "the postmaster is left running, an orphan");
+      }
+    }
+
+    private static String commandLine(long pid) {
+      try {
+        return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8);
+      } catch (IOException gone) {
+        return "";
       }
     }
 
