@@ -509,14 +509,16 @@ class CrashAndRestartTest {
      * postmaster is left running as an orphan, as it was before there was a watchdog.
      */
     void kill(boolean postgresToo) throws Exception {
-      List<String> command = new ArrayList<>(List.of("kill", "-9", Long.toString(process.pid())));
+      List<String> command = new ArrayList<>(List.of("kill", "-9"));
       long postmaster = postmasterPid().orElseThrow(() -> new AssertionError("no postmaster.pid"));
       if (postgresToo) {
         command.add(Long.toString(postmaster));
       } else {
+        // The watchdog (if any) first: it must not see the JVM go.
         process.descendants().filter(p -> commandLine(p.pid()).contains("linkpoints-pg-watchdog"))
             .forEach(p -> command.add(Long.toString(p.pid())));
       }
+      command.add(Long.toString(process.pid()));
       Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
       assertEquals(0, kill.waitFor(), new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
       assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the Java process died");

@@ -2,6 +2,7 @@ package io.linkpoints.pos.client;
 
 import static io.linkpoints.testing.Await.await;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * A network between till and server that loses answers: every request reaches the server, but
@@ -23,6 +25,7 @@ final class LossyProxy implements AutoCloseable {
   private final HttpClient upstream;
   private final Map<String, AtomicInteger> forwarded = new ConcurrentHashMap<>();
   private volatile Predicate<String> dropAnswer = path -> false;
+  private volatile Supplier<Future<?>> beforeCut = Future::succeededFuture;
 
   LossyProxy(Vertx vertx, int targetPort) {
     this.upstream = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("localhost").setDefaultPort(targetPort));
@@ -36,6 +39,11 @@ final class LossyProxy implements AutoCloseable {
   /** Answers to requests whose path this accepts are lost from now on. */
   void dropAnswersTo(Predicate<String> paths) {
     this.dropAnswer = paths;
+  }
+
+  /** Runs when an answer was lost, before the till's connection is cut (what a crash leaves, say). */
+  void beforeCut(Supplier<Future<?>> action) {
+    this.beforeCut = action;
   }
 
   /** Requests forwarded whose path contains this. */
@@ -53,7 +61,7 @@ final class LossyProxy implements AutoCloseable {
         .compose(resp -> resp.body().map(b -> {
           forwarded.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
           if (drop) {
-            in.connection().close(); // the server did it; the till never hears
+            beforeCut.get().onComplete(done -> in.connection().close()); // the server did it; the till never hears
           } else {
             in.response().setStatusCode(resp.statusCode()).headers().addAll(resp.headers());
             in.response().end(b);
