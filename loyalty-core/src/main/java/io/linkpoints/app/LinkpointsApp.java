@@ -49,9 +49,11 @@ public final class LinkpointsApp {
   private final Platform platform;
   private final int port;
   private final long[] timers;
+  private final String deploymentId;
+  private Future<Void> closing;
 
   private LinkpointsApp(Vertx vertx, LinkpointsConfig config, DatabaseProvisioner.Provisioned database, Pool pool,
-      Ledger ledger, String operatorToken, Platform platform, int port, long[] timers) {
+      Ledger ledger, String operatorToken, Platform platform, int port, long[] timers, String deploymentId) {
     this.vertx = vertx;
     this.config = config;
     this.database = database;
@@ -61,6 +63,7 @@ public final class LinkpointsApp {
     this.platform = platform;
     this.port = port;
     this.timers = timers;
+    this.deploymentId = deploymentId;
   }
 
   /** Blocking start-up material, read or made on a worker: operator token, signing keys, docs. */
@@ -104,8 +107,17 @@ public final class LinkpointsApp {
               .map(id -> {
                 long[] timers = startJobs(vertx, ledger, clock, new PosHousekeeping(pool, clock));
                 return new LinkpointsApp(vertx, config, db.get(), pool, ledger, token, platform,
-                    first.get().actualPort(), timers);
+                    first.get().actualPort(), timers, id);
               });
+        })
+        .onFailure(err -> {
+          // Half started: the embedded server would otherwise run on until the JVM ends.
+          if (db.get() != null && db.get().embedded() != null) {
+            vertx.executeBlocking(() -> {
+              db.get().embedded().close();
+              return null;
+            });
+          }
         });
   }
 
@@ -185,15 +197,45 @@ public final class LinkpointsApp {
     return database;
   }
 
-  public Future<Void> close() {
+  /**
+   * The one way the service stops, used by the JVM's shutdown hook (SIGTERM, Ctrl-C) and by tests,
+   * in this order: stop taking HTTP requests and the periodic jobs, let requests in flight finish
+   * (up to {@link ApiVerticle#IN_FLIGHT_GRACE_SECONDS}), write what the ledger writer has queued,
+   * close the pools, and stop the embedded PostgreSQL last. Each step is bounded, and a step that
+   * fails does not keep the next from running. Called again, it returns the same future.
+   */
+  public synchronized Future<Void> close() {
+    if (closing == null) {
+      closing = stopInOrder();
+    }
+    return closing;
+  }
+
+  private Future<Void> stopInOrder() {
+    log.info("Stopping: no new requests; finishing those in flight");
     for (long timer : timers) {
       vertx.cancelTimer(timer);
     }
-    return platform.bookkeepingPool().close().compose(v -> ledger.close()).compose(v -> pool.close()).compose(v -> vertx.executeBlocking(() -> {
-      if (database.embedded() != null) {
-        database.embedded().close();
-      }
-      return null;
-    })).mapEmpty();
+    return step("HTTP server", vertx.undeploy(deploymentId), ApiVerticle.IN_FLIGHT_GRACE_SECONDS + 5)
+        .compose(v -> step("ledger writer", ledger.close(), WRITER_DRAIN_SECONDS))
+        .compose(v -> step("bookkeeping pool", platform.bookkeepingPool().close(), 10))
+        .compose(v -> step("pool", pool.close(), 10))
+        .compose(v -> step("embedded PostgreSQL", vertx.executeBlocking(() -> {
+          if (database.embedded() != null) {
+            database.embedded().close();
+          }
+          return null;
+        }), 60))
+        .onComplete(v -> log.info("Stopped"));
+  }
+
+  /** How long queued ledger commands may take to be written at shutdown. */
+  private static final int WRITER_DRAIN_SECONDS = 15;
+
+  private static Future<Void> step(String what, Future<?> step, long timeoutSeconds) {
+    return step.timeout(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS).<Void>mapEmpty().recover(err -> {
+      log.warn("Stopping the {}: {}", what, err.getMessage());
+      return Future.succeededFuture();
+    });
   }
 }

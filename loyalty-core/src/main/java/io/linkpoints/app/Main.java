@@ -38,8 +38,9 @@ public final class Main {
           System.out.println("  Member sign-in codes are written to this log: no SMS gateway is configured.");
           System.out.println("  Database:  " + db);
           System.out.println("Stop with Ctrl-C.");
+          // SIGTERM and Ctrl-C: the app's one ordered stop (each of its steps is bounded).
           Runtime.getRuntime().addShutdownHook(new Thread(() -> app.close()
-              .toCompletionStage().toCompletableFuture().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS)
+              .toCompletionStage().toCompletableFuture().orTimeout(120, java.util.concurrent.TimeUnit.SECONDS)
               .exceptionally(e -> null).join(), "linkpoints-stop"));
         })
         .onFailure(err -> {

@@ -55,9 +55,9 @@ public final class Ledger {
     this.writer = new LedgerWriter(vertx, writerPool, clock, options);
   }
 
-  /** Closes the writer's own connections (the read pool belongs to the caller). */
+  /** Writes what the writer has queued, then closes its own connections (the read pool belongs to the caller). */
   public Future<Void> close() {
-    return writerPool.close();
+    return writer.drain().eventually(writerPool::close);
   }
 
   public LedgerWriter writer() {

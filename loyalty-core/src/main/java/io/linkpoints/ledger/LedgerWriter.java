@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
+import io.linkpoints.platform.DatabaseOutage;
 import io.linkpoints.platform.DatabaseTarget;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Transaction;
@@ -40,6 +41,8 @@ public final class LedgerWriter {
   private final ArrayDeque<Queued> queue = new ArrayDeque<>();
   private int inFlight;
   private long lingerTimer = -1;
+  /** Set by {@link #drain}: no new commands; completed when the queue is empty and nothing is in flight. */
+  private Promise<Void> drained;
   private volatile long batches;
   private volatile long commands;
 
@@ -97,6 +100,31 @@ public final class LedgerWriter {
             .map(Future::cause).orElse(err)));
   }
 
+  /**
+   * Stops taking commands and writes what is queued; the future completes when the last batch has
+   * committed (or failed). Commands submitted from then on are refused with {@code ledger_unavailable}.
+   */
+  public Future<Void> drain() {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      if (drained == null) {
+        drained = Promise.promise();
+        if (!queue.isEmpty()) {
+          flush();
+        }
+        completeDrainIfIdle();
+      }
+      drained.future().onComplete(done);
+    });
+    return done.future();
+  }
+
+  private void completeDrainIfIdle() {
+    if (drained != null && queue.isEmpty() && inFlight == 0) {
+      drained.tryComplete();
+    }
+  }
+
   /** Batches and commands written so far (for the benchmark's report). */
   public long batchesWritten() {
     return batches;
@@ -107,6 +135,10 @@ public final class LedgerWriter {
   }
 
   private void enqueue(Queued q) {
+    if (drained != null) {
+      q.promise.fail(new LedgerException(LedgerError.LEDGER_UNAVAILABLE, "the ledger is shutting down; retry with the same id"));
+      return;
+    }
     if (queue.size() >= options.maxQueued()) {
       q.promise.fail(new LedgerException(LedgerError.LEDGER_BUSY, "the ledger is busy; retry with the same id"));
       return;
@@ -141,6 +173,7 @@ public final class LedgerWriter {
         if (!queue.isEmpty()) {
           flush();
         }
+        completeDrainIfIdle();
       });
     }
   }
@@ -171,7 +204,11 @@ public final class LedgerWriter {
         return Future.succeededFuture();
       }
       if (!mayRetry) {
-        log.error("Ledger write failed", ar.cause());
+        if (DatabaseOutage.is(ar.cause())) {
+          log.warn("Ledger write failed, database unavailable: {}", describe(ar.cause()));
+        } else {
+          log.error("Ledger write failed", ar.cause());
+        }
         batch.forEach(q -> q.promise.fail(new LedgerException(LedgerError.LEDGER_UNAVAILABLE,
             "the ledger could not write; retry with the same id")));
         return Future.succeededFuture();

@@ -41,6 +41,8 @@ public final class ApiVerticle extends VerticleBase {
   /** The one route that takes a photo (base64 in JSON, the image itself at most 2 MB) has room for it. */
   public static final String SCAN_PATH = "/v1/members/me/scan";
   public static final long MAX_SCAN_BODY_BYTES = 3 * 1024 * 1024;
+  /** At shutdown, how long requests in flight (and live feeds) may take to finish. */
+  public static final long IN_FLIGHT_GRACE_SECONDS = 10;
 
   private final Platform platform;
   private HttpServer server;
@@ -95,6 +97,16 @@ public final class ApiVerticle extends VerticleBase {
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(FailureHandler::handle);
     return router;
+  }
+
+  /**
+   * Undeploying stops taking connections and lets requests in flight finish, up to the grace
+   * period: HTTP/1.1 connections close after their current response.
+   */
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture()
+        : server.shutdown(IN_FLIGHT_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   public int actualPort() {

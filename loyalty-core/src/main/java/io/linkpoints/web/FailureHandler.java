@@ -1,6 +1,8 @@
 package io.linkpoints.web;
 
+import io.linkpoints.ledger.LedgerError;
 import io.linkpoints.ledger.LedgerException;
+import io.linkpoints.platform.DatabaseOutage;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -29,6 +31,13 @@ public final class FailureHandler {
     } else if (failure instanceof HttpException http) {
       Problem.send(ctx, http.getStatusCode(), codeFor(http.getStatusCode()),
           http.getPayload() != null ? http.getPayload() : "request refused");
+    } else if (DatabaseOutage.is(failure)) {
+      // Stopped, restarting or cut off: nothing was done that the caller was told of; retrying is
+      // safe. (The writer and the jobs say so in the log; one line per request would drown it.)
+      log.debug("Database unavailable on {} {}: {}", ctx.request().method(), ctx.request().path(), failure.toString());
+      ctx.response().putHeader("Retry-After", "1");
+      Problem.send(ctx, 503, LedgerError.LEDGER_UNAVAILABLE.code(),
+          "the database is unavailable for a moment; retry (with the same Idempotency-Key)");
     } else if (failure == null) {
       int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
       Problem.send(ctx, status, codeFor(status), "request refused");

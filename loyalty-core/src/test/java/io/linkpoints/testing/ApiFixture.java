@@ -55,6 +55,11 @@ public final class ApiFixture implements AutoCloseable {
   }
 
   public ApiFixture(Vertx vertx) {
+    this(vertx, TestDatabase.fresh());
+  }
+
+  /** The service on a database of the test's own choosing (a server the test stops and starts, say). */
+  public ApiFixture(Vertx vertx, DatabaseTarget db) {
     this.vertx = vertx;
     this.clock = new MutableClock(Instant.now());
     try {
@@ -62,7 +67,6 @@ public final class ApiFixture implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
     }
-    DatabaseTarget db = TestDatabase.fresh();
     String url = "postgresql://" + db.user() + (db.password().isEmpty() ? "" : ":" + db.password()) + "@"
         + db.connectOptions().getHost() + ":" + db.connectOptions().getPort() + "/" + db.connectOptions().getDatabase();
     LinkpointsConfig config = LinkpointsConfig.fromEnv(Map.of()).withDataDir(dataDir).withDbUrl(url).withPort(0)
