@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
@@ -48,6 +49,16 @@ public final class CouponIssuer {
       + " on p.alliance_id = c.alliance_id and p.campaign_id = c.id and p.shop_id = $2 and p.is_issuer"
       + " where c.alliance_id = $1 and c.status = 'live' and c.auto_issue_min_spend_fen <= $3"
       + " and c.valid_until > $4 and c.issued < c.inventory and " + Campaigns.BACKERS_ACTIVE + " order by c.id";
+  // A purchase's request run again: the campaigns live when it was first made, and those that
+  // already issued it a coupon (whatever became of them since).
+  private static final String AUTO_CAMPAIGNS_AGAIN = "select c.id from coupon_campaign c join coupon_campaign_shop p"
+      + " on p.alliance_id = c.alliance_id and p.campaign_id = c.id and p.shop_id = $2 and p.is_issuer"
+      + " where c.alliance_id = $1 and c.status = 'live' and c.auto_issue_min_spend_fen <= $3"
+      + " and c.valid_until > $4 and c.issued < c.inventory and " + Campaigns.BACKERS_ACTIVE
+      + " union select k.campaign_id from coupon k where k.alliance_id = $1 and k.source = 'purchase'"
+      + " and k.source_ref = any (select $5 || p.campaign_id || $6 from coupon_campaign_shop p"
+      + "   where p.alliance_id = $1 and p.shop_id = $2 and p.is_issuer)"
+      + " order by 1";
   private static final String CODE_CAMPAIGN = "select c.status from coupon_campaign c join coupon_campaign_shop p"
       + " on p.alliance_id = c.alliance_id and p.campaign_id = c.id and p.shop_id = $3 and p.is_issuer"
       + " where c.alliance_id = $1 and c.id = $2 and c.shop_codes";
@@ -131,7 +142,24 @@ public final class CouponIssuer {
    */
   public Future<JsonArray> issueOnPurchase(long allianceId, long shopId, long memberId, long spendFen, String orderRef) {
     Instant now = clock.instant();
-    return pool.preparedQuery(AUTO_CAMPAIGNS).execute(Tuple.of(allianceId, shopId, spendFen, Campaigns.utc(now)))
+    return issueFor(pool.preparedQuery(AUTO_CAMPAIGNS).execute(Tuple.of(allianceId, shopId, spendFen, Campaigns.utc(now))),
+        allianceId, shopId, memberId, orderRef, now);
+  }
+
+  /**
+   * The same purchase's request run again (after a crash): campaigns judged as of {@code at}, when
+   * it was first made, and every coupon it already got listed, even from a campaign sold out since.
+   */
+  public Future<JsonArray> issueOnPurchaseAgain(long allianceId, long shopId, long memberId, long spendFen,
+      String orderRef, Instant at) {
+    return issueFor(pool.preparedQuery(AUTO_CAMPAIGNS_AGAIN).execute(Tuple.of(allianceId, shopId, spendFen,
+            Campaigns.utc(at), "s" + shopId + ":c", ":o" + orderRef)),
+        allianceId, shopId, memberId, orderRef, at);
+  }
+
+  private Future<JsonArray> issueFor(Future<RowSet<Row>> campaignRows, long allianceId, long shopId, long memberId,
+      String orderRef, Instant now) {
+    return campaignRows
         .compose(rows -> {
           List<Long> campaigns = new ArrayList<>();
           rows.forEach(r -> campaigns.add(r.getLong("id")));

@@ -14,9 +14,12 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -27,9 +30,21 @@ import java.util.UUID;
  * the owed earn, from the wallet back to the issuance account of the shop that was short.
  */
 final class Accruals {
+  // The decision is made once: a run that finds the row already written (the same request run
+  // twice at once) goes on with what the first one recorded.
   private static final String RECORD = "insert into pos_accrual (alliance_id, id, shop_id, terminal_id, member_id,"
-      + " order_ref, spend_fen, points, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-      + " on conflict do nothing";
+      + " order_ref, spend_fen, points, raw_points, limited_by, created_at)"
+      + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+      + " on conflict (alliance_id, id) do update set points = pos_accrual.points"
+      + " returning " + Recorded.COLUMNS;
+  private static final String RECORDED = "select " + Recorded.COLUMNS + " from pos_accrual where alliance_id = $1 and id = $2";
+  // The recoveries an earlier run of this accrual already claimed.
+  private static final String OWN_CLAIMS = "select p.id, p.accrual_id, p.points, i.id as issuance_id,"
+      + " t.credit_account_id as wallet_id from pos_recovery p"
+      + " join pos_accrual o on o.alliance_id = p.alliance_id and o.id = p.accrual_id"
+      + " join ledger_account i on i.alliance_id = o.alliance_id and i.kind = 'merchant_issuance' and i.owner_id = o.shop_id"
+      + " join ledger_transfer t on t.alliance_id = o.alliance_id and t.id = o.id"
+      + " where p.alliance_id = $1 and p.paid_by_accrual = $2 order by p.created_at, p.id";
   // Oldest debts first; the issuance account of the shop each is owed to.
   private static final String OWED = "select o.id, o.shortfall_points - o.recovered_points as owed, i.id as issuance_id,"
       + " t.credit_account_id as wallet_id"
@@ -66,68 +81,105 @@ final class Accruals {
     this.clock = clock;
   }
 
-  Future<JsonObject> accrue(Caller c, String key, JsonObject body) {
+  /** What the accrual's row holds: the decision made once, by the first run to record it. */
+  record Recorded(long memberId, long points, long rawPoints, String limitedBy, Instant at) {
+    static final String COLUMNS = "member_id, points, raw_points, limited_by, created_at";
+
+    static Recorded of(Row r) {
+      long points = r.getLong("points");
+      // Rows from before raw_points was kept: as if nothing limited them.
+      Long raw = r.getLong("raw_points");
+      String limit = r.getString("limited_by");
+      return new Recorded(r.getLong("member_id"), points, raw == null ? points : raw, limit == null ? "none" : limit,
+          r.getOffsetDateTime("created_at").toInstant());
+    }
+  }
+
+  Future<JsonObject> accrue(Caller c, String key, JsonObject body, boolean rerun) {
+    UUID accrualId = c.derive(key, "earn");
+    if (rerun) {
+      // An accrual this request already recorded is done as recorded, whatever expired since.
+      return pool.preparedQuery(RECORDED).execute(Tuple.of(c.allianceId(), accrualId)).compose(rows -> rows.size() == 0
+          ? firstRun(c, key, accrualId, body, true)
+          : members.byMember(c, rows.iterator().next().getLong("member_id"))
+              .compose(m -> complete(c, key, accrualId, body, m, Recorded.of(rows.iterator().next()), true)));
+    }
+    return firstRun(c, key, accrualId, body, false);
+  }
+
+  private Future<JsonObject> firstRun(Caller c, String key, UUID accrualId, JsonObject body, boolean rerun) {
     long spendFen = body.getLong("spendFen");
     boolean offline = body.getBoolean("offline", false);
     String orderRef = body.getString("orderRef");
     return members.resolve(c, key, body, offline).compose(m -> {
-      UUID accrualId = c.derive(key, "earn");
-      long rawPoints = EarnCalculator.quote(spendFen, m.rule(), null, EarnCalculator.EarnedToday.NONE).rawPoints();
-      Future<CappedEarns.Decision> earned = CappedEarns.applies(m) ? earnUnderCap(c, m, accrualId, spendFen, orderRef)
-          : earn(c, m, accrualId, spendFen, orderRef, rawPoints);
-      return earned.compose(d -> (m.owes() ? recover(c, key, m.memberId(), accrualId, m.available() + d.points())
-              : Future.succeededFuture(0L))
-          .compose(recovered -> issueCoupons(c, m.memberId(), spendFen, orderRef)
-              .map(issued -> new JsonObject().put("accrualId", accrualId.toString()).put("memberHandle", m.handle())
-                  .put("spendFen", spendFen).put("points", d.points()).put("rawPoints", rawPoints)
-                  .put("limitedBy", d.limitedBy().name().toLowerCase()).put("recoveredPoints", recovered)
-                  .put("availablePoints", Math.max(0, m.available() + d.points() - recovered))
-                  .put("couponsIssued", issued))));
+      // Under a cap, decided and recorded under the member's lock (once per accrual); without one,
+      // the accrual's row first, written without waiting for the disk: the earn's synchronous
+      // commit right after makes it durable too, so there is never an earn without its accrual.
+      Future<Recorded> decided = CappedEarns.applies(m) ? capped.decide(c, m, accrualId, spendFen, orderRef)
+          : record.execute(Tuple.of(c.allianceId(), accrualId, c.shopId(), c.terminalId(), m.memberId(), orderRef,
+                  spendFen, rawPoints(spendFen, m), rawPoints(spendFen, m), CappedEarns.dbName(EarnCalculator.Limit.NONE),
+                  clock.instant().atOffset(ZoneOffset.UTC)))
+              .map(rows -> Recorded.of(rows.iterator().next()));
+      return decided.compose(d -> complete(c, key, accrualId, body, m, d, rerun));
     });
   }
 
+  private static long rawPoints(long spendFen, PosMembers.AtTill m) {
+    return EarnCalculator.quote(spendFen, m.rule(), null, EarnCalculator.EarnedToday.NONE).rawPoints();
+  }
+
   /**
-   * No cap: the points follow from the spend alone. The accrual's row first, written without
-   * waiting for the disk: the earn's synchronous commit right after makes it durable too, so
-   * there is never an earn without its accrual.
+   * Earns what was recorded, pays debts, issues the order's coupons and answers. Every step is
+   * named from the key, so a rerun repeats none of them; its balance is read afresh, since the
+   * one read before may or may not include what the earlier run did.
    */
-  private Future<CappedEarns.Decision> earn(Caller c, PosMembers.AtTill m, UUID accrualId, long spendFen,
-      String orderRef, long points) {
-    return record.execute(Tuple.of(c.allianceId(), accrualId, c.shopId(), c.terminalId(), m.memberId(), orderRef,
-            spendFen, points, clock.instant().atOffset(ZoneOffset.UTC)))
-        .compose(v -> submitEarn(c, m, accrualId, points))
-        .map(new CappedEarns.Decision(points, EarnCalculator.Limit.NONE));
+  private Future<JsonObject> complete(Caller c, String key, UUID accrualId, JsonObject body, PosMembers.AtTill m,
+      Recorded d, boolean rerun) {
+    long spendFen = body.getLong("spendFen");
+    String orderRef = body.getString("orderRef");
+    Future<Void> earn = d.points() == 0 ? Future.succeededFuture()
+        : ledger.submit(TransferCommand.transfer(c.allianceId(), accrualId, m.issuanceId(), m.walletId(),
+            d.points(), "pos_earn")).compose(r -> CappedEarns.applies(m) ? capped.landed(c, accrualId)
+                : Future.succeededFuture());
+    Future<Long> recovered = rerun
+        ? earn.compose(v -> recoverAgain(c, key, m, accrualId))
+        : earn.compose(v -> m.owes() ? recover(c, key, m.memberId(), accrualId, m.available() + d.points(), Set.of())
+            : Future.succeededFuture(0L));
+    return recovered.compose(took -> issueCoupons(c, m.memberId(), spendFen, orderRef, rerun ? d.at() : null)
+        .compose(issued -> (rerun ? members.holder(c, m.walletId()).map(h -> h.getLong("available"))
+            : Future.succeededFuture(m.available() + d.points() - took))
+            .map(available -> new JsonObject().put("accrualId", accrualId.toString()).put("memberHandle", m.handle())
+                .put("spendFen", spendFen).put("points", d.points()).put("rawPoints", d.rawPoints())
+                .put("limitedBy", d.limitedBy()).put("recoveredPoints", took)
+                .put("availablePoints", Math.max(0, available))
+                .put("couponsIssued", issued))));
   }
 
-  /** Under a cap: decided and reserved under the member's lock (once per accrual), then earned. */
-  private Future<CappedEarns.Decision> earnUnderCap(Caller c, PosMembers.AtTill m, UUID accrualId, long spendFen,
-      String orderRef) {
-    return capped.decide(c, m, accrualId, spendFen, orderRef).compose(d -> submitEarn(c, m, accrualId, d.points())
-        .compose(v -> d.points() == 0 ? Future.succeededFuture() : capped.landed(c, accrualId))
-        .map(d));
-  }
-
-  private Future<Void> submitEarn(Caller c, PosMembers.AtTill m, UUID accrualId, long points) {
-    return points == 0 ? Future.succeededFuture()
-        : ledger.submit(TransferCommand.transfer(c.allianceId(), accrualId, m.issuanceId(), m.walletId(), points,
-            "pos_earn")).mapEmpty();
-  }
-
-  /** The coupons this purchase earns (once per order: a retry gets the same ones); none without an orderRef. */
-  private Future<JsonArray> issueCoupons(Caller c, long memberId, long spendFen, String orderRef) {
-    return orderRef == null || orderRef.isBlank() ? Future.succeededFuture(new JsonArray())
-        : coupons.issueOnPurchase(c.allianceId(), c.shopId(), memberId, spendFen, orderRef);
+  /**
+   * The coupons this purchase earns (once per order: a retry gets the same ones); none without an
+   * orderRef. A rerun ({@code at}: when the accrual was recorded) judges campaigns as of then and
+   * also lists what the earlier run issued, even from a campaign that has run out since.
+   */
+  private Future<JsonArray> issueCoupons(Caller c, long memberId, long spendFen, String orderRef, Instant at) {
+    if (orderRef == null || orderRef.isBlank()) {
+      return Future.succeededFuture(new JsonArray());
+    }
+    return at == null ? coupons.issueOnPurchase(c.allianceId(), c.shopId(), memberId, spendFen, orderRef)
+        : coupons.issueOnPurchaseAgain(c.allianceId(), c.shopId(), memberId, spendFen, orderRef, at);
   }
 
   private record Owed(UUID accrualId, long owed, long issuanceId, long walletId) {
   }
 
   /** Pays the member's debts, oldest first, out of at most {@code budget} points; returns what it took. */
-  private Future<Long> recover(Caller c, String key, long memberId, UUID paidBy, long budget) {
+  private Future<Long> recover(Caller c, String key, long memberId, UUID paidBy, long budget, Set<UUID> claimed) {
     return pool.preparedQuery(OWED).execute(Tuple.of(c.allianceId(), memberId)).compose(rows -> {
       List<Owed> debts = new ArrayList<>();
       for (Row r : rows) {
-        debts.add(new Owed(r.getUUID("id"), r.getLong("owed"), r.getLong("issuance_id"), r.getLong("wallet_id")));
+        UUID debt = r.getUUID("id");
+        if (!claimed.contains(debt)) {
+          debts.add(new Owed(debt, r.getLong("owed"), r.getLong("issuance_id"), r.getLong("wallet_id")));
+        }
       }
       Future<long[]> chain = Future.succeededFuture(new long[] {budget, 0});
       for (Owed debt : debts) {
@@ -136,6 +188,27 @@ final class Accruals {
                 .map(took -> new long[] {state[0] - took, state[1] + took}));
       }
       return chain.map(state -> state[1]);
+    });
+  }
+
+  /**
+   * A rerun's debt payment: the recoveries the earlier run claimed are sent again (same ids: the
+   * ledger applies each once), then what the wallet now holds pays the debts still open.
+   */
+  private Future<Long> recoverAgain(Caller c, String key, PosMembers.AtTill m, UUID paidBy) {
+    return pool.preparedQuery(OWN_CLAIMS).execute(Tuple.of(c.allianceId(), paidBy)).compose(rows -> {
+      Set<UUID> claimed = new HashSet<>();
+      Future<Long> chain = Future.succeededFuture(0L);
+      for (Row r : rows) {
+        UUID recoveryId = r.getUUID("id");
+        Owed debt = new Owed(r.getUUID("accrual_id"), 0, r.getLong("issuance_id"), r.getLong("wallet_id"));
+        long points = r.getLong("points");
+        claimed.add(debt.accrualId());
+        chain = chain.compose(sum -> send(c, recoveryId, debt, points).map(took -> sum + took));
+      }
+      return chain.compose(resent -> members.holder(c, m.walletId())
+          .compose(h -> recover(c, key, m.memberId(), paidBy, h.getLong("available"), claimed))
+          .map(more -> resent + more));
     });
   }
 
@@ -157,14 +230,19 @@ final class Accruals {
               .compose(updated -> updated.rowCount() == 1 ? Future.succeededFuture(points)
                   : Future.failedFuture(new RaceLost()));
         }));
-    return claimed.compose(amount -> ledger.submit(new TransferCommand(TransferCommand.Kind.TRANSFER, c.allianceId(),
-                recoveryId, debt.walletId(), debt.issuanceId(), amount, 0, "pos_recovery", null, debt.accrualId(), 0,
-                null, null))
-            .map(r -> amount)
-            .recover(err -> err instanceof LedgerException le && le.error() == LedgerError.INSUFFICIENT_POINTS
-                ? pool.preparedQuery(UNCLAIM).execute(Tuple.of(c.allianceId(), recoveryId)).map(0L)
-                : Future.failedFuture(err)))
+    return claimed.compose(amount -> send(c, recoveryId, debt, amount))
         .recover(err -> err instanceof RaceLost ? Future.succeededFuture(0L) : Future.failedFuture(err));
+  }
+
+  /** Moves a claimed recovery's points; if the wallet cannot pay them after all, the claim is undone. */
+  private Future<Long> send(Caller c, UUID recoveryId, Owed debt, long amount) {
+    return ledger.submit(new TransferCommand(TransferCommand.Kind.TRANSFER, c.allianceId(),
+            recoveryId, debt.walletId(), debt.issuanceId(), amount, 0, "pos_recovery", null, debt.accrualId(), 0,
+            null, null))
+        .map(r -> amount)
+        .recover(err -> err instanceof LedgerException le && le.error() == LedgerError.INSUFFICIENT_POINTS
+            ? pool.preparedQuery(UNCLAIM).execute(Tuple.of(c.allianceId(), recoveryId)).map(0L)
+            : Future.failedFuture(err));
   }
 
   /** Another accrual claimed this debt first; nothing to do here. */

@@ -25,7 +25,8 @@ import java.util.UUID;
  */
 final class CappedEarns {
   private static final String LOCK = "select 1 from member where alliance_id = $1 and id = $2 for no key update";
-  private static final String DECIDED = "select points, limited_by from pos_accrual where alliance_id = $1 and id = $2";
+  private static final String DECIDED = "select " + Accruals.Recorded.COLUMNS
+      + " from pos_accrual where alliance_id = $1 and id = $2";
   // Points the wallet received from shops' issuance accounts in the alliance's day, here ($3) and
   // everywhere, plus reservations whose earn has not reached the ledger yet.
   private static final String EARNED_TODAY = "select coalesce(sum(points) filter (where shop_id = $3), 0) as at_shop,"
@@ -41,15 +42,12 @@ final class CappedEarns {
       + "     and not exists (select 1 from ledger_transfer t where t.alliance_id = r.alliance_id and t.id = r.accrual_id)"
       + " ) earned";
   private static final String RECORD = "insert into pos_accrual (alliance_id, id, shop_id, terminal_id, member_id,"
-      + " order_ref, spend_fen, points, limited_by, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+      + " order_ref, spend_fen, points, raw_points, limited_by, created_at)"
+      + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
       + " on conflict do nothing";
   private static final String RESERVE = "insert into pos_earn_reservation (alliance_id, accrual_id, member_id, shop_id,"
       + " points, created_at) values ($1, $2, $3, $4, $5, $6) on conflict do nothing";
   private static final String LANDED = "delete from pos_earn_reservation where alliance_id = $1 and accrual_id = $2";
-
-  /** What the accrual earns and which cap, if any, cut it down. */
-  record Decision(long points, EarnCalculator.Limit limitedBy) {
-  }
 
   private final Pool pool;
   private final Clock clock;
@@ -65,10 +63,10 @@ final class CappedEarns {
   }
 
   /** Decides (once per accrual id) and records the accrual and its reservation, under the member's lock. */
-  Future<Decision> decide(Caller c, PosMembers.AtTill m, UUID accrualId, long spendFen, String orderRef) {
+  Future<Accruals.Recorded> decide(Caller c, PosMembers.AtTill m, UUID accrualId, long spendFen, String orderRef) {
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of(c.allianceId(), m.memberId()))
         .compose(locked -> conn.preparedQuery(DECIDED).execute(Tuple.of(c.allianceId(), accrualId)))
-        .compose(found -> found.size() == 1 ? Future.succeededFuture(decided(found.iterator().next()))
+        .compose(found -> found.size() == 1 ? Future.succeededFuture(Accruals.Recorded.of(found.iterator().next()))
             : decideNow(conn, c, m, accrualId, spendFen, orderRef)));
   }
 
@@ -77,7 +75,7 @@ final class CappedEarns {
     return pool.preparedQuery(LANDED).execute(Tuple.of(c.allianceId(), accrualId)).mapEmpty();
   }
 
-  private Future<Decision> decideNow(SqlConnection conn, Caller c, PosMembers.AtTill m, UUID accrualId, long spendFen,
+  private Future<Accruals.Recorded> decideNow(SqlConnection conn, Caller c, PosMembers.AtTill m, UUID accrualId, long spendFen,
       String orderRef) {
     var now = clock.instant().atOffset(ZoneOffset.UTC);
     EarnCalculator.Day day = EarnCalculator.Day.containing(clock.instant(), m.zone());
@@ -87,9 +85,11 @@ final class CappedEarns {
           Row row = rows.iterator().next();
           EarnCalculator.Quote q = EarnCalculator.quote(spendFen, m.rule(), m.allianceCap(),
               new EarnCalculator.EarnedToday(row.getLong("at_shop"), row.getLong("in_alliance")));
-          Decision decision = new Decision(q.points(), q.limitedBy());
+          Accruals.Recorded decision = new Accruals.Recorded(m.memberId(), q.points(), q.rawPoints(),
+              dbName(q.limitedBy()), now.toInstant());
           Future<?> recorded = conn.preparedQuery(RECORD).execute(Tuple.from(new Object[] {c.allianceId(), accrualId,
-              c.shopId(), c.terminalId(), m.memberId(), orderRef, spendFen, q.points(), dbName(q.limitedBy()), now}));
+              c.shopId(), c.terminalId(), m.memberId(), orderRef, spendFen, q.points(), q.rawPoints(),
+              dbName(q.limitedBy()), now}));
           return recorded.compose(v -> q.points() == 0 ? Future.succeededFuture()
                   : conn.preparedQuery(RESERVE).execute(Tuple.of(c.allianceId(), accrualId, m.memberId(), c.shopId(),
                       q.points(), now)))
@@ -97,13 +97,8 @@ final class CappedEarns {
         });
   }
 
-  private static Decision decided(Row row) {
-    String limit = row.getString("limited_by");
-    return new Decision(row.getLong("points"), limit == null ? EarnCalculator.Limit.NONE
-        : EarnCalculator.Limit.valueOf(limit.toUpperCase(Locale.ROOT)));
-  }
-
-  private static String dbName(EarnCalculator.Limit limit) {
-    return limit == EarnCalculator.Limit.NONE ? null : limit.name().toLowerCase(Locale.ROOT);
+  /** As {@code pos_accrual.limited_by} and the answer's {@code limitedBy} name it. */
+  static String dbName(EarnCalculator.Limit limit) {
+    return limit.name().toLowerCase(Locale.ROOT);
   }
 }

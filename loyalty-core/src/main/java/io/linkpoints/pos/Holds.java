@@ -29,6 +29,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * up; a reserve looks for that record after making its hold, and if it is there, voids the hold
  * itself with that same void id and answers {@code hold_released}. Whichever order the two
  * statements run in, one of them sees the other, and the hold is voided exactly once.
+ *
+ * <p>Run again with its key (after a crash), each answers from the ledger: commit and release
+ * send the same transfer id and the ledger replays its first result, even after the hold timed
+ * out; reserve answers with the hold it already made (or {@code hold_released}, if it was).
  */
 final class Holds {
   static final long HOLD_SECONDS = 120;
@@ -56,21 +60,43 @@ final class Holds {
     this.clock = clock;
   }
 
-  Future<JsonObject> reserve(Caller c, String key, JsonObject body) {
+  Future<JsonObject> reserve(Caller c, String key, JsonObject body, boolean rerun) {
+    UUID holdId = c.derive(key, "hold");
+    if (rerun) {
+      // A hold this request already made is its answer, whatever has expired since (code, visit, the hold itself).
+      return ledger.transferById(c.allianceId(), holdId).compose(made -> made.isPresent() ? made(c, made.get())
+          : reserveNow(c, key, holdId, body));
+    }
+    return reserveNow(c, key, holdId, body);
+  }
+
+  private Future<JsonObject> reserveNow(Caller c, String key, UUID holdId, JsonObject body) {
     long points = body.getLong("points");
-    return members.resolve(c, key, body, false).compose(m -> {
-      UUID holdId = c.derive(key, "hold");
-      return ledger.submit(TransferCommand.hold(c.allianceId(), holdId, m.walletId(), m.acceptanceId(), points,
-              "pos_redeem", HOLD_SECONDS))
-          .compose(r -> releasedBefore(c, holdId).map(stopped -> {
-            if (stopped) {
-              throw new ApiException(409, "hold_released", "this reserve's key was released before the reserve"
-                  + " arrived: nothing is held, scan the member code again to redeem");
-            }
-            return new JsonObject().put("holdId", holdId.toString()).put("points", points)
-                .put("expiresAt", r.transfer().timeoutAt().toString()).put("memberHandle", m.handle())
-                .put("availablePoints", Math.max(0, m.available() - (r.replayed() ? 0 : points)));
-          }));
+    return members.resolve(c, key, body, false).compose(m -> ledger.submit(TransferCommand.hold(c.allianceId(), holdId,
+            m.walletId(), m.acceptanceId(), points, "pos_redeem", HOLD_SECONDS))
+        .compose(r -> notReleased(c, holdId)
+            .map(v -> reserved(r.transfer(), m.handle(), Math.max(0, m.available() - (r.replayed() ? 0 : points))))));
+  }
+
+  /** The answer of a reserve whose hold an earlier run made: the hold as made, the balance as it is now. */
+  private Future<JsonObject> made(Caller c, Transfer hold) {
+    return notReleased(c, hold.id()).compose(v -> members.holder(c, hold.debitAccountId()))
+        .map(holder -> reserved(hold, holder.getString("handle"), Math.max(0, holder.getLong("available"))));
+  }
+
+  private static JsonObject reserved(Transfer hold, String handle, long available) {
+    return new JsonObject().put("holdId", hold.id().toString()).put("points", hold.amount())
+        .put("expiresAt", hold.timeoutAt().toString()).put("memberHandle", handle).put("availablePoints", available);
+  }
+
+  /** Fails with {@code hold_released} if the till released this hold by its reserve's key (the hold is voided here). */
+  private Future<Void> notReleased(Caller c, UUID holdId) {
+    return releasedBefore(c, holdId).map(stopped -> {
+      if (stopped) {
+        throw new ApiException(409, "hold_released", "this reserve's key was released before the reserve"
+            + " arrived: nothing is held, scan the member code again to redeem");
+      }
+      return null;
     });
   }
 
@@ -88,7 +114,7 @@ final class Holds {
             || le.error() == LedgerError.HOLD_EXPIRED) ? Future.succeededFuture() : Future.failedFuture(err));
   }
 
-  Future<JsonObject> commit(Caller c, String key, JsonObject body) {
+  Future<JsonObject> commit(Caller c, String key, JsonObject body, boolean rerun) {
     UUID holdId = UUID.fromString(body.getString("holdId"));
     Long points = body.getLong("points");
     return ourHold(c, holdId).compose(hold -> ledger.submit(TransferCommand.post(c.allianceId(), c.derive(key, "commit"),
@@ -102,7 +128,7 @@ final class Holds {
    * its answer was lost). By key, the release is recorded first: if the reserve has not made its
    * hold yet, it never keeps one ({@code released: 0} now, {@code hold_released} for the reserve).
    */
-  Future<JsonObject> release(Caller c, String key, JsonObject body) {
+  Future<JsonObject> release(Caller c, String key, JsonObject body, boolean rerun) {
     String byId = body.getString("holdId");
     String byKey = body.getString("reserveKey");
     if ((byId == null) == (byKey == null)) {

@@ -51,6 +51,21 @@ final class PosMembers {
       + joins("select x.id from member x where x.alliance_id = $1 and x.handle = $6")
       + " where m.alliance_id = $1 and m.handle = $6";
 
+  // A code this very request used before (it ran, then was cut short): its expiry no longer matters.
+  private static final String BY_OWN_USE = "select 1 as fresh, " + COLUMNS + " from member m"
+      + joins("select x.id from member x where x.alliance_id = $1 and x.handle = $5")
+      + " where m.alliance_id = $1 and m.handle = $5 and exists (select 1 from member_code_use u"
+      + "   where u.alliance_id = $1 and u.jti = $3 and u.used_by = $4)";
+
+  // The member an earlier run of the request already recorded.
+  private static final String BY_MEMBER = "select 1 as fresh, " + COLUMNS + " from member m"
+      + joins("select $3::bigint") + " where m.alliance_id = $1 and m.id = $3";
+
+  // Whose wallet it is, and what it holds now.
+  private static final String HOLDER = "select m.handle, w.credits_posted - w.debits_posted - w.debits_pending as available"
+      + " from ledger_account w join member m on m.alliance_id = w.alliance_id and m.id = w.owner_id"
+      + " where w.alliance_id = $1 and w.id = $2 and w.kind = 'member_wallet'";
+
   private static final String BY_VISIT = "select 1 as fresh, " + COLUMNS + " from pos_visit v"
       + " join member m on m.alliance_id = v.alliance_id and m.id = v.member_id"
       + joins("select y.member_id from pos_visit y where y.alliance_id = $1 and y.id = $3")
@@ -73,9 +88,21 @@ final class PosMembers {
     this.byCode = new GroupedQuery(pool, BY_CODE);
   }
 
-  /** From a member code: verified, then used up (once: {@code code_already_used} after). */
+  /**
+   * From a member code: verified, then used up (once: {@code code_already_used} after). A code
+   * that has expired since this very request used it is still this request's: run again after a
+   * crash, the request goes on as it began.
+   */
   Future<AtTill> byCode(Caller c, String key, String code, boolean offlineAccrual) {
-    MemberCodes.Verified v = codes.verify(code, offlineAccrual);
+    MemberCodes.Verified v;
+    try {
+      v = codes.verify(code, offlineAccrual);
+    } catch (ApiException expired) {
+      if (!"code_expired".equals(expired.code())) {
+        throw expired;
+      }
+      return byOwnUse(c, key, codes.verifyAnyAge(code), expired);
+    }
     return byCode.execute(Tuple.of(c.allianceId(), c.shopId(), v.jti(),
             v.rememberUntil().atOffset(ZoneOffset.UTC), c.requestName(key), v.handle()))
         .map(rows -> {
@@ -85,6 +112,24 @@ final class PosMembers {
           }
           return atTill(row);
         });
+  }
+
+  private Future<AtTill> byOwnUse(Caller c, String key, MemberCodes.Verified v, ApiException expired) {
+    return pool.preparedQuery(BY_OWN_USE).execute(Tuple.of(c.allianceId(), c.shopId(), v.jti(), c.requestName(key),
+            v.handle()))
+        .map(rows -> atTill(first(rows, () -> expired)));
+  }
+
+  /** The member an earlier run of this request recorded (code or visit no longer needed). */
+  Future<AtTill> byMember(Caller c, long memberId) {
+    return pool.preparedQuery(BY_MEMBER).execute(Tuple.of(c.allianceId(), c.shopId(), memberId))
+        .map(rows -> atTill(first(rows, () -> new IllegalStateException("member " + memberId + " vanished"))));
+  }
+
+  /** The handle of a wallet's member and its available points now. */
+  Future<Row> holder(Caller c, long walletId) {
+    return pool.preparedQuery(HOLDER).execute(Tuple.of(c.allianceId(), walletId))
+        .map(rows -> first(rows, () -> new IllegalStateException("wallet " + walletId + " has no member")));
   }
 
   /** From a visit identify opened at this terminal, still open. */
@@ -113,7 +158,7 @@ final class PosMembers {
         row.getLong("member_daily_cap_points"), ZoneId.of(row.getString("time_zone")), row.getBoolean("owes"));
   }
 
-  private static Row first(RowSet<Row> rows, java.util.function.Supplier<ApiException> none) {
+  private static Row first(RowSet<Row> rows, java.util.function.Supplier<? extends RuntimeException> none) {
     if (rows.size() == 0) {
       throw none.get();
     }

@@ -20,7 +20,8 @@ import java.util.Optional;
  * of the request and, once there is one, its outcome. The same key with the same request gets
  * the first outcome; with another request, {@code idempotency_key_reused}. A record without an
  * outcome (the call is still running, or was cut short by a crash) is run again: everything a
- * call does is named from its key, so running it again finds what it already did.
+ * call does is named from its key, so running it again finds what it already did, and a rerun
+ * first looks for it: its answer is what the ledger holds, whatever expired in between.
  */
 public final class PosRequests {
   private static final String BEGIN = "insert into pos_request (alliance_id, terminal_id, idempotency_key, operation,"
@@ -43,19 +44,26 @@ public final class PosRequests {
     this.finish = new GroupedQuery(pool, FINISH);
   }
 
-  /** Claims the key for this request: the stored outcome if it already has one, else empty (run it). */
-  public Future<Optional<Outcome>> begin(Caller c, String key, String operation, JsonObject body) {
+  /**
+   * Where a request stands when it arrives: its stored outcome, if it has one; else it is to be
+   * run, as a {@code rerun} when an earlier run began it (cut short by a crash, or still running).
+   */
+  public record Begun(Optional<Outcome> stored, boolean rerun) {
+  }
+
+  /** Claims the key for this request: the stored outcome if it already has one, else run it (again?). */
+  public Future<Begun> begin(Caller c, String key, String operation, JsonObject body) {
     String fingerprint = fingerprint(operation, body);
     return begin.execute(Tuple.of(c.allianceId(), c.terminalId(), key, operation, fingerprint,
             clock.instant().atOffset(ZoneOffset.UTC)))
-        .compose(rows -> rows.rowCount() == 1 ? Future.succeededFuture(Optional.<Outcome>empty())
+        .compose(rows -> rows.rowCount() == 1 ? Future.succeededFuture(new Begun(Optional.empty(), false))
             : find(c, key).map(found -> {
               Row row = found.orElseThrow(() -> new IllegalStateException("idempotency record vanished: " + key));
               if (!fingerprint.equals(row.getString("fingerprint"))) {
                 throw new ApiException(409, "idempotency_key_reused",
                     "this Idempotency-Key was already used for a different request");
               }
-              return stored(row).map(Outcome::asReplay);
+              return new Begun(stored(row).map(Outcome::asReplay), true);
             }));
   }
 

@@ -30,10 +30,14 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 public final class PosRoutes implements ApiRoutes {
   public static final String IDEMPOTENCY_KEY = IdempotencyKeys.HEADER;
 
-  /** One POS operation: what it does for this caller, key and body. */
+  /**
+   * One POS operation: what it does for this caller, key and body. {@code rerun}: an earlier run
+   * of this very request began and left no outcome (a crash, or it is still running), so the
+   * action first looks for what that run did and answers from it.
+   */
   @FunctionalInterface
   interface Action {
-    Future<JsonObject> apply(Caller caller, String key, JsonObject body);
+    Future<JsonObject> apply(Caller caller, String key, JsonObject body, boolean rerun);
   }
 
   private final PosRequests requests;
@@ -72,7 +76,7 @@ public final class PosRoutes implements ApiRoutes {
     on(b, "posAccrue", idempotent("accrue", accruals::accrue));
     on(b, "posRefund", idempotent("refund", refunds::refund));
     on(b, "posCreateClaimCode", idempotent("claim_code",
-        (c, key, body) -> claims.create(c.allianceId(), c.shopId(), c.terminalId(), key, body)));
+        (c, key, body, rerun) -> claims.create(c.allianceId(), c.shopId(), c.terminalId(), key, body)));
     on(b, "posRequestStatus", Json.reply(200, ctx -> {
       String key = ctx.pathParam("idempotencyKey");
       if (!IdempotencyKeys.valid(key)) {
@@ -92,18 +96,18 @@ public final class PosRoutes implements ApiRoutes {
       Caller caller = Caller.of(Principal.of(ctx));
       JsonObject body = Json.body(ctx);
       requests.begin(caller, key, operation, body)
-          .compose(stored -> stored.isPresent() ? Future.succeededFuture(stored.get())
-              : run(action, caller, key, body).compose(outcome -> requests.finish(caller, key, outcome)))
+          .compose(begun -> begun.stored().isPresent() ? Future.succeededFuture(begun.stored().get())
+              : run(action, caller, key, body, begun.rerun()).compose(outcome -> requests.finish(caller, key, outcome)))
           .onSuccess(outcome -> send(ctx, outcome))
           .onFailure(ctx::fail);
     };
   }
 
   /** Runs the action; a refusal (4xx) is an outcome to store, anything else (5xx) is not: a retry may succeed. */
-  private static Future<Outcome> run(Action action, Caller caller, String key, JsonObject body) {
+  private static Future<Outcome> run(Action action, Caller caller, String key, JsonObject body, boolean rerun) {
     Future<JsonObject> result;
     try {
-      result = action.apply(caller, key, body);
+      result = action.apply(caller, key, body, rerun);
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }

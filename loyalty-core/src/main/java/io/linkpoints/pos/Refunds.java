@@ -56,7 +56,8 @@ final class Refunds {
   private record Due(UUID accrualId, long refundFen, long points) {
   }
 
-  Future<JsonObject> refund(Caller c, String key, JsonObject body) {
+  /** Run again with its key, each step finds what it did before (the refund row, the reversal, the split). */
+  Future<JsonObject> refund(Caller c, String key, JsonObject body, boolean rerun) {
     UUID accrualId = UUID.fromString(body.getString("accrualId"));
     long refundFen = body.getLong("refundFen");
     UUID refundId = c.derive(key, "refund");

@@ -7,7 +7,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.UUID;
 
@@ -18,7 +17,9 @@ import java.util.UUID;
 final class Visits {
   static final Duration VISIT = Duration.ofMinutes(5);
   private static final String OPEN = "insert into pos_visit (alliance_id, id, shop_id, terminal_id, member_id, expires_at)"
-      + " values ($1, $2, $3, $4, $5, $6) on conflict do nothing";
+      + " values ($1, $2, $3, $4, $5, $6)"
+      // Run again, the visit it already opened keeps its expiry (and the answer says so).
+      + " on conflict (alliance_id, id) do update set expires_at = pos_visit.expires_at returning expires_at";
 
   private final Pool pool;
   private final PosMembers members;
@@ -32,16 +33,15 @@ final class Visits {
     this.clock = clock;
   }
 
-  Future<JsonObject> identify(Caller c, String key, JsonObject body) {
+  Future<JsonObject> identify(Caller c, String key, JsonObject body, boolean rerun) {
     return members.byCode(c, key, body.getString("memberCode"), false).compose(m -> {
       UUID visit = c.derive(key, "visit");
-      Instant expires = clock.instant().plus(VISIT);
       return pool.preparedQuery(OPEN).execute(Tuple.of(c.allianceId(), visit, c.shopId(), c.terminalId(),
-              m.memberId(), expires.atOffset(ZoneOffset.UTC)))
-          .compose(v -> coupons.usableAt(c.allianceId(), m.memberId(), c.shopId()))
-          .map(usable -> new JsonObject().put("memberHandle", m.handle()).put("availablePoints", m.available())
-              .put("coupons", usable).put("visitId", visit.toString())
-              .put("visitExpiresAt", expires.toString()));
+              m.memberId(), clock.instant().plus(VISIT).atOffset(ZoneOffset.UTC)))
+          .map(rows -> rows.iterator().next().getOffsetDateTime("expires_at").toInstant())
+          .compose(expires -> coupons.usableAt(c.allianceId(), m.memberId(), c.shopId()).map(usable -> new JsonObject()
+              .put("memberHandle", m.handle()).put("availablePoints", m.available()).put("coupons", usable).put("visitId", visit.toString())
+              .put("visitExpiresAt", expires.toString())));
     });
   }
 }

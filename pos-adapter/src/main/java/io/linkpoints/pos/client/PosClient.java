@@ -197,8 +197,9 @@ public final class PosClient implements AutoCloseable {
   // ---- the retry protocol
 
   /**
-   * One logical call with its key: send; with no answer, ask status; resend only if the server
-   * never saw it; give up with {@link OutcomeUnknownException} after maxAttempts.
+   * One logical call with its key: send; with no answer, ask status; take the stored answer if it
+   * has one, else resend (same key: the server runs an unfinished call again to what it already
+   * did); give up with {@link OutcomeUnknownException} after maxAttempts.
    */
   Future<JsonObject> call(String operation, JsonObject body, String key) {
     Promise<JsonObject> result = Promise.promise();
@@ -242,13 +243,9 @@ public final class PosClient implements AutoCloseable {
       JsonObject status = st.result();
       switch (status.getString("state")) {
         case "completed" -> storedAnswer(status).onComplete(result);
-        case "in_progress" -> {
-          if (n + 1 > options.maxAttempts()) {
-            result.fail(new OutcomeUnknownException(operation, key, why));
-          } else {
-            resolve(operation, body, key, n + 1, why, result); // seen, still running: ask again
-          }
-        }
+        // Seen but without an outcome: still running, or cut short by a crash, when only sending it
+        // again finishes it. Either way the server runs it again to what it already did: send it.
+        case "in_progress" -> attempt(operation, body, key, n + 1, why, result);
         default -> attempt(operation, body, key, n + 1, why, result); // never seen: send it again, same key
       }
     }));

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * A network between till and server that loses answers: every request reaches the server, but
@@ -29,6 +30,7 @@ final class LossyProxy implements AutoCloseable {
   private volatile Predicate<String> dropAnswer = path -> false;
   private volatile Predicate<String> holdBack = path -> false;
   private volatile Future<Void> letGo = Future.succeededFuture();
+  private volatile Supplier<Future<?>> beforeCut = Future::succeededFuture;
 
   LossyProxy(Vertx vertx, int targetPort) {
     this.upstream = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("localhost").setDefaultPort(targetPort));
@@ -48,6 +50,11 @@ final class LossyProxy implements AutoCloseable {
   void holdBack(Predicate<String> paths, Future<Void> until) {
     this.letGo = until;
     this.holdBack = paths;
+  }
+
+  /** Runs when an answer was lost, before the till's connection is cut (what a crash leaves, say). */
+  void beforeCut(Supplier<Future<?>> action) {
+    this.beforeCut = action;
   }
 
   /** Requests forwarded (and answered by the server) whose path contains this. */
@@ -76,7 +83,7 @@ final class LossyProxy implements AutoCloseable {
         .compose(resp -> resp.body().map(b -> {
           forwarded.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
           if (drop) {
-            in.connection().close(); // the server did it; the till never hears
+            beforeCut.get().onComplete(done -> in.connection().close()); // the server did it; the till never hears
           } else {
             in.response().setStatusCode(resp.statusCode()).headers().addAll(resp.headers());
             in.response().end(b);

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -100,6 +101,26 @@ class PosClientEndToEndTest {
       assertTrue(proxy.forwarded("/pos/requests/") >= 1, "status was asked");
       assertEquals(1, api.count("select count(*) from ledger_transfer where pending_id = '" + hold.getString("holdId") + "'"));
       assertEquals(40, world.available(member));
+      client.close();
+    }
+  }
+
+  @Test
+  void aSaleCutShortByACrashIsSentAgainAndEarnsOnce() {
+    Till crashed = world.terminal(till.shopId(), till.ownerToken(), "till that crashed");
+    Person member = world.member();
+    try (LossyProxy proxy = new LossyProxy(vertx, api.app.port())) {
+      PosClient client = await(PosClient.create(vertx, PosClientOptions.of("http://localhost:" + proxy.port(),
+          world.allianceId, crashed.shopId()).withDeviceSecret(crashed.deviceSecret()).withRetries(2_000, 4, 50)));
+      AtomicBoolean first = new AtomicBoolean(true);
+      proxy.dropAnswersTo(path -> path.endsWith("/pos/accrue") && first.getAndSet(false));
+      // The server earned, then died before recording its answer: the call stays in progress.
+      proxy.beforeCut(() -> api.app.pool().query("update pos_request set status_code = null, response = null,"
+          + " completed_at = null where terminal_id = " + crashed.terminalId()).execute());
+      JsonObject earned = await(client.accrue(Member.code(world.code(member)), 3850, null));
+      assertEquals(38, earned.getLong("points"));
+      assertEquals(2, proxy.forwarded("/pos/accrue"), "status said in progress: the till sent it again, same key");
+      assertEquals(38, world.available(member));
       client.close();
     }
   }
