@@ -2,13 +2,16 @@ package io.linkpoints.pos.client;
 
 import static io.linkpoints.testing.Await.await;
 
+import io.linkpoints.testing.ContractCheck;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -16,13 +19,16 @@ import java.util.function.Predicate;
 /**
  * A network between till and server that loses answers: every request reaches the server, but
  * for the ones the test picks, the answer is thrown away and the connection cut, as when a
- * mobile link drops just after sending. Counts what it forwarded, per path ending.
+ * mobile link drops just after sending. Counts what it forwarded, per path ending. Every answer
+ * the server gives is checked against openapi.yaml (ContractCheck); a mismatch fails the test when
+ * the proxy is closed.
  */
 final class LossyProxy implements AutoCloseable {
   private final HttpServer server;
   private final HttpClient upstream;
   private final Map<String, AtomicInteger> forwarded = new ConcurrentHashMap<>();
   private volatile Predicate<String> dropAnswer = path -> false;
+  private final List<String> mismatches = new CopyOnWriteArrayList<>();
 
   LossyProxy(Vertx vertx, int targetPort) {
     this.upstream = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("localhost").setDefaultPort(targetPort));
@@ -52,6 +58,11 @@ final class LossyProxy implements AutoCloseable {
         .compose(out -> out.send(body))
         .compose(resp -> resp.body().map(b -> {
           forwarded.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+          try {
+            ContractCheck.shared().check(in.method(), in.uri(), resp.statusCode(), resp.getHeader("Content-Type"), b);
+          } catch (AssertionError mismatch) {
+            mismatches.add(mismatch.getMessage());
+          }
           if (drop) {
             in.connection().close(); // the server did it; the till never hears
           } else {
@@ -67,5 +78,8 @@ final class LossyProxy implements AutoCloseable {
   public void close() {
     await(server.close());
     await(upstream.close());
+    if (!mismatches.isEmpty()) {
+      throw new AssertionError(String.join("\n", mismatches));
+    }
   }
 }
