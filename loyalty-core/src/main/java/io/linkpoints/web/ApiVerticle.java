@@ -32,8 +32,9 @@ import java.util.ServiceLoader;
  *
  * <p>Contract first: the routes come from openapi.yaml through the Vert.x OpenAPI RouterBuilder.
  * Every request passes, in order: the body limit, the access gate (before validation, so bad
- * credentials learn nothing), the malformed-JSON check, the Idempotency-Key check, the contract's validation, the gate's
- * confirmation, the audit hook (admin and owner writes), and the operation's handler.
+ * credentials learn nothing), the malformed-JSON check, the Idempotency-Key check (its own code
+ * rather than validation_failed), the contract's validation, the gate's confirmation, the audit
+ * hook (admin and owner writes), and the operation's handler.
  */
 public final class ApiVerticle extends VerticleBase {
   /** Bodies larger than this are refused before they are read whole. */

@@ -46,6 +46,12 @@ class ContractCheckTest {
     String token = mismatch(HttpMethod.POST, "/v1/alliances/1/staff/sign-in", 200, "application/json",
         "{\"accessToken\": 5}");
     assertTrue(token.contains("/accessToken"), token);
+    String time = mismatch(HttpMethod.GET, "/v1/members/me/code", 200, "application/json",
+        "{\"code\": \"LP1:x\", \"expiresAt\": \"tomorrow\"}");
+    assertNotNull(time, "formats are checked, not only types");
+    String int64 = mismatch(HttpMethod.GET, "/v1/alliances/1/shops/1/earn-rule", 200, "application/json",
+        "{\"shopId\": 1.5}");
+    assertNotNull(int64, "an integer is whole");
     String problem = mismatch(HttpMethod.GET, "/v1/alliances/1", 404, "application/problem+json", "{\"status\":404}");
     assertTrue(problem.contains("code"), problem);
   }

@@ -50,6 +50,7 @@ class ContractFuzzTest {
   private static final long SEED = 11_2026L;
   private static final int VALID_PER_CALLER = 6;
   private static final String PAST_INT64 = "9223372036854775808";
+  private static final String KEY_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-";
   /**
    * 400 codes a schema-valid request may still get: rules between fields or against the world
    * that JSON Schema cannot state (each is described in the contract's prose).
@@ -341,8 +342,14 @@ class ContractFuzzTest {
             query.put(p.name(), String.valueOf(value));
           }
         }
-        case "header" -> headers.put(p.name(), IdempotencyKeys.HEADER.equalsIgnoreCase(p.name())
-            ? "fz-" + UUID.randomUUID() : String.valueOf(samples.valid(p.schema())));
+        case "header" -> {
+          // Keys of every length and character the contract allows (rarely the same twice).
+          String value = IdempotencyKeys.HEADER.equalsIgnoreCase(p.name())
+              ? samples.chars(KEY_CHARACTERS, 1 + samples.random().nextInt(samples.random().nextBoolean() ? 12 : 100))
+              : String.valueOf(samples.valid(p.schema()));
+          valid &= contract.valid(p.schemaPointer(), value);
+          headers.put(p.name(), value);
+        }
         default -> {
         }
       }
@@ -415,7 +422,9 @@ class ContractFuzzTest {
         return;
       }
     }
-    if (call.valid() && status == 400 && !SEMANTIC_400.contains(code)) {
+    if (call.what().startsWith("Idempotency-Key") && status == 400 && !code.equals("idempotency_key_required")) {
+      mismatches.add(where + " " + code + " for a missing or malformed Idempotency-Key, not idempotency_key_required");
+    } else if (call.valid() && status == 400 && !SEMANTIC_400.contains(code)) {
       mismatches.add(where + " " + code + " to a request the contract allows: " + abbreviate(body)
           + " request " + abbreviate(call.body()) + " " + call.headers());
     } else if (!call.valid() && status < 400) {

@@ -2,9 +2,11 @@ package io.linkpoints.web;
 
 import static io.linkpoints.testing.ApiFixture.expect;
 import static io.linkpoints.testing.ApiFixture.problemCode;
+import static io.linkpoints.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkpoints.testing.ApiFixture;
@@ -13,6 +15,7 @@ import io.linkpoints.testing.PosWorld;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.openapi.contract.OpenAPIContract;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,6 +83,14 @@ class ContractMismatchTest {
         }
       }
     }
+  }
+
+  @Test
+  void aContractThatStatesAnotherKeyRuleDoesNotStart() throws Exception {
+    JsonObject drifted = ApiDocs.load().routerContract();
+    drifted.getJsonObject("components").getJsonObject("schemas").getJsonObject("IdempotencyKey").put("maxLength", 64);
+    OpenAPIContract contract = await(OpenAPIContract.from(vertx, drifted));
+    assertThrows(IllegalStateException.class, () -> new IdempotencyKeys(contract));
   }
 
   @Test

@@ -33,10 +33,13 @@ class ValidatorCachingContractTest {
       assertSame(once, cached.getSchemaRepository().validator(accrue));
       assertNotSame(once, cached.getSchemaRepository().validator(reserve), "another schema, another validator");
 
-      assertTrue(once.validate(new JsonObject().put("spendFen", 1200)).getValid());
-      assertFalse(once.validate(new JsonObject().put("spendFen", -1)).getValid(), "negative spend");
+      String visit = "00000000-0000-0000-0000-000000000001";
+      assertTrue(once.validate(new JsonObject().put("spendFen", 1200).put("visitId", visit)).getValid());
+      assertFalse(once.validate(new JsonObject().put("spendFen", -1).put("visitId", visit)).getValid(), "negative spend");
       assertFalse(once.validate(new JsonObject().put("points", 5)).getValid(), "no spendFen, unknown property");
-      assertTrue(once.validate(new JsonObject().put("spendFen", 1200)).getValid(), "reused: no state left behind");
+      assertFalse(once.validate(new JsonObject().put("spendFen", 1200)).getValid(), "no member: code or visit");
+      assertTrue(once.validate(new JsonObject().put("spendFen", 1200).put("visitId", visit)).getValid(),
+          "reused: no state left behind");
     } finally {
       await(vertx.close());
     }

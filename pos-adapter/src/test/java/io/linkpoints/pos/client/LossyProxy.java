@@ -2,6 +2,7 @@ package io.linkpoints.pos.client;
 
 import static io.linkpoints.testing.Await.await;
 
+import io.linkpoints.testing.ContractCheck;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -9,7 +10,9 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -20,7 +23,8 @@ import java.util.function.Supplier;
  * for the ones the test picks, the answer is thrown away and the connection cut, as when a
  * mobile link drops just after sending. It can also hold requests back (stuck in the network)
  * until the test lets them go. Counts what it received and what it forwarded (and the server
- * answered), per path.
+ * answered), per path. Every answer the server gives is checked against openapi.yaml
+ * (ContractCheck); a mismatch fails the test when the proxy is closed.
  */
 final class LossyProxy implements AutoCloseable {
   private final HttpServer server;
@@ -31,6 +35,7 @@ final class LossyProxy implements AutoCloseable {
   private volatile Predicate<String> holdBack = path -> false;
   private volatile Future<Void> letGo = Future.succeededFuture();
   private volatile Supplier<Future<?>> beforeCut = Future::succeededFuture;
+  private final List<String> mismatches = new CopyOnWriteArrayList<>();
 
   LossyProxy(Vertx vertx, int targetPort) {
     this.upstream = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("localhost").setDefaultPort(targetPort));
@@ -82,6 +87,11 @@ final class LossyProxy implements AutoCloseable {
         .compose(out -> out.send(body))
         .compose(resp -> resp.body().map(b -> {
           forwarded.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+          try {
+            ContractCheck.shared().check(in.method(), in.uri(), resp.statusCode(), resp.getHeader("Content-Type"), b);
+          } catch (AssertionError mismatch) {
+            mismatches.add(mismatch.getMessage());
+          }
           if (drop) {
             beforeCut.get().onComplete(done -> in.connection().close()); // the server did it; the till never hears
           } else {
@@ -97,5 +107,8 @@ final class LossyProxy implements AutoCloseable {
   public void close() {
     await(server.close());
     await(upstream.close());
+    if (!mismatches.isEmpty()) {
+      throw new AssertionError(String.join("\n", mismatches));
+    }
   }
 }
