@@ -10,8 +10,13 @@ public final class Await {
   }
 
   public static <T> T await(Future<T> future) {
+    return await(future, 60);
+  }
+
+  /** For the few steps whose time grows with the machine's load (bulk set-up of a million rows, say). */
+  public static <T> T await(Future<T> future, long seconds) {
     try {
-      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
