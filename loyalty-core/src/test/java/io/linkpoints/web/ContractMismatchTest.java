@@ -148,6 +148,6 @@ class ContractMismatchTest {
         + "/ledger/transfers/not-a-uuid", admin)));
     assertEquals("validation_failed", problemCode(api.get("/v1/admin/alliances/" + world.allianceId
         + "/ledger/accounts/9223372036854775808", admin)));
-    assertEquals("not_found", problemCode(api.get("/v1/alliances/" + world.allianceId + "/shops/987654321", admin)));
+    assertEquals("shop_not_found", problemCode(api.get("/v1/alliances/" + world.allianceId + "/shops/987654321", admin)));
   }
 }
