@@ -62,7 +62,12 @@ final class PostmasterLock {
     }
     long pid = recorded.get();
     if (!isAlive(pid)) {
-      return; // PostgreSQL itself replaces a lock file whose process is gone
+      // Gone, or a zombie nobody has reaped yet (to PostgreSQL's own check, a zombie is alive and
+      // the file still valid). Its backends leave on their own, and hold its shared memory until they do.
+      awaitBackendsGone();
+      log.warn("Removing {}: its PostgreSQL (process {}) ended without stopping cleanly", dataDir.resolve("postmaster.pid"), pid);
+      Files.deleteIfExists(dataDir.resolve("postmaster.pid"));
+      return;
     }
     if (!isPostmasterOf(pid, dataDir)) {
       log.warn("{} names process {}, which is not a PostgreSQL server of this folder: leaving that process alone"
@@ -91,12 +96,16 @@ final class PostmasterLock {
       signal(pid, "KILL");
       awaitExit(pid, 10);
     }
-    // Backends of a killed postmaster leave on their own, and keep the shared memory until they do.
+    awaitBackendsGone();
+  }
+
+  /** Backends of a killed postmaster leave on their own, and keep the shared memory until they do. */
+  private void awaitBackendsGone() throws IOException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (!processesWorkingIn(dataDir).isEmpty()) {
+    while (!postgresProcessesWorkingIn(dataDir).isEmpty()) {
       if (System.nanoTime() > deadline) {
         throw new IOException("Processes of the old PostgreSQL are still running in " + dataDir + ": "
-            + processesWorkingIn(dataDir));
+            + postgresProcessesWorkingIn(dataDir));
       }
       sleep(100);
     }
@@ -149,7 +158,7 @@ final class PostmasterLock {
     if (argv.isEmpty()) {
       return false;
     }
-    String program = Path.of(argv.get(0)).getFileName().toString();
+    String program = programName(argv.get(0));
     if (!program.equals("postgres") && !program.equals("postmaster")) {
       return false;
     }
@@ -166,11 +175,19 @@ final class PostmasterLock {
     }
   }
 
-  static List<Long> processesWorkingIn(Path dir) {
+  /** PostgreSQL processes (a postmaster, or a backend: "postgres: checkpointer", ...) working in {@code dir}. */
+  static List<Long> postgresProcessesWorkingIn(Path dir) {
     try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
-      return all.map(ProcessHandle::pid).filter(pid -> isAlive(pid)
-          && workingDirectory(pid).map(cwd -> sameFile(cwd, dir)).orElse(false)).toList();
+      return all.map(ProcessHandle::pid).filter(pid -> {
+        List<String> argv = commandLine(pid);
+        return !argv.isEmpty() && programName(argv.get(0).split(" ")[0]).startsWith("postgres")
+            && isAlive(pid) && workingDirectory(pid).map(cwd -> sameFile(cwd, dir)).orElse(false);
+      }).toList();
     }
+  }
+
+  private static String programName(String argv0) {
+    return argv0.substring(argv0.lastIndexOf('/') + 1);
   }
 
   private static List<String> commandLine(long pid) {

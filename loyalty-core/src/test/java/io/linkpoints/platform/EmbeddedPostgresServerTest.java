@@ -95,6 +95,30 @@ class EmbeddedPostgresServerTest {
   }
 
   @Test
+  void whenJavaAndPostgresAreBothKilledTheNextStartRecovers(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("pg");
+    EmbeddedPostgresServer crashed = EmbeddedPostgresServer.start(data, false);
+    try (Connection c = DriverManager.getConnection(crashed.jdbcUrl("postgres")); Statement s = c.createStatement()) {
+      s.execute("create table kept (v int)");
+      s.execute("insert into kept values (9)");
+    }
+    ProcessHandle.current().children().filter(p -> p.info().arguments().map(List::of).orElse(List.of())
+        .contains(String.valueOf(crashed.pid()))).forEach(ProcessHandle::destroyForcibly);
+    ProcessHandle.of(crashed.pid()).ifPresent(ProcessHandle::destroyForcibly); // kill -9 of the postmaster
+    awaitTrue(() -> !PostmasterLock.isAlive(crashed.pid()), 30, "the postmaster is gone");
+
+    // Its lock file stays behind, and its backends may linger a moment: start anyway, at once.
+    try (EmbeddedPostgresServer next = EmbeddedPostgresServer.start(data, false);
+         Connection c = DriverManager.getConnection(next.jdbcUrl("postgres"));
+         Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("select v from kept")) {
+      assertTrue(rs.next());
+      assertEquals(9, rs.getInt(1));
+    }
+    crashed.close();
+  }
+
+  @Test
   void whenTheJvmThatStartedItIsKilledThePostmasterStopsByItself(@TempDir Path dir) throws Exception {
     Path data = dir.resolve("pg");
     Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
