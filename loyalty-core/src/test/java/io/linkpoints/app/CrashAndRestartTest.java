@@ -161,16 +161,25 @@ class CrashAndRestartTest {
       resolved.merge(op.operation + " " + state + " -> " + (op.status < 300 ? "" + op.status
           : op.status + " " + op.answer.getString("code")), 1, Integer::sum);
     }
-    // Every answered call of the round, sent again with its key: the same answer, replayed, nothing applied twice.
+    // Every answered call of the round, sent again with its key: the same answer, nothing applied twice.
+    // When PostgreSQL died too, an outcome recorded without waiting for the disk in its last
+    // moments may be gone: the call is then run again, to the same ids and points, with the
+    // balance as it is now.
     for (Op op : ops.subList(before, ops.size())) {
       if (inFlight.contains(op)) {
         continue;
       }
       HttpResponse<String> again = send(child.port, op);
       JsonObject body = new JsonObject(again.body());
+      JsonObject first = op.answer.copy();
+      boolean replayed = "true".equals(again.headers().firstValue("Idempotent-Replayed").orElse(null));
+      if (postgresToo && !replayed) {
+        first.remove("availablePoints");
+        body.remove("availablePoints");
+      }
       assertEquals(op.status, again.statusCode(), op.operation + " " + op.key + " answered again: " + again.body());
-      assertEquals(op.answer, body, op.operation + " " + op.key + " answered again");
-      assertEquals("true", again.headers().firstValue("Idempotent-Replayed").orElse(null));
+      assertEquals(first, body, op.operation + " " + op.key + " answered again");
+      assertTrue(replayed || postgresToo, op.operation + " " + op.key + " was replayed from its record");
     }
     System.out.printf("crash-test round %d: in-flight resolved %.1f s after the restart%n", round,
         (System.nanoTime() - started) / 1e9);

@@ -117,6 +117,34 @@ class PosRetryAfterCrashTest {
   }
 
   @Test
+  void anAccrualCutShortAfterItsRowBeforeItsEarnEarnsAsRecordedWhenRetriedAfterTheCodeExpired() throws Exception {
+    Person member = world.member();
+    String code = world.code(member);
+    String saleKey = key();
+    JsonObject sale = new JsonObject().put("memberCode", code).put("spendFen", 4200);
+    // What the crash left: the request begun, the code used, the accrual's row; no earn in the ledger.
+    MemberCodes.Verified v = new MemberCodes(KeyRing.loadOrCreate(LinkpointsApp.codeKeysDir(api.app.config())), api.clock)
+        .verify(code, false);
+    var now = api.clock.instant().atOffset(ZoneOffset.UTC);
+    sql("insert into pos_request (alliance_id, terminal_id, idempotency_key, operation, fingerprint, created_at)"
+        + " values ($1, $2, $3, 'accrue', $4, $5)", Tuple.of(world.allianceId, cafe.terminalId(), saleKey,
+        PosRequests.fingerprint("accrue", sale), now));
+    sql("insert into member_code_use (alliance_id, jti, expires_at, used_by) values ($1, $2, $3, $4)",
+        Tuple.of(world.allianceId, v.jti(), v.rememberUntil().atOffset(ZoneOffset.UTC), cafe.terminalId() + ":" + saleKey));
+    java.util.UUID accrualId = new Caller(world.allianceId, cafe.shopId(), cafe.terminalId()).derive(saleKey, "earn");
+    sql("insert into pos_accrual (alliance_id, id, shop_id, terminal_id, member_id, spend_fen, points, raw_points,"
+        + " limited_by, created_at) values ($1, $2, $3, $4, $5, 4200, 42, 42, 'none', $6)",
+        Tuple.of(world.allianceId, accrualId, cafe.shopId(), cafe.terminalId(), member.memberId(), now));
+    api.clock.advance(CODE_EXPIRED);
+
+    JsonObject earned = expect(200, world.pos(cafe, "accrue", saleKey, sale));
+    assertEquals(accrualId.toString(), earned.getString("accrualId"));
+    assertEquals(42, earned.getLong("points"));
+    assertEquals(42, world.available(member));
+    assertEquals(1, api.count("select count(*) from ledger_transfer where id = '" + accrualId + "'"));
+  }
+
+  @Test
   void aCappedAccrualByVisitAnswersWhatItRecordedAfterTheVisitClosed() {
     Till tea = world.shop("Capped Tea");
     expect(200, api.send(HttpMethod.PUT, "/v1/alliances/" + world.allianceId + "/shops/" + tea.shopId() + "/earn-rule",
