@@ -30,3 +30,32 @@ create table pos_hold_release (
   primary key (alliance_id, hold_id)
 );
 create index pos_hold_release_age on pos_hold_release (created_at);
+
+-- An adjustment is booked into a draft period only (issue 11, item 3's audit). The check used to
+-- read the period without a lock, so a close committing between that read and the adjustment's
+-- commit left an adjustment inside a closed period, carried by no statement. Now the check takes
+-- a share lock on the period row: a close (an update of that row) waits for the adjustment, or the
+-- adjustment waits for the close and then sees the period closed.
+create function settlement_refuse_closed_adjustment() returns trigger language plpgsql as $$
+declare
+  r record;
+  s text;
+begin
+  r := case when tg_op = 'DELETE' then old else new end;
+  select p.status into s from settlement_period p where p.alliance_id = r.alliance_id and p.id = r.period_id for share;
+  if s = 'closed' then
+    raise exception 'settlement period % of alliance % is closed', r.period_id, r.alliance_id
+      using errcode = 'P0001', hint = 'settlement_period_closed';
+  end if;
+  if tg_op = 'UPDATE' and (old.alliance_id, old.period_id) is distinct from (new.alliance_id, new.period_id) then
+    select p.status into s from settlement_period p where p.alliance_id = old.alliance_id and p.id = old.period_id
+      for share;
+    if s = 'closed' then
+      raise exception 'settlement period % is closed', old.period_id using errcode = 'P0001';
+    end if;
+  end if;
+  return r;
+end $$;
+drop trigger settlement_adjustment_immutable_when_closed on settlement_adjustment;
+create trigger settlement_adjustment_immutable_when_closed before insert or update or delete on settlement_adjustment
+  for each row execute function settlement_refuse_closed_adjustment();
