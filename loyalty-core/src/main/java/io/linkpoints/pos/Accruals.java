@@ -115,17 +115,18 @@ final class Accruals {
       // Under a cap, decided and recorded under the member's lock (once per accrual); without one,
       // the accrual's row first, written without waiting for the disk: the earn's synchronous
       // commit right after makes it durable too, so there is never an earn without its accrual.
-      Future<Recorded> decided = CappedEarns.applies(m) ? capped.decide(c, m, accrualId, spendFen, orderRef)
-          : record.execute(Tuple.of(c.allianceId(), accrualId, c.shopId(), c.terminalId(), m.memberId(), orderRef,
-                  spendFen, rawPoints(spendFen, m), rawPoints(spendFen, m), CappedEarns.dbName(EarnCalculator.Limit.NONE),
-                  clock.instant().atOffset(ZoneOffset.UTC)))
-              .map(rows -> Recorded.of(rows.iterator().next()));
+      Future<Recorded> decided;
+      if (CappedEarns.applies(m)) {
+        decided = capped.decide(c, m, accrualId, spendFen, orderRef);
+      } else {
+        long points = EarnCalculator.quote(spendFen, m.rule(), null, EarnCalculator.EarnedToday.NONE).points();
+        decided = record.execute(Tuple.of(c.allianceId(), accrualId, c.shopId(), c.terminalId(), m.memberId(),
+                orderRef, spendFen, points, points, CappedEarns.dbName(EarnCalculator.Limit.NONE),
+                clock.instant().atOffset(ZoneOffset.UTC)))
+            .map(rows -> Recorded.of(rows.iterator().next()));
+      }
       return decided.compose(d -> complete(c, key, accrualId, body, m, d, rerun));
     });
-  }
-
-  private static long rawPoints(long spendFen, PosMembers.AtTill m) {
-    return EarnCalculator.quote(spendFen, m.rule(), null, EarnCalculator.EarnedToday.NONE).rawPoints();
   }
 
   /**
