@@ -7,6 +7,7 @@ import io.linkpoints.ledger.LotExpiry;
 import io.linkpoints.ledger.WriterOptions;
 import io.linkpoints.pos.PosHousekeeping;
 import io.linkpoints.platform.DatabaseProvisioner;
+import io.linkpoints.platform.FirstWriteWins;
 import io.linkpoints.platform.LinkpointsConfig;
 import io.linkpoints.platform.Migrations;
 import io.linkpoints.auth.CodeSender;
@@ -14,6 +15,7 @@ import io.linkpoints.auth.KeyRing;
 import io.linkpoints.auth.LogCodeSender;
 import io.linkpoints.auth.OperatorGuard;
 import io.linkpoints.auth.PasswordHasher;
+import io.linkpoints.auth.Secrets;
 import io.linkpoints.auth.TokenService;
 import io.linkpoints.web.ApiDocs;
 import io.linkpoints.web.ApiVerticle;
@@ -25,10 +27,7 @@ import io.vertx.sqlclient.Pool;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -159,13 +158,8 @@ public final class LinkpointsApp {
         return Files.readString(existing, StandardCharsets.UTF_8).trim();
       }
     }
-    byte[] random = new byte[32];
-    new SecureRandom().nextBytes(random);
-    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-    Files.createDirectories(config.dataDir());
-    Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    return token;
+    // Instances starting at once on one shared folder agree on the first token written.
+    return FirstWriteWins.create(file, Secrets.randomToken(32) + "\n").trim();
   }
 
   public int port() {

@@ -1,8 +1,10 @@
 package io.linkpoints.auth;
 
+import io.linkpoints.platform.FirstWriteWins;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -51,17 +53,36 @@ public final class KeyRing {
     this.verificationKeys = Collections.unmodifiableMap(verificationKeys);
   }
 
-  /** The ring kept in {@code dir}; on first start, a new key is generated there. */
+  /**
+   * The ring kept in {@code dir}; on first start, a new key is generated there. Instances starting
+   * at once on an empty shared folder agree on one key: the first {@code current} written wins and
+   * the others drop their candidates.
+   */
   public static KeyRing loadOrCreate(Path dir) throws IOException, GeneralSecurityException {
     if (!Files.exists(dir.resolve(CURRENT))) {
       log.info("No token signing key in {}: generating an Ed25519 key", dir);
-      return rotate(dir);
+      String kid = writeNewKey(dir);
+      String current = FirstWriteWins.create(dir.resolve(CURRENT), kid + "\n").trim();
+      if (!current.equals(kid)) {
+        Files.deleteIfExists(dir.resolve(kid + ".pem"));
+        log.info("Another instance made the first key of {} at the same moment: using its key {}", dir, current);
+      } else {
+        log.info("Token signing key is now {}", kid);
+      }
     }
     return load(dir);
   }
 
   /** Adds a fresh signing key to the ring in {@code dir}; the older keys stay for verification. */
   public static KeyRing rotate(Path dir) throws IOException, GeneralSecurityException {
+    String kid = writeNewKey(dir);
+    writePrivate(dir.resolve(CURRENT), kid + "\n");
+    log.info("Token signing key is now {}", kid);
+    return load(dir);
+  }
+
+  /** A new key pair in {@code <kid>.pem} (a name no other instance picks); its kid. */
+  private static String writeNewKey(Path dir) throws IOException, GeneralSecurityException {
     Files.createDirectories(dir);
     try {
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
@@ -72,9 +93,7 @@ public final class KeyRing {
     String kid = "k" + LocalDate.now(ZoneOffset.UTC).toString().replace("-", "") + "-" + Secrets.randomToken(6);
     String pem = pem("PRIVATE KEY", pair.getPrivate().getEncoded()) + pem("PUBLIC KEY", pair.getPublic().getEncoded());
     writePrivate(dir.resolve(kid + ".pem"), pem);
-    writePrivate(dir.resolve(CURRENT), kid + "\n");
-    log.info("Token signing key is now {}", kid);
-    return load(dir);
+    return kid;
   }
 
   public static KeyRing load(Path dir) throws IOException, GeneralSecurityException {
@@ -96,7 +115,13 @@ public final class KeyRing {
       if (!KID.matcher(kid).matches()) {
         continue;
       }
-      Matcher m = PEM.matcher(Files.readString(file, StandardCharsets.UTF_8));
+      String text;
+      try {
+        text = Files.readString(file, StandardCharsets.UTF_8);
+      } catch (NoSuchFileException gone) {
+        continue; // a candidate another instance dropped on losing the first start (never the current key)
+      }
+      Matcher m = PEM.matcher(text);
       while (m.find()) {
         byte[] der = Base64.getMimeDecoder().decode(m.group(2));
         switch (m.group(1)) {
@@ -143,13 +168,7 @@ public final class KeyRing {
 
   /** Written to a temporary file first, so a crash never leaves half a key or half a pointer. */
   private static void writePrivate(Path file, String content) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, content, StandardCharsets.UTF_8);
-    try {
-      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException ignored) {
-      // not a POSIX file system
-    }
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Files.move(FirstWriteWins.writePrivate(file, content), file, StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
   }
 }

@@ -1,0 +1,75 @@
+package io.linkpoints.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.linkpoints.platform.FirstWriteWins;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.RepeatedTest;
+
+/**
+ * Several instances starting at the same moment on one empty shared folder (keys folder, operator
+ * token) agree on one signing key and one token: tokens signed by one verify at the others.
+ * Threads stand in for processes: the file system decides, as it would between processes.
+ */
+class FirstStartRaceTest {
+  private static final int INSTANCES = 8;
+
+  @RepeatedTest(5)
+  void instancesStartingAtOnceAgreeOnOneSigningKey() throws Exception {
+    Path dir = Files.createTempDirectory("linkpoints-keys-race").resolve("jwt-keys");
+    List<KeyRing> rings = atOnce(() -> KeyRing.loadOrCreate(dir));
+    Set<String> kids = rings.stream().map(KeyRing::signingKid).collect(Collectors.toSet());
+    assertEquals(1, kids.size(), "every instance signs with the same key: " + kids);
+    assertEquals(List.of("current", kids.iterator().next() + ".pem"), listing(dir),
+        "one key file and its pointer, no loser's key and no temporary file left");
+    assertEquals(kids, Set.of(KeyRing.load(dir).signingKid()), "a later start loads the same key");
+  }
+
+  @RepeatedTest(5)
+  void instancesStartingAtOnceAgreeOnOneOperatorToken() throws Exception {
+    Path file = Files.createTempDirectory("linkpoints-token-race").resolve("operator-token");
+    List<String> tokens = atOnce(() -> FirstWriteWins.create(file, Secrets.randomToken(32) + "\n"));
+    assertEquals(1, Set.copyOf(tokens).size(), "every instance uses the same token: " + Set.copyOf(tokens));
+    assertEquals(tokens.get(0), Files.readString(file));
+    assertEquals(List.of("operator-token"), listing(file.getParent()));
+  }
+
+  private static <T> List<T> atOnce(Callable<T> start) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(INSTANCES);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<T>> started = new ArrayList<>();
+      for (int i = 0; i < INSTANCES; i++) {
+        started.add(pool.submit(() -> {
+          go.await();
+          return start.call();
+        }));
+      }
+      go.countDown();
+      List<T> results = new ArrayList<>();
+      for (Future<T> f : started) {
+        results.add(f.get());
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static List<String> listing(Path dir) throws Exception {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+}
