@@ -149,7 +149,7 @@ public final class PosSimulator {
     }
     Optional<String> text = QrImages.decode(image);
     if (text.isEmpty()) {
-      out.println("No QR code found in " + image);
+      out.println("No QR code or barcode found in " + image);
       return;
     }
     take(ScannedCode.classify(text.get()));
@@ -161,7 +161,7 @@ public final class PosSimulator {
 
   private void take(ScannedCode scanned) {
     if (scanned.kind() != ScannedCode.Kind.MEMBER) {
-      out.println("Not a member code (" + scanned.kind() + ").");
+      out.println("Refused: " + scanned.problem() + ".");
       return;
     }
     code = scanned.text();
