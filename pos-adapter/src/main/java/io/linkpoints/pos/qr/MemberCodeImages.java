@@ -8,6 +8,7 @@ import com.google.zxing.oned.Code128Writer;
 import com.google.zxing.qrcode.QRCodeWriter;
 import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -60,11 +61,12 @@ public final class MemberCodeImages {
     }
     int width = modules.getWidth() * pixelsPerModule;
     BufferedImage image = new BufferedImage(width, heightPixels, BufferedImage.TYPE_BYTE_GRAY);
+    byte[] pixels = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
     int rowsPerModule = modules.getHeight() == 1 ? heightPixels : pixelsPerModule;
     for (int y = 0; y < heightPixels; y++) {
       int my = Math.min(y / rowsPerModule, modules.getHeight() - 1);
       for (int x = 0; x < width; x++) {
-        image.setRGB(x, y, modules.get(x / pixelsPerModule, my) ? 0x000000 : 0xffffff);
+        pixels[y * width + x] = modules.get(x / pixelsPerModule, my) ? (byte) 0 : (byte) 0xff;
       }
     }
     return image;
