@@ -19,7 +19,6 @@ import java.io.ByteArrayInputStream;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -242,18 +241,5 @@ class PosClientEndToEndTest {
       }
     }
     assertEquals(orderRefs.subList(0, 45), applied);
-  }
-
-  @Test
-  void aTillChecksCodesOfflineWithThePublicKeys() {
-    PosClient client = await(PosClient.create(vertx, options(api.app.port())));
-    OfflineCodeCheck check = new OfflineCodeCheck(await(client.memberCodeKeys()), Clock.systemUTC());
-    Person member = world.member();
-    String code = world.code(member);
-    assertEquals(member.handle(), check.check(code).orElseThrow().handle());
-    String altered = code.substring(0, code.length() - 5) + (code.endsWith("A") ? "BBBBB" : "AAAAA");
-    assertTrue(check.check(altered).isEmpty());
-    assertTrue(check.check("LP1:x.y.z").isEmpty());
-    client.close();
   }
 }
