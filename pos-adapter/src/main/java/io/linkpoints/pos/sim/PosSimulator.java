@@ -19,6 +19,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,6 +39,7 @@ public final class PosSimulator {
   private final PrintStream out;
   private final Supplier<Optional<Path>> memberCodeImage;
   private String code;
+  private Instant codeScannedAt;
   private String visit;
   private String lastAccrual;
   private Path lastPhoneImage;
@@ -165,6 +167,7 @@ public final class PosSimulator {
       return;
     }
     code = scanned.text();
+    codeScannedAt = Instant.now(); // an accrual queued offline says when, for the server's check
     visit = null;
     out.println("Member code read (" + code.length() + " chars). Now: identify, earn, redeem.");
   }
@@ -176,7 +179,7 @@ public final class PosSimulator {
     if (code == null) {
       throw new IllegalStateException("scan a member code first");
     }
-    Member m = Member.code(code);
+    Member m = Member.scanned(code, codeScannedAt);
     code = null; // a code is used once; the visit (if any) carries on
     return m;
   }
