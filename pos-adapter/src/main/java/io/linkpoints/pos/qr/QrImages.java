@@ -30,8 +30,8 @@ import javax.imageio.ImageIO;
  * Reads the codes a till sees (a member's LP2 code as QR or Code 128, a coupon or shop code as
  * QR) from camera frames or image files, and draws QR codes (ZXing).
  *
- * <p>One pass of ZXing's camera-style reader per image: LP2 codes are QR version 1 or 2, far too
- * small for the false finder patterns that made the long LP1 codes need retries at other scales.
+ * <p>One pass per image, no retries at other scales: with the multi-symbol QR finder (below),
+ * every wallet-size LP2 code is read as drawn ({@code MemberCodeReadabilityTest}).
  */
 public final class QrImages {
   private static final Map<DecodeHintType, Object> HINTS = readHints();
