@@ -18,6 +18,7 @@ export function memberPhones(root, { allianceId, base }) {
   let found = null; // the last search's answer
   let confirming = null; // the device id whose revoke awaits confirmation
   let busy = false;
+  let note = null; // the message shown: { text: () => words in the current language, bad, code }
 
   const input = h('input', { id: 'mp-phone-input', type: 'tel', autocomplete: 'off', inputmode: 'tel', maxlength: '20',
     placeholder: '+8613800138000' });
@@ -33,7 +34,7 @@ export function memberPhones(root, { allianceId, base }) {
     e.preventDefault();
     const phone = normalise(input.value);
     const problem = phoneProblem(phone);
-    if (problem) { fail(problem, 'phone_invalid'); return; }
+    if (problem) { fail(() => phoneProblem(phone), 'phone_invalid'); return; }
     input.value = phone;
     search(phone, true);
   });
@@ -42,17 +43,17 @@ export function memberPhones(root, { allianceId, base }) {
     label.textContent = t('mpPhone');
     button.textContent = t('mpSearch');
     help.textContent = t('mpHelp');
+    renderNote();
     renderResult();
   }
 
-  function fail(text, code) {
-    say(text, true, msg);
-    msg.dataset.code = code;
-  }
+  function fail(text, code) { note = { text, bad: true, code }; renderNote(); }
 
-  function ok(text) {
-    say(text, false, msg);
-    delete msg.dataset.code;
+  function ok(text) { note = text ? { text, bad: false } : null; renderNote(); }
+
+  function renderNote() {
+    say(note ? note.text() : '', note ? note.bad : false, msg);
+    if (note && note.code) msg.dataset.code = note.code; else delete msg.dataset.code;
   }
 
   async function search(phone, fresh) {
@@ -62,10 +63,10 @@ export function memberPhones(root, { allianceId, base }) {
       if (!zone) zone = (await get(`/v1/alliances/${allianceId}`)).timeZone || 'UTC';
       const r = await api('POST', `${base}/search`, { phone });
       query = phone; found = r; confirming = null;
-      if (fresh) ok('');
+      if (fresh) ok(null);
     } catch (e) {
       found = null; confirming = null;
-      fail(errorText(e), e.code || 'error');
+      fail(() => errorText(e), e.code || 'error');
     } finally {
       busy = false; button.disabled = false;
       renderResult();
@@ -78,12 +79,12 @@ export function memberPhones(root, { allianceId, base }) {
     try {
       await api('DELETE', `${base}/${device.id}`);
       busy = false;
-      ok(t('mpRevoked').replace('{label}', deviceName(device)));
+      ok(() => t('mpRevoked').replace('{label}', deviceName(device)));
       await search(query, false);
     } catch (e) {
       busy = false;
       confirming = null;
-      fail(errorText(e), e.code || 'error');
+      fail(() => errorText(e), e.code || 'error');
       renderResult();
     }
   }
