@@ -11,7 +11,8 @@ let periods = [];
 
 document.getElementById('sign-out').addEventListener('click', () => { session.clear(); location.href = '/portal/login.html'; });
 // Revoking a member's lost phone, anywhere in the alliance (recorded in the audit log).
-const phones = s ? memberPhones(document.getElementById('member-phones'), { allianceId: s.allianceId, base: `${A}/member-devices` }) : null;
+const phones = s ? memberPhones(document.getElementById('member-phones'), { allianceId: s.allianceId, base: `${A}/member-devices`,
+  onRevoked: () => loadAudit().catch(fail) }) : null;
 applyI18n(() => { if (phones) phones.render(); load().catch(fail); });
 
 function fail(e) { say(e.message, true); }

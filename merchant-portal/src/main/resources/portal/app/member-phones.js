@@ -10,9 +10,10 @@ const CN_MOBILE = /^1[3-9][0-9]{9}$/;
 /**
  * Fills `root` with the search form, the member's masked phone and their devices.
  * `base` is the member-devices path: `/v1/alliances/{a}/shops/{s}/member-devices` (owner) or
- * `/v1/alliances/{a}/member-devices` (admin). Returns `{ render }` for the language switch.
+ * `/v1/alliances/{a}/member-devices` (admin). `onRevoked` runs after each revoke (the admin's audit log).
+ * Returns `{ render }` for the language switch.
  */
-export function memberPhones(root, { allianceId, base }) {
+export function memberPhones(root, { allianceId, base, onRevoked }) {
   let zone = null; // the alliance's time zone, fetched once
   let query = ''; // the phone last searched (E.164), searched again after a revoke
   let found = null; // the last search's answer
@@ -81,6 +82,7 @@ export function memberPhones(root, { allianceId, base }) {
       busy = false;
       ok(() => t('mpRevoked').replace('{label}', deviceName(device)));
       await search(query, false);
+      if (onRevoked) onRevoked(device);
     } catch (e) {
       busy = false;
       confirming = null;

@@ -101,6 +101,8 @@ class MemberPhonesBrowserTest {
       revokeInThePage(admin, world, member, lost, kept, "admin", "已由联盟管理员停用",
           "/v1/alliances/" + world.allianceId + "/member-devices/search", world.adminToken);
       shot(admin, "member-phones-admin-revoked");
+      // The revoke is in the audit log, which the page reloads after it.
+      admin.waitText("#audit-list", "revokeAllianceMemberDevice");
 
       // A number no member of this alliance signed in with: said plainly, and no list shown.
       admin.type("#mp-phone-input", "+8613000000001");
