@@ -31,7 +31,11 @@ const dict = {
     reinstate: '恢复营业', active: '营业中', suspended: '已暂停', shopSuspended: '本店已被联盟暂停，请联系联盟管理员',
     overlap: '本店顾客还去哪些店', overlapMembers: '共同顾客', overlapHelp: '在本店获得积分的会员中，在其他店铺获得或使用积分的人数（只有人数，不含会员信息）',
     from: '开始日期', to: '结束日期', show: '查看', customersHere: '本店积分会员',
-    owed: '待还积分', owedHint: '退款时这些积分已被使用；之后获得的积分会先用于偿还', pos_refund: '退款扣回', pos_recovery: '偿还欠分'
+    owed: '待还积分', owedHint: '退款时这些积分已被使用；之后获得的积分会先用于偿还', pos_refund: '退款扣回', pos_recovery: '偿还欠分',
+    nextCode: '换一个码', codeHint: '付款码在手机上生成，无网络也可使用；每个码只能用一次', devices: '已登录的设备', thisPhone: '本机',
+    lastUsed: '最近使用', never: '未使用', revokedAt: '已停用', asOf: '截至', offline: '离线，显示的是上次联网时的数据',
+    deviceRevoked: '此手机已退出登录（设备已停用），请重新登录', lastCode: '本时段的码已用完，请等待下一个码',
+    signInToRefresh: '登录后可刷新余额和记录'
   },
   en: {
     title: 'Linkpoints 联点', tagline: 'Alliance loyalty platform', lang: '中文',
@@ -65,7 +69,11 @@ const dict = {
     overlap: 'Where your customers also shop', overlapMembers: 'Shared customers', overlapHelp: 'Of the members who earned points here, how many also earned or spent points at each other shop (counts only, no member details)',
     from: 'From', to: 'To', show: 'Show', customersHere: 'Members who earned here',
     owed: 'Points owed', owedHint: 'A refund took back points you had already spent; your next earnings pay them back first',
-    pos_refund: 'refund', pos_recovery: 'paid back'
+    pos_refund: 'refund', pos_recovery: 'paid back',
+    nextCode: 'Next code', codeHint: 'The code is made on this phone and works offline; each code can be used once', devices: 'Signed-in devices', thisPhone: 'this phone',
+    lastUsed: 'last used', never: 'never used', revokedAt: 'revoked', asOf: 'as of', offline: 'Offline: showing the data from when you were last online',
+    deviceRevoked: 'This phone was signed out (device revoked); please sign in again', lastCode: 'All codes of this period are used; wait for the next one',
+    signInToRefresh: 'Sign in to refresh the balance and history'
   }
 };
 

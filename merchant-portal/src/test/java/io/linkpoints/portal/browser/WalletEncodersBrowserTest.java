@@ -19,7 +19,8 @@ import io.linkpoints.pos.qr.QrImages;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.StaticHandler;
+import io.linkpoints.portal.PortalPages;
+import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
@@ -37,7 +38,8 @@ import org.openqa.selenium.OutputType;
 
 /**
  * The wallet's own encoders (app/qr.js, app/code128.js) and LP2 codes (app/lp2.js) in real Chromium, checked against
- * ZXing and the LP2 test vectors. Only the portal's static files are served: no database, no API.
+ * ZXing and the LP2 test vectors; and the wallet shell's service worker. Only the portal's static files are served
+ * (PortalPages): no database, no API.
  */
 class WalletEncodersBrowserTest {
   static final int CODES = 250;
@@ -51,7 +53,7 @@ class WalletEncodersBrowserTest {
     Router router = Router.router(vertx);
     router.get("/blank").handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
         .end("<!doctype html><meta charset=utf-8><body style=\"margin:0;background:#fff\"><div id=out></div>"));
-    router.get("/portal/*").handler(StaticHandler.create("portal"));
+    new PortalPages().mount(router, null);
     server = vertx.createHttpServer().requestHandler(router).listen(0).toCompletionStage().toCompletableFuture().get();
     browser = new Browser("http://localhost:" + server.actualPort(), 600, 900);
     browser.open("/blank");
@@ -191,5 +193,33 @@ class WalletEncodersBrowserTest {
   static String readCode128(BufferedImage image) throws Exception {
     BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image)));
     return new Code128Reader().decode(bitmap, Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE)).getText();
+  }
+
+  /** The wallet's service worker installs from /portal/sw.js, caches the shell, and the wallet then opens offline. */
+  @Test
+  void walletShellIsServedForOfflineUse() throws Exception {
+    try (Unplug network = new Unplug(server.actualPort()); Browser phone = new Browser("http://localhost:" + network.port(), 412, 915)) {
+      phone.open("/portal/wallet.html?a=1");
+      phone.wait.until(d -> "ready".equals(d.findElement(By.tagName("body")).getAttribute("data-sw")));
+      phone.wait.until(d -> Boolean.TRUE.equals(phone.driver.executeScript("return navigator.serviceWorker.controller !== null")));
+      Object headers = phone.driver.executeAsyncScript("const done = arguments[0]; (async () => {"
+          + "const sw = await fetch('/portal/sw.js', { cache: 'no-store' }); const m = await fetch('/portal/manifest.webmanifest', { cache: 'no-store' });"
+          + "const keys = await (await caches.open('lp-wallet-v1')).keys();"
+          + "return [sw.headers.get('Content-Type').split(';')[0], sw.headers.get('Service-Worker-Allowed'), m.headers.get('Content-Type'),"
+          + " (await m.json()).icons.length, keys.length]; })().then(done, (e) => done('ERROR ' + e));");
+      assertEquals(List.of("text/javascript", "/portal/", "application/manifest+json", 2L, 12L), headers);
+      ChromiumNetworkConditions offline = new ChromiumNetworkConditions();
+      offline.setOffline(true);
+      phone.driver.setNetworkConditions(offline);
+      network.unplug();
+      phone.driver.navigate().refresh();
+      phone.visible("#phone");
+      phone.wait.until(d -> "1".equals(d.findElement(By.id("lang")).getAttribute("data-wired"))); // wallet.js ran
+      assertEquals("联点 · 会员钱包", phone.driver.getTitle());
+      Object apiOffline = phone.driver.executeAsyncScript("const done = arguments[0];"
+          + "fetch('/v1/members/me').then((r) => done(r.status), (e) => done('ERROR ' + e));");
+      assertEquals(503L, apiOffline);
+      phone.screenshot("wallet-offline-shell");
+    }
   }
 }
