@@ -178,10 +178,14 @@ document.getElementById('next-code').addEventListener('click', () => {
   else say(t('lastCode'), true);
 });
 
-// Online, while the code is on screen: once the till has used the shown code, move on to the next counter.
+// Online, while the code is on screen: once the till has used the shown code, move on to the next counter. Every
+// 10 s the device list too, so a phone revoked from elsewhere drops its key.
+let polls = 0;
 async function pollUses() {
   if (!device || !session.get() || document.visibilityState !== 'visible' || document.getElementById('home').hidden) return;
   try {
+    if (++polls % 5 === 0) await renderDevices();
+    if (!device) return;
     const { items } = await get(`/v1/members/me/devices/${device.deviceId}/uses`);
     const used = items.filter((u) => u.step === shown.step).map((u) => u.counter);
     if (used.includes(shown.counter)) {
