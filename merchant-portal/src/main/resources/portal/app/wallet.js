@@ -238,7 +238,7 @@ const DEBT_CODES = new Set(['pos_refund', 'pos_recovery']);
 async function render() {
   const [me, coupons, market, activity] = await Promise.all([get('/v1/members/me'), get('/v1/members/me/coupons'),
     get('/v1/members/me/coupon-market'), get('/v1/members/me/activity')]);
-  localStorage.setItem(SNAPSHOT, JSON.stringify({ memberId: me.id ?? device?.memberId, at: new Date().toISOString(),
+  localStorage.setItem(SNAPSHOT, JSON.stringify({ memberId: device?.memberId ?? me.id, at: new Date().toISOString(),
     me: { availablePoints: me.availablePoints, owedPoints: me.owedPoints }, activity }));
   const asOf = document.getElementById('as-of');
   asOf.hidden = true;
