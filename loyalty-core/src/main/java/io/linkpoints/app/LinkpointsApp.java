@@ -1,22 +1,26 @@
 package io.linkpoints.app;
 
-import io.linkpoints.coupons.Coupons;
-import io.linkpoints.ledger.HoldTimeouts;
-import io.linkpoints.ledger.Ledger;
-import io.linkpoints.ledger.LotExpiry;
-import io.linkpoints.ledger.WriterOptions;
-import io.linkpoints.pos.PosHousekeeping;
-import io.linkpoints.platform.DatabaseProvisioner;
-import io.linkpoints.platform.FirstWriteWins;
-import io.linkpoints.platform.LinkpointsConfig;
-import io.linkpoints.platform.Migrations;
 import io.linkpoints.auth.CodeSender;
+import io.linkpoints.auth.DeviceSecrets;
 import io.linkpoints.auth.KeyRing;
 import io.linkpoints.auth.LogCodeSender;
 import io.linkpoints.auth.OperatorGuard;
 import io.linkpoints.auth.PasswordHasher;
 import io.linkpoints.auth.Secrets;
 import io.linkpoints.auth.TokenService;
+import io.linkpoints.coupons.Coupons;
+import io.linkpoints.ledger.HoldTimeouts;
+import io.linkpoints.ledger.Ledger;
+import io.linkpoints.ledger.LotExpiry;
+import io.linkpoints.ledger.WriterOptions;
+import io.linkpoints.platform.DatabaseProvisioner;
+import io.linkpoints.platform.FirstWriteWins;
+import io.linkpoints.platform.LinkpointsConfig;
+import io.linkpoints.platform.Migrations;
+import io.linkpoints.pos.PosHousekeeping;
+import io.linkpoints.qr.DeviceKeys;
+import io.linkpoints.qr.MemberCodeCheck;
+import io.linkpoints.qr.WrongCodeLimits;
 import io.linkpoints.web.ApiDocs;
 import io.linkpoints.web.ApiVerticle;
 import io.linkpoints.web.Platform;
@@ -66,7 +70,7 @@ public final class LinkpointsApp {
   }
 
   /** Blocking start-up material, read or made on a worker: operator token, signing keys, docs. */
-  private record StartupMaterial(String operatorToken, KeyRing keys, ApiDocs docs, KeyRing codeKeys) {
+  private record StartupMaterial(String operatorToken, KeyRing keys, ApiDocs docs, DeviceSecrets deviceSecrets) {
   }
 
   public static Future<LinkpointsApp> start(Vertx vertx, LinkpointsConfig config, Clock clock) {
@@ -86,7 +90,7 @@ public final class LinkpointsApp {
             log.info("Applied {} schema migration(s)", applied);
           }
           return vertx.executeBlocking(() -> new StartupMaterial(operatorToken(config), KeyRing.loadOrCreate(config.jwtKeysDir()),
-              ApiDocs.load(), KeyRing.loadOrCreate(codeKeysDir(config))));
+              ApiDocs.load(), DeviceSecrets.loadOrCreate(config.codeKeysDir())));
         })
         .compose(material -> {
           String token = material.operatorToken();
@@ -96,7 +100,10 @@ public final class LinkpointsApp {
           Ledger ledger = new Ledger(vertx, pool, db.get().target(), clock, WriterOptions.DEFAULT);
           Platform platform = new Platform(config, pool, ledger, clock, new TokenService(material.keys(), clock),
               new OperatorGuard(token), new PasswordHasher(vertx, config.passwordIterations()),
-              codeSender != null ? codeSender : new LogCodeSender(), material.docs(), material.codeKeys(), bookkeeping);
+              codeSender != null ? codeSender : new LogCodeSender(), material.docs(), material.deviceSecrets(),
+              new MemberCodeCheck(new DeviceKeys(bookkeeping, material.deviceSecrets()), new WrongCodeLimits(bookkeeping),
+                  clock, config.codeStepWindow()),
+              bookkeeping);
           AtomicReference<ApiVerticle> first = new AtomicReference<>();
           return vertx.deployVerticle(() -> {
                 ApiVerticle verticle = new ApiVerticle(platform);
@@ -118,14 +125,6 @@ public final class LinkpointsApp {
             });
           }
         });
-  }
-
-  /**
-   * Member QR codes have a key ring of their own, next to the access-token keys (so a shared
-   * LINKPOINTS_JWT_KEYS_DIR shares them too); rotate it like the other with KeyRing.rotate.
-   */
-  public static Path codeKeysDir(LinkpointsConfig config) {
-    return config.jwtKeysDir().resolveSibling("code-keys");
   }
 
   private static long[] startJobs(Vertx vertx, Ledger ledger, Clock clock, PosHousekeeping pos) {

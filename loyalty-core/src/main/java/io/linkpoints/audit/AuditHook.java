@@ -19,9 +19,9 @@ import java.util.Set;
  */
 public final class AuditHook {
   /** POSTs that change nothing. */
-  private static final Set<String> READ_ONLY = Set.of("quoteEarn");
+  private static final Set<String> READ_ONLY = Set.of("quoteEarn", "searchShopMemberDevices", "searchMemberDevices");
   private static final Set<String> RESULT_FIELDS = Set.of("id", "status", "label", "runs", "state", "username", "role",
-      "name", "shopId", "amountFen", "payerId", "payeeId", "correctsPeriodId");
+      "name", "shopId", "amountFen", "payerId", "payeeId", "correctsPeriodId", "revokedBy");
 
   private final AuditLog log;
 

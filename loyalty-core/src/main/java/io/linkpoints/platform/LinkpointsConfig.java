@@ -19,10 +19,14 @@ public record LinkpointsConfig(
     Optional<String> operatorToken,
     int dbPoolSize,
     Path jwtKeysDir,
-    int passwordIterations) {
+    int passwordIterations,
+    Path codeKeysDir,
+    int codeStepWindow) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final int OWASP_PBKDF2_ITERATIONS = 600_000;
+  /** Member codes are accepted this many 30 s steps either side of now; at most 4 (see Lp2Code). */
+  public static final int DEFAULT_CODE_STEP_WINDOW = 1;
 
   public static LinkpointsConfig fromEnv() {
     return fromEnv(System.getenv());
@@ -39,28 +43,37 @@ public record LinkpointsConfig(
     int poolSize = Integer.parseInt(env.getOrDefault("LINKPOINTS_DB_POOL", "16"));
     Path keys = Optional.ofNullable(env.get("LINKPOINTS_JWT_KEYS_DIR")).filter(s -> !s.isBlank())
         .map(s -> Path.of(s).toAbsolutePath()).orElse(dataDir.resolve("jwt-keys"));
-    return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, operatorToken, poolSize, keys, OWASP_PBKDF2_ITERATIONS);
+    // Member-code secrets' sealing key: beside the token keys unless placed elsewhere.
+    Path codeKeys = Optional.ofNullable(env.get("LINKPOINTS_CODE_KEYS_DIR")).filter(s -> !s.isBlank())
+        .map(s -> Path.of(s).toAbsolutePath()).orElse(keys.resolveSibling("code-keys"));
+    int window = Integer.parseInt(env.getOrDefault("LINKPOINTS_CODE_STEP_WINDOW", String.valueOf(DEFAULT_CODE_STEP_WINDOW)));
+    if (window < 0 || window > 4) {
+      throw new IllegalArgumentException("LINKPOINTS_CODE_STEP_WINDOW must be 0..4, got " + window);
+    }
+    return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, operatorToken, poolSize, keys, OWASP_PBKDF2_ITERATIONS,
+        codeKeys, window);
   }
 
   public LinkpointsConfig withPort(int newPort) {
     return new LinkpointsConfig(newPort, dbUrl, dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir,
-        passwordIterations);
+        passwordIterations, codeKeysDir, codeStepWindow);
   }
 
   public LinkpointsConfig withDbUrl(String url) {
     return new LinkpointsConfig(port, Optional.of(url), dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir,
-        passwordIterations);
+        passwordIterations, codeKeysDir, codeStepWindow);
   }
 
   /** The same configuration with its data (and, by default, its keys) in another folder. */
   public LinkpointsConfig withDataDir(Path dir) {
     return new LinkpointsConfig(port, dbUrl, dir, logLevel, operatorToken, dbPoolSize, dir.resolve("jwt-keys"),
-        passwordIterations);
+        passwordIterations, dir.resolve("code-keys"), codeStepWindow);
   }
 
   /** For tests only: fewer PBKDF2 iterations, so sign-ins do not take half a second each. */
   public LinkpointsConfig withPasswordIterations(int iterations) {
-    return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir, iterations);
+    return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir, iterations,
+        codeKeysDir, codeStepWindow);
   }
 
   private static int parsePort(String raw) {

@@ -7,6 +7,7 @@ import io.linkpoints.ledger.LedgerError;
 import io.linkpoints.ledger.LedgerException;
 import io.linkpoints.ledger.TransferCommand;
 import io.linkpoints.platform.GroupedQuery;
+import io.linkpoints.web.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -107,11 +108,30 @@ final class Accruals {
     return firstRun(c, key, accrualId, body, false);
   }
 
+  /**
+   * When an accrual queued offline read its member code: the code is checked against that time
+   * (within the offline grace). A live accrual's code is checked against now, whatever it says.
+   */
+  static java.time.Instant scannedAt(JsonObject body) {
+    if (!body.getBoolean("offline", false) || body.getString("memberCode") == null) {
+      return null;
+    }
+    String scanned = body.getString("scannedAt");
+    if (scanned == null) {
+      throw ApiException.badRequest("scanned_at_required",
+          "an accrual queued offline gives scannedAt, when the till read the code");
+    }
+    try {
+      return java.time.OffsetDateTime.parse(scanned).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      throw ApiException.badRequest("scanned_at_invalid", "scannedAt is an ISO-8601 date-time with an offset");
+    }
+  }
+
   private Future<JsonObject> firstRun(Caller c, String key, UUID accrualId, JsonObject body, boolean rerun) {
     long spendFen = body.getLong("spendFen");
-    boolean offline = body.getBoolean("offline", false);
     String orderRef = body.getString("orderRef");
-    return members.resolve(c, key, body, offline).compose(m -> {
+    return members.resolve(c, key, body, scannedAt(body)).compose(m -> {
       // Under a cap, decided and recorded under the member's lock (once per accrual); without one,
       // the accrual's row first, written without waiting for the disk: the earn's synchronous
       // commit right after makes it durable too, so there is never an earn without its accrual.

@@ -72,7 +72,7 @@ final class Holds {
 
   private Future<JsonObject> reserveNow(Caller c, String key, UUID holdId, JsonObject body) {
     long points = body.getLong("points");
-    return members.resolve(c, key, body, false).compose(m -> ledger.submit(TransferCommand.hold(c.allianceId(), holdId,
+    return members.resolve(c, key, body, null).compose(m -> ledger.submit(TransferCommand.hold(c.allianceId(), holdId,
             m.walletId(), m.acceptanceId(), points, "pos_redeem", HOLD_SECONDS))
         .compose(r -> notReleased(c, holdId)
             .map(v -> reserved(r.transfer(), m.handle(), Math.max(0, m.available() - (r.replayed() ? 0 : points))))));

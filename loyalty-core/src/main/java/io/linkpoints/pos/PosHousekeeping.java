@@ -17,6 +17,9 @@ public final class PosHousekeeping {
   public static final Duration REQUEST_RETENTION = Duration.ofDays(7);
   private static final String CODES = "delete from member_code_use where ctid = any (array("
       + "select ctid from member_code_use where expires_at < $1 limit 5000))";
+  // Wrong-code counts matter within their 10-minute window only.
+  private static final String ATTEMPTS = "delete from member_code_attempt where ctid = any (array("
+      + "select ctid from member_code_attempt where window_start < $1 limit 5000))";
   private static final String VISITS = "delete from pos_visit where ctid = any (array("
       + "select ctid from pos_visit where expires_at < $1 limit 5000))";
   private static final String REQUESTS = "delete from pos_request where ctid = any (array("
@@ -39,6 +42,7 @@ public final class PosHousekeeping {
   public Future<Void> runOnce() {
     var now = clock.instant().atOffset(ZoneOffset.UTC);
     return pool.preparedQuery(CODES).execute(Tuple.of(now))
+        .compose(v -> pool.preparedQuery(ATTEMPTS).execute(Tuple.of(now.minus(Duration.ofHours(1)))))
         .compose(v -> pool.preparedQuery(VISITS).execute(Tuple.of(now)))
         .compose(v -> pool.preparedQuery(REQUESTS).execute(Tuple.of(now.minus(REQUEST_RETENTION))))
         // A release by key matters as long as its reserve could still be retried.

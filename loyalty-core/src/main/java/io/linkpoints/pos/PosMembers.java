@@ -3,7 +3,8 @@ package io.linkpoints.pos;
 import io.linkpoints.alliance.EarnRule;
 import io.linkpoints.alliance.Rounding;
 import io.linkpoints.platform.GroupedQuery;
-import io.linkpoints.qr.MemberCodes;
+import io.linkpoints.qr.MemberCodeCheck;
+import io.linkpoints.qr.WrongCodeLimits;
 import io.linkpoints.web.ApiException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -43,19 +44,28 @@ final class PosMembers {
       + " join ledger_account c on c.alliance_id = m.alliance_id and c.kind = 'merchant_acceptance' and c.owner_id = $2";
   }
 
-  // The jti is used up by this statement; the same request run again may use it again (used_by).
-  static final String BY_CODE = "with used as (insert into member_code_use (alliance_id, jti, expires_at, used_by)"
-      + "   values ($1, $3, $4, $5) on conflict (alliance_id, jti) do update set used_by = excluded.used_by"
+  /**
+   * The code is used up by this statement, if its device is active and neither the device nor the
+   * terminal is over its wrong-code limit; the same request run again may use it again (used_by).
+   * No row: no such active device in this alliance.
+   */
+  static final String BY_CODE = "with d as (select id, member_id from member_device"
+      + "   where id = $3 and alliance_id = $1 and revoked_at is null),"
+      + " limited as (" + WrongCodeLimits.limitedSql("$9", "$3", "$10") + "),"
+      + " used as (insert into member_code_use (device_id, step, counter, alliance_id, used_at, expires_at, used_by)"
+      + "   select $3, $4, $5, $1, $8, $6, $7 where exists (select 1 from d) and not exists (select 1 from limited)"
+      + "   on conflict (device_id, step, counter) do update set used_by = excluded.used_by"
       + "   where member_code_use.used_by = excluded.used_by returning 1)"
-      + " select (select count(*) from used) as fresh, " + COLUMNS + " from member m"
-      + joins("select x.id from member x where x.alliance_id = $1 and x.handle = $6")
-      + " where m.alliance_id = $1 and m.handle = $6";
+      + " select (select count(*) from used) as fresh, exists (select 1 from limited) as limited, " + COLUMNS
+      + " from member m" + joins("select x.member_id from d x")
+      + " where m.alliance_id = $1 and m.id = (select y.member_id from d y)";
 
-  // A code this very request used before (it ran, then was cut short): its expiry no longer matters.
-  private static final String BY_OWN_USE = "select 1 as fresh, " + COLUMNS + " from member m"
-      + joins("select x.id from member x where x.alliance_id = $1 and x.handle = $5")
-      + " where m.alliance_id = $1 and m.handle = $5 and exists (select 1 from member_code_use u"
-      + "   where u.alliance_id = $1 and u.jti = $3 and u.used_by = $4)";
+  // A code this very request used before (it ran, then was cut short): its age no longer matters.
+  private static final String BY_OWN_USE = "select 1 as fresh, " + COLUMNS + " from member_code_use u"
+      + " join member_device d on d.id = u.device_id"
+      + " join member m on m.alliance_id = d.alliance_id and m.id = d.member_id"
+      + joins("select x.member_id from member_device x where x.id = $3")
+      + " where u.device_id = $3 and u.step = $4 and u.counter = $5 and u.used_by = $6 and d.alliance_id = $1";
 
   // The member an earlier run of the request already recorded.
   private static final String BY_MEMBER = "select 1 as fresh, " + COLUMNS + " from member m"
@@ -78,10 +88,10 @@ final class PosMembers {
 
   private final Pool pool;
   private final Clock clock;
-  private final MemberCodes codes;
+  private final MemberCodeCheck codes;
   private final GroupedQuery byCode;
 
-  PosMembers(Pool pool, Clock clock, MemberCodes codes) {
+  PosMembers(Pool pool, Clock clock, MemberCodeCheck codes) {
     this.pool = pool;
     this.clock = clock;
     this.codes = codes;
@@ -89,35 +99,35 @@ final class PosMembers {
   }
 
   /**
-   * From a member code: verified, then used up (once: {@code code_already_used} after). A code
+   * From a member code: checked, then used up (once: {@code code_already_used} after). A code
    * that has expired since this very request used it is still this request's: run again after a
-   * crash, the request goes on as it began.
+   * crash, the request goes on as it began. {@code scannedAt}: when a till that was offline read
+   * the code (accruals only), else null.
    */
-  Future<AtTill> byCode(Caller c, String key, String code, boolean offlineAccrual) {
-    MemberCodes.Verified v;
-    try {
-      v = codes.verify(code, offlineAccrual);
-    } catch (ApiException expired) {
-      if (!"code_expired".equals(expired.code())) {
-        throw expired;
-      }
-      return byOwnUse(c, key, codes.verifyAnyAge(code), expired);
-    }
-    return byCode.execute(Tuple.of(c.allianceId(), c.shopId(), v.jti(),
-            v.rememberUntil().atOffset(ZoneOffset.UTC), c.requestName(key), v.handle()))
-        .map(rows -> {
-          Row row = first(rows, () -> new ApiException(422, "code_invalid", "this member code is not for this alliance"));
-          if (row.getLong("fresh") == 0) {
-            throw new ApiException(409, "code_already_used", "this member code was already used: ask for a fresh one");
-          }
-          return atTill(row);
-        });
+  Future<AtTill> byCode(Caller c, String key, String code, java.time.Instant scannedAt) {
+    return codes.check(c.allianceId(), c.terminalId(), code, scannedAt).compose(g -> g.expired()
+        ? byOwnUse(c, key, g)
+        : byCode.execute(Tuple.of(c.allianceId(), c.shopId(), g.deviceId(), g.step(), g.counter(),
+                g.rememberUntil().atOffset(ZoneOffset.UTC), c.requestName(key), clock.instant().atOffset(ZoneOffset.UTC),
+                WrongCodeLimits.windowOf(clock.instant()), c.terminalId()))
+            .map(rows -> {
+              Row row = first(rows, () -> new ApiException(422, "code_invalid",
+                  "this phone was signed out or its member code is not for this alliance"));
+              if (row.getBoolean("limited")) {
+                throw new ApiException(429, "too_many_attempts",
+                    "too many wrong member codes from this phone or this till: wait a few minutes");
+              }
+              if (row.getLong("fresh") == 0) {
+                throw new ApiException(409, "code_already_used", "this member code was already used: show the next one");
+              }
+              return atTill(row);
+            }));
   }
 
-  private Future<AtTill> byOwnUse(Caller c, String key, MemberCodes.Verified v, ApiException expired) {
-    return pool.preparedQuery(BY_OWN_USE).execute(Tuple.of(c.allianceId(), c.shopId(), v.jti(), c.requestName(key),
-            v.handle()))
-        .map(rows -> atTill(first(rows, () -> expired)));
+  private Future<AtTill> byOwnUse(Caller c, String key, MemberCodeCheck.Genuine g) {
+    return pool.preparedQuery(BY_OWN_USE).execute(Tuple.of(c.allianceId(), c.shopId(), g.deviceId(), g.step(),
+            g.counter(), c.requestName(key)))
+        .map(rows -> atTill(first(rows, MemberCodeCheck::expired)));
   }
 
   /** The member an earlier run of this request recorded (code or visit no longer needed). */
@@ -141,13 +151,13 @@ final class PosMembers {
   }
 
   /** From whichever the request carries: {@code memberCode} or {@code visitId}. */
-  Future<AtTill> resolve(Caller c, String key, io.vertx.core.json.JsonObject body, boolean offlineAccrual) {
+  Future<AtTill> resolve(Caller c, String key, io.vertx.core.json.JsonObject body, java.time.Instant scannedAt) {
     String code = body.getString("memberCode");
     String visit = body.getString("visitId");
     if ((code == null) == (visit == null)) {
       throw ApiException.badRequest("member_required", "give exactly one of memberCode and visitId");
     }
-    return code != null ? byCode(c, key, code, offlineAccrual) : byVisit(c, UUID.fromString(visit));
+    return code != null ? byCode(c, key, code, scannedAt) : byVisit(c, UUID.fromString(visit));
   }
 
   private static AtTill atTill(Row row) {

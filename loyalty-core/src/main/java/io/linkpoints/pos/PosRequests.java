@@ -109,13 +109,15 @@ public final class PosRequests {
 
   /**
    * SHA-256 of the operation and the body with keys sorted: the same request however its JSON is
-   * spelled. {@code offline} is left out: it says how the call travelled (queued at a till that had
-   * no network), not what it asks, and a till replays the very call it first tried online.
+   * spelled. {@code offline} and {@code scannedAt} are left out: they say how the call travelled
+   * (queued at a till that had no network, and since when), not what it asks, and a till replays
+   * the very call it first tried online.
    */
   static String fingerprint(String operation, JsonObject body) {
     StringBuilder out = new StringBuilder(operation).append('\n');
     JsonObject meaning = body.copy();
     meaning.remove("offline");
+    meaning.remove("scannedAt");
     canonical(meaning, out);
     return Secrets.sha256(out.toString());
   }

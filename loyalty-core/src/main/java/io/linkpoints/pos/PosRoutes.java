@@ -7,7 +7,6 @@ import io.linkpoints.auth.Principal;
 import io.linkpoints.coupons.CouponIssuer;
 import io.linkpoints.coupons.MemberCoupons;
 import io.linkpoints.ledger.LedgerException;
-import io.linkpoints.qr.MemberCodes;
 import io.linkpoints.qr.ShopClaimCodes;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ApiRoutes;
@@ -51,7 +50,7 @@ public final class PosRoutes implements ApiRoutes {
   public PosRoutes(Platform p) {
     // Bookkeeping that the ledger's own (synchronous) commit makes durable, or that a retry
     // recreates, does not wait for the disk: see Platform.bookkeepingPool.
-    PosMembers members = new PosMembers(p.bookkeepingPool(), p.clock(), new MemberCodes(p.codeKeys(), p.clock()));
+    PosMembers members = new PosMembers(p.bookkeepingPool(), p.clock(), p.memberCodes());
     this.requests = new PosRequests(p.bookkeepingPool(), p.clock());
     this.visits = new Visits(p.bookkeepingPool(), members, new MemberCoupons(p.pool(), p.clock()), p.clock());
     this.holds = new Holds(p.pool(), p.ledger(), members, p.clock());

@@ -34,7 +34,7 @@ final class Visits {
   }
 
   Future<JsonObject> identify(Caller c, String key, JsonObject body, boolean rerun) {
-    return members.byCode(c, key, body.getString("memberCode"), false).compose(m -> {
+    return members.byCode(c, key, body.getString("memberCode"), null).compose(m -> {
       UUID visit = c.derive(key, "visit");
       return pool.preparedQuery(OPEN).execute(Tuple.of(c.allianceId(), visit, c.shopId(), c.terminalId(),
               m.memberId(), clock.instant().plus(VISIT).atOffset(ZoneOffset.UTC)))

@@ -6,6 +6,9 @@ import io.linkpoints.auth.Principal;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.Json;
+import io.linkpoints.web.Params;
+import io.linkpoints.member.MemberDevices;
+import io.vertx.sqlclient.Row;
 import io.linkpoints.web.Platform;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -16,28 +19,32 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 
 /**
- * HTTP for QR codes: a member's fresh code (JSON, PNG or SVG), the public keys, claiming a shop
+ * HTTP for QR codes: a member's current LP2 code computed by the server for one of their devices
+ * (JSON, digits, PNG or SVG; the wallet computes the same codes itself, offline), claiming a shop
  * code, and reading the QR code in a photo the member took.
  */
 public final class MemberCodeRoutes implements ApiRoutes {
-  private static final String HANDLE = "select handle from member where alliance_id = $1 and id = $2";
+  private static final String DEVICE = "select id, revoked_at from member_device where alliance_id = $1 and member_id = $2"
+      + " and ($3::bigint is null and revoked_at is null or id = $3) order by created_at desc, id desc limit 1";
+  private static final String USED = "select counter from member_code_use where device_id = $1 and step = $2";
 
   private final Pool pool;
   private final Clock clock;
-  private final MemberCodes codes;
+  private final DeviceKeys keys;
+  private final int window;
   private final ShopClaimCodes claims;
 
   public MemberCodeRoutes(Platform p) {
     this.pool = p.pool();
     this.clock = p.clock();
-    this.codes = new MemberCodes(p.codeKeys(), p.clock());
+    this.keys = new DeviceKeys(p.pool(), p.deviceSecrets());
+    this.window = p.config().codeStepWindow();
     this.claims = new ShopClaimCodes(p.pool(), p.ledger(), p.clock());
   }
 
   @Override
   public void mount(RouterBuilder b) {
     on(b, "getMemberCode", this::memberCode);
-    on(b, "getMemberCodeKeys", Json.reply(200, ctx -> io.vertx.core.Future.succeededFuture(codes.publicKeys())));
     on(b, "claimShopCode", Json.reply(200, ctx -> claims.claim(Principal.of(ctx), Json.body(ctx).getString("code"))));
     on(b, "scanQrImage", Json.reply(200, ctx -> {
       byte[] image = base64(Json.body(ctx).getString("image"));
@@ -55,46 +62,54 @@ public final class MemberCodeRoutes implements ApiRoutes {
     }
   }
 
-  /** A fresh code for the signed-in member; the id comes from the token, never from the request. */
+  /**
+   * The signed-in member's code now: for {@code deviceId}, or their newest active device; the
+   * first counter of this time step not used yet. The member comes from the token, never from the request.
+   */
   private void memberCode(RoutingContext ctx) {
     Principal member = Principal.of(ctx);
-    String format = ctx.queryParams().get("format") == null ? "text" : ctx.queryParams().get("format");
-    pool.preparedQuery(HANDLE).execute(Tuple.of(member.allianceId(), member.subjectId())).compose(rows -> {
+    String format = ctx.queryParams().get("format") == null ? "json" : ctx.queryParams().get("format");
+    Long deviceId = ctx.queryParams().get("deviceId") == null ? null : Params.positiveLong(ctx, "deviceId");
+    long step = Lp2Code.stepOf(clock.instant());
+    pool.preparedQuery(DEVICE).execute(Tuple.of(member.allianceId(), member.subjectId(), deviceId)).compose(rows -> {
       if (rows.size() == 0) {
-        throw ApiException.notFound("member");
+        throw deviceId != null ? MemberDevices.deviceNotFound(deviceId)
+            : new ApiException(409, "no_device", "sign in on a phone first: codes are made from a phone's secret");
       }
-      String handle = rows.iterator().next().getString("handle");
-      ctx.response().putHeader("Cache-Control", "no-store");
-      return switch (format) {
-        case "png" -> ctx.vertx().executeBlocking(() -> {
-          MemberCodes.Issued issued = scannable(handle);
-          return new Rendered("image/png", Buffer.buffer(QrRender.png(issued.code())), issued);
-        });
-        case "svg" -> ctx.vertx().executeBlocking(() -> {
-          MemberCodes.Issued issued = scannable(handle);
-          return new Rendered("image/svg+xml", Buffer.buffer(QrRender.svg(issued.code())), issued);
-        });
-        default -> {
-          MemberCodes.Issued issued = codes.issue(handle);
-          yield io.vertx.core.Future.succeededFuture(new Rendered("application/json", Buffer.buffer(new JsonObject()
-              .put("code", issued.code()).put("expiresAt", issued.expiresAt().toString())
-              .put("expiresIn", Math.max(0, issued.expiresAt().getEpochSecond() - clock.instant().getEpochSecond()))
-              .encode()), issued));
+      Row device = rows.iterator().next();
+      if (device.getValue("revoked_at") != null) {
+        throw new ApiException(409, "device_revoked", "that phone was signed out: its codes are refused");
+      }
+      long id = device.getLong("id");
+      return pool.preparedQuery(USED).execute(Tuple.of(id, step)).compose(used -> {
+        boolean[] taken = new boolean[Lp2Code.COUNTERS_PER_STEP];
+        used.forEach(r -> taken[r.getInteger("counter")] = true);
+        int counter = 0;
+        while (counter < taken.length && taken[counter]) {
+          counter++;
         }
-      };
-    }).onSuccess(r -> ctx.response().putHeader("Content-Type", r.type())
-        .putHeader("X-Code-Expires-At", r.issued().expiresAt().toString()).end(r.body())).onFailure(ctx::fail);
+        if (counter == taken.length) {
+          throw new ApiException(409, "codes_used_up", "ten codes were used in these 30 seconds: wait for the next ones");
+        }
+        int chosen = counter;
+        return keys.of(id).map(key -> Lp2Code.code(key.orElseThrow(() -> new IllegalStateException(
+            "device " + id + ": its secret does not open here")).secret(), id, step, chosen));
+      }).compose(code -> render(ctx, format, code, id, step));
+    }).onSuccess(r -> ctx.response().putHeader("Content-Type", r.type()).putHeader("Cache-Control", "no-store")
+        .end(r.body())).onFailure(ctx::fail);
   }
 
-  /** A code whose picture a camera-style reader reads back; a fresh jti makes another picture. Blocking (CPU). */
-  private MemberCodes.Issued scannable(String handle) {
-    MemberCodes.Issued issued = codes.issue(handle);
-    for (int tries = 1; tries < 5 && !QrRender.readsBack(issued.code()); tries++) {
-      issued = codes.issue(handle);
-    }
-    return issued;
+  private io.vertx.core.Future<Rendered> render(RoutingContext ctx, String format, String code, long deviceId, long step) {
+    return switch (format) {
+      case "png" -> ctx.vertx().executeBlocking(() -> new Rendered("image/png", Buffer.buffer(QrRender.png(code))));
+      case "svg" -> ctx.vertx().executeBlocking(() -> new Rendered("image/svg+xml", Buffer.buffer(QrRender.svg(code))));
+      case "text" -> io.vertx.core.Future.succeededFuture(new Rendered("text/plain; charset=utf-8", Buffer.buffer(code)));
+      default -> io.vertx.core.Future.succeededFuture(new Rendered("application/json", Buffer.buffer(new JsonObject()
+          .put("code", code).put("deviceId", deviceId).put("step", step).put("counter", Integer.parseInt(code.substring(11, 12)))
+          .put("expiresAt", Lp2Code.stepStart(step + 1 + window).toString()).encode())));
+    };
   }
 
-  private record Rendered(String type, Buffer body, MemberCodes.Issued issued) {
+  private record Rendered(String type, Buffer body) {
   }
 }

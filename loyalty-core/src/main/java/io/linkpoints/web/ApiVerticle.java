@@ -7,6 +7,7 @@ import io.linkpoints.auth.AccessGate;
 import io.linkpoints.coupons.CouponRoutes;
 import io.linkpoints.ledger.LedgerAdminRoutes;
 import io.linkpoints.ledger.ShopFeedRoutes;
+import io.linkpoints.member.DeviceRoutes;
 import io.linkpoints.member.MemberActivityRoutes;
 import io.linkpoints.member.MemberRoutes;
 import io.linkpoints.pos.PosRoutes;
@@ -83,7 +84,7 @@ public final class ApiVerticle extends VerticleBase {
     for (ApiRoutes routes : List.of(new AllianceRoutes(platform), new MemberRoutes(platform),
         new LedgerAdminRoutes(platform.ledger()), new CouponRoutes(platform), new MemberCodeRoutes(platform),
         new PosRoutes(platform), new SettlementRoutes(platform), new ShopFeedRoutes(platform),
-        new MemberActivityRoutes(platform))) {
+        new MemberActivityRoutes(platform), new DeviceRoutes(platform))) {
       routes.mount(builder);
     }
     for (OpenAPIRoute route : builder.getRoutes()) {

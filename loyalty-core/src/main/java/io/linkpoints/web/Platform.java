@@ -1,22 +1,25 @@
 package io.linkpoints.web;
 
 import io.linkpoints.auth.CodeSender;
-import io.linkpoints.auth.KeyRing;
+import io.linkpoints.auth.DeviceSecrets;
 import io.linkpoints.auth.OperatorGuard;
 import io.linkpoints.auth.PasswordHasher;
 import io.linkpoints.auth.TokenService;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.platform.LinkpointsConfig;
+import io.linkpoints.qr.MemberCodeCheck;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 
 /**
- * The running service's shared parts, handed to every route module. {@code codeKeys} sign member
- * QR codes. {@code bookkeepingPool} commits without waiting for the disk (synchronous_commit off):
+ * The running service's shared parts, handed to every route module. {@code deviceSecrets} seal
+ * member devices' code secrets; {@code memberCodes} checks LP2 codes (its device-key cache is
+ * shared by every verticle instance). {@code bookkeepingPool} commits without waiting for the disk (synchronous_commit off):
  * only for rows that a later synchronous commit (the ledger's) makes durable anyway, or that a
  * retry recreates (POS idempotency records, used member codes).
  */
 public record Platform(LinkpointsConfig config, Pool pool, Ledger ledger, Clock clock, TokenService tokens,
-    OperatorGuard operator, PasswordHasher passwords, CodeSender codeSender, ApiDocs docs, KeyRing codeKeys,
+    OperatorGuard operator, PasswordHasher passwords, CodeSender codeSender, ApiDocs docs, DeviceSecrets deviceSecrets,
+    MemberCodeCheck memberCodes,
     Pool bookkeepingPool) {
 }

@@ -6,10 +6,8 @@ import static io.linkpoints.testing.Await.await;
 import static io.linkpoints.testing.PosWorld.key;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.linkpoints.app.LinkpointsApp;
-import io.linkpoints.auth.KeyRing;
 import io.linkpoints.ledger.HoldTimeouts;
-import io.linkpoints.qr.MemberCodes;
+import io.linkpoints.qr.Lp2Code;
 import io.linkpoints.testing.ApiFixture;
 import io.linkpoints.testing.PosWorld;
 import io.linkpoints.testing.PosWorld.Person;
@@ -99,13 +97,15 @@ class PosRetryAfterCrashTest {
     String saleKey = key();
     JsonObject sale = new JsonObject().put("memberCode", code).put("spendFen", 1000);
     // What the crash left: the request begun, the code used by it, nothing else.
-    MemberCodes.Verified v = new MemberCodes(KeyRing.loadOrCreate(LinkpointsApp.codeKeysDir(api.app.config())), api.clock)
-        .verify(code, false);
+    Lp2Code.Parsed v = Lp2Code.parse(code).orElseThrow();
+    long step = Lp2Code.stepOf(api.clock.instant());
     sql("insert into pos_request (alliance_id, terminal_id, idempotency_key, operation, fingerprint, created_at)"
         + " values ($1, $2, $3, 'accrue', $4, $5)", Tuple.of(world.allianceId, cafe.terminalId(), saleKey,
         PosRequests.fingerprint("accrue", sale), api.clock.instant().atOffset(ZoneOffset.UTC)));
-    sql("insert into member_code_use (alliance_id, jti, expires_at, used_by) values ($1, $2, $3, $4)",
-        Tuple.of(world.allianceId, v.jti(), v.rememberUntil().atOffset(ZoneOffset.UTC), cafe.terminalId() + ":" + saleKey));
+    sql("insert into member_code_use (device_id, step, counter, alliance_id, used_at, expires_at, used_by)"
+        + " values ($1, $2, $3, $4, $5, $6, $7)", Tuple.of(v.deviceId(), step, v.counter(), world.allianceId,
+        api.clock.instant().atOffset(ZoneOffset.UTC), api.clock.instant().plus(Duration.ofHours(73)).atOffset(ZoneOffset.UTC),
+        cafe.terminalId() + ":" + saleKey));
     assertEquals("in_progress", world.status(cafe, saleKey).getString("state"));
     api.clock.advance(CODE_EXPIRED);
 
@@ -123,14 +123,16 @@ class PosRetryAfterCrashTest {
     String saleKey = key();
     JsonObject sale = new JsonObject().put("memberCode", code).put("spendFen", 4200);
     // What the crash left: the request begun, the code used, the accrual's row; no earn in the ledger.
-    MemberCodes.Verified v = new MemberCodes(KeyRing.loadOrCreate(LinkpointsApp.codeKeysDir(api.app.config())), api.clock)
-        .verify(code, false);
+    Lp2Code.Parsed v = Lp2Code.parse(code).orElseThrow();
+    long step = Lp2Code.stepOf(api.clock.instant());
     var now = api.clock.instant().atOffset(ZoneOffset.UTC);
     sql("insert into pos_request (alliance_id, terminal_id, idempotency_key, operation, fingerprint, created_at)"
         + " values ($1, $2, $3, 'accrue', $4, $5)", Tuple.of(world.allianceId, cafe.terminalId(), saleKey,
         PosRequests.fingerprint("accrue", sale), now));
-    sql("insert into member_code_use (alliance_id, jti, expires_at, used_by) values ($1, $2, $3, $4)",
-        Tuple.of(world.allianceId, v.jti(), v.rememberUntil().atOffset(ZoneOffset.UTC), cafe.terminalId() + ":" + saleKey));
+    sql("insert into member_code_use (device_id, step, counter, alliance_id, used_at, expires_at, used_by)"
+        + " values ($1, $2, $3, $4, $5, $6, $7)", Tuple.of(v.deviceId(), step, v.counter(), world.allianceId,
+        api.clock.instant().atOffset(ZoneOffset.UTC), api.clock.instant().plus(Duration.ofHours(73)).atOffset(ZoneOffset.UTC),
+        cafe.terminalId() + ":" + saleKey));
     java.util.UUID accrualId = new Caller(world.allianceId, cafe.shopId(), cafe.terminalId()).derive(saleKey, "earn");
     sql("insert into pos_accrual (alliance_id, id, shop_id, terminal_id, member_id, spend_fen, points, raw_points,"
         + " limited_by, created_at) values ($1, $2, $3, $4, $5, 4200, 42, 42, 'none', $6)",

@@ -193,6 +193,11 @@ public final class ApiFixture implements AutoCloseable {
     return await(app.pool().query(sql).execute()).iterator().next().getLong(0);
   }
 
+  /** The first column of the first row, as text. */
+  public String text(String sql) {
+    return await(app.pool().query(sql).execute()).iterator().next().getValue(0).toString();
+  }
+
   @Override
   public void close() {
     http.close();

@@ -8,6 +8,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,6 +27,8 @@ public final class PosWorld {
   public final long allianceId;
   public final String adminToken;
   private final String prefix;
+  private final Map<Long, List<Phone>> phones = new HashMap<>();
+  private final Map<Long, String> phoneNumbers = new HashMap<>();
   private int shops;
 
   /** A shop with its till: the terminal's access token and device secret. */
@@ -60,12 +65,65 @@ public final class PosWorld {
     String phone = "+86139" + String.format("%08d", PHONES.incrementAndGet() + ProcessHandle.current().pid() % 1000 * 10000);
     JsonObject signedIn = api.memberSignIn(allianceId, phone);
     JsonObject m = signedIn.getJsonObject("member");
+    synchronized (phoneNumbers) {
+      phoneNumbers.put(m.getLong("id"), phone);
+    }
     return new Person(m.getLong("id"), m.getString("handle"), signedIn.getString("accessToken"));
   }
 
-  /** A fresh member code, as the wallet page would show it. */
+  /**
+   * A fresh member code, as the member's phone makes it. Members have one phone at first; when
+   * its ten codes of a 30 s step are shown, another is bound (a member may have ten).
+   */
   public String code(Person p) {
-    return expect(200, api.get("/v1/members/me/code", p.token())).getString("code");
+    List<Phone> owned;
+    synchronized (phones) {
+      owned = phones.computeIfAbsent(p.memberId(), id -> new ArrayList<>());
+    }
+    synchronized (owned) {
+      for (Phone phone : owned) {
+        var code = phone.nextCode();
+        if (code.isPresent()) {
+          return code.get();
+        }
+      }
+      if (owned.size() >= 10) {
+        throw new IllegalStateException("a member's ten phones have shown all their codes of this step");
+      }
+      Phone phone = Phone.bind(api, p.token(), "phone " + (owned.size() + 1));
+      owned.add(phone);
+      return phone.nextCode().orElseThrow();
+    }
+  }
+
+  /** The phone number the member signed in with. */
+  public String phoneNumber(Person p) {
+    synchronized (phoneNumbers) {
+      return phoneNumbers.get(p.memberId());
+    }
+  }
+
+  /** The member's first phone (bound now if they have none yet). */
+  public Phone phone(Person p) {
+    List<Phone> owned;
+    synchronized (phones) {
+      owned = phones.computeIfAbsent(p.memberId(), id -> new ArrayList<>());
+    }
+    synchronized (owned) {
+      if (owned.isEmpty()) {
+        owned.add(Phone.bind(api, p.token(), "phone 1"));
+      }
+      return owned.get(0);
+    }
+  }
+
+  /** Another phone for the member, bound now. */
+  public Phone bindPhone(Person p, String label) {
+    Phone phone = Phone.bind(api, p.token(), label);
+    synchronized (phones) {
+      phones.computeIfAbsent(p.memberId(), id -> new ArrayList<>()).add(phone);
+    }
+    return phone;
   }
 
   public HttpResponse<Buffer> pos(Till till, String operation, String key, JsonObject body) {

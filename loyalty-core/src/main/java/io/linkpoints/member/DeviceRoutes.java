@@ -1,0 +1,50 @@
+package io.linkpoints.member;
+
+import static io.linkpoints.web.ApiRoutes.on;
+
+import io.linkpoints.auth.Principal;
+import io.linkpoints.web.ApiRoutes;
+import io.linkpoints.web.Json;
+import io.linkpoints.web.Params;
+import io.linkpoints.web.Platform;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+
+/**
+ * HTTP for member devices: a member binds, lists and revokes their phones and sees their codes'
+ * uses; a shop owner (at the member's request, found by phone) and the admin revoke any device of
+ * the alliance. The access gate has checked the caller's role and alliance (and an owner's shop).
+ */
+public final class DeviceRoutes implements ApiRoutes {
+  private final MemberDevices devices;
+
+  public DeviceRoutes(Platform p) {
+    this.devices = new MemberDevices(p.pool(), p.deviceSecrets(), p.clock());
+  }
+
+  @Override
+  public void mount(RouterBuilder b) {
+    on(b, "bindMemberDevice", Json.reply(201, ctx -> {
+      Principal me = Principal.of(ctx);
+      return devices.bind(me.allianceId(), me.subjectId(), Json.body(ctx).getString("label"));
+    }));
+    on(b, "listMemberDevices", Json.reply(200, ctx -> devices.list(Principal.of(ctx).allianceId(),
+        Principal.of(ctx).subjectId())));
+    on(b, "revokeMemberDevice", Json.reply(200, ctx -> devices.revokeOwn(Principal.of(ctx).allianceId(),
+        Principal.of(ctx).subjectId(), Params.positiveLong(ctx, "deviceId"))));
+    on(b, "listMemberDeviceUses", Json.reply(200, ctx -> devices.uses(Principal.of(ctx).allianceId(),
+        Principal.of(ctx).subjectId(), Params.positiveLong(ctx, "deviceId"))));
+    on(b, "searchShopMemberDevices", Json.reply(200, this::search));
+    on(b, "revokeShopMemberDevice", Json.reply(200, ctx -> staffRevoke(ctx, "owner")));
+    on(b, "searchMemberDevices", Json.reply(200, this::search));
+    on(b, "revokeAllianceMemberDevice", Json.reply(200, ctx -> staffRevoke(ctx, "admin")));
+  }
+
+  private io.vertx.core.Future<io.vertx.core.json.JsonObject> search(RoutingContext ctx) {
+    return devices.search(Params.positiveLong(ctx, "allianceId"), Json.body(ctx).getString("phone"));
+  }
+
+  private io.vertx.core.Future<io.vertx.core.json.JsonObject> staffRevoke(RoutingContext ctx, String by) {
+    return devices.revoke(Params.positiveLong(ctx, "allianceId"), Params.positiveLong(ctx, "deviceId"), by);
+  }
+}

@@ -1,0 +1,170 @@
+package io.linkpoints.member;
+
+import io.linkpoints.auth.DeviceSecrets;
+import io.linkpoints.web.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Base64;
+
+/**
+ * A member's phones, each with the secret its LP2 codes are made from. Binding returns the secret
+ * once (the wallet keeps it as a non-extractable WebCrypto key); the server keeps it sealed. A
+ * device is revoked by the member (sign-out, a lost phone), by a shop owner at the member's
+ * request, or by the admin; a revoked device's codes are refused at once (checked with each use).
+ */
+public final class MemberDevices {
+  /** More than any member carries; binding one more revokes the member's oldest active device. */
+  public static final int MAX_ACTIVE = 10;
+  private static final String COLUMNS = "d.id, d.label, d.created_at, d.revoked_at, d.revoked_by,"
+      + " (select max(u.used_at) from member_code_use u where u.device_id = d.id) as last_used_at";
+
+  private static final String LOCK_MEMBER = "select id from member where alliance_id = $1 and id = $2 for update";
+  private static final String NEXT_ID = "select nextval(pg_get_serial_sequence('member_device', 'id')) as id";
+  private static final String INSERT = "insert into member_device (id, alliance_id, member_id, label, secret_sealed,"
+      + " created_at) values ($1, $2, $3, $4, $5, $6)";
+  private static final String REVOKE_OLDEST = "update member_device set revoked_at = $3, revoked_by = 'member'"
+      + " where id in (select id from member_device where alliance_id = $1 and member_id = $2 and revoked_at is null"
+      + "   order by created_at desc, id desc offset " + (MAX_ACTIVE - 1) + ")";
+  private static final String LIST = "select " + COLUMNS + " from member_device d"
+      + " where d.alliance_id = $1 and d.member_id = $2 order by d.created_at desc, d.id desc limit 50";
+  private static final String ONE = "select d.member_id, " + COLUMNS + " from member_device d"
+      + " where d.alliance_id = $1 and d.id = $2";
+  private static final String REVOKE = "update member_device set revoked_at = $3, revoked_by = $4"
+      + " where alliance_id = $1 and id = $2 and revoked_at is null";
+  private static final String USES = "select step, counter, used_at from member_code_use"
+      + " where device_id = $1 order by used_at desc, step desc, counter desc limit 20";
+  private static final String MEMBER_BY_PHONE = "select id, phone from member where alliance_id = $1 and phone = $2";
+
+  private final Pool pool;
+  private final DeviceSecrets secrets;
+  private final Clock clock;
+
+  public MemberDevices(Pool pool, DeviceSecrets secrets, Clock clock) {
+    this.pool = pool;
+    this.secrets = secrets;
+    this.clock = clock;
+  }
+
+  /** A new device for the member and its secret, which is never shown again. */
+  public Future<JsonObject> bind(long allianceId, long memberId, String label) {
+    byte[] secret = DeviceSecrets.newSecret();
+    OffsetDateTime now = now();
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_MEMBER).execute(Tuple.of(allianceId, memberId))
+        .compose(member -> {
+          if (member.size() == 0) {
+            throw ApiException.notFound("member");
+          }
+          // Serialised per member by the lock above: the cap on active devices holds under racing binds.
+          return conn.preparedQuery(REVOKE_OLDEST).execute(Tuple.of(allianceId, memberId, now));
+        })
+        .compose(v -> conn.query(NEXT_ID).execute())
+        .compose(ids -> {
+          long id = ids.iterator().next().getLong("id");
+          return conn.preparedQuery(INSERT).execute(Tuple.of(id, allianceId, memberId, label, secrets.seal(id, secret),
+              now)).map(id);
+        }))
+        .compose(id -> one(allianceId, id))
+        .map(device -> new JsonObject().put("device", device)
+            .put("secret", Base64.getUrlEncoder().withoutPadding().encodeToString(secret)));
+  }
+
+  public Future<JsonObject> list(long allianceId, long memberId) {
+    return pool.preparedQuery(LIST).execute(Tuple.of(allianceId, memberId)).map(MemberDevices::items);
+  }
+
+  /** Revokes a device of this member (404 for anyone else's). Revoking twice answers the same. */
+  public Future<JsonObject> revokeOwn(long allianceId, long memberId, long deviceId) {
+    return owned(allianceId, memberId, deviceId).compose(d -> revoke(allianceId, deviceId, "member"));
+  }
+
+  /** Revokes any device of the alliance: {@code by} is owner or admin. */
+  public Future<JsonObject> revoke(long allianceId, long deviceId, String by) {
+    return pool.preparedQuery(REVOKE).execute(Tuple.of(allianceId, deviceId, now(), by))
+        .compose(v -> one(allianceId, deviceId));
+  }
+
+  /** The latest uses of one of the member's devices' codes: the wallet moves on to a fresh code. */
+  public Future<JsonObject> uses(long allianceId, long memberId, long deviceId) {
+    return owned(allianceId, memberId, deviceId)
+        .compose(d -> pool.preparedQuery(USES).execute(Tuple.of(deviceId)))
+        .map(rows -> {
+          JsonArray items = new JsonArray();
+          for (Row r : rows) {
+            items.add(new JsonObject().put("step", r.getLong("step")).put("counter", r.getInteger("counter"))
+                .put("usedAt", r.getOffsetDateTime("used_at").toInstant().toString()));
+          }
+          return new JsonObject().put("items", items);
+        });
+  }
+
+  /** A member found by phone, with their devices: for staff helping a member who lost a phone. */
+  public Future<JsonObject> search(long allianceId, String phone) {
+    return pool.preparedQuery(MEMBER_BY_PHONE).execute(Tuple.of(allianceId, phone)).compose(rows -> {
+      if (rows.size() == 0) {
+        throw new ApiException(404, "member_not_found", "no member with that phone in this alliance");
+      }
+      long memberId = rows.iterator().next().getLong("id");
+      return list(allianceId, memberId).map(devices -> devices.put("memberId", memberId)
+          .put("phone", masked(rows.iterator().next().getString("phone"))));
+    });
+  }
+
+  private Future<JsonObject> owned(long allianceId, long memberId, long deviceId) {
+    return pool.preparedQuery(ONE).execute(Tuple.of(allianceId, deviceId)).map(rows -> {
+      if (rows.size() == 0 || rows.iterator().next().getLong("member_id") != memberId) {
+        throw deviceNotFound(deviceId);
+      }
+      return device(rows.iterator().next());
+    });
+  }
+
+  private Future<JsonObject> one(long allianceId, long deviceId) {
+    return pool.preparedQuery(ONE).execute(Tuple.of(allianceId, deviceId)).map(rows -> {
+      if (rows.size() == 0) {
+        throw deviceNotFound(deviceId);
+      }
+      return device(rows.iterator().next());
+    });
+  }
+
+  public static ApiException deviceNotFound(long deviceId) {
+    return new ApiException(404, "device_not_found", "no member device " + deviceId + " here");
+  }
+
+  /** Staff see the phone as a member would recognise it, not whole. */
+  static String masked(String phone) {
+    return phone.length() <= 7 ? phone : phone.substring(0, phone.length() - 8) + "****" + phone.substring(phone.length() - 4);
+  }
+
+  private static JsonObject items(RowSet<Row> rows) {
+    JsonArray items = new JsonArray();
+    for (Row r : rows) {
+      items.add(device(r));
+    }
+    return new JsonObject().put("items", items);
+  }
+
+  private static JsonObject device(Row r) {
+    return new JsonObject().put("id", r.getLong("id")).put("label", r.getString("label"))
+        .put("createdAt", instant(r.getOffsetDateTime("created_at")))
+        .put("lastUsedAt", instant(r.getOffsetDateTime("last_used_at")))
+        .put("revokedAt", instant(r.getOffsetDateTime("revoked_at")))
+        .put("revokedBy", r.getString("revoked_by"));
+  }
+
+  private static String instant(OffsetDateTime t) {
+    return t == null ? null : t.toInstant().toString();
+  }
+
+  private OffsetDateTime now() {
+    return clock.instant().atOffset(ZoneOffset.UTC);
+  }
+}
