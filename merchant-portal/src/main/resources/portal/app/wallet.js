@@ -124,7 +124,7 @@ async function start() {
 async function syncClock() {
   try {
     const t0 = Date.now();
-    const res = await fetch('/portal/sw.js', { method: 'HEAD', cache: 'no-store' });
+    const res = await fetch('/portal/sw.js', { cache: 'no-store' }); // small, never from the worker's cache
     const t1 = Date.now();
     const server = Date.parse(res.headers.get('Date') || '');
     if (!Number.isNaN(server)) localStorage.setItem(CLOCK, String(Math.round(server + 500 - (t0 + t1) / 2)));
