@@ -168,6 +168,37 @@ class WalletOfflineBrowserTest {
     }
   }
 
+  /** A phone whose clock is 7 minutes slow: the wallet learns the offset from the server's Date header and corrects. */
+  @Test
+  void aPhoneWithItsClockOffStillShowsGoodCodes() throws Exception {
+    PosWorld world = new PosWorld(api, "skew");
+    PosWorld.Till bakery = world.shop("老街面包");
+    String phone = "+8613400" + String.format("%06d", ProcessHandle.current().pid() % 1_000_000);
+    try (Browser slow = new Browser(base, 412, 915)) {
+      long skewMillis = -(7 * 60_000L + 13_000L);
+      slow.driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source",
+          "(() => { const Real = Date; const skew = " + skewMillis + "; const realNow = Real.now.bind(Real);"
+          + "class Slow extends Real { constructor(...a) { super(...(a.length ? a : [realNow() + skew])); }"
+          + " static now() { return realNow() + skew; } } window.Date = Slow; })();"));
+      signInToWallet(slow, api, world.allianceId, phone);
+      assertTrue((Long) slow.driver.executeScript("return Date.now()") < System.currentTimeMillis() - 400_000, "the page's clock is slow");
+      slow.wait.until(d -> {
+        long realStep = Instant.now().getEpochSecond() / 30;
+        String step = d.findElement(By.id("member-code")).getAttribute("data-step");
+        return step != null && Math.abs(Long.parseLong(step) - realStep) <= 1;
+      });
+      // Wait for a fresh step so the code read now is well inside it.
+      while (Instant.now().getEpochSecond() % 30 > 20) {
+        Thread.sleep(500);
+      }
+      slow.wait.until(d -> String.valueOf(Instant.now().getEpochSecond() / 30)
+          .equals(d.findElement(By.id("member-code")).getAttribute("data-step")));
+      String code = readShownCode(slow, "slow-clock");
+      api.clock.set(Instant.now());
+      expect(200, world.pos(bakery, "identify", PosWorld.key(), new JsonObject().put("memberCode", code)));
+    }
+  }
+
   /** The QR code and the barcode on screen, each read by ZXing from a screenshot: both say what the page shows. */
   static String readShownCode(Browser browser, String name) throws Exception {
     String shown = browser.driver.findElement(By.id("member-code")).getAttribute("data-code");
