@@ -2,6 +2,7 @@
 import { applyI18n, t } from './i18n.js';
 import { get, post, api, h, table, say, fen, session, requireRole, downloadCsv } from './api.js';
 import { heatmap } from './chart.js';
+import { memberPhones } from './member-phones.js';
 
 const s = requireRole(['admin']);
 const A = s ? `/v1/alliances/${s.allianceId}` : '';
@@ -9,7 +10,10 @@ let shops = [];
 let periods = [];
 
 document.getElementById('sign-out').addEventListener('click', () => { session.clear(); location.href = '/portal/login.html'; });
-applyI18n(() => load().catch(fail));
+// Revoking a member's lost phone, anywhere in the alliance (recorded in the audit log).
+const phones = s ? memberPhones(document.getElementById('member-phones'), { allianceId: s.allianceId, base: `${A}/member-devices`,
+  onRevoked: () => loadAudit().catch(fail) }) : null;
+applyI18n(() => { if (phones) phones.render(); load().catch(fail); });
 
 function fail(e) { say(e.message, true); }
 function partyName(id) { if (id === 0) return t('fund'); const x = shops.find((sh) => sh.id === id); return x ? x.name : '#' + id; }

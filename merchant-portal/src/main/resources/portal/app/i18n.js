@@ -35,7 +35,24 @@ const dict = {
     nextCode: '换一个码', codeHint: '付款码在手机上生成，无网络也可使用；每个码只能用一次', devices: '已登录的设备', thisPhone: '本机',
     lastUsed: '最近使用', never: '未使用', revokedAt: '已停用', asOf: '截至', offline: '离线，显示的是上次联网时的数据',
     deviceRevoked: '此手机已退出登录（设备已停用），请重新登录', lastCode: '本时段的码已用完，请等待下一个码',
-    signInToRefresh: '登录后可刷新余额和记录'
+    signInToRefresh: '登录后可刷新余额和记录',
+    // member phones
+    memberPhones: '会员手机', mpPhone: '会员手机号', mpSearch: '查找',
+    mpHelp: '会员丢失手机时，可按其手机号查找并停用那部手机：停用后，那部手机生成的会员码在收银台一律被拒绝；会员在新手机上登录钱包即可继续使用。',
+    mpPhoneEmpty: '请输入会员的手机号，例如 +8613800138000',
+    mpPhoneInvalid: '手机号格式不对：请以 + 和国家码开头，只用数字，例如 +8613800138000',
+    mpPhoneAddCountry: '请加上国家码：是 {p} 吗？',
+    mpMember: '会员', mpDeviceCount: '{n} 部手机在用', mpDevice: '手机', mpBoundAt: '绑定时间', mpLastUsed: '最近使用', mpStatus: '状态',
+    mpActive: '在用', mpRevokedBy: '已由{who}停用 · {at}', mpBy_member: '会员本人', mpBy_owner: '店主', mpBy_admin: '联盟管理员',
+    mpNever: '从未使用', mpUnnamed: '未命名手机', mpNoDevices: '该会员还没有绑定手机', mpTimesIn: '时间均为联盟时区（{tz}）',
+    mpRevoke: '停用', mpConfirmText: '确定停用“{label}”？它的会员码将立即失效。', mpConfirmRevoke: '确认停用', mpCancel: '取消',
+    mpRevoked: '已停用“{label}”：这部手机的会员码不再被接受',
+    mpErr_member_not_found: '本联盟没有用这个手机号登记的会员，请核对号码',
+    mpErr_device_not_found: '找不到这部手机（可能不属于本联盟），请重新查找',
+    mpErr_validation_failed: '手机号格式不对：请以 + 和国家码开头，例如 +8613800138000',
+    mpErr_forbidden: '您无权执行此操作', mpErr_unauthorized: '登录已过期，请重新登录',
+    mpErr_too_many_requests: '操作太频繁，请稍后再试', mpErr_ledger_unavailable: '服务暂时不可用，请稍后重试',
+    mpErr_unavailable: '服务暂时不可用，请稍后重试', mpFailed: '操作失败（{code}），请稍后重试'
   },
   en: {
     title: 'Linkpoints 联点', tagline: 'Alliance loyalty platform', lang: '中文',
@@ -73,7 +90,24 @@ const dict = {
     nextCode: 'Next code', codeHint: 'The code is made on this phone and works offline; each code can be used once', devices: 'Signed-in devices', thisPhone: 'this phone',
     lastUsed: 'last used', never: 'never used', revokedAt: 'revoked', asOf: 'as of', offline: 'Offline: showing the data from when you were last online',
     deviceRevoked: 'This phone was signed out (device revoked); please sign in again', lastCode: 'All codes of this period are used; wait for the next one',
-    signInToRefresh: 'Sign in to refresh the balance and history'
+    signInToRefresh: 'Sign in to refresh the balance and history',
+    // member phones
+    memberPhones: 'Member phones', mpPhone: "Member's phone number", mpSearch: 'Find',
+    mpHelp: "When a member loses a phone, find them by phone number and revoke that phone: from then on the tills refuse every member code it makes; the member signs in to the wallet on a new phone to carry on.",
+    mpPhoneEmpty: "Enter the member's phone number, e.g. +8613800138000",
+    mpPhoneInvalid: 'Not a valid phone number: start with + and the country code, digits only, e.g. +8613800138000',
+    mpPhoneAddCountry: 'Add the country code: did you mean {p}?',
+    mpMember: 'Member', mpDeviceCount: '{n} phone(s) in use', mpDevice: 'Phone', mpBoundAt: 'Bound at', mpLastUsed: 'Last used', mpStatus: 'Status',
+    mpActive: 'Active', mpRevokedBy: 'Revoked by {who} · {at}', mpBy_member: 'the member', mpBy_owner: 'a shop owner', mpBy_admin: 'the alliance admin',
+    mpNever: 'Never', mpUnnamed: 'Unnamed phone', mpNoDevices: 'This member has not bound a phone yet', mpTimesIn: "Times in the alliance's time zone ({tz})",
+    mpRevoke: 'Revoke', mpConfirmText: 'Revoke "{label}"? Its member codes stop working at once.', mpConfirmRevoke: 'Yes, revoke', mpCancel: 'Cancel',
+    mpRevoked: 'Revoked "{label}": the tills no longer accept this phone\'s member codes',
+    mpErr_member_not_found: 'No member of this alliance has this phone number; please check it',
+    mpErr_device_not_found: 'That phone was not found (it may not belong to this alliance); please search again',
+    mpErr_validation_failed: 'Not a valid phone number: start with + and the country code, e.g. +8613800138000',
+    mpErr_forbidden: 'You are not allowed to do this', mpErr_unauthorized: 'Your session has expired; please sign in again',
+    mpErr_too_many_requests: 'Too many attempts; please wait a moment', mpErr_ledger_unavailable: 'The service is briefly unavailable; please retry',
+    mpErr_unavailable: 'The service is briefly unavailable; please retry', mpFailed: 'That did not work ({code}); please retry'
   }
 };
 

@@ -2,6 +2,7 @@
 import { applyI18n, t } from './i18n.js';
 import { get, post, api, h, table, say, session, requireRole, fen, downloadCsv } from './api.js';
 import { bars } from './chart.js';
+import { memberPhones } from './member-phones.js';
 
 const s = requireRole(['owner', 'cashier']);
 const base = s ? `/v1/alliances/${s.allianceId}/shops/${s.shopId}` : '';
@@ -11,6 +12,8 @@ let campaigns = [];
 
 document.getElementById('sign-out').addEventListener('click', () => { session.clear(); location.href = '/portal/login.html'; });
 if (!isOwner) for (const el of document.querySelectorAll('.owner-only')) el.hidden = true;
+// Owners revoke a member's lost phone at the member's request; cashiers get no such section.
+const phones = isOwner ? memberPhones(document.getElementById('member-phones'), { allianceId: s.allianceId, base: `${base}/member-devices` }) : null;
 applyI18n(render);
 
 function shopName(id) { const x = shops.find((sh) => sh.id === id); return x ? x.name : '#' + id; }
@@ -18,6 +21,7 @@ function shopName(id) { const x = shops.find((sh) => sh.id === id); return x ? x
 function render() {
   renderCampaigns();
   renderOverlap();
+  if (phones) phones.render();
 }
 
 async function load() {

@@ -131,11 +131,14 @@ class ApiAccessWalkTest {
     otherAlliancesPeriod = expect(201, api.post("/v1/alliances/" + b1.allianceId() + "/settlement/periods",
         b.adminToken(), new JsonObject().put("month", month))).getLong("id");
 
+    // Member A's phone, for the device routes.
+    long device = expect(201, api.post("/v1/members/me/devices", a1.tokens().get(Role.MEMBER),
+        new JsonObject().put("label", "walk"))).getJsonObject("device").getLong("id");
     pathValues = Map.of("allianceId", String.valueOf(a1.allianceId()), "shopId", String.valueOf(a1.shopId()),
         "terminalId", String.valueOf(a1.subjects().get(Role.TERMINAL)), "accountId", String.valueOf(issuance),
         "transferId", earn.toString(), "campaignId", String.valueOf(campaign), "periodId", String.valueOf(period),
         "couponId", String.valueOf(bought.getLong("id")),
-        "idempotencyKey", "pos-example-key-0001");
+        "idempotencyKey", "pos-example-key-0001", "deviceId", String.valueOf(device));
     realKeys = KeyRing.load(api.dataDir.resolve("jwt-keys"));
   }
 

@@ -37,7 +37,7 @@ class PosMemberPlanTest {
       }
       Person last = people.get(people.size() - 1);
       String plan = genericPlan(vertx, api.app.database().target().connectOptions(), world.allianceId, till.shopId(),
-          last.handle());
+          world.phone(last).deviceId, till.terminalId());
       assertTrue(plan.contains("member_wallet"), plan);
       Matcher removed = REMOVED.matcher(plan);
       while (removed.find()) {
@@ -49,9 +49,11 @@ class PosMemberPlanTest {
     }
   }
 
-  private static String genericPlan(Vertx vertx, PgConnectOptions options, long allianceId, long shopId, String handle) {
-    return GenericPlans.of(vertx, options, PosMembers.BY_CODE, "bigint, bigint, text, timestamptz, text, text",
-        "(analyze, costs off, timing off)", allianceId + ", " + shopId
-            + ", 'plan-test-jti-1', now() + interval '1 day', 'plan-test', '" + handle + "'");
+  private static String genericPlan(Vertx vertx, PgConnectOptions options, long allianceId, long shopId, long deviceId,
+      long terminalId) {
+    return GenericPlans.of(vertx, options, PosMembers.BY_CODE,
+        "bigint, bigint, bigint, bigint, smallint, timestamptz, text, timestamptz, timestamptz, bigint",
+        "(analyze, costs off, timing off)", allianceId + ", " + shopId + ", " + deviceId
+            + ", 59000000, 0, now() + interval '1 day', 'plan-test', now(), now(), " + terminalId);
   }
 }

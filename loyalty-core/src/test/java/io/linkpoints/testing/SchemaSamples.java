@@ -197,9 +197,6 @@ public final class SchemaSamples {
     if (fixed.containsKey(pattern)) {
       return fixed.get(pattern);
     }
-    if (pattern.startsWith("^LP1:")) {
-      return "LP1:" + chars(ALNUM, Math.max(4, min - 4) + random.nextInt(20));
-    }
     if (pattern.startsWith("^LPS1:")) {
       return "LPS1:" + chars(ALNUM, Math.max(1, min - 5) + random.nextInt(20));
     }

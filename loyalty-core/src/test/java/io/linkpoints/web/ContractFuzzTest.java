@@ -151,6 +151,8 @@ class ContractFuzzTest {
     ids.put("transferId", transferId.toString());
     ids.put("terminalId", String.valueOf(spareTerminal));
     ids.put("idempotencyKey", posKey);
+    // A phone of the member's that the device operations may revoke (codes come from the newest).
+    ids.put("deviceId", String.valueOf(w.bindPhone(member, "fuzz spare").deviceId));
   }
 
   @AfterAll
@@ -251,6 +253,12 @@ class ContractFuzzTest {
     live("posRefund", cafe.token(), cafePos + "refund", key(), new JsonObject()
         .put("accrualId", accrualId).put("refundFen", 1 + samples.random().nextInt((int) spend)));
 
+    // A member found by phone, by the owner and by the admin.
+    live("searchShopMemberDevices", cafe.ownerToken(), shops + cafe.shopId() + "/member-devices/search", null,
+        new JsonObject().put("phone", world.phoneNumber(member)));
+    live("searchMemberDevices", world.adminToken, alliance + "/member-devices/search", null,
+        new JsonObject().put("phone", world.phoneNumber(member)));
+
     // A shop code for a receipt, collected by the member.
     String shopCode = expect(200, world.pos(cafe, "claim-codes", key(), new JsonObject().put("points", 25)))
         .getString("claimCode");
@@ -315,7 +323,8 @@ class ContractFuzzTest {
 
   /** A fresh member code, as the wallet shows it in text. */
   private String memberCode() {
-    return expect(200, api.get("/v1/members/me/code?format=text", member.token())).getString("code");
+    // As the server computes it for the member's newest active phone (the fuzz binds and revokes phones).
+    return expect(200, api.get("/v1/members/me/code?format=json", member.token())).getString("code");
   }
 
   /** An Idempotency-Key of any length and character the contract allows. */

@@ -3,6 +3,7 @@ package io.linkpoints.portal.bench;
 import io.linkpoints.bench.PgBench;
 import io.linkpoints.ledger.InvariantCheck;
 import io.linkpoints.ledger.InvariantReport;
+import io.linkpoints.member.MemberDevices;
 import io.linkpoints.platform.DatabaseProvisioner;
 import io.linkpoints.platform.DatabaseTarget;
 import io.linkpoints.platform.LinkpointsConfig;
@@ -26,7 +27,13 @@ import java.util.Map;
  * then checks the ledger's invariants and exits non-zero if they fail. Latency is per sale
  * (a redemption's reserve and commit together), from the till's side.
  *
- * <p>Settings (environment): BENCH_POS_TILLS (32), BENCH_POS_SHOPS (8), BENCH_POS_MEMBERS (400),
+ * <p>Members show LP2 codes their phones make ({@link MemberPhones}): ten per bound device per
+ * 30-second step, and a member has at most ten devices, so a member shows at most 3.3 codes a
+ * second. Hence 1,000 members with ten phones each (up to 3,333 codes a second, well above what
+ * the fleet asks for here); a run that runs short of codes says so ("tills waited").
+ *
+ * <p>Settings (environment): BENCH_POS_TILLS (32), BENCH_POS_SHOPS (8), BENCH_POS_MEMBERS (1000),
+ * BENCH_POS_DEVICES (phones per member, 10, at most 10),
  * BENCH_POS_WARMUP (30 s: on two cores the JIT compiler is still busy well after 10 s), BENCH_POS_SECONDS
  * (30 s); BENCH_POS_PGBENCH=off runs the fleet alone; BENCH_POS_CEILING=off skips the ceiling.
  */
@@ -39,7 +46,12 @@ public final class PosBench {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", env.getOrDefault("LINKPOINTS_LOG_LEVEL", "warn"));
     int tills = Integer.parseInt(env.getOrDefault("BENCH_POS_TILLS", "32"));
     int shops = Integer.parseInt(env.getOrDefault("BENCH_POS_SHOPS", "8"));
-    int members = Integer.parseInt(env.getOrDefault("BENCH_POS_MEMBERS", "400"));
+    int members = Integer.parseInt(env.getOrDefault("BENCH_POS_MEMBERS", "1000"));
+    int devices = Integer.parseInt(env.getOrDefault("BENCH_POS_DEVICES", String.valueOf(MemberDevices.MAX_ACTIVE)));
+    if (devices < 1 || devices > MemberDevices.MAX_ACTIVE) {
+      // An eleventh device would revoke the member's oldest, and its codes would be refused.
+      throw new IllegalArgumentException("BENCH_POS_DEVICES is 1.." + MemberDevices.MAX_ACTIVE + ", got " + devices);
+    }
     int warmup = Integer.parseInt(env.getOrDefault("BENCH_POS_WARMUP", "30"));
     int seconds = Integer.parseInt(env.getOrDefault("BENCH_POS_SECONDS", "30"));
 
@@ -48,8 +60,10 @@ public final class PosBench {
     LinkpointsConfig config = LinkpointsConfig.fromEnv().withDataDir(data).withPort(0).withPasswordIterations(10_000);
     int exit = 0;
     try (PosPlatform platform = PosPlatform.start(config)) {
-      System.err.printf("Seeding: %d shops, %d tills, %d members...%n", shops, tills, members);
-      PosPlatform.World world = platform.seed("Bench alliance", shops, Math.max(1, tills / shops), members, 1_000_000);
+      System.err.printf("Seeding: %d shops, %d tills, %d members with %d phones each...%n", shops, tills, members,
+          devices);
+      PosPlatform.World world = platform.seed("Bench alliance", shops, Math.max(1, tills / shops), members, devices,
+          1_000_000);
       PgBench pgbench = new PgBench(databaseNextTo(platform.app.database().target(), "pgbench"));
       pgbench.initialize();
 
@@ -60,7 +74,7 @@ public final class PosBench {
       System.err.printf("Fleet of %d tills: %d s warm-up, then %d s measured...%n", world.tills().size(), warmup,
           seconds);
       Fleet.Result result = PosPlatform.await(
-          Fleet.run(fleetVertx, options, i -> world.memberCodes().issue(people.get(i).handle()).code()));
+          Fleet.run(fleetVertx, options, world.phones()::code));
       PosPlatform.await(fleetVertx.close());
       // pgbench runs after the fleet, not beside it: each gets the whole machine, as in the ledger bench.
       boolean withPgbench = !"off".equals(env.get("BENCH_POS_PGBENCH"));
@@ -71,22 +85,24 @@ public final class PosBench {
       }
       PosCeiling.Result ceiling = null;
       if (withPgbench && !"off".equals(env.get("BENCH_POS_CEILING"))) {
-        System.err.printf("Ceiling: signing and verifying member codes, then sale-floor.sql under pgbench for %d s...%n",
+        System.err.printf("Ceiling: checking LP2 member codes, then sale-floor.sql under pgbench for %d s...%n",
             seconds);
-        ceiling = PosCeiling.measure(world.memberCodes(), platform.app.database().target(), seconds);
+        ceiling = PosCeiling.measure(platform.app.database().target(), seconds);
       }
 
       result.byOperation().forEach((op, s) -> System.err.printf(Locale.ROOT, "  %-7s n=%d p50_ms=%.2f p99_ms=%.2f%n",
           op, s.count(), s.p50Millis(), s.p99Millis()));
+      System.err.printf(Locale.ROOT, "  member codes: %d shown by %d phones (up to %.0f/s); tills waited for one %d times%n",
+          world.phones().codesShown(), world.phones().devices(), world.phones().codesPerSecond(), result.codeWaits());
       if (!result.refusals().isEmpty()) {
         System.err.println("  refusals/errors: " + result.refusals());
       }
       System.err.printf("  batches written by the ledger: %d for %d commands%n",
           platform.app.ledger().writer().batchesWritten(), platform.app.ledger().writer().commandsWritten());
       if (ceiling != null) {
-        System.out.printf(Locale.ROOT, "pos-ceiling sign_us=%.1f verify_us=%.1f sql_floor_earns_per_s=%.0f"
-            + " ceiling_sales_per_s=%.0f ceiling_ratio=%.2f fleet_of_ceiling=%.2f%n", ceiling.signMicros(),
-            ceiling.verifyMicros(), ceiling.sqlEarnsPerSecond(), ceiling.salesPerSecond(),
+        System.out.printf(Locale.ROOT, "pos-ceiling verify_us=%.2f sql_floor_earns_per_s=%.0f"
+            + " ceiling_sales_per_s=%.0f ceiling_ratio=%.2f fleet_of_ceiling=%.2f%n", ceiling.verifyMicros(),
+            ceiling.sqlEarnsPerSecond(), ceiling.salesPerSecond(),
             ceiling.salesPerSecond() / pgTps, result.opsPerSecond() / ceiling.salesPerSecond());
       }
       System.out.printf(Locale.ROOT, "pos-bench ops_per_s=%.0f p50_ms=%.2f p99_ms=%.2f pgbench_tps=%.0f ratio=%.2f%n",

@@ -4,23 +4,22 @@ import io.linkpoints.platform.LinkpointsConfig;
 import io.linkpoints.pos.client.PosClient;
 import io.linkpoints.pos.client.PosClientOptions;
 import io.linkpoints.pos.fleet.Fleet;
+import io.linkpoints.pos.qr.MemberCodeImages;
 import io.linkpoints.pos.qr.ScannerInput;
 import io.linkpoints.pos.sim.PosSimulator;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.ext.web.client.HttpResponse;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import javax.imageio.ImageIO;
 
 /**
  * {@code ./linkpoints pos}: the POS simulator. With LINKPOINTS_POS_DEVICE_SECRET (and _SHOP,
  * _URL) it is a till of a running platform; without, it starts a demo platform in this process
  * (fresh embedded PostgreSQL) with a shop, its till and a member holding 500 points, whose
- * phone ('phone') shows a fresh code as a PNG to scan.
+ * phone (a device bound through the API; 'phone') shows a fresh LP2 code as a PNG to scan.
  */
 public final class PosDemo {
   private PosDemo() {
@@ -36,7 +35,7 @@ public final class PosDemo {
     System.out.println("Starting a demo platform (data in " + data + ")...");
     LinkpointsConfig config = LinkpointsConfig.fromEnv().withDataDir(data).withPort(0).withPasswordIterations(10_000);
     try (PosPlatform platform = PosPlatform.start(config)) {
-      PosPlatform.World world = platform.seed("Demo alliance", 2, 1, 1, 500);
+      PosPlatform.World world = platform.seed("Demo alliance", 2, 1, 1, 1, 500);
       Fleet.Till till = world.tills().get(0);
       PosPlatform.Person member = world.members().get(0);
       PosClientOptions options = PosClientOptions.of("http://localhost:" + platform.app.port(), till.allianceId(),
@@ -46,9 +45,13 @@ public final class PosDemo {
           + " has 500 points: type 'phone' to see their code, then 'scan <file>'.");
       Path phone = data.resolve("member-code.png");
       new PosSimulator(client, new ScannerInput("", ""), System.out, () -> {
-        HttpResponse<Buffer> png = platform.response(HttpMethod.GET, "/v1/members/me/code?format=png", member.token(), null);
+        // The member's phone makes the code offline, as the wallet does, and shows it as a QR code.
+        String code = world.phones().code(0);
+        if (code == null) {
+          throw new IllegalStateException("the demo phone has shown its 10 codes for this 30 s step: wait a moment");
+        }
         try {
-          Files.write(phone, png.body().getBytes());
+          ImageIO.write(MemberCodeImages.qr(code, 8), "png", phone.toFile());
           return Optional.of(phone);
         } catch (java.io.IOException e) {
           throw new java.io.UncheckedIOException(e);

@@ -2,11 +2,9 @@ package io.linkpoints.portal.bench;
 
 import io.linkpoints.app.LinkpointsApp;
 import io.linkpoints.auth.CodeSender;
-import io.linkpoints.auth.KeyRing;
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.platform.LinkpointsConfig;
 import io.linkpoints.pos.fleet.Fleet;
-import io.linkpoints.qr.MemberCodes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -16,9 +14,9 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -36,8 +34,8 @@ final class PosPlatform implements AutoCloseable {
   final WebClient http;
   private final Map<String, String> codes = new ConcurrentHashMap<>();
 
-  /** The seeded alliance: its tills and members. */
-  record World(long allianceId, List<Fleet.Till> tills, List<Person> members, MemberCodes memberCodes) {
+  /** The seeded alliance: its tills, its members and their phones (devices bound through the API). */
+  record World(long allianceId, List<Fleet.Till> tills, List<Person> members, MemberPhones phones) {
   }
 
   record Person(long id, String handle, String token) {
@@ -62,7 +60,8 @@ final class PosPlatform implements AutoCloseable {
     return holder[0];
   }
 
-  World seed(String name, int shops, int tillsPerShop, int members, long grantPoints) throws Exception {
+  World seed(String name, int shops, int tillsPerShop, int members, int devicesPerMember, long grantPoints)
+      throws Exception {
     JsonObject alliance = call(HttpMethod.POST, "/v1/operator/alliances", app.operatorToken(), new JsonObject()
         .put("name", name).put("timeZone", "Asia/Shanghai")
         .put("admin", new JsonObject().put("username", "bench-admin").put("password", "bench-admin-password")));
@@ -104,8 +103,37 @@ final class PosPlatform implements AutoCloseable {
       }
       await(Future.all(grants));
     }
-    KeyRing ring = KeyRing.load(LinkpointsApp.codeKeysDir(app.config()));
-    return new World(allianceId, tills, people, new MemberCodes(ring, Clock.systemUTC()));
+    return new World(allianceId, tills, people, bindPhones(people, devicesPerMember));
+  }
+
+  /** Each member binds devices as the wallet does ({@code POST /v1/members/me/devices}), a few at a time. */
+  private MemberPhones bindPhones(List<Person> people, int devicesPerMember) {
+    MemberPhones phones = new MemberPhones(Clock.systemUTC());
+    int inFlight = 32;
+    List<int[]> bindings = new ArrayList<>();
+    for (int d = 0; d < devicesPerMember; d++) {
+      for (int m = 0; m < people.size(); m++) {
+        bindings.add(new int[] {m, d});
+      }
+    }
+    for (int from = 0; from < bindings.size(); from += inFlight) {
+      List<Future<Void>> batch = new ArrayList<>();
+      for (int[] b : bindings.subList(from, Math.min(bindings.size(), from + inFlight))) {
+        Person p = people.get(b[0]);
+        batch.add(http.post("/v1/members/me/devices").putHeader("Authorization", "Bearer " + p.token())
+            .sendJsonObject(new JsonObject().put("label", "bench phone " + (b[1] + 1))).map(r -> {
+              if (r.statusCode() != 201) {
+                throw new IllegalStateException("binding a device: " + r.statusCode() + " " + r.bodyAsString());
+              }
+              JsonObject bound = r.bodyAsJsonObject();
+              phones.bind(b[0], bound.getJsonObject("device").getLong("id"),
+                  Base64.getUrlDecoder().decode(bound.getString("secret")));
+              return null;
+            }));
+      }
+      await(Future.all(batch));
+    }
+    return phones;
   }
 
   String signIn(long allianceId, String username, String password) {

@@ -3,14 +3,15 @@
 -- Java, no signatures. SaleFloor runs it with 4 clients on a database it seeds.
 -- Client c (0..3) earns for wallets 1001+32c .. 1032+32c from shop c+1's issuance account, so
 -- clients never wait for each other's row locks. Per earn: the idempotency record (begin and
--- finish), the member code's one use, the accrual, the transfer, its lot, the wallet's balance;
+-- finish), the LP2 member code's one use (device, step, counter), the accrual, the transfer, its lot, the wallet's balance;
 -- the shop's balance once per transaction (as the ledger writer applies it once per batch).
 \set k random(1, 900000000000000000)
 BEGIN;
 insert into pos_request (alliance_id, terminal_id, idempotency_key, operation, fingerprint, created_at)
   select 1, :client_id + 1, :k || '-' || g, 'accrue', 'fingerprint', now() from generate_series(1, 32) g;
-insert into member_code_use (alliance_id, jti, expires_at, used_by)
-  select 1, 'j' || :k || '-' || g, now() + interval '2 minutes', :k || '-' || g from generate_series(1, 32) g;
+insert into member_code_use (device_id, step, counter, alliance_id, used_at, expires_at, used_by)
+  select 1000 + 32 * :client_id + g, :k, 0, 1, now(), now() + interval '72 hours', :k || '-' || g
+  from generate_series(1, 32) g;
 insert into pos_accrual (alliance_id, id, shop_id, terminal_id, member_id, spend_fen, points, created_at)
   select 1, md5(:k || '-' || g)::uuid, :client_id + 1, :client_id + 1, 1000 + 32 * :client_id + g, 1000 * g, 10 + g, now()
   from generate_series(1, 32) g;

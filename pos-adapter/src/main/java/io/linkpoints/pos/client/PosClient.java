@@ -117,11 +117,13 @@ public final class PosClient implements AutoCloseable {
   /**
    * Earns points on a sale. If the server cannot be reached and there is an offline queue, the
    * accrual is queued (with this same key, so if it did arrive after all it still counts once)
-   * and the answer says {@code queued: true}.
+   * and the answer says {@code queued: true}. A till cannot check an LP2 code offline (its MAC
+   * needs the member's device secret): it queues any well-formed code with its scan time
+   * ({@code scannedAt}) and the server decides when the queue is drained.
    */
   public Future<JsonObject> accrue(Member member, long spendFen, String orderRef) {
     String key = newKey();
-    JsonObject body = member.into(new JsonObject().put("spendFen", spendFen));
+    JsonObject body = member.intoAccrual(new JsonObject().put("spendFen", spendFen));
     if (orderRef != null) {
       body.put("orderRef", orderRef);
     }
@@ -146,12 +148,6 @@ public final class PosClient implements AutoCloseable {
   /** What the server knows of this till's call with this key: completed (with its answer), in_progress, unknown. */
   public Future<JsonObject> status(String key) {
     return once(HttpMethod.GET, options.posPath("requests/" + key), null, null).compose(PosClient::answer);
-  }
-
-  /** The public keys that verify member codes, for checking codes offline ({@link OfflineCodeCheck}). */
-  public Future<JsonObject> memberCodeKeys() {
-    return once(HttpMethod.GET, "/v1/alliances/" + options.allianceId() + "/member-code-keys", null, null)
-        .compose(PosClient::answer);
   }
 
   // ---- offline queue

@@ -20,7 +20,10 @@ import java.util.function.IntFunction;
  * Simulated tills driving the real POS API, each through its own {@link PosClient}, in a closed
  * loop (one sale at a time per till, as at a real counter): 70% accruals, 30% redemptions
  * (reserve then commit), every call with its own Idempotency-Key. Members show a fresh code for
- * each sale; where that code comes from (a phone) is the caller's {@code codes}.
+ * each sale; where that code comes from (a phone) is the caller's {@code codes}. LP2 codes are
+ * made on the phone, ten per device per 30-second step: when {@code codes} has none left, the
+ * till waits a moment (on a timer, never blocking its event loop) and asks again, and the wait
+ * is counted ({@link Result#codeWaits}) so a run starved of codes shows it.
  *
  * <p>Only operations that start and finish inside the measured window count.
  */
@@ -35,7 +38,7 @@ public final class Fleet {
 
   /** What the measured window saw. */
   public record Result(long ops, double seconds, Map<String, Summary> byOperation, Summary all,
-      Map<String, Long> refusals) {
+      Map<String, Long> refusals, long codeWaits) {
     public double opsPerSecond() {
       return ops / seconds;
     }
@@ -50,6 +53,8 @@ public final class Fleet {
   private final Latencies accrue = new Latencies();
   private final Latencies redeem = new Latencies();
   private final Map<String, AtomicLong> refusals = new ConcurrentHashMap<>();
+  private final AtomicLong codeWaits = new AtomicLong();
+  private static final long CODE_WAIT_MILLIS = 20;
   private volatile long measureStart;
   private volatile long measureEnd;
 
@@ -59,7 +64,10 @@ public final class Fleet {
     this.codes = codes;
   }
 
-  /** Runs warm-up then the measured window; {@code codes} gives a fresh member code for member i. */
+  /**
+   * Runs warm-up then the measured window; {@code codes} gives a fresh member code for member i
+   * (or another member), or null when no phone can show one right now.
+   */
   public static Future<Result> run(Vertx vertx, Options options, IntFunction<String> codes) {
     return new Fleet(vertx, options, codes).run();
   }
@@ -92,7 +100,7 @@ public final class Fleet {
       by.put("redeem", summary(redeem));
       Map<String, Long> refused = new TreeMap<>();
       refusals.forEach((k, n) -> refused.put(k, n.get()));
-      return new Result(all.count(), options.measureMillis() / 1000.0, by, summary(all), refused);
+      return new Result(all.count(), options.measureMillis() / 1000.0, by, summary(all), refused, codeWaits.get());
     });
   }
 
@@ -104,6 +112,11 @@ public final class Fleet {
     }
     ThreadLocalRandom random = ThreadLocalRandom.current();
     String code = codes.apply(random.nextInt(options.members()));
+    if (code == null) {
+      codeWaits.incrementAndGet();
+      vertx.setTimer(CODE_WAIT_MILLIS, t -> loop(client, done));
+      return;
+    }
     boolean earn = random.nextDouble() < options.accrueShare();
     Future<?> op = earn ? client.accrue(Member.code(code), 500 + random.nextInt(20_000), null)
         : client.redeem(Member.code(code), 1 + random.nextInt(20));

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -27,9 +28,20 @@ import java.util.UUID;
  * <p>Blocking file IO: in a Vert.x program call it from a worker.
  */
 public final class OfflineQueue {
-  /** One queued request: what to send, and the key that makes sending it again harmless. */
+  /**
+   * One queued request: what to send, and the key that makes sending it again harmless. An
+   * accrual's body keeps the member code and {@code scannedAt}, the moment the till read it: the
+   * server checks the code against that moment's time step, however late the entry is sent.
+   */
   public record Entry(long seq, String idempotencyKey, String operation, JsonObject body, Instant queuedAt) {
+    /** When the till read the member code of this entry, if it has one. */
+    public Optional<Instant> scannedAt() {
+      return Optional.ofNullable(body.getString(SCANNED_AT)).map(Instant::parse);
+    }
   }
+
+  static final String MEMBER_CODE = "memberCode";
+  static final String SCANNED_AT = "scannedAt";
 
   /** Sends one entry; returns normally when the server has applied (or had already applied) it. */
   @FunctionalInterface
@@ -58,6 +70,10 @@ public final class OfflineQueue {
    * after all, the replay is recognised and applied no second time.
    */
   public synchronized Entry enqueue(String operation, String idempotencyKey, JsonObject body) throws IOException {
+    if (body.containsKey(MEMBER_CODE) && !body.containsKey(SCANNED_AT)) {
+      // Without it the server cannot tell which time step the code belonged to, and refuses it.
+      throw new IllegalArgumentException("a queued member code needs scannedAt, the moment the till read it");
+    }
     Entry entry = new Entry(nextSeq++, idempotencyKey, operation, body.copy(), Instant.now());
     JsonObject line = new JsonObject().put("seq", entry.seq()).put("key", entry.idempotencyKey())
         .put("op", operation).put("body", entry.body()).put("queuedAt", entry.queuedAt().toString());
@@ -118,11 +134,23 @@ public final class OfflineQueue {
       long seq = json.getLong("seq");
       nextSeq = Math.max(nextSeq, seq + 1);
       if (!confirmed.contains(seq)) {
-        pending.add(new Entry(seq, json.getString("key"), json.getString("op"), json.getJsonObject("body"),
-            Instant.parse(json.getString("queuedAt"))));
+        Instant queuedAt = Instant.parse(json.getString("queuedAt"));
+        pending.add(new Entry(seq, json.getString("key"), json.getString("op"),
+            withScanTime(json.getJsonObject("body"), queuedAt), queuedAt));
       }
     }
     pending.sort((a, b) -> Long.compare(a.seq(), b.seq()));
+  }
+
+  /**
+   * An entry queued before scan times were kept: it was queued right after its failed first send,
+   * so the queue time is the nearest known to the scan (the server still decides).
+   */
+  private static JsonObject withScanTime(JsonObject body, Instant queuedAt) {
+    if (body.containsKey(MEMBER_CODE) && !body.containsKey(SCANNED_AT)) {
+      body.put(SCANNED_AT, queuedAt.toString());
+    }
+    return body;
   }
 
   /** Everything was sent: start both files afresh (sequence numbers keep counting up). */

@@ -5,80 +5,69 @@ import com.google.zxing.BinaryBitmap;
 import com.google.zxing.DecodeHintType;
 import com.google.zxing.EncodeHintType;
 import com.google.zxing.NotFoundException;
+import com.google.zxing.ReaderException;
 import com.google.zxing.Result;
 import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
 import com.google.zxing.client.j2se.MatrixToImageWriter;
 import com.google.zxing.common.BitMatrix;
 import com.google.zxing.common.HybridBinarizer;
-import com.google.zxing.qrcode.QRCodeReader;
+import com.google.zxing.multi.qrcode.QRCodeMultiReader;
+import com.google.zxing.oned.Code128Reader;
 import com.google.zxing.qrcode.QRCodeWriter;
 import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.imageio.ImageIO;
 
-/** Reads QR codes from camera frames or image files, and draws them (ZXing). */
+/**
+ * Reads the codes a till sees (a member's LP2 code as QR or Code 128, a coupon or shop code as
+ * QR) from camera frames or image files, and draws QR codes (ZXing).
+ *
+ * <p>One pass per image, no retries at other scales: with the multi-symbol QR finder (below),
+ * every wallet-size LP2 code is read as drawn ({@code MemberCodeReadabilityTest}).
+ */
 public final class QrImages {
+  private static final Map<DecodeHintType, Object> HINTS = readHints();
+
   private QrImages() {
   }
 
-  /**
-   * Scales at which a still image is read again when the first read finds no code. ZXing's
-   * detector is now and then fooled by a false finder or alignment pattern that the data happens
-   * to draw at one particular size: about one version-12 member code in a hundred at some screen
-   * sizes (a wallet's QR shown at 260 px, say). A camera gets a new frame at another distance; a
-   * still image gets these. The larger side of a scaled copy stays within 100..3000 px.
-   */
-  private static final double[] RETRY_SCALES = {0.75, 0.5, 1.5, 0.6};
-  private static final int MIN_SCALED_SIDE = 100;
-  private static final int MAX_SCALED_SIDE = 3000;
-
-  /** The text of the QR code in the image, if one can be found (read as is, then at other scales). */
-  public static Optional<String> decode(BufferedImage image) {
-    Optional<String> text = readOnce(image);
-    int side = Math.max(image.getWidth(), image.getHeight());
-    for (int i = 0; text.isEmpty() && i < RETRY_SCALES.length; i++) {
-      int scaledSide = (int) Math.round(side * RETRY_SCALES[i]);
-      if (scaledSide >= MIN_SCALED_SIDE && scaledSide <= MAX_SCALED_SIDE) {
-        text = readOnce(scaled(image, RETRY_SCALES[i]));
-      }
-    }
-    return text;
-  }
-
-  /** One pass of ZXing's camera-style reader (no pure-image shortcut). */
-  public static Optional<String> readOnce(BufferedImage image) {
+  private static Map<DecodeHintType, Object> readHints() {
     Map<DecodeHintType, Object> hints = new EnumMap<>(DecodeHintType.class);
+    hints.put(DecodeHintType.POSSIBLE_FORMATS, List.of(BarcodeFormat.QR_CODE, BarcodeFormat.CODE_128));
     hints.put(DecodeHintType.TRY_HARDER, Boolean.TRUE);
     hints.put(DecodeHintType.CHARACTER_SET, StandardCharsets.UTF_8.name());
-    BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image)));
-    try {
-      Result result = new QRCodeReader().decode(bitmap, hints);
-      return Optional.of(result.getText());
-    } catch (NotFoundException | com.google.zxing.ChecksumException | com.google.zxing.FormatException e) {
-      return Optional.empty();
-    }
+    return Map.copyOf(hints);
   }
 
-  private static BufferedImage scaled(BufferedImage image, double scale) {
-    int width = Math.max(1, (int) Math.round(image.getWidth() * scale));
-    int height = Math.max(1, (int) Math.round(image.getHeight() * scale));
-    BufferedImage copy = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = copy.createGraphics();
+  /**
+   * The text of the QR code or Code 128 barcode in the image, if one pass finds one. QR first with
+   * ZXing's multi-symbol finder: it tries every triple of finder patterns, where the single-symbol
+   * finder keeps one and, for about 1 in 400 wallet-size LP2 codes, the wrong one (a finder-like
+   * run in the data). When a frame holds several QR codes, a member code among them wins.
+   */
+  public static Optional<String> decode(BufferedImage image) {
+    BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image)));
     try {
-      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-      g.drawImage(image, 0, 0, width, height, null);
-    } finally {
-      g.dispose();
+      Result[] found = new QRCodeMultiReader().decodeMultiple(bitmap, HINTS);
+      return Arrays.stream(found).map(Result::getText)
+          .filter(text -> ScannedCode.classify(text).kind() == ScannedCode.Kind.MEMBER)
+          .findFirst().or(() -> Optional.of(found[0].getText()));
+    } catch (NotFoundException noQrCode) {
+      // perhaps the barcode
     }
-    return copy;
+    try {
+      return Optional.of(new Code128Reader().decode(bitmap, HINTS).getText());
+    } catch (ReaderException nothingReadable) {
+      return Optional.empty();
+    }
   }
 
   public static Optional<String> decode(Path imageFile) throws IOException {

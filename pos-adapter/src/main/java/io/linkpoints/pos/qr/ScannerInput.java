@@ -1,13 +1,19 @@
 package io.linkpoints.pos.qr;
 
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Text from a keyboard-wedge scanner. Scanners are set up to wrap what they read in a prefix
  * and a suffix (often none and a carriage return); we strip them, and anything else typed on
- * the same keyboard between scans is not mistaken for a code.
+ * the same keyboard between scans is not mistaken for a code. Many scanners also send an AIM
+ * symbology identifier ({@code ]C0} Code 128, {@code ]Q1} QR, {@code ]E0} EAN…) before the data,
+ * and an input method left in full-width mode types digits as {@code ０-９}: both are undone.
  */
 public final class ScannerInput {
+  /** {@code ]}, a symbology letter, a modifier character (ISO/IEC 15424). */
+  private static final Pattern AIM_IDENTIFIER = Pattern.compile("^\\][A-Za-z][0-9A-Za-z]");
+
   private final String prefix;
   private final String suffix;
 
@@ -26,23 +32,42 @@ public final class ScannerInput {
     if (raw == null) {
       return Optional.empty();
     }
-    String line = stripLineEnd(raw);
+    String line = trimControl(raw);
     if (!line.startsWith(prefix) || !line.endsWith(suffix) || line.length() < prefix.length() + suffix.length()) {
       return Optional.empty();
     }
-    String code = line.substring(prefix.length(), line.length() - suffix.length()).strip();
+    String code = line.substring(prefix.length(), line.length() - suffix.length());
+    code = foldFullWidthDigits(trimControl(AIM_IDENTIFIER.matcher(trimControl(code)).replaceFirst("")));
     if (code.isEmpty() || code.length() > ScannedCode.MAX_LENGTH || !printableAscii(code)) {
       return Optional.empty();
     }
     return Optional.of(ScannedCode.classify(code));
   }
 
-  private static String stripLineEnd(String raw) {
-    int end = raw.length();
-    while (end > 0 && (raw.charAt(end - 1) == '\n' || raw.charAt(end - 1) == '\r')) {
+  /** Carriage returns, line feeds, tabs (and spaces) a scanner or keyboard adds around a scan. */
+  private static String trimControl(String s) {
+    int start = 0;
+    int end = s.length();
+    while (start < end && isPadding(s.charAt(start))) {
+      start++;
+    }
+    while (end > start && isPadding(s.charAt(end - 1))) {
       end--;
     }
-    return raw.substring(0, end);
+    return s.substring(start, end);
+  }
+
+  private static boolean isPadding(char c) {
+    return c == '\r' || c == '\n' || c == '\t' || c == ' ';
+  }
+
+  private static String foldFullWidthDigits(String s) {
+    StringBuilder folded = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      folded.append(c >= '０' && c <= '９' ? (char) ('0' + (c - '０')) : c);
+    }
+    return folded.toString();
   }
 
   /** Our codes are printable ASCII; a scanner in the wrong keyboard layout produces something else. */

@@ -19,6 +19,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,6 +39,7 @@ public final class PosSimulator {
   private final PrintStream out;
   private final Supplier<Optional<Path>> memberCodeImage;
   private String code;
+  private Instant codeScannedAt;
   private String visit;
   private String lastAccrual;
   private Path lastPhoneImage;
@@ -149,7 +151,7 @@ public final class PosSimulator {
     }
     Optional<String> text = QrImages.decode(image);
     if (text.isEmpty()) {
-      out.println("No QR code found in " + image);
+      out.println("No QR code or barcode found in " + image);
       return;
     }
     take(ScannedCode.classify(text.get()));
@@ -161,10 +163,11 @@ public final class PosSimulator {
 
   private void take(ScannedCode scanned) {
     if (scanned.kind() != ScannedCode.Kind.MEMBER) {
-      out.println("Not a member code (" + scanned.kind() + ").");
+      out.println("Refused: " + scanned.problem() + ".");
       return;
     }
     code = scanned.text();
+    codeScannedAt = Instant.now(); // an accrual queued offline says when, for the server's check
     visit = null;
     out.println("Member code read (" + code.length() + " chars). Now: identify, earn, redeem.");
   }
@@ -176,7 +179,7 @@ public final class PosSimulator {
     if (code == null) {
       throw new IllegalStateException("scan a member code first");
     }
-    Member m = Member.code(code);
+    Member m = Member.scanned(code, codeScannedAt);
     code = null; // a code is used once; the visit (if any) carries on
     return m;
   }

@@ -1,6 +1,7 @@
 package io.linkpoints.pos.offline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -80,5 +82,24 @@ class OfflineQueueTest {
     assertEquals(2, again.drain(e -> { }));
     OfflineQueue.Entry afterCompaction = new OfflineQueue(dir).enqueue("accrue", new JsonObject());
     assertTrue(afterCompaction.seq() > next.seq(), "sequence numbers keep counting after compaction");
+  }
+
+  @Test
+  void anAccrualKeepsItsCodeAndScanTimeAcrossARestart(@TempDir Path dir) throws IOException {
+    Instant scanned = Instant.parse("2026-12-07T06:30:12.345Z");
+    new OfflineQueue(dir).enqueue("accrue", new JsonObject().put("memberCode", "88000012347312345678")
+        .put("scannedAt", scanned.toString()).put("spendFen", 3850));
+    OfflineQueue.Entry entry = new OfflineQueue(dir).pending().get(0);
+    assertEquals("88000012347312345678", entry.body().getString("memberCode"));
+    assertEquals(scanned, entry.scannedAt().orElseThrow());
+    assertThrows(IllegalArgumentException.class, () -> new OfflineQueue(dir).enqueue("accrue",
+        new JsonObject().put("memberCode", "88000012347312345678")), "a code without its scan time cannot be checked");
+  }
+
+  @Test
+  void anEntryQueuedBeforeScanTimesWereKeptGetsItsQueueTime(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("queue.jsonl"), "{\"seq\":1,\"key\":\"k1\",\"op\":\"accrue\",\"body\":"
+        + "{\"memberCode\":\"88000012347312345678\",\"spendFen\":100},\"queuedAt\":\"2026-12-07T06:00:00Z\"}\n");
+    assertEquals(Instant.parse("2026-12-07T06:00:00Z"), new OfflineQueue(dir).pending().get(0).scannedAt().orElseThrow());
   }
 }

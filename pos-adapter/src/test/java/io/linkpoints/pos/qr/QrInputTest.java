@@ -3,8 +3,6 @@ package io.linkpoints.pos.qr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.zxing.qrcode.encoder.ByteMatrix;
-import io.linkpoints.qr.QrRender;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -14,60 +12,47 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class QrInputTest {
-  private static final String MEMBER_CODE = "LP1:eyJraWQiOiJrMSIsImFsZyI6IkVkRFNBIn0.eyJzdWIiOiJtX2FiYyJ9.c2lnbmF0dXJl";
+  /** "88", device 00001234, step digit 7, counter 3, MAC 12345678. */
+  private static final String MEMBER_CODE = "88000012347312345678";
+  private static final String SHOP_CODE = "LPS1:AB3DE5GH7JK9MN2PQ4RS6TV8WX";
 
   @Test
-  void decodesACodeFromAnImageFile(@TempDir Path dir) throws Exception {
+  void decodesAMemberQrFromAnImageFile(@TempDir Path dir) throws Exception {
     Path png = dir.resolve("code.png");
-    ImageIO.write(QrImages.encode(MEMBER_CODE, 300), "png", png.toFile());
+    ImageIO.write(MemberCodeImages.qr(MEMBER_CODE, 8), "png", png.toFile());
     assertEquals(MEMBER_CODE, QrImages.decode(png).orElseThrow());
   }
 
   @Test
-  void decodesACodeInACameraFrame() {
+  void decodesAMemberBarcodeFromAPhoto(@TempDir Path dir) throws Exception {
+    Path png = dir.resolve("barcode.png");
+    ImageIO.write(MemberCodeImages.barcode(MEMBER_CODE, 3, 90), "png", png.toFile());
+    assertEquals(MEMBER_CODE, QrImages.decode(png).orElseThrow());
+  }
+
+  @Test
+  void decodesEitherSymbologyInACameraFrame() {
     // A phone held up to the camera: the code is small, off-centre, on a grey background.
+    assertEquals(MEMBER_CODE, QrImages.decode(frameWith(MemberCodeImages.qr(MEMBER_CODE, 6), 330, 140)).orElseThrow());
+    assertEquals(MEMBER_CODE, QrImages.decode(frameWith(MemberCodeImages.barcode(MEMBER_CODE, 2, 80), 200, 300))
+        .orElseThrow());
+  }
+
+  @Test
+  void stillReadsShopAndCouponCodes() {
+    assertEquals(SHOP_CODE, QrImages.decode(QrImages.encode(SHOP_CODE, 400)).orElseThrow());
+    assertEquals(SHOP_CODE, QrImages.decode(frameWith(QrImages.encode(SHOP_CODE, 260), 40, 60)).orElseThrow());
+    assertEquals("LPC1:7H3K9Q", QrImages.decode(QrImages.encode("LPC1:7H3K9Q", 300)).orElseThrow());
+  }
+
+  private static BufferedImage frameWith(BufferedImage code, int x, int y) {
     BufferedImage frame = new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = frame.createGraphics();
     g.setColor(new Color(120, 120, 120));
     g.fillRect(0, 0, 640, 480);
-    g.drawImage(QrImages.encode(MEMBER_CODE, 220), 330, 140, null);
+    g.drawImage(code, x, y, null);
     g.dispose();
-    assertEquals(MEMBER_CODE, QrImages.decode(frame).orElseThrow());
-  }
-
-  /** Two real member codes (the server's read-back check passes them at 5 px per module). */
-  private static final String[] CODES_FOOLING_ONE_PASS_AT_260_PX = {
-      "LP1:eyJraWQiOiJrMjAyNjExMjMta0dycndtX1ciLCJhbGciOiJFZERTQSJ9.eyJzdWIiOiIwYzUwMTcyYjQ0NTc0YTMzYmI0NzQ0Iiwian"
-          + "RpIjoiOXY1cWphbFo0QlNGIiwiaWF0IjoxNzk1NDczODU2LCJleHAiOjE3OTU0NzM5MTZ9.mM1jgmxWEcLFmSPiJRLDdzsbwDLYWXun47bQ"
-          + "UydwsC9QQ6hwLgYiuks9SZWAmJ-gWcSfAJwckipvzieRn1R6Dw",
-      "LP1:eyJraWQiOiJrMjAyNjExMjMta0dycndtX1ciLCJhbGciOiJFZERTQSJ9.eyJzdWIiOiI5ZDJjZTdjNzNlZTE0NmVlOWNlZTEwIiwian"
-          + "RpIjoid052WERBc3JibkMwIiwiaWF0IjoxNzk1NDczODY1LCJleHAiOjE3OTU0NzM5MjV9.cpZKP3_YVLOXkRrKHj3SBXbZegUTllM1mcCX"
-          + "mU6r62T_Zxo0bXG_GzZRCY-iJwrqIsmFR-SxUzuwiZCFha_VAw"};
-
-  @Test
-  void aWalletCodeThatFoolsOnePassAtItsScreenSizeIsReadAtAnotherScale() {
-    for (String code : CODES_FOOLING_ONE_PASS_AT_260_PX) {
-      BufferedImage screen = asBrowserDrawsTheWalletSvg(code, 260);
-      assertTrue(QrImages.readOnce(screen).isEmpty(), "one pass already reads it: the example no longer shows anything");
-      assertEquals(code, QrImages.decode(screen).orElseThrow());
-    }
-  }
-
-  /** The server's SVG (quiet zone 4, crispEdges) at a CSS size: each pixel takes the module under its centre. */
-  private static BufferedImage asBrowserDrawsTheWalletSvg(String code, int pixels) {
-    ByteMatrix modules = QrRender.encode(code).getMatrix();
-    int quiet = QrRender.QUIET_ZONE;
-    int size = modules.getWidth() + 2 * quiet;
-    BufferedImage image = new BufferedImage(pixels, pixels, BufferedImage.TYPE_INT_RGB);
-    for (int y = 0; y < pixels; y++) {
-      for (int x = 0; x < pixels; x++) {
-        int mx = (int) ((x + 0.5) * size / pixels) - quiet;
-        int my = (int) ((y + 0.5) * size / pixels) - quiet;
-        boolean dark = mx >= 0 && my >= 0 && mx < modules.getWidth() && my < modules.getHeight() && modules.get(mx, my) == 1;
-        image.setRGB(x, y, dark ? 0x000000 : 0xffffff);
-      }
-    }
-    return image;
+    return frame;
   }
 
   @Test
@@ -78,15 +63,41 @@ class QrInputTest {
 
   @Test
   void scannerTextIsStrippedOfPrefixSuffixAndLineEnds() {
-    ScannerInput scanner = new ScannerInput("]Q1", "#");
-    assertEquals(new ScannedCode(ScannedCode.Kind.MEMBER, MEMBER_CODE), scanner.read("]Q1" + MEMBER_CODE + "#\r\n").orElseThrow());
-    assertEquals(ScannedCode.Kind.COUPON, scanner.read("]Q1LPC1:7H3K9Q#\n").orElseThrow().kind());
-    assertEquals(ScannedCode.Kind.UNKNOWN, scanner.read("]Q16901234567892#").orElseThrow().kind());
+    ScannerInput scanner = new ScannerInput("@", "#");
+    assertEquals(new ScannedCode(ScannedCode.Kind.MEMBER, MEMBER_CODE), scanner.read("@" + MEMBER_CODE + "#\r\n").orElseThrow());
+    assertEquals(ScannedCode.Kind.COUPON, scanner.read("@LPC1:7H3K9Q#\n").orElseThrow().kind());
+    assertEquals(ScannedCode.Kind.UNKNOWN, scanner.read("@6901234567892#").orElseThrow().kind());
     assertTrue(scanner.read(MEMBER_CODE + "#").isEmpty(), "missing prefix: not a whole scan");
-    assertTrue(scanner.read("]Q1" + MEMBER_CODE).isEmpty(), "missing suffix: not a whole scan");
-    assertTrue(scanner.read("]Q1#").isEmpty(), "nothing scanned");
-    assertTrue(scanner.read("]Q1LP1:会员#").isEmpty(), "wrong keyboard layout garbles codes");
-    assertTrue(scanner.read("]Q1" + "A".repeat(ScannedCode.MAX_LENGTH + 1) + "#").isEmpty(), "too long");
+    assertTrue(scanner.read("@" + MEMBER_CODE).isEmpty(), "missing suffix: not a whole scan");
+    assertTrue(scanner.read("@#").isEmpty(), "nothing scanned");
+    assertTrue(scanner.read("@LPC1:会员#").isEmpty(), "wrong keyboard layout garbles codes");
+    assertTrue(scanner.read("@" + "A".repeat(ScannedCode.MAX_LENGTH + 1) + "#").isEmpty(), "too long");
     assertEquals(MEMBER_CODE, ScannerInput.standard().read(MEMBER_CODE + "\r").orElseThrow().text());
+  }
+
+  @Test
+  void scannerTextLosesTabsSymbologyIdentifiersAndFullWidthDigits() {
+    ScannerInput scanner = ScannerInput.standard();
+    for (String aim : new String[] {"]C0", "]Q1", "]Q2", "]Q3", "]Q4", "]Q5", "]Q6", "]E0", "]d2"}) {
+      assertEquals(member(), scanner.read(aim + MEMBER_CODE + "\r\n").orElseThrow(), aim);
+    }
+    assertEquals(member(), scanner.read("\t" + MEMBER_CODE + "\t\r").orElseThrow());
+    assertEquals(member(), scanner.read("８８００００１２３４７３１２３４５６７８\n").orElseThrow());
+    assertEquals(member(), scanner.read("]Q1８８００００１２３４７３12345678\r\n").orElseThrow());
+  }
+
+  @Test
+  void anythingButTwentyDigitsStartingWith88IsNotAMemberCode() {
+    ScannerInput scanner = ScannerInput.standard();
+    for (String text : new String[] {MEMBER_CODE.substring(1), MEMBER_CODE + "0", "87" + MEMBER_CODE.substring(2),
+        "88A00012347312345678", "LP1:eyJraWQiOiJrMSJ9.eyJzdWIiOiJtIn0.c2ln", "6901234567892", "LPS1:ABC"}) {
+      ScannedCode scanned = scanner.read(text + "\r").orElseThrow();
+      assertEquals(ScannedCode.Kind.UNKNOWN, scanned.kind(), text);
+      assertEquals("not a Linkpoints member code", scanned.problem());
+    }
+  }
+
+  private static ScannedCode member() {
+    return new ScannedCode(ScannedCode.Kind.MEMBER, MEMBER_CODE);
   }
 }
