@@ -32,6 +32,10 @@ const dict = {
     overlap: '本店顾客还去哪些店', overlapMembers: '共同顾客', overlapHelp: '在本店获得积分的会员中，在其他店铺获得或使用积分的人数（只有人数，不含会员信息）',
     from: '开始日期', to: '结束日期', show: '查看', customersHere: '本店积分会员',
     owed: '待还积分', owedHint: '退款时这些积分已被使用；之后获得的积分会先用于偿还', pos_refund: '退款扣回', pos_recovery: '偿还欠分',
+    nextCode: '换一个码', codeHint: '付款码在手机上生成，无网络也可使用；每个码只能用一次', devices: '已登录的设备', thisPhone: '本机',
+    lastUsed: '最近使用', never: '未使用', revokedAt: '已停用', asOf: '截至', offline: '离线，显示的是上次联网时的数据',
+    deviceRevoked: '此手机已退出登录（设备已停用），请重新登录', lastCode: '本时段的码已用完，请等待下一个码',
+    signInToRefresh: '登录后可刷新余额和记录',
     // member phones
     memberPhones: '会员手机', mpPhone: '会员手机号', mpSearch: '查找',
     mpHelp: '会员丢失手机时，可按其手机号查找并停用那部手机：停用后，那部手机生成的会员码在收银台一律被拒绝；会员在新手机上登录钱包即可继续使用。',
@@ -83,6 +87,10 @@ const dict = {
     from: 'From', to: 'To', show: 'Show', customersHere: 'Members who earned here',
     owed: 'Points owed', owedHint: 'A refund took back points you had already spent; your next earnings pay them back first',
     pos_refund: 'refund', pos_recovery: 'paid back',
+    nextCode: 'Next code', codeHint: 'The code is made on this phone and works offline; each code can be used once', devices: 'Signed-in devices', thisPhone: 'this phone',
+    lastUsed: 'last used', never: 'never used', revokedAt: 'revoked', asOf: 'as of', offline: 'Offline: showing the data from when you were last online',
+    deviceRevoked: 'This phone was signed out (device revoked); please sign in again', lastCode: 'All codes of this period are used; wait for the next one',
+    signInToRefresh: 'Sign in to refresh the balance and history',
     // member phones
     memberPhones: 'Member phones', mpPhone: "Member's phone number", mpSearch: 'Find',
     mpHelp: "When a member loses a phone, find them by phone number and revoke that phone: from then on the tills refuse every member code it makes; the member signs in to the wallet on a new phone to carry on.",

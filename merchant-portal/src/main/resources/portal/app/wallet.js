@@ -1,14 +1,28 @@
-// Member wallet (phone-sized): sign-in by phone code, the member QR refreshing every minute, balance, coupons (each with
-// its QR, drawn by the server), market, shop codes (typed, or a photo whose QR the server reads).
+// Member wallet (phone-sized, installable, works offline): sign-in by phone code binds this phone as a device whose
+// HMAC key (non-extractable, in IndexedDB) makes LP2 member codes with no network; balance, history, coupons, market,
+// shop codes (typed, or a photo whose QR the server reads). Offline, the last online balance shows "as of".
 import { applyI18n, t } from './i18n.js';
-import { get, post, h, say, session, key, fen, ApiError } from './api.js';
+import { api, get, post, h, say, session, key, fen, ApiError } from './api.js';
+import { lp2Code, importSecret, fromBase64Url, stepAt, groups, STEP_SECONDS, MAX_COUNTER } from './lp2.js';
+import { loadDevice, saveDevice, dropDevice } from './keystore.js';
+import { qrSvg } from './qr.js';
+import { code128Svg } from './code128.js';
 
-let timer = null;
-let expiresAt = 0;
-let qrUrl = null;
 const couponQrUrls = new Map(); // coupon id -> object URL of its QR (a coupon's code never changes)
+const SNAPSHOT = 'lp.wallet.snapshot'; // last online balance/history (no secrets), for offline "as of"
+const CLOCK = 'lp.wallet.clockOffsetMs'; // server clock minus this phone's clock
 
-applyI18n(() => { if (session.get()) render().catch(fail); });
+let device = null; // {deviceId, key: CryptoKey, allianceId, memberId, label}
+let shown = { step: -1, counter: 0, code: '' };
+let drawing = 0;
+let timers = [];
+
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/portal/sw.js', { scope: '/portal/' }).catch(() => {});
+  navigator.serviceWorker.ready.then(() => { document.body.dataset.sw = 'ready'; });
+}
+
+applyI18n(() => { if (device) { renderDigits(); if (session.get()) render().catch(renderOffline); else renderOffline(); } });
 function fail(e) { say(e.message, true); }
 
 const params = new URLSearchParams(location.search);
@@ -32,42 +46,184 @@ document.getElementById('signin-form').addEventListener('submit', async (e) => {
       code: document.getElementById('code').value.trim() });
     session.set({ token: r.accessToken, role: 'member', allianceId: a, memberId: r.member.id });
     say('');
+    await bindDevice();
     await start();
   } catch (err) { fail(err); }
 });
 
-document.getElementById('sign-out').addEventListener('click', () => { session.clear(); clearInterval(timer); location.reload(); });
+// Sign-out revokes this phone's device on the server (when it can) and forgets the key here.
+document.getElementById('sign-out').addEventListener('click', async () => {
+  if (device && session.get()) await api('DELETE', `/v1/members/me/devices/${device.deviceId}`).catch(() => {});
+  await forget();
+  location.reload();
+});
+
+async function forget() {
+  stop();
+  device = null;
+  await dropDevice().catch(() => {});
+  session.clear();
+  localStorage.removeItem(SNAPSHOT);
+}
+
+function stop() { timers.forEach(clearInterval); timers = []; }
+
+/** A short label for the device list: browser and system, never anything identifying. */
+function deviceLabel() {
+  const ua = navigator.userAgent;
+  const os = /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Windows/.test(ua) ? 'Windows'
+    : /Mac OS X/.test(ua) ? 'macOS' : /Linux/.test(ua) ? 'Linux' : '';
+  const browser = /MicroMessenger/.test(ua) ? 'WeChat' : /Edg\//.test(ua) ? 'Edge' : /Chrome\//.test(ua) ? 'Chrome'
+    : /Firefox\//.test(ua) ? 'Firefox' : /Safari\//.test(ua) ? 'Safari' : 'Browser';
+  return os ? `${browser} · ${os}` : browser;
+}
+
+// After sign-in: keep this phone's key if it is the same member's and still active, else bind a new device. The secret
+// goes straight into a non-extractable CryptoKey; its bytes are wiped and never stored.
+async function bindDevice() {
+  const s = session.get();
+  const kept = await loadDevice();
+  if (kept && kept.allianceId === s.allianceId && kept.memberId === s.memberId) {
+    const { items } = await get('/v1/members/me/devices');
+    if (items.some((d) => d.id === kept.deviceId && !d.revokedAt)) { device = kept; return; }
+  }
+  if (kept) await dropDevice();
+  const label = deviceLabel();
+  const r = await post('/v1/members/me/devices', { label });
+  const secret = fromBase64Url(r.secret);
+  const cryptoKey = await importSecret(secret);
+  secret.fill(0);
+  device = { deviceId: r.device.id, key: cryptoKey, allianceId: s.allianceId, memberId: s.memberId, label, boundAt: new Date().toISOString() };
+  await saveDevice(device);
+}
+
+function showHome(on) {
+  document.getElementById('signin').hidden = on;
+  document.getElementById('home').hidden = !on;
+  document.getElementById('sign-out').hidden = !on;
+}
 
 async function start() {
-  document.getElementById('signin').hidden = true;
-  document.getElementById('home').hidden = false;
-  document.getElementById('sign-out').hidden = false;
-  await Promise.all([refreshCode(), render()]);
-  clearInterval(timer);
-  timer = setInterval(tick, 1000);
+  showHome(true);
+  stop();
+  await drawCode();
+  timers.push(setInterval(tick, 1000));
+  if (session.get()) {
+    timers.push(setInterval(pollUses, 2000));
+    timers.push(setInterval(syncClock, 60000));
+    syncClock();
+    await Promise.all([render().catch(renderOffline), renderDevices().catch(() => {})]);
+  } else {
+    renderOffline();
+    document.getElementById('signin').hidden = false; // to refresh the balance, sign in again (this phone's key is kept)
+    say(t('signInToRefresh'));
+  }
+}
+
+// The phone's clock may be off: the server's Date header (whole seconds, so +0.5 s) against the local mid-request time.
+async function syncClock() {
+  try {
+    const t0 = Date.now();
+    const res = await fetch('/portal/sw.js', { cache: 'no-store' }); // small, never from the worker's cache
+    const t1 = Date.now();
+    const server = Date.parse(res.headers.get('Date') || '');
+    if (!Number.isNaN(server)) localStorage.setItem(CLOCK, String(Math.round(server + 500 - (t0 + t1) / 2)));
+  } catch { /* offline: keep the last offset */ }
+}
+
+function now() {
+  const offset = Number(localStorage.getItem(CLOCK)) || 0;
+  return Date.now() + (Math.abs(offset) > 1500 ? offset : 0); // under 1.5 s is the Date header's own rounding
 }
 
 function tick() {
-  const left = Math.max(0, Math.round((expiresAt - Date.now()) / 1000));
-  document.getElementById('countdown').textContent = left;
-  if (left <= 0) refreshCode().catch(fail);
+  const t = now();
+  const step = stepAt(t);
+  document.getElementById('countdown').textContent = STEP_SECONDS - Math.floor((t / 1000) % STEP_SECONDS);
+  if (step !== shown.step) drawCode().catch(fail);
 }
 
-// A fresh code every minute (the code lives 60 s and is accepted once); the SVG is drawn by the server with ZXing.
-async function refreshCode() {
-  expiresAt = Date.now() + 60000;
-  const res = await fetch('/v1/members/me/code?format=svg', { headers: { Authorization: 'Bearer ' + session.get().token } });
-  if (!res.ok) { if (res.status === 401) { session.clear(); location.reload(); } throw new Error('HTTP ' + res.status); }
-  const until = Date.parse(res.headers.get('X-Code-Expires-At') || '');
-  if (!Number.isNaN(until)) expiresAt = Math.min(Date.now() + 60000, until - 2000);
-  const blob = await res.blob();
-  const img = document.getElementById('member-qr');
-  const old = qrUrl;
-  qrUrl = URL.createObjectURL(blob);
-  img.onload = () => { img.dataset.loadedAt = String(Date.now()); };
-  img.src = qrUrl;
-  if (old) URL.revokeObjectURL(old);
-  document.getElementById('countdown').textContent = Math.round((expiresAt - Date.now()) / 1000);
+// Draws the code of the current step and `counter` (0 when the step changed): QR, Code 128 and the digits. Each module
+// is a whole number of device pixels so no edge is blurred.
+async function drawCode(counter = 0) {
+  if (!device) return;
+  const mine = ++drawing;
+  const step = stepAt(now());
+  const code = await lp2Code(device.key, device.deviceId, step, counter);
+  if (mine !== drawing) return;
+  shown = { step, counter, code };
+  const dpr = window.devicePixelRatio || 1;
+  const room = Math.min(window.innerWidth - 40, 400);
+  const qrPx = Math.max(6, Math.floor((Math.min(room, 300) * dpr) / 29));
+  const barPx = Math.max(2, Math.floor((room * dpr) / 165));
+  const qr = qrSvg(code, qrPx, dpr);
+  qr.id = 'member-qr';
+  const bar = code128Svg(code, barPx, 64, dpr);
+  bar.id = 'member-barcode';
+  const box = document.getElementById('member-code');
+  box.replaceChildren(qr, bar);
+  Object.assign(box.dataset, { code, step: String(step), counter: String(counter), drawnAt: String(Date.now()) });
+  renderDigits();
+  document.getElementById('next-code').disabled = counter >= MAX_COUNTER;
+  tick();
+}
+
+function renderDigits() {
+  document.getElementById('code-digits').textContent = shown.code ? groups(shown.code) : '';
+}
+
+// "Next code": the same step, the next counter, so a second sale in the same half-minute works, offline too.
+document.getElementById('next-code').addEventListener('click', () => {
+  if (shown.counter < MAX_COUNTER) drawCode(shown.counter + 1).catch(fail);
+  else say(t('lastCode'), true);
+});
+
+// Online, while the code is on screen: once the till has used the shown code, move on to the next counter. Every
+// 10 s the device list too, so a phone revoked from elsewhere drops its key.
+let polls = 0;
+async function pollUses() {
+  if (!device || !session.get() || document.visibilityState !== 'visible' || document.getElementById('home').hidden) return;
+  try {
+    if (++polls % 5 === 0) await renderDevices();
+    if (!device) return;
+    const { items } = await get(`/v1/members/me/devices/${device.deviceId}/uses`);
+    const used = items.filter((u) => u.step === shown.step).map((u) => u.counter);
+    if (used.includes(shown.counter)) {
+      const next = Math.max(...used) + 1;
+      if (next <= MAX_COUNTER) await drawCode(next); else say(t('lastCode'), true);
+    }
+  } catch (e) { await maybeRevoked(e); }
+}
+
+async function maybeRevoked(e) {
+  if (e instanceof ApiError && e.code === 'device_not_found') await revokedHere();
+  else if (e instanceof ApiError && e.status === 401) { document.getElementById('signin').hidden = false; say(t('signInToRefresh')); }
+}
+
+async function revokedHere() {
+  await forget();
+  showHome(false);
+  document.getElementById('member-code').replaceChildren();
+  say(t('deviceRevoked'), true);
+}
+
+// The member's devices, this phone marked; another (a lost phone) can be revoked here.
+async function renderDevices() {
+  const { items } = await get('/v1/members/me/devices');
+  const mine = items.find((d) => d.id === device.deviceId);
+  if (!mine || mine.revokedAt) { await revokedHere(); return; }
+  const when = (iso) => iso ? iso.slice(0, 16).replace('T', ' ') : t('never');
+  document.getElementById('devices').replaceChildren(...items.map((d) => {
+    const li = h('li', { id: `device-${d.id}`, 'data-this': d.id === device.deviceId ? '1' : null, 'data-revoked': d.revokedAt ? '1' : null },
+      `${d.label || '#' + d.id} · ${d.revokedAt ? t('revokedAt') + ' ' + when(d.revokedAt) : t('lastUsed') + ' ' + when(d.lastUsedAt)}`);
+    if (d.id === device.deviceId) li.append(h('span', { class: 'this' }, t('thisPhone')));
+    else if (!d.revokedAt) {
+      li.append(' ', h('button', { class: 'secondary', id: `revoke-${d.id}`, onclick: async () => {
+        try { await api('DELETE', `/v1/members/me/devices/${d.id}`); await renderDevices(); } catch (err) { fail(err); }
+      } }, t('revoke')));
+    }
+    return li;
+  }));
 }
 
 function benefit(b) {
@@ -82,6 +238,29 @@ const DEBT_CODES = new Set(['pos_refund', 'pos_recovery']);
 async function render() {
   const [me, coupons, market, activity] = await Promise.all([get('/v1/members/me'), get('/v1/members/me/coupons'),
     get('/v1/members/me/coupon-market'), get('/v1/members/me/activity')]);
+  localStorage.setItem(SNAPSHOT, JSON.stringify({ memberId: device?.memberId ?? me.id, at: new Date().toISOString(),
+    me: { availablePoints: me.availablePoints, owedPoints: me.owedPoints }, activity }));
+  const asOf = document.getElementById('as-of');
+  asOf.hidden = true;
+  delete asOf.dataset.asOf;
+  renderBalance(me, activity);
+  renderCoupons(coupons, market);
+}
+
+// No network (or no session): the last online copy, marked "as of" its time.
+function renderOffline(e) {
+  if (e instanceof ApiError && e.status !== 503) { fail(e); return; }
+  let snap = null;
+  try { snap = JSON.parse(localStorage.getItem(SNAPSHOT)); } catch { /* none */ }
+  if (!snap || (device && snap.memberId !== device.memberId)) return;
+  const asOf = document.getElementById('as-of');
+  asOf.hidden = false;
+  asOf.dataset.asOf = snap.at;
+  asOf.textContent = `${t('asOf')} ${new Date(snap.at).toLocaleString(document.documentElement.lang)} · ${t('offline')}`;
+  renderBalance(snap.me, snap.activity);
+}
+
+function renderBalance(me, activity) {
   document.getElementById('balance').textContent = me.availablePoints;
   // Points a refund could not take back (already spent): owed, repaid first from the next earnings.
   document.getElementById('owed').textContent = me.owedPoints ?? 0;
@@ -93,6 +272,9 @@ async function render() {
     h('li', {}, `${x.expiresAt.slice(0, 10)}: ${x.points} ${t('points')}`))));
   document.getElementById('history').replaceChildren(...(activity.history || []).map((x) =>
     h('li', { 'data-points': x.points }, `${x.at.slice(0, 16).replace('T', ' ')}  ${x.shopName || x.code}${DEBT_CODES.has(x.code) ? ' · ' + t(x.code) : ''}  ${x.points > 0 ? '+' : ''}${x.points}`)));
+}
+
+function renderCoupons(coupons, market) {
   const cs = coupons.items || [];
   document.getElementById('coupons').replaceChildren(cs.length === 0 ? t('none') : h('ul', { class: 'coupon-list' }, cs.map((c) =>
     h('li', { id: `coupon-${c.id}`, 'data-state': c.state }, `${c.campaignName} ${benefit(c.benefit)} · ${c.state} · `,
@@ -205,4 +387,11 @@ document.getElementById('scan-photo').addEventListener('change', async (e) => {
   }
 });
 
-if (session.get() && session.get().role === 'member') start().catch(fail);
+// Opening: this phone's key shows codes at once, online or not; a session (same tab) also refreshes the rest.
+(async () => {
+  device = await loadDevice().catch(() => null);
+  const s = session.get();
+  if (device && s && (s.role !== 'member' || s.memberId !== device.memberId)) session.clear();
+  if (device) await start();
+  else if (s && s.role === 'member') { await bindDevice(); await start(); }
+})().catch(fail);

@@ -118,7 +118,7 @@ class PortalBrowserTest {
       PosWorld.Person person = new PosWorld.Person(member.getLong("id"), member.getString("handle"), memberToken(phoneBrowser));
       world.grant(person, bakery, 320);
       phoneBrowser.driver.navigate().refresh();
-      phoneBrowser.wait.until(d -> d.findElement(By.id("member-qr")).getAttribute("data-loaded-at") != null);
+      phoneBrowser.wait.until(d -> d.findElement(By.id("member-code")).getAttribute("data-code") != null);
       phoneBrowser.waitText("#balance", "320");
       phoneBrowser.visible("#history li[data-points='320']");
       phoneBrowser.screenshot("wallet-with-points");
@@ -129,7 +129,10 @@ class PortalBrowserTest {
       Files.write(Browser.SCREENSHOTS.resolve("wallet-qr.png"), png);
       BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
       String code = QrImages.decode(image).orElseThrow(() -> new AssertionError("ZXing could not read the wallet's QR code"));
-      assertTrue(code.startsWith("LP1:"), code);
+      // An LP2 code, made on the phone from its device key (no server round trip).
+      assertTrue(code.matches("88\\d{18}"), code);
+      assertEquals(phoneBrowser.driver.findElement(By.id("member-code")).getAttribute("data-code"), code);
+      api.clock.set(java.time.Instant.now()); // the service's test clock stands still otherwise
 
       JsonObject who = expect(200, world.pos(bakery, "identify", PosWorld.key(), new JsonObject().put("memberCode", code)));
       assertEquals(person.handle(), who.getString("memberHandle"));
@@ -209,7 +212,7 @@ class PortalBrowserTest {
     phoneBrowser.waitText("#msg", "验证码已发送");
     phoneBrowser.type("#code", api.codes.last(world.allianceId, phone));
     phoneBrowser.click("#member-sign-in");
-    phoneBrowser.wait.until(d -> d.findElement(By.id("member-qr")).getAttribute("data-loaded-at") != null);
+    phoneBrowser.wait.until(d -> d.findElement(By.id("member-code")).getAttribute("data-code") != null);
   }
 
   @Test

@@ -1,0 +1,30 @@
+// The wallet's service worker (scope /portal/): the wallet shell comes from a versioned cache first, so the wallet
+// opens and makes codes with no network. API calls always go to the network and are never cached here (codes, uses
+// and member data stay off the cache; the wallet keeps its own non-secret "as of" copy of the balance).
+const CACHE = 'lp-wallet-v1';
+const SHELL = ['/portal/wallet.html', '/portal/manifest.webmanifest', '/portal/app/style.css', '/portal/app/wallet.js',
+  '/portal/app/api.js', '/portal/app/i18n.js', '/portal/app/lp2.js', '/portal/app/keystore.js', '/portal/app/qr.js',
+  '/portal/app/code128.js', '/portal/icons/wallet-192.png', '/portal/icons/wallet-512.png'];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL.map((u) => new Request(u, { cache: 'reload' })))).then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(caches.keys()
+    .then((names) => Promise.all(names.filter((n) => n.startsWith('lp-wallet-') && n !== CACHE).map((n) => caches.delete(n))))
+    .then(() => self.clients.claim()));
+});
+
+self.addEventListener('fetch', (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (SHELL.includes(url.pathname)) {
+    // Cache first; wallet.html?a=1 is the same shell.
+    event.respondWith(caches.open(CACHE).then((c) => c.match(url.pathname).then((hit) => hit || fetch(event.request))));
+  } else if (url.pathname.startsWith('/v1/')) {
+    // Network first, nothing cached: offline, a problem+json the wallet understands ("show the last copy").
+    event.respondWith(fetch(event.request).catch(() => new Response(JSON.stringify({ code: 'offline', title: 'Offline', status: 503 }),
+      { status: 503, headers: { 'Content-Type': 'application/problem+json' } })));
+  }
+});
