@@ -1,0 +1,6 @@
+/**
+ * LP2 member codes (making, checking, wrong-code limits, device keys), shop claim codes, and QR
+ * rendering and scanning. A feature: may import the floor, {@code ledger}, {@code alliance} and
+ * {@code member}.
+ */
+package io.linkpoints.qr;

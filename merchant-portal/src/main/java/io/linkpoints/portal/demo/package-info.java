@@ -1,0 +1,5 @@
+/**
+ * The demo alliance seeded on a new data folder, through the real API and ledger. On top: may import
+ * loyalty-core ({@code app}, {@code auth}, {@code ledger}, {@code platform}).
+ */
+package io.linkpoints.portal.demo;
