@@ -5,8 +5,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Everything the platform reads from its environment. One place, so the README's
- * configuration table and the code cannot drift apart.
+ * Everything the platform reads from its environment. One place, so the configuration table
+ * (README.md, section "Configuration"; docs/operations.md links to it) and the code cannot drift
+ * apart.
  *
  * <p>{@code passwordIterations} is not read from the environment: production always hashes staff
  * passwords with OWASP's count; only tests lower it, through {@link #withPasswordIterations}.
