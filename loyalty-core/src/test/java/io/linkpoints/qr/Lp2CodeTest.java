@@ -91,7 +91,7 @@ class Lp2CodeTest {
     assertThrows(IllegalArgumentException.class, () -> Lp2Code.code(SECRET, 1, 1, 10));
   }
 
-  /** The truncated MAC is close to uniform over 10^8: the README's forgery odds rest on it. */
+  /** The truncated MAC is close to uniform over 10^8: the forgery odds in docs/pos-and-codes.md rest on it. */
   @Test
   void macDigitsAreSpreadEvenly() {
     Mac mac = Lp2Code.mac(SECRET);
