@@ -158,9 +158,11 @@ final class InMemoryLedger {
         s.lotsByCreatingTransfer.computeIfAbsent(creator, k -> new ArrayList<>()).add(s.intern(copy(stored)));
       }
     }
+    Set<LotState> listed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    s.lotsByAccount.values().forEach(listed::addAll);
     for (LotState lot : s.lots.values()) {
       List<LotState> list = s.lotsByAccount.get(new Keys.AccountKey(lot.key.allianceId(), lot.accountId));
-      if (list != null && !list.contains(lot)) {
+      if (list != null && listed.add(lot)) {
         list.add(lot);
       }
     }
