@@ -78,9 +78,9 @@ class TransferRulesSameBatchTest {
    * BUG (issue 13): a member whose wallet has no open lot earns and redeems in one batch: the redeem
    * is refused insufficient_points though the points are there; in two batches it is accepted.
    * BatchReads gives a debited wallet a list of open lots only when it has at least one, and
-   * TransferRules.newLot adds a new lot to that list only if it exists.
+   * TransferRules.newLot added a new lot to that list only if it existed. Fixed in newLot
+   * (computeIfAbsent): a one-line fix, so this case runs.
    */
-  @Disabled("BUG issue 13: earn then redeem in one batch on an empty wallet -> insufficient_points")
   @Test
   void earnThenRedeemInOneBatchOnAnEmptyWallet() {
     decidedTheSameEitherWay(f -> List.of(),
