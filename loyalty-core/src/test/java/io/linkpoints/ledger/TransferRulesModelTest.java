@@ -56,7 +56,7 @@ class TransferRulesModelTest {
     final List<UUID> holds = new ArrayList<>();
     final List<UUID> posted = new ArrayList<>();
     final Map<String, Long> decisions = new HashMap<>();
-    Instant now = LedgerFixture.T0;
+    Instant now = RulesFixture.T0;
     long ids;
 
     Run(long seed) {

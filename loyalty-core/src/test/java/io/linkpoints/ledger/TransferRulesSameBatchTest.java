@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Test;
  */
 class TransferRulesSameBatchTest {
   /** Setup runs first, one batch per command, on both ledgers; then the commands, both ways. */
-  private static void decidedTheSameEitherWay(Function<LedgerFixture, List<TransferCommand>> setup,
-      Function<LedgerFixture, List<TransferCommand>> commands) {
-    LedgerFixture apart = new LedgerFixture();
-    LedgerFixture together = new LedgerFixture();
-    for (LedgerFixture f : List.of(apart, together)) {
+  private static void decidedTheSameEitherWay(Function<RulesFixture, List<TransferCommand>> setup,
+      Function<RulesFixture, List<TransferCommand>> commands) {
+    RulesFixture apart = new RulesFixture();
+    RulesFixture together = new RulesFixture();
+    for (RulesFixture f : List.of(apart, together)) {
       for (TransferCommand c : setup.apply(f)) {
         f.ok(c);
       }
@@ -45,7 +45,7 @@ class TransferRulesSameBatchTest {
         : o.result().transfer() == null ? "nothing" : "ok " + o.result().transfer().amount();
   }
 
-  private static String state(LedgerFixture f) {
+  private static String state(RulesFixture f) {
     StringBuilder s = new StringBuilder();
     f.db.accounts.values().forEach(a -> s.append(a.id()).append(':').append(a.debitsPosted()).append('/')
         .append(a.creditsPosted()).append('/').append(a.debitsPending()).append('/').append(a.creditsPending())
@@ -98,7 +98,7 @@ class TransferRulesSameBatchTest {
   void holdThenPostInOneBatch() {
     decidedTheSameEitherWay(f -> List.of(f.earn(f.wallet, f.issuanceA, 100)), f -> {
       TransferCommand hold = f.hold(f.wallet, f.acceptanceA, 40, 600);
-      return List.of(hold, TransferCommand.post(LedgerFixture.ALLIANCE, f.id(), hold.id(), 25L, "capture"));
+      return List.of(hold, TransferCommand.post(RulesFixture.ALLIANCE, f.id(), hold.id(), 25L, "capture"));
     });
   }
 
@@ -107,7 +107,7 @@ class TransferRulesSameBatchTest {
   void holdThenVoidInOneBatch() {
     decidedTheSameEitherWay(f -> List.of(f.earn(f.wallet, f.issuanceA, 100)), f -> {
       TransferCommand hold = f.hold(f.wallet, f.acceptanceA, 40, 600);
-      return List.of(hold, TransferCommand.voidHold(LedgerFixture.ALLIANCE, f.id(), hold.id(), "release"));
+      return List.of(hold, TransferCommand.voidHold(RulesFixture.ALLIANCE, f.id(), hold.id(), "release"));
     });
   }
 
@@ -123,7 +123,7 @@ class TransferRulesSameBatchTest {
     decidedTheSameEitherWay(f -> List.of(f.earn(f.wallet, f.issuanceB, 50).withLotExpiry(f.now.plus(Duration.ofDays(5)))),
         f -> {
           TransferCommand earn = f.earn(f.wallet, f.issuanceA, 30);
-          return List.of(earn, new TransferCommand(TransferCommand.Kind.TRANSFER, LedgerFixture.ALLIANCE, f.id(),
+          return List.of(earn, new TransferCommand(TransferCommand.Kind.TRANSFER, RulesFixture.ALLIANCE, f.id(),
               f.wallet.id(), f.issuanceA.id(), 30L, 0, "refund", null, earn.id(), 0, null, null));
         });
   }
@@ -140,7 +140,7 @@ class TransferRulesSameBatchTest {
     decidedTheSameEitherWay(f -> List.of(f.earn(f.wallet, f.issuanceA, 50).withLotExpiry(f.now.plus(Duration.ofDays(5)))),
         f -> {
           TransferCommand redeem = f.redeem(f.wallet, f.acceptanceB, 40);
-          return List.of(redeem, new TransferCommand(TransferCommand.Kind.TRANSFER, LedgerFixture.ALLIANCE, f.id(),
+          return List.of(redeem, new TransferCommand(TransferCommand.Kind.TRANSFER, RulesFixture.ALLIANCE, f.id(),
               f.acceptanceB.id(), f.wallet.id(), 40L, 0, "refund", null, redeem.id(), 0, null, null));
         });
   }
@@ -156,8 +156,8 @@ class TransferRulesSameBatchTest {
   void replayOfAPostWithTheAmountSpelledOut() {
     decidedTheSameEitherWay(f -> List.of(f.hold(f.issuanceA, f.wallet, 40, 0)), f -> {
       Transfer hold = f.db.transfers.values().iterator().next();
-      TransferCommand post = TransferCommand.post(LedgerFixture.ALLIANCE, f.id(), hold.id(), null, "capture");
-      return List.of(post, TransferCommand.post(LedgerFixture.ALLIANCE, post.id(), hold.id(), 40L, "capture"));
+      TransferCommand post = TransferCommand.post(RulesFixture.ALLIANCE, f.id(), hold.id(), null, "capture");
+      return List.of(post, TransferCommand.post(RulesFixture.ALLIANCE, post.id(), hold.id(), 40L, "capture"));
     });
   }
 }

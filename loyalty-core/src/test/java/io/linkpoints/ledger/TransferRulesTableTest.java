@@ -32,10 +32,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class TransferRulesTableTest {
   /** The batch to judge (its last command is the one the case is about) and what must hold after. */
-  record Step(List<TransferCommand> batch, BiConsumer<LedgerFixture, TransferResult> then) {
+  record Step(List<TransferCommand> batch, BiConsumer<RulesFixture, TransferResult> then) {
   }
 
-  record Case(String name, LedgerError refusal, Function<LedgerFixture, Step> given) {
+  record Case(String name, LedgerError refusal, Function<RulesFixture, Step> given) {
     @Override
     public String toString() {
       return name;
@@ -48,19 +48,19 @@ class TransferRulesTableTest {
     return new Step(List.of(c), (f, r) -> { });
   }
 
-  private static Step judge(TransferCommand c, BiConsumer<LedgerFixture, TransferResult> then) {
+  private static Step judge(TransferCommand c, BiConsumer<RulesFixture, TransferResult> then) {
     return new Step(List.of(c), then);
   }
 
-  private static Case refused(String name, LedgerError error, Function<LedgerFixture, Step> given) {
+  private static Case refused(String name, LedgerError error, Function<RulesFixture, Step> given) {
     return new Case(name, error, given);
   }
 
-  private static Case accepted(String name, Function<LedgerFixture, Step> given) {
+  private static Case accepted(String name, Function<RulesFixture, Step> given) {
     return new Case(name, null, given);
   }
 
-  private static final long A = LedgerFixture.ALLIANCE;
+  private static final long A = RulesFixture.ALLIANCE;
   private static final Duration DAY = Duration.ofDays(1);
 
   static Stream<Arguments> cases() {
@@ -301,11 +301,11 @@ class TransferRulesTableTest {
               LotState lot = g.lotsMadeBy(r.transfer()).get(0);
               assertEquals(1L, lot.issuerShopId);
               assertEquals(10, lot.pricePerPointFen);
-              assertEquals(LedgerFixture.T0.atZone(java.time.ZoneOffset.UTC).plusMonths(12).toInstant(), lot.expiresAt);
+              assertEquals(RulesFixture.T0.atZone(java.time.ZoneOffset.UTC).plusMonths(12).toInstant(), lot.expiresAt);
             })),
         accepted("earn with its own lot expiry", f ->
             judge(f.earn(f.wallet, f.issuanceA, 100).withLotExpiry(f.now.plus(DAY)),
-                (g, r) -> assertEquals(LedgerFixture.T0.plus(DAY), g.lotsMadeBy(r.transfer()).get(0).expiresAt))),
+                (g, r) -> assertEquals(RulesFixture.T0.plus(DAY), g.lotsMadeBy(r.transfer()).get(0).expiresAt))),
         accepted("credit from an adjustment: a lot with no issuing shop", f ->
             judge(TransferCommand.transfer(A, f.id(), f.adjustment.id(), f.wallet.id(), 7, "bonus"), (g, r) -> {
               assertNull(g.lotsMadeBy(r.transfer()).get(0).issuerShopId);
@@ -381,7 +381,7 @@ class TransferRulesTableTest {
             g.assertAccount(g.wallet, 100, 40, 0);
             g.assertAccount(g.acceptanceA, 0, 0, 40);
             g.assertLots(g.wallet, 60);
-            assertEquals(LedgerFixture.T0.plusSeconds(600), r.transfer().timeoutAt());
+            assertEquals(RulesFixture.T0.plusSeconds(600), r.transfer().timeoutAt());
             assertTrue(g.db.openHolds.contains(new Keys.TransferKey(A, r.transfer().id())));
           });
         }),
@@ -502,7 +502,7 @@ class TransferRulesTableTest {
             assertEquals(2, back.size());
             assertEquals(30, back.get(0).points);
             assertEquals(1L, back.get(0).issuerShopId);
-            assertEquals(LedgerFixture.T0.plus(DAY.multipliedBy(10)), back.get(0).expiresAt);
+            assertEquals(RulesFixture.T0.plus(DAY.multipliedBy(10)), back.get(0).expiresAt);
             assertEquals(10, back.get(1).points);
             assertEquals(2L, back.get(1).issuerShopId);
             g.assertAccount(g.wallet, 60, 0, 0);
@@ -528,7 +528,7 @@ class TransferRulesTableTest {
           return judge(f.reverse(post, 30), (g, r) -> {
             g.assertAccount(g.wallet, 100, 0, 0);
             g.assertAccount(g.acceptanceA, 0, 0, 0);
-            assertEquals(LedgerFixture.T0.plus(DAY.multipliedBy(10)), g.lotsMadeBy(r.transfer()).get(0).expiresAt);
+            assertEquals(RulesFixture.T0.plus(DAY.multipliedBy(10)), g.lotsMadeBy(r.transfer()).get(0).expiresAt);
           });
         }),
         accepted("reversal between shop accounts", f -> {
@@ -639,7 +639,7 @@ class TransferRulesTableTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void decides(Case c) {
-    LedgerFixture f = new LedgerFixture();
+    RulesFixture f = new RulesFixture();
     Step step = c.given().apply(f);
     Snapshot before = Snapshot.of(f.db);
     List<LedgerBatch.Outcome> outcomes = f.run(step.batch());

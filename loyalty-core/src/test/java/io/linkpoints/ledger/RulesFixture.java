@@ -13,7 +13,7 @@ import java.util.UUID;
  * One alliance with two members and two shops on an {@link InMemoryLedger}, a clock the test moves
  * by hand, and short ways to write the commands the ledger's callers send.
  */
-final class LedgerFixture {
+final class RulesFixture {
   static final long ALLIANCE = 1;
   static final Instant T0 = Instant.parse("2026-03-15T10:00:00Z");
 
