@@ -40,6 +40,21 @@ class TransferRulesModelTest {
     }
   }
 
+  /**
+   * The same commands in random batches of 1 to 8. The model decides each command alone, so it is
+   * not compared here (TransferRulesSameBatchTest pins where one batch and several differ); but no
+   * command may break an invariant or throw anything but a refusal, whatever its batch.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1, 2, 3, 4, 5})
+  void invariantsHoldInRandomBatches(long seed) {
+    Run run = new Run(seed);
+    int sent = 0;
+    for (int batch = 0; sent < COMMANDS; batch++) {
+      sent += run.batch(batch, 1 + run.rnd.nextInt(8));
+    }
+  }
+
   /** One seeded run: the generator, both ledgers and the comparison. */
   static final class Run {
     final long seed;
@@ -106,6 +121,36 @@ class TransferRulesModelTest {
       if (!broken.isEmpty()) {
         throw new AssertionError(where.get() + "\ninvariants broken:\n  " + String.join("\n  ", broken));
       }
+    }
+
+    /** Sends {@code size} commands as one batch; checks the invariants after it. */
+    int batch(int index, int size) {
+      now = now.plusSeconds(rnd.nextInt(25) == 0 ? rnd.nextInt(3 * 24 * 3600) : rnd.nextInt(600));
+      List<TransferCommand> batch = new ArrayList<>();
+      for (int i = 0; i < size; i++) {
+        TransferCommand c = next().command();
+        sent.add(c);
+        batch.add(c);
+      }
+      List<LedgerBatch.Outcome> outcomes;
+      try {
+        outcomes = db.run(batch, now);
+      } catch (RuntimeException e) {
+        throw new AssertionError("seed " + seed + ", batch " + index + " (commands " + (sent.size() - size) + ".."
+            + (sent.size() - 1) + "): " + batch, e);
+      }
+      for (LedgerBatch.Outcome o : outcomes) {
+        Transfer t = o.result() == null ? null : o.result().transfer();
+        if (t != null && !o.result().replayed()) {
+          (t.isPending() ? holds : posted).add(t.id());
+        }
+      }
+      List<String> broken = InMemoryInvariants.check(db);
+      if (!broken.isEmpty()) {
+        throw new AssertionError("seed " + seed + ", batch " + index + ": " + batch + "\ninvariants broken:\n  "
+            + String.join("\n  ", broken));
+      }
+      return size;
     }
 
     private static ReferenceLedger.Decision decision(LedgerBatch.Outcome o) {
