@@ -301,11 +301,12 @@ final class TransferRules {
         points, price, expiresAt, state.now, true);
     state.lots.put(lot.key, lot);
     state.newLots.add(lot);
-    List<LotState> open = state.lotsByAccount.get(new Keys.AccountKey(t.allianceId(), wallet.original.id()));
-    if (open != null) {
-      open.add(lot);
-      open.sort(LotState.SPEND_ORDER);
-    }
+    // A wallet with no open lot when the batch began has no list yet: a debit later in the batch
+    // must still see this lot.
+    List<LotState> open = state.lotsByAccount.computeIfAbsent(
+        new Keys.AccountKey(t.allianceId(), wallet.original.id()), k -> new ArrayList<>());
+    open.add(lot);
+    open.sort(LotState.SPEND_ORDER);
   }
 
   // ---- helpers
