@@ -137,6 +137,24 @@ class LedgerTest {
     assertEquals(10, fx.available(alliance, member));
   }
 
+  /**
+   * On PostgreSQL, what TransferRulesSameBatchTest found in memory: an empty wallet earns and
+   * spends in one batch as it would in two (the old code refused the redemption).
+   */
+  @Test
+  void anEmptyWalletSpendsPointsEarnedEarlierInTheSameBatch() {
+    List<TransferResult> results = await(ledger.writer().submitAll(List.of(
+        TransferCommand.transfer(alliance, UUID.randomUUID(), cafeIssuance, member, 100, "earn"),
+        TransferCommand.transfer(alliance, UUID.randomUUID(), member, bookAcceptance, 30, "redeem"))));
+
+    assertEquals(2, results.size());
+    results.forEach(r -> assertFalse(r.replayed()));
+    assertEquals(70, fx.available(alliance, member));
+    assertEquals(30, fx.account(alliance, bookAcceptance).creditsPosted());
+    assertEquals(30, count("select sum(points) from ledger_allocation where transfer_id = '"
+        + results.get(1).transfer().id() + "'"));
+  }
+
   @Test
   void sameIdWithOtherFieldsIsIdempotencyKeyReused() {
     UUID id = UUID.randomUUID();
