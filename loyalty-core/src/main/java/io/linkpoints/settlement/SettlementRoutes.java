@@ -4,7 +4,6 @@ import static io.linkpoints.web.ApiRoutes.on;
 
 import io.linkpoints.audit.AuditLog;
 import io.linkpoints.export.ExportFormat;
-import io.linkpoints.export.Exports;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.Json;
 import io.linkpoints.web.Params;
