@@ -2,12 +2,16 @@ package io.linkpoints.alliance;
 
 import static io.linkpoints.web.ApiRoutes.on;
 
+import io.linkpoints.auth.PasswordHasher;
+import io.linkpoints.auth.TokenService;
+import io.linkpoints.ledger.Ledger;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.Json;
 import io.linkpoints.web.Params;
-import io.linkpoints.web.Platform;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 
 /**
  * HTTP for alliances, shops, staff, terminals and earn rules. Who may call each operation is in
@@ -23,13 +27,14 @@ public final class AllianceRoutes implements ApiRoutes {
   private final StaffSignIn staffSignIn;
   private final java.time.Clock clock;
 
-  public AllianceRoutes(Platform p) {
-    this.alliances = new Alliances(p.pool(), p.ledger(), p.passwords());
-    this.shops = new Shops(p.pool(), p.ledger(), p.passwords());
-    this.terminals = new Terminals(p.pool(), p.tokens(), p.clock());
-    this.earnRules = new EarnRules(p.pool(), p.clock());
-    this.staffSignIn = new StaffSignIn(p.pool(), p.passwords(), p.tokens(), p.clock());
-    this.clock = p.clock();
+  public AllianceRoutes(Pool pool, Ledger ledger, PasswordHasher passwords, TokenService tokens, EarnRules earnRules,
+      Clock clock) {
+    this.alliances = new Alliances(pool, ledger, passwords);
+    this.shops = new Shops(pool, ledger, passwords);
+    this.terminals = new Terminals(pool, tokens, clock);
+    this.earnRules = earnRules;
+    this.staffSignIn = new StaffSignIn(pool, passwords, tokens, clock);
+    this.clock = clock;
   }
 
   @Override

@@ -23,7 +23,6 @@ import io.linkpoints.qr.MemberCodeCheck;
 import io.linkpoints.qr.WrongCodeLimits;
 import io.linkpoints.web.ApiDocs;
 import io.linkpoints.web.ApiVerticle;
-import io.linkpoints.web.Platform;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -104,14 +103,15 @@ public final class LinkpointsApp {
               new MemberCodeCheck(new DeviceKeys(bookkeeping, material.deviceSecrets()), new WrongCodeLimits(bookkeeping),
                   clock, config.codeStepWindow()),
               bookkeeping);
+          Wiring wiring = new Wiring(platform);
           AtomicReference<ApiVerticle> first = new AtomicReference<>();
           return vertx.deployVerticle(() -> {
-                ApiVerticle verticle = new ApiVerticle(platform);
+                ApiVerticle verticle = wiring.verticle();
                 first.compareAndSet(null, verticle);
                 return verticle;
               }, new DeploymentOptions().setInstances(Math.max(1, Runtime.getRuntime().availableProcessors())))
               .map(id -> {
-                long[] timers = startJobs(vertx, ledger, clock, new PosHousekeeping(pool, clock));
+                long[] timers = startJobs(vertx, ledger, clock, wiring.coupons(), new PosHousekeeping(pool, clock));
                 return new LinkpointsApp(vertx, config, db.get(), pool, ledger, token, platform,
                     first.get().actualPort(), timers, id);
               });
@@ -127,14 +127,13 @@ public final class LinkpointsApp {
         });
   }
 
-  private static long[] startJobs(Vertx vertx, Ledger ledger, Clock clock, PosHousekeeping pos) {
+  private static long[] startJobs(Vertx vertx, Ledger ledger, Clock clock, Coupons coupons, PosHousekeeping pos) {
     HoldTimeouts holds = new HoldTimeouts(ledger, clock);
     LotExpiry expiry = new LotExpiry(ledger, clock);
     long holdTimer = vertx.setPeriodic(1_000, id -> holds.runOnce(1_000)
         .onFailure(err -> log.warn("Hold timeout run failed: {}", err.getMessage())));
     long expiryTimer = vertx.setPeriodic(5_000, 60_000, id -> expiry.runOnce(1_000)
         .onFailure(err -> log.warn("Lot expiry run failed: {}", err.getMessage())));
-    Coupons coupons = Coupons.create(ledger.pool(), ledger, clock);
     long couponTimer = vertx.setPeriodic(2_000, 5_000, id -> coupons.runJobsOnce(1_000)
         .onFailure(err -> log.warn("Coupon job run failed: {}", err.getMessage())));
     long posTimer = vertx.setPeriodic(10_000, 60_000, id -> pos.runOnce()

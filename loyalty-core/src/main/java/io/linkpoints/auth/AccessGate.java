@@ -2,6 +2,7 @@ package io.linkpoints.auth;
 
 import io.linkpoints.platform.GroupedQuery;
 import io.linkpoints.web.ApiException;
+import io.linkpoints.web.Gate;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.RoutingContext;
@@ -33,7 +34,7 @@ import java.util.function.Function;
  * is the first handler of every operation's route: if the early pass could not match the request
  * to the same operation, it decides there, so no route is ever reached unchecked.
  */
-public final class AccessGate {
+public final class AccessGate implements Gate {
   public static final String BEARER_SCHEME = "bearerAuth";
   public static final String OPERATOR_SCHEME = "operatorToken";
   static final String ROLES_EXTENSION = "x-roles";
@@ -66,6 +67,7 @@ public final class AccessGate {
   }
 
   /** Root handler: decides for requests that match an operation of the contract, before validation. */
+  @Override
   public void early(RoutingContext ctx) {
     String path = ctx.normalizedPath();
     Operation op = contract.findOperation(path, ctx.request().method());
@@ -78,6 +80,7 @@ public final class AccessGate {
   }
 
   /** First handler of every contract route: decides now unless the early pass already did for this operation. */
+  @Override
   public void confirm(RoutingContext ctx) {
     Operation op = ctx.currentRoute().getMetadata(RouterBuilder.KEY_META_DATA_OPERATION);
     if (op == null) {

@@ -9,7 +9,6 @@ import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.IdempotencyKeys;
 import io.linkpoints.web.Json;
 import io.linkpoints.web.Params;
-import io.linkpoints.web.Platform;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -27,8 +26,8 @@ public final class CouponRoutes implements ApiRoutes {
 
   private final Coupons coupons;
 
-  public CouponRoutes(Platform p) {
-    this.coupons = Coupons.create(p.pool(), p.ledger(), p.clock());
+  public CouponRoutes(Coupons coupons) {
+    this.coupons = coupons;
   }
 
   @Override

@@ -1,5 +1,5 @@
 /**
  * Streaming CSV and NDJSON exports from a PostgreSQL cursor, with back-pressure to the HTTP response.
- * A feature: may import the floor; today {@code Exports} also imports {@code settlement.Periods}.
+ * A feature: imports the floor only ({@code settlement} builds its exports on it).
  */
 package io.linkpoints.export;

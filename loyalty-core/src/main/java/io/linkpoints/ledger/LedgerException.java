@@ -1,7 +1,9 @@
 package io.linkpoints.ledger;
 
-/** A refused ledger command. Nothing of it was applied. */
-public final class LedgerException extends RuntimeException {
+import io.linkpoints.web.Refusal;
+
+/** A refused ledger command. Nothing of it was applied. A {@link Refusal}: its error's status and code. */
+public final class LedgerException extends RuntimeException implements Refusal {
   private static final long serialVersionUID = 1L;
   private final LedgerError error;
 
@@ -14,6 +16,12 @@ public final class LedgerException extends RuntimeException {
     return error;
   }
 
+  @Override
+  public int status() {
+    return error.httpStatus();
+  }
+
+  @Override
   public String code() {
     return error.code();
   }

@@ -3,7 +3,6 @@ package io.linkpoints.ledger;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.Json;
 import io.linkpoints.web.Params;
-import io.linkpoints.web.Platform;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -39,9 +38,9 @@ public final class ShopFeedRoutes implements ApiRoutes {
   private final Pool pool;
   private final Ledger ledger;
 
-  public ShopFeedRoutes(Platform platform) {
-    this.pool = platform.pool();
-    this.ledger = platform.ledger();
+  public ShopFeedRoutes(Pool pool, Ledger ledger) {
+    this.pool = pool;
+    this.ledger = ledger;
   }
 
   private record ShopAccounts(long issuance, long acceptance) {

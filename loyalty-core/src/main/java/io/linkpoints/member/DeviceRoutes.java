@@ -2,13 +2,15 @@ package io.linkpoints.member;
 
 import static io.linkpoints.web.ApiRoutes.on;
 
+import io.linkpoints.auth.DeviceSecrets;
 import io.linkpoints.auth.Principal;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.Json;
 import io.linkpoints.web.Params;
-import io.linkpoints.web.Platform;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 
 /**
  * HTTP for member devices: a member binds, lists and revokes their phones and sees their codes'
@@ -18,8 +20,8 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 public final class DeviceRoutes implements ApiRoutes {
   private final MemberDevices devices;
 
-  public DeviceRoutes(Platform p) {
-    this.devices = new MemberDevices(p.pool(), p.deviceSecrets(), p.clock());
+  public DeviceRoutes(Pool pool, DeviceSecrets deviceSecrets, Clock clock) {
+    this.devices = new MemberDevices(pool, deviceSecrets, clock);
   }
 
   @Override

@@ -3,7 +3,6 @@ package io.linkpoints.member;
 import io.linkpoints.auth.Principal;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.Json;
-import io.linkpoints.web.Platform;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -47,9 +46,9 @@ public final class MemberActivityRoutes implements ApiRoutes {
   private final Pool pool;
   private final Clock clock;
 
-  public MemberActivityRoutes(Platform platform) {
-    this.pool = platform.pool();
-    this.clock = platform.clock();
+  public MemberActivityRoutes(Pool pool, Clock clock) {
+    this.pool = pool;
+    this.clock = clock;
   }
 
   @Override

@@ -2,20 +2,24 @@ package io.linkpoints.member;
 
 import static io.linkpoints.web.ApiRoutes.on;
 
+import io.linkpoints.auth.CodeSender;
 import io.linkpoints.auth.Principal;
+import io.linkpoints.auth.TokenService;
+import io.linkpoints.ledger.Ledger;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.Json;
 import io.linkpoints.web.Params;
-import io.linkpoints.web.Platform;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 
 /** HTTP for members: ask for a code, sign in (joining the first time), and see one's own record. */
 public final class MemberRoutes implements ApiRoutes {
   private final Members members;
 
-  public MemberRoutes(Platform p) {
-    this.members = new Members(p.pool(), p.ledger(), p.tokens(), p.codeSender(), p.clock());
+  public MemberRoutes(Pool pool, Ledger ledger, TokenService tokens, CodeSender codeSender, Clock clock) {
+    this.members = new Members(pool, ledger, tokens, codeSender, clock);
   }
 
   @Override

@@ -4,21 +4,23 @@ import static io.linkpoints.web.ApiRoutes.on;
 
 import io.linkpoints.alliance.EarnRules;
 import io.linkpoints.auth.Principal;
-import io.linkpoints.coupons.CouponIssuer;
-import io.linkpoints.coupons.MemberCoupons;
+import io.linkpoints.coupons.Coupons;
+import io.linkpoints.ledger.Ledger;
 import io.linkpoints.ledger.LedgerException;
+import io.linkpoints.qr.MemberCodeCheck;
 import io.linkpoints.qr.ShopClaimCodes;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.IdempotencyKeys;
 import io.linkpoints.web.Json;
-import io.linkpoints.web.Platform;
 import io.linkpoints.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 
 /**
  * The POS API for terminals, under {@code /v1/alliances/{a}/shops/{s}/pos}. Only terminal tokens
@@ -47,18 +49,22 @@ public final class PosRoutes implements ApiRoutes {
   private final ShopClaimCodes claims;
   private final EarnRules earnRules;
 
-  public PosRoutes(Platform p) {
-    // Bookkeeping that the ledger's own (synchronous) commit makes durable, or that a retry
-    // recreates, does not wait for the disk: see Platform.bookkeepingPool.
-    PosMembers members = new PosMembers(p.bookkeepingPool(), p.clock(), p.memberCodes());
-    this.requests = new PosRequests(p.bookkeepingPool(), p.clock());
-    this.visits = new Visits(p.bookkeepingPool(), members, new MemberCoupons(p.pool(), p.clock()), p.clock());
-    this.holds = new Holds(p.pool(), p.ledger(), members, p.clock());
-    this.accruals = new Accruals(p.pool(), p.bookkeepingPool(), p.ledger(), members,
-        new CouponIssuer(p.pool(), p.clock()), p.clock());
-    this.refunds = new Refunds(p.pool(), p.ledger(), p.clock());
-    this.claims = new ShopClaimCodes(p.pool(), p.ledger(), p.clock());
-    this.earnRules = new EarnRules(p.pool(), p.clock());
+  /**
+   * The statements here (GroupedQuery) are built per server instance; {@code coupons}, {@code claims}
+   * and {@code earnRules} are shared. Bookkeeping that the ledger's own (synchronous) commit makes
+   * durable, or that a retry recreates, goes to {@code bookkeepingPool}, which does not wait for
+   * the disk (see app.Platform).
+   */
+  public PosRoutes(Pool pool, Pool bookkeepingPool, Ledger ledger, MemberCodeCheck memberCodes, Coupons coupons,
+      ShopClaimCodes claims, EarnRules earnRules, Clock clock) {
+    PosMembers members = new PosMembers(bookkeepingPool, clock, memberCodes);
+    this.requests = new PosRequests(bookkeepingPool, clock);
+    this.visits = new Visits(bookkeepingPool, members, coupons.wallet(), clock);
+    this.holds = new Holds(pool, ledger, members, clock);
+    this.accruals = new Accruals(pool, bookkeepingPool, ledger, members, coupons.issuer(), clock);
+    this.refunds = new Refunds(pool, ledger, clock);
+    this.claims = claims;
+    this.earnRules = earnRules;
   }
 
   @Override

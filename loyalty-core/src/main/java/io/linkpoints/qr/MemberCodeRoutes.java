@@ -2,19 +2,19 @@ package io.linkpoints.qr;
 
 import static io.linkpoints.web.ApiRoutes.on;
 
+import io.linkpoints.auth.DeviceSecrets;
 import io.linkpoints.auth.Principal;
+import io.linkpoints.member.MemberDevices;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.Json;
 import io.linkpoints.web.Params;
-import io.linkpoints.member.MemberDevices;
-import io.vertx.sqlclient.Row;
-import io.linkpoints.web.Platform;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 
@@ -34,12 +34,13 @@ public final class MemberCodeRoutes implements ApiRoutes {
   private final int window;
   private final ShopClaimCodes claims;
 
-  public MemberCodeRoutes(Platform p) {
-    this.pool = p.pool();
-    this.clock = p.clock();
-    this.keys = new DeviceKeys(p.pool(), p.deviceSecrets());
-    this.window = p.config().codeStepWindow();
-    this.claims = new ShopClaimCodes(p.pool(), p.ledger(), p.clock());
+  /** {@code window}: the configured code step window ({@code LinkpointsConfig.codeStepWindow}). */
+  public MemberCodeRoutes(Pool pool, DeviceSecrets deviceSecrets, int window, ShopClaimCodes claims, Clock clock) {
+    this.pool = pool;
+    this.clock = clock;
+    this.keys = new DeviceKeys(pool, deviceSecrets);
+    this.window = window;
+    this.claims = claims;
   }
 
   @Override

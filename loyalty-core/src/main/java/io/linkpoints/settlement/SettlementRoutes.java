@@ -4,15 +4,15 @@ import static io.linkpoints.web.ApiRoutes.on;
 
 import io.linkpoints.audit.AuditLog;
 import io.linkpoints.export.ExportFormat;
-import io.linkpoints.export.Exports;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.Json;
 import io.linkpoints.web.Params;
-import io.linkpoints.web.Platform;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 import java.util.function.Function;
 
 /**
@@ -32,17 +32,17 @@ public final class SettlementRoutes implements ApiRoutes {
   private final Exports exports;
   private final AuditLog audit;
 
-  public SettlementRoutes(Platform p) {
-    this.periods = new Periods(p.pool(), p.clock());
-    this.run = new SettlementRun(p.pool(), p.clock());
-    this.statements = new Statements(p.pool(), periods);
-    this.reconciliation = new Reconciliation(p.pool(), periods);
-    this.liability = new Liability(p.pool(), p.clock());
-    this.crossVisits = new CrossVisits(p.pool(), periods);
-    this.customerOverlap = new CustomerOverlap(p.pool(), periods, p.clock());
-    this.adjustments = new Adjustments(p.pool(), periods, p.clock());
-    this.exports = new Exports(p.pool(), periods);
-    this.audit = new AuditLog(p.pool(), p.clock());
+  public SettlementRoutes(Pool pool, Clock clock) {
+    this.periods = new Periods(pool, clock);
+    this.run = new SettlementRun(pool, clock);
+    this.statements = new Statements(pool, periods);
+    this.reconciliation = new Reconciliation(pool, periods);
+    this.liability = new Liability(pool, clock);
+    this.crossVisits = new CrossVisits(pool, periods);
+    this.customerOverlap = new CustomerOverlap(pool, periods, clock);
+    this.adjustments = new Adjustments(pool, periods, clock);
+    this.exports = new Exports(pool, periods);
+    this.audit = new AuditLog(pool, clock);
   }
 
   @Override

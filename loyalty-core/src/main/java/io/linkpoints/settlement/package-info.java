@@ -1,6 +1,6 @@
 /**
  * Settlement periods, runs, statements, the matrix and netting, adjustments, reconciliation, liability,
- * cross-visits and customer overlap. A feature: may import the floor, {@code ledger} and
- * {@code export} (which today imports {@code settlement.Periods} back).
+ * cross-visits and customer overlap, and the settlement exports ({@code Exports}). A feature: may
+ * import the floor, {@code ledger} and {@code export}.
  */
 package io.linkpoints.settlement;

@@ -1,7 +1,7 @@
 package io.linkpoints.web;
 
 /** A request refused with an HTTP status and a stable problem code. */
-public class ApiException extends RuntimeException {
+public class ApiException extends RuntimeException implements Refusal {
   private static final long serialVersionUID = 1L;
   private final int status;
   private final String code;
@@ -12,10 +12,12 @@ public class ApiException extends RuntimeException {
     this.code = code;
   }
 
+  @Override
   public int status() {
     return status;
   }
 
+  @Override
   public String code() {
     return code;
   }

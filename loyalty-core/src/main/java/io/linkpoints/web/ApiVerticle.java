@@ -1,19 +1,7 @@
 package io.linkpoints.web;
 
-import io.linkpoints.alliance.AllianceRoutes;
-import io.linkpoints.audit.AuditHook;
-import io.linkpoints.audit.AuditLog;
-import io.linkpoints.auth.AccessGate;
-import io.linkpoints.coupons.CouponRoutes;
-import io.linkpoints.ledger.LedgerAdminRoutes;
-import io.linkpoints.ledger.ShopFeedRoutes;
-import io.linkpoints.member.DeviceRoutes;
-import io.linkpoints.member.MemberActivityRoutes;
-import io.linkpoints.member.MemberRoutes;
-import io.linkpoints.pos.PosRoutes;
-import io.linkpoints.qr.MemberCodeRoutes;
-import io.linkpoints.settlement.SettlementRoutes;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -25,11 +13,15 @@ import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.function.Function;
 
 /**
- * The HTTP face of the service. One instance per event loop; all share the platform.
+ * The HTTP face of the service. One instance per event loop. It knows no feature: the top (app)
+ * hands each instance, once the contract is read, its {@link Mounts}: the gate, the hook after it
+ * and the route modules.
  *
  * <p>Contract first: the routes come from openapi.yaml through the Vert.x OpenAPI RouterBuilder.
  * Every request passes, in order: the body limit, the access gate (before validation, so bad
@@ -46,18 +38,29 @@ public final class ApiVerticle extends VerticleBase {
   /** At shutdown, how long requests in flight (and live feeds) may take to finish. */
   public static final long IN_FLIGHT_GRACE_SECONDS = 10;
 
-  private final Platform platform;
+  /** What one instance mounts: the access gate, the hook after it (the audit hook), the route modules. */
+  public record Mounts(Gate gate, Handler<RoutingContext> afterGate, List<ApiRoutes> routes) {
+  }
+
+  private final int port;
+  private final Pool pool;
+  private final ApiDocs docs;
+  private final Function<OpenAPIContract, Mounts> mounts;
   private HttpServer server;
 
-  public ApiVerticle(Platform platform) {
-    this.platform = platform;
+  /** {@code pool} answers the health check; {@code mounts} is called once, in {@code start()}. */
+  public ApiVerticle(int port, Pool pool, ApiDocs docs, Function<OpenAPIContract, Mounts> mounts) {
+    this.port = port;
+    this.pool = pool;
+    this.docs = docs;
+    this.mounts = mounts;
   }
 
   @Override
   public Future<?> start() {
-    return OpenAPIContract.from(vertx, platform.docs().routerContract()).compose(contract -> {
+    return OpenAPIContract.from(vertx, docs.routerContract()).compose(contract -> {
       Router router = buildRouter(new ValidatorCachingContract(contract));
-      server = vertx.createHttpServer(new HttpServerOptions().setPort(platform.config().port()).setHost("0.0.0.0"))
+      server = vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost("0.0.0.0"))
           .requestHandler(router);
       return server.listen();
     });
@@ -65,26 +68,23 @@ public final class ApiVerticle extends VerticleBase {
 
   private Router buildRouter(OpenAPIContract contract) {
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
-    AccessGate gate = new AccessGate(contract, platform.tokens(), platform.operator(), platform.pool());
+    Mounts parts = mounts.apply(contract);
+    Gate gate = parts.gate();
     BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
     BodyHandler photo = BodyHandler.create(false).setBodyLimit(MAX_SCAN_BODY_BYTES);
     builder.rootHandler(ctx -> (SCAN_PATH.equals(ctx.normalizedPath()) ? photo : body).handle(ctx));
     builder.rootHandler(gate::early);
     builder.rootHandler(Json::refuseMalformed);
     builder.rootHandler(new IdempotencyKeys(contract)::require);
-    AuditHook audit = new AuditHook(new AuditLog(platform.pool(), platform.clock()));
     for (OpenAPIRoute route : builder.getRoutes()) {
       // Our gate does security; the router's own would want vertx-auth handlers we do not use.
-      route.setDoSecurity(false).addHandler(gate::confirm).addHandler(audit::arm);
+      route.setDoSecurity(false).addHandler(gate::confirm).addHandler(parts.afterGate());
     }
     ApiRoutes.on(builder, "getHealth", this::health);
-    ApiRoutes.on(builder, "getOpenApi", platform.docs()::contract);
-    ApiRoutes.on(builder, "getDocs", platform.docs()::page);
-    ApiRoutes.on(builder, "getDocsAsset", platform.docs()::asset);
-    for (ApiRoutes routes : List.of(new AllianceRoutes(platform), new MemberRoutes(platform),
-        new LedgerAdminRoutes(platform.ledger()), new CouponRoutes(platform), new MemberCodeRoutes(platform),
-        new PosRoutes(platform), new SettlementRoutes(platform), new ShopFeedRoutes(platform),
-        new MemberActivityRoutes(platform), new DeviceRoutes(platform))) {
+    ApiRoutes.on(builder, "getOpenApi", docs::contract);
+    ApiRoutes.on(builder, "getDocs", docs::page);
+    ApiRoutes.on(builder, "getDocsAsset", docs::asset);
+    for (ApiRoutes routes : parts.routes()) {
       routes.mount(builder);
     }
     for (OpenAPIRoute route : builder.getRoutes()) {
@@ -95,7 +95,7 @@ public final class ApiVerticle extends VerticleBase {
     }
     Router router = builder.createRouter();
     for (WebModule module : ServiceLoader.load(WebModule.class)) {
-      module.mount(router, platform);
+      module.mount(router);
     }
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(FailureHandler::handle);
@@ -118,7 +118,7 @@ public final class ApiVerticle extends VerticleBase {
 
   private void health(RoutingContext ctx) {
     long started = System.nanoTime();
-    platform.pool().query("select 1").execute().onComplete(ar -> {
+    pool.query("select 1").execute().onComplete(ar -> {
       JsonObject db = new JsonObject().put("status", ar.succeeded() ? "up" : "down")
           .put("latencyMs", (System.nanoTime() - started) / 1_000_000);
       if (ar.failed()) {

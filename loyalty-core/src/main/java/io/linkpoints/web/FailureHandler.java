@@ -1,7 +1,5 @@
 package io.linkpoints.web;
 
-import io.linkpoints.ledger.LedgerError;
-import io.linkpoints.ledger.LedgerException;
 import io.linkpoints.platform.DatabaseOutage;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
@@ -14,15 +12,16 @@ import org.slf4j.LoggerFactory;
 public final class FailureHandler {
   private static final Logger log = LoggerFactory.getLogger(FailureHandler.class);
 
+  /** The code of a database outage: the ledger's {@code LEDGER_UNAVAILABLE}, which callers know. */
+  public static final String UNAVAILABLE_CODE = "ledger_unavailable";
+
   private FailureHandler() {
   }
 
   public static void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
-    if (failure instanceof ApiException api) {
-      Problem.send(ctx, api.status(), api.code(), api.getMessage());
-    } else if (failure instanceof LedgerException le) {
-      Problem.send(ctx, le.error().httpStatus(), le.code(), le.getMessage());
+    if (failure instanceof Refusal refused) {
+      Problem.send(ctx, refused.status(), refused.code(), refused.getMessage());
     } else if (failure instanceof DecodeException) {
       Problem.send(ctx, 400, "malformed_json", "the body is not valid JSON");
     } else if (failure instanceof HttpException http && http.getCause() instanceof ValidatorException invalid) {
@@ -36,7 +35,7 @@ public final class FailureHandler {
       // safe. (The writer and the jobs say so in the log; one line per request would drown it.)
       log.debug("Database unavailable on {} {}: {}", ctx.request().method(), ctx.request().path(), failure.toString());
       ctx.response().putHeader("Retry-After", "1");
-      Problem.send(ctx, 503, LedgerError.LEDGER_UNAVAILABLE.code(),
+      Problem.send(ctx, 503, UNAVAILABLE_CODE,
           "the database is unavailable for a moment; retry (with the same Idempotency-Key)");
     } else if (failure == null) {
       int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;

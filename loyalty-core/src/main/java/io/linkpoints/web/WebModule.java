@@ -8,5 +8,5 @@ import io.vertx.ext.web.Router;
  */
 public interface WebModule {
   /** Adds this module's routes. Called once per server instance, in {@code start()}. */
-  void mount(Router router, Platform platform);
+  void mount(Router router);
 }

@@ -1,6 +1,5 @@
 package io.linkpoints.portal;
 
-import io.linkpoints.web.Platform;
 import io.linkpoints.web.WebModule;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -8,7 +7,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 /** Serves the portal's pages from the classpath folder {@code portal}. */
 public final class PortalPages implements WebModule {
   @Override
-  public void mount(Router router, Platform platform) {
+  public void mount(Router router) {
     router.get("/").handler(ctx -> ctx.reroute("/portal/index.html"));
     // The wallet's service worker: scope /portal/ (covers wallet.html), always checked for a new version.
     router.get("/portal/sw.js").handler(ctx -> {

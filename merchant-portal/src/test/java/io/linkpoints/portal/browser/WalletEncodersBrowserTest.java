@@ -53,7 +53,7 @@ class WalletEncodersBrowserTest {
     Router router = Router.router(vertx);
     router.get("/blank").handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
         .end("<!doctype html><meta charset=utf-8><body style=\"margin:0;background:#fff\"><div id=out></div>"));
-    new PortalPages().mount(router, null);
+    new PortalPages().mount(router);
     server = vertx.createHttpServer().requestHandler(router).listen(0).toCompletionStage().toCompletableFuture().get();
     browser = new Browser("http://localhost:" + server.actualPort(), 600, 900);
     browser.open("/blank");

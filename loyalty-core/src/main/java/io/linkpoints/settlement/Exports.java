@@ -1,6 +1,7 @@
-package io.linkpoints.export;
+package io.linkpoints.settlement;
 
-import io.linkpoints.settlement.Periods;
+import io.linkpoints.export.CursorExport;
+import io.linkpoints.export.ExportFormat;
 import io.linkpoints.web.ApiException;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;

@@ -1,4 +1,4 @@
-package io.linkpoints.web;
+package io.linkpoints.app;
 
 import io.linkpoints.auth.CodeSender;
 import io.linkpoints.auth.DeviceSecrets;
@@ -8,15 +8,17 @@ import io.linkpoints.auth.TokenService;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.platform.LinkpointsConfig;
 import io.linkpoints.qr.MemberCodeCheck;
+import io.linkpoints.web.ApiDocs;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 
 /**
- * The running service's shared parts, handed to every route module. {@code deviceSecrets} seal
- * member devices' code secrets; {@code memberCodes} checks LP2 codes (its device-key cache is
- * shared by every verticle instance). {@code bookkeepingPool} commits without waiting for the disk (synchronous_commit off):
- * only for rows that a later synchronous commit (the ledger's) makes durable anyway, or that a
- * retry recreates (POS idempotency records, used member codes).
+ * The running service's shared parts, from which {@link Wiring} builds the route modules (they get
+ * what they need through their constructors and do not see this record). {@code deviceSecrets}
+ * seal member devices' code secrets; {@code memberCodes} checks LP2 codes (its device-key cache is
+ * shared by every verticle instance). {@code bookkeepingPool} commits without waiting for the disk
+ * (synchronous_commit off): only for rows that a later synchronous commit (the ledger's) makes
+ * durable anyway, or that a retry recreates (POS idempotency records, used member codes).
  */
 public record Platform(LinkpointsConfig config, Pool pool, Ledger ledger, Clock clock, TokenService tokens,
     OperatorGuard operator, PasswordHasher passwords, CodeSender codeSender, ApiDocs docs, DeviceSecrets deviceSecrets,

@@ -1,0 +1,75 @@
+package io.linkpoints.app;
+
+import io.linkpoints.alliance.AllianceRoutes;
+import io.linkpoints.alliance.EarnRules;
+import io.linkpoints.audit.AuditHook;
+import io.linkpoints.audit.AuditLog;
+import io.linkpoints.auth.AccessGate;
+import io.linkpoints.coupons.CouponRoutes;
+import io.linkpoints.coupons.Coupons;
+import io.linkpoints.ledger.LedgerAdminRoutes;
+import io.linkpoints.ledger.ShopFeedRoutes;
+import io.linkpoints.member.DeviceRoutes;
+import io.linkpoints.member.MemberActivityRoutes;
+import io.linkpoints.member.MemberRoutes;
+import io.linkpoints.pos.PosRoutes;
+import io.linkpoints.qr.MemberCodeRoutes;
+import io.linkpoints.qr.ShopClaimCodes;
+import io.linkpoints.settlement.SettlementRoutes;
+import io.linkpoints.web.ApiRoutes;
+import io.linkpoints.web.ApiVerticle;
+import io.linkpoints.web.ApiVerticle.Mounts;
+import io.vertx.openapi.contract.OpenAPIContract;
+import java.util.List;
+
+/**
+ * Which route modules the API has and what each is built with. Services without per-instance
+ * state (they hold the pool, the ledger, the clock) are built here once and shared by every
+ * {@link ApiVerticle} instance and the jobs; what holds per-instance state (the gate, the POS
+ * statements, grouped per event loop) is built per instance in {@link #mounts}.
+ */
+final class Wiring {
+  private final Platform p;
+  private final Coupons coupons;
+  private final ShopClaimCodes claims;
+  private final EarnRules earnRules;
+
+  Wiring(Platform p) {
+    this.p = p;
+    this.coupons = Coupons.create(p.pool(), p.ledger(), p.clock());
+    this.claims = new ShopClaimCodes(p.pool(), p.ledger(), p.clock());
+    this.earnRules = new EarnRules(p.pool(), p.clock());
+  }
+
+  /** The coupons, whose periodic jobs app runs. */
+  Coupons coupons() {
+    return coupons;
+  }
+
+  /** One server instance's gate, audit hook and route modules, in the order they are mounted. */
+  Mounts mounts(OpenAPIContract contract) {
+    AccessGate gate = new AccessGate(contract, p.tokens(), p.operator(), p.pool());
+    AuditHook audit = new AuditHook(new AuditLog(p.pool(), p.clock()));
+    return new Mounts(gate, audit::arm, routes());
+  }
+
+  private List<ApiRoutes> routes() {
+    return List.of(
+        new AllianceRoutes(p.pool(), p.ledger(), p.passwords(), p.tokens(), earnRules, p.clock()),
+        new MemberRoutes(p.pool(), p.ledger(), p.tokens(), p.codeSender(), p.clock()),
+        new LedgerAdminRoutes(p.ledger()),
+        new CouponRoutes(coupons),
+        new MemberCodeRoutes(p.pool(), p.deviceSecrets(), p.config().codeStepWindow(), claims, p.clock()),
+        new PosRoutes(p.pool(), p.bookkeepingPool(), p.ledger(), p.memberCodes(), coupons, claims, earnRules,
+            p.clock()),
+        new SettlementRoutes(p.pool(), p.clock()),
+        new ShopFeedRoutes(p.pool(), p.ledger()),
+        new MemberActivityRoutes(p.pool(), p.clock()),
+        new DeviceRoutes(p.pool(), p.deviceSecrets(), p.clock()));
+  }
+
+  /** A server instance, for {@code deployVerticle}: called once per instance. */
+  ApiVerticle verticle() {
+    return new ApiVerticle(p.config().port(), p.pool(), p.docs(), this::mounts);
+  }
+}
