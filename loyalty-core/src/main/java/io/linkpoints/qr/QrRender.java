@@ -1,13 +1,6 @@
 package io.linkpoints.qr;
 
-import com.google.zxing.BinaryBitmap;
-import com.google.zxing.DecodeHintType;
 import com.google.zxing.EncodeHintType;
-import com.google.zxing.ReaderException;
-import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
-import com.google.zxing.common.HybridBinarizer;
-import com.google.zxing.qrcode.QRCodeReader;
-import java.awt.image.BufferedImage;
 import com.google.zxing.WriterException;
 import com.google.zxing.client.j2se.MatrixToImageWriter;
 import com.google.zxing.common.BitMatrix;
@@ -42,24 +35,6 @@ public final class QrRender {
       return Encoder.encode(text, ErrorCorrectionLevel.M, hints);
     } catch (WriterException e) {
       throw new IllegalArgumentException("cannot encode as a QR code: " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Whether a camera-style reader (ZXing's detector, not its pure-image shortcut) reads this text
-   * back from our own drawing. About one random code in fifty at version 12 fools the detector
-   * (a false finder or alignment pattern in the data); callers then make another code.
-   */
-  public static boolean readsBack(String text) {
-    BitMatrix bits = bits(encode(text));
-    BufferedImage image = MatrixToImageWriter.toBufferedImage(bits);
-    try {
-      Map<DecodeHintType, Object> hints = new EnumMap<>(DecodeHintType.class);
-      hints.put(DecodeHintType.TRY_HARDER, Boolean.TRUE);
-      return text.equals(new QRCodeReader().decode(
-          new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image))), hints).getText());
-    } catch (ReaderException e) {
-      return false;
     }
   }
 
