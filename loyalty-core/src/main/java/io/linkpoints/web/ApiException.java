@@ -6,6 +6,12 @@ public class ApiException extends RuntimeException implements Refusal {
   private final int status;
   private final String code;
 
+  public ApiException(ProblemCode problem, String detail) {
+    this(problem.status(), problem.code(), detail);
+  }
+
+  /** Being retired: name a {@link ProblemCode} instead (issue 13); removed once no caller is left. */
+  @Deprecated
   public ApiException(int status, String code, String message) {
     super(message, null, false, false);
     this.status = status;
