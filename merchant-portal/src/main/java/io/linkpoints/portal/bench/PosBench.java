@@ -7,7 +7,7 @@ import io.linkpoints.member.MemberDevices;
 import io.linkpoints.platform.DatabaseProvisioner;
 import io.linkpoints.platform.DatabaseTarget;
 import io.linkpoints.platform.LinkpointsConfig;
-import io.linkpoints.pos.fleet.Fleet;
+import io.linkpoints.till.fleet.Fleet;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,12 +1,12 @@
 package io.linkpoints.portal.bench;
 
 import io.linkpoints.platform.LinkpointsConfig;
-import io.linkpoints.pos.client.PosClient;
-import io.linkpoints.pos.client.PosClientOptions;
-import io.linkpoints.pos.fleet.Fleet;
-import io.linkpoints.pos.qr.MemberCodeImages;
-import io.linkpoints.pos.qr.ScannerInput;
-import io.linkpoints.pos.sim.PosSimulator;
+import io.linkpoints.till.client.PosClient;
+import io.linkpoints.till.client.PosClientOptions;
+import io.linkpoints.till.fleet.Fleet;
+import io.linkpoints.till.qr.MemberCodeImages;
+import io.linkpoints.till.qr.ScannerInput;
+import io.linkpoints.till.sim.PosSimulator;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

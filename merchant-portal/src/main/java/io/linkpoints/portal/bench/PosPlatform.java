@@ -4,7 +4,7 @@ import io.linkpoints.app.LinkpointsApp;
 import io.linkpoints.auth.CodeSender;
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.platform.LinkpointsConfig;
-import io.linkpoints.pos.fleet.Fleet;
+import io.linkpoints.till.fleet.Fleet;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
