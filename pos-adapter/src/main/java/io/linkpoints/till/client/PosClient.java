@@ -252,7 +252,8 @@ public final class PosClient implements AutoCloseable {
       Future<HttpResponse<Buffer>> sent = send(method, path, body, key, bearer);
       return sent.compose(r -> {
         // An expired token is refused before the handler: nothing happened; refresh and send again.
-        if (r.statusCode() == 401 && options.deviceSecret() != null && problemCode(r).startsWith("token_")) {
+        if (r.statusCode() == 401 && options.deviceSecret() != null
+            && ServerCodes.TOKEN_REFUSED.contains(problemCode(r))) {
           token = null;
           return token().compose(fresh -> send(method, path, body, key, fresh));
         }
@@ -289,7 +290,7 @@ public final class PosClient implements AutoCloseable {
 
   private void releaseByReserveKey(String reserveKey) {
     call("release", new JsonObject().put("reserveKey", reserveKey), newKey()).onComplete(ar -> {
-      if (ar.failed() && !(ar.cause() instanceof PosException pe && pe.code().equals("hold_not_found"))) {
+      if (ar.failed() && !(ar.cause() instanceof PosException pe && pe.code().equals(ServerCodes.HOLD_NOT_FOUND))) {
         log.warn("Could not release the hold of reserve {} (it times out by itself): {}", reserveKey,
             ar.cause().getMessage());
       }
