@@ -24,11 +24,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The whole platform started in this process, and an alliance seeded through its API as its
- * people would (operator, admin, owners, terminals enrolled, members signed in by phone). For
- * the POS benchmark and the POS demo; called from a main thread, so it simply waits.
+ * loyalty-core's service ({@link LinkpointsApp}) started in this process, and an alliance seeded
+ * through its API as its people would (operator, admin, owners, terminals enrolled, members signed
+ * in by phone). For the POS benchmark and the POS demo; called from a main thread, so it simply
+ * waits. (Not {@code app.Platform}, the service's shared parts, nor the {@code platform} package.)
  */
-final class PosPlatform implements AutoCloseable {
+final class SeededApp implements AutoCloseable {
   final Vertx vertx;
   final LinkpointsApp app;
   final WebClient http;
@@ -41,22 +42,22 @@ final class PosPlatform implements AutoCloseable {
   record Person(long id, String handle, String token) {
   }
 
-  private PosPlatform(Vertx vertx, LinkpointsApp app) {
+  private SeededApp(Vertx vertx, LinkpointsApp app) {
     this.vertx = vertx;
     this.app = app;
     this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost").setDefaultPort(app.port()));
   }
 
-  static PosPlatform start(LinkpointsConfig config) {
+  static SeededApp start(LinkpointsConfig config) {
     Vertx vertx = Vertx.vertx();
-    PosPlatform[] holder = new PosPlatform[1];
+    SeededApp[] holder = new SeededApp[1];
     CodeSender sender = (alliance, phone, code) -> {
       holder[0].codes.put(alliance + "/" + phone, code);
       return Future.succeededFuture();
     };
     // The sender is only called after start, by sign-ins we make below.
     LinkpointsApp app = await(LinkpointsApp.start(vertx, config, Clock.systemUTC(), sender));
-    holder[0] = new PosPlatform(vertx, app);
+    holder[0] = new SeededApp(vertx, app);
     return holder[0];
   }
 
