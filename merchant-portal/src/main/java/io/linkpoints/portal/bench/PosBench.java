@@ -7,7 +7,7 @@ import io.linkpoints.member.MemberDevices;
 import io.linkpoints.platform.DatabaseProvisioner;
 import io.linkpoints.platform.DatabaseTarget;
 import io.linkpoints.platform.LinkpointsConfig;
-import io.linkpoints.pos.fleet.Fleet;
+import io.linkpoints.till.fleet.Fleet;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,23 +59,23 @@ public final class PosBench {
     // Seeding signs in a few owners; the cost of their password hashes says nothing about POS speed.
     LinkpointsConfig config = LinkpointsConfig.fromEnv().withDataDir(data).withPort(0).withPasswordIterations(10_000);
     int exit = 0;
-    try (PosPlatform platform = PosPlatform.start(config)) {
+    try (SeededApp local = SeededApp.start(config)) {
       System.err.printf("Seeding: %d shops, %d tills, %d members with %d phones each...%n", shops, tills, members,
           devices);
-      PosPlatform.World world = platform.seed("Bench alliance", shops, Math.max(1, tills / shops), members, devices,
+      SeededApp.World world = local.seed("Bench alliance", shops, Math.max(1, tills / shops), members, devices,
           1_000_000);
-      PgBench pgbench = new PgBench(databaseNextTo(platform.app.database().target(), "pgbench"));
+      PgBench pgbench = new PgBench(databaseNextTo(local.app.database().target(), "pgbench"));
       pgbench.initialize();
 
       Vertx fleetVertx = Vertx.vertx();
-      List<PosPlatform.Person> people = world.members();
-      Fleet.Options options = new Fleet.Options("http://localhost:" + platform.app.port(), world.tills(), people.size(),
+      List<SeededApp.Person> people = world.members();
+      Fleet.Options options = new Fleet.Options("http://localhost:" + local.app.port(), world.tills(), people.size(),
           0.70, warmup * 1000L, seconds * 1000L);
       System.err.printf("Fleet of %d tills: %d s warm-up, then %d s measured...%n", world.tills().size(), warmup,
           seconds);
-      Fleet.Result result = PosPlatform.await(
+      Fleet.Result result = SeededApp.await(
           Fleet.run(fleetVertx, options, world.phones()::code));
-      PosPlatform.await(fleetVertx.close());
+      SeededApp.await(fleetVertx.close());
       // pgbench runs after the fleet, not beside it: each gets the whole machine, as in the ledger bench.
       boolean withPgbench = !"off".equals(env.get("BENCH_POS_PGBENCH"));
       double pgTps = Double.NaN;
@@ -87,7 +87,7 @@ public final class PosBench {
       if (withPgbench && !"off".equals(env.get("BENCH_POS_CEILING"))) {
         System.err.printf("Ceiling: checking LP2 member codes, then sale-floor.sql under pgbench for %d s...%n",
             seconds);
-        ceiling = PosCeiling.measure(platform.app.database().target(), seconds);
+        ceiling = PosCeiling.measure(local.app.database().target(), seconds);
       }
 
       result.byOperation().forEach((op, s) -> System.err.printf(Locale.ROOT, "  %-7s n=%d p50_ms=%.2f p99_ms=%.2f%n",
@@ -98,7 +98,7 @@ public final class PosBench {
         System.err.println("  refusals/errors: " + result.refusals());
       }
       System.err.printf("  batches written by the ledger: %d for %d commands%n",
-          platform.app.ledger().writer().batchesWritten(), platform.app.ledger().writer().commandsWritten());
+          local.app.ledger().writer().batchesWritten(), local.app.ledger().writer().commandsWritten());
       if (ceiling != null) {
         System.out.printf(Locale.ROOT, "pos-ceiling verify_us=%.2f sql_floor_earns_per_s=%.0f"
             + " ceiling_sales_per_s=%.0f ceiling_ratio=%.2f fleet_of_ceiling=%.2f%n", ceiling.verifyMicros(),
@@ -110,7 +110,7 @@ public final class PosBench {
           result.opsPerSecond() / pgTps);
       System.out.flush();
 
-      InvariantReport report = PosPlatform.await(new InvariantCheck(platform.app.pool()).run(null));
+      InvariantReport report = SeededApp.await(new InvariantCheck(local.app.pool()).run(null));
       System.err.println(report.ok() ? "Ledger invariants: ok" : "Ledger invariants FAILED:\n" + report.summary());
       exit = report.ok() ? 0 : 1;
     }

@@ -1,12 +1,12 @@
 package io.linkpoints.portal.bench;
 
 import io.linkpoints.platform.LinkpointsConfig;
-import io.linkpoints.pos.client.PosClient;
-import io.linkpoints.pos.client.PosClientOptions;
-import io.linkpoints.pos.fleet.Fleet;
-import io.linkpoints.pos.qr.MemberCodeImages;
-import io.linkpoints.pos.qr.ScannerInput;
-import io.linkpoints.pos.sim.PosSimulator;
+import io.linkpoints.till.client.PosClient;
+import io.linkpoints.till.client.PosClientOptions;
+import io.linkpoints.till.fleet.Fleet;
+import io.linkpoints.till.qr.MemberCodeImages;
+import io.linkpoints.till.qr.ScannerInput;
+import io.linkpoints.till.sim.PosSimulator;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -34,13 +34,13 @@ public final class PosDemo {
     Path data = Files.createTempDirectory("linkpoints-pos-demo");
     System.out.println("Starting a demo platform (data in " + data + ")...");
     LinkpointsConfig config = LinkpointsConfig.fromEnv().withDataDir(data).withPort(0).withPasswordIterations(10_000);
-    try (PosPlatform platform = PosPlatform.start(config)) {
-      PosPlatform.World world = platform.seed("Demo alliance", 2, 1, 1, 1, 500);
+    try (SeededApp local = SeededApp.start(config)) {
+      SeededApp.World world = local.seed("Demo alliance", 2, 1, 1, 1, 500);
       Fleet.Till till = world.tills().get(0);
-      PosPlatform.Person member = world.members().get(0);
-      PosClientOptions options = PosClientOptions.of("http://localhost:" + platform.app.port(), till.allianceId(),
+      SeededApp.Person member = world.members().get(0);
+      PosClientOptions options = PosClientOptions.of("http://localhost:" + local.app.port(), till.allianceId(),
           till.shopId()).withDeviceSecret(till.deviceSecret()).withOfflineDir(data.resolve("pos-queue"));
-      PosClient client = PosPlatform.await(PosClient.create(platform.vertx, options));
+      PosClient client = SeededApp.await(PosClient.create(local.vertx, options));
       System.out.println("Till of shop " + till.shopId() + " ready. Member " + member.handle()
           + " has 500 points: type 'phone' to see their code, then 'scan <file>'.");
       Path phone = data.resolve("member-code.png");

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkpoints.ledger.AccountKind;
-import io.linkpoints.pos.qr.QrImages;
 import io.linkpoints.testing.ApiFixture;
 import io.linkpoints.testing.PosWorld;
+import io.linkpoints.till.qr.QrImages;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

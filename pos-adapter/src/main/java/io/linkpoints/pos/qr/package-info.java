@@ -1,5 +1,0 @@
-/**
- * Reading member codes at the till: camera frames and images (QR and Code 128) and keyboard-wedge
- * scanner input. Imports nothing of {@code io.linkpoints}.
- */
-package io.linkpoints.pos.qr;

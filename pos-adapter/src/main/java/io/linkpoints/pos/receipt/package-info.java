@@ -1,4 +1,0 @@
-/**
- * ESC/POS receipts carrying the shop code as a QR code. Imports nothing of {@code io.linkpoints}.
- */
-package io.linkpoints.pos.receipt;
