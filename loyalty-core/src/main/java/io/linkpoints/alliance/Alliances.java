@@ -4,6 +4,7 @@ import io.linkpoints.auth.PasswordHasher;
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.linkpoints.web.Json;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -117,7 +118,7 @@ public final class Alliances {
     try {
       return ZoneId.of(name).getId();
     } catch (DateTimeException | NullPointerException e) {
-      throw ApiException.badRequest("invalid_time_zone", "unknown time zone: " + name);
+      throw ProblemCode.INVALID_TIME_ZONE.refuse("unknown time zone: " + name);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.linkpoints.alliance;
 
 import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -93,7 +94,7 @@ public final class EarnRules {
     EarnCalculator.Day day = EarnCalculator.Day.containing(clock.instant(), zone);
     return pool.preparedQuery(MEMBER).execute(Tuple.of(allianceId, handle)).compose(members -> {
       if (members.size() == 0) {
-        throw new ApiException(404, "member_not_found", "no member with that handle in this alliance");
+        throw ProblemCode.MEMBER_NOT_FOUND.refuse("no member with that handle in this alliance");
       }
       long memberId = members.iterator().next().getLong("id");
       return pool.preparedQuery(EARNED_TODAY).execute(Tuple.of(allianceId, memberId, shopId,

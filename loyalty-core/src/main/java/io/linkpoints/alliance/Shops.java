@@ -4,6 +4,7 @@ import io.linkpoints.auth.PasswordHasher;
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.linkpoints.web.Json;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -180,7 +181,7 @@ public final class Shops {
 
   private static <T> Future<T> conflict(Throwable failure) {
     if (Json.isUniqueViolation(failure)) {
-      return Future.failedFuture(new ApiException(409, "username_taken", "that username is already taken in this alliance"));
+      return Future.failedFuture(ProblemCode.USERNAME_TAKEN.refuse("that username is already taken in this alliance"));
     }
     return Future.failedFuture(failure);
   }

@@ -5,7 +5,7 @@ import io.linkpoints.auth.PasswordHasher;
 import io.linkpoints.auth.Principal;
 import io.linkpoints.auth.Role;
 import io.linkpoints.auth.TokenService;
-import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -48,7 +48,7 @@ public final class StaffSignIn {
     String subject = "staff:" + username;
     return limiter.tryAcquire(allianceId, subject).compose(allowed -> {
       if (!allowed) {
-        throw new ApiException(429, "too_many_attempts",
+        throw ProblemCode.TOO_MANY_ATTEMPTS.refuse(
             "too many failed sign-ins for this username: try again in " + WINDOW.toMinutes() + " minutes");
       }
       return pool.preparedQuery(FIND).execute(Tuple.of(allianceId, username));
@@ -57,12 +57,12 @@ public final class StaffSignIn {
       String stored = staff == null ? null : staff.getString("password_hash");
       return passwords.verify(password, stored).compose(ok -> {
         if (!ok) {
-          throw new ApiException(401, "invalid_credentials", "wrong username or password");
+          throw ProblemCode.INVALID_CREDENTIALS.refuse("wrong username or password");
         }
         // Said only to whoever knows the password, so it reveals nothing to anyone else.
         boolean suspended = "suspended".equals(staff.getString("shop_status"));
         return limiter.clear(allianceId, subject).compose(v -> suspended
-            ? Future.failedFuture(new ApiException(403, "shop_suspended", "this shop is suspended by the alliance"))
+            ? Future.failedFuture(ProblemCode.SHOP_SUSPENDED.refuse("this shop is suspended by the alliance"))
             : rehashIfWeak(allianceId, staff.getLong("id"), password, stored).map(x -> issue(allianceId, staff)));
       });
     });

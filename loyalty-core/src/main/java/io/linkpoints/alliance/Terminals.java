@@ -5,6 +5,7 @@ import io.linkpoints.auth.Role;
 import io.linkpoints.auth.Secrets;
 import io.linkpoints.auth.TokenService;
 import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -149,11 +150,11 @@ public final class Terminals {
   }
 
   private static ApiException invalidEnrolment() {
-    return new ApiException(401, "enrolment_secret_invalid",
+    return ProblemCode.ENROLMENT_SECRET_INVALID.refuse(
         "the enrolment secret is wrong, already used, expired, or its terminal was revoked");
   }
 
   private static ApiException invalidDevice() {
-    return new ApiException(401, "device_secret_invalid", "the device secret is wrong or the terminal was revoked");
+    return ProblemCode.DEVICE_SECRET_INVALID.refuse("the device secret is wrong or the terminal was revoked");
   }
 }

@@ -2,6 +2,7 @@ package io.linkpoints.member;
 
 import io.linkpoints.auth.DeviceSecrets;
 import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -109,7 +110,7 @@ public final class MemberDevices {
   public Future<JsonObject> search(long allianceId, String phone) {
     return pool.preparedQuery(MEMBER_BY_PHONE).execute(Tuple.of(allianceId, phone)).compose(rows -> {
       if (rows.size() == 0) {
-        throw new ApiException(404, "member_not_found", "no member with that phone in this alliance");
+        throw ProblemCode.MEMBER_NOT_FOUND.refuse("no member with that phone in this alliance");
       }
       long memberId = rows.iterator().next().getLong("id");
       return list(allianceId, memberId).map(devices -> devices.put("memberId", memberId)
@@ -136,7 +137,7 @@ public final class MemberDevices {
   }
 
   public static ApiException deviceNotFound(long deviceId) {
-    return new ApiException(404, "device_not_found", "no member device " + deviceId + " here");
+    return ProblemCode.DEVICE_NOT_FOUND.refuse("no member device " + deviceId + " here");
   }
 
   /** Staff see the phone as a member would recognise it, not whole. */

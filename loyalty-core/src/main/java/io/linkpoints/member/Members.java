@@ -9,6 +9,7 @@ import io.linkpoints.auth.TokenService;
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -67,7 +68,7 @@ public final class Members {
       return codeRequests.tryAcquire(allianceId, "code:" + phone);
     }).compose(allowed -> {
       if (!allowed) {
-        throw new ApiException(429, "too_many_attempts", "too many codes asked for this phone: try again later");
+        throw ProblemCode.TOO_MANY_ATTEMPTS.refuse("too many codes asked for this phone: try again later");
       }
       return codes.issue(allianceId, phone);
     }).compose(code -> sender.send(allianceId, phone, code))

@@ -77,20 +77,20 @@ class MemberSignInTest {
   }
 
   @Test
-  void aWrongCodeIsCodeInvalidAndTheRightOneStillWorks() {
+  void aWrongCodeIsSignInCodeInvalidAndTheRightOneStillWorks() {
     String code = requestCode();
-    assertEquals("code_invalid", problemCode(signIn(wrong(code))));
+    assertEquals("sign_in_code_invalid", problemCode(signIn(wrong(code))));
     expect(200, signIn(code));
     // Used once: the same code again is refused.
-    assertEquals("code_invalid", problemCode(signIn(code)));
+    assertEquals("sign_in_code_invalid", problemCode(signIn(code)));
     assertEquals(0, api.count("select count(*) from member_sign_in_code"));
   }
 
   @Test
-  void anExpiredCodeIsCodeExpired() {
+  void anExpiredCodeIsSignInCodeExpired() {
     String code = requestCode();
     api.clock.advance(OneTimeCodes.LIFETIME.plusSeconds(1));
-    assertEquals("code_expired", problemCode(signIn(code)));
+    assertEquals("sign_in_code_expired", problemCode(signIn(code)));
     assertEquals(0, api.count("select count(*) from member"));
   }
 
@@ -98,7 +98,7 @@ class MemberSignInTest {
   void afterTooManyWrongCodesEvenTheRightOneIsRefused() {
     String code = requestCode();
     for (int i = 0; i < OneTimeCodes.MAX_ATTEMPTS; i++) {
-      assertEquals("code_invalid", problemCode(signIn(wrong(code))));
+      assertEquals("sign_in_code_invalid", problemCode(signIn(wrong(code))));
     }
     HttpResponse<Buffer> locked = signIn(code);
     assertEquals(429, locked.statusCode());
