@@ -7,7 +7,6 @@ import io.linkpoints.auth.Role;
 import io.linkpoints.auth.TokenService;
 import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -44,7 +43,11 @@ public final class StaffSignIn {
     this.limiter = new AttemptLimiter(pool, clock, MAX_FAILURES, WINDOW);
   }
 
-  public Future<JsonObject> signIn(long allianceId, String username, String password) {
+  /** A signed-in staff member's token and who it speaks for (no shop for the admin). */
+  public record SignedIn(AccessToken token, Role role, long allianceId, Long shopId, long staffId) {
+  }
+
+  public Future<SignedIn> signIn(long allianceId, String username, String password) {
     String subject = "staff:" + username;
     return limiter.tryAcquire(allianceId, subject).compose(allowed -> {
       if (!allowed) {
@@ -77,14 +80,13 @@ public final class StaffSignIn {
         .compose(hash -> pool.preparedQuery(REHASH).execute(Tuple.of(allianceId, staffId, hash))).mapEmpty();
   }
 
-  private JsonObject issue(long allianceId, Row staff) {
+  private SignedIn issue(long allianceId, Row staff) {
     Role role = Role.fromClaim(staff.getString("role"));
     long staffId = staff.getLong("id");
     Principal principal = role == Role.ADMIN ? Principal.admin(allianceId, staffId)
         : Principal.ofShop(role, allianceId, staff.getLong("shop_id"), staffId);
     TokenService.IssuedToken issued = tokens.issue(principal);
-    return new JsonObject().put("accessToken", issued.token()).put("tokenType", "Bearer")
-        .put("expiresIn", issued.expiresInSeconds(clock.instant())).put("role", role.claim())
-        .put("allianceId", allianceId).put("shopId", principal.shopId()).put("staffId", staffId);
+    return new SignedIn(new AccessToken(issued.token(), issued.expiresInSeconds(clock.instant())), role, allianceId,
+        principal.shopId(), staffId);
   }
 }
