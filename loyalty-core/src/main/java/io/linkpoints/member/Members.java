@@ -11,12 +11,12 @@ import io.linkpoints.ledger.Ledger;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Members: one phone number joins an alliance once and is a member at every shop in it. Signing
@@ -59,8 +59,22 @@ public final class Members {
     this.codeRequests = new AttemptLimiter(pool, clock, MAX_CODE_REQUESTS, CODE_REQUEST_WINDOW);
   }
 
+  /** A sign-in code was sent; it works for {@code expiresInSeconds}. */
+  public record CodeSent(long expiresInSeconds) {
+  }
+
+  /** A signed-in member's token; {@code joined} on the first sign-in, which made the member. */
+  public record SignedIn(String accessToken, long expiresInSeconds, boolean joined, long memberId, String handle,
+      long allianceId) {
+  }
+
+  /** The member's own record and balance. */
+  public record Profile(long id, long allianceId, String handle, String phone, long availablePoints, long owedPoints,
+      Instant joinedAt) {
+  }
+
   /** Sends a fresh sign-in code to the phone (replacing any earlier one). */
-  public Future<JsonObject> requestCode(long allianceId, String phone) {
+  public Future<CodeSent> requestCode(long allianceId, String phone) {
     return pool.preparedQuery(ALLIANCE).execute(Tuple.of(allianceId)).compose(rows -> {
       if (rows.size() == 0) {
         throw ApiException.notFound("alliance " + allianceId);
@@ -72,11 +86,11 @@ public final class Members {
       }
       return codes.issue(allianceId, phone);
     }).compose(code -> sender.send(allianceId, phone, code))
-        .map(v -> new JsonObject().put("expiresIn", OneTimeCodes.LIFETIME.toSeconds()));
+        .map(v -> new CodeSent(OneTimeCodes.LIFETIME.toSeconds()));
   }
 
   /** Checks the code; joins the member on first sign-in; returns an access token. */
-  public Future<JsonObject> signIn(long allianceId, String phone, String code) {
+  public Future<SignedIn> signIn(long allianceId, String phone, String code) {
     return codes.redeem(allianceId, phone, code)
         .compose(v -> pool.preparedQuery(JOIN).execute(Tuple.of(allianceId, phone, Secrets.randomToken(16))))
         .compose(joined -> {
@@ -91,10 +105,8 @@ public final class Members {
         .map(j -> {
           long memberId = j.row.getLong("id");
           TokenService.IssuedToken issued = tokens.issue(Principal.member(allianceId, memberId));
-          return new JsonObject().put("accessToken", issued.token()).put("tokenType", "Bearer")
-              .put("expiresIn", issued.expiresInSeconds(clock.instant())).put("joined", j.joined)
-              .put("member", new JsonObject().put("id", memberId).put("handle", j.row.getString("handle"))
-                  .put("allianceId", allianceId));
+          return new SignedIn(issued.token(), issued.expiresInSeconds(clock.instant()), j.joined, memberId,
+              j.row.getString("handle"), allianceId);
         });
   }
 
@@ -102,17 +114,14 @@ public final class Members {
   }
 
   /** The signed-in member's own record and balance; nothing of anyone else. */
-  public Future<JsonObject> me(Principal member) {
+  public Future<Profile> me(Principal member) {
     return pool.preparedQuery(ME).execute(Tuple.of(member.allianceId(), member.subjectId())).map(rows -> {
       if (rows.size() == 0) {
         throw ApiException.notFound("member");
       }
       Row row = rows.iterator().next();
-      return new JsonObject().put("id", row.getLong("id")).put("allianceId", member.allianceId())
-          .put("handle", row.getString("handle")).put("phone", row.getString("phone"))
-          .put("availablePoints", row.getLong("available"))
-          .put("owedPoints", row.getLong("owed"))
-          .put("joinedAt", row.getOffsetDateTime("created_at").toInstant().toString());
+      return new Profile(row.getLong("id"), member.allianceId(), row.getString("handle"), row.getString("phone"),
+          row.getLong("available"), row.getLong("owed"), row.getOffsetDateTime("created_at").toInstant());
     });
   }
 }
