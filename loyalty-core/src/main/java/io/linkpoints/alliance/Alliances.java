@@ -78,7 +78,7 @@ public final class Alliances {
 
   /** Creates an alliance with its first admin, and opens its breakage account. */
   public Future<Created> create(NewAlliance n) {
-    String zone = zone(n.timeZone());
+    String zone = knownZone(n.timeZone());
     return passwords.hash(n.adminPassword()).compose(hash -> pool.withTransaction(conn ->
         conn.preparedQuery(INSERT).execute(Tuple.of(n.name(), zone, n.pricePerPointFen(), n.expiryMonths(),
                 n.expiryEndOfMonth(), n.breakageRule(), n.memberDailyCapPoints()))
@@ -102,7 +102,7 @@ public final class Alliances {
   }
 
   public Future<Alliance> update(long allianceId, Changes c) {
-    String zone = c.timeZone() == null ? null : zone(c.timeZone());
+    String zone = c.timeZone() == null ? null : knownZone(c.timeZone());
     Tuple args = Tuple.tuple().addLong(allianceId).addString(c.name()).addString(zone)
         .addLong(c.pricePerPointFen()).addInteger(c.expiryMonths()).addBoolean(c.expiryEndOfMonth())
         .addString(c.breakageRule()).addBoolean(c.capGiven()).addLong(c.memberDailyCapPoints());
@@ -122,7 +122,7 @@ public final class Alliances {
   }
 
   /** A time zone Java knows by region name; the schema only checks its shape. */
-  static String zone(String name) {
+  static String knownZone(String name) {
     try {
       return ZoneId.of(name).getId();
     } catch (DateTimeException | NullPointerException e) {

@@ -18,7 +18,8 @@ import java.util.List;
  * number of instances append one after the other and the chain never forks.
  */
 public final class AuditLog {
-  private static final String HEAD = "insert into audit_head (alliance_id, seq, hash) values ($1, 0, $2)"
+  // Makes the head row if missing and locks it either way (the no-op update): one append at a time per alliance.
+  private static final String LOCK_HEAD = "insert into audit_head (alliance_id, seq, hash) values ($1, 0, $2)"
       + " on conflict (alliance_id) do update set seq = audit_head.seq returning seq, hash";
   private static final String INSERT = "insert into audit_log (" + AuditRecord.COLUMNS + ")"
       + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
@@ -41,7 +42,7 @@ public final class AuditLog {
       JsonObject detail) {
     Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
     String text = detail == null ? "{}" : detail.encode();
-    return pool.withTransaction(conn -> conn.preparedQuery(HEAD).execute(Tuple.of(allianceId, AuditRecord.GENESIS))
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_HEAD).execute(Tuple.of(allianceId, AuditRecord.GENESIS))
         .compose(rows -> {
           Row head = rows.iterator().next();
           long seq = head.getLong("seq") + 1;

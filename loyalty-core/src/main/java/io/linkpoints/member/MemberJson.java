@@ -10,7 +10,7 @@ final class MemberJson {
   private MemberJson() {
   }
 
-  static JsonObject codeSent(Members.CodeSent sent) {
+  static JsonObject signInCodeSent(Members.SignInCodeSent sent) {
     return new JsonObject().put("expiresIn", sent.expiresInSeconds());
   }
 

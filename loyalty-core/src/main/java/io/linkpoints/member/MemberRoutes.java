@@ -24,8 +24,9 @@ public final class MemberRoutes implements ApiRoutes {
 
   @Override
   public void mount(RouterBuilder b) {
-    on(b, "requestMemberCode", Json.reply(202, ctx -> members.requestCode(Params.positiveLong(ctx, "allianceId"),
-        Json.body(ctx).getString("phone")).map(MemberJson::codeSent)));
+    on(b, "requestMemberCode", Json.reply(202, ctx ->
+        members.requestSignInCode(Params.positiveLong(ctx, "allianceId"), Json.body(ctx).getString("phone"))
+            .map(MemberJson::signInCodeSent)));
     on(b, "memberSignIn", Json.reply(200, ctx -> {
       JsonObject body = Json.body(ctx);
       return members.signIn(Params.positiveLong(ctx, "allianceId"), body.getString("phone"), body.getString("code"))

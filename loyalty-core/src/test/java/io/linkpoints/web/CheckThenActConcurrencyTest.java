@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkpoints.alliance.StaffSignIn;
-import io.linkpoints.auth.OneTimeCodes;
+import io.linkpoints.auth.SignInCodes;
 import io.linkpoints.testing.ApiFixture;
 import io.linkpoints.testing.PosWorld;
 import io.linkpoints.testing.PosWorld.Person;
@@ -198,7 +198,7 @@ class CheckThenActConcurrencyTest {
     assertEquals("sign_in_code_invalid",
         problemCode(api.post(signIn, null, new JsonObject().put("phone", phone).put("code", code))));
     assertEquals(0, api.count("select count(*) from member where phone = '" + phone + "'"));
-    assertTrue(OneTimeCodes.MAX_ATTEMPTS < AT_ONCE);
+    assertTrue(SignInCodes.MAX_ATTEMPTS < AT_ONCE);
 
     // A fresh code sent many times at once signs in (and joins) once.
     expect(202, api.post(signIn + "/code", null, new JsonObject().put("phone", phone)));

@@ -12,11 +12,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 /**
- * Six-digit one-time sign-in codes, one live code per phone. Kept only as a salted SHA-256:
- * a six-digit code could be brute-forced from its hash, so what protects it is its short life
- * and the attempt limit; the hash keeps a live code out of plain sight in the database.
+ * Members' six-digit one-time sign-in codes (not the LP2 codes a phone shows at the till), one live
+ * code per phone. Kept only as a salted SHA-256: a six-digit code could be brute-forced from its
+ * hash, so what protects it is its short life and the attempt limit; the hash keeps a live code out
+ * of plain sight in the database.
  */
-public final class OneTimeCodes {
+public final class SignInCodes {
   public static final int DIGITS = 6;
   public static final Duration LIFETIME = Duration.ofMinutes(5);
   public static final int MAX_ATTEMPTS = 5;
@@ -39,7 +40,7 @@ public final class OneTimeCodes {
   private final Pool pool;
   private final Clock clock;
 
-  public OneTimeCodes(Pool pool, Clock clock) {
+  public SignInCodes(Pool pool, Clock clock) {
     this.pool = pool;
     this.clock = clock;
   }
