@@ -9,6 +9,7 @@ import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.Json;
 import io.linkpoints.web.Params;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
@@ -25,7 +26,7 @@ public final class AllianceRoutes implements ApiRoutes {
   private final Terminals terminals;
   private final EarnRules earnRules;
   private final StaffSignIn staffSignIn;
-  private final java.time.Clock clock;
+  private final Clock clock;
 
   public AllianceRoutes(Pool pool, Ledger ledger, PasswordHasher passwords, TokenService tokens, EarnRules earnRules,
       Clock clock) {
@@ -39,50 +40,71 @@ public final class AllianceRoutes implements ApiRoutes {
 
   @Override
   public void mount(RouterBuilder b) {
-    on(b, "createAlliance", Json.reply(201, ctx -> alliances.create(Json.body(ctx))));
-    on(b, "getAlliance", Json.reply(200, ctx -> alliances.get(alliance(ctx))));
-    on(b, "updateAlliance", Json.reply(200, ctx -> alliances.update(alliance(ctx), Json.body(ctx))));
-    on(b, "getAllianceStats", Json.reply(200, ctx -> alliances.stats(alliance(ctx))));
+    on(b, "createAlliance", Json.reply(201, ctx ->
+        alliances.create(AllianceJson.newAlliance(Json.body(ctx))).map(AllianceJson::created)));
+    on(b, "getAlliance", Json.reply(200, ctx -> alliances.get(alliance(ctx)).map(AllianceJson::alliance)));
+    on(b, "updateAlliance", Json.reply(200, ctx ->
+        alliances.update(alliance(ctx), AllianceJson.changes(Json.body(ctx))).map(AllianceJson::alliance)));
+    on(b, "getAllianceStats", Json.reply(200, ctx -> alliances.stats(alliance(ctx)).map(AllianceJson::stats)));
 
     on(b, "staffSignIn", Json.reply(200, ctx -> {
       JsonObject body = Json.body(ctx);
-      return staffSignIn.signIn(alliance(ctx), body.getString("username"), body.getString("password"));
+      return staffSignIn.signIn(alliance(ctx), body.getString("username"), body.getString("password"))
+          .map(AllianceJson::signedIn);
     }));
 
-    on(b, "listShops", Json.reply(200, ctx -> shops.list(alliance(ctx))));
-    on(b, "createShop", Json.reply(201, ctx -> shops.create(alliance(ctx), Json.body(ctx))));
-    on(b, "getShop", Json.reply(200, ctx -> shops.get(alliance(ctx), shop(ctx))));
-    on(b, "suspendShop", Json.reply(200, ctx -> shops.suspend(alliance(ctx), shop(ctx), clock.instant())));
-    on(b, "reinstateShop", Json.reply(200, ctx -> shops.reinstate(alliance(ctx), shop(ctx))));
-    on(b, "listStaff", Json.reply(200, ctx -> shops.staff(alliance(ctx), shop(ctx))));
-    on(b, "createStaff", Json.reply(201, ctx -> shops.addStaff(alliance(ctx), shop(ctx), Json.body(ctx))));
+    on(b, "listShops", Json.reply(200, ctx ->
+        shops.list(alliance(ctx)).map(list -> AllianceJson.items(list, AllianceJson::shop))));
+    on(b, "createShop", Json.reply(201, ctx -> {
+      JsonObject body = Json.body(ctx);
+      JsonObject owner = body.getJsonObject("owner");
+      return shops.create(alliance(ctx), body.getString("name"), owner.getString("username"),
+          owner.getString("password")).map(AllianceJson::created);
+    }));
+    on(b, "getShop", Json.reply(200, ctx -> shops.get(alliance(ctx), shop(ctx)).map(AllianceJson::shop)));
+    on(b, "suspendShop", Json.reply(200, ctx ->
+        shops.suspend(alliance(ctx), shop(ctx), clock.instant()).map(AllianceJson::shop)));
+    on(b, "reinstateShop", Json.reply(200, ctx -> shops.reinstate(alliance(ctx), shop(ctx)).map(AllianceJson::shop)));
+    on(b, "listStaff", Json.reply(200, ctx ->
+        shops.staff(alliance(ctx), shop(ctx)).map(list -> AllianceJson.items(list, AllianceJson::staff))));
+    on(b, "createStaff", Json.reply(201, ctx -> {
+      JsonObject body = Json.body(ctx);
+      return shops.addStaff(alliance(ctx), shop(ctx), body.getString("username"), body.getString("role"),
+          body.getString("password")).map(AllianceJson::staff);
+    }));
     on(b, "listCustomers", Json.reply(200, ctx -> {
       Long cursor = Params.optionalPositiveLong(ctx, "cursor");
       return shops.customers(alliance(ctx), shop(ctx), cursor == null ? 0 : cursor,
-          Params.intInRange(ctx, "limit", 1, 200, 50));
+          Params.intInRange(ctx, "limit", 1, 200, 50)).map(AllianceJson::customers);
     }));
 
-    on(b, "listTerminals", Json.reply(200, ctx -> terminals.list(alliance(ctx), shop(ctx))));
+    on(b, "listTerminals", Json.reply(200, ctx ->
+        terminals.list(alliance(ctx), shop(ctx)).map(list -> AllianceJson.items(list, AllianceJson::terminal))));
     on(b, "createTerminal", Json.reply(201, ctx -> shops.get(alliance(ctx), shop(ctx))
-        .compose(s -> terminals.create(alliance(ctx), shop(ctx), Json.body(ctx).getString("name")))));
+        .compose(s -> terminals.create(alliance(ctx), shop(ctx), Json.body(ctx).getString("name")))
+        .map(AllianceJson::created)));
     on(b, "revokeTerminal", Json.reply(200, ctx -> terminals.revoke(alliance(ctx), shop(ctx),
-        Params.positiveLong(ctx, "terminalId"))));
-    on(b, "enrolTerminal", Json.reply(200, ctx -> terminals.enrol(Json.body(ctx).getString("enrolmentSecret"))));
-    on(b, "terminalToken", Json.reply(200, ctx -> terminals.accessToken(Json.body(ctx).getString("deviceSecret"))));
+        Params.positiveLong(ctx, "terminalId")).map(AllianceJson::terminal)));
+    on(b, "enrolTerminal", Json.reply(200, ctx ->
+        terminals.enrol(Json.body(ctx).getString("enrolmentSecret")).map(AllianceJson::enrolled)));
+    on(b, "terminalToken", Json.reply(200, ctx ->
+        terminals.accessToken(Json.body(ctx).getString("deviceSecret")).map(AllianceJson::token)));
 
-    on(b, "getEarnRule", Json.reply(200, ctx -> earnRules.get(alliance(ctx), shop(ctx))));
-    on(b, "putEarnRule", Json.reply(200, ctx -> earnRules.put(alliance(ctx), shop(ctx), Json.body(ctx))));
+    on(b, "getEarnRule", Json.reply(200, ctx -> earnRules.get(alliance(ctx), shop(ctx)).map(EarnRulesJson::rule)));
+    on(b, "putEarnRule", Json.reply(200, ctx ->
+        earnRules.put(alliance(ctx), shop(ctx), EarnRulesJson.rule(Json.body(ctx))).map(EarnRulesJson::rule)));
     on(b, "quoteEarn", Json.reply(200, ctx -> {
       JsonObject body = Json.body(ctx);
-      return earnRules.quote(alliance(ctx), shop(ctx), body.getLong("spendFen"), body.getString("memberHandle"));
+      return earnRules.quoteEarn(alliance(ctx), shop(ctx), body.getLong("spendFen"), body.getString("memberHandle"))
+          .map(EarnRulesJson::quote);
     }));
   }
 
-  private static long alliance(io.vertx.ext.web.RoutingContext ctx) {
+  private static long alliance(RoutingContext ctx) {
     return Params.positiveLong(ctx, "allianceId");
   }
 
-  private static long shop(io.vertx.ext.web.RoutingContext ctx) {
+  private static long shop(RoutingContext ctx) {
     return Params.positiveLong(ctx, "shopId");
   }
 }

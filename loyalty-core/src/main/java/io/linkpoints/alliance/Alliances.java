@@ -4,9 +4,8 @@ import io.linkpoints.auth.PasswordHasher;
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.web.ApiException;
-import io.linkpoints.web.Json;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -52,76 +51,82 @@ public final class Alliances {
     this.passwords = passwords;
   }
 
-  /** Creates an alliance with its first admin, and opens its breakage account. */
-  public Future<JsonObject> create(JsonObject body) {
-    JsonObject admin = body.getJsonObject("admin");
-    String zone = zone(body.getString("timeZone", "Asia/Shanghai"));
-    return passwords.hash(admin.getString("password")).compose(hash -> pool.withTransaction(conn ->
-        conn.preparedQuery(INSERT).execute(Tuple.of(body.getString("name"), zone,
-                body.getLong("pricePerPointFen", 1L), body.getInteger("expiryMonths", 12),
-                body.getBoolean("expiryEndOfMonth", true), body.getString("breakageRule", "alliance_fund"),
-                body.getLong("memberDailyCapPoints")))
-            .compose(rows -> {
-              Row alliance = rows.iterator().next();
-              return conn.preparedQuery(INSERT_ADMIN)
-                  .execute(Tuple.of(alliance.getLong("id"), admin.getString("username"), hash))
-                  .map(staff -> toJson(alliance).put("admin", new JsonObject()
-                      .put("id", staff.iterator().next().getLong(0)).put("username", admin.getString("username"))));
-            })))
-        .compose(created -> ledger.openAccount(created.getLong("id"), AccountKind.ALLIANCE_BREAKAGE, 0).map(created));
+  /** A new alliance's terms and its first admin; {@link AllianceJson} fills in the contract's defaults. */
+  public record NewAlliance(String name, String timeZone, long pricePerPointFen, int expiryMonths,
+      boolean expiryEndOfMonth, String breakageRule, Long memberDailyCapPoints, String adminUsername,
+      String adminPassword) {
   }
 
-  public Future<JsonObject> get(long allianceId) {
+  /**
+   * What an update changes: a null field stays as it is, except the member daily cap, which is set (possibly
+   * to null, no cap) exactly when {@code capGiven}.
+   */
+  public record Changes(String name, String timeZone, Long pricePerPointFen, Integer expiryMonths,
+      Boolean expiryEndOfMonth, String breakageRule, boolean capGiven, Long memberDailyCapPoints) {
+  }
+
+  /** A new alliance and its first admin. */
+  public record Created(Alliance alliance, FirstAdmin admin) {
+  }
+
+  public record FirstAdmin(long id, String username) {
+  }
+
+  /** What every shop of the alliance may see: counts and totals, never who. */
+  public record Stats(long allianceId, long shops, long members, long pointsOutstanding) {
+  }
+
+  /** Creates an alliance with its first admin, and opens its breakage account. */
+  public Future<Created> create(NewAlliance n) {
+    String zone = knownZone(n.timeZone());
+    return passwords.hash(n.adminPassword()).compose(hash -> pool.withTransaction(conn ->
+        conn.preparedQuery(INSERT).execute(Tuple.of(n.name(), zone, n.pricePerPointFen(), n.expiryMonths(),
+                n.expiryEndOfMonth(), n.breakageRule(), n.memberDailyCapPoints()))
+            .compose(rows -> {
+              Alliance alliance = Alliance.of(rows.iterator().next());
+              return conn.preparedQuery(INSERT_ADMIN).execute(Tuple.of(alliance.id(), n.adminUsername(), hash))
+                  .map(staff -> new Created(alliance,
+                      new FirstAdmin(staff.iterator().next().getLong(0), n.adminUsername())));
+            })))
+        .compose(created -> ledger.openAccount(created.alliance().id(), AccountKind.ALLIANCE_BREAKAGE, 0)
+            .map(created));
+  }
+
+  public Future<Alliance> get(long allianceId) {
     return pool.preparedQuery(SELECT).execute(Tuple.of(allianceId)).map(rows -> {
       if (rows.size() == 0) {
         throw ApiException.notFound("alliance " + allianceId);
       }
-      return toJson(rows.iterator().next());
+      return Alliance.of(rows.iterator().next());
     });
   }
 
-  public Future<JsonObject> update(long allianceId, JsonObject body) {
-    String zone = body.containsKey("timeZone") ? zone(body.getString("timeZone")) : null;
-    Tuple args = Tuple.tuple().addLong(allianceId).addString(body.getString("name")).addString(zone)
-        .addLong(body.getLong("pricePerPointFen")).addInteger(body.getInteger("expiryMonths"))
-        .addBoolean(body.getBoolean("expiryEndOfMonth")).addString(body.getString("breakageRule"))
-        .addBoolean(body.containsKey("memberDailyCapPoints")).addLong(body.getLong("memberDailyCapPoints"));
+  public Future<Alliance> update(long allianceId, Changes c) {
+    String zone = c.timeZone() == null ? null : knownZone(c.timeZone());
+    Tuple args = Tuple.tuple().addLong(allianceId).addString(c.name()).addString(zone)
+        .addLong(c.pricePerPointFen()).addInteger(c.expiryMonths()).addBoolean(c.expiryEndOfMonth())
+        .addString(c.breakageRule()).addBoolean(c.capGiven()).addLong(c.memberDailyCapPoints());
     return pool.preparedQuery(UPDATE).execute(args).map(rows -> {
       if (rows.size() == 0) {
         throw ApiException.notFound("alliance " + allianceId);
       }
-      return toJson(rows.iterator().next());
+      return Alliance.of(rows.iterator().next());
     });
   }
 
-  public Future<JsonObject> stats(long allianceId) {
+  public Future<Stats> stats(long allianceId) {
     return pool.preparedQuery(STATS).execute(Tuple.of(allianceId)).map(rows -> {
       Row row = rows.iterator().next();
-      return new JsonObject().put("allianceId", allianceId).put("shops", row.getLong("shops"))
-          .put("members", row.getLong("members")).put("pointsOutstanding", row.getLong("points_outstanding"));
+      return new Stats(allianceId, row.getLong("shops"), row.getLong("members"), row.getLong("points_outstanding"));
     });
-  }
-
-  static JsonObject toJson(Row row) {
-    return new JsonObject().put("id", row.getLong("id")).put("name", row.getString("name"))
-        .put("timeZone", row.getString("time_zone")).put("pricePerPointFen", row.getLong("price_per_point_fen"))
-        .put("expiryMonths", row.getInteger("expiry_months"))
-        .put("expiryEndOfMonth", row.getBoolean("expiry_end_of_month"))
-        .put("breakageRule", row.getString("breakage_rule"))
-        .put("memberDailyCapPoints", row.getLong("member_daily_cap_points"))
-        .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString());
   }
 
   /** A time zone Java knows by region name; the schema only checks its shape. */
-  static String zone(String name) {
+  static String knownZone(String name) {
     try {
       return ZoneId.of(name).getId();
     } catch (DateTimeException | NullPointerException e) {
-      throw ApiException.badRequest("invalid_time_zone", "unknown time zone: " + name);
+      throw ProblemCode.INVALID_TIME_ZONE.refuse("unknown time zone: " + name);
     }
-  }
-
-  static boolean usernameTaken(Throwable failure) {
-    return Json.isUniqueViolation(failure);
   }
 }

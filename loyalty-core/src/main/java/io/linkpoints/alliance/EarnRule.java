@@ -1,7 +1,5 @@
 package io.linkpoints.alliance;
 
-import io.vertx.core.json.JsonObject;
-
 /**
  * A shop's earn rule: whole points per yuan spent, how fractions round, and an optional cap on
  * what one member may earn at this shop in one day.
@@ -16,10 +14,5 @@ public record EarnRule(int pointsPerYuan, Rounding rounding, Long dailyCapPoints
     if (dailyCapPoints != null && dailyCapPoints <= 0) {
       throw new IllegalArgumentException("dailyCapPoints must be positive");
     }
-  }
-
-  public JsonObject toJson() {
-    return new JsonObject().put("pointsPerYuan", pointsPerYuan).put("rounding", rounding.dbName())
-        .put("dailyCapPoints", dailyCapPoints);
   }
 }

@@ -1,6 +1,7 @@
 package io.linkpoints.alliance;
 
 import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -56,34 +57,44 @@ public final class EarnRules {
     });
   }
 
-  public Future<JsonObject> get(long allianceId, long shopId) {
-    return load(allianceId, shopId).map(l -> l.rule().toJson().put("shopId", shopId));
+  /** A shop's earn rule. */
+  public record ShopRule(long shopId, EarnRule rule) {
   }
 
-  public Future<JsonObject> put(long allianceId, long shopId, JsonObject body) {
-    EarnRule rule = new EarnRule(body.getInteger("pointsPerYuan"), Rounding.fromDb(body.getString("rounding")),
-        body.getLong("dailyCapPoints"));
+  /** What a spend would earn at a shop: the quote, what the member already earned today, and the rule used. */
+  public record EarnQuote(long shopId, EarnCalculator.Quote quote, EarnCalculator.EarnedToday earnedToday,
+      EarnRule rule) {
+  }
+
+  public Future<ShopRule> get(long allianceId, long shopId) {
+    return load(allianceId, shopId).map(l -> new ShopRule(shopId, l.rule()));
+  }
+
+  public Future<ShopRule> put(long allianceId, long shopId, EarnRule rule) {
     return pool.preparedQuery(UPDATE).execute(Tuple.of(allianceId, shopId, rule.pointsPerYuan(),
             rule.rounding().dbName(), rule.dailyCapPoints()))
         .map(rows -> {
           if (rows.size() == 0) {
             throw ApiException.shopNotFound(shopId);
           }
-          return rule(rows.iterator().next()).toJson().put("shopId", shopId);
+          return new ShopRule(shopId, rule(rows.iterator().next()));
         });
   }
 
   /** What {@code spendFen} would earn now; with a member handle, after today's caps for that member. */
-  public Future<JsonObject> quote(long allianceId, long shopId, long spendFen, String memberHandle) {
+  public Future<EarnQuote> quoteEarn(long allianceId, long shopId, long spendFen, String memberHandle) {
     return load(allianceId, shopId).compose(loaded -> earnedToday(allianceId, shopId, memberHandle, loaded.zone())
-        .map(earned -> {
-          EarnCalculator.Quote q = EarnCalculator.quote(spendFen, loaded.rule(), loaded.allianceCap(), earned);
-          return new JsonObject().put("shopId", shopId).put("spendFen", q.spendFen())
-              .put("rawPoints", q.rawPoints()).put("points", q.points())
-              .put("limitedBy", q.limitedBy().name().toLowerCase())
-              .put("earnedTodayAtShop", earned.atShop()).put("earnedTodayInAlliance", earned.inAlliance())
-              .put("rule", loaded.rule().toJson());
-        }));
+        .map(earned -> new EarnQuote(shopId,
+            EarnCalculator.quote(spendFen, loaded.rule(), loaded.allianceCap(), earned), earned, loaded.rule())));
+  }
+
+  /**
+   * Being retired (issue 13): the till's posQuote still takes its answer as JSON from here; it is to call
+   * {@code quoteEarn(...).map(EarnRulesJson::quote)}, and this goes.
+   */
+  @Deprecated
+  public Future<JsonObject> quote(long allianceId, long shopId, long spendFen, String memberHandle) {
+    return quoteEarn(allianceId, shopId, spendFen, memberHandle).map(EarnRulesJson::quote);
   }
 
   private Future<EarnCalculator.EarnedToday> earnedToday(long allianceId, long shopId, String handle, ZoneId zone) {
@@ -93,7 +104,7 @@ public final class EarnRules {
     EarnCalculator.Day day = EarnCalculator.Day.containing(clock.instant(), zone);
     return pool.preparedQuery(MEMBER).execute(Tuple.of(allianceId, handle)).compose(members -> {
       if (members.size() == 0) {
-        throw new ApiException(404, "member_not_found", "no member with that handle in this alliance");
+        throw ProblemCode.MEMBER_NOT_FOUND.refuse("no member with that handle in this alliance");
       }
       long memberId = members.iterator().next().getLong("id");
       return pool.preparedQuery(EARNED_TODAY).execute(Tuple.of(allianceId, memberId, shopId,

@@ -5,12 +5,17 @@ import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.Json;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Shops, their staff, and the customers each shop may see (its own, nobody else's). */
 public final class Shops {
@@ -60,98 +65,100 @@ public final class Shops {
     this.passwords = passwords;
   }
 
+  /** A new shop and its owner. */
+  public record Created(Shop shop, StaffMember owner) {
+  }
+
+  /** A member who earned or spent points at the shop, as the shop may see them. */
+  public record Customer(String memberHandle, String maskedPhone, Instant lastVisitAt, long transfers) {
+  }
+
+  /** One page of customers; {@code nextCursor} (the last member id) is null on the last page. */
+  public record CustomerPage(List<Customer> items, Long nextCursor) {
+  }
+
   /** A shop with its owner and the default earn rule; then its issuance and acceptance accounts. */
-  public Future<JsonObject> create(long allianceId, JsonObject body) {
-    JsonObject owner = body.getJsonObject("owner");
-    return passwords.hash(owner.getString("password")).compose(hash -> pool.withTransaction(conn ->
-        conn.preparedQuery(INSERT_SHOP).execute(Tuple.of(allianceId, body.getString("name"))).compose(rows -> {
-          Row shop = rows.iterator().next();
-          long shopId = shop.getLong("id");
-          return conn.preparedQuery(INSERT_RULE).execute(Tuple.of(allianceId, shopId,
+  public Future<Created> create(long allianceId, String name, String ownerUsername, String ownerPassword) {
+    return passwords.hash(ownerPassword).compose(hash -> pool.withTransaction(conn ->
+        conn.preparedQuery(INSERT_SHOP).execute(Tuple.of(allianceId, name)).compose(rows -> {
+          Shop shop = Shop.of(allianceId, rows.iterator().next());
+          return conn.preparedQuery(INSERT_RULE).execute(Tuple.of(allianceId, shop.id(),
                   EarnRule.DEFAULT.pointsPerYuan(), EarnRule.DEFAULT.rounding().dbName()))
               .compose(v -> conn.preparedQuery(INSERT_STAFF)
-                  .execute(Tuple.of(allianceId, owner.getString("username"), "owner", shopId, hash)))
-              .map(staff -> shopJson(allianceId, shop).put("owner", staffJson(staff.iterator().next())));
+                  .execute(Tuple.of(allianceId, ownerUsername, "owner", shop.id(), hash)))
+              .map(staff -> new Created(shop, StaffMember.of(staff.iterator().next())));
         })))
         .recover(Shops::conflict)
         .compose(created -> {
-          long shopId = created.getLong("id");
+          long shopId = created.shop().id();
           return ledger.openAccount(allianceId, AccountKind.MERCHANT_ISSUANCE, shopId)
               .compose(v -> ledger.openAccount(allianceId, AccountKind.MERCHANT_ACCEPTANCE, shopId))
               .map(created);
         });
   }
 
-  public Future<JsonObject> list(long allianceId) {
+  public Future<List<Shop>> list(long allianceId) {
     return pool.preparedQuery(LIST).execute(Tuple.of(allianceId)).map(rows -> {
-      JsonArray items = new JsonArray();
-      rows.forEach(row -> items.add(shopJson(allianceId, row)));
-      return new JsonObject().put("items", items);
+      List<Shop> shops = new ArrayList<>();
+      rows.forEach(row -> shops.add(Shop.of(allianceId, row)));
+      return shops;
     });
   }
 
-  public Future<JsonObject> get(long allianceId, long shopId) {
-    return pool.preparedQuery(ONE).execute(Tuple.of(allianceId, shopId)).map(rows -> {
-      if (rows.size() == 0) {
-        throw ApiException.shopNotFound(shopId);
-      }
-      return shopJson(allianceId, rows.iterator().next());
-    });
+  public Future<Shop> get(long allianceId, long shopId) {
+    return pool.preparedQuery(ONE).execute(Tuple.of(allianceId, shopId)).map(rows -> one(allianceId, shopId, rows));
   }
 
   /** Suspends the shop (admin): its owner, cashiers and terminals are refused until it is reinstated. */
-  public Future<JsonObject> suspend(long allianceId, long shopId, java.time.Instant now) {
+  public Future<Shop> suspend(long allianceId, long shopId, Instant now) {
     return pool.preparedQuery(SUSPEND).execute(Tuple.of(allianceId, shopId,
-        now.truncatedTo(java.time.temporal.ChronoUnit.MICROS).atOffset(java.time.ZoneOffset.UTC)))
+        now.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC)))
         .map(rows -> one(allianceId, shopId, rows));
   }
 
   /** Reinstates a suspended shop (admin); reinstating an active shop changes nothing. */
-  public Future<JsonObject> reinstate(long allianceId, long shopId) {
+  public Future<Shop> reinstate(long allianceId, long shopId) {
     return pool.preparedQuery(REINSTATE).execute(Tuple.of(allianceId, shopId)).map(rows -> one(allianceId, shopId, rows));
   }
 
-  private static JsonObject one(long allianceId, long shopId, io.vertx.sqlclient.RowSet<Row> rows) {
+  private static Shop one(long allianceId, long shopId, RowSet<Row> rows) {
     if (rows.size() == 0) {
       throw ApiException.shopNotFound(shopId);
     }
-    return shopJson(allianceId, rows.iterator().next());
+    return Shop.of(allianceId, rows.iterator().next());
   }
 
-  public Future<JsonObject> addStaff(long allianceId, long shopId, JsonObject body) {
+  /** A new owner or cashier of the shop. */
+  public Future<StaffMember> addStaff(long allianceId, long shopId, String username, String role, String password) {
     return get(allianceId, shopId)
-        .compose(shop -> passwords.hash(body.getString("password")))
-        .compose(hash -> pool.preparedQuery(INSERT_STAFF).execute(Tuple.of(allianceId, body.getString("username"),
-            body.getString("role"), shopId, hash)))
-        .map(rows -> staffJson(rows.iterator().next()))
+        .compose(shop -> passwords.hash(password))
+        .compose(hash -> pool.preparedQuery(INSERT_STAFF).execute(Tuple.of(allianceId, username, role, shopId, hash)))
+        .map(rows -> StaffMember.of(rows.iterator().next()))
         .recover(Shops::conflict);
   }
 
-  public Future<JsonObject> staff(long allianceId, long shopId) {
+  public Future<List<StaffMember>> staff(long allianceId, long shopId) {
     return get(allianceId, shopId).compose(shop -> pool.preparedQuery(STAFF).execute(Tuple.of(allianceId, shopId)))
         .map(rows -> {
-          JsonArray items = new JsonArray();
-          rows.forEach(row -> items.add(staffJson(row)));
-          return new JsonObject().put("items", items);
+          List<StaffMember> staff = new ArrayList<>();
+          rows.forEach(row -> staff.add(StaffMember.of(row)));
+          return staff;
         });
   }
 
   /** One page of the shop's customers, by member id; phone numbers masked. */
-  public Future<JsonObject> customers(long allianceId, long shopId, long afterMemberId, int limit) {
+  public Future<CustomerPage> customers(long allianceId, long shopId, long afterMemberId, int limit) {
     return get(allianceId, shopId)
         .compose(shop -> pool.preparedQuery(CUSTOMERS).execute(Tuple.of(allianceId, shopId, afterMemberId, limit)))
         .map(rows -> {
-          JsonArray items = new JsonArray();
+          List<Customer> items = new ArrayList<>();
           long last = 0;
           for (Row row : rows) {
             last = row.getLong("id");
-            items.add(new JsonObject().put("memberHandle", row.getString("handle"))
-                .put("phone", maskPhone(row.getString("phone")))
-                .put("lastVisitAt", row.getOffsetDateTime("last_visit_at").toInstant().toString())
-                .put("transfers", row.getLong("transfers")));
+            items.add(new Customer(row.getString("handle"), maskPhone(row.getString("phone")),
+                row.getOffsetDateTime("last_visit_at").toInstant(), row.getLong("transfers")));
           }
-          return new JsonObject().put("items", items)
-              .put("nextCursor", items.size() == limit ? String.valueOf(last) : null);
+          return new CustomerPage(items, items.size() == limit ? last : null);
         });
   }
 
@@ -163,24 +170,9 @@ public final class Shops {
         + phone.substring(phone.length() - keepEnd);
   }
 
-  static JsonObject shopJson(long allianceId, Row row) {
-    return new JsonObject().put("id", row.getLong("id")).put("allianceId", allianceId)
-        .put("name", row.getString("name"))
-        .put("status", row.getString("status"))
-        .put("suspendedAt", row.getOffsetDateTime("suspended_at") == null ? null
-            : row.getOffsetDateTime("suspended_at").toInstant().toString())
-        .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString());
-  }
-
-  static JsonObject staffJson(Row row) {
-    return new JsonObject().put("id", row.getLong("id")).put("username", row.getString("username"))
-        .put("role", row.getString("role")).put("shopId", row.getLong("shop_id"))
-        .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString());
-  }
-
   private static <T> Future<T> conflict(Throwable failure) {
     if (Json.isUniqueViolation(failure)) {
-      return Future.failedFuture(new ApiException(409, "username_taken", "that username is already taken in this alliance"));
+      return Future.failedFuture(ProblemCode.USERNAME_TAKEN.refuse("that username is already taken in this alliance"));
     }
     return Future.failedFuture(failure);
   }

@@ -5,9 +5,8 @@ import io.linkpoints.auth.PasswordHasher;
 import io.linkpoints.auth.Principal;
 import io.linkpoints.auth.Role;
 import io.linkpoints.auth.TokenService;
-import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -44,11 +43,15 @@ public final class StaffSignIn {
     this.limiter = new AttemptLimiter(pool, clock, MAX_FAILURES, WINDOW);
   }
 
-  public Future<JsonObject> signIn(long allianceId, String username, String password) {
+  /** A signed-in staff member's token and who it speaks for (no shop for the admin). */
+  public record SignedIn(AccessToken token, Role role, long allianceId, Long shopId, long staffId) {
+  }
+
+  public Future<SignedIn> signIn(long allianceId, String username, String password) {
     String subject = "staff:" + username;
     return limiter.tryAcquire(allianceId, subject).compose(allowed -> {
       if (!allowed) {
-        throw new ApiException(429, "too_many_attempts",
+        throw ProblemCode.TOO_MANY_ATTEMPTS.refuse(
             "too many failed sign-ins for this username: try again in " + WINDOW.toMinutes() + " minutes");
       }
       return pool.preparedQuery(FIND).execute(Tuple.of(allianceId, username));
@@ -57,12 +60,12 @@ public final class StaffSignIn {
       String stored = staff == null ? null : staff.getString("password_hash");
       return passwords.verify(password, stored).compose(ok -> {
         if (!ok) {
-          throw new ApiException(401, "invalid_credentials", "wrong username or password");
+          throw ProblemCode.INVALID_CREDENTIALS.refuse("wrong username or password");
         }
         // Said only to whoever knows the password, so it reveals nothing to anyone else.
         boolean suspended = "suspended".equals(staff.getString("shop_status"));
         return limiter.clear(allianceId, subject).compose(v -> suspended
-            ? Future.failedFuture(new ApiException(403, "shop_suspended", "this shop is suspended by the alliance"))
+            ? Future.failedFuture(ProblemCode.SHOP_SUSPENDED.refuse("this shop is suspended by the alliance"))
             : rehashIfWeak(allianceId, staff.getLong("id"), password, stored).map(x -> issue(allianceId, staff)));
       });
     });
@@ -77,14 +80,13 @@ public final class StaffSignIn {
         .compose(hash -> pool.preparedQuery(REHASH).execute(Tuple.of(allianceId, staffId, hash))).mapEmpty();
   }
 
-  private JsonObject issue(long allianceId, Row staff) {
+  private SignedIn issue(long allianceId, Row staff) {
     Role role = Role.fromClaim(staff.getString("role"));
     long staffId = staff.getLong("id");
     Principal principal = role == Role.ADMIN ? Principal.admin(allianceId, staffId)
         : Principal.ofShop(role, allianceId, staff.getLong("shop_id"), staffId);
     TokenService.IssuedToken issued = tokens.issue(principal);
-    return new JsonObject().put("accessToken", issued.token()).put("tokenType", "Bearer")
-        .put("expiresIn", issued.expiresInSeconds(clock.instant())).put("role", role.claim())
-        .put("allianceId", allianceId).put("shopId", principal.shopId()).put("staffId", staffId);
+    return new SignedIn(new AccessToken(issued.token(), issued.expiresInSeconds(clock.instant())), role, allianceId,
+        principal.shopId(), staffId);
   }
 }

@@ -5,16 +5,18 @@ import io.linkpoints.auth.Role;
 import io.linkpoints.auth.Secrets;
 import io.linkpoints.auth.TokenService;
 import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -59,20 +61,28 @@ public final class Terminals {
     this.clock = clock;
   }
 
-  public Future<JsonObject> create(long allianceId, long shopId, String name) {
+  /** A new terminal and the secret that enrols it, shown this once. */
+  public record Created(Terminal terminal, String enrolmentSecret, Instant enrolmentExpiresAt) {
+  }
+
+  /** An enrolled terminal's first token and its device secret, shown this once. */
+  public record Enrolled(AccessToken token, long terminalId, long shopId, String deviceSecret) {
+  }
+
+  public Future<Created> create(long allianceId, long shopId, String name) {
     String random = Secrets.randomToken(32);
     OffsetDateTime now = now();
     return pool.preparedQuery(INSERT).execute(Tuple.of(allianceId, shopId, name, Secrets.sha256(random),
             now.plus(ENROLMENT_WINDOW), now))
         .map(rows -> {
-          Row row = rows.iterator().next();
-          return toJson(row).put("enrolmentSecret", allianceId + "." + row.getLong("id") + "." + random)
-              .put("enrolmentExpiresAt", now.plus(ENROLMENT_WINDOW).toInstant().toString());
+          Terminal terminal = Terminal.of(rows.iterator().next());
+          return new Created(terminal, allianceId + "." + terminal.id() + "." + random,
+              now.plus(ENROLMENT_WINDOW).toInstant());
         });
   }
 
   /** Trades an enrolment secret, once, for a device secret and a first access token. */
-  public Future<JsonObject> enrol(String enrolmentSecret) {
+  public Future<Enrolled> enrol(String enrolmentSecret) {
     Matcher m = SECRET.matcher(enrolmentSecret);
     if (!m.matches()) {
       return Future.failedFuture(invalidEnrolment());
@@ -87,13 +97,13 @@ public final class Terminals {
             throw invalidEnrolment();
           }
           long shopId = rows.iterator().next().getLong("shop_id");
-          return token(allianceId, shopId, terminalId).put("terminalId", terminalId).put("shopId", shopId)
-              .put("deviceSecret", allianceId + "." + terminalId + "." + device);
+          return new Enrolled(token(allianceId, shopId, terminalId), terminalId, shopId,
+              allianceId + "." + terminalId + "." + device);
         });
   }
 
   /** A short-lived access token for a terminal that still holds a valid device secret. */
-  public Future<JsonObject> accessToken(String deviceSecret) {
+  public Future<AccessToken> accessToken(String deviceSecret) {
     Matcher m = SECRET.matcher(deviceSecret);
     if (!m.matches()) {
       return Future.failedFuture(invalidDevice());
@@ -109,51 +119,39 @@ public final class Terminals {
     });
   }
 
-  public Future<JsonObject> list(long allianceId, long shopId) {
+  public Future<List<Terminal>> list(long allianceId, long shopId) {
     return pool.preparedQuery(LIST).execute(Tuple.of(allianceId, shopId)).map(rows -> {
-      JsonArray items = new JsonArray();
-      rows.forEach(row -> items.add(toJson(row)));
-      return new JsonObject().put("items", items);
+      List<Terminal> terminals = new ArrayList<>();
+      rows.forEach(row -> terminals.add(Terminal.of(row)));
+      return terminals;
     });
   }
 
   /** Revokes a terminal of this shop; revoking it again changes nothing. */
-  public Future<JsonObject> revoke(long allianceId, long shopId, long terminalId) {
+  public Future<Terminal> revoke(long allianceId, long shopId, long terminalId) {
     return pool.preparedQuery(REVOKE).execute(Tuple.of(allianceId, shopId, terminalId, now())).map(rows -> {
       if (rows.size() == 0) {
         throw ApiException.notFound("terminal " + terminalId);
       }
-      return toJson(rows.iterator().next());
+      return Terminal.of(rows.iterator().next());
     });
   }
 
-  private JsonObject token(long allianceId, long shopId, long terminalId) {
+  private AccessToken token(long allianceId, long shopId, long terminalId) {
     TokenService.IssuedToken issued = tokens.issue(Principal.ofShop(Role.TERMINAL, allianceId, shopId, terminalId));
-    return new JsonObject().put("accessToken", issued.token()).put("tokenType", "Bearer")
-        .put("expiresIn", issued.expiresInSeconds(clock.instant()));
+    return new AccessToken(issued.token(), issued.expiresInSeconds(clock.instant()));
   }
 
   private OffsetDateTime now() {
     return clock.instant().atOffset(ZoneOffset.UTC);
   }
 
-  private static JsonObject toJson(Row row) {
-    OffsetDateTime enrolled = row.getOffsetDateTime("enrolled_at");
-    OffsetDateTime revoked = row.getOffsetDateTime("revoked_at");
-    String status = revoked != null ? "revoked" : enrolled != null ? "active" : "awaiting_enrolment";
-    return new JsonObject().put("id", row.getLong("id")).put("shopId", row.getLong("shop_id"))
-        .put("name", row.getString("name")).put("status", status)
-        .put("enrolledAt", enrolled == null ? null : enrolled.toInstant().toString())
-        .put("revokedAt", revoked == null ? null : revoked.toInstant().toString())
-        .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString());
-  }
-
   private static ApiException invalidEnrolment() {
-    return new ApiException(401, "enrolment_secret_invalid",
+    return ProblemCode.ENROLMENT_SECRET_INVALID.refuse(
         "the enrolment secret is wrong, already used, expired, or its terminal was revoked");
   }
 
   private static ApiException invalidDevice() {
-    return new ApiException(401, "device_secret_invalid", "the device secret is wrong or the terminal was revoked");
+    return ProblemCode.DEVICE_SECRET_INVALID.refuse("the device secret is wrong or the terminal was revoked");
   }
 }

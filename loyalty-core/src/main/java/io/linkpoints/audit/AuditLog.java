@@ -1,7 +1,6 @@
 package io.linkpoints.audit;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -10,6 +9,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The hash-chained audit log of an alliance. Appends are serialised per alliance by the lock on
@@ -17,7 +18,8 @@ import java.time.temporal.ChronoUnit;
  * number of instances append one after the other and the chain never forks.
  */
 public final class AuditLog {
-  private static final String HEAD = "insert into audit_head (alliance_id, seq, hash) values ($1, 0, $2)"
+  // Makes the head row if missing and locks it either way (the no-op update): one append at a time per alliance.
+  private static final String LOCK_HEAD = "insert into audit_head (alliance_id, seq, hash) values ($1, 0, $2)"
       + " on conflict (alliance_id) do update set seq = audit_head.seq returning seq, hash";
   private static final String INSERT = "insert into audit_log (" + AuditRecord.COLUMNS + ")"
       + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
@@ -40,7 +42,7 @@ public final class AuditLog {
       JsonObject detail) {
     Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
     String text = detail == null ? "{}" : detail.encode();
-    return pool.withTransaction(conn -> conn.preparedQuery(HEAD).execute(Tuple.of(allianceId, AuditRecord.GENESIS))
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_HEAD).execute(Tuple.of(allianceId, AuditRecord.GENESIS))
         .compose(rows -> {
           Row head = rows.iterator().next();
           long seq = head.getLong("seq") + 1;
@@ -55,15 +57,31 @@ public final class AuditLog {
         }));
   }
 
-  public Future<JsonObject> page(long allianceId, long afterSeq, int limit) {
+  /** One page of records in chain order; {@code nextCursor} (the last seq) is null on the last page. */
+  public record Page(List<AuditRecord> items, Long nextCursor) {
+  }
+
+  /** Where the chain first breaks: the seq of the record that does not follow, and why. */
+  public record Break(long seq, String reason) {
+  }
+
+  /**
+   * A walk of the whole chain: {@code records} checked before the first break (or all of them); the head's
+   * hash when the chain is whole ({@code firstBroken} null), else null.
+   */
+  public record ChainCheck(long allianceId, long records, Break firstBroken, String headHash) {
+    public boolean ok() {
+      return firstBroken == null;
+    }
+  }
+
+  public Future<Page> records(long allianceId, long afterSeq, int limit) {
     return pool.preparedQuery(PAGE).execute(Tuple.of(allianceId, afterSeq, limit)).map(rows -> {
-      JsonArray items = new JsonArray();
-      long last = 0;
+      List<AuditRecord> items = new ArrayList<>();
       for (Row r : rows) {
-        items.add(AuditRecord.fromRow(r).toJson());
-        last = r.getLong("seq");
+        items.add(AuditRecord.fromRow(r));
       }
-      return new JsonObject().put("items", items).put("nextCursor", items.size() == limit ? String.valueOf(last) : null);
+      return new Page(items, items.size() == limit ? items.get(items.size() - 1).seq() : null);
     });
   }
 
@@ -72,26 +90,37 @@ public final class AuditLog {
    * carry the previous record's hash, and hash to what it carries; the last one must be the head.
    * Names the first record that does not.
    */
-  public Future<JsonObject> verify(long allianceId) {
+  public Future<ChainCheck> checkChain(long allianceId) {
     return pool.preparedQuery(HEAD_NOW).execute(Tuple.of(allianceId)).compose(head -> {
       long headSeq = head.size() == 0 ? 0 : head.iterator().next().getLong("seq");
       String headHash = head.size() == 0 ? AuditRecord.GENESIS : head.iterator().next().getString("hash");
       return walk(allianceId, 0, AuditRecord.GENESIS, 0).map(state -> {
-        JsonObject result = new JsonObject().put("allianceId", allianceId).put("records", state.checked);
         if (state.broken != null) {
-          return result.put("ok", false).put("firstBroken", state.broken);
+          return new ChainCheck(allianceId, state.checked, state.broken, null);
         }
         if (state.lastSeq != headSeq || !state.lastHash.equals(headHash)) {
-          return result.put("ok", false).put("firstBroken", new JsonObject().put("seq", state.lastSeq + 1)
-              .put("reason", "the chain ends at " + state.lastSeq + " but its head is at " + headSeq
-                  + " (records missing from the end, or the head was changed)"));
+          return new ChainCheck(allianceId, state.checked, new Break(state.lastSeq + 1,
+              "the chain ends at " + state.lastSeq + " but its head is at " + headSeq
+                  + " (records missing from the end, or the head was changed)"), null);
         }
-        return result.put("ok", true).put("headHash", headHash);
+        return new ChainCheck(allianceId, state.checked, null, headHash);
       });
     });
   }
 
-  private record Walk(long lastSeq, String lastHash, long checked, JsonObject broken) {
+  /** Being retired (issue 13): SettlementRoutes is to call {@code records(...).map(AuditJson::page)}. */
+  @Deprecated
+  public Future<JsonObject> page(long allianceId, long afterSeq, int limit) {
+    return records(allianceId, afterSeq, limit).map(AuditJson::page);
+  }
+
+  /** Being retired (issue 13): SettlementRoutes is to call {@code checkChain(...).map(AuditJson::chainCheck)}. */
+  @Deprecated
+  public Future<JsonObject> verify(long allianceId) {
+    return checkChain(allianceId).map(AuditJson::chainCheck);
+  }
+
+  private record Walk(long lastSeq, String lastHash, long checked, Break broken) {
   }
 
   private Future<Walk> walk(long allianceId, long afterSeq, String prevHash, long checked) {
@@ -110,8 +139,7 @@ public final class AuditLog {
           reason = "its content does not match its hash (the record was changed)";
         }
         if (reason != null) {
-          return Future.succeededFuture(new Walk(seq, prev, count, new JsonObject()
-              .put("seq", Math.min(rec.seq(), seq + 1)).put("reason", reason)));
+          return Future.succeededFuture(new Walk(seq, prev, count, new Break(Math.min(rec.seq(), seq + 1), reason)));
         }
         seq = rec.seq();
         prev = rec.hash();

@@ -1,7 +1,6 @@
 package io.linkpoints.audit;
 
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -48,11 +47,5 @@ public record AuditRecord(long allianceId, long seq, Instant at, String actorRol
   /** The hash this record should carry, given the previous one. */
   public String expectedHash() {
     return chain(prevHash, canonical());
-  }
-
-  public JsonObject toJson() {
-    return new JsonObject().put("seq", seq).put("at", at.toString()).put("actorRole", actorRole)
-        .put("actorId", actorId).put("action", action).put("target", target).put("detail", new JsonObject(detail))
-        .put("prevHash", prevHash).put("hash", hash);
   }
 }

@@ -3,6 +3,7 @@ package io.linkpoints.auth;
 import io.linkpoints.platform.GroupedQuery;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.Gate;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.RoutingContext;
@@ -120,12 +121,12 @@ public final class AccessGate implements Gate {
     String bearer = bearer(ctx);
     if (requirements.stream().anyMatch(r -> r.getNames().contains(OPERATOR_SCHEME))) {
       if (!operator.accepts(bearer)) {
-        throw new ApiException(401, "unauthorized", "the platform operator's token is required");
+        throw ProblemCode.UNAUTHORIZED.refuse("the platform operator's token is required");
       }
       return Future.succeededFuture(null);
     }
     if (bearer == null) {
-      throw new ApiException(401, "token_missing", "an access token is required (Authorization: Bearer ...)");
+      throw ProblemCode.TOKEN_MISSING.refuse("an access token is required (Authorization: Bearer ...)");
     }
     Principal p = tokens.verify(bearer);
     if (!p.role().shopScoped()) {
@@ -138,13 +139,13 @@ public final class AccessGate implements Gate {
     Future<String> shopStatus = p.role() == Role.TERMINAL
         ? activeTerminal.execute(Tuple.of(p.allianceId(), p.subjectId(), p.shopId()))
             .compose(rows -> rows.size() == 1 ? Future.succeededFuture(rows.iterator().next().getString(0))
-                : Future.failedFuture(new ApiException(401, "terminal_revoked", "this terminal has been revoked")))
+                : Future.failedFuture(ProblemCode.TERMINAL_REVOKED.refuse("this terminal has been revoked")))
         : pool.preparedQuery(SHOP_STATUS).execute(Tuple.of(p.allianceId(), p.shopId()))
             .map(rows -> rows.size() == 1 ? rows.iterator().next().getString(0) : null);
     return shopStatus.map(status -> {
       Principal caller = authorize(op, pathParam, p);
       if (!"active".equals(status)) {
-        throw new ApiException(403, "shop_suspended", "this shop is suspended by the alliance");
+        throw ProblemCode.SHOP_SUSPENDED.refuse("this shop is suspended by the alliance");
       }
       return caller;
     }).compose(caller -> targets.exist(caller, pathParam));
@@ -153,15 +154,15 @@ public final class AccessGate implements Gate {
   /** The role and tenant walls; throws a 403 refusal. */
   private Principal authorize(Operation op, Function<String, String> pathParam, Principal p) {
     if (!rolesByOperation.get(op.getOperationId()).contains(p.role())) {
-      throw new ApiException(403, "role_not_allowed", "a " + p.role().claim() + " may not do this");
+      throw ProblemCode.ROLE_NOT_ALLOWED.refuse("a " + p.role().claim() + " may not do this");
     }
     String alliance = pathParam.apply("allianceId");
     if (alliance != null && !alliance.equals(Long.toString(p.allianceId()))) {
-      throw new ApiException(403, "not_your_alliance", "this belongs to another alliance");
+      throw ProblemCode.NOT_YOUR_ALLIANCE.refuse("this belongs to another alliance");
     }
     String shop = pathParam.apply("shopId");
     if (shop != null && p.role() != Role.ADMIN && !(p.role().shopScoped() && shop.equals(Long.toString(p.shopId())))) {
-      throw new ApiException(403, "not_your_shop", "this belongs to another shop");
+      throw ProblemCode.NOT_YOUR_SHOP.refuse("this belongs to another shop");
     }
     return p;
   }

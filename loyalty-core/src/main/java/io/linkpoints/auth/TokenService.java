@@ -9,6 +9,7 @@ import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.LocatorAdapter;
 import io.jsonwebtoken.UnsupportedJwtException;
 import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import java.security.Key;
 import java.time.Clock;
 import java.time.Duration;
@@ -107,7 +108,7 @@ public final class TokenService {
         return known.principal();
       }
       verified.remove(token);
-      throw new ApiException(401, "token_expired", "the access token has expired");
+      throw ProblemCode.TOKEN_EXPIRED.refuse("the access token has expired");
     }
     Verified fresh = verifySignedClaims(token);
     if (verified.size() >= MAX_REMEMBERED) {
@@ -122,12 +123,12 @@ public final class TokenService {
     try {
       claims = parser.parseSignedClaims(token).getPayload();
     } catch (ExpiredJwtException e) {
-      throw new ApiException(401, "token_expired", "the access token has expired");
+      throw ProblemCode.TOKEN_EXPIRED.refuse("the access token has expired");
     } catch (JwtException | IllegalArgumentException e) {
-      throw new ApiException(401, "token_invalid", "the access token is not valid");
+      throw ProblemCode.TOKEN_INVALID.refuse("the access token is not valid");
     }
     if (claims.getExpiration() == null || claims.getIssuedAt() == null) {
-      throw new ApiException(401, "token_invalid", "the access token has no expiry");
+      throw ProblemCode.TOKEN_INVALID.refuse("the access token has no expiry");
     }
     try {
       Role role = Role.fromClaim(claims.get(ROLE));
@@ -140,7 +141,7 @@ public final class TokenService {
       return new Verified(new Principal(role, alliance, shop == null ? null : ((Number) shop).longValue(), subject),
           claims.getExpiration().toInstant().plusSeconds(CLOCK_SKEW_SECONDS));
     } catch (RuntimeException e) {
-      throw new ApiException(401, "token_invalid", "the access token's claims are not valid");
+      throw ProblemCode.TOKEN_INVALID.refuse("the access token's claims are not valid");
     }
   }
 }

@@ -1,6 +1,6 @@
 package io.linkpoints.export;
 
-import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -29,7 +29,7 @@ public enum ExportFormat {
     if (raw.equals("ndjson")) {
       return NDJSON;
     }
-    throw ApiException.badRequest("invalid_parameter", "format must be csv or ndjson");
+    throw ProblemCode.INVALID_PARAMETER.refuse("format must be csv or ndjson");
   }
 
   /** The line before the rows (CSV's header), or null. */

@@ -4,9 +4,12 @@ import static io.linkpoints.web.ApiRoutes.on;
 
 import io.linkpoints.auth.DeviceSecrets;
 import io.linkpoints.auth.Principal;
+import io.linkpoints.auth.Role;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.Json;
 import io.linkpoints.web.Params;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
@@ -28,25 +31,35 @@ public final class DeviceRoutes implements ApiRoutes {
   public void mount(RouterBuilder b) {
     on(b, "bindMemberDevice", Json.reply(201, ctx -> {
       Principal me = Principal.of(ctx);
-      return devices.bind(me.allianceId(), me.subjectId(), Json.body(ctx).getString("label"));
+      return devices.bind(me.allianceId(), me.subjectId(), Json.body(ctx).getString("label")).map(MemberJson::bound);
     }));
-    on(b, "listMemberDevices", Json.reply(200, ctx -> devices.list(Principal.of(ctx).allianceId(),
-        Principal.of(ctx).subjectId())));
-    on(b, "revokeMemberDevice", Json.reply(200, ctx -> devices.revokeOwn(Principal.of(ctx).allianceId(),
-        Principal.of(ctx).subjectId(), Params.positiveLong(ctx, "deviceId"))));
-    on(b, "listMemberDeviceUses", Json.reply(200, ctx -> devices.uses(Principal.of(ctx).allianceId(),
-        Principal.of(ctx).subjectId(), Params.positiveLong(ctx, "deviceId"))));
+    on(b, "listMemberDevices", Json.reply(200, ctx -> {
+      Principal me = Principal.of(ctx);
+      return devices.list(me.allianceId(), me.subjectId()).map(MemberJson::devices);
+    }));
+    on(b, "revokeMemberDevice", Json.reply(200, ctx -> {
+      Principal me = Principal.of(ctx);
+      return devices.revokeOwn(me.allianceId(), me.subjectId(), Params.positiveLong(ctx, "deviceId"))
+          .map(MemberJson::device);
+    }));
+    on(b, "listMemberDeviceUses", Json.reply(200, ctx -> {
+      Principal me = Principal.of(ctx);
+      return devices.uses(me.allianceId(), me.subjectId(), Params.positiveLong(ctx, "deviceId")).map(MemberJson::uses);
+    }));
     on(b, "searchShopMemberDevices", Json.reply(200, this::search));
-    on(b, "revokeShopMemberDevice", Json.reply(200, ctx -> staffRevoke(ctx, "owner")));
+    on(b, "revokeShopMemberDevice", Json.reply(200, ctx -> staffRevoke(ctx, Role.OWNER)));
     on(b, "searchMemberDevices", Json.reply(200, this::search));
-    on(b, "revokeAllianceMemberDevice", Json.reply(200, ctx -> staffRevoke(ctx, "admin")));
+    on(b, "revokeAllianceMemberDevice", Json.reply(200, ctx -> staffRevoke(ctx, Role.ADMIN)));
   }
 
-  private io.vertx.core.Future<io.vertx.core.json.JsonObject> search(RoutingContext ctx) {
-    return devices.search(Params.positiveLong(ctx, "allianceId"), Json.body(ctx).getString("phone"));
+  private Future<JsonObject> search(RoutingContext ctx) {
+    return devices.search(Params.positiveLong(ctx, "allianceId"), Json.body(ctx).getString("phone"))
+        .map(MemberJson::found);
   }
 
-  private io.vertx.core.Future<io.vertx.core.json.JsonObject> staffRevoke(RoutingContext ctx, String by) {
-    return devices.revoke(Params.positiveLong(ctx, "allianceId"), Params.positiveLong(ctx, "deviceId"), by);
+  /** A shop owner (at the member's request) or the admin revokes a device; the path's alliance is the caller's. */
+  private Future<JsonObject> staffRevoke(RoutingContext ctx, Role by) {
+    return devices.revoke(Params.positiveLong(ctx, "allianceId"), Params.positiveLong(ctx, "deviceId"), by)
+        .map(MemberJson::device);
   }
 }

@@ -1,18 +1,21 @@
 package io.linkpoints.member;
 
 import io.linkpoints.auth.DeviceSecrets;
+import io.linkpoints.auth.Role;
 import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * A member's phones, each with the secret its LP2 codes are made from. Binding returns the secret
@@ -53,8 +56,20 @@ public final class MemberDevices {
     this.clock = clock;
   }
 
+  /** A newly bound device and its secret (URL-safe base64), which is never shown again. */
+  public record Bound(MemberDevice device, String secret) {
+  }
+
+  /** One use of a device's code at a till: the code's time step and counter. */
+  public record CodeUse(long step, int counter, Instant usedAt) {
+  }
+
+  /** A member found by phone (shown masked), with their devices. */
+  public record Found(long memberId, String maskedPhone, List<MemberDevice> devices) {
+  }
+
   /** A new device for the member and its secret, which is never shown again. */
-  public Future<JsonObject> bind(long allianceId, long memberId, String label) {
+  public Future<Bound> bind(long allianceId, long memberId, String label) {
     byte[] secret = DeviceSecrets.newSecret();
     OffsetDateTime now = now();
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK_MEMBER).execute(Tuple.of(allianceId, memberId))
@@ -72,71 +87,70 @@ public final class MemberDevices {
               now)).map(id);
         }))
         .compose(id -> one(allianceId, id))
-        .map(device -> new JsonObject().put("device", device)
-            .put("secret", Base64.getUrlEncoder().withoutPadding().encodeToString(secret)));
+        .map(device -> new Bound(device, Base64.getUrlEncoder().withoutPadding().encodeToString(secret)));
   }
 
-  public Future<JsonObject> list(long allianceId, long memberId) {
-    return pool.preparedQuery(LIST).execute(Tuple.of(allianceId, memberId)).map(MemberDevices::items);
+  public Future<List<MemberDevice>> list(long allianceId, long memberId) {
+    return pool.preparedQuery(LIST).execute(Tuple.of(allianceId, memberId)).map(MemberDevices::devices);
   }
 
   /** Revokes a device of this member (404 for anyone else's). Revoking twice answers the same. */
-  public Future<JsonObject> revokeOwn(long allianceId, long memberId, long deviceId) {
-    return owned(allianceId, memberId, deviceId).compose(d -> revoke(allianceId, deviceId, "member"));
+  public Future<MemberDevice> revokeOwn(long allianceId, long memberId, long deviceId) {
+    return owned(allianceId, memberId, deviceId).compose(d -> revoke(allianceId, deviceId, Role.MEMBER));
   }
 
-  /** Revokes any device of the alliance: {@code by} is owner or admin. */
-  public Future<JsonObject> revoke(long allianceId, long deviceId, String by) {
-    return pool.preparedQuery(REVOKE).execute(Tuple.of(allianceId, deviceId, now(), by))
+  /** Revokes any device of the alliance, by the member, a shop owner or the admin. */
+  public Future<MemberDevice> revoke(long allianceId, long deviceId, Role by) {
+    return pool.preparedQuery(REVOKE).execute(Tuple.of(allianceId, deviceId, now(), by.claim()))
         .compose(v -> one(allianceId, deviceId));
   }
 
   /** The latest uses of one of the member's devices' codes: the wallet moves on to a fresh code. */
-  public Future<JsonObject> uses(long allianceId, long memberId, long deviceId) {
+  public Future<List<CodeUse>> uses(long allianceId, long memberId, long deviceId) {
     return owned(allianceId, memberId, deviceId)
         .compose(d -> pool.preparedQuery(USES).execute(Tuple.of(deviceId)))
         .map(rows -> {
-          JsonArray items = new JsonArray();
+          List<CodeUse> uses = new ArrayList<>();
           for (Row r : rows) {
-            items.add(new JsonObject().put("step", r.getLong("step")).put("counter", r.getInteger("counter"))
-                .put("usedAt", r.getOffsetDateTime("used_at").toInstant().toString()));
+            uses.add(new CodeUse(r.getLong("step"), r.getInteger("counter"),
+                r.getOffsetDateTime("used_at").toInstant()));
           }
-          return new JsonObject().put("items", items);
+          return uses;
         });
   }
 
   /** A member found by phone, with their devices: for staff helping a member who lost a phone. */
-  public Future<JsonObject> search(long allianceId, String phone) {
+  public Future<Found> search(long allianceId, String phone) {
     return pool.preparedQuery(MEMBER_BY_PHONE).execute(Tuple.of(allianceId, phone)).compose(rows -> {
       if (rows.size() == 0) {
-        throw new ApiException(404, "member_not_found", "no member with that phone in this alliance");
+        throw ProblemCode.MEMBER_NOT_FOUND.refuse("no member with that phone in this alliance");
       }
       long memberId = rows.iterator().next().getLong("id");
-      return list(allianceId, memberId).map(devices -> devices.put("memberId", memberId)
-          .put("phone", masked(rows.iterator().next().getString("phone"))));
+      return list(allianceId, memberId)
+          .map(devices -> new Found(memberId, masked(rows.iterator().next().getString("phone")), devices));
     });
   }
 
-  private Future<JsonObject> owned(long allianceId, long memberId, long deviceId) {
+  private Future<MemberDevice> owned(long allianceId, long memberId, long deviceId) {
     return pool.preparedQuery(ONE).execute(Tuple.of(allianceId, deviceId)).map(rows -> {
       if (rows.size() == 0 || rows.iterator().next().getLong("member_id") != memberId) {
         throw deviceNotFound(deviceId);
       }
-      return device(rows.iterator().next());
+      return MemberDevice.of(rows.iterator().next());
     });
   }
 
-  private Future<JsonObject> one(long allianceId, long deviceId) {
+  private Future<MemberDevice> one(long allianceId, long deviceId) {
     return pool.preparedQuery(ONE).execute(Tuple.of(allianceId, deviceId)).map(rows -> {
       if (rows.size() == 0) {
         throw deviceNotFound(deviceId);
       }
-      return device(rows.iterator().next());
+      return MemberDevice.of(rows.iterator().next());
     });
   }
 
   public static ApiException deviceNotFound(long deviceId) {
-    return new ApiException(404, "device_not_found", "no member device " + deviceId + " here");
+    return ProblemCode.DEVICE_NOT_FOUND.refuse("no member device " + deviceId + " here");
   }
 
   /** Staff see the phone as a member would recognise it, not whole. */
@@ -144,24 +158,12 @@ public final class MemberDevices {
     return phone.length() <= 7 ? phone : phone.substring(0, phone.length() - 8) + "****" + phone.substring(phone.length() - 4);
   }
 
-  private static JsonObject items(RowSet<Row> rows) {
-    JsonArray items = new JsonArray();
+  private static List<MemberDevice> devices(RowSet<Row> rows) {
+    List<MemberDevice> devices = new ArrayList<>();
     for (Row r : rows) {
-      items.add(device(r));
+      devices.add(MemberDevice.of(r));
     }
-    return new JsonObject().put("items", items);
-  }
-
-  private static JsonObject device(Row r) {
-    return new JsonObject().put("id", r.getLong("id")).put("label", r.getString("label"))
-        .put("createdAt", instant(r.getOffsetDateTime("created_at")))
-        .put("lastUsedAt", instant(r.getOffsetDateTime("last_used_at")))
-        .put("revokedAt", instant(r.getOffsetDateTime("revoked_at")))
-        .put("revokedBy", r.getString("revoked_by"));
-  }
-
-  private static String instant(OffsetDateTime t) {
-    return t == null ? null : t.toInstant().toString();
+    return devices;
   }
 
   private OffsetDateTime now() {

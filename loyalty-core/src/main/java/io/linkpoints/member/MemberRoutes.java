@@ -25,12 +25,14 @@ public final class MemberRoutes implements ApiRoutes {
   @Override
   public void mount(RouterBuilder b) {
     on(b, "requestMemberCode", Json.reply(202, ctx ->
-        members.requestCode(Params.positiveLong(ctx, "allianceId"), Json.body(ctx).getString("phone"))));
+        members.requestSignInCode(Params.positiveLong(ctx, "allianceId"), Json.body(ctx).getString("phone"))
+            .map(MemberJson::signInCodeSent)));
     on(b, "memberSignIn", Json.reply(200, ctx -> {
       JsonObject body = Json.body(ctx);
-      return members.signIn(Params.positiveLong(ctx, "allianceId"), body.getString("phone"), body.getString("code"));
+      return members.signIn(Params.positiveLong(ctx, "allianceId"), body.getString("phone"), body.getString("code"))
+          .map(MemberJson::signedIn);
     }));
     // A member's own data: the id comes from its token, never from the request.
-    on(b, "getMe", Json.reply(200, ctx -> members.me(Principal.of(ctx))));
+    on(b, "getMe", Json.reply(200, ctx -> members.me(Principal.of(ctx)).map(MemberJson::profile)));
   }
 }

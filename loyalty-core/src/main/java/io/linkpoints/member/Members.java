@@ -2,20 +2,21 @@ package io.linkpoints.member;
 
 import io.linkpoints.auth.AttemptLimiter;
 import io.linkpoints.auth.CodeSender;
-import io.linkpoints.auth.OneTimeCodes;
+import io.linkpoints.auth.SignInCodes;
 import io.linkpoints.auth.Principal;
 import io.linkpoints.auth.Secrets;
 import io.linkpoints.auth.TokenService;
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Members: one phone number joins an alliance once and is a member at every shop in it. Signing
@@ -24,10 +25,10 @@ import java.time.Duration;
  */
 public final class Members {
   /** Codes one phone may ask for per window, so the per-code attempt limit cannot be multiplied freely. */
-  public static final int MAX_CODE_REQUESTS = 5;
-  public static final Duration CODE_REQUEST_WINDOW = Duration.ofMinutes(15);
+  public static final int MAX_SIGN_IN_CODE_REQUESTS = 5;
+  public static final Duration SIGN_IN_CODE_REQUEST_WINDOW = Duration.ofMinutes(15);
 
-  private static final String ALLIANCE = "select 1 from alliance where id = $1";
+  private static final String ALLIANCE_EXISTS = "select 1 from alliance where id = $1";
   private static final String JOIN = "insert into member (alliance_id, phone, handle) values ($1, $2, $3)"
       + " on conflict (alliance_id, phone) do nothing returning id, handle";
   private static final String BY_PHONE = "select id, handle from member where alliance_id = $1 and phone = $2";
@@ -43,9 +44,9 @@ public final class Members {
   private final Pool pool;
   private final Ledger ledger;
   private final TokenService tokens;
-  private final OneTimeCodes codes;
+  private final SignInCodes signInCodes;
   private final CodeSender sender;
-  private final AttemptLimiter codeRequests;
+  private final AttemptLimiter signInCodeRequests;
   private final Clock clock;
 
   public Members(Pool pool, Ledger ledger, TokenService tokens, CodeSender sender, Clock clock) {
@@ -54,29 +55,44 @@ public final class Members {
     this.tokens = tokens;
     this.sender = sender;
     this.clock = clock;
-    this.codes = new OneTimeCodes(pool, clock);
-    this.codeRequests = new AttemptLimiter(pool, clock, MAX_CODE_REQUESTS, CODE_REQUEST_WINDOW);
+    this.signInCodes = new SignInCodes(pool, clock);
+    this.signInCodeRequests =
+        new AttemptLimiter(pool, clock, MAX_SIGN_IN_CODE_REQUESTS, SIGN_IN_CODE_REQUEST_WINDOW);
+  }
+
+  /** A sign-in code was sent; it works for {@code expiresInSeconds}. */
+  public record SignInCodeSent(long expiresInSeconds) {
+  }
+
+  /** A signed-in member's token; {@code joined} on the first sign-in, which made the member. */
+  public record SignedIn(String accessToken, long expiresInSeconds, boolean joined, long memberId, String handle,
+      long allianceId) {
+  }
+
+  /** The member's own record and balance. */
+  public record Profile(long id, long allianceId, String handle, String phone, long availablePoints, long owedPoints,
+      Instant joinedAt) {
   }
 
   /** Sends a fresh sign-in code to the phone (replacing any earlier one). */
-  public Future<JsonObject> requestCode(long allianceId, String phone) {
-    return pool.preparedQuery(ALLIANCE).execute(Tuple.of(allianceId)).compose(rows -> {
+  public Future<SignInCodeSent> requestSignInCode(long allianceId, String phone) {
+    return pool.preparedQuery(ALLIANCE_EXISTS).execute(Tuple.of(allianceId)).compose(rows -> {
       if (rows.size() == 0) {
         throw ApiException.notFound("alliance " + allianceId);
       }
-      return codeRequests.tryAcquire(allianceId, "code:" + phone);
+      return signInCodeRequests.tryAcquire(allianceId, "code:" + phone);
     }).compose(allowed -> {
       if (!allowed) {
-        throw new ApiException(429, "too_many_attempts", "too many codes asked for this phone: try again later");
+        throw ProblemCode.TOO_MANY_ATTEMPTS.refuse("too many codes asked for this phone: try again later");
       }
-      return codes.issue(allianceId, phone);
+      return signInCodes.issue(allianceId, phone);
     }).compose(code -> sender.send(allianceId, phone, code))
-        .map(v -> new JsonObject().put("expiresIn", OneTimeCodes.LIFETIME.toSeconds()));
+        .map(v -> new SignInCodeSent(SignInCodes.LIFETIME.toSeconds()));
   }
 
   /** Checks the code; joins the member on first sign-in; returns an access token. */
-  public Future<JsonObject> signIn(long allianceId, String phone, String code) {
-    return codes.redeem(allianceId, phone, code)
+  public Future<SignedIn> signIn(long allianceId, String phone, String code) {
+    return signInCodes.redeem(allianceId, phone, code)
         .compose(v -> pool.preparedQuery(JOIN).execute(Tuple.of(allianceId, phone, Secrets.randomToken(16))))
         .compose(joined -> {
           if (joined.size() == 1) {
@@ -90,10 +106,8 @@ public final class Members {
         .map(j -> {
           long memberId = j.row.getLong("id");
           TokenService.IssuedToken issued = tokens.issue(Principal.member(allianceId, memberId));
-          return new JsonObject().put("accessToken", issued.token()).put("tokenType", "Bearer")
-              .put("expiresIn", issued.expiresInSeconds(clock.instant())).put("joined", j.joined)
-              .put("member", new JsonObject().put("id", memberId).put("handle", j.row.getString("handle"))
-                  .put("allianceId", allianceId));
+          return new SignedIn(issued.token(), issued.expiresInSeconds(clock.instant()), j.joined, memberId,
+              j.row.getString("handle"), allianceId);
         });
   }
 
@@ -101,17 +115,14 @@ public final class Members {
   }
 
   /** The signed-in member's own record and balance; nothing of anyone else. */
-  public Future<JsonObject> me(Principal member) {
+  public Future<Profile> me(Principal member) {
     return pool.preparedQuery(ME).execute(Tuple.of(member.allianceId(), member.subjectId())).map(rows -> {
       if (rows.size() == 0) {
         throw ApiException.notFound("member");
       }
       Row row = rows.iterator().next();
-      return new JsonObject().put("id", row.getLong("id")).put("allianceId", member.allianceId())
-          .put("handle", row.getString("handle")).put("phone", row.getString("phone"))
-          .put("availablePoints", row.getLong("available"))
-          .put("owedPoints", row.getLong("owed"))
-          .put("joinedAt", row.getOffsetDateTime("created_at").toInstant().toString());
+      return new Profile(row.getLong("id"), member.allianceId(), row.getString("handle"), row.getString("phone"),
+          row.getLong("available"), row.getLong("owed"), row.getOffsetDateTime("created_at").toInstant());
     });
   }
 }

@@ -1,6 +1,6 @@
 package io.linkpoints.web;
 
-/** A request refused with an HTTP status and a stable problem code. */
+/** A request refused with an HTTP status and a stable problem code, named in {@link ProblemCode}. */
 public class ApiException extends RuntimeException implements Refusal {
   private static final long serialVersionUID = 1L;
   private final int status;
@@ -28,19 +28,21 @@ public class ApiException extends RuntimeException implements Refusal {
     return code;
   }
 
+  /** Being retired: use {@code ProblemCode.X.refuse(detail)} (issue 13); removed once no caller is left. */
+  @Deprecated
   public static ApiException badRequest(String code, String message) {
     return new ApiException(400, code, message);
   }
 
   public static ApiException notFound(String what) {
-    return new ApiException(404, "not_found", what + " not found");
+    return ProblemCode.NOT_FOUND.refuse(what + " not found");
   }
 
   public static ApiException shopNotFound(long shopId) {
-    return new ApiException(404, "shop_not_found", "no shop " + shopId + " in this alliance");
+    return ProblemCode.SHOP_NOT_FOUND.refuse("no shop " + shopId + " in this alliance");
   }
 
   public static ApiException periodNotFound(long periodId) {
-    return new ApiException(404, "period_not_found", "no settlement period " + periodId + " in this alliance");
+    return ProblemCode.PERIOD_NOT_FOUND.refuse("no settlement period " + periodId + " in this alliance");
   }
 }

@@ -65,7 +65,7 @@ public final class IdempotencyKeys {
   }
 
   public static ApiException required() {
-    return ApiException.badRequest("idempotency_key_required", "this call needs an " + HEADER + " header: " + RULE);
+    return ProblemCode.IDEMPOTENCY_KEY_REQUIRED.refuse("this call needs an " + HEADER + " header: " + RULE);
   }
 
   private static void requireTheRule(String operationId, JsonSchema schema) {

@@ -60,7 +60,7 @@ public final class Json {
       try {
         io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
       } catch (DecodeException e) {
-        ctx.fail(ApiException.badRequest("malformed_json", "the body is not valid JSON"));
+        ctx.fail(ProblemCode.MALFORMED_JSON.refuse("the body is not valid JSON"));
         return;
       }
     }

@@ -30,7 +30,7 @@ public final class Params {
     } catch (NumberFormatException ignored) {
       // fall through to the refusal below
     }
-    throw ApiException.badRequest("invalid_parameter", name + " must be a whole number from " + min + " to " + max);
+    throw ProblemCode.INVALID_PARAMETER.refuse(name + " must be a whole number from " + min + " to " + max);
   }
 
   public static UUID uuid(RoutingContext ctx, String name) {
@@ -42,7 +42,7 @@ public final class Params {
     } catch (IllegalArgumentException ignored) {
       // fall through to the refusal below
     }
-    throw ApiException.badRequest("invalid_parameter", name + " must be a UUID");
+    throw ProblemCode.INVALID_PARAMETER.refuse(name + " must be a UUID");
   }
 
   private static long parsePositive(String name, String raw) {
@@ -54,6 +54,6 @@ public final class Params {
     } catch (NumberFormatException | NullPointerException ignored) {
       // fall through to the refusal below
     }
-    throw ApiException.badRequest("invalid_parameter", name + " must be a positive whole number");
+    throw ProblemCode.INVALID_PARAMETER.refuse(name + " must be a positive whole number");
   }
 }

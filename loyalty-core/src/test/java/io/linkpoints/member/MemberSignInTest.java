@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.linkpoints.auth.OneTimeCodes;
+import io.linkpoints.auth.SignInCodes;
 import io.linkpoints.testing.ApiFixture;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -77,28 +77,28 @@ class MemberSignInTest {
   }
 
   @Test
-  void aWrongCodeIsCodeInvalidAndTheRightOneStillWorks() {
+  void aWrongCodeIsSignInCodeInvalidAndTheRightOneStillWorks() {
     String code = requestCode();
-    assertEquals("code_invalid", problemCode(signIn(wrong(code))));
+    assertEquals("sign_in_code_invalid", problemCode(signIn(wrong(code))));
     expect(200, signIn(code));
     // Used once: the same code again is refused.
-    assertEquals("code_invalid", problemCode(signIn(code)));
+    assertEquals("sign_in_code_invalid", problemCode(signIn(code)));
     assertEquals(0, api.count("select count(*) from member_sign_in_code"));
   }
 
   @Test
-  void anExpiredCodeIsCodeExpired() {
+  void anExpiredCodeIsSignInCodeExpired() {
     String code = requestCode();
-    api.clock.advance(OneTimeCodes.LIFETIME.plusSeconds(1));
-    assertEquals("code_expired", problemCode(signIn(code)));
+    api.clock.advance(SignInCodes.LIFETIME.plusSeconds(1));
+    assertEquals("sign_in_code_expired", problemCode(signIn(code)));
     assertEquals(0, api.count("select count(*) from member"));
   }
 
   @Test
   void afterTooManyWrongCodesEvenTheRightOneIsRefused() {
     String code = requestCode();
-    for (int i = 0; i < OneTimeCodes.MAX_ATTEMPTS; i++) {
-      assertEquals("code_invalid", problemCode(signIn(wrong(code))));
+    for (int i = 0; i < SignInCodes.MAX_ATTEMPTS; i++) {
+      assertEquals("sign_in_code_invalid", problemCode(signIn(wrong(code))));
     }
     HttpResponse<Buffer> locked = signIn(code);
     assertEquals(429, locked.statusCode());
@@ -111,14 +111,14 @@ class MemberSignInTest {
   @Test
   void askingForCodesIsRateLimitedPerPhone() {
     String first = null;
-    for (int i = 0; i < Members.MAX_CODE_REQUESTS; i++) {
+    for (int i = 0; i < Members.MAX_SIGN_IN_CODE_REQUESTS; i++) {
       String code = requestCode();
       first = first == null ? code : first;
     }
     HttpResponse<Buffer> refused = api.post(base + "/code", null, new JsonObject().put("phone", PHONE));
     assertEquals(429, refused.statusCode());
     assertEquals("too_many_attempts", problemCode(refused));
-    api.clock.advance(Members.CODE_REQUEST_WINDOW.plus(Duration.ofSeconds(1)));
+    api.clock.advance(Members.SIGN_IN_CODE_REQUEST_WINDOW.plus(Duration.ofSeconds(1)));
     requestCode();
     assertNotEquals(null, first);
   }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkpoints.alliance.StaffSignIn;
-import io.linkpoints.auth.OneTimeCodes;
+import io.linkpoints.auth.SignInCodes;
 import io.linkpoints.testing.ApiFixture;
 import io.linkpoints.testing.PosWorld;
 import io.linkpoints.testing.PosWorld.Person;
@@ -194,10 +194,11 @@ class CheckThenActConcurrencyTest {
     // Each guess is counted before it is compared, in one update: past the limit the code is gone
     // (later guesses find none), so even the right code is refused now.
     assertTrue(guesses.getOrDefault("too_many_attempts", 0) >= 1, guesses.toString());
-    assertEquals(Map.of(), removeKeys(guesses, "code_invalid", "too_many_attempts"), guesses.toString());
-    assertEquals("code_invalid", problemCode(api.post(signIn, null, new JsonObject().put("phone", phone).put("code", code))));
+    assertEquals(Map.of(), removeKeys(guesses, "sign_in_code_invalid", "too_many_attempts"), guesses.toString());
+    assertEquals("sign_in_code_invalid",
+        problemCode(api.post(signIn, null, new JsonObject().put("phone", phone).put("code", code))));
     assertEquals(0, api.count("select count(*) from member where phone = '" + phone + "'"));
-    assertTrue(OneTimeCodes.MAX_ATTEMPTS < AT_ONCE);
+    assertTrue(SignInCodes.MAX_ATTEMPTS < AT_ONCE);
 
     // A fresh code sent many times at once signs in (and joins) once.
     expect(202, api.post(signIn + "/code", null, new JsonObject().put("phone", phone)));

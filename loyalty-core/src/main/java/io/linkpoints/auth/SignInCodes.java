@@ -1,6 +1,7 @@
 package io.linkpoints.auth;
 
 import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -11,11 +12,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 /**
- * Six-digit one-time sign-in codes, one live code per phone. Kept only as a salted SHA-256:
- * a six-digit code could be brute-forced from its hash, so what protects it is its short life
- * and the attempt limit; the hash keeps a live code out of plain sight in the database.
+ * Members' six-digit one-time sign-in codes (not the LP2 codes a phone shows at the till), one live
+ * code per phone. Kept only as a salted SHA-256: a six-digit code could be brute-forced from its
+ * hash, so what protects it is its short life and the attempt limit; the hash keeps a live code out
+ * of plain sight in the database.
  */
-public final class OneTimeCodes {
+public final class SignInCodes {
   public static final int DIGITS = 6;
   public static final Duration LIFETIME = Duration.ofMinutes(5);
   public static final int MAX_ATTEMPTS = 5;
@@ -38,7 +40,7 @@ public final class OneTimeCodes {
   private final Pool pool;
   private final Clock clock;
 
-  public OneTimeCodes(Pool pool, Clock clock) {
+  public SignInCodes(Pool pool, Clock clock) {
     this.pool = pool;
     this.clock = clock;
   }
@@ -53,7 +55,10 @@ public final class OneTimeCodes {
         .map(code);
   }
 
-  /** Succeeds once for the right, live code; otherwise fails with code_invalid, code_expired or too_many_attempts. */
+  /**
+   * Succeeds once for the right, live code; otherwise fails with sign_in_code_invalid, sign_in_code_expired or
+   * too_many_attempts.
+   */
   public Future<Void> redeem(long allianceId, String phone, String code) {
     return pool.preparedQuery(COUNT_ATTEMPT).execute(Tuple.of(allianceId, phone)).compose(rows -> {
       if (rows.size() == 0) {
@@ -61,11 +66,12 @@ public final class OneTimeCodes {
       }
       Row row = rows.iterator().next();
       if (row.getInteger("attempts") > MAX_ATTEMPTS) {
-        return discard(allianceId, phone, new ApiException(429, "too_many_attempts",
-            "too many wrong codes: request a new code"));
+        return discard(allianceId, phone,
+            ProblemCode.TOO_MANY_ATTEMPTS.refuse("too many wrong codes: request a new code"));
       }
       if (!clock.instant().isBefore(row.getOffsetDateTime("expires_at").toInstant())) {
-        return discard(allianceId, phone, new ApiException(401, "code_expired", "the code has expired: request a new one"));
+        return discard(allianceId, phone,
+            ProblemCode.SIGN_IN_CODE_EXPIRED.refuse("the code has expired: request a new one"));
       }
       String stored = row.getString("code_hash");
       String salt = stored.substring(0, stored.indexOf('$'));
@@ -82,6 +88,6 @@ public final class OneTimeCodes {
   }
 
   private static ApiException invalid() {
-    return new ApiException(401, "code_invalid", "the code is not right");
+    return ProblemCode.SIGN_IN_CODE_INVALID.refuse("the code is not right");
   }
 }
