@@ -45,9 +45,9 @@ public enum ProblemCode {
   TOKEN_EXPIRED(401, false, "the access token has expired: sign in again"),
   TERMINAL_REVOKED(401, false, "the terminal's token was revoked by its shop"),
   INVALID_CREDENTIALS(401, false, "the username or password is not right"),
-  DEVICE_SECRET_INVALID(401, false, "a terminal's device secret is not right"),
-  ENROLMENT_SECRET_INVALID(401, false, "a terminal's enrolment secret is not right or already used"),
-  SIGN_IN_CODE_INVALID(401, false, "the member's one-time sign-in code is not right"),
+  DEVICE_SECRET_INVALID(401, false, "a terminal's device secret is not right, or the terminal was revoked"),
+  ENROLMENT_SECRET_INVALID(401, false, "a terminal's enrolment secret is not right, already used or expired, or its terminal was revoked"),
+  SIGN_IN_CODE_INVALID(401, false, "the member's one-time sign-in code is not right, already used, or none was asked for"),
   SIGN_IN_CODE_EXPIRED(401, false, "the member's one-time sign-in code has expired: request a new one"),
 
   // 403: known, but not allowed.
@@ -124,7 +124,7 @@ public enum ProblemCode {
   QR_NOT_FOUND(422, false, "no QR code was found in the image"),
 
   // 429, 5xx: the service's moment; the same request may succeed later.
-  TOO_MANY_ATTEMPTS(429, true, "too many wrong codes or requests for this phone, device or terminal: wait"),
+  TOO_MANY_ATTEMPTS(429, true, "too many wrong passwords or codes, or code requests, for this username, phone, device or terminal: wait"),
   TOO_MANY_REQUESTS(429, true, "too many requests: wait for Retry-After"),
   INTERNAL_ERROR(500, true, "an unexpected error; it has been logged"),
   LEDGER_BUSY(503, true, "the ledger's queue is full: retry shortly with the same Idempotency-Key"),
