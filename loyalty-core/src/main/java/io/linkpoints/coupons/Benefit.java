@@ -1,6 +1,6 @@
 package io.linkpoints.coupons;
 
-import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 
@@ -52,7 +52,7 @@ public record Benefit(Kind kind, Long amountFen, Integer percentOff, Long capFen
       case "fixed_off" -> Kind.FIXED_OFF;
       case "percent_off" -> Kind.PERCENT_OFF;
       case "gift" -> Kind.GIFT;
-      default -> throw ApiException.badRequest("invalid_benefit", "benefit.kind must be fixed_off, percent_off or gift");
+      default -> throw ProblemCode.INVALID_BENEFIT.refuse("benefit.kind must be fixed_off, percent_off or gift");
     };
     Benefit benefit = switch (kind) {
       case FIXED_OFF -> new Benefit(kind, b.getLong("amountFen"), null, null, null, null);
@@ -65,7 +65,7 @@ public record Benefit(Kind kind, Long amountFen, Integer percentOff, Long capFen
       case GIFT -> benefit.giftName != null && benefit.giftValueFen != null;
     };
     if (!complete) {
-      throw ApiException.badRequest("invalid_benefit", "fixed_off needs amountFen; percent_off needs percent and"
+      throw ProblemCode.INVALID_BENEFIT.refuse("fixed_off needs amountFen; percent_off needs percent and"
           + " capFen; gift needs giftName and valueFen");
     }
     return benefit;

@@ -1,6 +1,7 @@
 package io.linkpoints.coupons;
 
 import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -91,7 +92,7 @@ public final class Campaigns {
     Instant from = instant(body, "validFrom");
     Instant until = instant(body, "validUntil");
     if (!until.isAfter(from)) {
-      throw ApiException.badRequest("invalid_window", "validUntil must be after validFrom");
+      throw ProblemCode.INVALID_WINDOW.refuse("validUntil must be after validFrom");
     }
     List<Participant> participants = participants(creatorShopId, body);
     boolean needsConsent = participants.stream().anyMatch(p -> p.shopId() != creatorShopId);
@@ -113,7 +114,7 @@ public final class Campaigns {
       }
       return conn.preparedQuery(INSERT_SHOP).executeBatch(shops).map(id);
     })).recover(err -> Future.failedFuture(err instanceof PgException pg && "23503".equals(pg.getSqlState())
-        ? ApiException.badRequest("unknown_shop", "a named shop is not in this alliance") : err))
+        ? ProblemCode.UNKNOWN_SHOP.refuse("a named shop is not in this alliance") : err))
         .compose(id -> get(allianceId, null, id));
   }
 
@@ -129,12 +130,12 @@ public final class Campaigns {
       for (Object o : given) {
         JsonObject f = (JsonObject) o;
         if (funding.put(f.getLong("shopId"), f.getInteger("basisPoints")) != null) {
-          throw ApiException.badRequest("invalid_funding", "a sponsor is named twice");
+          throw ProblemCode.INVALID_FUNDING.refuse("a sponsor is named twice");
         }
       }
     }
     if (funding.values().stream().mapToInt(Integer::intValue).sum() != FundingSplit.TOTAL_BPS) {
-      throw ApiException.badRequest("invalid_funding", "funding basis points must sum to 10000");
+      throw ProblemCode.INVALID_FUNDING.refuse("funding basis points must sum to 10000");
     }
     Map<Long, Participant> all = new LinkedHashMap<>();
     List<Long> named = new ArrayList<>(issuers);
@@ -147,7 +148,7 @@ public final class Campaigns {
       all.put(shop, new Participant(shop, issuers.contains(shop), honouring.contains(shop), funding.getOrDefault(shop, 0)));
     }
     if (!all.containsKey(creator)) {
-      throw ApiException.badRequest("creator_not_named", "the creating shop must issue, honour or fund the campaign");
+      throw ProblemCode.CREATOR_NOT_NAMED.refuse("the creating shop must issue, honour or fund the campaign");
     }
     return List.copyOf(all.values());
   }
@@ -175,7 +176,7 @@ public final class Campaigns {
           JsonObject c = list.isEmpty() ? null : list.get(0);
           if (c == null || shopId != null && c.getJsonArray("participants").stream()
               .noneMatch(p -> ((JsonObject) p).getLong("shopId") == (long) shopId)) {
-            throw CouponErrors.campaignNotFound();
+            throw ProblemCode.CAMPAIGN_NOT_FOUND.refuse("no such campaign here");
           }
           return c;
         });
@@ -209,7 +210,7 @@ public final class Campaigns {
             : Tuple.of(allianceId, campaignId, shopId, now)))
         .compose(rows -> {
           if (rows.size() == 0) {
-            throw CouponErrors.campaignNotFound();
+            throw ProblemCode.CAMPAIGN_NOT_FOUND.refuse("no such campaign here");
           }
           return conn.preparedQuery(RESTATUS).execute(Tuple.of(allianceId, campaignId));
         })).compose(v -> get(allianceId, shopId, campaignId));
@@ -218,7 +219,7 @@ public final class Campaigns {
   private static Future<Void> lock(SqlConnection conn, long allianceId, long campaignId) {
     return conn.preparedQuery(LOCK).execute(Tuple.of(allianceId, campaignId)).map(rows -> {
       if (rows.size() == 0) {
-        throw CouponErrors.campaignNotFound();
+        throw ProblemCode.CAMPAIGN_NOT_FOUND.refuse("no such campaign here");
       }
       return null;
     });
@@ -274,8 +275,20 @@ public final class Campaigns {
     try {
       return OffsetDateTime.parse(body.getString(field)).toInstant();
     } catch (DateTimeParseException | NullPointerException e) {
-      throw ApiException.badRequest("invalid_window", field + " must be an ISO-8601 date-time with offset");
+      throw ProblemCode.INVALID_WINDOW.refuse(field + " must be an ISO-8601 date-time with offset");
     }
+  }
+
+  /** Why a campaign of this status hands out nothing: it waits for consent, or it is paused. */
+  static ApiException notLive(String status) {
+    return "awaiting_consent".equals(status)
+        ? ProblemCode.CONSENT_REQUIRED.refuse("the campaign waits for a named shop's owner to accept it")
+        : ProblemCode.CAMPAIGN_NOT_LIVE.refuse("the campaign is " + status + " or outside its window");
+  }
+
+  /** A campaign failing {@link #BACKERS_ACTIVE}, said as the access gate and shop codes say it. */
+  static ApiException backerSuspended() {
+    return ProblemCode.SHOP_SUSPENDED.refuse("a shop that issues or funds this campaign is suspended by the alliance");
   }
 
   static OffsetDateTime utc(Instant instant) {

@@ -2,6 +2,7 @@ package io.linkpoints.coupons;
 
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.Json;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -116,22 +117,22 @@ public final class CouponIssuer {
       boolean memberAtLimit) {
     return conn.preparedQuery(WHY).execute(Tuple.of(allianceId, campaignId)).map(rows -> {
       if (rows.size() == 0) {
-        throw CouponErrors.campaignNotFound();
+        throw ProblemCode.CAMPAIGN_NOT_FOUND.refuse("no such campaign here");
       }
       Row c = rows.iterator().next();
       if (!"live".equals(c.getString("status"))) {
-        throw CouponErrors.notLive(c.getString("status"));
+        throw Campaigns.notLive(c.getString("status"));
       }
       if (!now.isBefore(c.getOffsetDateTime("valid_until").toInstant())) {
-        throw CouponErrors.of("campaign_not_live", "the campaign has ended");
+        throw ProblemCode.CAMPAIGN_NOT_LIVE.refuse("the campaign has ended");
       }
       if (!c.getBoolean("backers_active")) {
-        throw CouponErrors.backerSuspended();
+        throw Campaigns.backerSuspended();
       }
       if (memberAtLimit && c.getInteger("issued") < c.getInteger("inventory")) {
-        throw CouponErrors.of("member_limit_reached", "this member already holds the most coupons of this campaign");
+        throw ProblemCode.MEMBER_LIMIT_REACHED.refuse("this member already holds the most coupons of this campaign");
       }
-      throw CouponErrors.of("campaign_sold_out", "every coupon of this campaign has been handed out");
+      throw ProblemCode.CAMPAIGN_SOLD_OUT.refuse("every coupon of this campaign has been handed out");
     });
   }
 
@@ -197,11 +198,11 @@ public final class CouponIssuer {
     Instant now = clock.instant();
     return pool.preparedQuery(CODE_CAMPAIGN).execute(Tuple.of(allianceId, campaignId, shopId)).compose(rows -> {
       if (rows.size() == 0) {
-        throw CouponErrors.campaignNotFound();
+        throw ProblemCode.CAMPAIGN_NOT_FOUND.refuse("no such campaign here");
       }
       String status = rows.iterator().next().getString("status");
       if (!"live".equals(status)) {
-        throw CouponErrors.notLive(status);
+        throw Campaigns.notLive(status);
       }
       return pool.preparedQuery(INSERT_CLAIM_CODE).execute(Tuple.of(allianceId, code, campaignId, shopId,
           Campaigns.utc(now)));
@@ -218,12 +219,12 @@ public final class CouponIssuer {
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK_CLAIM_CODE).execute(Tuple.of(allianceId, code))
         .compose(rows -> {
           if (rows.size() == 0) {
-            throw CouponErrors.of("claim_code_invalid", "no such shop code");
+            throw ProblemCode.CLAIM_CODE_INVALID.refuse("no such shop code");
           }
           Row row = rows.iterator().next();
           Long claimedBy = row.getLong("claimed_by");
           if (claimedBy != null && claimedBy != memberId) {
-            throw CouponErrors.of("claim_code_used", "this shop code has already been claimed");
+            throw ProblemCode.CLAIM_CODE_USED.refuse("this shop code has already been claimed");
           }
           if (claimedBy != null) {
             return bySource(conn, allianceId, "shop_code", code).map(coupon -> new Claimed(coupon, true));

@@ -4,11 +4,11 @@ import static io.linkpoints.web.ApiRoutes.on;
 
 import io.linkpoints.auth.Principal;
 import io.linkpoints.qr.QrRender;
-import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.IdempotencyKeys;
 import io.linkpoints.web.Json;
 import io.linkpoints.web.Params;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -99,7 +99,7 @@ public final class CouponRoutes implements ApiRoutes {
     try {
       return UUID.fromString(Json.body(ctx).getString("holdId"));
     } catch (IllegalArgumentException | NullPointerException e) {
-      throw ApiException.badRequest("invalid_parameter", "holdId must be a UUID");
+      throw ProblemCode.INVALID_PARAMETER.refuse("holdId must be a UUID");
     }
   }
 

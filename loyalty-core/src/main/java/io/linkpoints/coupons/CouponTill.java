@@ -2,6 +2,7 @@ package io.linkpoints.coupons;
 
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.Json;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -98,27 +99,27 @@ public final class CouponTill {
     Instant now = clock.instant();
     return conn.preparedQuery(LOCK_COUPON).execute(Tuple.of(allianceId, code, shopId)).compose(rows -> {
       if (rows.size() == 0) {
-        throw CouponErrors.invalid();
+        throw ProblemCode.COUPON_INVALID.refuse("no such coupon");
       }
       Row c = rows.iterator().next();
       String state = c.getString("state");
       if ("pending_payment".equals(state) || "voided".equals(state)) {
-        throw CouponErrors.invalid();
+        throw ProblemCode.COUPON_INVALID.refuse("no such coupon");
       }
       if (!c.getBoolean("honoured_here")) {
-        throw CouponErrors.notValidHere();
+        throw ProblemCode.COUPON_NOT_VALID_HERE.refuse("this coupon is not honoured at this shop");
       }
       if (!"issued".equals(state)) {
-        throw CouponErrors.of("coupon_already_used", "this coupon is " + state);
+        throw ProblemCode.COUPON_ALREADY_USED.refuse("this coupon is " + state);
       }
       if (!"live".equals(c.getString("status")) || now.isBefore(c.getOffsetDateTime("valid_from").toInstant())) {
-        throw CouponErrors.of("coupon_not_active", "this coupon cannot be used yet (its campaign is paused or not started)");
+        throw ProblemCode.COUPON_NOT_ACTIVE.refuse("this coupon cannot be used yet (its campaign is paused or not started)");
       }
       if (!now.isBefore(c.getOffsetDateTime("valid_until").toInstant())) {
-        throw CouponErrors.of("coupon_expired", "this coupon has expired");
+        throw ProblemCode.COUPON_EXPIRED.refuse("this coupon has expired");
       }
       if (spendFen < c.getLong("min_spend_fen")) {
-        throw CouponErrors.of("minimum_spend_not_met", "this coupon needs a spend of at least "
+        throw ProblemCode.MINIMUM_SPEND_NOT_MET.refuse("this coupon needs a spend of at least "
             + c.getLong("min_spend_fen") + " fen");
       }
       Benefit benefit = Benefit.fromRow(c);
@@ -151,7 +152,7 @@ public final class CouponTill {
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK_HOLD).execute(Tuple.of(allianceId, holdId, shopId))
         .compose(rows -> {
           if (rows.size() == 0) {
-            throw CouponErrors.of("hold_not_found", "no such coupon hold at this shop");
+            throw ProblemCode.HOLD_NOT_FOUND.refuse("no such coupon hold at this shop");
           }
           Row h = rows.iterator().next();
           String state = h.getString("state");
@@ -160,7 +161,7 @@ public final class CouponTill {
             if (state.equals(target) && key.equals(h.getString("resolution_key"))) {
               return Future.succeededFuture(new Outcome(false));
             }
-            throw CouponErrors.of("hold_already_resolved", "this coupon hold was already " + state);
+            throw ProblemCode.HOLD_ALREADY_RESOLVED.refuse("this coupon hold was already " + state);
           }
           long couponId = h.getLong("coupon_id");
           boolean expired = !now.isBefore(h.getOffsetDateTime("expires_at").toInstant());
@@ -175,7 +176,7 @@ public final class CouponTill {
               .map(new Outcome(false));
         }))
         .compose(outcome -> outcome.expired()
-            ? Future.failedFuture(CouponErrors.of("hold_expired", "the coupon hold timed out and was released"))
+            ? Future.failedFuture(ProblemCode.HOLD_EXPIRED.refuse("the coupon hold timed out and was released"))
             : byId(allianceId, holdId).map(row -> holdJson(row)))
         .compose(json -> withFunding(allianceId, json));
   }
@@ -245,6 +246,6 @@ public final class CouponTill {
   }
 
   private static ApiException keyReused() {
-    return new ApiException(409, "idempotency_key_reused", "this idempotency key was used for another reservation");
+    return ProblemCode.IDEMPOTENCY_KEY_REUSED.refuse("this idempotency key was used for another reservation");
   }
 }

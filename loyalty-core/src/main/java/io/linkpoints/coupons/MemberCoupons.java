@@ -1,6 +1,6 @@
 package io.linkpoints.coupons;
 
-import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -94,7 +94,7 @@ public final class MemberCoupons {
   public Future<String> code(long allianceId, long memberId, long couponId) {
     return pool.preparedQuery(CODE).execute(Tuple.of(allianceId, memberId, couponId)).map(rows -> {
       if (rows.size() == 0) {
-        throw new ApiException(404, "coupon_not_found", "no such coupon of yours");
+        throw ProblemCode.COUPON_NOT_FOUND.refuse("no such coupon of yours");
       }
       return rows.iterator().next().getString("code");
     });

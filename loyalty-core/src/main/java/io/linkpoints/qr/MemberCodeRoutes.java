@@ -5,10 +5,10 @@ import static io.linkpoints.web.ApiRoutes.on;
 import io.linkpoints.auth.DeviceSecrets;
 import io.linkpoints.auth.Principal;
 import io.linkpoints.member.MemberDevices;
-import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.Json;
 import io.linkpoints.web.Params;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -59,7 +59,7 @@ public final class MemberCodeRoutes implements ApiRoutes {
     try {
       return java.util.Base64.getMimeDecoder().decode(data);
     } catch (IllegalArgumentException e) {
-      throw new ApiException(422, "image_unreadable", "the image is not base64");
+      throw ProblemCode.IMAGE_UNREADABLE.refuse("the image is not base64");
     }
   }
 
@@ -75,11 +75,11 @@ public final class MemberCodeRoutes implements ApiRoutes {
     pool.preparedQuery(DEVICE).execute(Tuple.of(member.allianceId(), member.subjectId(), deviceId)).compose(rows -> {
       if (rows.size() == 0) {
         throw deviceId != null ? MemberDevices.deviceNotFound(deviceId)
-            : new ApiException(409, "no_device", "sign in on a phone first: codes are made from a phone's secret");
+            : ProblemCode.NO_DEVICE.refuse("sign in on a phone first: codes are made from a phone's secret");
       }
       Row device = rows.iterator().next();
       if (device.getValue("revoked_at") != null) {
-        throw new ApiException(409, "device_revoked", "that phone was signed out: its codes are refused");
+        throw ProblemCode.DEVICE_REVOKED.refuse("that phone was signed out: its codes are refused");
       }
       long id = device.getLong("id");
       return pool.preparedQuery(USED).execute(Tuple.of(id, step)).compose(used -> {
@@ -90,7 +90,7 @@ public final class MemberCodeRoutes implements ApiRoutes {
           counter++;
         }
         if (counter == taken.length) {
-          throw new ApiException(409, "codes_used_up", "ten codes were used in these 30 seconds: wait for the next ones");
+          throw ProblemCode.CODES_USED_UP.refuse("ten codes were used in these 30 seconds: wait for the next ones");
         }
         int chosen = counter;
         return keys.of(id).map(key -> Lp2Code.code(key.orElseThrow(() -> new IllegalStateException(

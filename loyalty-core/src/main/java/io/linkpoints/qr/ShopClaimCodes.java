@@ -9,6 +9,7 @@ import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.ledger.TransferCommand;
 import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -64,7 +65,7 @@ public final class ShopClaimCodes {
     Long given = body.getLong("points");
     Long spendFen = body.getLong("spendFen");
     if ((given == null) == (spendFen == null)) {
-      throw ApiException.badRequest("points_or_spend_required", "give exactly one of points and spendFen");
+      throw ProblemCode.POINTS_OR_SPEND_REQUIRED.refuse("give exactly one of points and spendFen");
     }
     Instant now = clock.instant();
     Instant expires = now.plusSeconds(body.getLong("lifetimeSeconds", DEFAULT_LIFETIME.toSeconds()));
@@ -76,7 +77,7 @@ public final class ShopClaimCodes {
         });
     return points.compose(p -> {
       if (p <= 0) {
-        throw new ApiException(422, "nothing_to_claim", "this sale earns no points");
+        throw ProblemCode.NOTHING_TO_CLAIM.refuse("this sale earns no points");
       }
       return pool.preparedQuery(CREATE).execute(Tuple.of(allianceId, PREFIX + Secrets.randomToken(16), shopId,
           terminalId, key, p, spendFen, UUID.randomUUID(), expires.atOffset(ZoneOffset.UTC), now.atOffset(ZoneOffset.UTC)));
@@ -100,7 +101,7 @@ public final class ShopClaimCodes {
     // No accrual at a suspended shop, not even from a code it printed before.
     return pool.preparedQuery(SHOP_OF_CODE).execute(Tuple.of(alliance, code)).compose(shopRows -> {
       if (shopRows.size() == 1 && !"active".equals(shopRows.iterator().next().getString(0))) {
-        return Future.failedFuture(new ApiException(403, "shop_suspended", "this shop is suspended by the alliance"));
+        return Future.failedFuture(ProblemCode.SHOP_SUSPENDED.refuse("this shop is suspended by the alliance"));
       }
       return pool.preparedQuery(CLAIM).execute(Tuple.of(alliance, code, member.subjectId(),
           clock.instant().atOffset(ZoneOffset.UTC)));
@@ -113,10 +114,10 @@ public final class ShopClaimCodes {
               }
               Long by = r.getLong("claimed_by");
               if (by == null) {
-                throw new ApiException(422, "code_expired", "this shop code has expired");
+                throw ProblemCode.CODE_EXPIRED.refuse("this shop code has expired");
               }
               if (by != member.subjectId()) {
-                throw new ApiException(409, "code_already_used", "this shop code was already claimed");
+                throw ProblemCode.CODE_ALREADY_USED.refuse("this shop code was already claimed");
               }
               again[0] = true;
               return r; // ours already: send the same transfer again, the ledger answers the first result
@@ -135,6 +136,6 @@ public final class ShopClaimCodes {
   }
 
   private static ApiException invalid() {
-    return new ApiException(422, "code_invalid", "this is not a valid shop code");
+    return ProblemCode.CODE_INVALID.refuse("this is not a valid shop code");
   }
 }
