@@ -76,14 +76,4 @@ public record Benefit(Kind kind, Long amountFen, Integer percentOff, Long capFen
         row.getInteger("percent_off"), row.getLong("cap_fen"), row.getString("gift_name"),
         row.getLong("gift_value_fen"));
   }
-
-  JsonObject toJson() {
-    JsonObject json = new JsonObject().put("kind", kind.dbName());
-    switch (kind) {
-      case FIXED_OFF -> json.put("amountFen", amountFen);
-      case PERCENT_OFF -> json.put("percent", percentOff).put("capFen", capFen);
-      case GIFT -> json.put("giftName", giftName).put("valueFen", giftValueFen);
-    }
-    return json;
-  }
 }

@@ -83,18 +83,19 @@ public final class Campaigns {
     this.clock = clock;
   }
 
-  private record Participant(long shopId, boolean issuer, boolean honouring, int fundingBps) {
+  /** A shop named in a new campaign's body, as its coupon_campaign_shop row will be. */
+  private record Named(long shopId, boolean issuer, boolean honouring, int fundingBps) {
   }
 
   /** Creates a campaign for {@code creatorShopId}; live at once unless it names another shop. */
-  public Future<JsonObject> create(long allianceId, long creatorShopId, JsonObject body) {
+  public Future<Campaign> create(long allianceId, long creatorShopId, JsonObject body) {
     Benefit benefit = Benefit.fromJson(body.getJsonObject("benefit", new JsonObject()));
     Instant from = instant(body, "validFrom");
     Instant until = instant(body, "validUntil");
     if (!until.isAfter(from)) {
       throw ProblemCode.INVALID_WINDOW.refuse("validUntil must be after validFrom");
     }
-    List<Participant> participants = participants(creatorShopId, body);
+    List<Named> participants = participants(creatorShopId, body);
     boolean needsConsent = participants.stream().anyMatch(p -> p.shopId() != creatorShopId);
     OffsetDateTime now = utc(clock.instant());
     Tuple row = Tuple.tuple().addLong(allianceId).addLong(creatorShopId).addString(body.getString("name"))
@@ -108,7 +109,7 @@ public final class Campaigns {
     return pool.withTransaction(conn -> conn.preparedQuery(INSERT).execute(row).compose(rows -> {
       long id = rows.iterator().next().getLong("id");
       List<Tuple> shops = new ArrayList<>();
-      for (Participant p : participants) {
+      for (Named p : participants) {
         shops.add(Tuple.of(allianceId, id, p.shopId(), p.issuer(), p.honouring(), p.fundingBps(),
             p.shopId() == creatorShopId ? now : null));
       }
@@ -119,7 +120,7 @@ public final class Campaigns {
   }
 
   /** Issuers, honouring shops and sponsors; the creator's own shop by default, and always a participant. */
-  private static List<Participant> participants(long creator, JsonObject body) {
+  private static List<Named> participants(long creator, JsonObject body) {
     List<Long> issuers = ids(body, "issuingShopIds", creator);
     List<Long> honouring = ids(body, "honouringShopIds", creator);
     Map<Long, Integer> funding = new LinkedHashMap<>();
@@ -137,7 +138,7 @@ public final class Campaigns {
     if (funding.values().stream().mapToInt(Integer::intValue).sum() != FundingSplit.TOTAL_BPS) {
       throw ProblemCode.INVALID_FUNDING.refuse("funding basis points must sum to 10000");
     }
-    Map<Long, Participant> all = new LinkedHashMap<>();
+    Map<Long, Named> all = new LinkedHashMap<>();
     List<Long> named = new ArrayList<>(issuers);
     named.addAll(honouring);
     named.addAll(funding.keySet());
@@ -145,7 +146,7 @@ public final class Campaigns {
       if (!issuers.contains(shop) && !honouring.contains(shop) && funding.getOrDefault(shop, 0) == 0) {
         continue; // a sponsor of 0 basis points plays no part
       }
-      all.put(shop, new Participant(shop, issuers.contains(shop), honouring.contains(shop), funding.getOrDefault(shop, 0)));
+      all.put(shop, new Named(shop, issuers.contains(shop), honouring.contains(shop), funding.getOrDefault(shop, 0)));
     }
     if (!all.containsKey(creator)) {
       throw ProblemCode.CREATOR_NOT_NAMED.refuse("the creating shop must issue, honour or fund the campaign");
@@ -169,13 +170,12 @@ public final class Campaigns {
   }
 
   /** One campaign, as seen by a shop taking part in it (404 for any other shop) or (shop null) the admin. */
-  public Future<JsonObject> get(long allianceId, Long shopId, long campaignId) {
+  public Future<Campaign> get(long allianceId, Long shopId, long campaignId) {
     return pool.preparedQuery(ONE).execute(Tuple.of(allianceId, campaignId))
         .compose(rows -> withParticipants(allianceId, rows))
         .map(list -> {
-          JsonObject c = list.isEmpty() ? null : list.get(0);
-          if (c == null || shopId != null && c.getJsonArray("participants").stream()
-              .noneMatch(p -> ((JsonObject) p).getLong("shopId") == (long) shopId)) {
+          Campaign c = list.isEmpty() ? null : list.get(0);
+          if (c == null || shopId != null && c.participants().stream().noneMatch(p -> p.shopId() == shopId)) {
             throw ProblemCode.CAMPAIGN_NOT_FOUND.refuse("no such campaign here");
           }
           return c;
@@ -183,27 +183,26 @@ public final class Campaigns {
   }
 
   /** The campaigns a shop takes part in, or (shop null) every campaign of the alliance. */
-  public Future<JsonObject> list(long allianceId, Long shopId) {
+  public Future<List<Campaign>> list(long allianceId, Long shopId) {
     Future<RowSet<Row>> rows = shopId == null ? pool.preparedQuery(ALL).execute(Tuple.of(allianceId))
         : pool.preparedQuery(OF_SHOP).execute(Tuple.of(allianceId, shopId));
-    return rows.compose(r -> withParticipants(allianceId, r))
-        .map(list -> new JsonObject().put("items", new JsonArray(new ArrayList<>(list))));
+    return rows.compose(r -> withParticipants(allianceId, r));
   }
 
-  public Future<JsonObject> accept(long allianceId, long shopId, long campaignId) {
+  public Future<Campaign> accept(long allianceId, long shopId, long campaignId) {
     return change(allianceId, shopId, campaignId, ACCEPT);
   }
 
-  public Future<JsonObject> pause(long allianceId, long shopId, long campaignId) {
+  public Future<Campaign> pause(long allianceId, long shopId, long campaignId) {
     return change(allianceId, shopId, campaignId, PAUSE);
   }
 
-  public Future<JsonObject> resume(long allianceId, long shopId, long campaignId) {
+  public Future<Campaign> resume(long allianceId, long shopId, long campaignId) {
     return change(allianceId, shopId, campaignId, RESUME);
   }
 
   /** Changes this shop's own part of the campaign and recomputes the status, under the campaign's row lock. */
-  private Future<JsonObject> change(long allianceId, long shopId, long campaignId, String sql) {
+  private Future<Campaign> change(long allianceId, long shopId, long campaignId, String sql) {
     OffsetDateTime now = utc(clock.instant());
     return pool.withTransaction(conn -> lock(conn, allianceId, campaignId)
         .compose(v -> conn.preparedQuery(sql).execute(sql.equals(RESUME) ? Tuple.of(allianceId, campaignId, shopId)
@@ -225,11 +224,15 @@ public final class Campaigns {
     });
   }
 
-  private Future<List<JsonObject>> withParticipants(long allianceId, RowSet<Row> rows) {
-    Map<Long, JsonObject> byId = new LinkedHashMap<>();
+  /** The campaigns of these rows ({@link #COLUMNS}), in their order, with their participants and redemptions. */
+  private Future<List<Campaign>> withParticipants(long allianceId, RowSet<Row> rows) {
+    Map<Long, Row> byId = new LinkedHashMap<>();
+    Map<Long, List<Campaign.Participant>> participants = new LinkedHashMap<>();
+    Map<Long, Long> redeemed = new LinkedHashMap<>();
     Instant now = clock.instant();
     for (Row row : rows) {
-      byId.put(row.getLong("id"), toJson(row, now).put("participants", new JsonArray()).put("redeemed", 0));
+      byId.put(row.getLong("id"), row);
+      participants.put(row.getLong("id"), new ArrayList<>());
     }
     if (byId.isEmpty()) {
       return Future.succeededFuture(List.of());
@@ -238,37 +241,30 @@ public final class Campaigns {
     return pool.preparedQuery(PARTICIPANTS).execute(Tuple.tuple().addLong(allianceId).addArrayOfLong(ids))
         .compose(parts -> {
           for (Row p : parts) {
-            byId.get(p.getLong("campaign_id")).getJsonArray("participants").add(new JsonObject()
-                .put("shopId", p.getLong("shop_id")).put("shopName", p.getString("name"))
-                .put("issuer", p.getBoolean("is_issuer")).put("honouring", p.getBoolean("is_honouring"))
-                .put("fundingBasisPoints", p.getInteger("funding_bps"))
-                .put("accepted", p.getOffsetDateTime("accepted_at") != null)
-                .put("paused", p.getOffsetDateTime("paused_at") != null));
+            participants.get(p.getLong("campaign_id")).add(new Campaign.Participant(p.getLong("shop_id"),
+                p.getString("name"), p.getBoolean("is_issuer"), p.getBoolean("is_honouring"),
+                p.getInteger("funding_bps"), p.getOffsetDateTime("accepted_at") != null,
+                p.getOffsetDateTime("paused_at") != null));
           }
           return pool.preparedQuery(REDEEMED).execute(Tuple.tuple().addLong(allianceId).addArrayOfLong(ids));
         })
-        .map(redeemed -> {
-          redeemed.forEach(r -> byId.get(r.getLong("campaign_id")).put("redeemed", r.getLong("redeemed")));
-          return List.copyOf(byId.values());
+        .map(counts -> {
+          counts.forEach(r -> redeemed.put(r.getLong("campaign_id"), r.getLong("redeemed")));
+          List<Campaign> campaigns = new ArrayList<>();
+          byId.forEach((id, row) -> campaigns.add(campaign(row, now, List.copyOf(participants.get(id)),
+              redeemed.getOrDefault(id, 0L))));
+          return campaigns;
         });
   }
 
-  /** The campaign's own fields (no participants). */
-  static JsonObject toJson(Row row, Instant now) {
+  private static Campaign campaign(Row row, Instant now, List<Campaign.Participant> participants, long redeemed) {
     Instant until = row.getOffsetDateTime("valid_until").toInstant();
-    return new JsonObject().put("id", row.getLong("id")).put("allianceId", row.getLong("alliance_id"))
-        .put("creatorShopId", row.getLong("creator_shop_id")).put("name", row.getString("name"))
-        .put("benefit", Benefit.fromRow(row).toJson()).put("minSpendFen", row.getLong("min_spend_fen"))
-        .put("validFrom", row.getOffsetDateTime("valid_from").toInstant().toString())
-        .put("validUntil", until.toString())
-        .put("inventory", row.getInteger("inventory")).put("issued", row.getInteger("issued"))
-        .put("remaining", row.getInteger("inventory") - row.getInteger("issued"))
-        .put("perMemberLimit", row.getInteger("per_member_limit"))
-        .put("autoIssueMinSpendFen", row.getLong("auto_issue_min_spend_fen"))
-        .put("marketPricePoints", row.getLong("market_price_points"))
-        .put("shopCodes", row.getBoolean("shop_codes"))
-        .put("status", row.getString("status")).put("ended", !now.isBefore(until))
-        .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString());
+    return new Campaign(row.getLong("id"), row.getLong("alliance_id"), row.getLong("creator_shop_id"),
+        row.getString("name"), Benefit.fromRow(row), row.getLong("min_spend_fen"),
+        row.getOffsetDateTime("valid_from").toInstant(), until, row.getInteger("inventory"), row.getInteger("issued"),
+        row.getInteger("per_member_limit"), row.getLong("auto_issue_min_spend_fen"),
+        row.getLong("market_price_points"), row.getBoolean("shop_codes"), row.getString("status"),
+        !now.isBefore(until), row.getOffsetDateTime("created_at").toInstant(), participants, redeemed);
   }
 
   private static Instant instant(JsonObject body, String field) {

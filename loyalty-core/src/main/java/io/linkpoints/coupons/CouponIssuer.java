@@ -5,7 +5,6 @@ import io.linkpoints.web.Json;
 import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -78,6 +77,14 @@ public final class CouponIssuer {
     this.clock = clock;
   }
 
+  /** A one-claim code a shop made for a campaign. */
+  public record ClaimCode(String code, long campaignId, long shopId, Instant createdAt) {
+  }
+
+  /** The coupon behind a claim code; {@code alreadyClaimed}: this member had claimed it before. */
+  public record Claimed(Coupon coupon, boolean alreadyClaimed) {
+  }
+
   /** What a coupon is paid with when it comes from the market; null for free coupons. */
   record Payment(UUID holdId, long points) {
   }
@@ -141,7 +148,8 @@ public final class CouponIssuer {
    * threshold. Exactly once per (shop, orderRef, campaign): a retried call returns the same
    * coupons. Campaigns that are sold out or whose limit the member reached are skipped.
    */
-  public Future<JsonArray> issueOnPurchase(long allianceId, long shopId, long memberId, long spendFen, String orderRef) {
+  public Future<List<Coupon>> issueForPurchase(long allianceId, long shopId, long memberId, long spendFen,
+      String orderRef) {
     Instant now = clock.instant();
     return issueFor(pool.preparedQuery(AUTO_CAMPAIGNS).execute(Tuple.of(allianceId, shopId, spendFen, Campaigns.utc(now))),
         allianceId, shopId, memberId, orderRef, now);
@@ -151,26 +159,49 @@ public final class CouponIssuer {
    * The same purchase's request run again (after a crash): campaigns judged as of {@code at}, when
    * it was first made, and every coupon it already got listed, even from a campaign sold out since.
    */
-  public Future<JsonArray> issueOnPurchaseAgain(long allianceId, long shopId, long memberId, long spendFen,
+  public Future<List<Coupon>> issueForPurchaseAgain(long allianceId, long shopId, long memberId, long spendFen,
       String orderRef, Instant at) {
     return issueFor(pool.preparedQuery(AUTO_CAMPAIGNS_AGAIN).execute(Tuple.of(allianceId, shopId, spendFen,
             Campaigns.utc(at), "s" + shopId + ":c", ":o" + orderRef)),
         allianceId, shopId, memberId, orderRef, at);
   }
 
-  private Future<JsonArray> issueFor(Future<RowSet<Row>> campaignRows, long allianceId, long shopId, long memberId,
+  /**
+   * {@link #issueForPurchase} as the till's accrual answer lists them.
+   *
+   * @deprecated JSON belongs at the edge: pos renders {@code issueForPurchase(...)} with {@link CouponJson#coupons}.
+   */
+  @Deprecated
+  public Future<JsonArray> issueOnPurchase(long allianceId, long shopId, long memberId, long spendFen,
+      String orderRef) {
+    return issueForPurchase(allianceId, shopId, memberId, spendFen, orderRef).map(CouponJson::coupons);
+  }
+
+  /**
+   * {@link #issueForPurchaseAgain} as the till's accrual answer lists them.
+   *
+   * @deprecated JSON belongs at the edge: pos renders {@code issueForPurchaseAgain(...)} with
+   *     {@link CouponJson#coupons}.
+   */
+  @Deprecated
+  public Future<JsonArray> issueOnPurchaseAgain(long allianceId, long shopId, long memberId, long spendFen,
+      String orderRef, Instant at) {
+    return issueForPurchaseAgain(allianceId, shopId, memberId, spendFen, orderRef, at).map(CouponJson::coupons);
+  }
+
+  private Future<List<Coupon>> issueFor(Future<RowSet<Row>> campaignRows, long allianceId, long shopId, long memberId,
       String orderRef, Instant now) {
     return campaignRows
         .compose(rows -> {
           List<Long> campaigns = new ArrayList<>();
           rows.forEach(r -> campaigns.add(r.getLong("id")));
-          JsonArray issued = new JsonArray();
+          List<Coupon> issued = new ArrayList<>();
           Future<Void> chain = Future.succeededFuture();
           for (long campaign : campaigns) {
             String ref = "s" + shopId + ":c" + campaign + ":o" + orderRef;
             chain = chain.compose(v -> issueOnce(allianceId, campaign, memberId, "purchase", ref, now)
                 .map(row -> {
-                  issued.add(MemberCoupons.toJson(row));
+                  issued.add(Coupon.fromRow(row));
                   return (Void) null;
                 })
                 .recover(err -> err instanceof ApiException ? Future.succeededFuture() : Future.failedFuture(err)));
@@ -193,7 +224,7 @@ public final class CouponIssuer {
   }
 
   /** A one-claim code for a live campaign this shop issues and that allows shop codes. */
-  public Future<JsonObject> createClaimCode(long allianceId, long shopId, long campaignId) {
+  public Future<ClaimCode> createClaimCode(long allianceId, long shopId, long campaignId) {
     String code = CouponCodes.claim();
     Instant now = clock.instant();
     return pool.preparedQuery(CODE_CAMPAIGN).execute(Tuple.of(allianceId, campaignId, shopId)).compose(rows -> {
@@ -206,15 +237,14 @@ public final class CouponIssuer {
       }
       return pool.preparedQuery(INSERT_CLAIM_CODE).execute(Tuple.of(allianceId, code, campaignId, shopId,
           Campaigns.utc(now)));
-    }).map(v -> new JsonObject().put("code", code).put("campaignId", campaignId).put("shopId", shopId)
-        .put("createdAt", now.toString()));
+    }).map(v -> new ClaimCode(code, campaignId, shopId, now));
   }
 
   /**
    * A member claims the coupon behind a shop code. The code is locked, so of many members
    * scanning it one wins; the same member scanning again gets the same coupon back.
    */
-  public Future<JsonObject> claimShopCode(long allianceId, long memberId, String code) {
+  public Future<Claimed> claimShopCode(long allianceId, long memberId, String code) {
     Instant now = clock.instant();
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK_CLAIM_CODE).execute(Tuple.of(allianceId, code))
         .compose(rows -> {
@@ -227,14 +257,13 @@ public final class CouponIssuer {
             throw ProblemCode.CLAIM_CODE_USED.refuse("this shop code has already been claimed");
           }
           if (claimedBy != null) {
-            return bySource(conn, allianceId, "shop_code", code).map(coupon -> new Claimed(coupon, true));
+            return bySource(conn, allianceId, "shop_code", code)
+                .map(coupon -> new Claimed(Coupon.fromRow(coupon), true));
           }
           return claim(conn, allianceId, row.getLong("campaign_id"), memberId, "shop_code", code, null, now)
               .compose(coupon -> conn.preparedQuery(USE_CLAIM_CODE)
-                  .execute(Tuple.of(allianceId, code, memberId, Campaigns.utc(now))).map(new Claimed(coupon, false)));
-        })).map(c -> MemberCoupons.toJson(c.coupon()).put("alreadyClaimed", c.again()));
-  }
-
-  private record Claimed(Row coupon, boolean again) {
+                  .execute(Tuple.of(allianceId, code, memberId, Campaigns.utc(now)))
+                  .map(new Claimed(Coupon.fromRow(coupon), false)));
+        }));
   }
 }

@@ -96,11 +96,11 @@ public final class CouponMarket {
   }
 
   /** Exchanges points for a coupon of {@code campaignId}; retried with the same key, returns the same coupon. */
-  public Future<JsonObject> exchange(long allianceId, long memberId, long campaignId, String key) {
+  public Future<Coupon> exchange(long allianceId, long memberId, long campaignId, String key) {
     String ref = sourceRef(memberId, key);
     return CouponIssuer.bySource(pool, allianceId, "market", ref).compose(existing -> existing != null
         ? resume(allianceId, campaignId, existing)
-        : start(allianceId, memberId, campaignId, key, ref)).map(MemberCoupons::toJson);
+        : start(allianceId, memberId, campaignId, key, ref)).map(Coupon::fromRow);
   }
 
   private Future<Row> start(long allianceId, long memberId, long campaignId, String key, String ref) {

@@ -4,8 +4,6 @@ import io.linkpoints.web.ApiException;
 import io.linkpoints.web.Json;
 import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -71,8 +69,22 @@ public final class CouponTill {
     this.clock = clock;
   }
 
+  /**
+   * A coupon held for an order at a shop. {@code state}: held, committed or released;
+   * {@code discountFen} comes off the bill, {@code benefitFen} is what the sponsors fund, and
+   * {@code funding} (committed holds only, else empty) is who pays how much of it.
+   */
+  public record Hold(UUID holdId, long shopId, String state, long couponId, long campaignId, String campaignName,
+      Benefit benefit, String orderRef, long spendFen, long discountFen, long benefitFen, Instant expiresAt,
+      Instant resolvedAt, List<FundingSplit.Part> funding) {
+
+    public boolean committed() {
+      return "committed".equals(state);
+    }
+  }
+
   /** Holds the coupon with this code for an order of {@code spendFen} at this shop. */
-  public Future<JsonObject> reserve(long allianceId, long shopId, String key, String code, long spendFen, String orderRef) {
+  public Future<Hold> reserve(long allianceId, long shopId, String key, String code, long spendFen, String orderRef) {
     return byKey(allianceId, shopId, key).compose(existing -> existing != null
         ? replayReserve(existing, code, spendFen, orderRef)
         : pool.withTransaction(conn -> hold(conn, allianceId, shopId, key, code, spendFen, orderRef))
@@ -81,8 +93,8 @@ public final class CouponTill {
                 ? byKey(allianceId, shopId, key).compose(row -> row == null ? Future.failedFuture(err)
                     : replayReserve(row, code, spendFen, orderRef))
                 : Future.failedFuture(err)))
-        .compose(id -> byId(allianceId, id)).map(CouponTill::holdJson)
-        .compose(json -> withFunding(allianceId, json));
+        .compose(id -> byId(allianceId, id)).map(CouponTill::hold)
+        .compose(hold -> withFunding(allianceId, hold));
   }
 
   private Future<UUID> replayReserve(Row existing, String code, long spendFen, String orderRef) {
@@ -135,19 +147,20 @@ public final class CouponTill {
   }
 
   /** Redeems the held coupon and records who funds how much of its benefit. */
-  public Future<JsonObject> commit(long allianceId, long shopId, UUID holdId, String key) {
+  public Future<Hold> commit(long allianceId, long shopId, UUID holdId, String key) {
     return resolve(allianceId, shopId, holdId, key, "committed");
   }
 
   /** Gives the held coupon back to its member, unused. */
-  public Future<JsonObject> release(long allianceId, long shopId, UUID holdId, String key) {
+  public Future<Hold> release(long allianceId, long shopId, UUID holdId, String key) {
     return resolve(allianceId, shopId, holdId, key, "released");
   }
 
-  private record Outcome(boolean expired) {
+  /** What resolving a hold did: {@code expired}, it was past its time and went back to the member. */
+  private record Resolution(boolean expired) {
   }
 
-  private Future<JsonObject> resolve(long allianceId, long shopId, UUID holdId, String key, String target) {
+  private Future<Hold> resolve(long allianceId, long shopId, UUID holdId, String key, String target) {
     Instant now = clock.instant();
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK_HOLD).execute(Tuple.of(allianceId, holdId, shopId))
         .compose(rows -> {
@@ -159,7 +172,7 @@ public final class CouponTill {
           if (!"held".equals(state)) {
             // A retry of the call that resolved it gets its result again; anything else is refused.
             if (state.equals(target) && key.equals(h.getString("resolution_key"))) {
-              return Future.succeededFuture(new Outcome(false));
+              return Future.succeededFuture(new Resolution(false));
             }
             throw ProblemCode.HOLD_ALREADY_RESOLVED.refuse("this coupon hold was already " + state);
           }
@@ -169,16 +182,16 @@ public final class CouponTill {
             return conn.preparedQuery(RESOLVE).execute(Tuple.of(allianceId, holdId, "released",
                     expired ? "expired" : key, Campaigns.utc(now)))
                 .compose(v -> conn.preparedQuery(COUPON_STATE).execute(Tuple.of(allianceId, couponId, "issued")))
-                .map(new Outcome(expired));
+                .map(new Resolution(expired));
           }
           return conn.preparedQuery(RESOLVE).execute(Tuple.of(allianceId, holdId, "committed", key, Campaigns.utc(now)))
               .compose(v -> fund(conn, allianceId, couponId, shopId, h.getLong("benefit_fen"), now))
-              .map(new Outcome(false));
+              .map(new Resolution(false));
         }))
-        .compose(outcome -> outcome.expired()
+        .compose(resolution -> resolution.expired()
             ? Future.failedFuture(ProblemCode.HOLD_EXPIRED.refuse("the coupon hold timed out and was released"))
-            : byId(allianceId, holdId).map(row -> holdJson(row)))
-        .compose(json -> withFunding(allianceId, json));
+            : byId(allianceId, holdId).map(CouponTill::hold))
+        .compose(hold -> withFunding(allianceId, hold));
   }
 
   /** Marks the coupon redeemed and writes one funding row per sponsor, summing to the benefit exactly. */
@@ -203,7 +216,7 @@ public final class CouponTill {
   /** Releases holds past their time; returns how many. Run periodically by every instance (idempotent). */
   public Future<Integer> releaseExpired(int limit) {
     return pool.preparedQuery(EXPIRED).execute(Tuple.of(Campaigns.utc(clock.instant()), limit)).compose(rows -> {
-      List<Future<JsonObject>> done = new ArrayList<>();
+      List<Future<Hold>> done = new ArrayList<>();
       for (Row r : rows) {
         done.add(release(r.getLong("alliance_id"), r.getLong("shop_id"), r.getUUID("id"), "expired")
             .recover(err -> Future.succeededFuture()));
@@ -221,28 +234,28 @@ public final class CouponTill {
     return pool.preparedQuery(BY_ID).execute(Tuple.of(allianceId, id)).map(rows -> rows.iterator().next());
   }
 
-  private Future<JsonObject> withFunding(long allianceId, JsonObject hold) {
-    if (!"committed".equals(hold.getString("state"))) {
+  /** A committed hold with its funding records; any other as it is. */
+  private Future<Hold> withFunding(long allianceId, Hold hold) {
+    if (!hold.committed()) {
       return Future.succeededFuture(hold);
     }
-    return pool.preparedQuery(FUNDING).execute(Tuple.of(allianceId, hold.getLong("couponId"))).map(rows -> {
-      JsonArray funding = new JsonArray();
-      rows.forEach(r -> funding.add(new JsonObject().put("shopId", r.getLong("sponsor_shop_id"))
-          .put("basisPoints", r.getInteger("basis_points")).put("amountFen", r.getLong("amount_fen"))));
-      return hold.put("funding", funding);
+    return pool.preparedQuery(FUNDING).execute(Tuple.of(allianceId, hold.couponId())).map(rows -> {
+      List<FundingSplit.Part> funding = new ArrayList<>();
+      rows.forEach(r -> funding.add(new FundingSplit.Part(r.getLong("sponsor_shop_id"), r.getInteger("basis_points"),
+          r.getLong("amount_fen"))));
+      return new Hold(hold.holdId(), hold.shopId(), hold.state(), hold.couponId(), hold.campaignId(),
+          hold.campaignName(), hold.benefit(), hold.orderRef(), hold.spendFen(), hold.discountFen(), hold.benefitFen(),
+          hold.expiresAt(), hold.resolvedAt(), List.copyOf(funding));
     });
   }
 
-  private static JsonObject holdJson(Row row) {
+  /** A hold from a row of {@link #HOLD_COLUMNS}, its funding not read yet. */
+  private static Hold hold(Row row) {
     OffsetDateTime resolved = row.getOffsetDateTime("resolved_at");
-    return new JsonObject().put("holdId", row.getUUID("id").toString()).put("shopId", row.getLong("shop_id"))
-        .put("state", row.getString("state")).put("couponId", row.getLong("coupon_id"))
-        .put("campaignId", row.getLong("campaign_id")).put("campaignName", row.getString("name"))
-        .put("benefit", Benefit.fromRow(row).toJson()).put("orderRef", row.getString("order_ref"))
-        .put("spendFen", row.getLong("spend_fen")).put("discountFen", row.getLong("discount_fen"))
-        .put("benefitFen", row.getLong("benefit_fen"))
-        .put("expiresAt", row.getOffsetDateTime("expires_at").toInstant().toString())
-        .put("resolvedAt", resolved == null ? null : resolved.toInstant().toString());
+    return new Hold(row.getUUID("id"), row.getLong("shop_id"), row.getString("state"), row.getLong("coupon_id"),
+        row.getLong("campaign_id"), row.getString("name"), Benefit.fromRow(row), row.getString("order_ref"),
+        row.getLong("spend_fen"), row.getLong("discount_fen"), row.getLong("benefit_fen"),
+        row.getOffsetDateTime("expires_at").toInstant(), resolved == null ? null : resolved.toInstant(), List.of());
   }
 
   private static ApiException keyReused() {

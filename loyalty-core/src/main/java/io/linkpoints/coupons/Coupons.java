@@ -9,7 +9,7 @@ import java.time.Clock;
  * Coupons and cross-promotions as the rest of the service uses them. Stateless over PostgreSQL
  * and the ledger, so any number of instances may run side by side.
  *
- * <p>For the POS flow: {@link CouponIssuer#issueOnPurchase} after an accrual, and
+ * <p>For the POS flow: {@link CouponIssuer#issueForPurchase} after an accrual, and
  * {@link CouponTill} reserve / commit / release next to the points hold.
  */
 public record Coupons(Campaigns campaigns, CouponIssuer issuer, CouponMarket market, CouponTill till,
