@@ -3,7 +3,6 @@ package io.linkpoints.qr;
 import io.linkpoints.alliance.EarnCalculator;
 import io.linkpoints.alliance.EarnRule;
 import io.linkpoints.alliance.Rounding;
-import io.linkpoints.auth.Principal;
 import io.linkpoints.auth.Secrets;
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.ledger.Ledger;
@@ -57,18 +56,26 @@ public final class ShopClaimCodes {
     this.clock = clock;
   }
 
+  /** A code a till made: what it gives and until when. */
+  public record ShopCode(String code, long points, Instant expiresAt) {
+  }
+
+  /** Points a member collected with a code; {@code alreadyClaimed}: this member had claimed it before. */
+  public record Collected(long shopId, long points, UUID transferId, boolean alreadyClaimed) {
+  }
+
   /**
    * A new code for {@code points}, or for what {@code spendFen} earns under the shop's rule (no
-   * member is known yet, so no daily caps). The same key gives the same code back.
+   * member is known yet, so no daily caps): exactly one of the two. {@code lifetimeSeconds}: null
+   * for {@link #DEFAULT_LIFETIME}. The same key gives the same code back.
    */
-  public Future<JsonObject> create(long allianceId, long shopId, long terminalId, String key, JsonObject body) {
-    Long given = body.getLong("points");
-    Long spendFen = body.getLong("spendFen");
+  public Future<ShopCode> create(long allianceId, long shopId, long terminalId, String key, Long given, Long spendFen,
+      Long lifetimeSeconds) {
     if ((given == null) == (spendFen == null)) {
       throw ProblemCode.POINTS_OR_SPEND_REQUIRED.refuse("give exactly one of points and spendFen");
     }
     Instant now = clock.instant();
-    Instant expires = now.plusSeconds(body.getLong("lifetimeSeconds", DEFAULT_LIFETIME.toSeconds()));
+    Instant expires = now.plusSeconds(lifetimeSeconds == null ? DEFAULT_LIFETIME.toSeconds() : lifetimeSeconds);
     Future<Long> points = given != null ? Future.succeededFuture(given)
         : pool.preparedQuery(RULE).execute(Tuple.of(allianceId, shopId)).map(rows -> {
           Row r = rows.iterator().next();
@@ -83,17 +90,27 @@ public final class ShopClaimCodes {
           terminalId, key, p, spendFen, UUID.randomUUID(), expires.atOffset(ZoneOffset.UTC), now.atOffset(ZoneOffset.UTC)));
     }).compose(v -> pool.preparedQuery(BY_KEY).execute(Tuple.of(allianceId, terminalId, key))).map(rows -> {
       Row r = rows.iterator().next();
-      return new JsonObject().put("claimCode", r.getString("code")).put("points", r.getLong("points"))
-          .put("expiresAt", r.getOffsetDateTime("expires_at").toInstant().toString());
+      return new ShopCode(r.getString("code"), r.getLong("points"), r.getOffsetDateTime("expires_at").toInstant());
     });
+  }
+
+  /**
+   * {@link #create} from the request body (points or spendFen, lifetimeSeconds), as the till's answer writes it.
+   *
+   * @deprecated JSON belongs at the edge: pos passes the body's fields to {@link #create(long, long, long, String,
+   *     Long, Long, Long)} and renders with {@link CodeJson#shopCode}.
+   */
+  @Deprecated
+  public Future<JsonObject> create(long allianceId, long shopId, long terminalId, String key, JsonObject body) {
+    return create(allianceId, shopId, terminalId, key, body.getLong("points"), body.getLong("spendFen"),
+        body.getLong("lifetimeSeconds")).map(CodeJson::shopCode);
   }
 
   /**
    * The member collects the code's points. Claiming one's own code again answers the same, with
    * {@code alreadyClaimed} true; anyone else's: used.
    */
-  public Future<JsonObject> claim(Principal member, String code) {
-    long alliance = member.allianceId();
+  public Future<Collected> claim(long alliance, long memberId, String code) {
     if (code == null || !code.startsWith(PREFIX)) {
       return Future.failedFuture(invalid());
     }
@@ -103,7 +120,7 @@ public final class ShopClaimCodes {
       if (shopRows.size() == 1 && !"active".equals(shopRows.iterator().next().getString(0))) {
         return Future.failedFuture(ProblemCode.SHOP_SUSPENDED.refuse("this shop is suspended by the alliance"));
       }
-      return pool.preparedQuery(CLAIM).execute(Tuple.of(alliance, code, member.subjectId(),
+      return pool.preparedQuery(CLAIM).execute(Tuple.of(alliance, code, memberId,
           clock.instant().atOffset(ZoneOffset.UTC)));
     })
         .compose(rows -> rows.size() == 1 ? Future.succeededFuture(rows.iterator().next())
@@ -116,7 +133,7 @@ public final class ShopClaimCodes {
               if (by == null) {
                 throw ProblemCode.CODE_EXPIRED.refuse("this shop code has expired");
               }
-              if (by != member.subjectId()) {
+              if (by != memberId) {
                 throw ProblemCode.CODE_ALREADY_USED.refuse("this shop code was already claimed");
               }
               again[0] = true;
@@ -127,11 +144,10 @@ public final class ShopClaimCodes {
           long points = r.getLong("points");
           UUID transfer = r.getUUID("transfer_id");
           return ledger.accountOf(alliance, AccountKind.MERCHANT_ISSUANCE, shop).compose(issuance ->
-              ledger.accountOf(alliance, AccountKind.MEMBER_WALLET, member.subjectId()).compose(wallet ->
+              ledger.accountOf(alliance, AccountKind.MEMBER_WALLET, memberId).compose(wallet ->
                   ledger.submit(TransferCommand.transfer(alliance, transfer, issuance.orElseThrow().id(), wallet.orElseThrow().id(),
                       points, "shop_claim"))))
-              .map(done -> new JsonObject().put("shopId", shop).put("points", points)
-                  .put("transferId", transfer.toString()).put("alreadyClaimed", again[0]));
+              .map(done -> new Collected(shop, points, transfer, again[0]));
         });
   }
 
