@@ -6,7 +6,7 @@ import io.vertx.sqlclient.Row;
 
 /**
  * What a coupon is worth, in whole fen, never floating point. {@code discountFen} is what the
- * till takes off the bill; {@code valueFen} is what the sponsors fund (for a gift item: the
+ * till takes off the bill; {@code benefitFen} is what the sponsors fund (for a gift item: the
  * value the campaign declared, since nothing comes off the bill).
  */
 public record Benefit(Kind kind, Long amountFen, Integer percentOff, Long capFen, String giftName, Long giftValueFen) {
@@ -43,7 +43,7 @@ public record Benefit(Kind kind, Long amountFen, Integer percentOff, Long capFen
     };
   }
 
-  public long valueFen(long spendFen) {
+  public long benefitFen(long spendFen) {
     return kind == Kind.GIFT ? giftValueFen : discountFen(spendFen);
   }
 

@@ -31,7 +31,7 @@ import java.util.Map;
 public final class Campaigns {
   /**
    * True while no shop that issues or funds campaign {@code c} is suspended: a suspended shop's
-   * campaigns hand out no coupons (market, shop codes, purchases) until it is reinstated, so it
+   * campaigns hand out no coupons (market, claim codes, purchases) until it is reinstated, so it
    * takes on no new liability. Coupons already held stay valid where they are honoured.
    */
   static final String BACKERS_ACTIVE = "not exists (select 1 from coupon_campaign_shop b join shop s"
@@ -282,7 +282,7 @@ public final class Campaigns {
         : ProblemCode.CAMPAIGN_NOT_LIVE.refuse("the campaign is " + status + " or outside its window");
   }
 
-  /** A campaign failing {@link #BACKERS_ACTIVE}, said as the access gate and shop codes say it. */
+  /** A campaign failing {@link #BACKERS_ACTIVE}, said as the access gate and qr's shop codes say it. */
   static ApiException backerSuspended() {
     return ProblemCode.SHOP_SUSPENDED.refuse("a shop that issues or funds this campaign is suspended by the alliance");
   }

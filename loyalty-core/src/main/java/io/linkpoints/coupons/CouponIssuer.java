@@ -19,9 +19,9 @@ import java.util.UUID;
 
 /**
  * Hands coupons out: automatically on a qualifying purchase at an issuing shop, or for a
- * one-claim shop code a member scans. Every issuance goes through {@link #claim}, one transaction
- * in which PostgreSQL enforces the campaign's inventory and the member's limit, so they hold
- * however many instances claim at once.
+ * one-claim code (a claim code) a member scans. Every issuance goes through {@link #issueOne}, one
+ * transaction in which PostgreSQL enforces the campaign's inventory and the member's limit, so
+ * they hold however many instances issue at once.
  */
 public final class CouponIssuer {
   static final String COUPON_COLUMNS = "id, campaign_id, member_id, code, state, source, source_ref, exchange_hold_id,"
@@ -102,7 +102,7 @@ public final class CouponIssuer {
    * then failed some of them with "new multixact has more than one updating member" (XX000).
    * Locks are always taken counter row, then campaign row, so claims cannot deadlock.
    */
-  static Future<Row> claim(SqlConnection conn, long allianceId, long campaignId, long memberId, String source,
+  static Future<Row> issueOne(SqlConnection conn, long allianceId, long campaignId, long memberId, String source,
       String sourceRef, Payment payment, Instant now) {
     OffsetDateTime at = Campaigns.utc(now);
     Tuple coupon = Tuple.tuple().addLong(allianceId).addLong(campaignId).addLong(memberId)
@@ -213,7 +213,7 @@ public final class CouponIssuer {
   /** A free coupon from this source, or the one it already made. */
   private Future<Row> issueOnce(long allianceId, long campaignId, long memberId, String source, String ref, Instant now) {
     return bySource(pool, allianceId, source, ref).compose(existing -> existing != null ? Future.succeededFuture(existing)
-        : pool.withTransaction(conn -> claim(conn, allianceId, campaignId, memberId, source, ref, null, now))
+        : pool.withTransaction(conn -> issueOne(conn, allianceId, campaignId, memberId, source, ref, null, now))
             .recover(err -> Json.isUniqueViolation(err) ? bySource(pool, allianceId, source, ref)
                 : Future.failedFuture(err)));
   }
@@ -223,7 +223,10 @@ public final class CouponIssuer {
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }
 
-  /** A one-claim code for a live campaign this shop issues and that allows shop codes. */
+  /**
+   * A one-claim code for a live campaign this shop issues and that allows them (its
+   * {@code shopCodes}). Not qr's shop codes, which give points: this one gives a coupon.
+   */
   public Future<ClaimCode> createClaimCode(long allianceId, long shopId, long campaignId) {
     String code = CouponCodes.claim();
     Instant now = clock.instant();
@@ -241,10 +244,10 @@ public final class CouponIssuer {
   }
 
   /**
-   * A member claims the coupon behind a shop code. The code is locked, so of many members
+   * A member claims the coupon behind a claim code. The code is locked, so of many members
    * scanning it one wins; the same member scanning again gets the same coupon back.
    */
-  public Future<Claimed> claimShopCode(long allianceId, long memberId, String code) {
+  public Future<Claimed> claimCoupon(long allianceId, long memberId, String code) {
     Instant now = clock.instant();
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK_CLAIM_CODE).execute(Tuple.of(allianceId, code))
         .compose(rows -> {
@@ -260,7 +263,7 @@ public final class CouponIssuer {
             return bySource(conn, allianceId, "shop_code", code)
                 .map(coupon -> new Claimed(Coupon.fromRow(coupon), true));
           }
-          return claim(conn, allianceId, row.getLong("campaign_id"), memberId, "shop_code", code, null, now)
+          return issueOne(conn, allianceId, row.getLong("campaign_id"), memberId, "shop_code", code, null, now)
               .compose(coupon -> conn.preparedQuery(USE_CLAIM_CODE)
                   .execute(Tuple.of(allianceId, code, memberId, Campaigns.utc(now)))
                   .map(new Claimed(Coupon.fromRow(coupon), false)));

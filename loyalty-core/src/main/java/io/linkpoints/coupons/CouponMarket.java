@@ -75,7 +75,7 @@ public final class CouponMarket {
     this.clock = clock;
   }
 
-  static UUID holdId(long allianceId, long memberId, String key) {
+  static UUID exchangeHoldId(long allianceId, long memberId, String key) {
     return uuid("coupon-exchange-hold:" + allianceId + ":" + memberId + ":" + key);
   }
 
@@ -104,14 +104,14 @@ public final class CouponMarket {
   }
 
   private Future<Row> start(long allianceId, long memberId, long campaignId, String key, String ref) {
-    UUID hold = holdId(allianceId, memberId, key);
+    UUID hold = exchangeHoldId(allianceId, memberId, key);
     return price(allianceId, campaignId).compose(price -> accounts(allianceId, memberId).compose(acc -> {
       TransferCommand holdCmd = TransferCommand.hold(allianceId, hold, acc.get(0).id(), acc.get(1).id(), price,
           TRANSFER_CODE, HOLD_SECONDS).withMetadata(new JsonObject().put("campaignId", String.valueOf(campaignId))
           .put("memberId", String.valueOf(memberId)));
       return ledger.submit(holdCmd);
-    }).compose(held -> pool.withTransaction(conn -> CouponIssuer.claim(conn, allianceId, campaignId, memberId, "market",
-        ref, new CouponIssuer.Payment(hold, price), clock.instant()))
+    }).compose(held -> pool.withTransaction(conn -> CouponIssuer.issueOne(conn, allianceId, campaignId, memberId,
+        "market", ref, new CouponIssuer.Payment(hold, price), clock.instant()))
         .recover(err -> {
           if (Json.isUniqueViolation(err)) {
             // The same exchange raced us and wrote its coupon first: carry on with that one.

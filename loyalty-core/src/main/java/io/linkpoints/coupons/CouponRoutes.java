@@ -52,13 +52,13 @@ public final class CouponRoutes implements ApiRoutes {
     on(b, "listMyCoupons", Json.reply(200, ctx -> {
       Principal m = Principal.of(ctx);
       Long cursor = Params.optionalPositiveLong(ctx, "cursor");
-      return coupons.wallet().mine(m.allianceId(), m.subjectId(), cursor == null ? 0 : cursor,
+      return coupons.memberCoupons().mine(m.allianceId(), m.subjectId(), cursor == null ? 0 : cursor,
           Params.intInRange(ctx, "limit", 1, 200, 50)).map(CouponJson::page);
     }));
     on(b, "getMyCouponQr", ctx -> {
       Principal m = Principal.of(ctx);
       boolean png = "png".equals(ctx.queryParams().get("format"));
-      coupons.wallet().couponCode(m.allianceId(), m.subjectId(), Params.positiveLong(ctx, "couponId"))
+      coupons.memberCoupons().couponCode(m.allianceId(), m.subjectId(), Params.positiveLong(ctx, "couponId"))
           .compose(code -> ctx.vertx().executeBlocking(() ->
               Buffer.buffer(png ? QrRender.png(code) : QrRender.svg(code).getBytes(StandardCharsets.UTF_8))))
           .onSuccess(body -> ctx.response().putHeader("Content-Type", png ? "image/png" : "image/svg+xml")
@@ -67,7 +67,7 @@ public final class CouponRoutes implements ApiRoutes {
     });
     on(b, "getCouponMarket", Json.reply(200, ctx -> {
       Principal m = Principal.of(ctx);
-      return coupons.wallet().market(m.allianceId(), m.subjectId()).map(CouponJson::market);
+      return coupons.memberCoupons().offers(m.allianceId(), m.subjectId()).map(CouponJson::market);
     }));
     on(b, "exchangeCoupon", Json.reply(201, ctx -> {
       Principal m = Principal.of(ctx);
@@ -76,7 +76,7 @@ public final class CouponRoutes implements ApiRoutes {
     }));
     on(b, "claimCoupon", Json.reply(201, ctx -> {
       Principal m = Principal.of(ctx);
-      return coupons.issuer().claimShopCode(m.allianceId(), m.subjectId(), Json.body(ctx).getString("code"))
+      return coupons.issuer().claimCoupon(m.allianceId(), m.subjectId(), Json.body(ctx).getString("code"))
           .map(CouponJson::claimed);
     }));
 

@@ -87,13 +87,13 @@ public final class CouponTill {
   public Future<Hold> reserve(long allianceId, long shopId, String key, String code, long spendFen, String orderRef) {
     return byKey(allianceId, shopId, key).compose(existing -> existing != null
         ? replayReserve(existing, code, spendFen, orderRef)
-        : pool.withTransaction(conn -> hold(conn, allianceId, shopId, key, code, spendFen, orderRef))
+        : pool.withTransaction(conn -> placeHold(conn, allianceId, shopId, key, code, spendFen, orderRef))
             .recover(err -> Json.isUniqueViolation(err)
                 // The same reservation raced us and won: answer as a retry would be answered.
                 ? byKey(allianceId, shopId, key).compose(row -> row == null ? Future.failedFuture(err)
                     : replayReserve(row, code, spendFen, orderRef))
                 : Future.failedFuture(err)))
-        .compose(id -> byId(allianceId, id)).map(CouponTill::hold)
+        .compose(id -> byId(allianceId, id)).map(CouponTill::holdOf)
         .compose(hold -> withFunding(allianceId, hold));
   }
 
@@ -106,8 +106,8 @@ public final class CouponTill {
   }
 
   /** The checks, in the order a cashier would want to hear them, then the hold. */
-  private Future<UUID> hold(SqlConnection conn, long allianceId, long shopId, String key, String code, long spendFen,
-      String orderRef) {
+  private Future<UUID> placeHold(SqlConnection conn, long allianceId, long shopId, String key, String code,
+      long spendFen, String orderRef) {
     Instant now = clock.instant();
     return conn.preparedQuery(LOCK_COUPON).execute(Tuple.of(allianceId, code, shopId)).compose(rows -> {
       if (rows.size() == 0) {
@@ -139,7 +139,7 @@ public final class CouponTill {
       long couponId = c.getLong("id");
       return conn.preparedQuery(INSERT_HOLD).execute(Tuple.tuple().addLong(allianceId).addUUID(id).addLong(shopId)
               .addString(key).addLong(couponId).addString(orderRef).addLong(spendFen)
-              .addLong(benefit.discountFen(spendFen)).addLong(benefit.valueFen(spendFen))
+              .addLong(benefit.discountFen(spendFen)).addLong(benefit.benefitFen(spendFen))
               .addOffsetDateTime(Campaigns.utc(now.plus(HOLD_TTL))).addOffsetDateTime(Campaigns.utc(now)))
           .compose(v -> conn.preparedQuery(COUPON_STATE).execute(Tuple.of(allianceId, couponId, "reserved")))
           .map(id);
@@ -190,7 +190,7 @@ public final class CouponTill {
         }))
         .compose(resolution -> resolution.expired()
             ? Future.failedFuture(ProblemCode.HOLD_EXPIRED.refuse("the coupon hold timed out and was released"))
-            : byId(allianceId, holdId).map(CouponTill::hold))
+            : byId(allianceId, holdId).map(CouponTill::holdOf))
         .compose(hold -> withFunding(allianceId, hold));
   }
 
@@ -250,7 +250,7 @@ public final class CouponTill {
   }
 
   /** A hold from a row of {@link #HOLD_COLUMNS}, its funding not read yet. */
-  private static Hold hold(Row row) {
+  private static Hold holdOf(Row row) {
     OffsetDateTime resolved = row.getOffsetDateTime("resolved_at");
     return new Hold(row.getUUID("id"), row.getLong("shop_id"), row.getString("state"), row.getLong("coupon_id"),
         row.getLong("campaign_id"), row.getString("name"), Benefit.fromRow(row), row.getString("order_ref"),

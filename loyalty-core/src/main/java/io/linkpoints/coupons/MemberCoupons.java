@@ -131,7 +131,7 @@ public final class MemberCoupons {
   }
 
   /** Live campaigns a member can exchange points for now, with what is left and its own count. */
-  public Future<List<Offer>> market(long allianceId, long memberId) {
+  public Future<List<Offer>> offers(long allianceId, long memberId) {
     Instant now = clock.instant();
     return pool.preparedQuery(MARKET).execute(Tuple.of(allianceId, memberId, Campaigns.utc(now))).map(rows -> {
       List<Offer> items = new ArrayList<>();

@@ -69,20 +69,20 @@ public final class ShopClaimCodes {
    * member is known yet, so no daily caps): exactly one of the two. {@code lifetimeSeconds}: null
    * for {@link #DEFAULT_LIFETIME}. The same key gives the same code back.
    */
-  public Future<ShopCode> create(long allianceId, long shopId, long terminalId, String key, Long given, Long spendFen,
+  public Future<ShopCode> create(long allianceId, long shopId, long terminalId, String key, Long points, Long spendFen,
       Long lifetimeSeconds) {
-    if ((given == null) == (spendFen == null)) {
+    if ((points == null) == (spendFen == null)) {
       throw ProblemCode.POINTS_OR_SPEND_REQUIRED.refuse("give exactly one of points and spendFen");
     }
     Instant now = clock.instant();
     Instant expires = now.plusSeconds(lifetimeSeconds == null ? DEFAULT_LIFETIME.toSeconds() : lifetimeSeconds);
-    Future<Long> points = given != null ? Future.succeededFuture(given)
+    Future<Long> awarded = points != null ? Future.succeededFuture(points)
         : pool.preparedQuery(RULE).execute(Tuple.of(allianceId, shopId)).map(rows -> {
           Row r = rows.iterator().next();
           EarnRule rule = new EarnRule(r.getInteger("points_per_yuan"), Rounding.fromDb(r.getString("rounding")), null);
           return EarnCalculator.quote(spendFen, rule, null, EarnCalculator.EarnedToday.NONE).points();
         });
-    return points.compose(p -> {
+    return awarded.compose(p -> {
       if (p <= 0) {
         throw ProblemCode.NOTHING_TO_CLAIM.refuse("this sale earns no points");
       }

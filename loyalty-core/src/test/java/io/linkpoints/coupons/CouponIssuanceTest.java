@@ -67,7 +67,7 @@ class CouponIssuanceTest {
     assertEquals(100, w.count("select issued from coupon_campaign where alliance_id = $1 and id = $2", w.alliance, campaign));
     assertEquals(100, w.count("select count(distinct member_id) from coupon where campaign_id = $1", campaign));
     assertEquals(100, w.count("select sum(claimed) from coupon_member_claims where campaign_id = $1", campaign));
-    Throwable soldOut = failure(w.fx.pool.withTransaction(conn -> CouponIssuer.claim(conn, w.alliance, campaign,
+    Throwable soldOut = failure(w.fx.pool.withTransaction(conn -> CouponIssuer.issueOne(conn, w.alliance, campaign,
         members.get(0), "purchase", "one-more", null, w.clock.instant())));
     assertEquals("campaign_sold_out", code(soldOut));
   }
@@ -79,11 +79,11 @@ class CouponIssuanceTest {
     long member = w.member();
     for (int i = 0; i < 2; i++) {
       int n = i;
-      await(w.fx.pool.withTransaction(conn -> CouponIssuer.claim(conn, w.alliance, campaign, member, "purchase",
+      await(w.fx.pool.withTransaction(conn -> CouponIssuer.issueOne(conn, w.alliance, campaign, member, "purchase",
           "limit-" + n, null, w.clock.instant())));
     }
-    Throwable third = failure(w.fx.pool.withTransaction(conn -> CouponIssuer.claim(conn, w.alliance, campaign, member,
-        "purchase", "limit-2", null, w.clock.instant())));
+    Throwable third = failure(w.fx.pool.withTransaction(conn -> CouponIssuer.issueOne(conn, w.alliance, campaign,
+        member, "purchase", "limit-2", null, w.clock.instant())));
     assertEquals("member_limit_reached", code(third));
     assertEquals(2, w.count("select issued from coupon_campaign where id = $1", campaign));
     assertEquals(2, w.count("select claimed from coupon_member_claims where campaign_id = $1 and member_id = $2",
@@ -176,7 +176,7 @@ class CouponIssuanceTest {
     assertEquals("paused", await(w.coupons.campaigns().pause(w.alliance, bookshop, campaign)).status());
     assertEquals(0, await(w.coupons.issuer().issueForPurchase(w.alliance, cafe, member, 9000, "o-1")).size());
     assertEquals("campaign_not_live", code(failure(w.coupons.market().exchange(w.alliance, member, campaign, "x1"))));
-    assertEquals("campaign_not_live", code(failure(w.coupons.issuer().claimShopCode(w.alliance, member, shopCode))));
+    assertEquals("campaign_not_live", code(failure(w.coupons.issuer().claimCoupon(w.alliance, member, shopCode))));
     assertEquals("campaign_not_live", code(failure(w.coupons.issuer().createClaimCode(w.alliance, cafe, campaign))));
     assertEquals(0, w.count("select count(*) from coupon where campaign_id = $1", campaign));
     assertEquals(100, w.wallet(member));
@@ -188,7 +188,7 @@ class CouponIssuanceTest {
     assertEquals(0, await(w.coupons.issuer().issueForPurchase(w.alliance, cafe, member, 9000, "o-2")).size());
     assertEquals("live", await(w.coupons.campaigns().resume(w.alliance, bookshop, campaign)).status());
     assertEquals(1, await(w.coupons.issuer().issueForPurchase(w.alliance, cafe, member, 9000, "o-3")).size());
-    assertEquals("issued", await(w.coupons.issuer().claimShopCode(w.alliance, member, shopCode)).coupon().state());
+    assertEquals("issued", await(w.coupons.issuer().claimCoupon(w.alliance, member, shopCode)).coupon().state());
   }
 
   @Test
@@ -198,7 +198,7 @@ class CouponIssuanceTest {
     List<Long> members = w.members(12);
     List<Future<CouponIssuer.Claimed>> claims = new ArrayList<>();
     for (int i = 0; i < members.size(); i++) {
-      claims.add(instance(i).issuer().claimShopCode(w.alliance, members.get(i), shopCode));
+      claims.add(instance(i).issuer().claimCoupon(w.alliance, members.get(i), shopCode));
     }
     await(Future.join(claims).otherwiseEmpty());
     Map<String, Integer> outcomes = new HashMap<>();
@@ -213,10 +213,10 @@ class CouponIssuanceTest {
     assertEquals(Map.of("issued", 1, "claim_code_used", 11), outcomes);
     assertEquals(1, w.count("select count(*) from coupon where campaign_id = $1", campaign));
     // The winner scanning again gets the same coupon; an unknown code is refused.
-    CouponIssuer.Claimed again = await(w.coupons.issuer().claimShopCode(w.alliance, winner, shopCode));
+    CouponIssuer.Claimed again = await(w.coupons.issuer().claimCoupon(w.alliance, winner, shopCode));
     assertEquals(claims.stream().filter(Future::succeeded).findFirst().orElseThrow().result().coupon().id(),
         again.coupon().id());
-    assertEquals("claim_code_invalid", code(failure(w.coupons.issuer().claimShopCode(w.alliance, winner,
+    assertEquals("claim_code_invalid", code(failure(w.coupons.issuer().claimCoupon(w.alliance, winner,
         "LPS-00000000000000000000000000"))));
     // A shop that does not issue the campaign cannot hand out its codes.
     assertEquals("campaign_not_found", code(failure(w.coupons.issuer().createClaimCode(w.alliance, bookshop, campaign))));

@@ -146,13 +146,13 @@ class CouponMarketTest {
 
   /** The first two steps of an exchange, then the process "dies" before capturing the hold. */
   private Row crashBeforeCapture(long member, String key) {
-    UUID hold = CouponMarket.holdId(w.alliance, member, key);
+    UUID hold = CouponMarket.exchangeHoldId(w.alliance, member, key);
     long wallet = w.fx.open(w.alliance, AccountKind.MEMBER_WALLET, member).id();
     long escrow = w.fx.open(w.alliance, AccountKind.COUPON_ESCROW, 0).id();
     await(w.fx.ledger.submit(TransferCommand.hold(w.alliance, hold, wallet, escrow, PRICE, CouponMarket.TRANSFER_CODE,
         CouponMarket.HOLD_SECONDS).withMetadata(new JsonObject().put("campaignId", String.valueOf(campaign))
         .put("memberId", String.valueOf(member)))));
-    return await(w.fx.pool.withTransaction(conn -> CouponIssuer.claim(conn, w.alliance, campaign, member, "market",
+    return await(w.fx.pool.withTransaction(conn -> CouponIssuer.issueOne(conn, w.alliance, campaign, member, "market",
         CouponMarket.sourceRef(member, key), new CouponIssuer.Payment(hold, PRICE), w.clock.instant())));
   }
 

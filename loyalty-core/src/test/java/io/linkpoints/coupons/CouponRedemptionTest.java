@@ -87,7 +87,7 @@ class CouponRedemptionTest {
     assertEquals(List.of(new FundingSplit.Part(cafe, 7000, 349), new FundingSplit.Part(bookshop, 3000, 150)),
         committed.funding());
     assertEquals(499, w.count("select sum(amount_fen) from coupon_funding where honouring_shop_id = $1", bookshop));
-    assertEquals("redeemed", await(w.coupons.wallet().mine(w.alliance, member, 0, 50)).items().get(0)
+    assertEquals("redeemed", await(w.coupons.memberCoupons().mine(w.alliance, member, 0, 50)).items().get(0)
         .coupon().state());
 
     // The till retries the commit: same answer, nothing written twice; any other resolution is refused.
@@ -116,7 +116,7 @@ class CouponRedemptionTest {
     assertEquals("coupon_invalid", code(failure(reserve(bookshop, "e", "LPC-00000000000000000000000000", 5000))));
     w.clock.advance(Duration.ofDays(2));
     assertEquals("coupon_expired", code(failure(reserve(bookshop, "f", code, 5000))), "after its window");
-    assertEquals("expired", await(w.coupons.wallet().mine(w.alliance, member, 0, 50)).items().get(0)
+    assertEquals("expired", await(w.coupons.memberCoupons().mine(w.alliance, member, 0, 50)).items().get(0)
         .coupon().state());
     assertEquals(0, w.count("select count(*) from coupon_hold"));
     assertEquals(0, w.count("select count(*) from coupon_funding"));
