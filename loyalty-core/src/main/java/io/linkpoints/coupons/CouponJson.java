@@ -93,7 +93,7 @@ public final class CouponJson {
     return items;
   }
 
-  static JsonObject market(List<MemberCoupons.Offer> offers) {
+  static JsonObject offers(List<MemberCoupons.Offer> offers) {
     JsonArray items = new JsonArray();
     for (MemberCoupons.Offer o : offers) {
       items.add(new JsonObject().put("campaignId", o.campaignId()).put("name", o.name())

@@ -242,6 +242,7 @@ public final class CouponMarket {
   }
 
   private static ApiException notCaptured() {
-    return ProblemCode.EXCHANGE_FAILED.refuse("the points were not taken (the hold was released), so no coupon was issued");
+    return ProblemCode.EXCHANGE_FAILED.refuse(
+        "the points were not taken (the hold was released), so no coupon was issued");
   }
 }

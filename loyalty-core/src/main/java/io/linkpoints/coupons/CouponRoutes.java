@@ -67,7 +67,7 @@ public final class CouponRoutes implements ApiRoutes {
     });
     on(b, "getCouponMarket", Json.reply(200, ctx -> {
       Principal m = Principal.of(ctx);
-      return coupons.memberCoupons().offers(m.allianceId(), m.subjectId()).map(CouponJson::market);
+      return coupons.memberCoupons().offers(m.allianceId(), m.subjectId()).map(CouponJson::offers);
     }));
     on(b, "exchangeCoupon", Json.reply(201, ctx -> {
       Principal m = Principal.of(ctx);

@@ -125,7 +125,8 @@ public final class CouponTill {
         throw ProblemCode.COUPON_ALREADY_USED.refuse("this coupon is " + state);
       }
       if (!"live".equals(c.getString("status")) || now.isBefore(c.getOffsetDateTime("valid_from").toInstant())) {
-        throw ProblemCode.COUPON_NOT_ACTIVE.refuse("this coupon cannot be used yet (its campaign is paused or not started)");
+        throw ProblemCode.COUPON_NOT_ACTIVE.refuse(
+            "this coupon cannot be used yet (its campaign is paused or not started)");
       }
       if (!now.isBefore(c.getOffsetDateTime("valid_until").toInstant())) {
         throw ProblemCode.COUPON_EXPIRED.refuse("this coupon has expired");
