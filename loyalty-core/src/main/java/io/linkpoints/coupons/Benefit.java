@@ -1,12 +1,12 @@
 package io.linkpoints.coupons;
 
-import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 
 /**
  * What a coupon is worth, in whole fen, never floating point. {@code discountFen} is what the
- * till takes off the bill; {@code valueFen} is what the sponsors fund (for a gift item: the
+ * till takes off the bill; {@code benefitFen} is what the sponsors fund (for a gift item: the
  * value the campaign declared, since nothing comes off the bill).
  */
 public record Benefit(Kind kind, Long amountFen, Integer percentOff, Long capFen, String giftName, Long giftValueFen) {
@@ -43,7 +43,7 @@ public record Benefit(Kind kind, Long amountFen, Integer percentOff, Long capFen
     };
   }
 
-  public long valueFen(long spendFen) {
+  public long benefitFen(long spendFen) {
     return kind == Kind.GIFT ? giftValueFen : discountFen(spendFen);
   }
 
@@ -52,7 +52,7 @@ public record Benefit(Kind kind, Long amountFen, Integer percentOff, Long capFen
       case "fixed_off" -> Kind.FIXED_OFF;
       case "percent_off" -> Kind.PERCENT_OFF;
       case "gift" -> Kind.GIFT;
-      default -> throw ApiException.badRequest("invalid_benefit", "benefit.kind must be fixed_off, percent_off or gift");
+      default -> throw ProblemCode.INVALID_BENEFIT.refuse("benefit.kind must be fixed_off, percent_off or gift");
     };
     Benefit benefit = switch (kind) {
       case FIXED_OFF -> new Benefit(kind, b.getLong("amountFen"), null, null, null, null);
@@ -65,7 +65,7 @@ public record Benefit(Kind kind, Long amountFen, Integer percentOff, Long capFen
       case GIFT -> benefit.giftName != null && benefit.giftValueFen != null;
     };
     if (!complete) {
-      throw ApiException.badRequest("invalid_benefit", "fixed_off needs amountFen; percent_off needs percent and"
+      throw ProblemCode.INVALID_BENEFIT.refuse("fixed_off needs amountFen; percent_off needs percent and"
           + " capFen; gift needs giftName and valueFen");
     }
     return benefit;
@@ -75,15 +75,5 @@ public record Benefit(Kind kind, Long amountFen, Integer percentOff, Long capFen
     return new Benefit(Kind.fromDb(row.getString("benefit_kind")), row.getLong("amount_fen"),
         row.getInteger("percent_off"), row.getLong("cap_fen"), row.getString("gift_name"),
         row.getLong("gift_value_fen"));
-  }
-
-  JsonObject toJson() {
-    JsonObject json = new JsonObject().put("kind", kind.dbName());
-    switch (kind) {
-      case FIXED_OFF -> json.put("amountFen", amountFen);
-      case PERCENT_OFF -> json.put("percent", percentOff).put("capFen", capFen);
-      case GIFT -> json.put("giftName", giftName).put("valueFen", giftValueFen);
-    }
-    return json;
   }
 }

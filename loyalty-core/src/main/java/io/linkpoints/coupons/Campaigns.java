@@ -1,6 +1,7 @@
 package io.linkpoints.coupons;
 
 import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -30,7 +31,7 @@ import java.util.Map;
 public final class Campaigns {
   /**
    * True while no shop that issues or funds campaign {@code c} is suspended: a suspended shop's
-   * campaigns hand out no coupons (market, shop codes, purchases) until it is reinstated, so it
+   * campaigns hand out no coupons (market, claim codes, purchases) until it is reinstated, so it
    * takes on no new liability. Coupons already held stay valid where they are honoured.
    */
   static final String BACKERS_ACTIVE = "not exists (select 1 from coupon_campaign_shop b join shop s"
@@ -82,18 +83,19 @@ public final class Campaigns {
     this.clock = clock;
   }
 
-  private record Participant(long shopId, boolean issuer, boolean honouring, int fundingBps) {
+  /** A shop named in a new campaign's body, as its coupon_campaign_shop row will be. */
+  private record Named(long shopId, boolean issuer, boolean honouring, int fundingBps) {
   }
 
   /** Creates a campaign for {@code creatorShopId}; live at once unless it names another shop. */
-  public Future<JsonObject> create(long allianceId, long creatorShopId, JsonObject body) {
+  public Future<Campaign> create(long allianceId, long creatorShopId, JsonObject body) {
     Benefit benefit = Benefit.fromJson(body.getJsonObject("benefit", new JsonObject()));
     Instant from = instant(body, "validFrom");
     Instant until = instant(body, "validUntil");
     if (!until.isAfter(from)) {
-      throw ApiException.badRequest("invalid_window", "validUntil must be after validFrom");
+      throw ProblemCode.INVALID_WINDOW.refuse("validUntil must be after validFrom");
     }
-    List<Participant> participants = participants(creatorShopId, body);
+    List<Named> participants = participants(creatorShopId, body);
     boolean needsConsent = participants.stream().anyMatch(p -> p.shopId() != creatorShopId);
     OffsetDateTime now = utc(clock.instant());
     Tuple row = Tuple.tuple().addLong(allianceId).addLong(creatorShopId).addString(body.getString("name"))
@@ -107,18 +109,18 @@ public final class Campaigns {
     return pool.withTransaction(conn -> conn.preparedQuery(INSERT).execute(row).compose(rows -> {
       long id = rows.iterator().next().getLong("id");
       List<Tuple> shops = new ArrayList<>();
-      for (Participant p : participants) {
+      for (Named p : participants) {
         shops.add(Tuple.of(allianceId, id, p.shopId(), p.issuer(), p.honouring(), p.fundingBps(),
             p.shopId() == creatorShopId ? now : null));
       }
       return conn.preparedQuery(INSERT_SHOP).executeBatch(shops).map(id);
     })).recover(err -> Future.failedFuture(err instanceof PgException pg && "23503".equals(pg.getSqlState())
-        ? ApiException.badRequest("unknown_shop", "a named shop is not in this alliance") : err))
+        ? ProblemCode.UNKNOWN_SHOP.refuse("a named shop is not in this alliance") : err))
         .compose(id -> get(allianceId, null, id));
   }
 
   /** Issuers, honouring shops and sponsors; the creator's own shop by default, and always a participant. */
-  private static List<Participant> participants(long creator, JsonObject body) {
+  private static List<Named> participants(long creator, JsonObject body) {
     List<Long> issuers = ids(body, "issuingShopIds", creator);
     List<Long> honouring = ids(body, "honouringShopIds", creator);
     Map<Long, Integer> funding = new LinkedHashMap<>();
@@ -129,14 +131,14 @@ public final class Campaigns {
       for (Object o : given) {
         JsonObject f = (JsonObject) o;
         if (funding.put(f.getLong("shopId"), f.getInteger("basisPoints")) != null) {
-          throw ApiException.badRequest("invalid_funding", "a sponsor is named twice");
+          throw ProblemCode.INVALID_FUNDING.refuse("a sponsor is named twice");
         }
       }
     }
     if (funding.values().stream().mapToInt(Integer::intValue).sum() != FundingSplit.TOTAL_BPS) {
-      throw ApiException.badRequest("invalid_funding", "funding basis points must sum to 10000");
+      throw ProblemCode.INVALID_FUNDING.refuse("funding basis points must sum to 10000");
     }
-    Map<Long, Participant> all = new LinkedHashMap<>();
+    Map<Long, Named> all = new LinkedHashMap<>();
     List<Long> named = new ArrayList<>(issuers);
     named.addAll(honouring);
     named.addAll(funding.keySet());
@@ -144,10 +146,10 @@ public final class Campaigns {
       if (!issuers.contains(shop) && !honouring.contains(shop) && funding.getOrDefault(shop, 0) == 0) {
         continue; // a sponsor of 0 basis points plays no part
       }
-      all.put(shop, new Participant(shop, issuers.contains(shop), honouring.contains(shop), funding.getOrDefault(shop, 0)));
+      all.put(shop, new Named(shop, issuers.contains(shop), honouring.contains(shop), funding.getOrDefault(shop, 0)));
     }
     if (!all.containsKey(creator)) {
-      throw ApiException.badRequest("creator_not_named", "the creating shop must issue, honour or fund the campaign");
+      throw ProblemCode.CREATOR_NOT_NAMED.refuse("the creating shop must issue, honour or fund the campaign");
     }
     return List.copyOf(all.values());
   }
@@ -168,48 +170,46 @@ public final class Campaigns {
   }
 
   /** One campaign, as seen by a shop taking part in it (404 for any other shop) or (shop null) the admin. */
-  public Future<JsonObject> get(long allianceId, Long shopId, long campaignId) {
+  public Future<Campaign> get(long allianceId, Long shopId, long campaignId) {
     return pool.preparedQuery(ONE).execute(Tuple.of(allianceId, campaignId))
         .compose(rows -> withParticipants(allianceId, rows))
         .map(list -> {
-          JsonObject c = list.isEmpty() ? null : list.get(0);
-          if (c == null || shopId != null && c.getJsonArray("participants").stream()
-              .noneMatch(p -> ((JsonObject) p).getLong("shopId") == (long) shopId)) {
-            throw CouponErrors.campaignNotFound();
+          Campaign c = list.isEmpty() ? null : list.get(0);
+          if (c == null || shopId != null && c.participants().stream().noneMatch(p -> p.shopId() == shopId)) {
+            throw ProblemCode.CAMPAIGN_NOT_FOUND.refuse("no such campaign here");
           }
           return c;
         });
   }
 
   /** The campaigns a shop takes part in, or (shop null) every campaign of the alliance. */
-  public Future<JsonObject> list(long allianceId, Long shopId) {
+  public Future<List<Campaign>> list(long allianceId, Long shopId) {
     Future<RowSet<Row>> rows = shopId == null ? pool.preparedQuery(ALL).execute(Tuple.of(allianceId))
         : pool.preparedQuery(OF_SHOP).execute(Tuple.of(allianceId, shopId));
-    return rows.compose(r -> withParticipants(allianceId, r))
-        .map(list -> new JsonObject().put("items", new JsonArray(new ArrayList<>(list))));
+    return rows.compose(r -> withParticipants(allianceId, r));
   }
 
-  public Future<JsonObject> accept(long allianceId, long shopId, long campaignId) {
+  public Future<Campaign> accept(long allianceId, long shopId, long campaignId) {
     return change(allianceId, shopId, campaignId, ACCEPT);
   }
 
-  public Future<JsonObject> pause(long allianceId, long shopId, long campaignId) {
+  public Future<Campaign> pause(long allianceId, long shopId, long campaignId) {
     return change(allianceId, shopId, campaignId, PAUSE);
   }
 
-  public Future<JsonObject> resume(long allianceId, long shopId, long campaignId) {
+  public Future<Campaign> resume(long allianceId, long shopId, long campaignId) {
     return change(allianceId, shopId, campaignId, RESUME);
   }
 
   /** Changes this shop's own part of the campaign and recomputes the status, under the campaign's row lock. */
-  private Future<JsonObject> change(long allianceId, long shopId, long campaignId, String sql) {
+  private Future<Campaign> change(long allianceId, long shopId, long campaignId, String sql) {
     OffsetDateTime now = utc(clock.instant());
     return pool.withTransaction(conn -> lock(conn, allianceId, campaignId)
         .compose(v -> conn.preparedQuery(sql).execute(sql.equals(RESUME) ? Tuple.of(allianceId, campaignId, shopId)
             : Tuple.of(allianceId, campaignId, shopId, now)))
         .compose(rows -> {
           if (rows.size() == 0) {
-            throw CouponErrors.campaignNotFound();
+            throw ProblemCode.CAMPAIGN_NOT_FOUND.refuse("no such campaign here");
           }
           return conn.preparedQuery(RESTATUS).execute(Tuple.of(allianceId, campaignId));
         })).compose(v -> get(allianceId, shopId, campaignId));
@@ -218,17 +218,21 @@ public final class Campaigns {
   private static Future<Void> lock(SqlConnection conn, long allianceId, long campaignId) {
     return conn.preparedQuery(LOCK).execute(Tuple.of(allianceId, campaignId)).map(rows -> {
       if (rows.size() == 0) {
-        throw CouponErrors.campaignNotFound();
+        throw ProblemCode.CAMPAIGN_NOT_FOUND.refuse("no such campaign here");
       }
       return null;
     });
   }
 
-  private Future<List<JsonObject>> withParticipants(long allianceId, RowSet<Row> rows) {
-    Map<Long, JsonObject> byId = new LinkedHashMap<>();
+  /** The campaigns of these rows ({@link #COLUMNS}), in their order, with their participants and redemptions. */
+  private Future<List<Campaign>> withParticipants(long allianceId, RowSet<Row> rows) {
+    Map<Long, Row> byId = new LinkedHashMap<>();
+    Map<Long, List<Campaign.Participant>> participants = new LinkedHashMap<>();
+    Map<Long, Long> redeemed = new LinkedHashMap<>();
     Instant now = clock.instant();
     for (Row row : rows) {
-      byId.put(row.getLong("id"), toJson(row, now).put("participants", new JsonArray()).put("redeemed", 0));
+      byId.put(row.getLong("id"), row);
+      participants.put(row.getLong("id"), new ArrayList<>());
     }
     if (byId.isEmpty()) {
       return Future.succeededFuture(List.of());
@@ -237,45 +241,50 @@ public final class Campaigns {
     return pool.preparedQuery(PARTICIPANTS).execute(Tuple.tuple().addLong(allianceId).addArrayOfLong(ids))
         .compose(parts -> {
           for (Row p : parts) {
-            byId.get(p.getLong("campaign_id")).getJsonArray("participants").add(new JsonObject()
-                .put("shopId", p.getLong("shop_id")).put("shopName", p.getString("name"))
-                .put("issuer", p.getBoolean("is_issuer")).put("honouring", p.getBoolean("is_honouring"))
-                .put("fundingBasisPoints", p.getInteger("funding_bps"))
-                .put("accepted", p.getOffsetDateTime("accepted_at") != null)
-                .put("paused", p.getOffsetDateTime("paused_at") != null));
+            participants.get(p.getLong("campaign_id")).add(new Campaign.Participant(p.getLong("shop_id"),
+                p.getString("name"), p.getBoolean("is_issuer"), p.getBoolean("is_honouring"),
+                p.getInteger("funding_bps"), p.getOffsetDateTime("accepted_at") != null,
+                p.getOffsetDateTime("paused_at") != null));
           }
           return pool.preparedQuery(REDEEMED).execute(Tuple.tuple().addLong(allianceId).addArrayOfLong(ids));
         })
-        .map(redeemed -> {
-          redeemed.forEach(r -> byId.get(r.getLong("campaign_id")).put("redeemed", r.getLong("redeemed")));
-          return List.copyOf(byId.values());
+        .map(counts -> {
+          counts.forEach(r -> redeemed.put(r.getLong("campaign_id"), r.getLong("redeemed")));
+          List<Campaign> campaigns = new ArrayList<>();
+          byId.forEach((id, row) -> campaigns.add(campaign(row, now, List.copyOf(participants.get(id)),
+              redeemed.getOrDefault(id, 0L))));
+          return campaigns;
         });
   }
 
-  /** The campaign's own fields (no participants). */
-  static JsonObject toJson(Row row, Instant now) {
+  private static Campaign campaign(Row row, Instant now, List<Campaign.Participant> participants, long redeemed) {
     Instant until = row.getOffsetDateTime("valid_until").toInstant();
-    return new JsonObject().put("id", row.getLong("id")).put("allianceId", row.getLong("alliance_id"))
-        .put("creatorShopId", row.getLong("creator_shop_id")).put("name", row.getString("name"))
-        .put("benefit", Benefit.fromRow(row).toJson()).put("minSpendFen", row.getLong("min_spend_fen"))
-        .put("validFrom", row.getOffsetDateTime("valid_from").toInstant().toString())
-        .put("validUntil", until.toString())
-        .put("inventory", row.getInteger("inventory")).put("issued", row.getInteger("issued"))
-        .put("remaining", row.getInteger("inventory") - row.getInteger("issued"))
-        .put("perMemberLimit", row.getInteger("per_member_limit"))
-        .put("autoIssueMinSpendFen", row.getLong("auto_issue_min_spend_fen"))
-        .put("marketPricePoints", row.getLong("market_price_points"))
-        .put("shopCodes", row.getBoolean("shop_codes"))
-        .put("status", row.getString("status")).put("ended", !now.isBefore(until))
-        .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString());
+    return new Campaign(row.getLong("id"), row.getLong("alliance_id"), row.getLong("creator_shop_id"),
+        row.getString("name"), Benefit.fromRow(row), row.getLong("min_spend_fen"),
+        row.getOffsetDateTime("valid_from").toInstant(), until, row.getInteger("inventory"), row.getInteger("issued"),
+        row.getInteger("per_member_limit"), row.getLong("auto_issue_min_spend_fen"),
+        row.getLong("market_price_points"), row.getBoolean("shop_codes"), row.getString("status"),
+        !now.isBefore(until), row.getOffsetDateTime("created_at").toInstant(), participants, redeemed);
   }
 
   private static Instant instant(JsonObject body, String field) {
     try {
       return OffsetDateTime.parse(body.getString(field)).toInstant();
     } catch (DateTimeParseException | NullPointerException e) {
-      throw ApiException.badRequest("invalid_window", field + " must be an ISO-8601 date-time with offset");
+      throw ProblemCode.INVALID_WINDOW.refuse(field + " must be an ISO-8601 date-time with offset");
     }
+  }
+
+  /** Why a campaign of this status hands out nothing: it waits for consent, or it is paused. */
+  static ApiException notLive(String status) {
+    return "awaiting_consent".equals(status)
+        ? ProblemCode.CONSENT_REQUIRED.refuse("the campaign waits for a named shop's owner to accept it")
+        : ProblemCode.CAMPAIGN_NOT_LIVE.refuse("the campaign is " + status + " or outside its window");
+  }
+
+  /** A campaign failing {@link #BACKERS_ACTIVE}, said as the access gate and qr's shop codes say it. */
+  static ApiException backerSuspended() {
+    return ProblemCode.SHOP_SUSPENDED.refuse("a shop that issues or funds this campaign is suspended by the alliance");
   }
 
   static OffsetDateTime utc(Instant instant) {

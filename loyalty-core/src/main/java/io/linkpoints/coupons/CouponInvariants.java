@@ -1,7 +1,6 @@
 package io.linkpoints.coupons;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -52,12 +51,19 @@ public final class CouponInvariants {
     this.pool = pool;
   }
 
-  /** Every broken invariant with (up to 20 of) its violating rows; empty when all hold. */
-  public Future<JsonObject> violations() {
-    List<Future<JsonArray>> found = new ArrayList<>();
+  /**
+   * A broken invariant and (up to 20 of) its violating rows. The rows are the check's own columns,
+   * whatever they are, so they stay JSON: data to read, not an answer of the API.
+   */
+  public record Violation(String invariant, List<JsonObject> rows) {
+  }
+
+  /** Every broken invariant, in the order of the checks; empty when all hold. */
+  public Future<List<Violation>> violations() {
+    List<Future<List<JsonObject>>> found = new ArrayList<>();
     for (Check check : CHECKS) {
       found.add(pool.query(check.sql() + " limit 20").execute().map(rows -> {
-        JsonArray out = new JsonArray();
+        List<JsonObject> out = new ArrayList<>();
         for (Row row : rows) {
           out.add(row.toJson());
         }
@@ -65,10 +71,10 @@ public final class CouponInvariants {
       }));
     }
     return Future.all(found).map(v -> {
-      JsonObject broken = new JsonObject();
+      List<Violation> broken = new ArrayList<>();
       for (int i = 0; i < CHECKS.size(); i++) {
         if (!found.get(i).result().isEmpty()) {
-          broken.put(CHECKS.get(i).name(), found.get(i).result());
+          broken.add(new Violation(CHECKS.get(i).name(), List.copyOf(found.get(i).result())));
         }
       }
       return broken;

@@ -2,9 +2,9 @@ package io.linkpoints.coupons;
 
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.Json;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -19,9 +19,9 @@ import java.util.UUID;
 
 /**
  * Hands coupons out: automatically on a qualifying purchase at an issuing shop, or for a
- * one-claim shop code a member scans. Every issuance goes through {@link #claim}, one transaction
- * in which PostgreSQL enforces the campaign's inventory and the member's limit, so they hold
- * however many instances claim at once.
+ * one-claim code (a claim code) a member scans. Every issuance goes through {@link #issueOne}, one
+ * transaction in which PostgreSQL enforces the campaign's inventory and the member's limit, so
+ * they hold however many instances issue at once.
  */
 public final class CouponIssuer {
   static final String COUPON_COLUMNS = "id, campaign_id, member_id, code, state, source, source_ref, exchange_hold_id,"
@@ -77,6 +77,14 @@ public final class CouponIssuer {
     this.clock = clock;
   }
 
+  /** A one-claim code a shop made for a campaign. */
+  public record ClaimCode(String code, long campaignId, long shopId, Instant createdAt) {
+  }
+
+  /** The coupon behind a claim code; {@code alreadyClaimed}: this member had claimed it before. */
+  public record Claimed(Coupon coupon, boolean alreadyClaimed) {
+  }
+
   /** What a coupon is paid with when it comes from the market; null for free coupons. */
   record Payment(UUID holdId, long points) {
   }
@@ -94,7 +102,7 @@ public final class CouponIssuer {
    * then failed some of them with "new multixact has more than one updating member" (XX000).
    * Locks are always taken counter row, then campaign row, so claims cannot deadlock.
    */
-  static Future<Row> claim(SqlConnection conn, long allianceId, long campaignId, long memberId, String source,
+  static Future<Row> issueOne(SqlConnection conn, long allianceId, long campaignId, long memberId, String source,
       String sourceRef, Payment payment, Instant now) {
     OffsetDateTime at = Campaigns.utc(now);
     Tuple coupon = Tuple.tuple().addLong(allianceId).addLong(campaignId).addLong(memberId)
@@ -116,22 +124,22 @@ public final class CouponIssuer {
       boolean memberAtLimit) {
     return conn.preparedQuery(WHY).execute(Tuple.of(allianceId, campaignId)).map(rows -> {
       if (rows.size() == 0) {
-        throw CouponErrors.campaignNotFound();
+        throw ProblemCode.CAMPAIGN_NOT_FOUND.refuse("no such campaign here");
       }
       Row c = rows.iterator().next();
       if (!"live".equals(c.getString("status"))) {
-        throw CouponErrors.notLive(c.getString("status"));
+        throw Campaigns.notLive(c.getString("status"));
       }
       if (!now.isBefore(c.getOffsetDateTime("valid_until").toInstant())) {
-        throw CouponErrors.of("campaign_not_live", "the campaign has ended");
+        throw ProblemCode.CAMPAIGN_NOT_LIVE.refuse("the campaign has ended");
       }
       if (!c.getBoolean("backers_active")) {
-        throw CouponErrors.backerSuspended();
+        throw Campaigns.backerSuspended();
       }
       if (memberAtLimit && c.getInteger("issued") < c.getInteger("inventory")) {
-        throw CouponErrors.of("member_limit_reached", "this member already holds the most coupons of this campaign");
+        throw ProblemCode.MEMBER_LIMIT_REACHED.refuse("this member already holds the most coupons of this campaign");
       }
-      throw CouponErrors.of("campaign_sold_out", "every coupon of this campaign has been handed out");
+      throw ProblemCode.CAMPAIGN_SOLD_OUT.refuse("every coupon of this campaign has been handed out");
     });
   }
 
@@ -140,7 +148,8 @@ public final class CouponIssuer {
    * threshold. Exactly once per (shop, orderRef, campaign): a retried call returns the same
    * coupons. Campaigns that are sold out or whose limit the member reached are skipped.
    */
-  public Future<JsonArray> issueOnPurchase(long allianceId, long shopId, long memberId, long spendFen, String orderRef) {
+  public Future<List<Coupon>> issueForPurchase(long allianceId, long shopId, long memberId, long spendFen,
+      String orderRef) {
     Instant now = clock.instant();
     return issueFor(pool.preparedQuery(AUTO_CAMPAIGNS).execute(Tuple.of(allianceId, shopId, spendFen, Campaigns.utc(now))),
         allianceId, shopId, memberId, orderRef, now);
@@ -150,26 +159,49 @@ public final class CouponIssuer {
    * The same purchase's request run again (after a crash): campaigns judged as of {@code at}, when
    * it was first made, and every coupon it already got listed, even from a campaign sold out since.
    */
-  public Future<JsonArray> issueOnPurchaseAgain(long allianceId, long shopId, long memberId, long spendFen,
+  public Future<List<Coupon>> issueForPurchaseAgain(long allianceId, long shopId, long memberId, long spendFen,
       String orderRef, Instant at) {
     return issueFor(pool.preparedQuery(AUTO_CAMPAIGNS_AGAIN).execute(Tuple.of(allianceId, shopId, spendFen,
             Campaigns.utc(at), "s" + shopId + ":c", ":o" + orderRef)),
         allianceId, shopId, memberId, orderRef, at);
   }
 
-  private Future<JsonArray> issueFor(Future<RowSet<Row>> campaignRows, long allianceId, long shopId, long memberId,
+  /**
+   * {@link #issueForPurchase} as the till's accrual answer lists them.
+   *
+   * @deprecated JSON belongs at the edge: pos renders {@code issueForPurchase(...)} with {@link CouponJson#coupons}.
+   */
+  @Deprecated
+  public Future<JsonArray> issueOnPurchase(long allianceId, long shopId, long memberId, long spendFen,
+      String orderRef) {
+    return issueForPurchase(allianceId, shopId, memberId, spendFen, orderRef).map(CouponJson::coupons);
+  }
+
+  /**
+   * {@link #issueForPurchaseAgain} as the till's accrual answer lists them.
+   *
+   * @deprecated JSON belongs at the edge: pos renders {@code issueForPurchaseAgain(...)} with
+   *     {@link CouponJson#coupons}.
+   */
+  @Deprecated
+  public Future<JsonArray> issueOnPurchaseAgain(long allianceId, long shopId, long memberId, long spendFen,
+      String orderRef, Instant at) {
+    return issueForPurchaseAgain(allianceId, shopId, memberId, spendFen, orderRef, at).map(CouponJson::coupons);
+  }
+
+  private Future<List<Coupon>> issueFor(Future<RowSet<Row>> campaignRows, long allianceId, long shopId, long memberId,
       String orderRef, Instant now) {
     return campaignRows
         .compose(rows -> {
           List<Long> campaigns = new ArrayList<>();
           rows.forEach(r -> campaigns.add(r.getLong("id")));
-          JsonArray issued = new JsonArray();
+          List<Coupon> issued = new ArrayList<>();
           Future<Void> chain = Future.succeededFuture();
           for (long campaign : campaigns) {
             String ref = "s" + shopId + ":c" + campaign + ":o" + orderRef;
             chain = chain.compose(v -> issueOnce(allianceId, campaign, memberId, "purchase", ref, now)
                 .map(row -> {
-                  issued.add(MemberCoupons.toJson(row));
+                  issued.add(Coupon.fromRow(row));
                   return (Void) null;
                 })
                 .recover(err -> err instanceof ApiException ? Future.succeededFuture() : Future.failedFuture(err)));
@@ -181,7 +213,7 @@ public final class CouponIssuer {
   /** A free coupon from this source, or the one it already made. */
   private Future<Row> issueOnce(long allianceId, long campaignId, long memberId, String source, String ref, Instant now) {
     return bySource(pool, allianceId, source, ref).compose(existing -> existing != null ? Future.succeededFuture(existing)
-        : pool.withTransaction(conn -> claim(conn, allianceId, campaignId, memberId, source, ref, null, now))
+        : pool.withTransaction(conn -> issueOne(conn, allianceId, campaignId, memberId, source, ref, null, now))
             .recover(err -> Json.isUniqueViolation(err) ? bySource(pool, allianceId, source, ref)
                 : Future.failedFuture(err)));
   }
@@ -191,49 +223,50 @@ public final class CouponIssuer {
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }
 
-  /** A one-claim code for a live campaign this shop issues and that allows shop codes. */
-  public Future<JsonObject> createClaimCode(long allianceId, long shopId, long campaignId) {
+  /**
+   * A one-claim code for a live campaign this shop issues and that allows them (its
+   * {@code shopCodes}). Not qr's shop codes, which give points: this one gives a coupon.
+   */
+  public Future<ClaimCode> createClaimCode(long allianceId, long shopId, long campaignId) {
     String code = CouponCodes.claim();
     Instant now = clock.instant();
     return pool.preparedQuery(CODE_CAMPAIGN).execute(Tuple.of(allianceId, campaignId, shopId)).compose(rows -> {
       if (rows.size() == 0) {
-        throw CouponErrors.campaignNotFound();
+        throw ProblemCode.CAMPAIGN_NOT_FOUND.refuse("no such campaign here");
       }
       String status = rows.iterator().next().getString("status");
       if (!"live".equals(status)) {
-        throw CouponErrors.notLive(status);
+        throw Campaigns.notLive(status);
       }
       return pool.preparedQuery(INSERT_CLAIM_CODE).execute(Tuple.of(allianceId, code, campaignId, shopId,
           Campaigns.utc(now)));
-    }).map(v -> new JsonObject().put("code", code).put("campaignId", campaignId).put("shopId", shopId)
-        .put("createdAt", now.toString()));
+    }).map(v -> new ClaimCode(code, campaignId, shopId, now));
   }
 
   /**
-   * A member claims the coupon behind a shop code. The code is locked, so of many members
+   * A member claims the coupon behind a claim code. The code is locked, so of many members
    * scanning it one wins; the same member scanning again gets the same coupon back.
    */
-  public Future<JsonObject> claimShopCode(long allianceId, long memberId, String code) {
+  public Future<Claimed> claimCoupon(long allianceId, long memberId, String code) {
     Instant now = clock.instant();
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK_CLAIM_CODE).execute(Tuple.of(allianceId, code))
         .compose(rows -> {
           if (rows.size() == 0) {
-            throw CouponErrors.of("claim_code_invalid", "no such shop code");
+            throw ProblemCode.CLAIM_CODE_INVALID.refuse("no such shop code");
           }
           Row row = rows.iterator().next();
           Long claimedBy = row.getLong("claimed_by");
           if (claimedBy != null && claimedBy != memberId) {
-            throw CouponErrors.of("claim_code_used", "this shop code has already been claimed");
+            throw ProblemCode.CLAIM_CODE_USED.refuse("this shop code has already been claimed");
           }
           if (claimedBy != null) {
-            return bySource(conn, allianceId, "shop_code", code).map(coupon -> new Claimed(coupon, true));
+            return bySource(conn, allianceId, "shop_code", code)
+                .map(coupon -> new Claimed(Coupon.fromRow(coupon), true));
           }
-          return claim(conn, allianceId, row.getLong("campaign_id"), memberId, "shop_code", code, null, now)
+          return issueOne(conn, allianceId, row.getLong("campaign_id"), memberId, "shop_code", code, null, now)
               .compose(coupon -> conn.preparedQuery(USE_CLAIM_CODE)
-                  .execute(Tuple.of(allianceId, code, memberId, Campaigns.utc(now))).map(new Claimed(coupon, false)));
-        })).map(c -> MemberCoupons.toJson(c.coupon()).put("alreadyClaimed", c.again()));
-  }
-
-  private record Claimed(Row coupon, boolean again) {
+                  .execute(Tuple.of(allianceId, code, memberId, Campaigns.utc(now)))
+                  .map(new Claimed(Coupon.fromRow(coupon), false)));
+        }));
   }
 }

@@ -8,6 +8,7 @@ import io.linkpoints.ledger.LedgerException;
 import io.linkpoints.ledger.TransferCommand;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.Json;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -74,7 +75,7 @@ public final class CouponMarket {
     this.clock = clock;
   }
 
-  static UUID holdId(long allianceId, long memberId, String key) {
+  static UUID exchangeHoldId(long allianceId, long memberId, String key) {
     return uuid("coupon-exchange-hold:" + allianceId + ":" + memberId + ":" + key);
   }
 
@@ -95,22 +96,22 @@ public final class CouponMarket {
   }
 
   /** Exchanges points for a coupon of {@code campaignId}; retried with the same key, returns the same coupon. */
-  public Future<JsonObject> exchange(long allianceId, long memberId, long campaignId, String key) {
+  public Future<Coupon> exchange(long allianceId, long memberId, long campaignId, String key) {
     String ref = sourceRef(memberId, key);
     return CouponIssuer.bySource(pool, allianceId, "market", ref).compose(existing -> existing != null
         ? resume(allianceId, campaignId, existing)
-        : start(allianceId, memberId, campaignId, key, ref)).map(MemberCoupons::toJson);
+        : start(allianceId, memberId, campaignId, key, ref)).map(Coupon::fromRow);
   }
 
   private Future<Row> start(long allianceId, long memberId, long campaignId, String key, String ref) {
-    UUID hold = holdId(allianceId, memberId, key);
+    UUID hold = exchangeHoldId(allianceId, memberId, key);
     return price(allianceId, campaignId).compose(price -> accounts(allianceId, memberId).compose(acc -> {
       TransferCommand holdCmd = TransferCommand.hold(allianceId, hold, acc.get(0).id(), acc.get(1).id(), price,
           TRANSFER_CODE, HOLD_SECONDS).withMetadata(new JsonObject().put("campaignId", String.valueOf(campaignId))
           .put("memberId", String.valueOf(memberId)));
       return ledger.submit(holdCmd);
-    }).compose(held -> pool.withTransaction(conn -> CouponIssuer.claim(conn, allianceId, campaignId, memberId, "market",
-        ref, new CouponIssuer.Payment(hold, price), clock.instant()))
+    }).compose(held -> pool.withTransaction(conn -> CouponIssuer.issueOne(conn, allianceId, campaignId, memberId,
+        "market", ref, new CouponIssuer.Payment(hold, price), clock.instant()))
         .recover(err -> {
           if (Json.isUniqueViolation(err)) {
             // The same exchange raced us and wrote its coupon first: carry on with that one.
@@ -128,7 +129,7 @@ public final class CouponMarket {
   /** An exchange seen before: the same campaign, finished (or finishing) as it went. */
   private Future<Row> resume(long allianceId, long campaignId, Row coupon) {
     if (coupon.getLong("campaign_id") != campaignId) {
-      return Future.failedFuture(new ApiException(409, "idempotency_key_reused",
+      return Future.failedFuture(ProblemCode.IDEMPOTENCY_KEY_REUSED.refuse(
           "this idempotency key was used for an exchange of another campaign"));
     }
     return switch (coupon.getString("state")) {
@@ -199,24 +200,24 @@ public final class CouponMarket {
     Instant now = clock.instant();
     return pool.preparedQuery(CAMPAIGN).execute(Tuple.of(allianceId, campaignId)).map(rows -> {
       if (rows.size() == 0) {
-        throw CouponErrors.campaignNotFound();
+        throw ProblemCode.CAMPAIGN_NOT_FOUND.refuse("no such campaign here");
       }
       Row c = rows.iterator().next();
       Long price = c.getLong("market_price_points");
       if (price == null) {
-        throw CouponErrors.of("campaign_not_in_market", "this campaign is not offered for points");
+        throw ProblemCode.CAMPAIGN_NOT_IN_MARKET.refuse("this campaign is not offered for points");
       }
       if (!"live".equals(c.getString("status"))) {
-        throw CouponErrors.notLive(c.getString("status"));
+        throw Campaigns.notLive(c.getString("status"));
       }
       if (!now.isBefore(c.getOffsetDateTime("valid_until").toInstant())) {
-        throw CouponErrors.of("campaign_not_live", "the campaign has ended");
+        throw ProblemCode.CAMPAIGN_NOT_LIVE.refuse("the campaign has ended");
       }
       if (!c.getBoolean("backers_active")) {
-        throw CouponErrors.backerSuspended();
+        throw Campaigns.backerSuspended();
       }
       if (c.getInteger("issued") >= c.getInteger("inventory")) {
-        throw CouponErrors.of("campaign_sold_out", "every coupon of this campaign has been handed out");
+        throw ProblemCode.CAMPAIGN_SOLD_OUT.refuse("every coupon of this campaign has been handed out");
       }
       return price;
     });
@@ -241,6 +242,7 @@ public final class CouponMarket {
   }
 
   private static ApiException notCaptured() {
-    return CouponErrors.of("exchange_failed", "the points were not taken (the hold was released), so no coupon was issued");
+    return ProblemCode.EXCHANGE_FAILED.refuse(
+        "the points were not taken (the hold was released), so no coupon was issued");
   }
 }

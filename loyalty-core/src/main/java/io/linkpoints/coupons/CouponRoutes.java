@@ -4,11 +4,11 @@ import static io.linkpoints.web.ApiRoutes.on;
 
 import io.linkpoints.auth.Principal;
 import io.linkpoints.qr.QrRender;
-import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.IdempotencyKeys;
 import io.linkpoints.web.Json;
 import io.linkpoints.web.Params;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -32,26 +32,33 @@ public final class CouponRoutes implements ApiRoutes {
 
   @Override
   public void mount(RouterBuilder b) {
-    on(b, "listCampaigns", Json.reply(200, ctx -> coupons.campaigns().list(alliance(ctx), null)));
-    on(b, "createCampaign", Json.reply(201, ctx -> coupons.campaigns().create(alliance(ctx), shop(ctx), Json.body(ctx))));
-    on(b, "listShopCampaigns", Json.reply(200, ctx -> coupons.campaigns().list(alliance(ctx), shop(ctx))));
-    on(b, "getCampaign", Json.reply(200, ctx -> coupons.campaigns().get(alliance(ctx), shop(ctx), campaign(ctx))));
-    on(b, "acceptCampaign", Json.reply(200, ctx -> coupons.campaigns().accept(alliance(ctx), shop(ctx), campaign(ctx))));
-    on(b, "pauseCampaign", Json.reply(200, ctx -> coupons.campaigns().pause(alliance(ctx), shop(ctx), campaign(ctx))));
-    on(b, "resumeCampaign", Json.reply(200, ctx -> coupons.campaigns().resume(alliance(ctx), shop(ctx), campaign(ctx))));
+    Campaigns campaigns = coupons.campaigns();
+    on(b, "listCampaigns", Json.reply(200, ctx -> campaigns.list(alliance(ctx), null).map(CouponJson::campaigns)));
+    on(b, "createCampaign", Json.reply(201, ctx ->
+        campaigns.create(alliance(ctx), shop(ctx), Json.body(ctx)).map(CouponJson::campaign)));
+    on(b, "listShopCampaigns", Json.reply(200, ctx ->
+        campaigns.list(alliance(ctx), shop(ctx)).map(CouponJson::campaigns)));
+    on(b, "getCampaign", Json.reply(200, ctx ->
+        campaigns.get(alliance(ctx), shop(ctx), campaign(ctx)).map(CouponJson::campaign)));
+    on(b, "acceptCampaign", Json.reply(200, ctx ->
+        campaigns.accept(alliance(ctx), shop(ctx), campaign(ctx)).map(CouponJson::campaign)));
+    on(b, "pauseCampaign", Json.reply(200, ctx ->
+        campaigns.pause(alliance(ctx), shop(ctx), campaign(ctx)).map(CouponJson::campaign)));
+    on(b, "resumeCampaign", Json.reply(200, ctx ->
+        campaigns.resume(alliance(ctx), shop(ctx), campaign(ctx)).map(CouponJson::campaign)));
     on(b, "createClaimCode", Json.reply(201, ctx ->
-        coupons.issuer().createClaimCode(alliance(ctx), shop(ctx), campaign(ctx))));
+        coupons.issuer().createClaimCode(alliance(ctx), shop(ctx), campaign(ctx)).map(CouponJson::claimCode)));
 
     on(b, "listMyCoupons", Json.reply(200, ctx -> {
       Principal m = Principal.of(ctx);
       Long cursor = Params.optionalPositiveLong(ctx, "cursor");
-      return coupons.wallet().mine(m.allianceId(), m.subjectId(), cursor == null ? 0 : cursor,
-          Params.intInRange(ctx, "limit", 1, 200, 50));
+      return coupons.memberCoupons().mine(m.allianceId(), m.subjectId(), cursor == null ? 0 : cursor,
+          Params.intInRange(ctx, "limit", 1, 200, 50)).map(CouponJson::page);
     }));
     on(b, "getMyCouponQr", ctx -> {
       Principal m = Principal.of(ctx);
       boolean png = "png".equals(ctx.queryParams().get("format"));
-      coupons.wallet().code(m.allianceId(), m.subjectId(), Params.positiveLong(ctx, "couponId"))
+      coupons.memberCoupons().couponCode(m.allianceId(), m.subjectId(), Params.positiveLong(ctx, "couponId"))
           .compose(code -> ctx.vertx().executeBlocking(() ->
               Buffer.buffer(png ? QrRender.png(code) : QrRender.svg(code).getBytes(StandardCharsets.UTF_8))))
           .onSuccess(body -> ctx.response().putHeader("Content-Type", png ? "image/png" : "image/svg+xml")
@@ -60,30 +67,32 @@ public final class CouponRoutes implements ApiRoutes {
     });
     on(b, "getCouponMarket", Json.reply(200, ctx -> {
       Principal m = Principal.of(ctx);
-      return coupons.wallet().market(m.allianceId(), m.subjectId());
+      return coupons.memberCoupons().offers(m.allianceId(), m.subjectId()).map(CouponJson::offers);
     }));
     on(b, "exchangeCoupon", Json.reply(201, ctx -> {
       Principal m = Principal.of(ctx);
-      return coupons.market().exchange(m.allianceId(), m.subjectId(), Json.body(ctx).getLong("campaignId"), key(ctx));
+      return coupons.market().exchange(m.allianceId(), m.subjectId(), Json.body(ctx).getLong("campaignId"), key(ctx))
+          .map(CouponJson::coupon);
     }));
     on(b, "claimCoupon", Json.reply(201, ctx -> {
       Principal m = Principal.of(ctx);
-      return coupons.issuer().claimShopCode(m.allianceId(), m.subjectId(), Json.body(ctx).getString("code"));
+      return coupons.issuer().claimCoupon(m.allianceId(), m.subjectId(), Json.body(ctx).getString("code"))
+          .map(CouponJson::claimed);
     }));
 
     on(b, "reserveCoupon", Json.reply(200, ctx -> {
       Principal t = Principal.of(ctx);
       JsonObject body = Json.body(ctx);
       return coupons.till().reserve(t.allianceId(), t.shopId(), key(ctx), body.getString("code"),
-          body.getLong("spendFen"), body.getString("orderRef"));
+          body.getLong("spendFen"), body.getString("orderRef")).map(CouponJson::hold);
     }));
     on(b, "commitCoupon", Json.reply(200, ctx -> {
       Principal t = Principal.of(ctx);
-      return coupons.till().commit(t.allianceId(), t.shopId(), holdId(ctx), key(ctx));
+      return coupons.till().commit(t.allianceId(), t.shopId(), holdId(ctx), key(ctx)).map(CouponJson::hold);
     }));
     on(b, "releaseCoupon", Json.reply(200, ctx -> {
       Principal t = Principal.of(ctx);
-      return coupons.till().release(t.allianceId(), t.shopId(), holdId(ctx), key(ctx));
+      return coupons.till().release(t.allianceId(), t.shopId(), holdId(ctx), key(ctx)).map(CouponJson::hold);
     }));
   }
 
@@ -99,7 +108,7 @@ public final class CouponRoutes implements ApiRoutes {
     try {
       return UUID.fromString(Json.body(ctx).getString("holdId"));
     } catch (IllegalArgumentException | NullPointerException e) {
-      throw ApiException.badRequest("invalid_parameter", "holdId must be a UUID");
+      throw ProblemCode.INVALID_PARAMETER.refuse("holdId must be a UUID");
     }
   }
 

@@ -2,9 +2,8 @@ package io.linkpoints.coupons;
 
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.Json;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -70,18 +69,32 @@ public final class CouponTill {
     this.clock = clock;
   }
 
+  /**
+   * A coupon held for an order at a shop. {@code state}: held, committed or released;
+   * {@code discountFen} comes off the bill, {@code benefitFen} is what the sponsors fund, and
+   * {@code funding} (committed holds only, else empty) is who pays how much of it.
+   */
+  public record Hold(UUID holdId, long shopId, String state, long couponId, long campaignId, String campaignName,
+      Benefit benefit, String orderRef, long spendFen, long discountFen, long benefitFen, Instant expiresAt,
+      Instant resolvedAt, List<FundingSplit.Part> funding) {
+
+    public boolean committed() {
+      return "committed".equals(state);
+    }
+  }
+
   /** Holds the coupon with this code for an order of {@code spendFen} at this shop. */
-  public Future<JsonObject> reserve(long allianceId, long shopId, String key, String code, long spendFen, String orderRef) {
+  public Future<Hold> reserve(long allianceId, long shopId, String key, String code, long spendFen, String orderRef) {
     return byKey(allianceId, shopId, key).compose(existing -> existing != null
         ? replayReserve(existing, code, spendFen, orderRef)
-        : pool.withTransaction(conn -> hold(conn, allianceId, shopId, key, code, spendFen, orderRef))
+        : pool.withTransaction(conn -> placeHold(conn, allianceId, shopId, key, code, spendFen, orderRef))
             .recover(err -> Json.isUniqueViolation(err)
                 // The same reservation raced us and won: answer as a retry would be answered.
                 ? byKey(allianceId, shopId, key).compose(row -> row == null ? Future.failedFuture(err)
                     : replayReserve(row, code, spendFen, orderRef))
                 : Future.failedFuture(err)))
-        .compose(id -> byId(allianceId, id)).map(CouponTill::holdJson)
-        .compose(json -> withFunding(allianceId, json));
+        .compose(id -> byId(allianceId, id)).map(CouponTill::holdOf)
+        .compose(hold -> withFunding(allianceId, hold));
   }
 
   private Future<UUID> replayReserve(Row existing, String code, long spendFen, String orderRef) {
@@ -93,32 +106,33 @@ public final class CouponTill {
   }
 
   /** The checks, in the order a cashier would want to hear them, then the hold. */
-  private Future<UUID> hold(SqlConnection conn, long allianceId, long shopId, String key, String code, long spendFen,
-      String orderRef) {
+  private Future<UUID> placeHold(SqlConnection conn, long allianceId, long shopId, String key, String code,
+      long spendFen, String orderRef) {
     Instant now = clock.instant();
     return conn.preparedQuery(LOCK_COUPON).execute(Tuple.of(allianceId, code, shopId)).compose(rows -> {
       if (rows.size() == 0) {
-        throw CouponErrors.invalid();
+        throw ProblemCode.COUPON_INVALID.refuse("no such coupon");
       }
       Row c = rows.iterator().next();
       String state = c.getString("state");
       if ("pending_payment".equals(state) || "voided".equals(state)) {
-        throw CouponErrors.invalid();
+        throw ProblemCode.COUPON_INVALID.refuse("no such coupon");
       }
       if (!c.getBoolean("honoured_here")) {
-        throw CouponErrors.notValidHere();
+        throw ProblemCode.COUPON_NOT_VALID_HERE.refuse("this coupon is not honoured at this shop");
       }
       if (!"issued".equals(state)) {
-        throw CouponErrors.of("coupon_already_used", "this coupon is " + state);
+        throw ProblemCode.COUPON_ALREADY_USED.refuse("this coupon is " + state);
       }
       if (!"live".equals(c.getString("status")) || now.isBefore(c.getOffsetDateTime("valid_from").toInstant())) {
-        throw CouponErrors.of("coupon_not_active", "this coupon cannot be used yet (its campaign is paused or not started)");
+        throw ProblemCode.COUPON_NOT_ACTIVE.refuse(
+            "this coupon cannot be used yet (its campaign is paused or not started)");
       }
       if (!now.isBefore(c.getOffsetDateTime("valid_until").toInstant())) {
-        throw CouponErrors.of("coupon_expired", "this coupon has expired");
+        throw ProblemCode.COUPON_EXPIRED.refuse("this coupon has expired");
       }
       if (spendFen < c.getLong("min_spend_fen")) {
-        throw CouponErrors.of("minimum_spend_not_met", "this coupon needs a spend of at least "
+        throw ProblemCode.MINIMUM_SPEND_NOT_MET.refuse("this coupon needs a spend of at least "
             + c.getLong("min_spend_fen") + " fen");
       }
       Benefit benefit = Benefit.fromRow(c);
@@ -126,7 +140,7 @@ public final class CouponTill {
       long couponId = c.getLong("id");
       return conn.preparedQuery(INSERT_HOLD).execute(Tuple.tuple().addLong(allianceId).addUUID(id).addLong(shopId)
               .addString(key).addLong(couponId).addString(orderRef).addLong(spendFen)
-              .addLong(benefit.discountFen(spendFen)).addLong(benefit.valueFen(spendFen))
+              .addLong(benefit.discountFen(spendFen)).addLong(benefit.benefitFen(spendFen))
               .addOffsetDateTime(Campaigns.utc(now.plus(HOLD_TTL))).addOffsetDateTime(Campaigns.utc(now)))
           .compose(v -> conn.preparedQuery(COUPON_STATE).execute(Tuple.of(allianceId, couponId, "reserved")))
           .map(id);
@@ -134,33 +148,34 @@ public final class CouponTill {
   }
 
   /** Redeems the held coupon and records who funds how much of its benefit. */
-  public Future<JsonObject> commit(long allianceId, long shopId, UUID holdId, String key) {
+  public Future<Hold> commit(long allianceId, long shopId, UUID holdId, String key) {
     return resolve(allianceId, shopId, holdId, key, "committed");
   }
 
   /** Gives the held coupon back to its member, unused. */
-  public Future<JsonObject> release(long allianceId, long shopId, UUID holdId, String key) {
+  public Future<Hold> release(long allianceId, long shopId, UUID holdId, String key) {
     return resolve(allianceId, shopId, holdId, key, "released");
   }
 
-  private record Outcome(boolean expired) {
+  /** What resolving a hold did: {@code expired}, it was past its time and went back to the member. */
+  private record Resolution(boolean expired) {
   }
 
-  private Future<JsonObject> resolve(long allianceId, long shopId, UUID holdId, String key, String target) {
+  private Future<Hold> resolve(long allianceId, long shopId, UUID holdId, String key, String target) {
     Instant now = clock.instant();
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK_HOLD).execute(Tuple.of(allianceId, holdId, shopId))
         .compose(rows -> {
           if (rows.size() == 0) {
-            throw CouponErrors.of("hold_not_found", "no such coupon hold at this shop");
+            throw ProblemCode.HOLD_NOT_FOUND.refuse("no such coupon hold at this shop");
           }
           Row h = rows.iterator().next();
           String state = h.getString("state");
           if (!"held".equals(state)) {
             // A retry of the call that resolved it gets its result again; anything else is refused.
             if (state.equals(target) && key.equals(h.getString("resolution_key"))) {
-              return Future.succeededFuture(new Outcome(false));
+              return Future.succeededFuture(new Resolution(false));
             }
-            throw CouponErrors.of("hold_already_resolved", "this coupon hold was already " + state);
+            throw ProblemCode.HOLD_ALREADY_RESOLVED.refuse("this coupon hold was already " + state);
           }
           long couponId = h.getLong("coupon_id");
           boolean expired = !now.isBefore(h.getOffsetDateTime("expires_at").toInstant());
@@ -168,16 +183,16 @@ public final class CouponTill {
             return conn.preparedQuery(RESOLVE).execute(Tuple.of(allianceId, holdId, "released",
                     expired ? "expired" : key, Campaigns.utc(now)))
                 .compose(v -> conn.preparedQuery(COUPON_STATE).execute(Tuple.of(allianceId, couponId, "issued")))
-                .map(new Outcome(expired));
+                .map(new Resolution(expired));
           }
           return conn.preparedQuery(RESOLVE).execute(Tuple.of(allianceId, holdId, "committed", key, Campaigns.utc(now)))
               .compose(v -> fund(conn, allianceId, couponId, shopId, h.getLong("benefit_fen"), now))
-              .map(new Outcome(false));
+              .map(new Resolution(false));
         }))
-        .compose(outcome -> outcome.expired()
-            ? Future.failedFuture(CouponErrors.of("hold_expired", "the coupon hold timed out and was released"))
-            : byId(allianceId, holdId).map(row -> holdJson(row)))
-        .compose(json -> withFunding(allianceId, json));
+        .compose(resolution -> resolution.expired()
+            ? Future.failedFuture(ProblemCode.HOLD_EXPIRED.refuse("the coupon hold timed out and was released"))
+            : byId(allianceId, holdId).map(CouponTill::holdOf))
+        .compose(hold -> withFunding(allianceId, hold));
   }
 
   /** Marks the coupon redeemed and writes one funding row per sponsor, summing to the benefit exactly. */
@@ -202,7 +217,7 @@ public final class CouponTill {
   /** Releases holds past their time; returns how many. Run periodically by every instance (idempotent). */
   public Future<Integer> releaseExpired(int limit) {
     return pool.preparedQuery(EXPIRED).execute(Tuple.of(Campaigns.utc(clock.instant()), limit)).compose(rows -> {
-      List<Future<JsonObject>> done = new ArrayList<>();
+      List<Future<Hold>> done = new ArrayList<>();
       for (Row r : rows) {
         done.add(release(r.getLong("alliance_id"), r.getLong("shop_id"), r.getUUID("id"), "expired")
             .recover(err -> Future.succeededFuture()));
@@ -220,31 +235,31 @@ public final class CouponTill {
     return pool.preparedQuery(BY_ID).execute(Tuple.of(allianceId, id)).map(rows -> rows.iterator().next());
   }
 
-  private Future<JsonObject> withFunding(long allianceId, JsonObject hold) {
-    if (!"committed".equals(hold.getString("state"))) {
+  /** A committed hold with its funding records; any other as it is. */
+  private Future<Hold> withFunding(long allianceId, Hold hold) {
+    if (!hold.committed()) {
       return Future.succeededFuture(hold);
     }
-    return pool.preparedQuery(FUNDING).execute(Tuple.of(allianceId, hold.getLong("couponId"))).map(rows -> {
-      JsonArray funding = new JsonArray();
-      rows.forEach(r -> funding.add(new JsonObject().put("shopId", r.getLong("sponsor_shop_id"))
-          .put("basisPoints", r.getInteger("basis_points")).put("amountFen", r.getLong("amount_fen"))));
-      return hold.put("funding", funding);
+    return pool.preparedQuery(FUNDING).execute(Tuple.of(allianceId, hold.couponId())).map(rows -> {
+      List<FundingSplit.Part> funding = new ArrayList<>();
+      rows.forEach(r -> funding.add(new FundingSplit.Part(r.getLong("sponsor_shop_id"), r.getInteger("basis_points"),
+          r.getLong("amount_fen"))));
+      return new Hold(hold.holdId(), hold.shopId(), hold.state(), hold.couponId(), hold.campaignId(),
+          hold.campaignName(), hold.benefit(), hold.orderRef(), hold.spendFen(), hold.discountFen(), hold.benefitFen(),
+          hold.expiresAt(), hold.resolvedAt(), List.copyOf(funding));
     });
   }
 
-  private static JsonObject holdJson(Row row) {
+  /** A hold from a row of {@link #HOLD_COLUMNS}, its funding not read yet. */
+  private static Hold holdOf(Row row) {
     OffsetDateTime resolved = row.getOffsetDateTime("resolved_at");
-    return new JsonObject().put("holdId", row.getUUID("id").toString()).put("shopId", row.getLong("shop_id"))
-        .put("state", row.getString("state")).put("couponId", row.getLong("coupon_id"))
-        .put("campaignId", row.getLong("campaign_id")).put("campaignName", row.getString("name"))
-        .put("benefit", Benefit.fromRow(row).toJson()).put("orderRef", row.getString("order_ref"))
-        .put("spendFen", row.getLong("spend_fen")).put("discountFen", row.getLong("discount_fen"))
-        .put("benefitFen", row.getLong("benefit_fen"))
-        .put("expiresAt", row.getOffsetDateTime("expires_at").toInstant().toString())
-        .put("resolvedAt", resolved == null ? null : resolved.toInstant().toString());
+    return new Hold(row.getUUID("id"), row.getLong("shop_id"), row.getString("state"), row.getLong("coupon_id"),
+        row.getLong("campaign_id"), row.getString("name"), Benefit.fromRow(row), row.getString("order_ref"),
+        row.getLong("spend_fen"), row.getLong("discount_fen"), row.getLong("benefit_fen"),
+        row.getOffsetDateTime("expires_at").toInstant(), resolved == null ? null : resolved.toInstant(), List.of());
   }
 
   private static ApiException keyReused() {
-    return new ApiException(409, "idempotency_key_reused", "this idempotency key was used for another reservation");
+    return ProblemCode.IDEMPOTENCY_KEY_REUSED.refuse("this idempotency key was used for another reservation");
   }
 }

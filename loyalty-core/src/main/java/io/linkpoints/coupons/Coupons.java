@@ -9,15 +9,25 @@ import java.time.Clock;
  * Coupons and cross-promotions as the rest of the service uses them. Stateless over PostgreSQL
  * and the ledger, so any number of instances may run side by side.
  *
- * <p>For the POS flow: {@link CouponIssuer#issueOnPurchase} after an accrual, and
+ * <p>For the POS flow: {@link CouponIssuer#issueForPurchase} after an accrual, and
  * {@link CouponTill} reserve / commit / release next to the points hold.
  */
 public record Coupons(Campaigns campaigns, CouponIssuer issuer, CouponMarket market, CouponTill till,
-    MemberCoupons wallet) {
+    MemberCoupons memberCoupons) {
 
   public static Coupons create(Pool pool, Ledger ledger, Clock clock) {
     return new Coupons(new Campaigns(pool, clock), new CouponIssuer(pool, clock), new CouponMarket(pool, ledger, clock),
         new CouponTill(pool, clock), new MemberCoupons(pool, clock));
+  }
+
+  /**
+   * The member's coupons (and the market's offers).
+   *
+   * @deprecated a member's coupons, not its points wallet: use {@link #memberCoupons()}.
+   */
+  @Deprecated
+  public MemberCoupons wallet() {
+    return memberCoupons;
   }
 
   /** The periodic work of every instance: finish stalled exchanges, release timed-out till holds. */

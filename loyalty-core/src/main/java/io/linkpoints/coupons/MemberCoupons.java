@@ -1,6 +1,6 @@
 package io.linkpoints.coupons;
 
-import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -9,7 +9,8 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 
 /** What a member sees: its own coupons (with the code for the QR) and the coupon market. */
 public final class MemberCoupons {
@@ -55,77 +56,105 @@ public final class MemberCoupons {
     this.clock = clock;
   }
 
-  public Future<JsonObject> mine(long allianceId, long memberId, long afterId, int limit) {
+  /** A shop that honours a campaign's coupons. */
+  public record HonouringShop(long shopId, String name) {
+  }
+
+  /** One of the member's coupons with what its campaign says about using it. */
+  public record Owned(Coupon coupon, String campaignName, Benefit benefit, long minSpendFen, Instant validFrom,
+      Instant validUntil, List<HonouringShop> honouredAt) {
+  }
+
+  /** A page of the member's coupons; {@code nextCursor} (the last id) is null on the last page. */
+  public record Page(List<Owned> items, Long nextCursor) {
+  }
+
+  /** A coupon a till at this shop can take now. */
+  public record Usable(long id, String code, String campaignName, Benefit benefit, long minSpendFen,
+      Instant validUntil) {
+  }
+
+  /** A campaign in the coupon market: its price, what is left and how many the member already holds. */
+  public record Offer(long campaignId, String name, Benefit benefit, long minSpendFen, Instant validFrom,
+      Instant validUntil, long pricePoints, int remaining, int perMemberLimit, int claimedByMe,
+      List<HonouringShop> honouredAt) {
+  }
+
+  /** The member's coupons after {@code afterId}, oldest first, at most {@code limit}. */
+  public Future<Page> mine(long allianceId, long memberId, long afterId, int limit) {
     Instant now = clock.instant();
     return pool.preparedQuery(MINE).execute(Tuple.of(allianceId, memberId, Campaigns.utc(now), afterId, limit))
         .map(rows -> {
-          JsonArray items = new JsonArray();
-          long last = 0;
+          List<Owned> items = new ArrayList<>();
           for (Row row : rows) {
-            last = row.getLong("id");
-            items.add(toJson(row).put("campaignName", row.getString("name"))
-                .put("benefit", Benefit.fromRow(row).toJson()).put("minSpendFen", row.getLong("min_spend_fen"))
-                .put("validFrom", row.getOffsetDateTime("valid_from").toInstant().toString())
-                .put("validUntil", row.getOffsetDateTime("valid_until").toInstant().toString())
-                .put("honouredAt", row.getJson("honoured_at")));
+            items.add(new Owned(Coupon.fromRow(row), row.getString("name"), Benefit.fromRow(row),
+                row.getLong("min_spend_fen"), row.getOffsetDateTime("valid_from").toInstant(),
+                row.getOffsetDateTime("valid_until").toInstant(), honouredAt(row)));
           }
-          return new JsonObject().put("items", items)
-              .put("nextCursor", items.size() == limit ? String.valueOf(last) : null);
+          return new Page(items, items.size() == limit ? items.get(items.size() - 1).coupon().id() : null);
         });
   }
 
-  /** The member's coupons a till at this shop can take now (id, code, campaignName, benefit, minSpendFen, validUntil). */
-  public Future<JsonArray> usableAt(long allianceId, long memberId, long shopId) {
+  /** The member's coupons a till at this shop can take now. */
+  public Future<List<Usable>> usable(long allianceId, long memberId, long shopId) {
     Instant now = clock.instant();
     return pool.preparedQuery(USABLE_AT).execute(Tuple.of(allianceId, memberId, shopId, Campaigns.utc(now)))
         .map(rows -> {
-          JsonArray items = new JsonArray();
+          List<Usable> items = new ArrayList<>();
           for (Row row : rows) {
-            items.add(new JsonObject().put("id", row.getLong("id")).put("code", row.getString("code"))
-                .put("campaignName", row.getString("name")).put("benefit", Benefit.fromRow(row).toJson())
-                .put("minSpendFen", row.getLong("min_spend_fen"))
-                .put("validUntil", row.getOffsetDateTime("valid_until").toInstant().toString()));
+            items.add(new Usable(row.getLong("id"), row.getString("code"), row.getString("name"), Benefit.fromRow(row),
+                row.getLong("min_spend_fen"), row.getOffsetDateTime("valid_until").toInstant()));
           }
           return items;
         });
   }
 
+  /**
+   * {@link #usable} as the till's identify answer lists it (id, code, campaignName, benefit,
+   * minSpendFen, validUntil).
+   *
+   * @deprecated JSON belongs at the edge: pos renders {@code usable(...)} with {@link CouponJson#usable}.
+   */
+  @Deprecated
+  public Future<JsonArray> usableAt(long allianceId, long memberId, long shopId) {
+    return usable(allianceId, memberId, shopId).map(CouponJson::usable);
+  }
+
   /** The code of one of the member's own coupons (for its QR); anyone else's is not found. */
-  public Future<String> code(long allianceId, long memberId, long couponId) {
+  public Future<String> couponCode(long allianceId, long memberId, long couponId) {
     return pool.preparedQuery(CODE).execute(Tuple.of(allianceId, memberId, couponId)).map(rows -> {
       if (rows.size() == 0) {
-        throw new ApiException(404, "coupon_not_found", "no such coupon of yours");
+        throw ProblemCode.COUPON_NOT_FOUND.refuse("no such coupon of yours");
       }
       return rows.iterator().next().getString("code");
     });
   }
 
   /** Live campaigns a member can exchange points for now, with what is left and its own count. */
-  public Future<JsonObject> market(long allianceId, long memberId) {
+  public Future<List<Offer>> offers(long allianceId, long memberId) {
     Instant now = clock.instant();
     return pool.preparedQuery(MARKET).execute(Tuple.of(allianceId, memberId, Campaigns.utc(now))).map(rows -> {
-      JsonArray items = new JsonArray();
+      List<Offer> items = new ArrayList<>();
       for (Row row : rows) {
-        JsonObject c = Campaigns.toJson(row, now);
-        items.add(new JsonObject().put("campaignId", c.getLong("id")).put("name", c.getString("name"))
-            .put("benefit", c.getJsonObject("benefit")).put("minSpendFen", c.getLong("minSpendFen"))
-            .put("validFrom", c.getString("validFrom")).put("validUntil", c.getString("validUntil"))
-            .put("pricePoints", c.getLong("marketPricePoints")).put("remaining", c.getInteger("remaining"))
-            .put("perMemberLimit", c.getInteger("perMemberLimit")).put("claimedByMe", row.getInteger("claimed_by_me"))
-            .put("honouredAt", row.getJson("honoured_at")));
+        items.add(new Offer(row.getLong("id"), row.getString("name"), Benefit.fromRow(row),
+            row.getLong("min_spend_fen"), row.getOffsetDateTime("valid_from").toInstant(),
+            row.getOffsetDateTime("valid_until").toInstant(), row.getLong("market_price_points"),
+            row.getInteger("inventory") - row.getInteger("issued"), row.getInteger("per_member_limit"),
+            row.getInteger("claimed_by_me"), honouredAt(row)));
       }
-      return new JsonObject().put("items", items);
+      return items;
     });
   }
 
-  /** A coupon row as its member sees it. */
-  static JsonObject toJson(Row row) {
-    OffsetDateTime redeemed = row.getOffsetDateTime("redeemed_at");
-    return new JsonObject().put("id", row.getLong("id")).put("campaignId", row.getLong("campaign_id"))
-        .put("code", row.getString("code")).put("state", row.getString("state"))
-        .put("source", row.getString("source")).put("pointsPaid", row.getLong("points_paid"))
-        .put("issuedAt", row.getOffsetDateTime("issued_at").toInstant().toString())
-        .put("redeemedAt", redeemed == null ? null : redeemed.toInstant().toString())
-        .put("redeemedShopId", row.getLong("redeemed_shop_id"));
+  /** The honoured_at column: json_agg gives null, not [], when no shop honours the campaign. */
+  private static List<HonouringShop> honouredAt(Row row) {
+    List<HonouringShop> shops = new ArrayList<>();
+    if (row.getJson("honoured_at") instanceof JsonArray agg) {
+      for (Object o : agg) {
+        JsonObject shop = (JsonObject) o;
+        shops.add(new HonouringShop(shop.getLong("shopId"), shop.getString("name")));
+      }
+    }
+    return List.copyOf(shops);
   }
 }

@@ -1,6 +1,7 @@
 package io.linkpoints.qr;
 
 import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,7 +61,7 @@ public final class MemberCodeCheck {
     }
     Instant reference = scannedAt == null ? now : scannedAt;
     if (scannedAt != null && (scannedAt.isAfter(now.plus(SCAN_CLOCK_SKEW)) || scannedAt.isBefore(now.minus(OFFLINE_GRACE)))) {
-      return Future.failedFuture(new ApiException(422, "code_expired",
+      return Future.failedFuture(ProblemCode.CODE_EXPIRED.refuse(
           "this code was read too long ago (or the till's clock is wrong) to back an accrual made offline"));
     }
     Lp2Code.Parsed p = parsed.get();
@@ -70,12 +71,12 @@ public final class MemberCodeCheck {
           : genuineStep(Lp2Code.mac(key.get().secret()), p, Lp2Code.nearestStep(p.stepDigit(), referenceStep));
       if (step < 0) {
         return limits.countWrong(p.deviceId(), terminalId, now).compose(over -> Future.failedFuture(over
-            ? new ApiException(429, "too_many_attempts",
+            ? ProblemCode.TOO_MANY_ATTEMPTS.refuse(
                 "too many wrong member codes from this phone or this till: wait a few minutes")
             : invalid()));
       }
       if (step > referenceStep + window) {
-        return Future.failedFuture(new ApiException(422, "code_invalid",
+        return Future.failedFuture(ProblemCode.CODE_INVALID.refuse(
             "this member code is from the future: the phone's clock is ahead"));
       }
       Instant rememberUntil = Lp2Code.stepStart(step + 1 + window).plus(OFFLINE_GRACE).plus(SCAN_CLOCK_SKEW);
@@ -99,10 +100,10 @@ public final class MemberCodeCheck {
   }
 
   public static ApiException invalid() {
-    return new ApiException(422, "code_invalid", "this is not a valid Linkpoints member code");
+    return ProblemCode.CODE_INVALID.refuse("this is not a valid Linkpoints member code");
   }
 
   public static ApiException expired() {
-    return new ApiException(422, "code_expired", "this member code has expired: show a fresh one");
+    return ProblemCode.CODE_EXPIRED.refuse("this member code has expired: show a fresh one");
   }
 }

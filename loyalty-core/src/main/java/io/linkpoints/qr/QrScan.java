@@ -9,6 +9,7 @@ import com.google.zxing.common.GlobalHistogramBinarizer;
 import com.google.zxing.common.HybridBinarizer;
 import com.google.zxing.qrcode.QRCodeReader;
 import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -36,7 +37,7 @@ public final class QrScan {
   /** The text of the QR code in the image; 422 image_unreadable or qr_not_found when there is none. */
   public static String decode(byte[] image) {
     if (image.length == 0 || image.length > MAX_BYTES) {
-      throw new ApiException(422, "image_unreadable", "the image must be a PNG or JPEG of at most 2 MB");
+      throw ProblemCode.IMAGE_UNREADABLE.refuse("the image must be a PNG or JPEG of at most 2 MB");
     }
     BufferedImage picture = read(image);
     LuminanceSource source = new BufferedImageLuminanceSource(picture);
@@ -51,20 +52,20 @@ public final class QrScan {
         // try the other binarizer
       }
     }
-    throw new ApiException(422, "qr_not_found", "no QR code could be read in this image");
+    throw ProblemCode.QR_NOT_FOUND.refuse("no QR code could be read in this image");
   }
 
   private static BufferedImage read(byte[] bytes) {
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
       if (readers == null || !readers.hasNext()) {
-        throw new ApiException(422, "image_unreadable", "the image must be a PNG or JPEG");
+        throw ProblemCode.IMAGE_UNREADABLE.refuse("the image must be a PNG or JPEG");
       }
       ImageReader reader = readers.next();
       try {
         reader.setInput(in, true, true);
         if ((long) reader.getWidth(0) * reader.getHeight(0) > MAX_PIXELS) {
-          throw new ApiException(422, "image_unreadable", "the image has too many pixels");
+          throw ProblemCode.IMAGE_UNREADABLE.refuse("the image has too many pixels");
         }
         return reader.read(0);
       } finally {
@@ -74,7 +75,7 @@ public final class QrScan {
       if (e instanceof ApiException api) {
         throw api;
       }
-      throw new ApiException(422, "image_unreadable", "the image could not be read");
+      throw ProblemCode.IMAGE_UNREADABLE.refuse("the image could not be read");
     }
   }
 }

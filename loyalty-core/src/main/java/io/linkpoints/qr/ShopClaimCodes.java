@@ -3,12 +3,12 @@ package io.linkpoints.qr;
 import io.linkpoints.alliance.EarnCalculator;
 import io.linkpoints.alliance.EarnRule;
 import io.linkpoints.alliance.Rounding;
-import io.linkpoints.auth.Principal;
 import io.linkpoints.auth.Secrets;
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.ledger.TransferCommand;
 import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -56,43 +56,61 @@ public final class ShopClaimCodes {
     this.clock = clock;
   }
 
+  /** A code a till made: what it gives and until when. */
+  public record ShopCode(String code, long points, Instant expiresAt) {
+  }
+
+  /** Points a member collected with a code; {@code alreadyClaimed}: this member had claimed it before. */
+  public record Collected(long shopId, long points, UUID transferId, boolean alreadyClaimed) {
+  }
+
   /**
    * A new code for {@code points}, or for what {@code spendFen} earns under the shop's rule (no
-   * member is known yet, so no daily caps). The same key gives the same code back.
+   * member is known yet, so no daily caps): exactly one of the two. {@code lifetimeSeconds}: null
+   * for {@link #DEFAULT_LIFETIME}. The same key gives the same code back.
    */
-  public Future<JsonObject> create(long allianceId, long shopId, long terminalId, String key, JsonObject body) {
-    Long given = body.getLong("points");
-    Long spendFen = body.getLong("spendFen");
-    if ((given == null) == (spendFen == null)) {
-      throw ApiException.badRequest("points_or_spend_required", "give exactly one of points and spendFen");
+  public Future<ShopCode> create(long allianceId, long shopId, long terminalId, String key, Long points, Long spendFen,
+      Long lifetimeSeconds) {
+    if ((points == null) == (spendFen == null)) {
+      throw ProblemCode.POINTS_OR_SPEND_REQUIRED.refuse("give exactly one of points and spendFen");
     }
     Instant now = clock.instant();
-    Instant expires = now.plusSeconds(body.getLong("lifetimeSeconds", DEFAULT_LIFETIME.toSeconds()));
-    Future<Long> points = given != null ? Future.succeededFuture(given)
+    Instant expires = now.plusSeconds(lifetimeSeconds == null ? DEFAULT_LIFETIME.toSeconds() : lifetimeSeconds);
+    Future<Long> awarded = points != null ? Future.succeededFuture(points)
         : pool.preparedQuery(RULE).execute(Tuple.of(allianceId, shopId)).map(rows -> {
           Row r = rows.iterator().next();
           EarnRule rule = new EarnRule(r.getInteger("points_per_yuan"), Rounding.fromDb(r.getString("rounding")), null);
           return EarnCalculator.quote(spendFen, rule, null, EarnCalculator.EarnedToday.NONE).points();
         });
-    return points.compose(p -> {
+    return awarded.compose(p -> {
       if (p <= 0) {
-        throw new ApiException(422, "nothing_to_claim", "this sale earns no points");
+        throw ProblemCode.NOTHING_TO_CLAIM.refuse("this sale earns no points");
       }
       return pool.preparedQuery(CREATE).execute(Tuple.of(allianceId, PREFIX + Secrets.randomToken(16), shopId,
           terminalId, key, p, spendFen, UUID.randomUUID(), expires.atOffset(ZoneOffset.UTC), now.atOffset(ZoneOffset.UTC)));
     }).compose(v -> pool.preparedQuery(BY_KEY).execute(Tuple.of(allianceId, terminalId, key))).map(rows -> {
       Row r = rows.iterator().next();
-      return new JsonObject().put("claimCode", r.getString("code")).put("points", r.getLong("points"))
-          .put("expiresAt", r.getOffsetDateTime("expires_at").toInstant().toString());
+      return new ShopCode(r.getString("code"), r.getLong("points"), r.getOffsetDateTime("expires_at").toInstant());
     });
+  }
+
+  /**
+   * {@link #create} from the request body (points or spendFen, lifetimeSeconds), as the till's answer writes it.
+   *
+   * @deprecated JSON belongs at the edge: pos passes the body's fields to {@link #create(long, long, long, String,
+   *     Long, Long, Long)} and renders with {@link CodeJson#shopCode}.
+   */
+  @Deprecated
+  public Future<JsonObject> create(long allianceId, long shopId, long terminalId, String key, JsonObject body) {
+    return create(allianceId, shopId, terminalId, key, body.getLong("points"), body.getLong("spendFen"),
+        body.getLong("lifetimeSeconds")).map(CodeJson::shopCode);
   }
 
   /**
    * The member collects the code's points. Claiming one's own code again answers the same, with
    * {@code alreadyClaimed} true; anyone else's: used.
    */
-  public Future<JsonObject> claim(Principal member, String code) {
-    long alliance = member.allianceId();
+  public Future<Collected> claim(long alliance, long memberId, String code) {
     if (code == null || !code.startsWith(PREFIX)) {
       return Future.failedFuture(invalid());
     }
@@ -100,9 +118,9 @@ public final class ShopClaimCodes {
     // No accrual at a suspended shop, not even from a code it printed before.
     return pool.preparedQuery(SHOP_OF_CODE).execute(Tuple.of(alliance, code)).compose(shopRows -> {
       if (shopRows.size() == 1 && !"active".equals(shopRows.iterator().next().getString(0))) {
-        return Future.failedFuture(new ApiException(403, "shop_suspended", "this shop is suspended by the alliance"));
+        return Future.failedFuture(ProblemCode.SHOP_SUSPENDED.refuse("this shop is suspended by the alliance"));
       }
-      return pool.preparedQuery(CLAIM).execute(Tuple.of(alliance, code, member.subjectId(),
+      return pool.preparedQuery(CLAIM).execute(Tuple.of(alliance, code, memberId,
           clock.instant().atOffset(ZoneOffset.UTC)));
     })
         .compose(rows -> rows.size() == 1 ? Future.succeededFuture(rows.iterator().next())
@@ -113,10 +131,10 @@ public final class ShopClaimCodes {
               }
               Long by = r.getLong("claimed_by");
               if (by == null) {
-                throw new ApiException(422, "code_expired", "this shop code has expired");
+                throw ProblemCode.CODE_EXPIRED.refuse("this shop code has expired");
               }
-              if (by != member.subjectId()) {
-                throw new ApiException(409, "code_already_used", "this shop code was already claimed");
+              if (by != memberId) {
+                throw ProblemCode.CODE_ALREADY_USED.refuse("this shop code was already claimed");
               }
               again[0] = true;
               return r; // ours already: send the same transfer again, the ledger answers the first result
@@ -126,15 +144,14 @@ public final class ShopClaimCodes {
           long points = r.getLong("points");
           UUID transfer = r.getUUID("transfer_id");
           return ledger.accountOf(alliance, AccountKind.MERCHANT_ISSUANCE, shop).compose(issuance ->
-              ledger.accountOf(alliance, AccountKind.MEMBER_WALLET, member.subjectId()).compose(wallet ->
+              ledger.accountOf(alliance, AccountKind.MEMBER_WALLET, memberId).compose(wallet ->
                   ledger.submit(TransferCommand.transfer(alliance, transfer, issuance.orElseThrow().id(), wallet.orElseThrow().id(),
                       points, "shop_claim"))))
-              .map(done -> new JsonObject().put("shopId", shop).put("points", points)
-                  .put("transferId", transfer.toString()).put("alreadyClaimed", again[0]));
+              .map(done -> new Collected(shop, points, transfer, again[0]));
         });
   }
 
   private static ApiException invalid() {
-    return new ApiException(422, "code_invalid", "this is not a valid shop code");
+    return ProblemCode.CODE_INVALID.refuse("this is not a valid shop code");
   }
 }

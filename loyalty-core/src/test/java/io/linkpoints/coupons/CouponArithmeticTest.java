@@ -81,11 +81,11 @@ class CouponArithmeticTest {
     assertEquals(499, percent.discountFen(3333), "floor of 499.95");
     assertEquals(1000, percent.discountFen(100_000), "capped");
     assertEquals(0, percent.discountFen(6), "floor of 0.9");
-    assertEquals(percent.discountFen(3333), percent.valueFen(3333));
+    assertEquals(percent.discountFen(3333), percent.benefitFen(3333));
 
     Benefit gift = Benefit.fromJson(new JsonObject().put("kind", "gift").put("giftName", "a cookie").put("valueFen", 600));
     assertEquals(0, gift.discountFen(5000), "nothing comes off the bill");
-    assertEquals(600, gift.valueFen(5000), "the declared value is funded");
+    assertEquals(600, gift.benefitFen(5000), "the declared value is funded");
 
     assertThrows(ApiException.class, () -> Benefit.fromJson(new JsonObject().put("kind", "percent_off").put("percent", 10)));
     assertThrows(ApiException.class, () -> Benefit.fromJson(new JsonObject().put("kind", "cashback")));

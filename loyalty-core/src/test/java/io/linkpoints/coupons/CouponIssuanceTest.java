@@ -53,11 +53,11 @@ class CouponIssuanceTest {
 
   @Test
   void fiveHundredConcurrentClaimsForOneHundredCouponsIssueExactlyOneHundred() {
-    long campaign = w.create(cafe, w.body().put("autoIssueMinSpendFen", 0)).getLong("id");
+    long campaign = w.create(cafe, w.body().put("autoIssueMinSpendFen", 0)).id();
     List<Long> members = w.members(500);
-    List<Future<JsonArray>> claims = new ArrayList<>();
+    List<Future<List<Coupon>>> claims = new ArrayList<>();
     for (int i = 0; i < members.size(); i++) {
-      claims.add(instance(i).issuer().issueOnPurchase(w.alliance, cafe, members.get(i), 5000, "order-" + i));
+      claims.add(instance(i).issuer().issueForPurchase(w.alliance, cafe, members.get(i), 5000, "order-" + i));
     }
     await(Future.join(claims).otherwiseEmpty());
     long issuedByCalls = claims.stream().mapToLong(f -> f.result().size()).sum();
@@ -67,7 +67,7 @@ class CouponIssuanceTest {
     assertEquals(100, w.count("select issued from coupon_campaign where alliance_id = $1 and id = $2", w.alliance, campaign));
     assertEquals(100, w.count("select count(distinct member_id) from coupon where campaign_id = $1", campaign));
     assertEquals(100, w.count("select sum(claimed) from coupon_member_claims where campaign_id = $1", campaign));
-    Throwable soldOut = failure(w.fx.pool.withTransaction(conn -> CouponIssuer.claim(conn, w.alliance, campaign,
+    Throwable soldOut = failure(w.fx.pool.withTransaction(conn -> CouponIssuer.issueOne(conn, w.alliance, campaign,
         members.get(0), "purchase", "one-more", null, w.clock.instant())));
     assertEquals("campaign_sold_out", code(soldOut));
   }
@@ -75,15 +75,15 @@ class CouponIssuanceTest {
   @Test
   void aMemberAtTheLimitOfACampaignWithCouponsLeftIsToldSoAndNothingChanges() {
     long campaign = w.create(cafe, w.body().put("autoIssueMinSpendFen", 0).put("inventory", 10).put("perMemberLimit", 2))
-        .getLong("id");
+        .id();
     long member = w.member();
     for (int i = 0; i < 2; i++) {
       int n = i;
-      await(w.fx.pool.withTransaction(conn -> CouponIssuer.claim(conn, w.alliance, campaign, member, "purchase",
+      await(w.fx.pool.withTransaction(conn -> CouponIssuer.issueOne(conn, w.alliance, campaign, member, "purchase",
           "limit-" + n, null, w.clock.instant())));
     }
-    Throwable third = failure(w.fx.pool.withTransaction(conn -> CouponIssuer.claim(conn, w.alliance, campaign, member,
-        "purchase", "limit-2", null, w.clock.instant())));
+    Throwable third = failure(w.fx.pool.withTransaction(conn -> CouponIssuer.issueOne(conn, w.alliance, campaign,
+        member, "purchase", "limit-2", null, w.clock.instant())));
     assertEquals("member_limit_reached", code(third));
     assertEquals(2, w.count("select issued from coupon_campaign where id = $1", campaign));
     assertEquals(2, w.count("select claimed from coupon_member_claims where campaign_id = $1 and member_id = $2",
@@ -94,12 +94,13 @@ class CouponIssuanceTest {
   @Test
   void perMemberLimitHoldsUnderConcurrency() {
     long campaign = w.create(cafe, w.body().put("autoIssueMinSpendFen", 0).put("inventory", 1000).put("perMemberLimit", 3))
-        .getLong("id");
+        .id();
     long member = w.member();
     long other = w.member();
-    List<Future<JsonArray>> claims = new ArrayList<>();
+    List<Future<List<Coupon>>> claims = new ArrayList<>();
     for (int i = 0; i < 60; i++) {
-      claims.add(instance(i).issuer().issueOnPurchase(w.alliance, cafe, i % 3 == 0 ? other : member, 5000, "order-" + i));
+      claims.add(instance(i).issuer().issueForPurchase(w.alliance, cafe, i % 3 == 0 ? other : member, 5000,
+          "order-" + i));
     }
     await(Future.join(claims).otherwiseEmpty());
     assertTrue(claims.stream().allMatch(Future::succeeded), () -> "failed: " + claims.stream().filter(Future::failed)
@@ -114,50 +115,50 @@ class CouponIssuanceTest {
   @Test
   void purchaseIssuanceIsOncePerOrderAndOnlyAtIssuingShopsAboveTheThreshold() {
     long campaign = w.create(cafe, w.body().put("autoIssueMinSpendFen", 5000).put("perMemberLimit", 5)
-        .put("issuingShopIds", new JsonArray().add(cafe)).put("honouringShopIds", new JsonArray().add(cafe))).getLong("id");
+        .put("issuingShopIds", new JsonArray().add(cafe)).put("honouringShopIds", new JsonArray().add(cafe))).id();
     long member = w.member();
-    assertEquals(0, await(w.coupons.issuer().issueOnPurchase(w.alliance, cafe, member, 4999, "o-1")).size());
-    assertEquals(0, await(w.coupons.issuer().issueOnPurchase(w.alliance, bookshop, member, 9999, "o-2")).size(),
+    assertEquals(0, await(w.coupons.issuer().issueForPurchase(w.alliance, cafe, member, 4999, "o-1")).size());
+    assertEquals(0, await(w.coupons.issuer().issueForPurchase(w.alliance, bookshop, member, 9999, "o-2")).size(),
         "the bookshop does not issue this campaign");
-    JsonArray first = await(w.coupons.issuer().issueOnPurchase(w.alliance, cafe, member, 5000, "o-3"));
+    List<Coupon> first = await(w.coupons.issuer().issueForPurchase(w.alliance, cafe, member, 5000, "o-3"));
     assertEquals(1, first.size());
-    assertEquals(campaign, first.getJsonObject(0).getLong("campaignId"));
+    assertEquals(campaign, first.get(0).campaignId());
     // The accrual is retried (from another instance, concurrently too): the same coupon, nothing more.
-    List<Future<JsonArray>> retries = new ArrayList<>();
+    List<Future<List<Coupon>>> retries = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      retries.add(instance(i).issuer().issueOnPurchase(w.alliance, cafe, member, 5000, "o-3"));
+      retries.add(instance(i).issuer().issueForPurchase(w.alliance, cafe, member, 5000, "o-3"));
     }
     await(Future.all(retries));
-    for (Future<JsonArray> r : retries) {
-      assertEquals(first.getJsonObject(0).getString("code"), r.result().getJsonObject(0).getString("code"));
+    for (Future<List<Coupon>> r : retries) {
+      assertEquals(first.get(0).code(), r.result().get(0).code());
     }
     assertEquals(1, w.count("select count(*) from coupon where campaign_id = $1", campaign));
     assertEquals(1, w.count("select issued from coupon_campaign where id = $1", campaign));
-    assertTrue(first.getJsonObject(0).getString("code").matches("LPC-[0-9A-Z]{26}"));
+    assertTrue(first.get(0).code().matches("LPC-[0-9A-Z]{26}"));
   }
 
   @Test
   void aCampaignNamingAnotherShopIssuesNothingUntilThatShopAccepts() {
     long stranger = w.shop("photo studio");
-    JsonObject created = w.create(cafe, w.body().put("autoIssueMinSpendFen", 0).put("marketPricePoints", 10)
+    Campaign created = w.create(cafe, w.body().put("autoIssueMinSpendFen", 0).put("marketPricePoints", 10)
         .put("shopCodes", true)
         .put("issuingShopIds", new JsonArray().add(cafe)).put("honouringShopIds", new JsonArray().add(bookshop))
         .put("funding", new JsonArray().add(new JsonObject().put("shopId", cafe).put("basisPoints", 7000))
             .add(new JsonObject().put("shopId", bookshop).put("basisPoints", 3000))));
-    long campaign = created.getLong("id");
-    assertEquals("awaiting_consent", created.getString("status"));
+    long campaign = created.id();
+    assertEquals("awaiting_consent", created.status());
     long member = w.member();
     w.earn(cafe, member, 100);
-    assertEquals(0, await(w.coupons.issuer().issueOnPurchase(w.alliance, cafe, member, 9000, "o-1")).size());
+    assertEquals(0, await(w.coupons.issuer().issueForPurchase(w.alliance, cafe, member, 9000, "o-1")).size());
     assertEquals("consent_required", code(failure(w.coupons.market().exchange(w.alliance, member, campaign, "x1"))));
     assertEquals("consent_required", code(failure(w.coupons.issuer().createClaimCode(w.alliance, cafe, campaign))));
     assertEquals(100, w.wallet(member), "no points taken");
     // A shop the campaign does not name can neither accept it nor see it.
     assertEquals("campaign_not_found", code(failure(w.coupons.campaigns().accept(w.alliance, stranger, campaign))));
-    assertEquals(0, await(w.coupons.campaigns().list(w.alliance, stranger)).getJsonArray("items").size());
+    assertEquals(0, await(w.coupons.campaigns().list(w.alliance, stranger)).size());
 
-    assertEquals("live", await(w.coupons.campaigns().accept(w.alliance, bookshop, campaign)).getString("status"));
-    assertEquals(1, await(w.coupons.issuer().issueOnPurchase(w.alliance, cafe, member, 9000, "o-2")).size());
+    assertEquals("live", await(w.coupons.campaigns().accept(w.alliance, bookshop, campaign)).status());
+    assertEquals(1, await(w.coupons.issuer().issueForPurchase(w.alliance, cafe, member, 9000, "o-2")).size());
     assertEquals(0, w.count("select count(*) from coupon where campaign_id = $1 and source_ref like '%:oo-1'", campaign));
   }
 
@@ -166,16 +167,16 @@ class CouponIssuanceTest {
     long campaign = w.create(cafe, w.body().put("autoIssueMinSpendFen", 0).put("marketPricePoints", 10)
         .put("shopCodes", true).put("perMemberLimit", 10).put("honouringShopIds", new JsonArray().add(bookshop))
         .put("funding", new JsonArray().add(new JsonObject().put("shopId", cafe).put("basisPoints", 10000))))
-        .getLong("id");
+        .id();
     await(w.coupons.campaigns().accept(w.alliance, bookshop, campaign));
-    String shopCode = await(w.coupons.issuer().createClaimCode(w.alliance, cafe, campaign)).getString("code");
+    String shopCode = await(w.coupons.issuer().createClaimCode(w.alliance, cafe, campaign)).code();
     long member = w.member();
     w.earn(cafe, member, 100);
 
-    assertEquals("paused", await(w.coupons.campaigns().pause(w.alliance, bookshop, campaign)).getString("status"));
-    assertEquals(0, await(w.coupons.issuer().issueOnPurchase(w.alliance, cafe, member, 9000, "o-1")).size());
+    assertEquals("paused", await(w.coupons.campaigns().pause(w.alliance, bookshop, campaign)).status());
+    assertEquals(0, await(w.coupons.issuer().issueForPurchase(w.alliance, cafe, member, 9000, "o-1")).size());
     assertEquals("campaign_not_live", code(failure(w.coupons.market().exchange(w.alliance, member, campaign, "x1"))));
-    assertEquals("campaign_not_live", code(failure(w.coupons.issuer().claimShopCode(w.alliance, member, shopCode))));
+    assertEquals("campaign_not_live", code(failure(w.coupons.issuer().claimCoupon(w.alliance, member, shopCode))));
     assertEquals("campaign_not_live", code(failure(w.coupons.issuer().createClaimCode(w.alliance, cafe, campaign))));
     assertEquals(0, w.count("select count(*) from coupon where campaign_id = $1", campaign));
     assertEquals(100, w.wallet(member));
@@ -183,27 +184,27 @@ class CouponIssuanceTest {
 
     // The café also pauses; its resume does not lift the bookshop's pause.
     await(w.coupons.campaigns().pause(w.alliance, cafe, campaign));
-    assertEquals("paused", await(w.coupons.campaigns().resume(w.alliance, cafe, campaign)).getString("status"));
-    assertEquals(0, await(w.coupons.issuer().issueOnPurchase(w.alliance, cafe, member, 9000, "o-2")).size());
-    assertEquals("live", await(w.coupons.campaigns().resume(w.alliance, bookshop, campaign)).getString("status"));
-    assertEquals(1, await(w.coupons.issuer().issueOnPurchase(w.alliance, cafe, member, 9000, "o-3")).size());
-    assertEquals("issued", await(w.coupons.issuer().claimShopCode(w.alliance, member, shopCode)).getString("state"));
+    assertEquals("paused", await(w.coupons.campaigns().resume(w.alliance, cafe, campaign)).status());
+    assertEquals(0, await(w.coupons.issuer().issueForPurchase(w.alliance, cafe, member, 9000, "o-2")).size());
+    assertEquals("live", await(w.coupons.campaigns().resume(w.alliance, bookshop, campaign)).status());
+    assertEquals(1, await(w.coupons.issuer().issueForPurchase(w.alliance, cafe, member, 9000, "o-3")).size());
+    assertEquals("issued", await(w.coupons.issuer().claimCoupon(w.alliance, member, shopCode)).coupon().state());
   }
 
   @Test
   void aShopCodeIsClaimedExactlyOnce() {
-    long campaign = w.create(cafe, w.body().put("shopCodes", true)).getLong("id");
-    String shopCode = await(w.coupons.issuer().createClaimCode(w.alliance, cafe, campaign)).getString("code");
+    long campaign = w.create(cafe, w.body().put("shopCodes", true)).id();
+    String shopCode = await(w.coupons.issuer().createClaimCode(w.alliance, cafe, campaign)).code();
     List<Long> members = w.members(12);
-    List<Future<JsonObject>> claims = new ArrayList<>();
+    List<Future<CouponIssuer.Claimed>> claims = new ArrayList<>();
     for (int i = 0; i < members.size(); i++) {
-      claims.add(instance(i).issuer().claimShopCode(w.alliance, members.get(i), shopCode));
+      claims.add(instance(i).issuer().claimCoupon(w.alliance, members.get(i), shopCode));
     }
     await(Future.join(claims).otherwiseEmpty());
     Map<String, Integer> outcomes = new HashMap<>();
     long winner = -1;
     for (int i = 0; i < claims.size(); i++) {
-      Future<JsonObject> c = claims.get(i);
+      Future<CouponIssuer.Claimed> c = claims.get(i);
       outcomes.merge(c.succeeded() ? "issued" : code(c.cause()), 1, Integer::sum);
       if (c.succeeded()) {
         winner = members.get(i);
@@ -212,10 +213,10 @@ class CouponIssuanceTest {
     assertEquals(Map.of("issued", 1, "claim_code_used", 11), outcomes);
     assertEquals(1, w.count("select count(*) from coupon where campaign_id = $1", campaign));
     // The winner scanning again gets the same coupon; an unknown code is refused.
-    JsonObject again = await(w.coupons.issuer().claimShopCode(w.alliance, winner, shopCode));
-    assertEquals(claims.stream().filter(Future::succeeded).findFirst().orElseThrow().result().getLong("id"),
-        again.getLong("id"));
-    assertEquals("claim_code_invalid", code(failure(w.coupons.issuer().claimShopCode(w.alliance, winner,
+    CouponIssuer.Claimed again = await(w.coupons.issuer().claimCoupon(w.alliance, winner, shopCode));
+    assertEquals(claims.stream().filter(Future::succeeded).findFirst().orElseThrow().result().coupon().id(),
+        again.coupon().id());
+    assertEquals("claim_code_invalid", code(failure(w.coupons.issuer().claimCoupon(w.alliance, winner,
         "LPS-00000000000000000000000000"))));
     // A shop that does not issue the campaign cannot hand out its codes.
     assertEquals("campaign_not_found", code(failure(w.coupons.issuer().createClaimCode(w.alliance, bookshop, campaign))));

@@ -58,17 +58,16 @@ class CouponRedemptionTest {
     long id = w.create(cafe, body.put("autoIssueMinSpendFen", 0).put("perMemberLimit", 100)
         .put("issuingShopIds", new JsonArray().add(cafe)).put("honouringShopIds", new JsonArray().add(bookshop))
         .put("funding", new JsonArray().add(new JsonObject().put("shopId", cafe).put("basisPoints", 7000))
-            .add(new JsonObject().put("shopId", bookshop).put("basisPoints", 3000)))).getLong("id");
+            .add(new JsonObject().put("shopId", bookshop).put("basisPoints", 3000)))).id();
     await(w.coupons.campaigns().accept(w.alliance, bookshop, id));
     return id;
   }
 
   private String coupon(String order) {
-    return await(w.coupons.issuer().issueOnPurchase(w.alliance, cafe, member, 6000, order)).getJsonObject(0)
-        .getString("code");
+    return await(w.coupons.issuer().issueForPurchase(w.alliance, cafe, member, 6000, order)).get(0).code();
   }
 
-  private Future<JsonObject> reserve(long shop, String key, String code, long spend) {
+  private Future<CouponTill.Hold> reserve(long shop, String key, String code, long spend) {
     return w.coupons.till().reserve(w.alliance, shop, key, code, spend, "order-" + key);
   }
 
@@ -77,21 +76,19 @@ class CouponRedemptionTest {
     crossPromotion(w.body().put("benefit", new JsonObject().put("kind", "percent_off").put("percent", 15)
         .put("capFen", 1000)));
     String code = coupon("o-1");
-    JsonObject hold = await(reserve(bookshop, "r-1", code, 3333));
-    assertEquals("held", hold.getString("state"));
-    assertEquals(499, hold.getLong("discountFen"), "floor(3333 * 15 / 100)");
-    assertEquals(499, hold.getLong("benefitFen"));
-    UUID holdId = UUID.fromString(hold.getString("holdId"));
+    CouponTill.Hold hold = await(reserve(bookshop, "r-1", code, 3333));
+    assertEquals("held", hold.state());
+    assertEquals(499, hold.discountFen(), "floor(3333 * 15 / 100)");
+    assertEquals(499, hold.benefitFen());
+    UUID holdId = hold.holdId();
 
-    JsonObject committed = await(w.coupons.till().commit(w.alliance, bookshop, holdId, "c-1"));
-    assertEquals("committed", committed.getString("state"));
-    assertEquals(new JsonArray()
-            .add(new JsonObject().put("shopId", cafe).put("basisPoints", 7000).put("amountFen", 349))
-            .add(new JsonObject().put("shopId", bookshop).put("basisPoints", 3000).put("amountFen", 150)),
-        committed.getJsonArray("funding"));
+    CouponTill.Hold committed = await(w.coupons.till().commit(w.alliance, bookshop, holdId, "c-1"));
+    assertEquals("committed", committed.state());
+    assertEquals(List.of(new FundingSplit.Part(cafe, 7000, 349), new FundingSplit.Part(bookshop, 3000, 150)),
+        committed.funding());
     assertEquals(499, w.count("select sum(amount_fen) from coupon_funding where honouring_shop_id = $1", bookshop));
-    assertEquals("redeemed", await(w.coupons.wallet().mine(w.alliance, member, 0, 50)).getJsonArray("items")
-        .getJsonObject(0).getString("state"));
+    assertEquals("redeemed", await(w.coupons.memberCoupons().mine(w.alliance, member, 0, 50)).items().get(0)
+        .coupon().state());
 
     // The till retries the commit: same answer, nothing written twice; any other resolution is refused.
     assertEquals(committed, await(w.coupons.till().commit(w.alliance, bookshop, holdId, "c-1")));
@@ -119,8 +116,8 @@ class CouponRedemptionTest {
     assertEquals("coupon_invalid", code(failure(reserve(bookshop, "e", "LPC-00000000000000000000000000", 5000))));
     w.clock.advance(Duration.ofDays(2));
     assertEquals("coupon_expired", code(failure(reserve(bookshop, "f", code, 5000))), "after its window");
-    assertEquals("expired", await(w.coupons.wallet().mine(w.alliance, member, 0, 50)).getJsonArray("items")
-        .getJsonObject(0).getString("state"));
+    assertEquals("expired", await(w.coupons.memberCoupons().mine(w.alliance, member, 0, 50)).items().get(0)
+        .coupon().state());
     assertEquals(0, w.count("select count(*) from coupon_hold"));
     assertEquals(0, w.count("select count(*) from coupon_funding"));
   }
@@ -129,24 +126,24 @@ class CouponRedemptionTest {
   void aReservedCouponIsTakenUntilReleasedAndAPausedCampaignHonoursNothing() {
     long campaign = crossPromotion(w.body());
     String code = coupon("o-1");
-    JsonObject hold = await(reserve(bookshop, "r-1", code, 5000));
-    assertEquals(1000, hold.getLong("discountFen"));
+    CouponTill.Hold hold = await(reserve(bookshop, "r-1", code, 5000));
+    assertEquals(1000, hold.discountFen());
     assertEquals("coupon_already_used", code(failure(reserve(bookshop, "r-2", code, 5000))), "reserved: used");
     // The same key again is the same reservation; with other fields, a reused key.
-    assertEquals(hold.getString("holdId"), await(reserve(bookshop, "r-1", code, 5000)).getString("holdId"));
+    assertEquals(hold.holdId(), await(reserve(bookshop, "r-1", code, 5000)).holdId());
     assertEquals("idempotency_key_reused", code(failure(reserve(bookshop, "r-1", code, 5100))));
 
-    UUID holdId = UUID.fromString(hold.getString("holdId"));
-    assertEquals("released", await(w.coupons.till().release(w.alliance, bookshop, holdId, "x")).getString("state"));
-    assertEquals("released", await(w.coupons.till().release(w.alliance, bookshop, holdId, "x")).getString("state"));
+    UUID holdId = hold.holdId();
+    assertEquals("released", await(w.coupons.till().release(w.alliance, bookshop, holdId, "x")).state());
+    assertEquals("released", await(w.coupons.till().release(w.alliance, bookshop, holdId, "x")).state());
     assertEquals("hold_already_resolved", code(failure(w.coupons.till().commit(w.alliance, bookshop, holdId, "y"))));
 
     await(w.coupons.campaigns().pause(w.alliance, cafe, campaign));
     assertEquals("coupon_not_active", code(failure(reserve(bookshop, "r-3", code, 5000))));
     await(w.coupons.campaigns().resume(w.alliance, cafe, campaign));
-    JsonObject again = await(reserve(bookshop, "r-4", code, 800));
-    assertEquals(800, again.getLong("discountFen"), "a fixed benefit never exceeds the spend");
-    await(w.coupons.till().commit(w.alliance, bookshop, UUID.fromString(again.getString("holdId")), "z"));
+    CouponTill.Hold again = await(reserve(bookshop, "r-4", code, 800));
+    assertEquals(800, again.discountFen(), "a fixed benefit never exceeds the spend");
+    await(w.coupons.till().commit(w.alliance, bookshop, again.holdId(), "z"));
     assertEquals(800, w.count("select sum(amount_fen) from coupon_funding"));
     assertEquals(0, w.count("select count(*) from coupon_funding where amount_fen not in (560, 240)"));
   }
@@ -155,11 +152,11 @@ class CouponRedemptionTest {
   void anUnresolvedHoldTimesOutAndTheCouponComesBack() {
     crossPromotion(w.body());
     String code = coupon("o-1");
-    UUID holdId = UUID.fromString(await(reserve(bookshop, "r-1", code, 5000)).getString("holdId"));
+    UUID holdId = await(reserve(bookshop, "r-1", code, 5000)).holdId();
     w.clock.advance(CouponTill.HOLD_TTL.plusSeconds(1));
     assertEquals("hold_expired", code(failure(w.coupons.till().commit(w.alliance, bookshop, holdId, "late"))));
     assertEquals(1, w.count("select count(*) from coupon where state = 'issued'"), "released by the late commit");
-    UUID second = UUID.fromString(await(reserve(bookshop, "r-2", code, 5000)).getString("holdId"));
+    UUID second = await(reserve(bookshop, "r-2", code, 5000)).holdId();
     w.clock.advance(CouponTill.HOLD_TTL.plusSeconds(1));
     assertEquals(1, await(w.coupons2.till().releaseExpired(100)));
     assertEquals("hold_already_resolved", code(failure(w.coupons.till().commit(w.alliance, bookshop, second, "late"))));
@@ -171,7 +168,7 @@ class CouponRedemptionTest {
   void concurrentReservationsOfOneCouponHoldItOnce() {
     crossPromotion(w.body());
     String code = coupon("o-1");
-    List<Future<JsonObject>> tries = new ArrayList<>();
+    List<Future<CouponTill.Hold>> tries = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       tries.add((i % 2 == 0 ? w.coupons : w.coupons2).till().reserve(w.alliance, bookshop, "k" + i, code, 5000, "o" + i));
     }
@@ -188,22 +185,22 @@ class CouponRedemptionTest {
         .put("issuingShopIds", new JsonArray().add(cafe)).put("honouringShopIds", new JsonArray().add(bookshop).add(bakery))
         .put("funding", new JsonArray().add(new JsonObject().put("shopId", cafe).put("basisPoints", 3334))
             .add(new JsonObject().put("shopId", bookshop).put("basisPoints", 3333))
-            .add(new JsonObject().put("shopId", bakery).put("basisPoints", 3333)))).getLong("id");
+            .add(new JsonObject().put("shopId", bakery).put("basisPoints", 3333)))).id();
     await(w.coupons.campaigns().accept(w.alliance, bookshop, joint));
-    assertEquals("live", await(w.coupons.campaigns().accept(w.alliance, bakery, joint)).getString("status"));
+    assertEquals("live", await(w.coupons.campaigns().accept(w.alliance, bakery, joint)).status());
     long gift = crossPromotion(w.body().put("benefit", new JsonObject().put("kind", "gift").put("giftName", "a cookie")
         .put("valueFen", 601)));
     long[] spends = {0, 14, 15, 29, 1, 1000, 3333, 99_999, 1_000_001, 7};
     int redeemed = 0;
     for (int i = 0; i < spends.length; i++) {
-      JsonArray issued = await(w.coupons.issuer().issueOnPurchase(w.alliance, cafe, member, 6000, "bulk-" + i));
+      List<Coupon> issued = await(w.coupons.issuer().issueForPurchase(w.alliance, cafe, member, 6000, "bulk-" + i));
       for (int j = 0; j < issued.size(); j++) {
-        String code = issued.getJsonObject(j).getString("code");
-        long shop = issued.getJsonObject(j).getLong("campaignId") == joint && i % 2 == 0 ? bakery : bookshop;
-        JsonObject hold = await(reserve(shop, "bulk-" + i + "-" + j, code, spends[i]));
-        JsonObject done = await(w.coupons.till().commit(w.alliance, shop, UUID.fromString(hold.getString("holdId")), "c"));
-        long sum = done.getJsonArray("funding").stream().mapToLong(p -> ((JsonObject) p).getLong("amountFen")).sum();
-        assertEquals(done.getLong("benefitFen"), sum, done.encode());
+        String code = issued.get(j).code();
+        long shop = issued.get(j).campaignId() == joint && i % 2 == 0 ? bakery : bookshop;
+        CouponTill.Hold hold = await(reserve(shop, "bulk-" + i + "-" + j, code, spends[i]));
+        CouponTill.Hold done = await(w.coupons.till().commit(w.alliance, shop, hold.holdId(), "c"));
+        long sum = done.funding().stream().mapToLong(FundingSplit.Part::amountFen).sum();
+        assertEquals(done.benefitFen(), sum, done.toString());
         redeemed++;
       }
     }

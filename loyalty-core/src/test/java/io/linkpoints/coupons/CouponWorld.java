@@ -86,7 +86,7 @@ final class CouponWorld implements AutoCloseable {
         .put("inventory", 100).put("perMemberLimit", 1);
   }
 
-  JsonObject create(long creatorShop, JsonObject body) {
+  Campaign create(long creatorShop, JsonObject body) {
     return await(coupons.campaigns().create(alliance, creatorShop, body));
   }
 
@@ -96,8 +96,8 @@ final class CouponWorld implements AutoCloseable {
 
   /** Fails the test, naming every broken coupon invariant, unless all hold. */
   static void assertCouponInvariants(io.vertx.sqlclient.Pool pool) {
-    JsonObject broken = await(new CouponInvariants(pool).violations());
-    org.junit.jupiter.api.Assertions.assertTrue(broken.isEmpty(), "coupon invariants broken: " + broken.encode());
+    List<CouponInvariants.Violation> broken = await(new CouponInvariants(pool).violations());
+    org.junit.jupiter.api.Assertions.assertTrue(broken.isEmpty(), "coupon invariants broken: " + broken);
   }
 
   @Override

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.linkpoints.coupons.Campaign;
+import io.linkpoints.coupons.CouponTill;
 import io.linkpoints.coupons.Coupons;
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.ledger.LotExpiry;
@@ -102,7 +104,7 @@ class ScriptedMonthTest {
         .transfer();
   }
 
-  private JsonObject campaign(long creator, JsonObject body) {
+  private Campaign campaign(long creator, JsonObject body) {
     return await(coupons.campaigns().create(alliance, creator, body.put("validFrom", "2026-04-01T00:00:00Z")
         .put("validUntil", "2026-07-01T00:00:00Z").put("inventory", 100).put("perMemberLimit", 10)));
   }
@@ -120,8 +122,8 @@ class ScriptedMonthTest {
   }
 
   private void redeemCoupon(long shop, String code, String key) {
-    JsonObject hold = await(coupons.till().reserve(alliance, shop, key, code, 5000, "order-" + key));
-    await(coupons.till().commit(alliance, shop, UUID.fromString(hold.getString("holdId")), key));
+    CouponTill.Hold hold = await(coupons.till().reserve(alliance, shop, key, code, 5000, "order-" + key));
+    await(coupons.till().commit(alliance, shop, hold.holdId(), key));
   }
 
   /** The month, as it happens. Returns the May period. */
@@ -173,10 +175,9 @@ class ScriptedMonthTest {
     long c1 = campaign(a, new JsonObject().put("name", "coffee for bread")
         .put("benefit", new JsonObject().put("kind", "fixed_off").put("amountFen", 1000)).put("autoIssueMinSpendFen", 0)
         .put("issuingShopIds", ids(a)).put("honouringShopIds", ids(c))
-        .put("funding", new JsonArray().add(fund(a, 7000)).add(fund(c, 3000)))).getLong("id");
+        .put("funding", new JsonArray().add(fund(a, 7000)).add(fund(c, 3000)))).id();
     await(coupons.campaigns().accept(alliance, c, c1));
-    String coupon1 = await(coupons.issuer().issueOnPurchase(alliance, a, m1, 6000, "a-order-1")).getJsonObject(0)
-        .getString("code");
+    String coupon1 = await(coupons.issuer().issueForPurchase(alliance, a, m1, 6000, "a-order-1")).get(0).code();
     redeemCoupon(c, coupon1, "c-1");                // A 700, C 300 (own)
 
     // Campaign 2: created by D, honoured at D, 10.01 yuan off funded B 3334 / C 3333 / D 3333 bps:
@@ -185,19 +186,18 @@ class ScriptedMonthTest {
     long c2 = campaign(d, new JsonObject().put("name", "portrait treat")
         .put("benefit", new JsonObject().put("kind", "fixed_off").put("amountFen", 1001)).put("autoIssueMinSpendFen", 0)
         .put("issuingShopIds", ids(d)).put("honouringShopIds", ids(d))
-        .put("funding", new JsonArray().add(fund(b, 3334)).add(fund(c, 3333)).add(fund(d, 3333)))).getLong("id");
+        .put("funding", new JsonArray().add(fund(b, 3334)).add(fund(c, 3333)).add(fund(d, 3333)))).id();
     await(coupons.campaigns().accept(alliance, b, c2));
     await(coupons.campaigns().accept(alliance, c, c2));
-    String coupon2 = await(coupons.issuer().issueOnPurchase(alliance, d, m3, 6000, "d-order-1")).getJsonObject(0)
-        .getString("code");
+    String coupon2 = await(coupons.issuer().issueForPurchase(alliance, d, m3, 6000, "d-order-1")).get(0).code();
     redeemCoupon(d, coupon2, "d-1");                // B 334, C 334, D 333 (own)
 
     // Campaign 3: B's coupon in the market for 50 points, 5 yuan off at B, funded by B.
     at("2026-05-15T02:00:00Z");
     long c3 = campaign(b, new JsonObject().put("name", "book token")
         .put("benefit", new JsonObject().put("kind", "fixed_off").put("amountFen", 500)).put("marketPricePoints", 50))
-        .getLong("id");
-    String coupon3 = await(coupons.market().exchange(alliance, m2, c3, "x-1")).getString("code"); // 50 of L2 (B)
+        .id();
+    String coupon3 = await(coupons.market().exchange(alliance, m2, c3, "x-1")).code(); // 50 of L2 (B)
     redeemCoupon(b, coupon3, "b-1");                // B funds its own coupon: no money
 
     // A hold that is voided moves nothing.

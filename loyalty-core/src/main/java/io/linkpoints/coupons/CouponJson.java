@@ -1,0 +1,137 @@
+package io.linkpoints.coupons;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The coupon results as the API writes them (openapi.yaml): field names and order, and which
+ * absent values are written as null. Public where the till's answers (pos) list coupons too.
+ */
+public final class CouponJson {
+  private CouponJson() {
+  }
+
+  /** The kind and only the fields of that kind. */
+  public static JsonObject benefit(Benefit b) {
+    JsonObject json = new JsonObject().put("kind", b.kind().dbName());
+    switch (b.kind()) {
+      case FIXED_OFF -> json.put("amountFen", b.amountFen());
+      case PERCENT_OFF -> json.put("percent", b.percentOff()).put("capFen", b.capFen());
+      case GIFT -> json.put("giftName", b.giftName()).put("valueFen", b.giftValueFen());
+    }
+    return json;
+  }
+
+  static JsonObject campaign(Campaign c) {
+    JsonArray participants = new JsonArray();
+    for (Campaign.Participant p : c.participants()) {
+      participants.add(new JsonObject().put("shopId", p.shopId()).put("shopName", p.shopName())
+          .put("issuer", p.issuer()).put("honouring", p.honouring()).put("fundingBasisPoints", p.fundingBasisPoints())
+          .put("accepted", p.accepted()).put("paused", p.paused()));
+    }
+    return new JsonObject().put("id", c.id()).put("allianceId", c.allianceId()).put("creatorShopId", c.creatorShopId())
+        .put("name", c.name()).put("benefit", benefit(c.benefit())).put("minSpendFen", c.minSpendFen())
+        .put("validFrom", c.validFrom().toString()).put("validUntil", c.validUntil().toString())
+        .put("inventory", c.inventory()).put("issued", c.issued()).put("remaining", c.remaining())
+        .put("perMemberLimit", c.perMemberLimit()).put("autoIssueMinSpendFen", c.autoIssueMinSpendFen())
+        .put("marketPricePoints", c.marketPricePoints()).put("shopCodes", c.shopCodes()).put("status", c.status())
+        .put("ended", c.ended()).put("createdAt", c.createdAt().toString()).put("participants", participants)
+        .put("redeemed", c.redeemed());
+  }
+
+  static JsonObject campaigns(List<Campaign> campaigns) {
+    JsonArray items = new JsonArray();
+    campaigns.forEach(c -> items.add(campaign(c)));
+    return new JsonObject().put("items", items);
+  }
+
+  static JsonObject claimCode(CouponIssuer.ClaimCode c) {
+    return new JsonObject().put("code", c.code()).put("campaignId", c.campaignId()).put("shopId", c.shopId())
+        .put("createdAt", c.createdAt().toString());
+  }
+
+  /** A coupon as its member sees it; redeemedAt and redeemedShopId are null until it is redeemed. */
+  public static JsonObject coupon(Coupon c) {
+    return new JsonObject().put("id", c.id()).put("campaignId", c.campaignId()).put("code", c.code())
+        .put("state", c.state()).put("source", c.source()).put("pointsPaid", c.pointsPaid())
+        .put("issuedAt", c.issuedAt().toString()).put("redeemedAt", string(c.redeemedAt()))
+        .put("redeemedShopId", c.redeemedShopId());
+  }
+
+  /** Coupons just issued (as the accrual answer's couponsIssued lists them). */
+  public static JsonArray coupons(List<Coupon> coupons) {
+    JsonArray items = new JsonArray();
+    coupons.forEach(c -> items.add(coupon(c)));
+    return items;
+  }
+
+  static JsonObject claimed(CouponIssuer.Claimed c) {
+    return coupon(c.coupon()).put("alreadyClaimed", c.alreadyClaimed());
+  }
+
+  static JsonObject page(MemberCoupons.Page page) {
+    JsonArray items = new JsonArray();
+    for (MemberCoupons.Owned o : page.items()) {
+      items.add(coupon(o.coupon()).put("campaignName", o.campaignName()).put("benefit", benefit(o.benefit()))
+          .put("minSpendFen", o.minSpendFen()).put("validFrom", o.validFrom().toString())
+          .put("validUntil", o.validUntil().toString()).put("honouredAt", shops(o.honouredAt())));
+    }
+    return new JsonObject().put("items", items)
+        .put("nextCursor", page.nextCursor() == null ? null : String.valueOf(page.nextCursor()));
+  }
+
+  /** The coupons a till can take (as the identify answer's coupons lists them). */
+  public static JsonArray usable(List<MemberCoupons.Usable> usable) {
+    JsonArray items = new JsonArray();
+    for (MemberCoupons.Usable u : usable) {
+      items.add(new JsonObject().put("id", u.id()).put("code", u.code()).put("campaignName", u.campaignName())
+          .put("benefit", benefit(u.benefit())).put("minSpendFen", u.minSpendFen())
+          .put("validUntil", u.validUntil().toString()));
+    }
+    return items;
+  }
+
+  static JsonObject offers(List<MemberCoupons.Offer> offers) {
+    JsonArray items = new JsonArray();
+    for (MemberCoupons.Offer o : offers) {
+      items.add(new JsonObject().put("campaignId", o.campaignId()).put("name", o.name())
+          .put("benefit", benefit(o.benefit())).put("minSpendFen", o.minSpendFen())
+          .put("validFrom", o.validFrom().toString()).put("validUntil", o.validUntil().toString())
+          .put("pricePoints", o.pricePoints()).put("remaining", o.remaining()).put("perMemberLimit", o.perMemberLimit())
+          .put("claimedByMe", o.claimedByMe()).put("honouredAt", shops(o.honouredAt())));
+    }
+    return new JsonObject().put("items", items);
+  }
+
+  /** A till's coupon hold; funding only once committed, resolvedAt null until resolved. */
+  static JsonObject hold(CouponTill.Hold h) {
+    JsonObject json = new JsonObject().put("holdId", h.holdId().toString()).put("shopId", h.shopId())
+        .put("state", h.state()).put("couponId", h.couponId()).put("campaignId", h.campaignId())
+        .put("campaignName", h.campaignName()).put("benefit", benefit(h.benefit())).put("orderRef", h.orderRef())
+        .put("spendFen", h.spendFen()).put("discountFen", h.discountFen()).put("benefitFen", h.benefitFen())
+        .put("expiresAt", h.expiresAt().toString()).put("resolvedAt", string(h.resolvedAt()));
+    if (h.committed()) {
+      JsonArray funding = new JsonArray();
+      h.funding().forEach(p -> funding.add(new JsonObject().put("shopId", p.shopId())
+          .put("basisPoints", p.basisPoints()).put("amountFen", p.amountFen())));
+      json.put("funding", funding);
+    }
+    return json;
+  }
+
+  /** Honouring shops; null for none, as PostgreSQL's json_agg answered it. */
+  private static JsonArray shops(List<MemberCoupons.HonouringShop> shops) {
+    if (shops.isEmpty()) {
+      return null;
+    }
+    JsonArray out = new JsonArray();
+    shops.forEach(s -> out.add(new JsonObject().put("shopId", s.shopId()).put("name", s.name())));
+    return out;
+  }
+
+  private static String string(Instant at) {
+    return at == null ? null : at.toString();
+  }
+}
