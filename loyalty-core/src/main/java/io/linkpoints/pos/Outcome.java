@@ -1,5 +1,6 @@
 package io.linkpoints.pos;
 
+import io.linkpoints.web.Problem;
 import io.vertx.core.json.JsonObject;
 
 /** What a POS call answered: a status and a JSON body (a problem document for a refusal). */
@@ -16,11 +17,8 @@ public record Outcome(int status, JsonObject body, boolean replayed) {
     return new Outcome(status, body, true);
   }
 
-  public static Outcome problem(int status, String code, String detail) {
-    return new Outcome(status, new JsonObject()
-        .put("type", "https://linkpoints.dev/problems/" + code)
-        .put("title", status == 404 ? "Not Found" : status == 409 ? "Conflict" : status == 422
-            ? "Unprocessable Content" : "Bad Request")
-        .put("status", status).put("code", code).put("detail", detail), false);
+  /** A refusal's problem document, as {@link Problem} makes it for every answer (instance is added when sent). */
+  public static Outcome problem(JsonObject document) {
+    return new Outcome(document.getInteger("status"), document, false);
   }
 }

@@ -6,7 +6,6 @@ import io.linkpoints.alliance.EarnRules;
 import io.linkpoints.auth.Principal;
 import io.linkpoints.coupons.Coupons;
 import io.linkpoints.ledger.Ledger;
-import io.linkpoints.ledger.LedgerException;
 import io.linkpoints.qr.MemberCodeCheck;
 import io.linkpoints.qr.ShopClaimCodes;
 import io.linkpoints.web.ApiException;
@@ -14,6 +13,8 @@ import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.IdempotencyKeys;
 import io.linkpoints.web.Json;
 import io.linkpoints.web.Problem;
+import io.linkpoints.web.ProblemCode;
+import io.linkpoints.web.Refusal;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
@@ -85,7 +86,7 @@ public final class PosRoutes implements ApiRoutes {
     on(b, "posRequestStatus", Json.reply(200, ctx -> {
       String key = ctx.pathParam("idempotencyKey");
       if (!IdempotencyKeys.valid(key)) {
-        throw ApiException.badRequest("invalid_parameter", "idempotencyKey must be " + IdempotencyKeys.RULE);
+        throw ProblemCode.INVALID_PARAMETER.refuse("idempotencyKey must be " + IdempotencyKeys.RULE);
       }
       return requests.status(Caller.of(Principal.of(ctx)), key);
     }));
@@ -117,28 +118,26 @@ public final class PosRoutes implements ApiRoutes {
       result = Future.failedFuture(e);
     }
     return result.map(Outcome::ok).recover(err -> {
-      if (err instanceof ApiException api && api.status() >= 400 && api.status() < 500) {
-        return Future.succeededFuture(Outcome.problem(api.status(), api.code(), api.getMessage()));
-      }
-      if (err instanceof LedgerException le && le.error().httpStatus() < 500) {
-        return Future.succeededFuture(Outcome.problem(le.error().httpStatus(), le.code(), le.getMessage()));
+      // ApiException and the ledger's LedgerException alike.
+      if (err instanceof Refusal refused && refused.status() >= 400 && refused.status() < 500) {
+        return Future.succeededFuture(Outcome.problem(Problem.document(refused)));
       }
       if (err instanceof IllegalArgumentException bad) {
-        return Future.succeededFuture(Outcome.problem(400, "invalid_request", bad.getMessage()));
+        return Future.succeededFuture(Outcome.problem(Problem.document(ProblemCode.INVALID_REQUEST, bad.getMessage())));
       }
       return Future.failedFuture(err);
     });
   }
 
   private static void send(RoutingContext ctx, Outcome outcome) {
-    var response = ctx.response().setStatusCode(outcome.status());
     if (outcome.replayed()) {
-      response.putHeader("Idempotent-Replayed", "true");
+      ctx.response().putHeader("Idempotent-Replayed", "true");
     }
-    JsonObject body = outcome.body();
     if (outcome.isProblem()) {
-      body = body.copy().put("instance", ctx.request().path());
+      Problem.send(ctx, outcome.body());
+    } else {
+      ctx.response().setStatusCode(outcome.status()).putHeader("Content-Type", "application/json")
+          .end(outcome.body().encode());
     }
-    response.putHeader("Content-Type", outcome.isProblem() ? Problem.CONTENT_TYPE : "application/json").end(body.encode());
   }
 }
