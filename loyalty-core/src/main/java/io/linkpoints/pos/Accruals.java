@@ -7,7 +7,7 @@ import io.linkpoints.ledger.LedgerError;
 import io.linkpoints.ledger.LedgerException;
 import io.linkpoints.ledger.TransferCommand;
 import io.linkpoints.platform.GroupedQuery;
-import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -118,13 +118,13 @@ final class Accruals {
     }
     String scanned = body.getString("scannedAt");
     if (scanned == null) {
-      throw ApiException.badRequest("scanned_at_required",
+      throw ProblemCode.SCANNED_AT_REQUIRED.refuse(
           "an accrual queued offline gives scannedAt, when the till read the code");
     }
     try {
       return java.time.OffsetDateTime.parse(scanned).toInstant();
     } catch (java.time.format.DateTimeParseException e) {
-      throw ApiException.badRequest("scanned_at_invalid", "scannedAt is an ISO-8601 date-time with an offset");
+      throw ProblemCode.SCANNED_AT_INVALID.refuse("scannedAt is an ISO-8601 date-time with an offset");
     }
   }
 

@@ -7,7 +7,7 @@ import io.linkpoints.ledger.LedgerException;
 import io.linkpoints.ledger.Transfer;
 import io.linkpoints.ledger.TransferCommand;
 import io.linkpoints.platform.GroupedQuery;
-import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -93,7 +93,7 @@ final class Holds {
   private Future<Void> notReleased(Caller c, UUID holdId) {
     return releasedBefore(c, holdId).map(stopped -> {
       if (stopped) {
-        throw new ApiException(409, "hold_released", "this reserve's key was released before the reserve"
+        throw ProblemCode.HOLD_RELEASED.refuse("this reserve's key was released before the reserve"
             + " arrived: nothing is held, scan the member code again to redeem");
       }
       return null;
@@ -132,7 +132,7 @@ final class Holds {
     String byId = body.getString("holdId");
     String byKey = body.getString("reserveKey");
     if ((byId == null) == (byKey == null)) {
-      throw ApiException.badRequest("hold_required", "give exactly one of holdId and reserveKey");
+      throw ProblemCode.HOLD_REQUIRED.refuse("give exactly one of holdId and reserveKey");
     }
     if (byId != null) {
       UUID holdId = UUID.fromString(byId);
@@ -160,7 +160,7 @@ final class Holds {
   private Future<Transfer> ourHold(Caller c, UUID holdId) {
     return acceptanceAccount(c).compose(account -> ledger.transferById(c.allianceId(), holdId).map(found -> {
       Transfer hold = found.filter(t -> t.isPending() && t.creditAccountId() == account).orElseThrow(() ->
-          new ApiException(404, "hold_not_found", "no hold " + holdId + " at this shop"));
+          ProblemCode.HOLD_NOT_FOUND.refuse("no hold " + holdId + " at this shop"));
       return hold;
     }));
   }
@@ -172,7 +172,7 @@ final class Holds {
       return Future.succeededFuture(known);
     }
     return ledger.accountOf(c.allianceId(), AccountKind.MERCHANT_ACCEPTANCE, c.shopId()).map(found -> {
-      long id = found.orElseThrow(() -> new ApiException(404, "not_found", "shop " + c.shopId())).id();
+      long id = found.orElseThrow(() -> ProblemCode.NOT_FOUND.refuse("shop " + c.shopId())).id();
       acceptance.put(shop, id);
       return id;
     });

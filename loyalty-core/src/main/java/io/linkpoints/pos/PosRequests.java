@@ -2,7 +2,7 @@ package io.linkpoints.pos;
 
 import io.linkpoints.auth.Secrets;
 import io.linkpoints.platform.GroupedQuery;
-import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -60,7 +60,7 @@ public final class PosRequests {
             : find(c, key).map(found -> {
               Row row = found.orElseThrow(() -> new IllegalStateException("idempotency record vanished: " + key));
               if (!fingerprint.equals(row.getString("fingerprint"))) {
-                throw new ApiException(409, "idempotency_key_reused",
+                throw ProblemCode.IDEMPOTENCY_KEY_REUSED.refuse(
                     "this Idempotency-Key was already used for a different request");
               }
               return new Begun(stored(row).map(Outcome::asReplay), true);

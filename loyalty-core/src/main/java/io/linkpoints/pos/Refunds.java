@@ -5,7 +5,7 @@ import io.linkpoints.ledger.LedgerError;
 import io.linkpoints.ledger.LedgerException;
 import io.linkpoints.ledger.Transfer;
 import io.linkpoints.ledger.TransferCommand;
-import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -71,7 +71,7 @@ final class Refunds {
         .compose(rows -> {
           Row a = rows.size() == 0 ? null : rows.iterator().next();
           if (a == null || a.getLong("shop_id") != c.shopId()) {
-            throw new ApiException(404, "accrual_not_found", "no accrual " + accrualId + " at this shop");
+            throw ProblemCode.ACCRUAL_NOT_FOUND.refuse("no accrual " + accrualId + " at this shop");
           }
           return conn.preparedQuery(EXISTING).execute(Tuple.of(c.allianceId(), refundId)).compose(existing -> {
             if (existing.size() == 1) {
@@ -83,7 +83,7 @@ final class Refunds {
             long points = a.getLong("points");
             long before = a.getLong("refunded_fen");
             if (before + refundFen > spend) {
-              throw new ApiException(422, "refund_exceeds_sale", "refunding " + refundFen + " fen would exceed the sale's "
+              throw ProblemCode.REFUND_EXCEEDS_SALE.refuse("refunding " + refundFen + " fen would exceed the sale's "
                   + spend + " fen (already refunded " + before + ")");
             }
             long due = share(points, before + refundFen, spend) - share(points, before, spend);
@@ -115,7 +115,7 @@ final class Refunds {
     return ledger.transferById(c.allianceId(), refundId).compose(done -> done.isPresent()
         ? Future.succeededFuture(done.get().amount())
         : ledger.transferById(c.allianceId(), due.accrualId()).compose(earn -> attempt(c, refundId,
-            earn.orElseThrow(() -> new ApiException(404, "accrual_not_found", "the accrual's earn never reached the ledger")),
+            earn.orElseThrow(() -> ProblemCode.ACCRUAL_NOT_FOUND.refuse("the accrual's earn never reached the ledger")),
             due.points(), 3)));
   }
 

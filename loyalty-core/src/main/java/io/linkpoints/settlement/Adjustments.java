@@ -1,6 +1,7 @@
 package io.linkpoints.settlement;
 
 import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -32,7 +33,7 @@ public final class Adjustments {
     long payee = body.getLong("payeeId");
     Long corrects = body.getLong("correctsPeriodId");
     if (payer == payee) {
-      return Future.failedFuture(ApiException.badRequest("parties_must_differ", "payer and payee must differ"));
+      return Future.failedFuture(ProblemCode.PARTIES_MUST_DIFFER.refuse("payer and payee must differ"));
     }
     return periods.get(allianceId, periodId).compose(p -> {
       if (p.closed()) {
@@ -40,7 +41,7 @@ public final class Adjustments {
       }
       Future<?> check = corrects == null ? Future.succeededFuture() : periods.get(allianceId, corrects).map(c -> {
         if (!c.closed() || !c.start().isBefore(p.start())) {
-          throw new ApiException(409, "not_a_closed_earlier_period", "an adjustment corrects a closed, earlier period");
+          throw ProblemCode.NOT_A_CLOSED_EARLIER_PERIOD.refuse("an adjustment corrects a closed, earlier period");
         }
         return c;
       });

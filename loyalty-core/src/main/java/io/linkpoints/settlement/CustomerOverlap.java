@@ -1,6 +1,7 @@
 package io.linkpoints.settlement;
 
 import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -58,7 +59,7 @@ public final class CustomerOverlap {
       LocalDate last = to == null || to.isEmpty() ? clock.instant().atZone(zone).toLocalDate() : day("to", to);
       LocalDate first = from == null || from.isEmpty() ? last.minusDays(DEFAULT_DAYS - 1) : day("from", from);
       if (first.isAfter(last) || java.time.temporal.ChronoUnit.DAYS.between(first, last) + 1 > MAX_DAYS) {
-        throw ApiException.badRequest("invalid_range", "from must not be after to, and the range at most "
+        throw ProblemCode.INVALID_RANGE.refuse("from must not be after to, and the range at most "
             + MAX_DAYS + " days");
       }
       var start = Periods.utc(first.atStartOfDay(zone).toInstant());
@@ -87,7 +88,7 @@ public final class CustomerOverlap {
     try {
       return LocalDate.parse(raw);
     } catch (DateTimeParseException e) {
-      throw ApiException.badRequest("invalid_parameter", name + " must be a day, yyyy-mm-dd");
+      throw ProblemCode.INVALID_PARAMETER.refuse(name + " must be a day, yyyy-mm-dd");
     }
   }
 }

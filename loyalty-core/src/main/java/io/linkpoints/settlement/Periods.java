@@ -1,6 +1,7 @@
 package io.linkpoints.settlement;
 
 import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -93,7 +94,7 @@ public final class Periods {
       ym = null;
     }
     if (ym == null || ym.isBefore(FIRST_MONTH) || ym.isAfter(LAST_MONTH)) {
-      throw ApiException.badRequest("validation_failed", "month must be a month from " + FIRST_MONTH + " to "
+      throw ProblemCode.VALIDATION_FAILED.refuse("month must be a month from " + FIRST_MONTH + " to "
           + LAST_MONTH + " (yyyy-MM), not " + month);
     }
     return ym;
@@ -113,7 +114,7 @@ public final class Periods {
       return pool.preparedQuery(INSERT).execute(Tuple.of(allianceId, month, utc(start), utc(end), utc(clock.instant())));
     }).map(rows -> {
       if (rows.size() == 0) {
-        throw new ApiException(409, "period_exists", "the period " + month + " is already open");
+        throw ProblemCode.PERIOD_EXISTS.refuse("the period " + month + " is already open");
       }
       return Period.fromRow(rows.iterator().next());
     });
@@ -121,7 +122,8 @@ public final class Periods {
 
   /** The period of a month, opened if it was not. For the scheduled run. */
   public Future<Period> openOrGet(long allianceId, String month) {
-    return create(allianceId, month).recover(err -> err instanceof ApiException api && api.status() == 409
+    return create(allianceId, month).recover(err -> err instanceof ApiException api
+        && ProblemCode.PERIOD_EXISTS.code().equals(api.code())
         ? pool.preparedQuery(BY_LABEL).execute(Tuple.of(allianceId, month))
             .map(rows -> Period.fromRow(rows.iterator().next()))
         : Future.failedFuture(err));
@@ -160,10 +162,10 @@ public final class Periods {
         return Future.failedFuture(closedError(p.id()));
       }
       if (p.runs() == 0) {
-        return Future.failedFuture(new ApiException(409, "period_not_run", "run the period before closing it"));
+        return Future.failedFuture(ProblemCode.PERIOD_NOT_RUN.refuse("run the period before closing it"));
       }
       if (now.isBefore(p.end())) {
-        return Future.failedFuture(new ApiException(409, "period_not_ended", "the period " + p.label()
+        return Future.failedFuture(ProblemCode.PERIOD_NOT_ENDED.refuse("the period " + p.label()
             + " ends at " + p.end() + "; it can be closed from then on"));
       }
       return pool.preparedQuery(CLOSE).execute(Tuple.of(allianceId, periodId, utc(now)))
@@ -177,7 +179,7 @@ public final class Periods {
   }
 
   public static ApiException closedError(long periodId) {
-    return new ApiException(409, "period_closed", "settlement period " + periodId + " is closed; corrections go"
+    return ProblemCode.PERIOD_CLOSED.refuse("settlement period " + periodId + " is closed; corrections go"
         + " into a later period as adjustments");
   }
 

@@ -2,7 +2,7 @@ package io.linkpoints.settlement;
 
 import io.linkpoints.ledger.InvariantCheck;
 import io.linkpoints.ledger.InvariantReport;
-import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -87,7 +87,7 @@ public final class Reconciliation {
   public Future<JsonObject> report(long allianceId, long periodId) {
     return periods.get(allianceId, periodId).compose(p -> {
       if (p.runs() == 0) {
-        return Future.failedFuture(new ApiException(409, "period_not_run", "run the period before reconciling it"));
+        return Future.failedFuture(ProblemCode.PERIOD_NOT_RUN.refuse("run the period before reconciling it"));
       }
       Tuple ranged = Tuple.of(allianceId, periodId, Periods.utc(p.start()), Periods.utc(p.end()));
       Tuple plain = Tuple.of(allianceId, periodId);

@@ -1,6 +1,7 @@
 package io.linkpoints.settlement;
 
 import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -88,7 +89,7 @@ public final class Statements {
   private Future<Periods.Period> runPeriod(long allianceId, long periodId) {
     return periods.get(allianceId, periodId).map(p -> {
       if (p.runs() == 0) {
-        throw new ApiException(409, "period_not_run", "the period has not been run yet");
+        throw ProblemCode.PERIOD_NOT_RUN.refuse("the period has not been run yet");
       }
       return p;
     });
