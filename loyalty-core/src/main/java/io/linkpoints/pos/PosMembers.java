@@ -89,13 +89,14 @@ final class PosMembers {
   private final Pool pool;
   private final Clock clock;
   private final MemberCodeCheck codes;
-  private final GroupedQuery byCode;
+  // BY_CODE checks the code's device and uses the code up; concurrent sales share its round trips.
+  private final GroupedQuery useCode;
 
   PosMembers(Pool pool, Clock clock, MemberCodeCheck codes) {
     this.pool = pool;
     this.clock = clock;
     this.codes = codes;
-    this.byCode = new GroupedQuery(pool, BY_CODE);
+    this.useCode = new GroupedQuery(pool, BY_CODE);
   }
 
   /**
@@ -107,7 +108,7 @@ final class PosMembers {
   Future<AtTill> byCode(Caller c, String key, String code, java.time.Instant scannedAt) {
     return codes.check(c.allianceId(), c.terminalId(), code, scannedAt).compose(g -> g.expired()
         ? byOwnUse(c, key, g)
-        : byCode.execute(Tuple.of(c.allianceId(), c.shopId(), g.deviceId(), g.step(), g.counter(),
+        : useCode.execute(Tuple.of(c.allianceId(), c.shopId(), g.deviceId(), g.step(), g.counter(),
                 g.rememberUntil().atOffset(ZoneOffset.UTC), c.requestName(key), clock.instant().atOffset(ZoneOffset.UTC),
                 WrongCodeLimits.windowOf(clock.instant()), c.terminalId()))
             .map(rows -> {
@@ -136,10 +137,15 @@ final class PosMembers {
         .map(rows -> atTill(first(rows, () -> new IllegalStateException("member " + memberId + " vanished"))));
   }
 
-  /** The handle of a wallet's member and its available points now. */
-  Future<Row> holder(Caller c, long walletId) {
+  /** Whose wallet it is: the member's handle, and the points available in it now. */
+  record Holder(String handle, long available) {
+  }
+
+  /** The member of a wallet and its available points now. */
+  Future<Holder> holder(Caller c, long walletId) {
     return pool.preparedQuery(HOLDER).execute(Tuple.of(c.allianceId(), walletId))
-        .map(rows -> first(rows, () -> new IllegalStateException("wallet " + walletId + " has no member")));
+        .map(rows -> first(rows, () -> new IllegalStateException("wallet " + walletId + " has no member")))
+        .map(row -> new Holder(row.getString("handle"), row.getLong("available")));
   }
 
   /** From a visit identify opened at this terminal, still open. */

@@ -56,8 +56,17 @@ final class Refunds {
   private record Due(UUID accrualId, long refundFen, long points) {
   }
 
+  /**
+   * A refund's answer: the points it owes back ({@code pointsDue}), split into what the wallet gave
+   * ({@code pointsReversed}) and what the member now owes ({@code shortfallPoints}), and the sale's
+   * refunded total so far.
+   */
+  record Refunded(UUID refundId, UUID accrualId, long refundFen, long pointsDue, long pointsReversed,
+      long shortfallPoints, long refundedFenTotal) {
+  }
+
   /** Run again with its key, each step finds what it did before (the refund row, the reversal, the split). */
-  Future<JsonObject> refund(Caller c, String key, JsonObject body, boolean rerun) {
+  Future<Refunded> refund(Caller c, String key, JsonObject body, boolean rerun) {
     UUID accrualId = UUID.fromString(body.getString("accrualId"));
     long refundFen = body.getLong("refundFen");
     UUID refundId = c.derive(key, "refund");
@@ -86,11 +95,11 @@ final class Refunds {
               throw ProblemCode.REFUND_EXCEEDS_SALE.refuse("refunding " + refundFen + " fen would exceed the sale's "
                   + spend + " fen (already refunded " + before + ")");
             }
-            long due = share(points, before + refundFen, spend) - share(points, before, spend);
-            return conn.preparedQuery(OPEN).execute(Tuple.of(c.allianceId(), refundId, accrualId, refundFen, due,
+            long pointsDue = share(points, before + refundFen, spend) - share(points, before, spend);
+            return conn.preparedQuery(OPEN).execute(Tuple.of(c.allianceId(), refundId, accrualId, refundFen, pointsDue,
                     clock.instant().atOffset(ZoneOffset.UTC)))
                 .compose(v -> conn.preparedQuery(ADD_REFUNDED).execute(Tuple.of(c.allianceId(), accrualId, refundFen)))
-                .map(new Due(accrualId, refundFen, due));
+                .map(new Due(accrualId, refundFen, pointsDue));
           });
         }));
   }
@@ -133,16 +142,14 @@ final class Refunds {
     });
   }
 
-  private Future<JsonObject> decide(Caller c, UUID refundId, Due due, long reversed) {
+  private Future<Refunded> decide(Caller c, UUID refundId, Due due, long reversed) {
     long shortfall = due.points() - reversed;
     return pool.preparedQuery(DECIDE).execute(Tuple.of(c.allianceId(), refundId, reversed, shortfall))
         .compose(rows -> pool.preparedQuery(DECIDED).execute(Tuple.of(c.allianceId(), refundId)))
         .map(rows -> {
           Row r = rows.iterator().next();
-          return new JsonObject().put("refundId", refundId.toString()).put("accrualId", due.accrualId().toString())
-              .put("refundFen", due.refundFen()).put("pointsDue", due.points())
-              .put("pointsReversed", r.getLong("points_reversed")).put("shortfallPoints", r.getLong("shortfall_points"))
-              .put("refundedFenTotal", r.getLong("refunded_fen"));
+          return new Refunded(refundId, due.accrualId(), due.refundFen(), due.points(), r.getLong("points_reversed"),
+              r.getLong("shortfall_points"), r.getLong("refunded_fen"));
         });
   }
 }
