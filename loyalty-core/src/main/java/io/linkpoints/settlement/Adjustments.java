@@ -28,7 +28,12 @@ public final class Adjustments {
     this.clock = clock;
   }
 
-  public Future<JsonObject> add(long allianceId, long periodId, JsonObject body) {
+  /** An adjustment as booked: payer owes payee {@code amountFen}; {@code correctsPeriodId} may be null. */
+  public record Adjustment(long id, long periodId, long payerId, long payeeId, long amountFen, String reason,
+      Long correctsPeriodId) {
+  }
+
+  public Future<Adjustment> add(long allianceId, long periodId, JsonObject body) {
     long payer = body.getLong("payerId");
     long payee = body.getLong("payeeId");
     Long corrects = body.getLong("correctsPeriodId");
@@ -48,8 +53,9 @@ public final class Adjustments {
       return check.compose(v -> party(allianceId, payer)).compose(v -> party(allianceId, payee))
           .compose(v -> pool.preparedQuery(INSERT).execute(Tuple.from(new Object[] {allianceId, periodId, corrects,
               payer, payee, body.getLong("amountFen"), body.getString("reason"), Periods.utc(clock.instant())})))
-          .map(rows -> body.copy().put("id", rows.iterator().next().getLong(0)).put("periodId", periodId));
-    }).recover(err -> Future.failedFuture(Periods.translate(err, periodId)));
+          .map(rows -> new Adjustment(rows.iterator().next().getLong(0), periodId, payer, payee,
+              body.getLong("amountFen"), body.getString("reason"), corrects));
+    }).recover(err -> Future.failedFuture(Periods.asPeriodClosed(err, periodId)));
   }
 
   private Future<Void> party(long allianceId, long party) {

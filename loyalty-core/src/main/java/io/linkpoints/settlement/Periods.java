@@ -3,8 +3,6 @@ package io.linkpoints.settlement;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -16,6 +14,8 @@ import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Settlement periods: calendar months [first day 00:00, first day of the next month 00:00) in the
@@ -52,14 +52,6 @@ public final class Periods {
 
     public boolean closed() {
       return "closed".equals(status);
-    }
-
-    public JsonObject toJson() {
-      return new JsonObject().put("id", id).put("allianceId", allianceId).put("label", label)
-          .put("startsAt", start.toString()).put("endsAt", end.toString()).put("status", status)
-          .put("breakageRule", breakageRule).put("runs", runs)
-          .put("lastRunAt", lastRunAt == null ? null : lastRunAt.toString())
-          .put("closedAt", closedAt == null ? null : closedAt.toString());
     }
   }
 
@@ -133,6 +125,16 @@ public final class Periods {
     return get(pool, allianceId, periodId, false);
   }
 
+  /** The period, once it has been run: what is read of it is there. Before, {@code period_not_run}. */
+  public Future<Period> alreadyRun(long allianceId, long periodId) {
+    return get(allianceId, periodId).map(p -> {
+      if (p.runs() == 0) {
+        throw ProblemCode.PERIOD_NOT_RUN.refuse("the period has not been run yet");
+      }
+      return p;
+    });
+  }
+
   static Future<Period> get(SqlClient client, long allianceId, long periodId, boolean forUpdate) {
     return client.preparedQuery(ONE + (forUpdate ? " for update" : "")).execute(Tuple.of(allianceId, periodId))
         .map(rows -> {
@@ -143,11 +145,12 @@ public final class Periods {
         });
   }
 
-  public Future<JsonObject> list(long allianceId) {
+  /** The alliance's periods, latest first (at most 200). */
+  public Future<List<Period>> list(long allianceId) {
     return pool.preparedQuery(LIST).execute(Tuple.of(allianceId)).map(rows -> {
-      JsonArray items = new JsonArray();
-      rows.forEach(r -> items.add(Period.fromRow(r).toJson()));
-      return new JsonObject().put("items", items);
+      List<Period> periods = new ArrayList<>();
+      rows.forEach(r -> periods.add(Period.fromRow(r)));
+      return periods;
     });
   }
 
@@ -183,8 +186,8 @@ public final class Periods {
         + " into a later period as adjustments");
   }
 
-  /** The trigger's refusal, as the API's conflict. */
-  static Throwable translate(Throwable err, long periodId) {
+  /** The database trigger's refusal to change a closed period, as the API's {@code period_closed}; else err. */
+  static Throwable asPeriodClosed(Throwable err, long periodId) {
     return err instanceof PgException pg && pg.getMessage() != null && pg.getMessage().contains("is closed")
         ? closedError(periodId) : err;
   }
