@@ -72,7 +72,8 @@ public final class PosRequests {
     return finish.execute(Tuple.of(c.allianceId(), c.terminalId(), key, answer.status(),
             answer.body(), clock.instant().atOffset(ZoneOffset.UTC)))
         .compose(rows -> rows.rowCount() == 1 ? Future.succeededFuture(answer)
-            : find(c, key).map(found -> found.flatMap(PosRequests::stored).map(RecordedAnswer::asReplay).orElse(answer)));
+            : find(c, key).map(found -> found.flatMap(PosRequests::stored).map(RecordedAnswer::asReplay)
+                .orElse(answer)));
   }
 
   /**

@@ -41,7 +41,8 @@ final class Redemptions {
   private static final String RECORD_RELEASE = "insert into pos_hold_release (alliance_id, hold_id, void_id, created_at)"
       + " values ($1, $2, $3, $4) on conflict (alliance_id, hold_id) do update set created_at = pos_hold_release.created_at"
       + " returning void_id";
-  private static final String RELEASE_BY_KEY = "select void_id from pos_hold_release where alliance_id = $1 and hold_id = $2";
+  private static final String RELEASE_BY_KEY = "select void_id from pos_hold_release"
+      + " where alliance_id = $1 and hold_id = $2";
 
   /** A reserve's answer: the hold as made, and what the member has left to spend. */
   record Reserved(UUID holdId, long points, Instant expiresAt, String memberHandle, long availablePoints) {
@@ -91,7 +92,8 @@ final class Redemptions {
     return members.resolve(c, key, body, null).compose(m -> ledger.submit(TransferCommand.hold(c.allianceId(), holdId,
             m.walletId(), m.acceptanceId(), points, "pos_redeem", HOLD_SECONDS))
         .compose(r -> notReleased(c, holdId)
-            .map(v -> Reserved.of(r.transfer(), m.handle(), Math.max(0, m.available() - (r.replayed() ? 0 : points))))));
+            .map(v -> Reserved.of(r.transfer(), m.handle(),
+                Math.max(0, m.available() - (r.replayed() ? 0 : points))))));
   }
 
   /** The answer of a reserve whose hold an earlier run made: the hold as made, the balance as it is now. */

@@ -125,7 +125,7 @@ public final class Periods {
     return get(pool, allianceId, periodId, false);
   }
 
-  /** The period, once it has been run: what is read of it is there. Before, {@code period_not_run}. */
+  /** The period, if it has been run (its items and statements exist); if not, {@code period_not_run}. */
   public Future<Period> alreadyRun(long allianceId, long periodId) {
     return get(allianceId, periodId).map(p -> {
       if (p.runs() == 0) {

@@ -101,7 +101,8 @@ final class SettlementJson {
 
   static JsonObject crossVisits(CrossVisits.PeriodPairs v) {
     return new JsonObject().put("period", period(v.period())).put("pairs", array(v.pairs(), p -> new JsonObject()
-        .put("earnedAtShopId", p.earnedAtShopId()).put("spentAtShopId", p.spentAtShopId()).put("members", p.members())));
+        .put("earnedAtShopId", p.earnedAtShopId()).put("spentAtShopId", p.spentAtShopId())
+        .put("members", p.members())));
   }
 
   static JsonObject customerOverlap(CustomerOverlap.Overlap o) {

@@ -52,7 +52,8 @@ public final class SettlementRoutes implements ApiRoutes {
         periods.create(alliance(ctx), Json.body(ctx).getString("month")).map(SettlementJson::period)));
     on(b, "getSettlementPeriod", Json.reply(200, ctx ->
         periods.get(alliance(ctx), period(ctx)).map(SettlementJson::period)));
-    on(b, "runSettlementPeriod", Json.reply(200, ctx -> run.run(alliance(ctx), period(ctx)).map(SettlementJson::period)));
+    on(b, "runSettlementPeriod", Json.reply(200, ctx ->
+        run.run(alliance(ctx), period(ctx)).map(SettlementJson::period)));
     on(b, "closeSettlementPeriod", Json.reply(200, ctx ->
         periods.close(alliance(ctx), period(ctx)).map(SettlementJson::period)));
     on(b, "listSettlementStatements", Json.reply(200, ctx ->
@@ -80,7 +81,8 @@ public final class SettlementRoutes implements ApiRoutes {
         liability.of(alliance(ctx), null).map(SettlementJson::liability)));
     on(b, "getShopLiability", Json.reply(200, ctx ->
         liability.of(alliance(ctx), shop(ctx)).map(SettlementJson::liability)));
-    on(b, "listShopSettlementPeriods", Json.reply(200, ctx -> periods.list(alliance(ctx)).map(SettlementJson::periods)));
+    on(b, "listShopSettlementPeriods", Json.reply(200, ctx ->
+        periods.list(alliance(ctx)).map(SettlementJson::periods)));
     on(b, "getShopStatement", Json.reply(200, ctx ->
         statements.ofShop(alliance(ctx), period(ctx), shop(ctx)).map(SettlementJson::shopStatement)));
 
