@@ -7,7 +7,7 @@ import io.linkpoints.ledger.LedgerError;
 import io.linkpoints.ledger.LedgerException;
 import io.linkpoints.ledger.TransferCommand;
 import io.linkpoints.platform.GroupedQuery;
-import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -69,16 +69,17 @@ final class Accruals {
   private final Ledger ledger;
   private final PosMembers members;
   private final CappedEarns capped;
-  private final CouponIssuer coupons;
+  private final CouponIssuer couponIssuer;
   private final Clock clock;
 
-  Accruals(Pool pool, Pool bookkeeping, Ledger ledger, PosMembers members, CouponIssuer coupons, Clock clock) {
+  Accruals(Pool pool, Pool bookkeeping, Ledger ledger, PosMembers members, CouponIssuer couponIssuer,
+      Clock clock) {
     this.pool = pool;
     this.record = new GroupedQuery(bookkeeping, RECORD);
     this.ledger = ledger;
     this.members = members;
     this.capped = new CappedEarns(bookkeeping, clock);
-    this.coupons = coupons;
+    this.couponIssuer = couponIssuer;
     this.clock = clock;
   }
 
@@ -96,7 +97,16 @@ final class Accruals {
     }
   }
 
-  Future<JsonObject> accrue(Caller c, String key, JsonObject body, boolean rerun) {
+  /**
+   * An accrual's answer: the points earned (and before caps: {@code rawPoints}, {@code limitedBy}),
+   * the debt they paid back, the balance after, and the order's coupons ({@code couponsIssued}, as
+   * coupons' CouponIssuer renders them).
+   */
+  record Accrued(UUID accrualId, String memberHandle, long spendFen, long points, long rawPoints, String limitedBy,
+      long recoveredPoints, long availablePoints, JsonArray couponsIssued) {
+  }
+
+  Future<Accrued> accrue(Caller c, String key, JsonObject body, boolean rerun) {
     UUID accrualId = c.derive(key, "earn");
     if (rerun) {
       // An accrual this request already recorded is done as recorded, whatever expired since.
@@ -118,17 +128,17 @@ final class Accruals {
     }
     String scanned = body.getString("scannedAt");
     if (scanned == null) {
-      throw ApiException.badRequest("scanned_at_required",
+      throw ProblemCode.SCANNED_AT_REQUIRED.refuse(
           "an accrual queued offline gives scannedAt, when the till read the code");
     }
     try {
       return java.time.OffsetDateTime.parse(scanned).toInstant();
     } catch (java.time.format.DateTimeParseException e) {
-      throw ApiException.badRequest("scanned_at_invalid", "scannedAt is an ISO-8601 date-time with an offset");
+      throw ProblemCode.SCANNED_AT_INVALID.refuse("scannedAt is an ISO-8601 date-time with an offset");
     }
   }
 
-  private Future<JsonObject> firstRun(Caller c, String key, UUID accrualId, JsonObject body, boolean rerun) {
+  private Future<Accrued> firstRun(Caller c, String key, UUID accrualId, JsonObject body, boolean rerun) {
     long spendFen = body.getLong("spendFen");
     String orderRef = body.getString("orderRef");
     return members.resolve(c, key, body, scannedAt(body)).compose(m -> {
@@ -154,7 +164,7 @@ final class Accruals {
    * named from the key, so a rerun repeats none of them; its balance is read afresh, since the
    * one read before may or may not include what the earlier run did.
    */
-  private Future<JsonObject> complete(Caller c, String key, UUID accrualId, JsonObject body, PosMembers.AtTill m,
+  private Future<Accrued> complete(Caller c, String key, UUID accrualId, JsonObject body, PosMembers.AtTill m,
       Recorded d, boolean rerun) {
     long spendFen = body.getLong("spendFen");
     String orderRef = body.getString("orderRef");
@@ -167,13 +177,10 @@ final class Accruals {
         : earn.compose(v -> m.owes() ? recover(c, key, m.memberId(), accrualId, m.available() + d.points(), Set.of())
             : Future.succeededFuture(0L));
     return recovered.compose(took -> issueCoupons(c, m.memberId(), spendFen, orderRef, rerun ? d.at() : null)
-        .compose(issued -> (rerun ? members.holder(c, m.walletId()).map(h -> h.getLong("available"))
+        .compose(issued -> (rerun ? members.holder(c, m.walletId()).map(PosMembers.Holder::available)
             : Future.succeededFuture(m.available() + d.points() - took))
-            .map(available -> new JsonObject().put("accrualId", accrualId.toString()).put("memberHandle", m.handle())
-                .put("spendFen", spendFen).put("points", d.points()).put("rawPoints", d.rawPoints())
-                .put("limitedBy", d.limitedBy()).put("recoveredPoints", took)
-                .put("availablePoints", Math.max(0, available))
-                .put("couponsIssued", issued))));
+            .map(available -> new Accrued(accrualId, m.handle(), spendFen, d.points(), d.rawPoints(), d.limitedBy(),
+                took, Math.max(0, available), issued))));
   }
 
   /**
@@ -185,8 +192,8 @@ final class Accruals {
     if (orderRef == null || orderRef.isBlank()) {
       return Future.succeededFuture(new JsonArray());
     }
-    return at == null ? coupons.issueOnPurchase(c.allianceId(), c.shopId(), memberId, spendFen, orderRef)
-        : coupons.issueOnPurchaseAgain(c.allianceId(), c.shopId(), memberId, spendFen, orderRef, at);
+    return at == null ? couponIssuer.issueOnPurchase(c.allianceId(), c.shopId(), memberId, spendFen, orderRef)
+        : couponIssuer.issueOnPurchaseAgain(c.allianceId(), c.shopId(), memberId, spendFen, orderRef, at);
   }
 
   private record Owed(UUID accrualId, long owed, long issuanceId, long walletId) {
@@ -225,10 +232,10 @@ final class Accruals {
         Owed debt = new Owed(r.getUUID("accrual_id"), 0, r.getLong("issuance_id"), r.getLong("wallet_id"));
         long points = r.getLong("points");
         claimed.add(debt.accrualId());
-        chain = chain.compose(sum -> send(c, recoveryId, debt, points).map(took -> sum + took));
+        chain = chain.compose(sum -> payBack(c, recoveryId, debt, points).map(took -> sum + took));
       }
       return chain.compose(resent -> members.holder(c, m.walletId())
-          .compose(h -> recover(c, key, m.memberId(), paidBy, h.getLong("available"), claimed))
+          .compose(h -> recover(c, key, m.memberId(), paidBy, h.available(), claimed))
           .map(more -> resent + more));
     });
   }
@@ -251,12 +258,12 @@ final class Accruals {
               .compose(updated -> updated.rowCount() == 1 ? Future.succeededFuture(points)
                   : Future.failedFuture(new RaceLost()));
         }));
-    return claimed.compose(amount -> send(c, recoveryId, debt, amount))
+    return claimed.compose(amount -> payBack(c, recoveryId, debt, amount))
         .recover(err -> err instanceof RaceLost ? Future.succeededFuture(0L) : Future.failedFuture(err));
   }
 
   /** Moves a claimed recovery's points; if the wallet cannot pay them after all, the claim is undone. */
-  private Future<Long> send(Caller c, UUID recoveryId, Owed debt, long amount) {
+  private Future<Long> payBack(Caller c, UUID recoveryId, Owed debt, long amount) {
     return ledger.submit(new TransferCommand(TransferCommand.Kind.TRANSFER, c.allianceId(),
             recoveryId, debt.walletId(), debt.issuanceId(), amount, 0, "pos_recovery", null, debt.accrualId(), 0,
             null, null))

@@ -5,7 +5,7 @@ import io.linkpoints.alliance.Rounding;
 import io.linkpoints.platform.GroupedQuery;
 import io.linkpoints.qr.MemberCodeCheck;
 import io.linkpoints.qr.WrongCodeLimits;
-import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -89,13 +89,14 @@ final class PosMembers {
   private final Pool pool;
   private final Clock clock;
   private final MemberCodeCheck codes;
-  private final GroupedQuery byCode;
+  // BY_CODE checks the code's device and uses the code up; concurrent sales share its round trips.
+  private final GroupedQuery useCode;
 
   PosMembers(Pool pool, Clock clock, MemberCodeCheck codes) {
     this.pool = pool;
     this.clock = clock;
     this.codes = codes;
-    this.byCode = new GroupedQuery(pool, BY_CODE);
+    this.useCode = new GroupedQuery(pool, BY_CODE);
   }
 
   /**
@@ -107,18 +108,18 @@ final class PosMembers {
   Future<AtTill> byCode(Caller c, String key, String code, java.time.Instant scannedAt) {
     return codes.check(c.allianceId(), c.terminalId(), code, scannedAt).compose(g -> g.expired()
         ? byOwnUse(c, key, g)
-        : byCode.execute(Tuple.of(c.allianceId(), c.shopId(), g.deviceId(), g.step(), g.counter(),
+        : useCode.execute(Tuple.of(c.allianceId(), c.shopId(), g.deviceId(), g.step(), g.counter(),
                 g.rememberUntil().atOffset(ZoneOffset.UTC), c.requestName(key), clock.instant().atOffset(ZoneOffset.UTC),
                 WrongCodeLimits.windowOf(clock.instant()), c.terminalId()))
             .map(rows -> {
-              Row row = first(rows, () -> new ApiException(422, "code_invalid",
+              Row row = first(rows, () -> ProblemCode.CODE_INVALID.refuse(
                   "this phone was signed out or its member code is not for this alliance"));
               if (row.getBoolean("limited")) {
-                throw new ApiException(429, "too_many_attempts",
+                throw ProblemCode.TOO_MANY_ATTEMPTS.refuse(
                     "too many wrong member codes from this phone or this till: wait a few minutes");
               }
               if (row.getLong("fresh") == 0) {
-                throw new ApiException(409, "code_already_used", "this member code was already used: show the next one");
+                throw ProblemCode.CODE_ALREADY_USED.refuse("this member code was already used: show the next one");
               }
               return atTill(row);
             }));
@@ -136,17 +137,22 @@ final class PosMembers {
         .map(rows -> atTill(first(rows, () -> new IllegalStateException("member " + memberId + " vanished"))));
   }
 
-  /** The handle of a wallet's member and its available points now. */
-  Future<Row> holder(Caller c, long walletId) {
+  /** Whose wallet it is: the member's handle, and the points available in it now. */
+  record Holder(String handle, long available) {
+  }
+
+  /** The member of a wallet and its available points now. */
+  Future<Holder> holder(Caller c, long walletId) {
     return pool.preparedQuery(HOLDER).execute(Tuple.of(c.allianceId(), walletId))
-        .map(rows -> first(rows, () -> new IllegalStateException("wallet " + walletId + " has no member")));
+        .map(rows -> first(rows, () -> new IllegalStateException("wallet " + walletId + " has no member")))
+        .map(row -> new Holder(row.getString("handle"), row.getLong("available")));
   }
 
   /** From a visit identify opened at this terminal, still open. */
   Future<AtTill> byVisit(Caller c, UUID visit) {
     return pool.preparedQuery(BY_VISIT).execute(Tuple.of(c.allianceId(), c.shopId(), visit, c.terminalId(),
             clock.instant().atOffset(ZoneOffset.UTC)))
-        .map(rows -> atTill(first(rows, () -> new ApiException(422, "visit_invalid",
+        .map(rows -> atTill(first(rows, () -> ProblemCode.VISIT_INVALID.refuse(
             "no open visit with that id at this terminal: scan the member code again"))));
   }
 
@@ -155,7 +161,7 @@ final class PosMembers {
     String code = body.getString("memberCode");
     String visit = body.getString("visitId");
     if ((code == null) == (visit == null)) {
-      throw ApiException.badRequest("member_required", "give exactly one of memberCode and visitId");
+      throw ProblemCode.MEMBER_REQUIRED.refuse("give exactly one of memberCode and visitId");
     }
     return code != null ? byCode(c, key, code, scannedAt) : byVisit(c, UUID.fromString(visit));
   }

@@ -2,7 +2,7 @@ package io.linkpoints.pos;
 
 import io.linkpoints.auth.Secrets;
 import io.linkpoints.platform.GroupedQuery;
-import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,9 +17,9 @@ import java.util.Optional;
 
 /**
  * The idempotency record of state-changing POS calls: (alliance, terminal, key) → a fingerprint
- * of the request and, once there is one, its outcome. The same key with the same request gets
- * the first outcome; with another request, {@code idempotency_key_reused}. A record without an
- * outcome (the call is still running, or was cut short by a crash) is run again: everything a
+ * of the request and, once there is one, its answer. The same key with the same request gets
+ * the first answer; with another request, {@code idempotency_key_reused}. A record without an
+ * answer (the call is still running, or was cut short by a crash) is run again: everything a
  * call does is named from its key, so running it again finds what it already did, and a rerun
  * first looks for it: its answer is what the ledger holds, whatever expired in between.
  */
@@ -45,13 +45,13 @@ public final class PosRequests {
   }
 
   /**
-   * Where a request stands when it arrives: its stored outcome, if it has one; else it is to be
+   * Where a request stands when it arrives: its recorded answer, if it has one; else it is to be
    * run, as a {@code rerun} when an earlier run began it (cut short by a crash, or still running).
    */
-  public record Begun(Optional<Outcome> stored, boolean rerun) {
+  public record Begun(Optional<RecordedAnswer> stored, boolean rerun) {
   }
 
-  /** Claims the key for this request: the stored outcome if it already has one, else run it (again?). */
+  /** Claims the key for this request: the recorded answer if it already has one, else run it (again?). */
   public Future<Begun> begin(Caller c, String key, String operation, JsonObject body) {
     String fingerprint = fingerprint(operation, body);
     return begin.execute(Tuple.of(c.allianceId(), c.terminalId(), key, operation, fingerprint,
@@ -60,36 +60,42 @@ public final class PosRequests {
             : find(c, key).map(found -> {
               Row row = found.orElseThrow(() -> new IllegalStateException("idempotency record vanished: " + key));
               if (!fingerprint.equals(row.getString("fingerprint"))) {
-                throw new ApiException(409, "idempotency_key_reused",
+                throw ProblemCode.IDEMPOTENCY_KEY_REUSED.refuse(
                     "this Idempotency-Key was already used for a different request");
               }
-              return new Begun(stored(row).map(Outcome::asReplay), true);
+              return new Begun(stored(row).map(RecordedAnswer::asReplay), true);
             }));
   }
 
-  /** Records the outcome; if another run of the same request recorded one first, that one is the answer. */
-  public Future<Outcome> finish(Caller c, String key, Outcome outcome) {
-    return finish.execute(Tuple.of(c.allianceId(), c.terminalId(), key, outcome.status(),
-            outcome.body(), clock.instant().atOffset(ZoneOffset.UTC)))
-        .compose(rows -> rows.rowCount() == 1 ? Future.succeededFuture(outcome)
-            : find(c, key).map(found -> found.flatMap(PosRequests::stored).map(Outcome::asReplay).orElse(outcome)));
+  /** Records the answer; if another run of the same request recorded one first, that one is the answer. */
+  public Future<RecordedAnswer> finish(Caller c, String key, RecordedAnswer answer) {
+    return finish.execute(Tuple.of(c.allianceId(), c.terminalId(), key, answer.status(),
+            answer.body(), clock.instant().atOffset(ZoneOffset.UTC)))
+        .compose(rows -> rows.rowCount() == 1 ? Future.succeededFuture(answer)
+            : find(c, key).map(found -> found.flatMap(PosRequests::stored).map(RecordedAnswer::asReplay)
+                .orElse(answer)));
   }
 
-  /** What became of the request with this key: completed (with its outcome), in progress, or unknown. */
-  public Future<JsonObject> status(Caller c, String key) {
+  /**
+   * Where the request with a key stands: {@code operation} unless it is unknown, the recorded
+   * {@code answer} once it is completed (else null).
+   */
+  public record RequestStatus(String idempotencyKey, State state, String operation, RecordedAnswer answer) {
+    public enum State {
+      UNKNOWN, IN_PROGRESS, COMPLETED
+    }
+  }
+
+  /** What became of the request with this key: completed (with its answer), in progress, or unknown. */
+  public Future<RequestStatus> status(Caller c, String key) {
     return find(c, key).map(found -> {
-      JsonObject status = new JsonObject().put("idempotencyKey", key);
       if (found.isEmpty()) {
-        return status.put("state", "unknown");
+        return new RequestStatus(key, RequestStatus.State.UNKNOWN, null, null);
       }
       Row row = found.get();
-      status.put("operation", row.getString("operation"));
-      Optional<Outcome> outcome = stored(row);
-      if (outcome.isEmpty()) {
-        return status.put("state", "in_progress");
-      }
-      return status.put("state", "completed").put("statusCode", outcome.get().status())
-          .put("response", outcome.get().body());
+      Optional<RecordedAnswer> answer = stored(row);
+      return new RequestStatus(key, answer.isEmpty() ? RequestStatus.State.IN_PROGRESS : RequestStatus.State.COMPLETED,
+          row.getString("operation"), answer.orElse(null));
     });
   }
 
@@ -98,13 +104,14 @@ public final class PosRequests {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
   }
 
-  private static Optional<Outcome> stored(Row row) {
+  /** The answer recorded in the row, if any. Its body is stored JSON (jsonb): what was sent, replayed as it was. */
+  private static Optional<RecordedAnswer> stored(Row row) {
     Integer status = row.getInteger("status_code");
     if (status == null) {
       return Optional.empty();
     }
     Object body = row.getValue("response");
-    return Optional.of(new Outcome(status, body instanceof JsonObject json ? json : new JsonObject(), false));
+    return Optional.of(new RecordedAnswer(status, body instanceof JsonObject json ? json : new JsonObject(), false));
   }
 
   /**

@@ -6,14 +6,14 @@ import io.linkpoints.alliance.EarnRules;
 import io.linkpoints.auth.Principal;
 import io.linkpoints.coupons.Coupons;
 import io.linkpoints.ledger.Ledger;
-import io.linkpoints.ledger.LedgerException;
 import io.linkpoints.qr.MemberCodeCheck;
 import io.linkpoints.qr.ShopClaimCodes;
-import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.IdempotencyKeys;
 import io.linkpoints.web.Json;
 import io.linkpoints.web.Problem;
+import io.linkpoints.web.ProblemCode;
+import io.linkpoints.web.Refusal;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
@@ -21,29 +21,31 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.util.function.Function;
 
 /**
  * The POS API for terminals, under {@code /v1/alliances/{a}/shops/{s}/pos}. Only terminal tokens
  * of that shop get here (the access gate). Every call that changes something carries an
- * {@code Idempotency-Key}: the first outcome for a key is stored and is the answer to every
- * retry; {@code status} tells a till that timed out what became of its call.
+ * {@code Idempotency-Key}: the first answer for a key is recorded and is the answer to every
+ * retry; {@code status} tells a till that timed out what became of its call. The services answer
+ * records; they become JSON here ({@link PosJson}), before they are recorded.
  */
 public final class PosRoutes implements ApiRoutes {
   public static final String IDEMPOTENCY_KEY = IdempotencyKeys.HEADER;
 
   /**
    * One POS operation: what it does for this caller, key and body. {@code rerun}: an earlier run
-   * of this very request began and left no outcome (a crash, or it is still running), so the
+   * of this very request began and left no answer (a crash, or it is still running), so the
    * action first looks for what that run did and answers from it.
    */
   @FunctionalInterface
-  interface Action {
-    Future<JsonObject> apply(Caller caller, String key, JsonObject body, boolean rerun);
+  interface Action<T> {
+    Future<T> apply(Caller caller, String key, JsonObject body, boolean rerun);
   }
 
   private final PosRequests requests;
   private final Visits visits;
-  private final Holds holds;
+  private final Redemptions redemptions;
   private final Accruals accruals;
   private final Refunds refunds;
   private final ShopClaimCodes claims;
@@ -60,7 +62,7 @@ public final class PosRoutes implements ApiRoutes {
     PosMembers members = new PosMembers(bookkeepingPool, clock, memberCodes);
     this.requests = new PosRequests(bookkeepingPool, clock);
     this.visits = new Visits(bookkeepingPool, members, coupons.wallet(), clock);
-    this.holds = new Holds(pool, ledger, members, clock);
+    this.redemptions = new Redemptions(pool, ledger, members, clock);
     this.accruals = new Accruals(pool, bookkeepingPool, ledger, members, coupons.issuer(), clock);
     this.refunds = new Refunds(pool, ledger, clock);
     this.claims = claims;
@@ -69,29 +71,30 @@ public final class PosRoutes implements ApiRoutes {
 
   @Override
   public void mount(RouterBuilder b) {
-    on(b, "posIdentify", idempotent("identify", visits::identify));
+    on(b, "posIdentify", idempotent("identify", visits::identify, PosJson::visit));
     on(b, "posQuote", Json.reply(200, ctx -> {
       Caller c = Caller.of(Principal.of(ctx));
       JsonObject body = Json.body(ctx);
       return earnRules.quote(c.allianceId(), c.shopId(), body.getLong("spendFen"), body.getString("memberHandle"));
     }));
-    on(b, "posReserve", idempotent("reserve", holds::reserve));
-    on(b, "posCommit", idempotent("commit", holds::commit));
-    on(b, "posRelease", idempotent("release", holds::release));
-    on(b, "posAccrue", idempotent("accrue", accruals::accrue));
-    on(b, "posRefund", idempotent("refund", refunds::refund));
+    on(b, "posReserve", idempotent("reserve", redemptions::reserve, PosJson::reserved));
+    on(b, "posCommit", idempotent("commit", redemptions::commit, PosJson::committed));
+    on(b, "posRelease", idempotent("release", redemptions::release, PosJson::released));
+    on(b, "posAccrue", idempotent("accrue", accruals::accrue, PosJson::accrued));
+    on(b, "posRefund", idempotent("refund", refunds::refund, PosJson::refunded));
+    // The shop code's answer comes from qr, already JSON.
     on(b, "posCreateClaimCode", idempotent("claim_code",
-        (c, key, body, rerun) -> claims.create(c.allianceId(), c.shopId(), c.terminalId(), key, body)));
+        (c, key, body, rerun) -> claims.create(c.allianceId(), c.shopId(), c.terminalId(), key, body), json -> json));
     on(b, "posRequestStatus", Json.reply(200, ctx -> {
       String key = ctx.pathParam("idempotencyKey");
       if (!IdempotencyKeys.valid(key)) {
-        throw ApiException.badRequest("invalid_parameter", "idempotencyKey must be " + IdempotencyKeys.RULE);
+        throw ProblemCode.INVALID_PARAMETER.refuse("idempotencyKey must be " + IdempotencyKeys.RULE);
       }
-      return requests.status(Caller.of(Principal.of(ctx)), key);
+      return requests.status(Caller.of(Principal.of(ctx)), key).map(PosJson::requestStatus);
     }));
   }
 
-  private Handler<RoutingContext> idempotent(String operation, Action action) {
+  private <T> Handler<RoutingContext> idempotent(String operation, Action<T> action, Function<T, JsonObject> render) {
     return ctx -> {
       String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
       if (!IdempotencyKeys.valid(key)) {
@@ -102,43 +105,44 @@ public final class PosRoutes implements ApiRoutes {
       JsonObject body = Json.body(ctx);
       requests.begin(caller, key, operation, body)
           .compose(begun -> begun.stored().isPresent() ? Future.succeededFuture(begun.stored().get())
-              : run(action, caller, key, body, begun.rerun()).compose(outcome -> requests.finish(caller, key, outcome)))
-          .onSuccess(outcome -> send(ctx, outcome))
+              : run(action, render, caller, key, body, begun.rerun())
+                  .compose(answer -> requests.finish(caller, key, answer)))
+          .onSuccess(answer -> send(ctx, answer))
           .onFailure(ctx::fail);
     };
   }
 
-  /** Runs the action; a refusal (4xx) is an outcome to store, anything else (5xx) is not: a retry may succeed. */
-  private static Future<Outcome> run(Action action, Caller caller, String key, JsonObject body, boolean rerun) {
-    Future<JsonObject> result;
+  /** Runs the action; a refusal (4xx) is an answer to record, anything else (5xx) is not: a retry may succeed. */
+  private static <T> Future<RecordedAnswer> run(Action<T> action, Function<T, JsonObject> render, Caller caller,
+      String key, JsonObject body, boolean rerun) {
+    Future<T> result;
     try {
       result = action.apply(caller, key, body, rerun);
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
-    return result.map(Outcome::ok).recover(err -> {
-      if (err instanceof ApiException api && api.status() >= 400 && api.status() < 500) {
-        return Future.succeededFuture(Outcome.problem(api.status(), api.code(), api.getMessage()));
-      }
-      if (err instanceof LedgerException le && le.error().httpStatus() < 500) {
-        return Future.succeededFuture(Outcome.problem(le.error().httpStatus(), le.code(), le.getMessage()));
+    return result.map(render).map(RecordedAnswer::ok).recover(err -> {
+      // ApiException and the ledger's LedgerException alike.
+      if (err instanceof Refusal refused && refused.status() >= 400 && refused.status() < 500) {
+        return Future.succeededFuture(RecordedAnswer.problem(Problem.document(refused)));
       }
       if (err instanceof IllegalArgumentException bad) {
-        return Future.succeededFuture(Outcome.problem(400, "invalid_request", bad.getMessage()));
+        return Future.succeededFuture(RecordedAnswer.problem(Problem.document(ProblemCode.INVALID_REQUEST,
+            bad.getMessage())));
       }
       return Future.failedFuture(err);
     });
   }
 
-  private static void send(RoutingContext ctx, Outcome outcome) {
-    var response = ctx.response().setStatusCode(outcome.status());
-    if (outcome.replayed()) {
-      response.putHeader("Idempotent-Replayed", "true");
+  private static void send(RoutingContext ctx, RecordedAnswer answer) {
+    if (answer.replayed()) {
+      ctx.response().putHeader("Idempotent-Replayed", "true");
     }
-    JsonObject body = outcome.body();
-    if (outcome.isProblem()) {
-      body = body.copy().put("instance", ctx.request().path());
+    if (answer.isProblem()) {
+      Problem.send(ctx, answer.body());
+    } else {
+      ctx.response().setStatusCode(answer.status()).putHeader("Content-Type", "application/json")
+          .end(answer.body().encode());
     }
-    response.putHeader("Content-Type", outcome.isProblem() ? Problem.CONTENT_TYPE : "application/json").end(body.encode());
   }
 }

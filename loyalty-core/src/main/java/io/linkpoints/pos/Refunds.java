@@ -5,7 +5,7 @@ import io.linkpoints.ledger.LedgerError;
 import io.linkpoints.ledger.LedgerException;
 import io.linkpoints.ledger.Transfer;
 import io.linkpoints.ledger.TransferCommand;
-import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -56,8 +56,17 @@ final class Refunds {
   private record Due(UUID accrualId, long refundFen, long points) {
   }
 
+  /**
+   * A refund's answer: the points it owes back ({@code pointsDue}), split into what the wallet gave
+   * ({@code pointsReversed}) and what the member now owes ({@code shortfallPoints}), and the sale's
+   * refunded total so far.
+   */
+  record Refunded(UUID refundId, UUID accrualId, long refundFen, long pointsDue, long pointsReversed,
+      long shortfallPoints, long refundedFenTotal) {
+  }
+
   /** Run again with its key, each step finds what it did before (the refund row, the reversal, the split). */
-  Future<JsonObject> refund(Caller c, String key, JsonObject body, boolean rerun) {
+  Future<Refunded> refund(Caller c, String key, JsonObject body, boolean rerun) {
     UUID accrualId = UUID.fromString(body.getString("accrualId"));
     long refundFen = body.getLong("refundFen");
     UUID refundId = c.derive(key, "refund");
@@ -71,7 +80,7 @@ final class Refunds {
         .compose(rows -> {
           Row a = rows.size() == 0 ? null : rows.iterator().next();
           if (a == null || a.getLong("shop_id") != c.shopId()) {
-            throw new ApiException(404, "accrual_not_found", "no accrual " + accrualId + " at this shop");
+            throw ProblemCode.ACCRUAL_NOT_FOUND.refuse("no accrual " + accrualId + " at this shop");
           }
           return conn.preparedQuery(EXISTING).execute(Tuple.of(c.allianceId(), refundId)).compose(existing -> {
             if (existing.size() == 1) {
@@ -83,14 +92,14 @@ final class Refunds {
             long points = a.getLong("points");
             long before = a.getLong("refunded_fen");
             if (before + refundFen > spend) {
-              throw new ApiException(422, "refund_exceeds_sale", "refunding " + refundFen + " fen would exceed the sale's "
+              throw ProblemCode.REFUND_EXCEEDS_SALE.refuse("refunding " + refundFen + " fen would exceed the sale's "
                   + spend + " fen (already refunded " + before + ")");
             }
-            long due = share(points, before + refundFen, spend) - share(points, before, spend);
-            return conn.preparedQuery(OPEN).execute(Tuple.of(c.allianceId(), refundId, accrualId, refundFen, due,
+            long pointsDue = share(points, before + refundFen, spend) - share(points, before, spend);
+            return conn.preparedQuery(OPEN).execute(Tuple.of(c.allianceId(), refundId, accrualId, refundFen, pointsDue,
                     clock.instant().atOffset(ZoneOffset.UTC)))
                 .compose(v -> conn.preparedQuery(ADD_REFUNDED).execute(Tuple.of(c.allianceId(), accrualId, refundFen)))
-                .map(new Due(accrualId, refundFen, due));
+                .map(new Due(accrualId, refundFen, pointsDue));
           });
         }));
   }
@@ -115,7 +124,7 @@ final class Refunds {
     return ledger.transferById(c.allianceId(), refundId).compose(done -> done.isPresent()
         ? Future.succeededFuture(done.get().amount())
         : ledger.transferById(c.allianceId(), due.accrualId()).compose(earn -> attempt(c, refundId,
-            earn.orElseThrow(() -> new ApiException(404, "accrual_not_found", "the accrual's earn never reached the ledger")),
+            earn.orElseThrow(() -> ProblemCode.ACCRUAL_NOT_FOUND.refuse("the accrual's earn never reached the ledger")),
             due.points(), 3)));
   }
 
@@ -133,16 +142,14 @@ final class Refunds {
     });
   }
 
-  private Future<JsonObject> decide(Caller c, UUID refundId, Due due, long reversed) {
+  private Future<Refunded> decide(Caller c, UUID refundId, Due due, long reversed) {
     long shortfall = due.points() - reversed;
     return pool.preparedQuery(DECIDE).execute(Tuple.of(c.allianceId(), refundId, reversed, shortfall))
         .compose(rows -> pool.preparedQuery(DECIDED).execute(Tuple.of(c.allianceId(), refundId)))
         .map(rows -> {
           Row r = rows.iterator().next();
-          return new JsonObject().put("refundId", refundId.toString()).put("accrualId", due.accrualId().toString())
-              .put("refundFen", due.refundFen()).put("pointsDue", due.points())
-              .put("pointsReversed", r.getLong("points_reversed")).put("shortfallPoints", r.getLong("shortfall_points"))
-              .put("refundedFenTotal", r.getLong("refunded_fen"));
+          return new Refunded(refundId, due.accrualId(), due.refundFen(), due.points(), r.getLong("points_reversed"),
+              r.getLong("shortfall_points"), r.getLong("refunded_fen"));
         });
   }
 }

@@ -2,11 +2,13 @@ package io.linkpoints.pos;
 
 import io.linkpoints.coupons.MemberCoupons;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.UUID;
 
@@ -15,7 +17,7 @@ import java.util.UUID;
  * both redeem and earn without asking the member for a second code.
  */
 final class Visits {
-  static final Duration VISIT = Duration.ofMinutes(5);
+  static final Duration VISIT_LENGTH = Duration.ofMinutes(5);
   private static final String OPEN = "insert into pos_visit (alliance_id, id, shop_id, terminal_id, member_id, expires_at)"
       + " values ($1, $2, $3, $4, $5, $6)"
       // Run again, the visit it already opened keeps its expiry (and the answer says so).
@@ -33,15 +35,21 @@ final class Visits {
     this.clock = clock;
   }
 
-  Future<JsonObject> identify(Caller c, String key, JsonObject body, boolean rerun) {
+  /**
+   * identify's answer: who the member is, their points and the coupons usable here ({@code coupons},
+   * as coupons' MemberCoupons renders them), and the visit that names them for the rest of the sale.
+   */
+  record Visit(String memberHandle, long availablePoints, JsonArray coupons, UUID visitId, Instant expiresAt) {
+  }
+
+  Future<Visit> identify(Caller c, String key, JsonObject body, boolean rerun) {
     return members.byCode(c, key, body.getString("memberCode"), null).compose(m -> {
       UUID visit = c.derive(key, "visit");
       return pool.preparedQuery(OPEN).execute(Tuple.of(c.allianceId(), visit, c.shopId(), c.terminalId(),
-              m.memberId(), clock.instant().plus(VISIT).atOffset(ZoneOffset.UTC)))
+              m.memberId(), clock.instant().plus(VISIT_LENGTH).atOffset(ZoneOffset.UTC)))
           .map(rows -> rows.iterator().next().getOffsetDateTime("expires_at").toInstant())
-          .compose(expires -> coupons.usableAt(c.allianceId(), m.memberId(), c.shopId()).map(usable -> new JsonObject()
-              .put("memberHandle", m.handle()).put("availablePoints", m.available()).put("coupons", usable).put("visitId", visit.toString())
-              .put("visitExpiresAt", expires.toString())));
+          .compose(expires -> coupons.usableAt(c.allianceId(), m.memberId(), c.shopId())
+              .map(usable -> new Visit(m.handle(), m.available(), usable, visit, expires)));
     });
   }
 }

@@ -1,6 +1,7 @@
 package io.linkpoints.settlement;
 
 import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -27,12 +28,17 @@ public final class Adjustments {
     this.clock = clock;
   }
 
-  public Future<JsonObject> add(long allianceId, long periodId, JsonObject body) {
+  /** An adjustment as booked: payer owes payee {@code amountFen}; {@code correctsPeriodId} may be null. */
+  public record Adjustment(long id, long periodId, long payerId, long payeeId, long amountFen, String reason,
+      Long correctsPeriodId) {
+  }
+
+  public Future<Adjustment> add(long allianceId, long periodId, JsonObject body) {
     long payer = body.getLong("payerId");
     long payee = body.getLong("payeeId");
     Long corrects = body.getLong("correctsPeriodId");
     if (payer == payee) {
-      return Future.failedFuture(ApiException.badRequest("parties_must_differ", "payer and payee must differ"));
+      return Future.failedFuture(ProblemCode.PARTIES_MUST_DIFFER.refuse("payer and payee must differ"));
     }
     return periods.get(allianceId, periodId).compose(p -> {
       if (p.closed()) {
@@ -40,15 +46,16 @@ public final class Adjustments {
       }
       Future<?> check = corrects == null ? Future.succeededFuture() : periods.get(allianceId, corrects).map(c -> {
         if (!c.closed() || !c.start().isBefore(p.start())) {
-          throw new ApiException(409, "not_a_closed_earlier_period", "an adjustment corrects a closed, earlier period");
+          throw ProblemCode.NOT_A_CLOSED_EARLIER_PERIOD.refuse("an adjustment corrects a closed, earlier period");
         }
         return c;
       });
       return check.compose(v -> party(allianceId, payer)).compose(v -> party(allianceId, payee))
           .compose(v -> pool.preparedQuery(INSERT).execute(Tuple.from(new Object[] {allianceId, periodId, corrects,
               payer, payee, body.getLong("amountFen"), body.getString("reason"), Periods.utc(clock.instant())})))
-          .map(rows -> body.copy().put("id", rows.iterator().next().getLong(0)).put("periodId", periodId));
-    }).recover(err -> Future.failedFuture(Periods.translate(err, periodId)));
+          .map(rows -> new Adjustment(rows.iterator().next().getLong(0), periodId, payer, payee,
+              body.getLong("amountFen"), body.getString("reason"), corrects));
+    }).recover(err -> Future.failedFuture(Periods.asPeriodClosed(err, periodId)));
   }
 
   private Future<Void> party(long allianceId, long party) {

@@ -1,11 +1,11 @@
 package io.linkpoints.settlement;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Cross-visit insight for a period: per pair (A, B), how many distinct members earned at A (an
@@ -34,15 +34,22 @@ public final class CrossVisits {
     this.periods = periods;
   }
 
-  public Future<JsonObject> of(long allianceId, long periodId) {
+  /** Members who earned at one shop and spent points at another (or the same) in the period. */
+  public record Pair(long earnedAtShopId, long spentAtShopId, long members) {
+  }
+
+  /** The period's pairs, by the shop earned at, then the shop spent at. */
+  public record PeriodPairs(Periods.Period period, List<Pair> pairs) {
+  }
+
+  public Future<PeriodPairs> of(long allianceId, long periodId) {
     return periods.get(allianceId, periodId).compose(p -> pool.preparedQuery(SQL)
         .execute(Tuple.of(allianceId, Periods.utc(p.start()), Periods.utc(p.end()))).map(rows -> {
-          JsonArray pairs = new JsonArray();
+          List<Pair> pairs = new ArrayList<>();
           for (Row r : rows) {
-            pairs.add(new JsonObject().put("earnedAtShopId", r.getLong(0)).put("spentAtShopId", r.getLong(1))
-                .put("members", r.getLong(2)));
+            pairs.add(new Pair(r.getLong(0), r.getLong(1), r.getLong(2)));
           }
-          return new JsonObject().put("period", p.toJson()).put("pairs", pairs);
+          return new PeriodPairs(p, pairs);
         }));
   }
 }

@@ -1,15 +1,17 @@
 package io.linkpoints.settlement;
 
 import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * "Where my customers also shop", for one shop's owner: of the distinct members who earned at the
@@ -52,33 +54,44 @@ public final class CustomerOverlap {
     this.clock = clock;
   }
 
+  /** Of the shop's customers, how many also came to another shop: earned there, spent there, either. */
+  public record SharedShop(long shopId, String name, long members, long earned, long spent) {
+  }
+
+  /**
+   * The overlap over days {@code from} to {@code to} in the alliance's {@code timeZone}: the shop's
+   * own number of {@code customers}, and every other shop, most shared first.
+   */
+  public record Overlap(long shopId, LocalDate from, LocalDate to, ZoneId timeZone, long customers,
+      List<SharedShop> shops) {
+  }
+
   /** {@code from}/{@code to} are days (yyyy-mm-dd) or null: the range then ends today and spans 90 days. */
-  public Future<JsonObject> of(long allianceId, long shopId, String from, String to) {
+  public Future<Overlap> of(long allianceId, long shopId, String from, String to) {
     return periods.zone(allianceId).compose(zone -> {
       LocalDate last = to == null || to.isEmpty() ? clock.instant().atZone(zone).toLocalDate() : day("to", to);
       LocalDate first = from == null || from.isEmpty() ? last.minusDays(DEFAULT_DAYS - 1) : day("from", from);
       if (first.isAfter(last) || java.time.temporal.ChronoUnit.DAYS.between(first, last) + 1 > MAX_DAYS) {
-        throw ApiException.badRequest("invalid_range", "from must not be after to, and the range at most "
+        throw ProblemCode.INVALID_RANGE.refuse("from must not be after to, and the range at most "
             + MAX_DAYS + " days");
       }
       var start = Periods.utc(first.atStartOfDay(zone).toInstant());
       var end = Periods.utc(last.plusDays(1).atStartOfDay(zone).toInstant());
       return pool.preparedQuery(SQL).execute(Tuple.of(allianceId, shopId, start, end)).map(rows -> {
-        JsonArray shops = new JsonArray();
+        List<SharedShop> shops = new ArrayList<>();
         Long ours = null;
         for (Row r : rows) {
           if (r.getLong("id") == shopId) {
             ours = r.getLong("ours"); // the shop itself: only its own number of customers is shown
             continue;
           }
-          shops.add(new JsonObject().put("shopId", r.getLong("id")).put("name", r.getString("name"))
-              .put("members", r.getLong("members")).put("earned", r.getLong("earned")).put("spent", r.getLong("spent")));
+          shops.add(new SharedShop(r.getLong("id"), r.getString("name"), r.getLong("members"), r.getLong("earned"),
+              r.getLong("spent")));
         }
         if (ours == null) {
           throw ApiException.shopNotFound(shopId);
         }
-        return new JsonObject().put("shopId", shopId).put("from", first.toString()).put("to", last.toString())
-            .put("timeZone", zone.getId()).put("customers", ours).put("shops", shops);
+        return new Overlap(shopId, first, last, zone, ours, shops);
       });
     });
   }
@@ -87,7 +100,7 @@ public final class CustomerOverlap {
     try {
       return LocalDate.parse(raw);
     } catch (DateTimeParseException e) {
-      throw ApiException.badRequest("invalid_parameter", name + " must be a day, yyyy-mm-dd");
+      throw ProblemCode.INVALID_PARAMETER.refuse(name + " must be a day, yyyy-mm-dd");
     }
   }
 }

@@ -2,7 +2,6 @@ package io.linkpoints.settlement;
 
 import io.linkpoints.export.CursorExport;
 import io.linkpoints.export.ExportFormat;
-import io.linkpoints.web.ApiException;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
@@ -54,21 +53,12 @@ public final class Exports {
   }
 
   public Future<Void> statements(RoutingContext ctx, long allianceId, long periodId, ExportFormat format) {
-    return runPeriod(allianceId, periodId).compose(p -> CursorExport.stream(ctx, pool, STATEMENTS,
+    return periods.alreadyRun(allianceId, periodId).compose(p -> CursorExport.stream(ctx, pool, STATEMENTS,
         Tuple.of(allianceId, periodId), format, STATEMENT_COLUMNS, "statements-" + p.label()));
   }
 
   public Future<Void> matrix(RoutingContext ctx, long allianceId, long periodId, ExportFormat format) {
-    return runPeriod(allianceId, periodId).compose(p -> CursorExport.stream(ctx, pool, MATRIX,
+    return periods.alreadyRun(allianceId, periodId).compose(p -> CursorExport.stream(ctx, pool, MATRIX,
         Tuple.of(allianceId, periodId), format, MATRIX_COLUMNS, "matrix-" + p.label()));
-  }
-
-  private Future<Periods.Period> runPeriod(long allianceId, long periodId) {
-    return periods.get(allianceId, periodId).map(p -> {
-      if (p.runs() == 0) {
-        throw new ApiException(409, "period_not_run", "the period has not been run yet");
-      }
-      return p;
-    });
   }
 }

@@ -1,13 +1,14 @@
 package io.linkpoints.settlement;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What each shop still owes its points: the unspent, unexpired points of lots it issued, their
@@ -35,26 +36,32 @@ public final class Liability {
     this.clock = clock;
   }
 
+  /** Points of a shop's lots that expire within {@code withinDays}, and their value. */
+  public record Expiring(int withinDays, long points, long valueFen) {
+  }
+
+  /** A shop's outstanding points and their value, and what of them expires in the next 30, 60 and 90 days. */
+  public record ShopLiability(long shopId, long outstandingPoints, long outstandingFen, List<Expiring> expiring) {
+  }
+
+  /** The liability of shops as of a moment. */
+  public record Snapshot(Instant asOf, List<ShopLiability> shops) {
+  }
+
   /** Every shop's liability ({@code shopId} null) or one shop's. */
-  public Future<JsonObject> of(long allianceId, Long shopId) {
+  public Future<Snapshot> of(long allianceId, Long shopId) {
     var now = clock.instant();
     return pool.preparedQuery(SQL).execute(Tuple.of(allianceId, Periods.utc(now),
         Periods.utc(now.plus(Duration.ofDays(30))), Periods.utc(now.plus(Duration.ofDays(60))),
         Periods.utc(now.plus(Duration.ofDays(90))), shopId)).map(rows -> {
-          JsonArray shops = new JsonArray();
+          List<ShopLiability> shops = new ArrayList<>();
           for (Row r : rows) {
-            shops.add(new JsonObject().put("shopId", r.getLong("shop_id"))
-                .put("outstandingPoints", r.getLong("points")).put("outstandingFen", r.getLong("value_fen"))
-                .put("expiring", new JsonArray()
-                    .add(window(30, r.getLong("points_30"), r.getLong("value_30")))
-                    .add(window(60, r.getLong("points_60"), r.getLong("value_60")))
-                    .add(window(90, r.getLong("points_90"), r.getLong("value_90")))));
+            shops.add(new ShopLiability(r.getLong("shop_id"), r.getLong("points"), r.getLong("value_fen"), List.of(
+                new Expiring(30, r.getLong("points_30"), r.getLong("value_30")),
+                new Expiring(60, r.getLong("points_60"), r.getLong("value_60")),
+                new Expiring(90, r.getLong("points_90"), r.getLong("value_90")))));
           }
-          return new JsonObject().put("asOf", now.toString()).put("shops", shops);
+          return new Snapshot(now, shops);
         });
-  }
-
-  private static JsonObject window(int days, long points, long fen) {
-    return new JsonObject().put("withinDays", days).put("points", points).put("valueFen", fen);
   }
 }

@@ -1,9 +1,8 @@
 package io.linkpoints.settlement;
 
 import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -15,6 +14,8 @@ import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Settlement periods: calendar months [first day 00:00, first day of the next month 00:00) in the
@@ -52,14 +53,6 @@ public final class Periods {
     public boolean closed() {
       return "closed".equals(status);
     }
-
-    public JsonObject toJson() {
-      return new JsonObject().put("id", id).put("allianceId", allianceId).put("label", label)
-          .put("startsAt", start.toString()).put("endsAt", end.toString()).put("status", status)
-          .put("breakageRule", breakageRule).put("runs", runs)
-          .put("lastRunAt", lastRunAt == null ? null : lastRunAt.toString())
-          .put("closedAt", closedAt == null ? null : closedAt.toString());
-    }
   }
 
   static Instant instant(Row r, String column) {
@@ -93,7 +86,7 @@ public final class Periods {
       ym = null;
     }
     if (ym == null || ym.isBefore(FIRST_MONTH) || ym.isAfter(LAST_MONTH)) {
-      throw ApiException.badRequest("validation_failed", "month must be a month from " + FIRST_MONTH + " to "
+      throw ProblemCode.VALIDATION_FAILED.refuse("month must be a month from " + FIRST_MONTH + " to "
           + LAST_MONTH + " (yyyy-MM), not " + month);
     }
     return ym;
@@ -113,7 +106,7 @@ public final class Periods {
       return pool.preparedQuery(INSERT).execute(Tuple.of(allianceId, month, utc(start), utc(end), utc(clock.instant())));
     }).map(rows -> {
       if (rows.size() == 0) {
-        throw new ApiException(409, "period_exists", "the period " + month + " is already open");
+        throw ProblemCode.PERIOD_EXISTS.refuse("the period " + month + " is already open");
       }
       return Period.fromRow(rows.iterator().next());
     });
@@ -121,7 +114,8 @@ public final class Periods {
 
   /** The period of a month, opened if it was not. For the scheduled run. */
   public Future<Period> openOrGet(long allianceId, String month) {
-    return create(allianceId, month).recover(err -> err instanceof ApiException api && api.status() == 409
+    return create(allianceId, month).recover(err -> err instanceof ApiException api
+        && ProblemCode.PERIOD_EXISTS.code().equals(api.code())
         ? pool.preparedQuery(BY_LABEL).execute(Tuple.of(allianceId, month))
             .map(rows -> Period.fromRow(rows.iterator().next()))
         : Future.failedFuture(err));
@@ -129,6 +123,16 @@ public final class Periods {
 
   public Future<Period> get(long allianceId, long periodId) {
     return get(pool, allianceId, periodId, false);
+  }
+
+  /** The period, if it has been run (its items and statements exist); if not, {@code period_not_run}. */
+  public Future<Period> alreadyRun(long allianceId, long periodId) {
+    return get(allianceId, periodId).map(p -> {
+      if (p.runs() == 0) {
+        throw ProblemCode.PERIOD_NOT_RUN.refuse("the period has not been run yet");
+      }
+      return p;
+    });
   }
 
   static Future<Period> get(SqlClient client, long allianceId, long periodId, boolean forUpdate) {
@@ -141,11 +145,12 @@ public final class Periods {
         });
   }
 
-  public Future<JsonObject> list(long allianceId) {
+  /** The alliance's periods, latest first (at most 200). */
+  public Future<List<Period>> list(long allianceId) {
     return pool.preparedQuery(LIST).execute(Tuple.of(allianceId)).map(rows -> {
-      JsonArray items = new JsonArray();
-      rows.forEach(r -> items.add(Period.fromRow(r).toJson()));
-      return new JsonObject().put("items", items);
+      List<Period> periods = new ArrayList<>();
+      rows.forEach(r -> periods.add(Period.fromRow(r)));
+      return periods;
     });
   }
 
@@ -160,10 +165,10 @@ public final class Periods {
         return Future.failedFuture(closedError(p.id()));
       }
       if (p.runs() == 0) {
-        return Future.failedFuture(new ApiException(409, "period_not_run", "run the period before closing it"));
+        return Future.failedFuture(ProblemCode.PERIOD_NOT_RUN.refuse("run the period before closing it"));
       }
       if (now.isBefore(p.end())) {
-        return Future.failedFuture(new ApiException(409, "period_not_ended", "the period " + p.label()
+        return Future.failedFuture(ProblemCode.PERIOD_NOT_ENDED.refuse("the period " + p.label()
             + " ends at " + p.end() + "; it can be closed from then on"));
       }
       return pool.preparedQuery(CLOSE).execute(Tuple.of(allianceId, periodId, utc(now)))
@@ -177,12 +182,12 @@ public final class Periods {
   }
 
   public static ApiException closedError(long periodId) {
-    return new ApiException(409, "period_closed", "settlement period " + periodId + " is closed; corrections go"
+    return ProblemCode.PERIOD_CLOSED.refuse("settlement period " + periodId + " is closed; corrections go"
         + " into a later period as adjustments");
   }
 
-  /** The trigger's refusal, as the API's conflict. */
-  static Throwable translate(Throwable err, long periodId) {
+  /** The database trigger's refusal to change a closed period, as the API's {@code period_closed}; else err. */
+  static Throwable asPeriodClosed(Throwable err, long periodId) {
     return err instanceof PgException pg && pg.getMessage() != null && pg.getMessage().contains("is closed")
         ? closedError(periodId) : err;
   }

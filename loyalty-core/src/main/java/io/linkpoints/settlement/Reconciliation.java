@@ -2,9 +2,8 @@ package io.linkpoints.settlement;
 
 import io.linkpoints.ledger.InvariantCheck;
 import io.linkpoints.ledger.InvariantReport;
-import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -84,31 +83,36 @@ public final class Reconciliation {
     this.ledgerCheck = new InvariantCheck(pool);
   }
 
-  public Future<JsonObject> report(long allianceId, long periodId) {
+  /** One settlement check's result: its discrepancies as rows (each check selects its own columns), at most 50. */
+  public record CheckResult(String name, String description, boolean ok, List<JsonObject> discrepancies) {
+  }
+
+  /** The period's reconciliation: ok when every settlement check and the ledger's invariant check found nothing. */
+  public record Report(boolean ok, Periods.Period period, List<CheckResult> settlementChecks, InvariantReport ledger) {
+  }
+
+  public Future<Report> report(long allianceId, long periodId) {
     return periods.get(allianceId, periodId).compose(p -> {
       if (p.runs() == 0) {
-        return Future.failedFuture(new ApiException(409, "period_not_run", "run the period before reconciling it"));
+        return Future.failedFuture(ProblemCode.PERIOD_NOT_RUN.refuse("run the period before reconciling it"));
       }
       Tuple ranged = Tuple.of(allianceId, periodId, Periods.utc(p.start()), Periods.utc(p.end()));
       Tuple plain = Tuple.of(allianceId, periodId);
-      List<Future<JsonObject>> checks = new ArrayList<>();
+      List<Future<CheckResult>> checks = new ArrayList<>();
       for (Check c : CHECKS) {
         checks.add(pool.preparedQuery(c.sql() + " limit 50").execute(c.ranged() ? ranged : plain).map(rows -> {
-          JsonArray found = new JsonArray();
+          List<JsonObject> found = new ArrayList<>();
           for (Row r : rows) {
             found.add(r.toJson());
           }
-          return new JsonObject().put("name", c.name()).put("description", c.description())
-              .put("ok", found.isEmpty()).put("discrepancies", found);
+          return new CheckResult(c.name(), c.description(), found.isEmpty(), found);
         }));
       }
       Future<InvariantReport> ledger = ledgerCheck.run(allianceId);
       return Future.all(checks).compose(done -> ledger).map(report -> {
-        JsonArray all = new JsonArray();
-        checks.forEach(f -> all.add(f.result()));
-        boolean ok = report.ok() && checks.stream().allMatch(f -> f.result().getBoolean("ok"));
-        return new JsonObject().put("ok", ok).put("period", p.toJson()).put("settlementChecks", all)
-            .put("ledger", report.toJson());
+        List<CheckResult> all = checks.stream().map(Future::result).toList();
+        boolean ok = report.ok() && all.stream().allMatch(CheckResult::ok);
+        return new Report(ok, p, all, report);
       });
     });
   }

@@ -47,33 +47,44 @@ public final class SettlementRoutes implements ApiRoutes {
 
   @Override
   public void mount(RouterBuilder b) {
-    on(b, "listSettlementPeriods", Json.reply(200, ctx -> periods.list(alliance(ctx))));
+    on(b, "listSettlementPeriods", Json.reply(200, ctx -> periods.list(alliance(ctx)).map(SettlementJson::periods)));
     on(b, "createSettlementPeriod", Json.reply(201, ctx ->
-        periods.create(alliance(ctx), Json.body(ctx).getString("month")).map(Periods.Period::toJson)));
-    on(b, "getSettlementPeriod", Json.reply(200, ctx -> periods.get(alliance(ctx), period(ctx)).map(Periods.Period::toJson)));
-    on(b, "runSettlementPeriod", Json.reply(200, ctx -> run.run(alliance(ctx), period(ctx)).map(Periods.Period::toJson)));
+        periods.create(alliance(ctx), Json.body(ctx).getString("month")).map(SettlementJson::period)));
+    on(b, "getSettlementPeriod", Json.reply(200, ctx ->
+        periods.get(alliance(ctx), period(ctx)).map(SettlementJson::period)));
+    on(b, "runSettlementPeriod", Json.reply(200, ctx ->
+        run.run(alliance(ctx), period(ctx)).map(SettlementJson::period)));
     on(b, "closeSettlementPeriod", Json.reply(200, ctx ->
-        periods.close(alliance(ctx), period(ctx)).map(Periods.Period::toJson)));
-    on(b, "listSettlementStatements", Json.reply(200, ctx -> statements.all(alliance(ctx), period(ctx))));
+        periods.close(alliance(ctx), period(ctx)).map(SettlementJson::period)));
+    on(b, "listSettlementStatements", Json.reply(200, ctx ->
+        statements.all(alliance(ctx), period(ctx)).map(SettlementJson::periodStatements)));
     on(b, "listSettlementItems", Json.reply(200, ctx -> {
       Long cursor = Params.optionalPositiveLong(ctx, "cursor");
       Long party = ctx.queryParams().get("partyId") == null ? null
           : Long.parseLong(ctx.queryParams().get("partyId"));
       return statements.items(alliance(ctx), period(ctx), party, ctx.queryParams().get("category"),
-          cursor == null ? 0 : cursor, Params.intInRange(ctx, "limit", 1, 200, 100));
+          cursor == null ? 0 : cursor, Params.intInRange(ctx, "limit", 1, 200, 100)).map(SettlementJson::itemPage);
     }));
-    on(b, "getSettlementMatrix", Json.reply(200, ctx -> statements.matrix(alliance(ctx), period(ctx))));
-    on(b, "getSettlementNetting", Json.reply(200, ctx -> statements.netting(alliance(ctx), period(ctx))));
-    on(b, "getReconciliation", Json.reply(200, ctx -> reconciliation.report(alliance(ctx), period(ctx))));
-    on(b, "getCrossVisits", Json.reply(200, ctx -> crossVisits.of(alliance(ctx), period(ctx))));
+    on(b, "getSettlementMatrix", Json.reply(200, ctx ->
+        statements.matrix(alliance(ctx), period(ctx)).map(SettlementJson::matrix)));
+    on(b, "getSettlementNetting", Json.reply(200, ctx ->
+        statements.netting(alliance(ctx), period(ctx)).map(SettlementJson::netted)));
+    on(b, "getReconciliation", Json.reply(200, ctx ->
+        reconciliation.report(alliance(ctx), period(ctx)).map(SettlementJson::reconciliation)));
+    on(b, "getCrossVisits", Json.reply(200, ctx ->
+        crossVisits.of(alliance(ctx), period(ctx)).map(SettlementJson::crossVisits)));
     on(b, "getCustomerOverlap", Json.reply(200, ctx -> customerOverlap.of(alliance(ctx), shop(ctx),
-        ctx.queryParams().get("from"), ctx.queryParams().get("to"))));
+        ctx.queryParams().get("from"), ctx.queryParams().get("to")).map(SettlementJson::customerOverlap)));
     on(b, "createSettlementAdjustment", Json.reply(201, ctx ->
-        adjustments.add(alliance(ctx), period(ctx), Json.body(ctx))));
-    on(b, "getAllianceLiability", Json.reply(200, ctx -> liability.of(alliance(ctx), null)));
-    on(b, "getShopLiability", Json.reply(200, ctx -> liability.of(alliance(ctx), shop(ctx))));
-    on(b, "listShopSettlementPeriods", Json.reply(200, ctx -> periods.list(alliance(ctx))));
-    on(b, "getShopStatement", Json.reply(200, ctx -> statements.ofShop(alliance(ctx), period(ctx), shop(ctx))));
+        adjustments.add(alliance(ctx), period(ctx), Json.body(ctx)).map(SettlementJson::adjustment)));
+    on(b, "getAllianceLiability", Json.reply(200, ctx ->
+        liability.of(alliance(ctx), null).map(SettlementJson::liability)));
+    on(b, "getShopLiability", Json.reply(200, ctx ->
+        liability.of(alliance(ctx), shop(ctx)).map(SettlementJson::liability)));
+    on(b, "listShopSettlementPeriods", Json.reply(200, ctx ->
+        periods.list(alliance(ctx)).map(SettlementJson::periods)));
+    on(b, "getShopStatement", Json.reply(200, ctx ->
+        statements.ofShop(alliance(ctx), period(ctx), shop(ctx)).map(SettlementJson::shopStatement)));
 
     on(b, "exportShopTransfers", stream(ctx ->
         exports.shopTransfers(ctx, alliance(ctx), period(ctx), shop(ctx), format(ctx))));

@@ -139,7 +139,7 @@ public final class SettlementRun {
         String rule = rows.iterator().next().getString(0);
         return compute(conn, period, rule);
       });
-    })).recover(err -> Future.failedFuture(Periods.translate(err, periodId)));
+    })).recover(err -> Future.failedFuture(Periods.asPeriodClosed(err, periodId)));
   }
 
   private Future<Period> compute(SqlConnection conn, Period p, String rule) {

@@ -2,13 +2,13 @@ package io.linkpoints.settlement;
 
 import io.linkpoints.web.ApiException;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * The read side of a run period: statements, the items behind them (the trace), the shop-to-shop
@@ -34,6 +34,60 @@ public final class Statements {
       + " where alliance_id = $1 and period_id = $2 and ($3::bigint is null or payer_id = $3 or payee_id = $3)"
       + " and ($4::text is null or category = $4) and n > $5 order by n limit $6";
 
+  /** One party's statement for a period (the fund is party 0): the figures of {@link #FIGURES}, in that order. */
+  public record Statement(long partyId, long issuedPoints, long issuedFen, long acceptedPoints, long acceptedFen,
+      long acceptedFromOthersFen, long redeemedElsewhereFen, long expiredPoints, long expiredFen, long breakagePaidFen,
+      long breakageReceivedFen, long marketCouponFen, long couponFundingPaidFen, long couponFundingReceivedFen,
+      long adjustmentFen, long otherFen, long receivableFen, long payableFen, long netFen) {
+    static Statement of(Row r) {
+      return new Statement(r.getLong("party_id"), r.getLong("issued_points"), r.getLong("issued_fen"),
+          r.getLong("accepted_points"), r.getLong("accepted_fen"), r.getLong("accepted_from_others_fen"),
+          r.getLong("redeemed_elsewhere_fen"), r.getLong("expired_points"), r.getLong("expired_fen"),
+          r.getLong("breakage_paid_fen"), r.getLong("breakage_received_fen"), r.getLong("market_coupon_fen"),
+          r.getLong("coupon_funding_paid_fen"), r.getLong("coupon_funding_received_fen"), r.getLong("adjustment_fen"),
+          r.getLong("other_fen"), r.getLong("receivable_fen"), r.getLong("payable_fen"), r.getLong("net_fen"));
+    }
+  }
+
+  /** The lot an item's points came from (or made): the lot's creating transfer and its number. */
+  public record Lot(UUID transferId, Integer n) {
+  }
+
+  /**
+   * One money movement behind the figures. {@code transferId} and {@code lot} for points (null for
+   * coupon funding and adjustments), {@code couponId} for coupon funding, {@code adjustmentId} for
+   * an adjustment.
+   */
+  public record Item(int n, String category, long payerId, long payeeId, long points, long amountFen, UUID transferId,
+      Lot lot, Long couponId, Long adjustmentId) {
+    static Item of(Row r) {
+      UUID lot = r.getUUID("lot_transfer_id");
+      return new Item(r.getInteger("n"), r.getString("category"), r.getLong("payer_id"), r.getLong("payee_id"),
+          r.getLong("points"), r.getLong("amount_fen"), r.getUUID("transfer_id"),
+          lot == null ? null : new Lot(lot, r.getInteger("lot_n")), r.getLong("coupon_id"), r.getLong("adjustment_id"));
+    }
+  }
+
+  /** A page of items; {@code nextCursor}: the last item's number if the page is full, else null. */
+  public record ItemPage(List<Item> items, Long nextCursor) {
+  }
+
+  /** Every party's statement of a period, and the sum of their nets (zero, unless something is broken). */
+  public record PeriodStatements(Periods.Period period, List<Statement> statements, long sumOfNetFen) {
+  }
+
+  /** One shop's statement with the first page of the items behind it. */
+  public record ShopStatement(Periods.Period period, Statement statement, ItemPage items) {
+  }
+
+  /** Who owes whom before netting, payer to payee (the fund is party 0). */
+  public record Matrix(long periodId, List<Netting.Owed> entries) {
+  }
+
+  /** Each party's net position (party id to fen, by party id) and the transfers that settle them. */
+  public record Netted(long periodId, Map<Long, Long> positions, List<Netting.Owed> transfers) {
+  }
+
   private final Pool pool;
   private final Periods periods;
 
@@ -42,97 +96,42 @@ public final class Statements {
     this.periods = periods;
   }
 
-  static JsonObject statementJson(Row r) {
-    JsonObject json = new JsonObject().put("partyId", r.getLong("party_id"))
-        .put("party", Parties.name(r.getLong("party_id")));
-    for (String f : FIGURES) {
-      json.put(camel(f), r.getLong(f));
-    }
-    return json;
-  }
-
-  static String camel(String column) {
-    StringBuilder sb = new StringBuilder();
-    boolean up = false;
-    for (char ch : column.toCharArray()) {
-      if (ch == '_') {
-        up = true;
-      } else {
-        sb.append(up ? Character.toUpperCase(ch) : ch);
-        up = false;
-      }
-    }
-    return sb.toString();
-  }
-
-  static JsonObject itemJson(Row r) {
-    JsonObject json = new JsonObject().put("n", r.getInteger("n")).put("category", r.getString("category"))
-        .put("payerId", r.getLong("payer_id")).put("payeeId", r.getLong("payee_id"))
-        .put("points", r.getLong("points")).put("amountFen", r.getLong("amount_fen"));
-    if (r.getUUID("transfer_id") != null) {
-      json.put("transferId", r.getUUID("transfer_id").toString());
-    }
-    if (r.getUUID("lot_transfer_id") != null) {
-      json.put("lot", new JsonObject().put("transferId", r.getUUID("lot_transfer_id").toString())
-          .put("n", r.getInteger("lot_n")));
-    }
-    if (r.getLong("coupon_id") != null) {
-      json.put("couponId", r.getLong("coupon_id"));
-    }
-    if (r.getLong("adjustment_id") != null) {
-      json.put("adjustmentId", r.getLong("adjustment_id"));
-    }
-    return json;
-  }
-
-  private Future<Periods.Period> runPeriod(long allianceId, long periodId) {
-    return periods.get(allianceId, periodId).map(p -> {
-      if (p.runs() == 0) {
-        throw new ApiException(409, "period_not_run", "the period has not been run yet");
-      }
-      return p;
-    });
-  }
-
   /** Every party's statement, the fund included. */
-  public Future<JsonObject> all(long allianceId, long periodId) {
-    return runPeriod(allianceId, periodId).compose(p -> pool.preparedQuery(STATEMENTS)
+  public Future<PeriodStatements> all(long allianceId, long periodId) {
+    return periods.alreadyRun(allianceId, periodId).compose(p -> pool.preparedQuery(STATEMENTS)
         .execute(Tuple.of(allianceId, periodId)).map(rows -> {
-          JsonArray items = new JsonArray();
+          List<Statement> statements = new ArrayList<>();
           long sum = 0;
           for (Row r : rows) {
-            items.add(statementJson(r));
+            statements.add(Statement.of(r));
             sum += r.getLong("net_fen");
           }
-          return new JsonObject().put("period", p.toJson()).put("statements", items).put("sumOfNetFen", sum);
+          return new PeriodStatements(p, statements, sum);
         }));
   }
 
   /** One shop's statement, with the first page of the items behind it. */
-  public Future<JsonObject> ofShop(long allianceId, long periodId, long shopId) {
-    return runPeriod(allianceId, periodId).compose(p -> pool.preparedQuery(STATEMENT)
+  public Future<ShopStatement> ofShop(long allianceId, long periodId, long shopId) {
+    return periods.alreadyRun(allianceId, periodId).compose(p -> pool.preparedQuery(STATEMENT)
         .execute(Tuple.of(allianceId, periodId, shopId)).compose(rows -> {
           if (rows.size() == 0) {
             return Future.failedFuture(ApiException.notFound("statement of shop " + shopId));
           }
-          JsonObject statement = statementJson(rows.iterator().next());
-          return items(allianceId, periodId, shopId, null, 0, 200).map(items ->
-              new JsonObject().put("period", p.toJson()).put("statement", statement).put("items", items));
+          Statement statement = Statement.of(rows.iterator().next());
+          return items(allianceId, periodId, shopId, null, 0, 200).map(items -> new ShopStatement(p, statement, items));
         }));
   }
 
   /** The items behind the figures, filtered by party and category, paged by item number. */
-  public Future<JsonObject> items(long allianceId, long periodId, Long party, String category, long after, int limit) {
+  public Future<ItemPage> items(long allianceId, long periodId, Long party, String category, long after, int limit) {
     return pool.preparedQuery(ITEMS).execute(Tuple.of(allianceId, periodId, party, category, after, limit))
         .map(rows -> {
-          JsonArray items = new JsonArray();
-          long last = 0;
+          List<Item> items = new ArrayList<>();
           for (Row r : rows) {
-            items.add(itemJson(r));
-            last = r.getInteger("n");
+            items.add(Item.of(r));
           }
-          return new JsonObject().put("items", items)
-              .put("nextCursor", items.size() == limit ? String.valueOf(last) : null);
+          Long next = items.size() == limit ? Long.valueOf(items.get(items.size() - 1).n()) : null;
+          return new ItemPage(items, next);
         });
   }
 
@@ -145,26 +144,14 @@ public final class Statements {
   }
 
   /** Who owes whom before netting (payer to payee, the fund is party 0). */
-  public Future<JsonObject> matrix(long allianceId, long periodId) {
-    return runPeriod(allianceId, periodId).compose(p -> matrixRows(allianceId, periodId)).map(rows ->
-        new JsonObject().put("periodId", periodId).put("entries", owedJson(rows)));
+  public Future<Matrix> matrix(long allianceId, long periodId) {
+    return periods.alreadyRun(allianceId, periodId).compose(p -> matrixRows(allianceId, periodId))
+        .map(rows -> new Matrix(periodId, rows));
   }
 
   /** The netted transfers that settle the period, and each party's net position. */
-  public Future<JsonObject> netting(long allianceId, long periodId) {
-    return runPeriod(allianceId, periodId).compose(p -> matrixRows(allianceId, periodId)).map(rows -> {
-      JsonArray positions = new JsonArray();
-      Netting.positions(rows).forEach((party, net) -> positions.add(new JsonObject().put("partyId", party)
-          .put("netFen", net)));
-      return new JsonObject().put("periodId", periodId).put("positions", positions)
-          .put("transfers", owedJson(Netting.settle(rows)));
-    });
-  }
-
-  private static JsonArray owedJson(List<Netting.Owed> rows) {
-    JsonArray out = new JsonArray();
-    rows.forEach(o -> out.add(new JsonObject().put("payerId", o.payer()).put("payeeId", o.payee())
-        .put("amountFen", o.amountFen())));
-    return out;
+  public Future<Netted> netting(long allianceId, long periodId) {
+    return periods.alreadyRun(allianceId, periodId).compose(p -> matrixRows(allianceId, periodId))
+        .map(rows -> new Netted(periodId, Netting.positions(rows), Netting.settle(rows)));
   }
 }

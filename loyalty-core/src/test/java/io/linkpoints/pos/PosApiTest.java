@@ -223,6 +223,28 @@ class PosApiTest {
   }
 
   @Test
+  void aRefusalIsRecordedAndEveryRetryGetsTheSameProblemDocument() {
+    Person member = world.member();
+    world.grant(member, cafe, 10);
+    String reserveKey = key();
+    JsonObject reserve = new JsonObject().put("memberCode", world.code(member)).put("points", 50);
+    HttpResponse<Buffer> first = world.pos(cafe, "reserve", reserveKey, reserve);
+    HttpResponse<Buffer> again = world.pos(cafe, "reserve", reserveKey, reserve);
+    assertRefused("insufficient_points", 409, first);
+    assertEquals("application/problem+json", again.getHeader("Content-Type"));
+    assertEquals("true", again.getHeader("Idempotent-Replayed"));
+    assertEquals(first.bodyAsJsonObject(), again.bodyAsJsonObject());
+    assertEquals("Conflict", first.bodyAsJsonObject().getString("title"));
+    assertEquals("/v1/alliances/" + world.allianceId + "/shops/" + cafe.shopId() + "/pos/reserve",
+        first.bodyAsJsonObject().getString("instance"));
+    // Recorded without instance, which each answer adds: the request's path.
+    JsonObject recorded = first.bodyAsJsonObject().copy();
+    recorded.remove("instance");
+    assertEquals(recorded, world.status(cafe, reserveKey).getJsonObject("response"));
+    assertEquals(10, world.available(member));
+  }
+
+  @Test
   void aReserveIsReleasedByItsKeyAndTimesOut() {
     Person member = world.member();
     world.grant(member, cafe, 100);

@@ -70,8 +70,8 @@ class AdjustmentDuringCloseTest {
     await(closer.preparedQuery("update settlement_period set status = 'closed', closed_at = $3"
         + " where alliance_id = $1 and id = $2").execute(Tuple.of(alliance, april, Periods.utc(clock.instant()))));
 
-    Future<JsonObject> adjustment = new Adjustments(fx.pool, periods, clock).add(alliance, april, new JsonObject()
-        .put("payerId", a).put("payeeId", b).put("amountFen", 500).put("reason", "late correction"));
+    Future<Adjustments.Adjustment> adjustment = new Adjustments(fx.pool, periods, clock).add(alliance, april,
+        new JsonObject().put("payerId", a).put("payeeId", b).put("amountFen", 500).put("reason", "late correction"));
     // Either it already went through (the defect), or it waits for the close's row lock.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!adjustment.isComplete() && waitingForALock() == 0) {

@@ -1,5 +1,6 @@
 package io.linkpoints.settlement;
 
+import static io.linkpoints.settlement.StatementFigures.assertStatement;
 import static io.linkpoints.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +11,6 @@ import io.linkpoints.ledger.TransferCommand;
 import io.linkpoints.testing.LedgerFixture;
 import io.linkpoints.testing.MutableClock;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -84,34 +84,19 @@ class RefundTakesItsOwnLotsTest {
     clock.set(Instant.parse("2026-06-01T02:00:00Z"));
     Periods periods = new Periods(fx.pool, clock);
     Periods.Period may = await(new SettlementRun(fx.pool, clock).run(alliance, await(periods.create(alliance, "2026-05")).id()));
-    JsonObject all = await(new Statements(fx.pool, periods).all(alliance, may.id()));
-    Map<Long, JsonObject> s = new HashMap<>();
-    all.getJsonArray("statements").forEach(o -> s.put(((JsonObject) o).getLong("partyId"), (JsonObject) o));
+    Statements.PeriodStatements all = await(new Statements(fx.pool, periods).all(alliance, may.id()));
+    Map<Long, Statements.Statement> s = new HashMap<>();
+    all.statements().forEach(statement -> s.put(statement.partyId(), statement));
     // By hand, at 2 fen a point. A issued 100 and took 60 back: 40 points, 80 fen, nothing owed either way.
     assertStatement("A", s.get(a), "issuedPoints", 40, "issuedFen", 80);
     // B issued 300 points, 600 fen, none spent or returned: nothing owed either way.
     assertStatement("B", s.get(b), "issuedPoints", 300, "issuedFen", 600);
     assertStatement("fund", s.get(Parties.FUND));
-    assertEquals(0L, all.getLong("sumOfNetFen"));
+    assertEquals(0L, all.sumOfNetFen());
     // No flow at all between A and B (or anyone): the matrix is empty, and so is netting.
-    assertTrue(await(new Statements(fx.pool, periods).matrix(alliance, may.id())).getJsonArray("entries").isEmpty());
-    assertTrue(await(new Statements(fx.pool, periods).netting(alliance, may.id())).getJsonArray("transfers").isEmpty());
-    assertTrue(await(new Reconciliation(fx.pool, periods).report(alliance, may.id())).getBoolean("ok"));
-  }
-
-  /** Only the named figures are checked; the rest must be zero. */
-  private static void assertStatement(String who, JsonObject actual, Object... figures) {
-    JsonObject expected = new JsonObject();
-    for (String f : Statements.FIGURES) {
-      expected.put(Statements.camel(f), 0L);
-    }
-    for (int i = 0; i < figures.length; i += 2) {
-      expected.put((String) figures[i], ((Number) figures[i + 1]).longValue());
-    }
-    JsonObject got = actual.copy();
-    got.remove("partyId");
-    got.remove("party");
-    assertEquals(expected, got, who);
+    assertTrue(await(new Statements(fx.pool, periods).matrix(alliance, may.id())).entries().isEmpty());
+    assertTrue(await(new Statements(fx.pool, periods).netting(alliance, may.id())).transfers().isEmpty());
+    assertTrue(await(new Reconciliation(fx.pool, periods).report(alliance, may.id())).ok());
   }
 
   /** Per creating transfer (the lot's earn), the points left in the wallet's lots. */

@@ -1,5 +1,6 @@
 package io.linkpoints.settlement;
 
+import static io.linkpoints.settlement.StatementFigures.assertStatement;
 import static io.linkpoints.testing.Await.await;
 import static io.linkpoints.testing.Await.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -222,28 +223,13 @@ class ScriptedMonthTest {
     return await(new SettlementRun(fx.pool, clock).run(alliance, may.id()));
   }
 
-  private Map<Long, JsonObject> statements(long period) {
-    JsonObject all = await(new Statements(fx.pool, new Periods(fx.pool, clock)).all(alliance, period));
-    assertEquals(0L, all.getLong("sumOfNetFen"), "statements sum to zero");
-    Map<Long, JsonObject> byParty = new HashMap<>();
-    all.getJsonArray("statements").forEach(s -> byParty.put(((JsonObject) s).getLong("partyId"), (JsonObject) s));
+  private Map<Long, Statements.Statement> statements(long period) {
+    Statements.PeriodStatements all = await(new Statements(fx.pool, new Periods(fx.pool, clock)).all(alliance, period));
+    assertEquals(0L, all.sumOfNetFen(), "statements sum to zero");
+    Map<Long, Statements.Statement> byParty = new HashMap<>();
+    all.statements().forEach(s -> byParty.put(s.partyId(), s));
     assertEquals(5, byParty.size(), "four shops and the fund");
     return byParty;
-  }
-
-  /** Only the named figures are checked; the rest must be zero. */
-  private static void assertStatement(String who, JsonObject actual, Object... figures) {
-    JsonObject expected = new JsonObject();
-    for (String f : Statements.FIGURES) {
-      expected.put(Statements.camel(f), 0L);
-    }
-    for (int i = 0; i < figures.length; i += 2) {
-      expected.put((String) figures[i], ((Number) figures[i + 1]).longValue());
-    }
-    JsonObject got = actual.copy();
-    got.remove("partyId");
-    got.remove("party");
-    assertEquals(expected, got, who);
   }
 
   @ParameterizedTest
@@ -251,7 +237,7 @@ class ScriptedMonthTest {
   void theMonthSettlesToTheHandComputedFigures(String rule) {
     Periods.Period may = script(rule);
     boolean fundRule = rule.equals("alliance_fund");
-    Map<Long, JsonObject> s = statements(may.id());
+    Map<Long, Statements.Statement> s = statements(may.id());
 
     // Café A: issued L1 1000 + L4 200 = 1200 points = 2400 fen. Accepted 200 of B's points (m2) and
     // 100 of its own (m1) = 300 points, 600 fen, 400 of it from another shop. Its points spent
@@ -284,9 +270,7 @@ class ScriptedMonthTest {
         "receivableFen", fundRule ? 900 : 100, "netFen", fundRule ? 900 : 100);
 
     Statements read = new Statements(fx.pool, new Periods(fx.pool, clock));
-    List<Netting.Owed> netted = await(read.netting(alliance, may.id())).getJsonArray("transfers").stream()
-        .map(o -> (JsonObject) o).map(o -> new Netting.Owed(o.getLong("payerId"), o.getLong("payeeId"), o.getLong("amountFen")))
-        .toList();
+    List<Netting.Owed> netted = await(read.netting(alliance, may.id())).transfers();
     // Largest debtor pays largest creditor, by hand:
     // issuing_shop: A -800, B -334, C +166, D +868, fund +100 -> A->D 800, B->C 166, B->fund 100, B->D 68.
     // alliance_fund: A -1200, B -334, C -234, D +868, fund +900 -> A->fund 900; now B (334) is the largest
@@ -297,10 +281,8 @@ class ScriptedMonthTest {
         netted);
 
     // The matrix before netting (issuing_shop): A->B 800, A->C 700, B->A 700, B->D 334, B->fund 100, C->D 534.
-    JsonArray matrix = await(read.matrix(alliance, may.id())).getJsonArray("entries");
     Map<String, Long> owed = new HashMap<>();
-    matrix.forEach(o -> owed.put(((JsonObject) o).getLong("payerId") + ">" + ((JsonObject) o).getLong("payeeId"),
-        ((JsonObject) o).getLong("amountFen")));
+    await(read.matrix(alliance, may.id())).entries().forEach(o -> owed.put(o.payer() + ">" + o.payee(), o.amountFen()));
     Map<String, Long> expectedMatrix = new HashMap<>(Map.of(a + ">" + b, 800L, a + ">" + c, 700L, b + ">" + a, 700L,
         b + ">" + d, 334L, b + ">0", 100L, c + ">" + d, 534L));
     if (fundRule) {
@@ -310,33 +292,29 @@ class ScriptedMonthTest {
     assertEquals(expectedMatrix, owed);
 
     // Every figure is traceable: A's payable items name their transfers and lots (or coupon).
-    JsonArray items = await(read.items(alliance, may.id(), a, "redemption", 0, 200)).getJsonArray("items");
-    assertTrue(items.stream().map(i -> (JsonObject) i).allMatch(i -> i.containsKey("transferId") && i.containsKey("lot")),
-        items.encode());
-    assertEquals(1, await(read.items(alliance, may.id(), c, "coupon_funding", 0, 200)).getJsonArray("items").stream()
-        .filter(i -> ((JsonObject) i).getLong("payerId") == a && ((JsonObject) i).getLong("amountFen") == 700).count());
+    List<Statements.Item> items = await(read.items(alliance, may.id(), a, "redemption", 0, 200)).items();
+    assertTrue(items.stream().allMatch(i -> i.transferId() != null && i.lot() != null), items.toString());
+    assertEquals(1, await(read.items(alliance, may.id(), c, "coupon_funding", 0, 200)).items().stream()
+        .filter(i -> i.payerId() == a && i.amountFen() == 700).count());
 
     // Reconciliation: ledger invariants and every settlement check hold.
-    JsonObject report = await(new Reconciliation(fx.pool, new Periods(fx.pool, clock)).report(alliance, may.id()));
-    assertTrue(report.getBoolean("ok"), report.encodePrettily());
+    Reconciliation.Report report = await(new Reconciliation(fx.pool, new Periods(fx.pool, clock))
+        .report(alliance, may.id()));
+    assertTrue(report.ok(), report.toString());
 
     // Cross-visits: earned at A {m1, m3}, at B {m2}, at C {m3}; spent at A {m1, m2}, B {m1}, D {m3}.
-    JsonArray pairs = await(new CrossVisits(fx.pool, new Periods(fx.pool, clock)).of(alliance, may.id()))
-        .getJsonArray("pairs");
-    assertEquals(new JsonArray().add(pair(a, a, 1)).add(pair(a, b, 1)).add(pair(a, d, 1)).add(pair(b, a, 1))
-        .add(pair(c, d, 1)), pairs);
+    List<CrossVisits.Pair> pairs = await(new CrossVisits(fx.pool, new Periods(fx.pool, clock)).of(alliance, may.id()))
+        .pairs();
+    assertEquals(List.of(new CrossVisits.Pair(a, a, 1), new CrossVisits.Pair(a, b, 1), new CrossVisits.Pair(a, d, 1),
+        new CrossVisits.Pair(b, a, 1), new CrossVisits.Pair(c, d, 1)), pairs);
 
     // Liability on 1 June: A's L1 has 1000 - 400 - 100 = 500 left plus the 150 refunded lot, and
     // the 999 earned in June: 1649 points, 3298 fen; B's L2 has 500 - 200 - 50 = 250 (500 fen);
     // C's points expired; D's April 77 points (m4) are untouched: 154 fen.
-    JsonArray liability = await(new Liability(fx.pool, clock).of(alliance, null)).getJsonArray("shops");
     Map<Long, Long> outstanding = new HashMap<>();
-    liability.forEach(l -> outstanding.put(((JsonObject) l).getLong("shopId"), ((JsonObject) l).getLong("outstandingFen")));
+    await(new Liability(fx.pool, clock).of(alliance, null)).shops()
+        .forEach(l -> outstanding.put(l.shopId(), l.outstandingFen()));
     assertEquals(Map.of(a, 3298L, b, 500L, c, 0L, d, 154L), outstanding);
-  }
-
-  private static JsonObject pair(long earned, long spent, long members) {
-    return new JsonObject().put("earnedAtShopId", earned).put("spentAtShopId", spent).put("members", members);
   }
 
   @ParameterizedTest
@@ -345,7 +323,7 @@ class ScriptedMonthTest {
     Periods.Period may = script(rule);
     Periods periods = new Periods(fx.pool, clock);
     SettlementRun run = new SettlementRun(fx.pool, clock);
-    Map<Long, JsonObject> before = statements(may.id());
+    Map<Long, Statements.Statement> before = statements(may.id());
     assertEquals("closed", await(periods.close(alliance, may.id())).status());
 
     assertEquals("period_closed", code(failure(run.run(alliance, may.id()))));
@@ -370,12 +348,12 @@ class ScriptedMonthTest {
     earn(a, wallets.keySet().iterator().next(), 10, null);
     assertEquals(before, statements(may.id()));
     // ...but reconciliation names the discrepancy: A's issued points no longer match the ledger.
-    JsonObject report = await(new Reconciliation(fx.pool, periods).report(alliance, may.id()));
-    assertEquals(false, report.getBoolean("ok"));
-    JsonObject issued = report.getJsonArray("settlementChecks").stream().map(x -> (JsonObject) x)
-        .filter(x -> x.getString("name").equals("issued_matches_ledger")).findFirst().orElseThrow();
-    assertEquals(new JsonArray().add(new JsonObject().put("party_id", a).put("issued_points", 1200L)
-        .put("ledger_issued_points", 1210L)), issued.getJsonArray("discrepancies"));
+    Reconciliation.Report report = await(new Reconciliation(fx.pool, periods).report(alliance, may.id()));
+    assertEquals(false, report.ok());
+    Reconciliation.CheckResult issued = report.settlementChecks().stream()
+        .filter(x -> x.name().equals("issued_matches_ledger")).findFirst().orElseThrow();
+    assertEquals(List.of(new JsonObject().put("party_id", a).put("issued_points", 1200L)
+        .put("ledger_issued_points", 1210L)), issued.discrepancies());
 
     // The correction goes into June as an adjustment (A owes B 20 fen, say), and June settles it.
     at("2026-07-01T02:00:00Z");
@@ -383,9 +361,9 @@ class ScriptedMonthTest {
     await(new Adjustments(fx.pool, periods, clock).add(alliance, june.id(), new JsonObject().put("payerId", a)
         .put("payeeId", b).put("amountFen", 20).put("reason", "late May transfer").put("correctsPeriodId", may.id())));
     await(run.run(alliance, june.id()));
-    Map<Long, JsonObject> juneStatements = statements(june.id());
-    assertEquals(-20L, juneStatements.get(a).getLong("adjustmentFen"));
-    assertEquals(20L, juneStatements.get(b).getLong("adjustmentFen"));
+    Map<Long, Statements.Statement> juneStatements = statements(june.id());
+    assertEquals(-20L, juneStatements.get(a).adjustmentFen());
+    assertEquals(20L, juneStatements.get(b).adjustmentFen());
     assertEquals(before, statements(may.id()), "May is still what it was");
   }
 

@@ -7,12 +7,13 @@ import io.linkpoints.ledger.LedgerException;
 import io.linkpoints.ledger.Transfer;
 import io.linkpoints.ledger.TransferCommand;
 import io.linkpoints.platform.GroupedQuery;
-import io.linkpoints.web.ApiException;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
@@ -23,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (wallet → this shop's acceptance account, timing out by itself after {@link #HOLD_SECONDS}),
  * commit posts all or part of it, release voids it. The ledger resolves a hold exactly once.
  *
- * <p>A till that never learnt a reserve's outcome releases it by the reserve's key, and that
+ * <p>A till that never learnt a reserve's answer releases it by the reserve's key, and that
  * release may reach the server before the reserve does. So a release by key is recorded first
  * ({@code pos_hold_release}, with the id of the void it makes) and only then is the hold looked
  * up; a reserve looks for that record after making its hold, and if it is there, voids the hold
@@ -34,66 +35,78 @@ import java.util.concurrent.ConcurrentHashMap;
  * send the same transfer id and the ledger replays its first result, even after the hold timed
  * out; reserve answers with the hold it already made (or {@code hold_released}, if it was).
  */
-final class Holds {
+final class Redemptions {
   static final long HOLD_SECONDS = 120;
   // On a second release by the same reserve key, the void id of the first: one void either way.
   private static final String RECORD_RELEASE = "insert into pos_hold_release (alliance_id, hold_id, void_id, created_at)"
       + " values ($1, $2, $3, $4) on conflict (alliance_id, hold_id) do update set created_at = pos_hold_release.created_at"
       + " returning void_id";
-  private static final String RELEASED = "select void_id from pos_hold_release where alliance_id = $1 and hold_id = $2";
+  private static final String RELEASE_BY_KEY = "select void_id from pos_hold_release"
+      + " where alliance_id = $1 and hold_id = $2";
+
+  /** A reserve's answer: the hold as made, and what the member has left to spend. */
+  record Reserved(UUID holdId, long points, Instant expiresAt, String memberHandle, long availablePoints) {
+    static Reserved of(Transfer hold, String memberHandle, long availablePoints) {
+      return new Reserved(hold.id(), hold.amount(), hold.timeoutAt(), memberHandle, availablePoints);
+    }
+  }
+
+  /** A commit's answer: the post ({@code transferId}, {@code points}) and what of the hold went back to the wallet. */
+  record Committed(UUID holdId, UUID transferId, long points, long released) {
+  }
+
+  /** A release's answer: the points it gave back (0 if the reserve had made no hold). */
+  record Released(UUID holdId, long released) {
+  }
 
   private final Pool pool;
   // Every reserve asks, once its hold is made: concurrent reserves share the round trip.
-  private final GroupedQuery released;
+  private final GroupedQuery releaseByKey;
   private final Ledger ledger;
   private final PosMembers members;
   private final Clock clock;
-  /** Account ids never change once opened, so the shop's acceptance account is looked up once. */
-  private final Map<String, Long> acceptance = new ConcurrentHashMap<>();
+  /** Account ids never change once opened, so each shop's acceptance account is looked up once. */
+  private final Map<String, Long> acceptanceAccounts = new ConcurrentHashMap<>();
 
   /** {@code pool} commits synchronously: a release the till was told of survives a crash. */
-  Holds(Pool pool, Ledger ledger, PosMembers members, Clock clock) {
+  Redemptions(Pool pool, Ledger ledger, PosMembers members, Clock clock) {
     this.pool = pool;
-    this.released = new GroupedQuery(pool, RELEASED);
+    this.releaseByKey = new GroupedQuery(pool, RELEASE_BY_KEY);
     this.ledger = ledger;
     this.members = members;
     this.clock = clock;
   }
 
-  Future<JsonObject> reserve(Caller c, String key, JsonObject body, boolean rerun) {
+  Future<Reserved> reserve(Caller c, String key, JsonObject body, boolean rerun) {
     UUID holdId = c.derive(key, "hold");
     if (rerun) {
       // A hold this request already made is its answer, whatever has expired since (code, visit, the hold itself).
-      return ledger.transferById(c.allianceId(), holdId).compose(made -> made.isPresent() ? made(c, made.get())
-          : reserveNow(c, key, holdId, body));
+      return ledger.transferById(c.allianceId(), holdId).compose(made -> made.isPresent()
+          ? alreadyMade(c, made.get()) : reserveNow(c, key, holdId, body));
     }
     return reserveNow(c, key, holdId, body);
   }
 
-  private Future<JsonObject> reserveNow(Caller c, String key, UUID holdId, JsonObject body) {
+  private Future<Reserved> reserveNow(Caller c, String key, UUID holdId, JsonObject body) {
     long points = body.getLong("points");
     return members.resolve(c, key, body, null).compose(m -> ledger.submit(TransferCommand.hold(c.allianceId(), holdId,
             m.walletId(), m.acceptanceId(), points, "pos_redeem", HOLD_SECONDS))
         .compose(r -> notReleased(c, holdId)
-            .map(v -> reserved(r.transfer(), m.handle(), Math.max(0, m.available() - (r.replayed() ? 0 : points))))));
+            .map(v -> Reserved.of(r.transfer(), m.handle(),
+                Math.max(0, m.available() - (r.replayed() ? 0 : points))))));
   }
 
   /** The answer of a reserve whose hold an earlier run made: the hold as made, the balance as it is now. */
-  private Future<JsonObject> made(Caller c, Transfer hold) {
+  private Future<Reserved> alreadyMade(Caller c, Transfer hold) {
     return notReleased(c, hold.id()).compose(v -> members.holder(c, hold.debitAccountId()))
-        .map(holder -> reserved(hold, holder.getString("handle"), Math.max(0, holder.getLong("available"))));
-  }
-
-  private static JsonObject reserved(Transfer hold, String handle, long available) {
-    return new JsonObject().put("holdId", hold.id().toString()).put("points", hold.amount())
-        .put("expiresAt", hold.timeoutAt().toString()).put("memberHandle", handle).put("availablePoints", available);
+        .map(holder -> Reserved.of(hold, holder.handle(), Math.max(0, holder.available())));
   }
 
   /** Fails with {@code hold_released} if the till released this hold by its reserve's key (the hold is voided here). */
   private Future<Void> notReleased(Caller c, UUID holdId) {
     return releasedBefore(c, holdId).map(stopped -> {
       if (stopped) {
-        throw new ApiException(409, "hold_released", "this reserve's key was released before the reserve"
+        throw ProblemCode.HOLD_RELEASED.refuse("this reserve's key was released before the reserve"
             + " arrived: nothing is held, scan the member code again to redeem");
       }
       return null;
@@ -102,7 +115,7 @@ final class Holds {
 
   /** Whether the till released this hold by its reserve's key already; if so, the hold is voided here. */
   private Future<Boolean> releasedBefore(Caller c, UUID holdId) {
-    return released.execute(Tuple.of(c.allianceId(), holdId)).compose(rows -> rows.size() == 0
+    return releaseByKey.execute(Tuple.of(c.allianceId(), holdId)).compose(rows -> rows.size() == 0
         ? Future.succeededFuture(false)
         : voidOnce(c, rows.iterator().next().getUUID("void_id"), holdId).map(true));
   }
@@ -114,13 +127,13 @@ final class Holds {
             || le.error() == LedgerError.HOLD_EXPIRED) ? Future.succeededFuture() : Future.failedFuture(err));
   }
 
-  Future<JsonObject> commit(Caller c, String key, JsonObject body, boolean rerun) {
+  Future<Committed> commit(Caller c, String key, JsonObject body, boolean rerun) {
     UUID holdId = UUID.fromString(body.getString("holdId"));
     Long points = body.getLong("points");
     return ourHold(c, holdId).compose(hold -> ledger.submit(TransferCommand.post(c.allianceId(), c.derive(key, "commit"),
             holdId, points, "pos_commit"))
-        .map(r -> new JsonObject().put("holdId", holdId.toString()).put("transferId", r.transfer().id().toString())
-            .put("points", r.transfer().amount()).put("released", hold.amount() - r.transfer().amount())));
+        .map(r -> new Committed(holdId, r.transfer().id(), r.transfer().amount(),
+            hold.amount() - r.transfer().amount())));
   }
 
   /**
@@ -128,17 +141,17 @@ final class Holds {
    * its answer was lost). By key, the release is recorded first: if the reserve has not made its
    * hold yet, it never keeps one ({@code released: 0} now, {@code hold_released} for the reserve).
    */
-  Future<JsonObject> release(Caller c, String key, JsonObject body, boolean rerun) {
+  Future<Released> release(Caller c, String key, JsonObject body, boolean rerun) {
     String byId = body.getString("holdId");
     String byKey = body.getString("reserveKey");
     if ((byId == null) == (byKey == null)) {
-      throw ApiException.badRequest("hold_required", "give exactly one of holdId and reserveKey");
+      throw ProblemCode.HOLD_REQUIRED.refuse("give exactly one of holdId and reserveKey");
     }
     if (byId != null) {
       UUID holdId = UUID.fromString(byId);
       return ourHold(c, holdId).compose(hold -> ledger.submit(TransferCommand.voidHold(c.allianceId(),
               c.derive(key, "release"), holdId, "pos_release"))
-          .map(r -> released(holdId, hold.amount())));
+          .map(r -> new Released(holdId, hold.amount())));
     }
     UUID holdId = c.derive(byKey, "hold");
     return pool.preparedQuery(RECORD_RELEASE).execute(Tuple.of(c.allianceId(), holdId, c.derive(key, "release"),
@@ -146,34 +159,30 @@ final class Holds {
         .compose(rows -> {
           UUID voidId = rows.iterator().next().getUUID("void_id");
           return ledger.transferById(c.allianceId(), holdId).compose(found -> found.isEmpty()
-              ? Future.succeededFuture(released(holdId, 0))
+              ? Future.succeededFuture(new Released(holdId, 0))
               : ourHold(c, holdId).compose(hold -> ledger.submit(TransferCommand.voidHold(c.allianceId(), voidId, holdId,
-                  "pos_release")).map(r -> released(holdId, hold.amount()))));
+                  "pos_release")).map(r -> new Released(holdId, hold.amount()))));
         });
-  }
-
-  private static JsonObject released(UUID holdId, long points) {
-    return new JsonObject().put("holdId", holdId.toString()).put("released", points);
   }
 
   /** The hold, if it is a hold made at this shop; otherwise {@code hold_not_found}. */
   private Future<Transfer> ourHold(Caller c, UUID holdId) {
     return acceptanceAccount(c).compose(account -> ledger.transferById(c.allianceId(), holdId).map(found -> {
       Transfer hold = found.filter(t -> t.isPending() && t.creditAccountId() == account).orElseThrow(() ->
-          new ApiException(404, "hold_not_found", "no hold " + holdId + " at this shop"));
+          ProblemCode.HOLD_NOT_FOUND.refuse("no hold " + holdId + " at this shop"));
       return hold;
     }));
   }
 
   private Future<Long> acceptanceAccount(Caller c) {
     String shop = c.allianceId() + ":" + c.shopId();
-    Long known = acceptance.get(shop);
+    Long known = acceptanceAccounts.get(shop);
     if (known != null) {
       return Future.succeededFuture(known);
     }
     return ledger.accountOf(c.allianceId(), AccountKind.MERCHANT_ACCEPTANCE, c.shopId()).map(found -> {
-      long id = found.orElseThrow(() -> new ApiException(404, "not_found", "shop " + c.shopId())).id();
-      acceptance.put(shop, id);
+      long id = found.orElseThrow(() -> ProblemCode.NOT_FOUND.refuse("shop " + c.shopId())).id();
+      acceptanceAccounts.put(shop, id);
       return id;
     });
   }
