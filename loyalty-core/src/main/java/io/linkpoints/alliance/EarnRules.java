@@ -88,15 +88,6 @@ public final class EarnRules {
             EarnCalculator.quote(spendFen, loaded.rule(), loaded.allianceCap(), earned), earned, loaded.rule())));
   }
 
-  /**
-   * Being retired (issue 13): the till's posQuote still takes its answer as JSON from here; it is to call
-   * {@code quoteEarn(...).map(EarnRulesJson::quote)}, and this goes.
-   */
-  @Deprecated
-  public Future<JsonObject> quote(long allianceId, long shopId, long spendFen, String memberHandle) {
-    return quoteEarn(allianceId, shopId, spendFen, memberHandle).map(EarnRulesJson::quote);
-  }
-
   private Future<EarnCalculator.EarnedToday> earnedToday(long allianceId, long shopId, String handle, ZoneId zone) {
     if (handle == null) {
       return Future.succeededFuture(EarnCalculator.EarnedToday.NONE);

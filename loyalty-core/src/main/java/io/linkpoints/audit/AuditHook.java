@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.Operation;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -20,7 +21,8 @@ import java.util.Set;
 public final class AuditHook {
   /** POSTs that change nothing. */
   private static final Set<String> READ_ONLY = Set.of("quoteEarn", "searchShopMemberDevices", "searchMemberDevices");
-  private static final Set<String> RESULT_FIELDS = Set.of("id", "status", "label", "runs", "state", "username", "role",
+  // A list, not a set: the fields go into the record (and its hash) in this order on every run.
+  private static final List<String> RESULT_FIELDS = List.of("id", "status", "label", "runs", "state", "username", "role",
       "name", "shopId", "amountFen", "payerId", "payeeId", "correctsPeriodId", "revokedBy");
 
   private final AuditLog log;

@@ -108,18 +108,6 @@ public final class AuditLog {
     });
   }
 
-  /** Being retired (issue 13): SettlementRoutes is to call {@code records(...).map(AuditJson::page)}. */
-  @Deprecated
-  public Future<JsonObject> page(long allianceId, long afterSeq, int limit) {
-    return records(allianceId, afterSeq, limit).map(AuditJson::page);
-  }
-
-  /** Being retired (issue 13): SettlementRoutes is to call {@code checkChain(...).map(AuditJson::chainCheck)}. */
-  @Deprecated
-  public Future<JsonObject> verify(long allianceId) {
-    return checkChain(allianceId).map(AuditJson::chainCheck);
-  }
-
   private record Walk(long lastSeq, String lastHash, long checked, Break broken) {
   }
 

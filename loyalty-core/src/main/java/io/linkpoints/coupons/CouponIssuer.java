@@ -166,29 +166,6 @@ public final class CouponIssuer {
         allianceId, shopId, memberId, orderRef, at);
   }
 
-  /**
-   * {@link #issueForPurchase} as the till's accrual answer lists them.
-   *
-   * @deprecated JSON belongs at the edge: pos renders {@code issueForPurchase(...)} with {@link CouponJson#coupons}.
-   */
-  @Deprecated
-  public Future<JsonArray> issueOnPurchase(long allianceId, long shopId, long memberId, long spendFen,
-      String orderRef) {
-    return issueForPurchase(allianceId, shopId, memberId, spendFen, orderRef).map(CouponJson::coupons);
-  }
-
-  /**
-   * {@link #issueForPurchaseAgain} as the till's accrual answer lists them.
-   *
-   * @deprecated JSON belongs at the edge: pos renders {@code issueForPurchaseAgain(...)} with
-   *     {@link CouponJson#coupons}.
-   */
-  @Deprecated
-  public Future<JsonArray> issueOnPurchaseAgain(long allianceId, long shopId, long memberId, long spendFen,
-      String orderRef, Instant at) {
-    return issueForPurchaseAgain(allianceId, shopId, memberId, spendFen, orderRef, at).map(CouponJson::coupons);
-  }
-
   private Future<List<Coupon>> issueFor(Future<RowSet<Row>> campaignRows, long allianceId, long shopId, long memberId,
       String orderRef, Instant now) {
     return campaignRows

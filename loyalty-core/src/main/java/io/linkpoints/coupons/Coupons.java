@@ -20,16 +20,6 @@ public record Coupons(Campaigns campaigns, CouponIssuer issuer, CouponMarket mar
         new CouponTill(pool, clock), new MemberCoupons(pool, clock));
   }
 
-  /**
-   * The member's coupons (and the market's offers).
-   *
-   * @deprecated a member's coupons, not its points wallet: use {@link #memberCoupons()}.
-   */
-  @Deprecated
-  public MemberCoupons wallet() {
-    return memberCoupons;
-  }
-
   /** The periodic work of every instance: finish stalled exchanges, release timed-out till holds. */
   public Future<Integer> runJobsOnce(int limit) {
     return market.sweep(limit).compose(swept -> till.releaseExpired(limit).map(released -> swept + released));

@@ -109,17 +109,6 @@ public final class MemberCoupons {
         });
   }
 
-  /**
-   * {@link #usable} as the till's identify answer lists it (id, code, campaignName, benefit,
-   * minSpendFen, validUntil).
-   *
-   * @deprecated JSON belongs at the edge: pos renders {@code usable(...)} with {@link CouponJson#usable}.
-   */
-  @Deprecated
-  public Future<JsonArray> usableAt(long allianceId, long memberId, long shopId) {
-    return usable(allianceId, memberId, shopId).map(CouponJson::usable);
-  }
-
   /** The code of one of the member's own coupons (for its QR); anyone else's is not found. */
   public Future<String> couponCode(long allianceId, long memberId, long couponId) {
     return pool.preparedQuery(CODE).execute(Tuple.of(allianceId, memberId, couponId)).map(rows -> {

@@ -1,5 +1,6 @@
 package io.linkpoints.ledger;
 
+import io.linkpoints.web.ProblemCode;
 import io.linkpoints.web.Refusal;
 
 /** A refused ledger command. Nothing of it was applied. A {@link Refusal}: its error's status and code. */
@@ -17,12 +18,7 @@ public final class LedgerException extends RuntimeException implements Refusal {
   }
 
   @Override
-  public int status() {
-    return error.httpStatus();
-  }
-
-  @Override
-  public String code() {
-    return error.code();
+  public ProblemCode problem() {
+    return ProblemCode.valueOf(error.name());
   }
 }

@@ -1,6 +1,7 @@
 package io.linkpoints.pos;
 
 import io.linkpoints.alliance.EarnCalculator;
+import io.linkpoints.coupons.Coupon;
 import io.linkpoints.coupons.CouponIssuer;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.ledger.LedgerError;
@@ -9,7 +10,6 @@ import io.linkpoints.ledger.TransferCommand;
 import io.linkpoints.platform.GroupedQuery;
 import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -99,11 +99,10 @@ final class Accruals {
 
   /**
    * An accrual's answer: the points earned (and before caps: {@code rawPoints}, {@code limitedBy}),
-   * the debt they paid back, the balance after, and the order's coupons ({@code couponsIssued}, as
-   * coupons' CouponIssuer renders them).
+   * the debt they paid back, the balance after, and the order's coupons.
    */
   record Accrued(UUID accrualId, String memberHandle, long spendFen, long points, long rawPoints, String limitedBy,
-      long recoveredPoints, long availablePoints, JsonArray couponsIssued) {
+      long recoveredPoints, long availablePoints, List<Coupon> couponsIssued) {
   }
 
   Future<Accrued> accrue(Caller c, String key, JsonObject body, boolean rerun) {
@@ -188,12 +187,12 @@ final class Accruals {
    * orderRef. A rerun ({@code at}: when the accrual was recorded) judges campaigns as of then and
    * also lists what the earlier run issued, even from a campaign that has run out since.
    */
-  private Future<JsonArray> issueCoupons(Caller c, long memberId, long spendFen, String orderRef, Instant at) {
+  private Future<List<Coupon>> issueCoupons(Caller c, long memberId, long spendFen, String orderRef, Instant at) {
     if (orderRef == null || orderRef.isBlank()) {
-      return Future.succeededFuture(new JsonArray());
+      return Future.succeededFuture(List.of());
     }
-    return at == null ? couponIssuer.issueOnPurchase(c.allianceId(), c.shopId(), memberId, spendFen, orderRef)
-        : couponIssuer.issueOnPurchaseAgain(c.allianceId(), c.shopId(), memberId, spendFen, orderRef, at);
+    return at == null ? couponIssuer.issueForPurchase(c.allianceId(), c.shopId(), memberId, spendFen, orderRef)
+        : couponIssuer.issueForPurchaseAgain(c.allianceId(), c.shopId(), memberId, spendFen, orderRef, at);
   }
 
   private record Owed(UUID accrualId, long owed, long issuanceId, long walletId) {

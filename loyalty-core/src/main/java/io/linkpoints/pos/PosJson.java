@@ -1,5 +1,6 @@
 package io.linkpoints.pos;
 
+import io.linkpoints.coupons.CouponJson;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
 
@@ -13,7 +14,7 @@ final class PosJson {
 
   static JsonObject visit(Visits.Visit v) {
     return new JsonObject().put("memberHandle", v.memberHandle()).put("availablePoints", v.availablePoints())
-        .put("coupons", v.coupons()).put("visitId", v.visitId().toString())
+        .put("coupons", CouponJson.usable(v.coupons())).put("visitId", v.visitId().toString())
         .put("visitExpiresAt", v.expiresAt().toString());
   }
 
@@ -37,7 +38,7 @@ final class PosJson {
         .put("spendFen", a.spendFen()).put("points", a.points()).put("rawPoints", a.rawPoints())
         .put("limitedBy", a.limitedBy()).put("recoveredPoints", a.recoveredPoints())
         .put("availablePoints", a.availablePoints())
-        .put("couponsIssued", a.couponsIssued());
+        .put("couponsIssued", CouponJson.coupons(a.couponsIssued()));
   }
 
   static JsonObject refunded(Refunds.Refunded r) {

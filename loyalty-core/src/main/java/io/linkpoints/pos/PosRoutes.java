@@ -4,7 +4,9 @@ import static io.linkpoints.web.ApiRoutes.on;
 
 import io.linkpoints.alliance.EarnRules;
 import io.linkpoints.auth.Principal;
+import io.linkpoints.alliance.EarnRulesJson;
 import io.linkpoints.coupons.Coupons;
+import io.linkpoints.qr.CodeJson;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.qr.MemberCodeCheck;
 import io.linkpoints.qr.ShopClaimCodes;
@@ -61,7 +63,7 @@ public final class PosRoutes implements ApiRoutes {
       ShopClaimCodes claims, EarnRules earnRules, Clock clock) {
     PosMembers members = new PosMembers(bookkeepingPool, clock, memberCodes);
     this.requests = new PosRequests(bookkeepingPool, clock);
-    this.visits = new Visits(bookkeepingPool, members, coupons.wallet(), clock);
+    this.visits = new Visits(bookkeepingPool, members, coupons.memberCoupons(), clock);
     this.redemptions = new Redemptions(pool, ledger, members, clock);
     this.accruals = new Accruals(pool, bookkeepingPool, ledger, members, coupons.issuer(), clock);
     this.refunds = new Refunds(pool, ledger, clock);
@@ -75,7 +77,8 @@ public final class PosRoutes implements ApiRoutes {
     on(b, "posQuote", Json.reply(200, ctx -> {
       Caller c = Caller.of(Principal.of(ctx));
       JsonObject body = Json.body(ctx);
-      return earnRules.quote(c.allianceId(), c.shopId(), body.getLong("spendFen"), body.getString("memberHandle"));
+      return earnRules.quoteEarn(c.allianceId(), c.shopId(), body.getLong("spendFen"), body.getString("memberHandle"))
+          .map(EarnRulesJson::quote);
     }));
     on(b, "posReserve", idempotent("reserve", redemptions::reserve, PosJson::reserved));
     on(b, "posCommit", idempotent("commit", redemptions::commit, PosJson::committed));
@@ -84,7 +87,8 @@ public final class PosRoutes implements ApiRoutes {
     on(b, "posRefund", idempotent("refund", refunds::refund, PosJson::refunded));
     // The shop code's answer comes from qr, already JSON.
     on(b, "posCreateClaimCode", idempotent("claim_code",
-        (c, key, body, rerun) -> claims.create(c.allianceId(), c.shopId(), c.terminalId(), key, body), json -> json));
+        (c, key, body, rerun) -> claims.create(c.allianceId(), c.shopId(), c.terminalId(), key,
+            body.getLong("points"), body.getLong("spendFen"), body.getLong("lifetimeSeconds")), CodeJson::shopCode));
     on(b, "posRequestStatus", Json.reply(200, ctx -> {
       String key = ctx.pathParam("idempotencyKey");
       if (!IdempotencyKeys.valid(key)) {
@@ -112,7 +116,10 @@ public final class PosRoutes implements ApiRoutes {
     };
   }
 
-  /** Runs the action; a refusal (4xx) is an answer to record, anything else (5xx) is not: a retry may succeed. */
+  /**
+   * Runs the action; a refusal (4xx) is an answer to record, anything retryable (429, 5xx) is not:
+   * a retry may succeed.
+   */
   private static <T> Future<RecordedAnswer> run(Action<T> action, Function<T, JsonObject> render, Caller caller,
       String key, JsonObject body, boolean rerun) {
     Future<T> result;
@@ -122,8 +129,9 @@ public final class PosRoutes implements ApiRoutes {
       result = Future.failedFuture(e);
     }
     return result.map(render).map(RecordedAnswer::ok).recover(err -> {
-      // ApiException and the ledger's LedgerException alike.
-      if (err instanceof Refusal refused && refused.status() >= 400 && refused.status() < 500) {
+      // ApiException and the ledger's LedgerException alike. A retryable one (429: too many wrong
+      // codes) is about the moment, not the sale: not recorded, so the same key may be served later.
+      if (err instanceof Refusal refused && refused.status() < 500 && !refused.problem().retryable()) {
         return Future.succeededFuture(RecordedAnswer.problem(Problem.document(refused)));
       }
       if (err instanceof IllegalArgumentException bad) {

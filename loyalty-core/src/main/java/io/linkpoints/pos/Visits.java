@@ -2,7 +2,6 @@ package io.linkpoints.pos;
 
 import io.linkpoints.coupons.MemberCoupons;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -10,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -36,10 +36,9 @@ final class Visits {
   }
 
   /**
-   * identify's answer: who the member is, their points and the coupons usable here ({@code coupons},
-   * as coupons' MemberCoupons renders them), and the visit that names them for the rest of the sale.
+   * identify's answer: who the member is, their points and the coupons usable here ({@code coupons}), and the visit that names them for the rest of the sale.
    */
-  record Visit(String memberHandle, long availablePoints, JsonArray coupons, UUID visitId, Instant expiresAt) {
+  record Visit(String memberHandle, long availablePoints, List<MemberCoupons.Usable> coupons, UUID visitId, Instant expiresAt) {
   }
 
   Future<Visit> identify(Caller c, String key, JsonObject body, boolean rerun) {
@@ -48,7 +47,7 @@ final class Visits {
       return pool.preparedQuery(OPEN).execute(Tuple.of(c.allianceId(), visit, c.shopId(), c.terminalId(),
               m.memberId(), clock.instant().plus(VISIT_LENGTH).atOffset(ZoneOffset.UTC)))
           .map(rows -> rows.iterator().next().getOffsetDateTime("expires_at").toInstant())
-          .compose(expires -> coupons.usableAt(c.allianceId(), m.memberId(), c.shopId())
+          .compose(expires -> coupons.usable(c.allianceId(), m.memberId(), c.shopId())
               .map(usable -> new Visit(m.handle(), m.available(), usable, visit, expires)));
     });
   }

@@ -95,18 +95,6 @@ public final class ShopClaimCodes {
   }
 
   /**
-   * {@link #create} from the request body (points or spendFen, lifetimeSeconds), as the till's answer writes it.
-   *
-   * @deprecated JSON belongs at the edge: pos passes the body's fields to {@link #create(long, long, long, String,
-   *     Long, Long, Long)} and renders with {@link CodeJson#shopCode}.
-   */
-  @Deprecated
-  public Future<JsonObject> create(long allianceId, long shopId, long terminalId, String key, JsonObject body) {
-    return create(allianceId, shopId, terminalId, key, body.getLong("points"), body.getLong("spendFen"),
-        body.getLong("lifetimeSeconds")).map(CodeJson::shopCode);
-  }
-
-  /**
    * The member collects the code's points. Claiming one's own code again answers the same, with
    * {@code alreadyClaimed} true; anyone else's: used.
    */

@@ -2,6 +2,7 @@ package io.linkpoints.settlement;
 
 import static io.linkpoints.web.ApiRoutes.on;
 
+import io.linkpoints.audit.AuditJson;
 import io.linkpoints.audit.AuditLog;
 import io.linkpoints.export.ExportFormat;
 import io.linkpoints.web.ApiRoutes;
@@ -93,9 +94,10 @@ public final class SettlementRoutes implements ApiRoutes {
 
     on(b, "listAuditLog", Json.reply(200, ctx -> {
       Long cursor = Params.optionalPositiveLong(ctx, "cursor");
-      return audit.page(alliance(ctx), cursor == null ? 0 : cursor, Params.intInRange(ctx, "limit", 1, 200, 100));
+      return audit.records(alliance(ctx), cursor == null ? 0 : cursor, Params.intInRange(ctx, "limit", 1, 200, 100))
+          .map(AuditJson::page);
     }));
-    on(b, "verifyAuditLog", Json.reply(200, ctx -> audit.verify(alliance(ctx))));
+    on(b, "verifyAuditLog", Json.reply(200, ctx -> audit.checkChain(alliance(ctx)).map(AuditJson::chainCheck)));
   }
 
   /** A streaming handler: the export writes the response itself; only a failure before it starts is ours. */

@@ -1,37 +1,18 @@
 package io.linkpoints.web;
 
-/** A request refused with an HTTP status and a stable problem code, named in {@link ProblemCode}. */
+/** A request refused with one of the catalogue's codes ({@link ProblemCode}) and a detail for people. */
 public class ApiException extends RuntimeException implements Refusal {
   private static final long serialVersionUID = 1L;
-  private final int status;
-  private final String code;
+  private final ProblemCode problem;
 
   public ApiException(ProblemCode problem, String detail) {
-    this(problem.status(), problem.code(), detail);
-  }
-
-  /** Being retired: name a {@link ProblemCode} instead (issue 13); removed once no caller is left. */
-  @Deprecated
-  public ApiException(int status, String code, String message) {
-    super(message, null, false, false);
-    this.status = status;
-    this.code = code;
+    super(detail, null, false, false);
+    this.problem = problem;
   }
 
   @Override
-  public int status() {
-    return status;
-  }
-
-  @Override
-  public String code() {
-    return code;
-  }
-
-  /** Being retired: use {@code ProblemCode.X.refuse(detail)} (issue 13); removed once no caller is left. */
-  @Deprecated
-  public static ApiException badRequest(String code, String message) {
-    return new ApiException(400, code, message);
+  public ProblemCode problem() {
+    return problem;
   }
 
   public static ApiException notFound(String what) {
