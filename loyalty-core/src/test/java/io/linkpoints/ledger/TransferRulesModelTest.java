@@ -103,11 +103,11 @@ class TransferRulesModelTest {
       Generated g = next();
       TransferCommand c = g.command();
       sent.add(c);
-      LedgerBatch.Outcome outcome = db.run(List.of(c), now).get(0);
+      LedgerBatch.Verdict verdict = db.run(List.of(c), now).get(0);
       ReferenceLedger.Decision expected = model.apply(c, now);
       // Built only when a check fails: a mismatch names the seed and the command's index.
       Supplier<String> where = () -> "seed " + seed + ", command " + index + " (" + g.kind() + "): " + c;
-      assertEquals(expected, decision(outcome), where);
+      assertEquals(expected, decision(verdict), where);
       if (expected.refusal() == null && !expected.replayed() && expected.amount() != null) {
         if (c.isHold()) {
           holds.add(c.id());
@@ -132,14 +132,14 @@ class TransferRulesModelTest {
         sent.add(c);
         batch.add(c);
       }
-      List<LedgerBatch.Outcome> outcomes;
+      List<LedgerBatch.Verdict> verdicts;
       try {
-        outcomes = db.run(batch, now);
+        verdicts = db.run(batch, now);
       } catch (RuntimeException e) {
         throw new AssertionError("seed " + seed + ", batch " + index + " (commands " + (sent.size() - size) + ".."
             + (sent.size() - 1) + "): " + batch, e);
       }
-      for (LedgerBatch.Outcome o : outcomes) {
+      for (LedgerBatch.Verdict o : verdicts) {
         Transfer t = o.result() == null ? null : o.result().transfer();
         if (t != null && !o.result().replayed()) {
           (t.isPending() ? holds : posted).add(t.id());
@@ -153,7 +153,7 @@ class TransferRulesModelTest {
       return size;
     }
 
-    private static ReferenceLedger.Decision decision(LedgerBatch.Outcome o) {
+    private static ReferenceLedger.Decision decision(LedgerBatch.Verdict o) {
       if (o.refusal() != null) {
         return ReferenceLedger.Decision.refused(o.refusal().error());
       }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A command must be decided the same whether the writer put it in the same batch as the commands
  * before it or in a later one: batches are an accident of timing (and of {@code submitAll}). Each
- * test runs the same commands both ways on two fresh ledgers and compares outcomes, balances and
+ * test runs the same commands both ways on two fresh ledgers and compares verdicts, balances and
  * lots. The disabled ones are bugs found while writing the model test (issue 13), kept as their
  * minimal failing cases.
  */
@@ -35,12 +35,12 @@ class TransferRulesSameBatchTest {
       oneByOne.add(describe(apart.run(List.of(c)).get(0)));
     }
     List<String> inOneBatch = together.run(cmds).stream().map(TransferRulesSameBatchTest::describe).toList();
-    assertEquals(oneByOne, inOneBatch, "outcomes: one batch each, then all in one batch");
+    assertEquals(oneByOne, inOneBatch, "verdicts: one batch each, then all in one batch");
     assertEquals(state(apart), state(together), "balances and lots");
     InMemoryInvariants.assertHold(together.db);
   }
 
-  private static String describe(LedgerBatch.Outcome o) {
+  private static String describe(LedgerBatch.Verdict o) {
     return o.refusal() != null ? o.refusal().error().code()
         : o.result().transfer() == null ? "nothing" : "ok " + o.result().transfer().amount();
   }

@@ -380,7 +380,7 @@ class TransferRulesTableTest {
             g.assertAccount(g.acceptanceA, 0, 0, 40);
             g.assertLots(g.wallet, 60);
             assertEquals(RulesFixture.T0.plusSeconds(600), r.transfer().timeoutAt());
-            assertTrue(g.db.openHolds.contains(new Keys.TransferKey(A, r.transfer().id())));
+            assertTrue(g.db.openHolds.contains(Keys.TransferKey.of(r.transfer())));
           });
         }),
         accepted("hold with no timeout", f -> {
@@ -400,7 +400,7 @@ class TransferRulesTableTest {
             g.assertAccount(g.wallet, 60, 0, 0);
             g.assertAccount(g.acceptanceA, 40, 0, 0);
             g.assertLots(g.wallet, 60);
-            assertFalse(g.db.openHolds.contains(new Keys.TransferKey(A, hold.id())));
+            assertFalse(g.db.openHolds.contains(Keys.TransferKey.of(hold)));
           });
         }),
         accepted("post part of a hold: the rest goes back to the lots", f -> {
@@ -640,8 +640,8 @@ class TransferRulesTableTest {
     RulesFixture f = new RulesFixture();
     Step step = c.given().apply(f);
     Snapshot before = Snapshot.of(f.db);
-    List<LedgerBatch.Outcome> outcomes = f.run(step.batch());
-    LedgerBatch.Outcome last = outcomes.get(outcomes.size() - 1);
+    List<LedgerBatch.Verdict> verdicts = f.run(step.batch());
+    LedgerBatch.Verdict last = verdicts.get(verdicts.size() - 1);
     if (c.refusal() != null) {
       assertNotNull(last.refusal(), "accepted: " + last.result());
       assertEquals(c.refusal(), last.refusal().error(), last.refusal().getMessage());
