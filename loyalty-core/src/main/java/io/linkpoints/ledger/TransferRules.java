@@ -2,9 +2,7 @@ package io.linkpoints.ledger;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -13,8 +11,6 @@ import java.util.Objects;
  */
 final class TransferRules {
   private final BatchState state;
-  /** Commands already seen in this batch, for idempotency within the batch itself. */
-  private final Map<Keys.TransferKey, TransferCommand> seenInBatch = new HashMap<>();
 
   TransferRules(BatchState state) {
     this.state = state;
@@ -26,23 +22,16 @@ final class TransferRules {
     if (malformed != null) {
       throw malformed;
     }
-    Keys.TransferKey key = Keys.TransferKey.of(c);
     Transfer existing = state.transfer(c.allianceId(), c.id());
     if (existing != null) {
-      TransferCommand first = seenInBatch.get(key);
-      boolean same = first != null ? first.equals(c) : sameFields(c, existing);
-      if (!same) {
+      // Compared with the transfer, as stored, whether it was made by this batch or an earlier one.
+      if (!sameFields(c, existing)) {
         throw new LedgerException(LedgerError.IDEMPOTENCY_KEY_REUSED,
             "transfer " + c.id() + " already exists with different fields");
       }
       return new TransferResult(existing, true);
     }
-    TransferResult result = c.kind() == TransferCommand.Kind.EXPIRE_LOTS ? expire(c)
-        : c.resolvesHold() ? resolveHold(c) : transfer(c);
-    if (result.transfer() != null) {
-      seenInBatch.put(key, c);
-    }
-    return result;
+    return c.kind() == TransferCommand.Kind.EXPIRE_LOTS ? expire(c) : c.resolvesHold() ? resolveHold(c) : transfer(c);
   }
 
   // ---- single-phase transfers, holds and reversals
@@ -73,7 +62,7 @@ final class TransferRules {
     if (c.isHold()) {
       debit.debitsPending += amount;
       credit.creditsPending += amount;
-      state.holdsOpened.add(t);
+      state.holdOpened(t);
     } else {
       debit.debitsPosted += amount;
       credit.creditsPosted += amount;
@@ -87,7 +76,7 @@ final class TransferRules {
     if (original != null) {
       state.reversedSoFar.merge(Keys.TransferKey.of(original), amount, Long::sum);
     }
-    state.created.put(Keys.TransferKey.of(t), t);
+    state.made(t);
     return new TransferResult(t, false);
   }
 
@@ -160,9 +149,8 @@ final class TransferRules {
     if (c.isPost() && credit.kind() == AccountKind.MEMBER_WALLET) {
       addLots(t, credit, debit, amount, null, null);
     }
-    state.openHolds.remove(holdKey);
-    state.holdsClosed.add(holdKey);
-    state.created.put(Keys.TransferKey.of(t), t);
+    state.holdClosed(holdKey);
+    state.made(t);
     return new TransferResult(t, false);
   }
 
@@ -172,7 +160,7 @@ final class TransferRules {
     for (Allocation reserved : state.allocationsByTransfer.getOrDefault(holdKey, List.of())) {
       long take = Math.min(toCapture, reserved.points());
       if (take > 0) {
-        state.newAllocations.add(new Allocation(resolution.allianceId(), resolution.id(), reserved.lot(), take));
+        state.allocated(new Allocation(resolution.allianceId(), resolution.id(), reserved.lot(), take));
         toCapture -= take;
       }
       reserved.lot().pointsLeft += reserved.points() - take;
@@ -206,7 +194,7 @@ final class TransferRules {
     wallet.debitsPosted += amount;
     breakage.creditsPosted += amount;
     consume(t, expired, amount);
-    state.created.put(Keys.TransferKey.of(t), t);
+    state.made(t);
     return new TransferResult(t, false);
   }
 
@@ -252,7 +240,7 @@ final class TransferRules {
       if (take > 0) {
         lot.pointsLeft -= take;
         left -= take;
-        state.newAllocations.add(new Allocation(t.allianceId(), t.id(), lot, take));
+        state.allocated(new Allocation(t.allianceId(), t.id(), lot, take));
       }
     }
     if (left != 0) {
@@ -299,14 +287,7 @@ final class TransferRules {
   private void newLot(Transfer t, short n, AccountState wallet, Long issuer, long points, long price, Instant expiresAt) {
     LotState lot = new LotState(new Keys.LotKey(t.allianceId(), t.id(), n), wallet.id(), issuer, points,
         points, price, expiresAt, state.now, true);
-    state.lots.put(lot.key, lot);
-    state.newLots.add(lot);
-    // A wallet with no open lot when the batch began has no list yet: a debit later in the batch
-    // must still see this lot.
-    List<LotState> open = state.lotsByAccount.computeIfAbsent(
-        new Keys.AccountKey(t.allianceId(), wallet.id()), k -> new ArrayList<>());
-    open.add(lot);
-    open.sort(LotState.SPEND_ORDER);
+    state.lotMade(lot);
   }
 
   // ---- helpers
