@@ -2,7 +2,7 @@ package io.linkpoints.ledger;
 
 import io.linkpoints.web.Refusal;
 
-/** A refused ledger command. Nothing of it was applied. A {@link Refusal}: its error's status and code. */
+/** A refused ledger command. Nothing of it was applied. A {@link Refusal}: its error's entry in the catalogue. */
 public final class LedgerException extends RuntimeException implements Refusal {
   private static final long serialVersionUID = 1L;
   private final LedgerError error;
@@ -18,11 +18,11 @@ public final class LedgerException extends RuntimeException implements Refusal {
 
   @Override
   public int status() {
-    return error.httpStatus();
+    return error.problem().status();
   }
 
   @Override
   public String code() {
-    return error.code();
+    return error.problem().code();
   }
 }
