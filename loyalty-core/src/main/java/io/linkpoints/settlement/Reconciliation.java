@@ -2,6 +2,7 @@ package io.linkpoints.settlement;
 
 import io.linkpoints.ledger.InvariantCheck;
 import io.linkpoints.ledger.InvariantReport;
+import io.linkpoints.ledger.api.LedgerJson;
 import io.linkpoints.web.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -108,7 +109,7 @@ public final class Reconciliation {
         checks.forEach(f -> all.add(f.result()));
         boolean ok = report.ok() && checks.stream().allMatch(f -> f.result().getBoolean("ok"));
         return new JsonObject().put("ok", ok).put("period", p.toJson()).put("settlementChecks", all)
-            .put("ledger", report.toJson());
+            .put("ledger", LedgerJson.invariantReport(report));
       });
     });
   }
