@@ -148,7 +148,7 @@ final class BatchReads {
     }
     Set<Keys.TransferKey> toFetch = new HashSet<>(ids);
     toFetch.addAll(reversed);
-    toFetch.removeIf(k -> state.transfers.containsKey(k));
+    toFetch.removeIf(k -> state.loadedTransfers.containsKey(k));
     Set<Keys.TransferKey> allocated = new HashSet<>(holds);
     allocated.addAll(reversed);
 
@@ -253,7 +253,7 @@ final class BatchReads {
     return conn.preparedQuery(TRANSFERS_BY_ID).execute(transferKeyTuple(keys)).map(rows -> {
       for (Row row : rows) {
         Transfer t = Transfer.fromRow(row);
-        state.transfers.put(Keys.TransferKey.of(t), t);
+        state.loadedTransfers.put(Keys.TransferKey.of(t), t);
       }
       return null;
     });

@@ -23,7 +23,8 @@ final class BatchState {
 
   // Loaded, then kept up to date by TransferRules: a later command of the batch sees what the
   // earlier ones made (holds, lots, allocations) exactly as it would after their commit.
-  final Map<Keys.TransferKey, Transfer> transfers = new HashMap<>();
+  /** Transfers read from the database; {@link #transfer} also finds those this batch made. */
+  final Map<Keys.TransferKey, Transfer> loadedTransfers = new HashMap<>();
   final Map<Keys.AccountKey, AccountState> accounts = new HashMap<>();
   final Map<Long, AllianceTerms> alliances = new HashMap<>();
   final Set<Keys.TransferKey> openHolds = new HashSet<>();
@@ -71,7 +72,7 @@ final class BatchState {
     }
     Keys.TransferKey key = new Keys.TransferKey(allianceId, id);
     Transfer made = created.get(key);
-    return made != null ? made : transfers.get(key);
+    return made != null ? made : loadedTransfers.get(key);
   }
 
   // ---- what a command made, recorded for the writes and for the commands after it

@@ -31,12 +31,12 @@ final class TransferRules {
       }
       return new TransferResult(existing, true);
     }
-    return c.kind() == TransferCommand.Kind.EXPIRE_LOTS ? expire(c) : c.resolvesHold() ? resolveHold(c) : transfer(c);
+    return c.kind() == TransferCommand.Kind.EXPIRE_LOTS ? expire(c) : c.resolvesHold() ? resolveHold(c) : move(c);
   }
 
-  // ---- single-phase transfers, holds and reversals
+  // ---- single-phase transfers, holds and reversals: points move (or are held) from debit to credit
 
-  private TransferResult transfer(TransferCommand c) {
+  private TransferResult move(TransferCommand c) {
     AccountState debit = requireAccount(c.allianceId(), c.debitAccountId());
     AccountState credit = requireAccount(c.allianceId(), c.creditAccountId());
     long amount = c.amount();

@@ -188,7 +188,7 @@ final class InMemoryLedger {
   private void loadTransfer(BatchState s, Keys.TransferKey k) {
     Transfer t = transfers.get(k);
     if (t != null) {
-      s.transfers.putIfAbsent(k, t);
+      s.loadedTransfers.putIfAbsent(k, t);
     }
   }
 

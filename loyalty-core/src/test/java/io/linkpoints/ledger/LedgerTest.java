@@ -297,7 +297,7 @@ class LedgerTest {
     assertEquals(100, fx.available(alliance, member));
     Transfer voided = await(ledger.transferById(alliance, HoldTimeouts.voidIdFor(alliance, hold))).orElseThrow();
     assertTrue(voided.isVoid());
-    assertEquals(HoldTimeouts.CODE, voided.code());
+    assertEquals(HoldTimeouts.TRANSFER_CODE, voided.code());
   }
 
   @Test
