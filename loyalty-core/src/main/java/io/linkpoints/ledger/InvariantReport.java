@@ -24,7 +24,8 @@ public record InvariantReport(Long allianceId, Instant checkedAt, List<Finding> 
       return "all " + findings.size() + " ledger invariants hold";
     }
     StringBuilder sb = new StringBuilder("ledger invariants broken:");
-    findings.stream().filter(f -> !f.ok()).forEach(f -> sb.append(' ').append(f.name()).append('=').append(f.violations()));
+    findings.stream().filter(f -> !f.ok())
+        .forEach(f -> sb.append(' ').append(f.name()).append('=').append(f.violations()));
     return sb.toString();
   }
 }

@@ -7,7 +7,9 @@ import java.util.Objects;
 
 /**
  * Applies commands one by one, in order, to the batch's in-memory state. A refused command
- * changes nothing: every check runs before the first change.
+ * changes nothing: every check runs before the first change. A command sees what the commands
+ * before it in the batch made as it would after their commit ({@link BatchState}), so its outcome
+ * does not depend on how the writer grouped the commands.
  */
 final class TransferRules {
   private final BatchState state;
@@ -48,7 +50,8 @@ final class TransferRules {
       throw insufficient(debit, amount);
     }
     if (credit.creditWouldExceed(amount)) {
-      throw new LedgerException(LedgerError.CREDITS_EXCEED_DEBITS, "credits would exceed debits on account " + credit.id());
+      throw new LedgerException(LedgerError.CREDITS_EXCEED_DEBITS,
+          "credits would exceed debits on account " + credit.id());
     }
     List<LotState> spend = List.of();
     if (debit.kind() == AccountKind.MEMBER_WALLET) {
@@ -304,7 +307,8 @@ final class TransferRules {
     return debit.kind() == AccountKind.MEMBER_WALLET
         ? new LedgerException(LedgerError.INSUFFICIENT_POINTS,
             "the wallet cannot pay " + amount + " points (available " + debit.snapshot().availableBalance() + ")")
-        : new LedgerException(LedgerError.DEBITS_EXCEED_CREDITS, "debits would exceed credits on account " + debit.id());
+        : new LedgerException(LedgerError.DEBITS_EXCEED_CREDITS,
+            "debits would exceed credits on account " + debit.id());
   }
 
   /** Does a stored transfer carry exactly what this command asks for? */

@@ -452,7 +452,8 @@ class TransferRulesTableTest {
           f.ok(f.earn(f.wallet, f.issuanceA, 100));
           Transfer hold = f.ok(f.hold(f.wallet, f.acceptanceA, 40, 60));
           f.later(Duration.ofSeconds(120));
-          return judge(TransferCommand.voidHold(A, HoldTimeouts.voidIdFor(A, hold.id()), hold.id(), HoldTimeouts.TRANSFER_CODE),
+          return judge(TransferCommand.voidHold(A, HoldTimeouts.voidIdFor(A, hold.id()), hold.id(),
+              HoldTimeouts.TRANSFER_CODE),
               (g, r) -> g.assertLots(g.wallet, 100));
         }),
         accepted("void of a hold crediting a wallet", f -> {
