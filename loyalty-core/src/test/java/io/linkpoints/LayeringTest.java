@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  *   <li>The floor, in this order: {@code platform} (nothing of ours) → {@code web} (platform) →
  *       {@code auth} (web) → {@code audit} (auth, web). It imports no feature.
  *   <li>Features: the floor and the features they are documented to build on (below). Being a
- *       strict order, the table leaves no room for a cycle.
+ *       strict order, the table leaves no room for a cycle. A sub-package ({@code ledger.api}) is a
+ *       package of its own here: {@code ledger} may not import it.
  *   <li>The top: {@code app} may import anything; {@code bench} anything but app. Nothing else
  *       imports the top.
  * </ul>
@@ -42,13 +43,14 @@ class LayeringTest {
     ALLOWED.put("auth", Set.of("platform", "web"));
     ALLOWED.put("audit", Set.of("platform", "web", "auth"));
     feature("ledger");
+    feature("ledger.api", "ledger");
     feature("export");
     feature("alliance", "ledger");
     feature("member", "ledger");
     feature("qr", "alliance", "ledger", "member");
     feature("coupons", "ledger", "qr");
     feature("pos", "alliance", "coupons", "ledger", "qr");
-    feature("settlement", "export", "ledger");
+    feature("settlement", "export", "ledger", "ledger.api");
     Set<String> belowTop = Set.copyOf(ALLOWED.keySet());
     ALLOWED.put("bench", belowTop);
     ALLOWED.put("app", union(belowTop, Set.of("bench")));
@@ -63,7 +65,8 @@ class LayeringTest {
   }
 
   private static final Path SOURCES = Path.of("src/main/java/io/linkpoints");
-  private static final Pattern OURS = Pattern.compile("\\bio\\.linkpoints\\.([a-z]+)\\.");
+  /** A package of ours, down to its last lower-case segment (sub-packages included). */
+  private static final Pattern OURS = Pattern.compile("\\bio\\.linkpoints\\.([a-z]+(?:\\.[a-z]+)*)\\.");
 
   @Test
   void mainSourcesImportOnlyDownward() throws IOException {
@@ -74,8 +77,9 @@ class LayeringTest {
       List<Path> sources = walk.filter(f -> f.toString().endsWith(".java")).toList();
       files = sources.size();
       for (Path file : sources) {
-        String pkg = SOURCES.relativize(file).getName(0).toString();
-        violations.addAll(violations(SOURCES.relativize(file).toString(), pkg, Files.readString(file)));
+        Path relative = SOURCES.relativize(file);
+        String pkg = relative.getParent() == null ? "" : relative.getParent().toString().replace('/', '.');
+        violations.addAll(violations(relative.toString(), pkg, Files.readString(file)));
       }
     }
     assertTrue(files > 100, "read only " + files + " files under " + SOURCES);
@@ -107,6 +111,13 @@ class LayeringTest {
         violations("newpkg/Z.java", "newpkg", "class Z {}\n"));
     assertEquals(List.of(), violations("pos/P.java", "pos", "import static io.linkpoints.web.ApiRoutes.on;\n"
         + "import io.linkpoints.coupons.Coupons;\nimport io.linkpoints.pos.Visits;\n"));
+    // A sub-package is a package of its own: the ledger's routes build on the ledger, not the reverse.
+    assertEquals(List.of(), violations("ledger/api/R.java", "ledger.api", "import io.linkpoints.ledger.Ledger;\n"
+        + "import static io.linkpoints.ledger.api.LedgerJson.transfer;\nimport io.linkpoints.auth.Principal;\n"));
+    assertEquals(List.of("ledger/L.java:1: import io.linkpoints.ledger.api.LedgerJson; (ledger may import only "
+        + "[audit, auth, platform, web])"),
+        violations("ledger/L.java", "ledger", "import io.linkpoints.ledger.api.LedgerJson;\n"));
+    assertEquals(1, violations("alliance/A.java", "alliance", "import io.linkpoints.ledger.api.LedgerJson;\n").size());
   }
 
   /** The references in one source file that its package may not make, each naming file, line and text. */

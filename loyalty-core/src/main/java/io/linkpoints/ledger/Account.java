@@ -1,6 +1,5 @@
 package io.linkpoints.ledger;
 
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 
 /** A ledger account with its posted and pending totals, all in whole points. */
@@ -39,20 +38,5 @@ public record Account(
 
   public boolean has(int flag) {
     return (flags & flag) != 0;
-  }
-
-  public JsonObject toJson() {
-    return new JsonObject()
-        .put("allianceId", allianceId)
-        .put("id", id)
-        .put("kind", kind.dbName())
-        .put("ownerId", ownerId)
-        .put("flags", flags)
-        .put("debitsPending", debitsPending)
-        .put("debitsPosted", debitsPosted)
-        .put("creditsPending", creditsPending)
-        .put("creditsPosted", creditsPosted)
-        .put("postedBalance", postedBalance())
-        .put("availableBalance", availableBalance());
   }
 }

@@ -78,7 +78,7 @@ final class BatchReads {
     Set<Keys.TransferKey> keys = new HashSet<>();
     for (TransferCommand c : commands) {
       if (c.resolvesHold()) {
-        keys.add(new Keys.TransferKey(c.allianceId(), c.pendingId()));
+        keys.add(Keys.TransferKey.pendingOf(c));
       }
     }
     return loadTransfers(conn, keys, state);
@@ -127,13 +127,13 @@ final class BatchReads {
     Map<Keys.AccountKey, Long> debitedAmounts = new HashMap<>();
     Set<Keys.AccountKey> readWhole = new HashSet<>();
     for (TransferCommand c : commands) {
-      ids.add(new Keys.TransferKey(c.allianceId(), c.id()));
+      ids.add(Keys.TransferKey.of(c));
       if (c.resolvesHold()) {
-        holds.add(new Keys.TransferKey(c.allianceId(), c.pendingId()));
+        holds.add(Keys.TransferKey.pendingOf(c));
         continue;
       }
       if (c.reversesId() != null) {
-        reversed.add(new Keys.TransferKey(c.allianceId(), c.reversesId()));
+        reversed.add(Keys.TransferKey.reversedBy(c));
       }
       AccountState debit = state.account(c.allianceId(), c.debitAccountId());
       if (debit != null && debit.kind() == AccountKind.MEMBER_WALLET) {
@@ -148,7 +148,7 @@ final class BatchReads {
     }
     Set<Keys.TransferKey> toFetch = new HashSet<>(ids);
     toFetch.addAll(reversed);
-    toFetch.removeIf(k -> state.transfers.containsKey(k));
+    toFetch.removeIf(k -> state.loadedTransfers.containsKey(k));
     Set<Keys.TransferKey> allocated = new HashSet<>(holds);
     allocated.addAll(reversed);
 
@@ -179,7 +179,7 @@ final class BatchReads {
       });
       forEach(createdLots.result(), row -> {
         LotState lot = state.intern(LotState.fromRow(row));
-        state.lotsByCreatingTransfer.computeIfAbsent(new Keys.TransferKey(lot.key.allianceId(), lot.key.transferId()),
+        state.lotsByCreatingTransfer.computeIfAbsent(lot.key.creator(),
             k -> new ArrayList<>()).add(lot);
       });
       // A lot loaded only through an allocation may belong to a wallet that is also debited here.
@@ -253,7 +253,7 @@ final class BatchReads {
     return conn.preparedQuery(TRANSFERS_BY_ID).execute(transferKeyTuple(keys)).map(rows -> {
       for (Row row : rows) {
         Transfer t = Transfer.fromRow(row);
-        state.transfers.put(new Keys.TransferKey(t.allianceId(), t.id()), t);
+        state.loadedTransfers.put(Keys.TransferKey.of(t), t);
       }
       return null;
     });

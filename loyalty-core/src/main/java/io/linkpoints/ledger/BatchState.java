@@ -2,6 +2,7 @@ package io.linkpoints.ledger;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -14,10 +15,16 @@ import java.util.Set;
  * in memory. Nothing here reaches the database until {@link BatchWrites} runs.
  */
 final class BatchState {
+  /** A transfer's allocations in the spend order of their lots. */
+  private static final Comparator<Allocation> ALLOCATION_ORDER =
+      (a, b) -> LotState.SPEND_ORDER.compare(a.lot(), b.lot());
+
   final Instant now;
 
-  // Loaded
-  final Map<Keys.TransferKey, Transfer> transfers = new HashMap<>();
+  // Loaded, then kept up to date by TransferRules: a later command of the batch sees what the
+  // earlier ones made (holds, lots, allocations) exactly as it would after their commit.
+  /** Transfers read from the database; {@link #transfer} also finds those this batch made. */
+  final Map<Keys.TransferKey, Transfer> loadedTransfers = new HashMap<>();
   final Map<Keys.AccountKey, AccountState> accounts = new HashMap<>();
   final Map<Long, AllianceTerms> alliances = new HashMap<>();
   final Set<Keys.TransferKey> openHolds = new HashSet<>();
@@ -29,7 +36,7 @@ final class BatchState {
   final Map<Keys.TransferKey, List<Allocation>> allocationsByTransfer = new HashMap<>();
   final Map<Keys.TransferKey, List<LotState>> lotsByCreatingTransfer = new HashMap<>();
 
-  // Produced
+  // Produced: what BatchWrites writes.
   final LinkedHashMap<Keys.TransferKey, Transfer> created = new LinkedHashMap<>();
   final List<LotState> newLots = new ArrayList<>();
   final List<Allocation> newAllocations = new ArrayList<>();
@@ -52,7 +59,7 @@ final class BatchState {
 
   void sortLots() {
     lotsByAccount.values().forEach(list -> list.sort(LotState.SPEND_ORDER));
-    allocationsByTransfer.values().forEach(list -> list.sort((a, b) -> LotState.SPEND_ORDER.compare(a.lot(), b.lot())));
+    allocationsByTransfer.values().forEach(list -> list.sort(ALLOCATION_ORDER));
   }
 
   AccountState account(long allianceId, long id) {
@@ -65,6 +72,45 @@ final class BatchState {
     }
     Keys.TransferKey key = new Keys.TransferKey(allianceId, id);
     Transfer made = created.get(key);
-    return made != null ? made : transfers.get(key);
+    return made != null ? made : loadedTransfers.get(key);
+  }
+
+  // ---- what a command made, recorded for the writes and for the commands after it
+
+  void made(Transfer t) {
+    created.put(Keys.TransferKey.of(t), t);
+  }
+
+  void holdOpened(Transfer hold) {
+    holdsOpened.add(hold);
+    openHolds.add(Keys.TransferKey.of(hold));
+  }
+
+  /** A hold opened by this batch and closed by it too is never written as open. */
+  void holdClosed(Keys.TransferKey hold) {
+    openHolds.remove(hold);
+    if (!holdsOpened.removeIf(h -> Keys.TransferKey.of(h).equals(hold))) {
+      holdsClosed.add(hold);
+    }
+  }
+
+  void lotMade(LotState lot) {
+    lots.put(lot.key, lot);
+    newLots.add(lot);
+    // A wallet with no open lot when the batch began has no list yet: a debit later in the batch
+    // must still see this lot.
+    List<LotState> open = lotsByAccount.computeIfAbsent(new Keys.AccountKey(lot.key.allianceId(), lot.accountId),
+        k -> new ArrayList<>());
+    open.add(lot);
+    open.sort(LotState.SPEND_ORDER);
+    lotsByCreatingTransfer.computeIfAbsent(lot.key.creator(), k -> new ArrayList<>()).add(lot);
+  }
+
+  void allocated(Allocation a) {
+    newAllocations.add(a);
+    List<Allocation> paid = allocationsByTransfer.computeIfAbsent(new Keys.TransferKey(a.allianceId(), a.transferId()),
+        k -> new ArrayList<>());
+    paid.add(a);
+    paid.sort(ALLOCATION_ORDER);
   }
 }

@@ -121,8 +121,8 @@ final class BatchWrites {
     Long[] cpo = new Long[n];
     for (int i = 0; i < n; i++) {
       AccountState a = changed.get(i);
-      alliance[i] = a.original.allianceId();
-      id[i] = a.original.id();
+      alliance[i] = a.loaded.allianceId();
+      id[i] = a.id();
       dp[i] = a.debitsPending;
       dpo[i] = a.debitsPosted;
       cp[i] = a.creditsPending;

@@ -16,7 +16,8 @@ import java.util.UUID;
  * there first wins and the timeout steps aside ({@code hold_already_resolved}).
  */
 public final class HoldTimeouts {
-  public static final String CODE = "hold_timeout";
+  /** The code of the void that times a hold out. */
+  public static final String TRANSFER_CODE = "hold_timeout";
   private static final String DUE = "select alliance_id, transfer_id from ledger_open_hold"
       + " where timeout_at <= $1 order by timeout_at limit $2";
 
@@ -41,7 +42,7 @@ public final class HoldTimeouts {
           for (Row row : rows) {
             long alliance = row.getLong("alliance_id");
             UUID hold = row.getUUID("transfer_id");
-            voids.add(ledger.submit(TransferCommand.voidHold(alliance, voidIdFor(alliance, hold), hold, CODE))
+            voids.add(ledger.submit(TransferCommand.voidHold(alliance, voidIdFor(alliance, hold), hold, TRANSFER_CODE))
                 .map(r -> !r.replayed())
                 .recover(err -> err instanceof LedgerException le && le.error() == LedgerError.HOLD_ALREADY_RESOLVED
                     ? Future.succeededFuture(false) : Future.failedFuture(err)));

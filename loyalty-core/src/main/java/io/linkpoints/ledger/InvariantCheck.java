@@ -1,14 +1,14 @@
 package io.linkpoints.ledger;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every invariant of the ledger, checked against the stored rows from first principles: the
@@ -141,9 +141,9 @@ public final class InvariantCheck {
       String sql = forAlliance(check.sql(), allianceId != null) + " limit 20";
       Tuple params = allianceId != null ? Tuple.of(allianceId) : Tuple.tuple();
       findings.add(pool.preparedQuery(sql).execute(params).map(rows -> {
-        JsonArray violations = new JsonArray();
+        List<Map<String, Object>> violations = new ArrayList<>();
         for (Row row : rows) {
-          violations.add(rowToJson(row));
+          violations.add(columns(row));
         }
         return new InvariantReport.Finding(check.name(), check.description(), violations);
       }));
@@ -156,13 +156,14 @@ public final class InvariantCheck {
     return sql.replaceAll("\\{alliance:([a-z_.]+)\\}", filtered ? "$1 = \\$1" : "true");
   }
 
-  private static JsonObject rowToJson(Row row) {
-    JsonObject json = new JsonObject();
+  /** A row's columns in order; numbers, booleans and nulls as they are, anything else as text. */
+  private static Map<String, Object> columns(Row row) {
+    Map<String, Object> columns = new LinkedHashMap<>();
     for (int i = 0; i < row.size(); i++) {
       Object value = row.getValue(i);
-      json.put(row.getColumnName(i), value == null || value instanceof Number || value instanceof Boolean
+      columns.put(row.getColumnName(i), value == null || value instanceof Number || value instanceof Boolean
           ? value : value.toString());
     }
-    return json;
+    return columns;
   }
 }

@@ -2,7 +2,6 @@ package io.linkpoints.ledger;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.linkpoints.platform.DatabaseTarget;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -100,11 +99,6 @@ public final class Ledger {
 
   /** One page of an account's transfers, newest first. */
   public record HistoryPage(List<Transfer> transfers, Long nextCursor) {
-    public JsonObject toJson() {
-      return new JsonObject()
-          .put("items", new io.vertx.core.json.JsonArray(transfers.stream().map(Transfer::toJson).toList()))
-          .put("nextCursor", nextCursor == null ? null : String.valueOf(nextCursor));
-    }
   }
 
   public Future<HistoryPage> history(long allianceId, long accountId, Long beforeCursor, int limit) {

@@ -1,40 +1,45 @@
 package io.linkpoints.ledger;
 
-/** Why the ledger refused a command. The codes are part of the API: never rename one. */
+import io.linkpoints.web.ProblemCode;
+
+/**
+ * Why the ledger refused a command: the ledger's own closed list of results, which its callers
+ * switch on. Each names its entry in the catalogue of refusals ({@link ProblemCode}, same name),
+ * which gives its wire code and HTTP status.
+ */
 public enum LedgerError {
-  INVALID_COMMAND("invalid_command", 400),
-  INVALID_AMOUNT("invalid_amount", 400),
-  ACCOUNTS_MUST_DIFFER("accounts_must_differ", 400),
-  ACCOUNT_NOT_FOUND("account_not_found", 404),
-  INSUFFICIENT_POINTS("insufficient_points", 409),
-  DEBITS_EXCEED_CREDITS("debits_exceed_credits", 409),
-  CREDITS_EXCEED_DEBITS("credits_exceed_debits", 409),
-  IDEMPOTENCY_KEY_REUSED("idempotency_key_reused", 409),
-  PENDING_TRANSFER_NOT_FOUND("pending_transfer_not_found", 404),
-  NOT_A_HOLD("not_a_hold", 409),
-  HOLD_ALREADY_RESOLVED("hold_already_resolved", 409),
-  HOLD_EXPIRED("hold_expired", 409),
-  POST_EXCEEDS_HOLD("post_exceeds_hold", 409),
-  ACCOUNTS_MISMATCH("accounts_mismatch", 409),
-  REVERSAL_TARGET_NOT_FOUND("reversal_target_not_found", 404),
-  REVERSAL_TARGET_INVALID("reversal_target_invalid", 409),
-  REVERSAL_EXCEEDS_ORIGINAL("reversal_exceeds_original", 409),
-  LEDGER_BUSY("ledger_busy", 503),
-  LEDGER_UNAVAILABLE("ledger_unavailable", 503);
+  INVALID_COMMAND(ProblemCode.INVALID_COMMAND),
+  INVALID_AMOUNT(ProblemCode.INVALID_AMOUNT),
+  ACCOUNTS_MUST_DIFFER(ProblemCode.ACCOUNTS_MUST_DIFFER),
+  ACCOUNT_NOT_FOUND(ProblemCode.ACCOUNT_NOT_FOUND),
+  INSUFFICIENT_POINTS(ProblemCode.INSUFFICIENT_POINTS),
+  DEBITS_EXCEED_CREDITS(ProblemCode.DEBITS_EXCEED_CREDITS),
+  CREDITS_EXCEED_DEBITS(ProblemCode.CREDITS_EXCEED_DEBITS),
+  IDEMPOTENCY_KEY_REUSED(ProblemCode.IDEMPOTENCY_KEY_REUSED),
+  PENDING_TRANSFER_NOT_FOUND(ProblemCode.PENDING_TRANSFER_NOT_FOUND),
+  NOT_A_HOLD(ProblemCode.NOT_A_HOLD),
+  HOLD_ALREADY_RESOLVED(ProblemCode.HOLD_ALREADY_RESOLVED),
+  HOLD_EXPIRED(ProblemCode.HOLD_EXPIRED),
+  POST_EXCEEDS_HOLD(ProblemCode.POST_EXCEEDS_HOLD),
+  ACCOUNTS_MISMATCH(ProblemCode.ACCOUNTS_MISMATCH),
+  REVERSAL_TARGET_NOT_FOUND(ProblemCode.REVERSAL_TARGET_NOT_FOUND),
+  REVERSAL_TARGET_INVALID(ProblemCode.REVERSAL_TARGET_INVALID),
+  REVERSAL_EXCEEDS_ORIGINAL(ProblemCode.REVERSAL_EXCEEDS_ORIGINAL),
+  LEDGER_BUSY(ProblemCode.LEDGER_BUSY),
+  LEDGER_UNAVAILABLE(ProblemCode.LEDGER_UNAVAILABLE);
 
-  private final String code;
-  private final int httpStatus;
+  private final ProblemCode problem;
 
-  LedgerError(String code, int httpStatus) {
-    this.code = code;
-    this.httpStatus = httpStatus;
+  LedgerError(ProblemCode problem) {
+    this.problem = problem;
   }
 
+  public ProblemCode problem() {
+    return problem;
+  }
+
+  /** The wire code, as in the catalogue. */
   public String code() {
-    return code;
-  }
-
-  public int httpStatus() {
-    return httpStatus;
+    return problem.code();
   }
 }

@@ -3,7 +3,7 @@ package io.linkpoints.ledger;
 import io.linkpoints.web.ProblemCode;
 import io.linkpoints.web.Refusal;
 
-/** A refused ledger command. Nothing of it was applied. A {@link Refusal}: its error's status and code. */
+/** A refused ledger command. Nothing of it was applied. A {@link Refusal}: its error's entry in the catalogue. */
 public final class LedgerException extends RuntimeException implements Refusal {
   private static final long serialVersionUID = 1L;
   private final LedgerError error;
@@ -19,6 +19,6 @@ public final class LedgerException extends RuntimeException implements Refusal {
 
   @Override
   public ProblemCode problem() {
-    return ProblemCode.valueOf(error.name());
+    return error.problem();
   }
 }

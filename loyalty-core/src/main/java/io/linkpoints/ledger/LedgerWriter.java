@@ -43,8 +43,8 @@ public final class LedgerWriter {
   private long lingerTimer = -1;
   /** Set by {@link #drain}: no new commands; completed when the queue is empty and nothing is in flight. */
   private Promise<Void> drained;
-  private volatile long batches;
-  private volatile long commands;
+  private volatile long batchesWritten;
+  private volatile long commandsWritten;
 
   /**
    * The writer's connections. Every statement of a batch finds rows by key through a small set of
@@ -127,11 +127,11 @@ public final class LedgerWriter {
 
   /** Batches and commands written so far (for the benchmark's report). */
   public long batchesWritten() {
-    return batches;
+    return batchesWritten;
   }
 
   public long commandsWritten() {
-    return commands;
+    return commandsWritten;
   }
 
   private void enqueue(Queued q) {
@@ -187,17 +187,17 @@ public final class LedgerWriter {
     List<TransferCommand> cmds = batch.stream().map(Queued::command).toList();
     return attempt(cmds).transform(ar -> {
       if (ar.succeeded()) {
-        batches++;
-        commands += batch.size();
-        List<LedgerBatch.Outcome> outcomes = ar.result();
+        batchesWritten++;
+        commandsWritten += batch.size();
+        List<LedgerBatch.Verdict> verdicts = ar.result();
         Set<Long> alliances = new HashSet<>();
         for (int i = 0; i < batch.size(); i++) {
-          LedgerBatch.Outcome o = outcomes.get(i);
-          if (o.refusal() != null) {
-            batch.get(i).promise.fail(o.refusal());
+          LedgerBatch.Verdict v = verdicts.get(i);
+          if (v.refusal() != null) {
+            batch.get(i).promise.fail(v.refusal());
           } else {
             alliances.add(batch.get(i).command.allianceId());
-            batch.get(i).promise.complete(o.result());
+            batch.get(i).promise.complete(v.result());
           }
         }
         alliances.forEach(a -> vertx.eventBus().publish(committedAddress(a), a));
@@ -222,10 +222,10 @@ public final class LedgerWriter {
     });
   }
 
-  private Future<List<LedgerBatch.Outcome>> attempt(List<TransferCommand> cmds) {
+  private Future<List<LedgerBatch.Verdict>> attempt(List<TransferCommand> cmds) {
     return pool.getConnection().compose(conn -> conn.begin()
         .compose(tx -> LedgerBatch.run(conn, cmds, clock.instant().truncatedTo(ChronoUnit.MICROS))
-            .compose(outcomes -> tx.commit().map(outcomes))
+            .compose(verdicts -> tx.commit().map(verdicts))
             .onFailure(err -> rollbackQuietly(tx)))
         .onComplete(ar -> conn.close()));
   }

@@ -26,7 +26,7 @@ final class LotState {
   final Instant expiresAt;
   final Instant createdAt;
   final boolean isNew;
-  final long originalPointsLeft;
+  final long loadedPointsLeft;
   long pointsLeft;
 
   LotState(Keys.LotKey key, long accountId, Long issuerShopId, long points, long pointsLeft, long pricePerPointFen,
@@ -36,7 +36,7 @@ final class LotState {
     this.issuerShopId = issuerShopId;
     this.points = points;
     this.pointsLeft = pointsLeft;
-    this.originalPointsLeft = isNew ? 0 : pointsLeft;
+    this.loadedPointsLeft = isNew ? 0 : pointsLeft;
     this.pricePerPointFen = pricePerPointFen;
     this.expiresAt = expiresAt;
     this.createdAt = createdAt;
@@ -55,6 +55,6 @@ final class LotState {
   }
 
   boolean changed() {
-    return !isNew && pointsLeft != originalPointsLeft;
+    return !isNew && pointsLeft != loadedPointsLeft;
   }
 }

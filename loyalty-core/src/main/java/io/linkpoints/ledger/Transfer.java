@@ -74,29 +74,4 @@ public record Transfer(
   static OffsetDateTime utc(Instant instant) {
     return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
   }
-
-  public JsonObject toJson() {
-    JsonObject json = new JsonObject()
-        .put("allianceId", allianceId)
-        .put("id", id.toString())
-        .put("debitAccountId", debitAccountId)
-        .put("creditAccountId", creditAccountId)
-        .put("amount", amount)
-        .put("type", type())
-        .put("code", code)
-        .put("createdAt", createdAt.toString());
-    if (pendingId != null) {
-      json.put("pendingId", pendingId.toString());
-    }
-    if (reversesId != null) {
-      json.put("reversesId", reversesId.toString());
-    }
-    if (timeoutAt != null) {
-      json.put("timeoutAt", timeoutAt.toString());
-    }
-    if (metadata != null) {
-      json.put("metadata", metadata);
-    }
-    return json;
-  }
 }

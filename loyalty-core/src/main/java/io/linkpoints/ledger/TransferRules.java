@@ -2,19 +2,17 @@ package io.linkpoints.ledger;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
  * Applies commands one by one, in order, to the batch's in-memory state. A refused command
- * changes nothing: every check runs before the first change.
+ * changes nothing: every check runs before the first change. A command sees what the commands
+ * before it in the batch made as it would after their commit ({@link BatchState}), so its outcome
+ * does not depend on how the writer grouped the commands.
  */
 final class TransferRules {
   private final BatchState state;
-  /** Commands already seen in this batch, for idempotency within the batch itself. */
-  private final Map<Keys.TransferKey, TransferCommand> seenInBatch = new HashMap<>();
 
   TransferRules(BatchState state) {
     this.state = state;
@@ -26,28 +24,21 @@ final class TransferRules {
     if (malformed != null) {
       throw malformed;
     }
-    Keys.TransferKey key = new Keys.TransferKey(c.allianceId(), c.id());
     Transfer existing = state.transfer(c.allianceId(), c.id());
     if (existing != null) {
-      TransferCommand first = seenInBatch.get(key);
-      boolean same = first != null ? first.equals(c) : sameFields(c, existing);
-      if (!same) {
+      // Compared with the transfer, as stored, whether it was made by this batch or an earlier one.
+      if (!sameFields(c, existing)) {
         throw new LedgerException(LedgerError.IDEMPOTENCY_KEY_REUSED,
             "transfer " + c.id() + " already exists with different fields");
       }
       return new TransferResult(existing, true);
     }
-    TransferResult result = c.kind() == TransferCommand.Kind.EXPIRE_LOTS ? expire(c)
-        : c.resolvesHold() ? resolveHold(c) : transfer(c);
-    if (result.transfer() != null) {
-      seenInBatch.put(key, c);
-    }
-    return result;
+    return c.kind() == TransferCommand.Kind.EXPIRE_LOTS ? expire(c) : c.resolvesHold() ? resolveHold(c) : move(c);
   }
 
-  // ---- single-phase transfers, holds and reversals
+  // ---- single-phase transfers, holds and reversals: points move (or are held) from debit to credit
 
-  private TransferResult transfer(TransferCommand c) {
+  private TransferResult move(TransferCommand c) {
     AccountState debit = requireAccount(c.allianceId(), c.debitAccountId());
     AccountState credit = requireAccount(c.allianceId(), c.creditAccountId());
     long amount = c.amount();
@@ -59,7 +50,8 @@ final class TransferRules {
       throw insufficient(debit, amount);
     }
     if (credit.creditWouldExceed(amount)) {
-      throw new LedgerException(LedgerError.CREDITS_EXCEED_DEBITS, "credits would exceed debits on account " + credit.original.id());
+      throw new LedgerException(LedgerError.CREDITS_EXCEED_DEBITS,
+          "credits would exceed debits on account " + credit.id());
     }
     List<LotState> spend = List.of();
     if (debit.kind() == AccountKind.MEMBER_WALLET) {
@@ -73,7 +65,7 @@ final class TransferRules {
     if (c.isHold()) {
       debit.debitsPending += amount;
       credit.creditsPending += amount;
-      state.holdsOpened.add(t);
+      state.holdOpened(t);
     } else {
       debit.debitsPosted += amount;
       credit.creditsPosted += amount;
@@ -85,9 +77,9 @@ final class TransferRules {
       addLots(t, credit, debit, amount, original, c.lotExpiresAt());
     }
     if (original != null) {
-      state.reversedSoFar.merge(new Keys.TransferKey(c.allianceId(), original.id()), amount, Long::sum);
+      state.reversedSoFar.merge(Keys.TransferKey.of(original), amount, Long::sum);
     }
-    state.created.put(new Keys.TransferKey(t.allianceId(), t.id()), t);
+    state.made(t);
     return new TransferResult(t, false);
   }
 
@@ -104,7 +96,7 @@ final class TransferRules {
       throw new LedgerException(LedgerError.REVERSAL_TARGET_INVALID,
           "a reversal moves points back: debit the original's credit account, credit its debit account");
     }
-    long already = state.reversedSoFar.getOrDefault(new Keys.TransferKey(c.allianceId(), original.id()), 0L);
+    long already = state.reversedSoFar.getOrDefault(Keys.TransferKey.of(original), 0L);
     if (already + amount > original.amount()) {
       throw new LedgerException(LedgerError.REVERSAL_EXCEEDS_ORIGINAL,
           "reversing " + amount + " would exceed the original " + original.amount() + " (already reversed " + already + ")");
@@ -126,7 +118,7 @@ final class TransferRules {
         || (c.creditAccountId() != 0 && c.creditAccountId() != hold.creditAccountId())) {
       throw new LedgerException(LedgerError.ACCOUNTS_MISMATCH, "the accounts differ from the hold's");
     }
-    Keys.TransferKey holdKey = new Keys.TransferKey(hold.allianceId(), hold.id());
+    Keys.TransferKey holdKey = Keys.TransferKey.of(hold);
     if (!state.openHolds.contains(holdKey)) {
       throw new LedgerException(LedgerError.HOLD_ALREADY_RESOLVED, "hold " + hold.id() + " was already posted, voided or timed out");
     }
@@ -160,9 +152,8 @@ final class TransferRules {
     if (c.isPost() && credit.kind() == AccountKind.MEMBER_WALLET) {
       addLots(t, credit, debit, amount, null, null);
     }
-    state.openHolds.remove(holdKey);
-    state.holdsClosed.add(holdKey);
-    state.created.put(new Keys.TransferKey(t.allianceId(), t.id()), t);
+    state.holdClosed(holdKey);
+    state.made(t);
     return new TransferResult(t, false);
   }
 
@@ -172,7 +163,7 @@ final class TransferRules {
     for (Allocation reserved : state.allocationsByTransfer.getOrDefault(holdKey, List.of())) {
       long take = Math.min(toCapture, reserved.points());
       if (take > 0) {
-        state.newAllocations.add(new Allocation(resolution.allianceId(), resolution.id(), reserved.lot(), take));
+        state.allocated(new Allocation(resolution.allianceId(), resolution.id(), reserved.lot(), take));
         toCapture -= take;
       }
       reserved.lot().pointsLeft += reserved.points() - take;
@@ -206,7 +197,7 @@ final class TransferRules {
     wallet.debitsPosted += amount;
     breakage.creditsPosted += amount;
     consume(t, expired, amount);
-    state.created.put(new Keys.TransferKey(t.allianceId(), t.id()), t);
+    state.made(t);
     return new TransferResult(t, false);
   }
 
@@ -220,10 +211,10 @@ final class TransferRules {
     List<LotState> order = new ArrayList<>();
     if (original != null) {
       order.addAll(state.lotsByCreatingTransfer.getOrDefault(
-          new Keys.TransferKey(original.allianceId(), original.id()), List.of()));
+          Keys.TransferKey.of(original), List.of()));
     }
     for (LotState lot : state.lotsByAccount.getOrDefault(
-        new Keys.AccountKey(wallet.original.allianceId(), wallet.original.id()), List.of())) {
+        wallet.key(), List.of())) {
       if (!order.contains(lot)) {
         order.add(lot);
       }
@@ -234,7 +225,7 @@ final class TransferRules {
       if (available >= amount) {
         break;
       }
-      if (lot.pointsLeft > 0 && !lot.expiredAt(state.now) && lot.accountId == wallet.original.id()) {
+      if (lot.pointsLeft > 0 && !lot.expiredAt(state.now) && lot.accountId == wallet.id()) {
         spend.add(lot);
         available += lot.pointsLeft;
       }
@@ -252,7 +243,7 @@ final class TransferRules {
       if (take > 0) {
         lot.pointsLeft -= take;
         left -= take;
-        state.newAllocations.add(new Allocation(t.allianceId(), t.id(), lot, take));
+        state.allocated(new Allocation(t.allianceId(), t.id(), lot, take));
       }
     }
     if (left != 0) {
@@ -267,10 +258,10 @@ final class TransferRules {
   private void addLots(Transfer t, AccountState wallet, AccountState from, long amount, Transfer original,
       Instant expiresAt) {
     AllianceTerms terms = state.alliances.get(t.allianceId());
-    if (original != null && original.debitAccountId() == wallet.original.id()) {
+    if (original != null && original.debitAccountId() == wallet.id()) {
       List<Allocation> spent = state.allocationsByTransfer.getOrDefault(
-          new Keys.TransferKey(original.allianceId(), original.id()), List.of());
-      long skip = state.reversedSoFar.getOrDefault(new Keys.TransferKey(original.allianceId(), original.id()), 0L);
+          Keys.TransferKey.of(original), List.of());
+      long skip = state.reversedSoFar.getOrDefault(Keys.TransferKey.of(original), 0L);
       long left = amount;
       short n = 0;
       for (Allocation a : spent) {
@@ -293,20 +284,13 @@ final class TransferRules {
   }
 
   private static Long issuerOf(AccountState from) {
-    return from.kind() == AccountKind.MERCHANT_ISSUANCE ? from.original.ownerId() : null;
+    return from.kind() == AccountKind.MERCHANT_ISSUANCE ? from.ownerId() : null;
   }
 
   private void newLot(Transfer t, short n, AccountState wallet, Long issuer, long points, long price, Instant expiresAt) {
-    LotState lot = new LotState(new Keys.LotKey(t.allianceId(), t.id(), n), wallet.original.id(), issuer, points,
+    LotState lot = new LotState(new Keys.LotKey(t.allianceId(), t.id(), n), wallet.id(), issuer, points,
         points, price, expiresAt, state.now, true);
-    state.lots.put(lot.key, lot);
-    state.newLots.add(lot);
-    // A wallet with no open lot when the batch began has no list yet: a debit later in the batch
-    // must still see this lot.
-    List<LotState> open = state.lotsByAccount.computeIfAbsent(
-        new Keys.AccountKey(t.allianceId(), wallet.original.id()), k -> new ArrayList<>());
-    open.add(lot);
-    open.sort(LotState.SPEND_ORDER);
+    state.lotMade(lot);
   }
 
   // ---- helpers
@@ -323,7 +307,8 @@ final class TransferRules {
     return debit.kind() == AccountKind.MEMBER_WALLET
         ? new LedgerException(LedgerError.INSUFFICIENT_POINTS,
             "the wallet cannot pay " + amount + " points (available " + debit.snapshot().availableBalance() + ")")
-        : new LedgerException(LedgerError.DEBITS_EXCEED_CREDITS, "debits would exceed credits on account " + debit.original.id());
+        : new LedgerException(LedgerError.DEBITS_EXCEED_CREDITS,
+            "debits would exceed credits on account " + debit.id());
   }
 
   /** Does a stored transfer carry exactly what this command asks for? */

@@ -1,5 +1,6 @@
 package io.linkpoints.settlement;
 
+import io.linkpoints.ledger.api.LedgerJson;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -96,7 +97,7 @@ final class SettlementJson {
         .put("settlementChecks", array(r.settlementChecks(), c -> new JsonObject().put("name", c.name())
             .put("description", c.description()).put("ok", c.ok())
             .put("discrepancies", array(c.discrepancies(), row -> row))))
-        .put("ledger", r.ledger().toJson());
+        .put("ledger", LedgerJson.invariantReport(r.ledger()));
   }
 
   static JsonObject crossVisits(CrossVisits.PeriodPairs v) {

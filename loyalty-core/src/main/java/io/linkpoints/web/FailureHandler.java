@@ -15,10 +15,6 @@ import org.slf4j.LoggerFactory;
 public final class FailureHandler {
   private static final Logger log = LoggerFactory.getLogger(FailureHandler.class);
 
-  /** The code of a database outage: the ledger's {@code LEDGER_UNAVAILABLE}, which callers know. */
-  @Deprecated // name ProblemCode.LEDGER_UNAVAILABLE; kept while a ledger test still compares with it
-  public static final String UNAVAILABLE_CODE = ProblemCode.LEDGER_UNAVAILABLE.code();
-
   private FailureHandler() {
   }
 

@@ -57,7 +57,7 @@ final class InMemoryInvariants {
         sums.computeIfAbsent(debit, k -> new long[4])[0] += t.amount();
         sums.computeIfAbsent(credit, k -> new long[4])[1] += t.amount();
       }
-      if (db.openHolds.contains(new Keys.TransferKey(t.allianceId(), t.id()))) {
+      if (db.openHolds.contains(Keys.TransferKey.of(t))) {
         sums.computeIfAbsent(debit, k -> new long[4])[2] += t.amount();
         sums.computeIfAbsent(credit, k -> new long[4])[3] += t.amount();
       }
@@ -92,7 +92,7 @@ final class InMemoryInvariants {
       }
     });
     for (Transfer t : db.transfers.values()) {
-      Keys.TransferKey k = new Keys.TransferKey(t.allianceId(), t.id());
+      Keys.TransferKey k = Keys.TransferKey.of(t);
       if (t.flags() == Transfer.PENDING && db.openHolds.contains(k) == resolutions.containsKey(k)) {
         v.add("open_holds_match_transfers: " + t.id() + " open=" + db.openHolds.contains(k));
       }
@@ -137,7 +137,7 @@ final class InMemoryInvariants {
       if (db.lots.get(a.lot()).accountId != t.debitAccountId()) {
         v.add("member_debits_fully_allocated: " + t.id() + " paid by a lot of another account");
       }
-      if (t.flags() != Transfer.PENDING || db.openHolds.contains(new Keys.TransferKey(a.allianceId(), t.id()))) {
+      if (t.flags() != Transfer.PENDING || db.openHolds.contains(Keys.TransferKey.of(t))) {
         allocated.merge(a.lot(), a.points(), Long::sum);
       }
     }

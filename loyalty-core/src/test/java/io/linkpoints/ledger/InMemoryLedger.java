@@ -51,26 +51,15 @@ final class InMemoryLedger {
   }
 
   /** Decides the commands as one batch and stores the result, as the writer does. */
-  List<LedgerBatch.Outcome> run(List<TransferCommand> commands, Instant now) {
+  List<LedgerBatch.Verdict> run(List<TransferCommand> commands, Instant now) {
     BatchState state = load(commands, now);
     TransferRules rules = new TransferRules(state);
-    List<LedgerBatch.Outcome> outcomes = new ArrayList<>();
+    List<LedgerBatch.Verdict> verdicts = new ArrayList<>();
     for (TransferCommand c : commands) {
-      outcomes.add(decide(rules, c));
+      verdicts.add(LedgerBatch.decide(rules, c));
     }
     write(state);
-    return outcomes;
-  }
-
-  /** One command, with the same mapping of an overflow as {@code LedgerBatch}. */
-  static LedgerBatch.Outcome decide(TransferRules rules, TransferCommand c) {
-    try {
-      return new LedgerBatch.Outcome(rules.apply(c), null);
-    } catch (LedgerException refused) {
-      return new LedgerBatch.Outcome(null, refused);
-    } catch (ArithmeticException overflow) {
-      return new LedgerBatch.Outcome(null, new LedgerException(LedgerError.INVALID_AMOUNT, "overflow"));
-    }
+    return verdicts;
   }
 
   BatchState load(List<TransferCommand> commands, Instant now) {
@@ -78,7 +67,7 @@ final class InMemoryLedger {
     // Holds named by posts and voids first: their accounts are locked too.
     for (TransferCommand c : commands) {
       if (c.resolvesHold()) {
-        loadTransfer(s, new Keys.TransferKey(c.allianceId(), c.pendingId()));
+        loadTransfer(s, Keys.TransferKey.pendingOf(c));
       }
     }
     TreeSet<Keys.AccountKey> lock = new TreeSet<>();
@@ -109,13 +98,13 @@ final class InMemoryLedger {
     Set<Keys.TransferKey> reversed = new HashSet<>();
     Set<Keys.AccountKey> debitedWallets = new HashSet<>();
     for (TransferCommand c : commands) {
-      loadTransfer(s, new Keys.TransferKey(c.allianceId(), c.id()));
+      loadTransfer(s, Keys.TransferKey.of(c));
       if (c.resolvesHold()) {
-        holds.add(new Keys.TransferKey(c.allianceId(), c.pendingId()));
+        holds.add(Keys.TransferKey.pendingOf(c));
         continue;
       }
       if (c.reversesId() != null) {
-        Keys.TransferKey r = new Keys.TransferKey(c.allianceId(), c.reversesId());
+        Keys.TransferKey r = Keys.TransferKey.reversedBy(c);
         reversed.add(r);
         loadTransfer(s, r);
       }
@@ -153,7 +142,7 @@ final class InMemoryLedger {
       }
     }
     for (LotState stored : lots.values()) {
-      Keys.TransferKey creator = new Keys.TransferKey(stored.key.allianceId(), stored.key.transferId());
+      Keys.TransferKey creator = stored.key.creator();
       if (reversed.contains(creator)) {
         s.lotsByCreatingTransfer.computeIfAbsent(creator, k -> new ArrayList<>()).add(s.intern(copy(stored)));
       }
@@ -174,7 +163,7 @@ final class InMemoryLedger {
     s.created.forEach(transfers::put);
     for (AccountState a : s.accounts.values()) {
       if (a.changed()) {
-        accounts.put(new Keys.AccountKey(a.original.allianceId(), a.original.id()), a.snapshot());
+        accounts.put(a.key(), a.snapshot());
       }
     }
     for (LotState lot : s.lots.values()) {
@@ -184,7 +173,7 @@ final class InMemoryLedger {
       allocations.add(new StoredAllocation(a.allianceId(), a.transferId(), a.lot().key, a.points()));
     }
     for (Transfer h : s.holdsOpened) {
-      openHolds.add(new Keys.TransferKey(h.allianceId(), h.id()));
+      openHolds.add(Keys.TransferKey.of(h));
     }
     s.holdsClosed.forEach(openHolds::remove);
   }
@@ -199,7 +188,7 @@ final class InMemoryLedger {
   private void loadTransfer(BatchState s, Keys.TransferKey k) {
     Transfer t = transfers.get(k);
     if (t != null) {
-      s.transfers.putIfAbsent(k, t);
+      s.loadedTransfers.putIfAbsent(k, t);
     }
   }
 

@@ -155,6 +155,49 @@ class LedgerTest {
         + results.get(1).transfer().id() + "'"));
   }
 
+  /**
+   * On PostgreSQL, what TransferRulesSameBatchTest pins in memory: a hold posted or voided in the
+   * batch that made it, and a redemption refunded in it, are decided and written as they would be in
+   * batches of their own. A writer that waits for all seven commands makes them one batch.
+   */
+  @Test
+  void holdsAndRefundsResolvedInTheBatchThatMadeThemAreWrittenAsInBatchesOfTheirOwn(Vertx vertx) {
+    Ledger oneBatch = new Ledger(vertx, fx.pool, fx.database, clock, new WriterOptions(7, 60_000, 1, 100));
+    UUID earn = UUID.randomUUID();
+    UUID posted = UUID.randomUUID();
+    UUID voided = UUID.randomUUID();
+    UUID redeem = UUID.randomUUID();
+    UUID refund = UUID.randomUUID();
+    try {
+      List<TransferResult> results = await(oneBatch.writer().submitAll(List.of(
+          TransferCommand.transfer(alliance, earn, bookIssuance, member, 100, "earn"),
+          TransferCommand.hold(alliance, posted, member, cafeAcceptance, 40, "redeem", 120),
+          TransferCommand.post(alliance, UUID.randomUUID(), posted, 25L, "redeem"),
+          TransferCommand.hold(alliance, voided, member, cafeAcceptance, 10, "redeem", 120),
+          TransferCommand.voidHold(alliance, UUID.randomUUID(), voided, "release"),
+          TransferCommand.transfer(alliance, redeem, member, cafeAcceptance, 30, "redeem"),
+          new TransferCommand(TransferCommand.Kind.TRANSFER, alliance, refund, cafeAcceptance, member, 30L, 0, "refund",
+              null, redeem, 0, null, null))));
+      assertEquals(1, oneBatch.writer().batchesWritten());
+      results.forEach(r -> assertFalse(r.replayed()));
+    } finally {
+      await(oneBatch.close());
+    }
+
+    assertEquals(75, fx.available(alliance, member));
+    Account cafe = fx.account(alliance, cafeAcceptance);
+    assertEquals(55, cafe.creditsPosted());
+    assertEquals(30, cafe.debitsPosted());
+    assertEquals(0, cafe.creditsPending());
+    assertEquals(0, count("select count(*) from ledger_open_hold"), "both holds were resolved in their batch");
+    Row back = await(fx.pool.preparedQuery("select * from ledger_lot where transfer_id = $1").execute(Tuple.of(refund)))
+        .iterator().next();
+    Row earned = await(fx.pool.preparedQuery("select * from ledger_lot where transfer_id = $1").execute(Tuple.of(earn)))
+        .iterator().next();
+    assertEquals(2L, back.getLong("issuer_shop_id"), "the refund gives back the bookshop's points");
+    assertEquals(earned.getOffsetDateTime("expires_at"), back.getOffsetDateTime("expires_at"));
+  }
+
   @Test
   void sameIdWithOtherFieldsIsIdempotencyKeyReused() {
     UUID id = UUID.randomUUID();
@@ -254,7 +297,7 @@ class LedgerTest {
     assertEquals(100, fx.available(alliance, member));
     Transfer voided = await(ledger.transferById(alliance, HoldTimeouts.voidIdFor(alliance, hold))).orElseThrow();
     assertTrue(voided.isVoid());
-    assertEquals(HoldTimeouts.CODE, voided.code());
+    assertEquals(HoldTimeouts.TRANSFER_CODE, voided.code());
   }
 
   @Test

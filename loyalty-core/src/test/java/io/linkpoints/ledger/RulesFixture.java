@@ -44,13 +44,13 @@ final class RulesFixture {
     now = now.plus(d);
   }
 
-  List<LedgerBatch.Outcome> run(List<TransferCommand> batch) {
+  List<LedgerBatch.Verdict> run(List<TransferCommand> batch) {
     return db.run(batch, now);
   }
 
   /** Runs one command alone; fails the test if it is refused. */
   Transfer ok(TransferCommand c) {
-    LedgerBatch.Outcome o = run(List.of(c)).get(0);
+    LedgerBatch.Verdict o = run(List.of(c)).get(0);
     if (o.refusal() != null) {
       fail(c + " refused: " + o.refusal().error() + " " + o.refusal().getMessage());
     }

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Seeded random commands decided by {@link TransferRules} (through {@link InMemoryLedger}) and by
  * {@link ReferenceLedger}: after every command both must have made the same decision and hold the
  * same balances, lots and open holds, and every invariant of {@link InvariantCheck} must hold.
- * Each command is its own batch here, as when the writer is idle.
+ * Each command is its own batch there, as when the writer is idle; {@link #batchingChangesNothing}
+ * then sends the same stream in batches cut at random and expects the same of every command.
  */
 class TransferRulesModelTest {
   static final int COMMANDS = 2000;
@@ -41,9 +42,8 @@ class TransferRulesModelTest {
   }
 
   /**
-   * The same commands in random batches of 1 to 8. The model decides each command alone, so it is
-   * not compared here (TransferRulesSameBatchTest pins where one batch and several differ); but no
-   * command may break an invariant or throw anything but a refusal, whatever its batch.
+   * The same commands in random batches of 1 to 8, with no model to compare with: no command may
+   * break an invariant or throw anything but a refusal, whatever its batch.
    */
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {1, 2, 3, 4, 5})
@@ -53,6 +53,63 @@ class TransferRulesModelTest {
     for (int batch = 0; sent < COMMANDS; batch++) {
       sent += run.batch(batch, 1 + run.rnd.nextInt(8));
     }
+  }
+
+  /**
+   * A command's outcome must not depend on how the writer groups commands into batches. The run
+   * decides each command alone (checked against the model, as above); a second ledger gets the same
+   * commands cut into batches at random, and after each group every verdict, balance, transfer, lot,
+   * allocation and open hold must be the same on both. A batch has one clock, so the clock moves only
+   * between groups of up to 12 commands, and each group is cut into batches at random points.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1, 2, 3, 4, 5})
+  void batchingChangesNothing(long seed) {
+    Run run = new Run(seed);
+    InMemoryLedger batched = run.twin();
+    Random cuts = new Random(~seed);
+    for (int group = 0; run.sent.size() < COMMANDS; group++) {
+      run.tick();
+      int first = run.sent.size();
+      int size = 1 + cuts.nextInt(12);
+      List<ReferenceLedger.Decision> alone = new ArrayList<>();
+      for (int i = 0; i < size; i++) {
+        alone.add(run.decideAlone(first + i));
+      }
+      List<TransferCommand> commands = run.sent.subList(first, first + size);
+      List<ReferenceLedger.Decision> together = new ArrayList<>();
+      List<Integer> batchSizes = new ArrayList<>();
+      for (int from = 0; from < size; ) {
+        int n = 1 + cuts.nextInt(size - from);
+        batched.run(commands.subList(from, from + n), run.now).forEach(v -> together.add(Run.decision(v)));
+        batchSizes.add(n);
+        from += n;
+      }
+      String where = "seed " + seed + ", group " + group + " (commands " + first + ".." + (first + size - 1)
+          + " in batches of " + batchSizes + "): " + commands;
+      assertEquals(alone, together, where + "\nverdicts, one by one and in batches");
+      assertSameTables(run.db, batched, where);
+      List<String> broken = InMemoryInvariants.check(batched);
+      if (!broken.isEmpty()) {
+        throw new AssertionError(where + "\ninvariants broken:\n  " + String.join("\n  ", broken));
+      }
+    }
+  }
+
+  /** Every table of two in-memory ledgers, compared row by row. */
+  static void assertSameTables(InMemoryLedger expected, InMemoryLedger actual, String where) {
+    assertEquals(expected.accounts, actual.accounts, where + "\naccounts");
+    assertEquals(expected.transfers, actual.transfers, where + "\ntransfers");
+    assertEquals(expected.openHolds, actual.openHolds, where + "\nopen holds");
+    assertEquals(lotRows(expected), lotRows(actual), where + "\nlots");
+    assertEquals(expected.allocations, actual.allocations, where + "\nallocations");
+  }
+
+  private static Map<Keys.LotKey, List<Object>> lotRows(InMemoryLedger db) {
+    Map<Keys.LotKey, List<Object>> rows = new HashMap<>();
+    db.lots.forEach((k, l) -> rows.put(k, java.util.Arrays.asList(l.accountId, l.issuerShopId, l.points, l.pointsLeft,
+        l.pricePerPointFen, l.expiresAt, l.createdAt)));
+    return rows;
   }
 
   /** One seeded run: the generator, both ledgers and the comparison. */
@@ -98,16 +155,25 @@ class TransferRulesModelTest {
     }
 
     void step(int index) {
-      // Mostly minutes, so holds can be posted; now and then days, so holds time out and lots expire.
+      tick();
+      decideAlone(index);
+    }
+
+    /** Mostly minutes, so holds can be posted; now and then days, so holds time out and lots expire. */
+    void tick() {
       now = now.plusSeconds(rnd.nextInt(25) == 0 ? rnd.nextInt(3 * 24 * 3600) : rnd.nextInt(600));
+    }
+
+    /** The next command, alone in its batch and in the model: both must decide it the same. */
+    ReferenceLedger.Decision decideAlone(int index) {
       Generated g = next();
       TransferCommand c = g.command();
       sent.add(c);
-      LedgerBatch.Outcome outcome = db.run(List.of(c), now).get(0);
+      LedgerBatch.Verdict verdict = db.run(List.of(c), now).get(0);
       ReferenceLedger.Decision expected = model.apply(c, now);
       // Built only when a check fails: a mismatch names the seed and the command's index.
       Supplier<String> where = () -> "seed " + seed + ", command " + index + " (" + g.kind() + "): " + c;
-      assertEquals(expected, decision(outcome), where);
+      assertEquals(expected, decision(verdict), where);
       if (expected.refusal() == null && !expected.replayed() && expected.amount() != null) {
         if (c.isHold()) {
           holds.add(c.id());
@@ -121,25 +187,35 @@ class TransferRulesModelTest {
       if (!broken.isEmpty()) {
         throw new AssertionError(where.get() + "\ninvariants broken:\n  " + String.join("\n  ", broken));
       }
+      return expected;
+    }
+
+    /** A second ledger with the same accounts (and ids) as this run's, and nothing else. */
+    InMemoryLedger twin() {
+      InMemoryLedger twin = new InMemoryLedger();
+      for (Account a : all) {
+        assertEquals(a, twin.open(A, a.kind(), a.ownerId(), a.flags()), "the twin's accounts");
+      }
+      return twin;
     }
 
     /** Sends {@code size} commands as one batch; checks the invariants after it. */
     int batch(int index, int size) {
-      now = now.plusSeconds(rnd.nextInt(25) == 0 ? rnd.nextInt(3 * 24 * 3600) : rnd.nextInt(600));
+      tick();
       List<TransferCommand> batch = new ArrayList<>();
       for (int i = 0; i < size; i++) {
         TransferCommand c = next().command();
         sent.add(c);
         batch.add(c);
       }
-      List<LedgerBatch.Outcome> outcomes;
+      List<LedgerBatch.Verdict> verdicts;
       try {
-        outcomes = db.run(batch, now);
+        verdicts = db.run(batch, now);
       } catch (RuntimeException e) {
         throw new AssertionError("seed " + seed + ", batch " + index + " (commands " + (sent.size() - size) + ".."
             + (sent.size() - 1) + "): " + batch, e);
       }
-      for (LedgerBatch.Outcome o : outcomes) {
+      for (LedgerBatch.Verdict o : verdicts) {
         Transfer t = o.result() == null ? null : o.result().transfer();
         if (t != null && !o.result().replayed()) {
           (t.isPending() ? holds : posted).add(t.id());
@@ -153,7 +229,7 @@ class TransferRulesModelTest {
       return size;
     }
 
-    private static ReferenceLedger.Decision decision(LedgerBatch.Outcome o) {
+    static ReferenceLedger.Decision decision(LedgerBatch.Verdict o) {
       if (o.refusal() != null) {
         return ReferenceLedger.Decision.refused(o.refusal().error());
       }

@@ -6,15 +6,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
  * A command must be decided the same whether the writer put it in the same batch as the commands
  * before it or in a later one: batches are an accident of timing (and of {@code submitAll}). Each
- * test runs the same commands both ways on two fresh ledgers and compares outcomes, balances and
- * lots. The disabled ones are bugs found while writing the model test (issue 13), kept as their
- * minimal failing cases.
+ * test runs the same commands both ways on two fresh ledgers and compares verdicts, balances and
+ * lots. Each case below marked "was a bug" is the minimal failing case of one found while writing the
+ * model test (issue 13); TransferRulesModelTest checks the same on random streams split at random.
  */
 class TransferRulesSameBatchTest {
   /** Setup runs first, one batch per command, on both ledgers; then the commands, both ways. */
@@ -35,12 +34,12 @@ class TransferRulesSameBatchTest {
       oneByOne.add(describe(apart.run(List.of(c)).get(0)));
     }
     List<String> inOneBatch = together.run(cmds).stream().map(TransferRulesSameBatchTest::describe).toList();
-    assertEquals(oneByOne, inOneBatch, "outcomes: one batch each, then all in one batch");
+    assertEquals(oneByOne, inOneBatch, "verdicts: one batch each, then all in one batch");
     assertEquals(state(apart), state(together), "balances and lots");
     InMemoryInvariants.assertHold(together.db);
   }
 
-  private static String describe(LedgerBatch.Outcome o) {
+  private static String describe(LedgerBatch.Verdict o) {
     return o.refusal() != null ? o.refusal().error().code()
         : o.result().transfer() == null ? "nothing" : "ok " + o.result().transfer().amount();
   }
@@ -75,11 +74,10 @@ class TransferRulesSameBatchTest {
   }
 
   /*
-   * BUG (issue 13): a member whose wallet has no open lot earns and redeems in one batch: the redeem
-   * is refused insufficient_points though the points are there; in two batches it is accepted.
-   * BatchReads gives a debited wallet a list of open lots only when it has at least one, and
-   * TransferRules.newLot added a new lot to that list only if it existed. Fixed in newLot
-   * (computeIfAbsent): a one-line fix, so this case runs.
+   * Was a bug (issue 13): a member whose wallet has no open lot earns and redeems in one batch: the
+   * redeem was refused insufficient_points though the points are there; in two batches it was
+   * accepted. BatchReads gives a debited wallet a list of open lots only when it has at least one,
+   * and a new lot joined that list only if it existed (BatchState.lotMade makes it).
    */
   @Test
   void earnThenRedeemInOneBatchOnAnEmptyWallet() {
@@ -88,12 +86,12 @@ class TransferRulesSameBatchTest {
   }
 
   /*
-   * BUG (issue 13): a hold posted or voided in the batch that opened it is refused
-   * hold_already_resolved: TransferRules adds the new hold to state.holdsOpened but not to
-   * state.openHolds, and its reservation to newAllocations but not to allocationsByTransfer.
-   * The refusal is safe (nothing moves) but wrong: in a later batch the same post is accepted.
+   * Was a bug (issue 13): a hold posted or voided in the batch that opened it was refused
+   * hold_already_resolved: the new hold went to state.holdsOpened but not to state.openHolds, and
+   * its reservation to newAllocations but not to allocationsByTransfer. The refusal was safe
+   * (nothing moved) but wrong: in a later batch the same post is accepted. BatchState.holdOpened
+   * and allocated now record both.
    */
-  @Disabled("BUG issue 13: hold and its post in one batch -> hold_already_resolved; fix needs the batch's own links")
   @Test
   void holdThenPostInOneBatch() {
     decidedTheSameEitherWay(f -> List.of(f.earn(f.wallet, f.issuanceA, 100)), f -> {
@@ -102,7 +100,6 @@ class TransferRulesSameBatchTest {
     });
   }
 
-  @Disabled("BUG issue 13: hold and its void in one batch -> hold_already_resolved; same cause as holdThenPostInOneBatch")
   @Test
   void holdThenVoidInOneBatch() {
     decidedTheSameEitherWay(f -> List.of(f.earn(f.wallet, f.issuanceA, 100)), f -> {
@@ -112,12 +109,11 @@ class TransferRulesSameBatchTest {
   }
 
   /*
-   * BUG (issue 13): a refund of an earn made in the same batch does not take the earn's own lot
-   * first (state.lotsByCreatingTransfer only holds lots read from the database), so it spends the
-   * wallet's other lots in spend order: here shop B's points go back to shop A, the very case the
-   * README's refund rule exists to prevent. Accepted either way, but with different lots.
+   * Was a bug (issue 13): a refund of an earn made in the same batch did not take the earn's own lot
+   * first (state.lotsByCreatingTransfer held only lots read from the database), so it spent the
+   * wallet's other lots in spend order: here shop B's points went back to shop A, the very case the
+   * refund rule exists to prevent. Accepted either way, but with different lots.
    */
-  @Disabled("BUG issue 13: refund of an earn from the same batch spends other shops' lots; fix needs the batch's own links")
   @Test
   void earnThenRefundInOneBatch() {
     decidedTheSameEitherWay(f -> List.of(f.earn(f.wallet, f.issuanceB, 50).withLotExpiry(f.now.plus(Duration.ofDays(5)))),
@@ -129,12 +125,11 @@ class TransferRulesSameBatchTest {
   }
 
   /*
-   * BUG (issue 13): a reversal of a redemption made in the same batch does not give the points back
-   * as they were (state.allocationsByTransfer only holds allocations read from the database): it
-   * makes one new lot with no issuer, today's price and a new expiry instead of the spent lots'
+   * Was a bug (issue 13): a reversal of a redemption made in the same batch did not give the points
+   * back as they were (state.allocationsByTransfer held only allocations read from the database): it
+   * made one new lot with no issuer, today's price and a new expiry instead of the spent lots'
    * issuer and expiry.
    */
-  @Disabled("BUG issue 13: reversal of a redemption from the same batch makes a fresh lot; fix needs the batch's own links")
   @Test
   void redeemThenReverseInOneBatch() {
     decidedTheSameEitherWay(f -> List.of(f.earn(f.wallet, f.issuanceA, 50).withLotExpiry(f.now.plus(Duration.ofDays(5)))),
@@ -146,12 +141,11 @@ class TransferRulesSameBatchTest {
   }
 
   /*
-   * Idempotency differs by batch: within a batch a replay must equal the first command exactly
+   * Was a bug (issue 13): within a batch a replay had to equal the first command exactly
    * (TransferCommand.equals); across batches TransferRules.sameFields compares the stored transfer,
-   * so a post first sent with no amount and replayed with the hold's amount is a replay in a later
-   * batch but idempotency_key_reused in the same one.
+   * so a post first sent with no amount and replayed with the hold's amount was a replay in a later
+   * batch but idempotency_key_reused in the same one. Now both compare the transfer.
    */
-  @Disabled("BUG issue 13 (minor): in-batch replays compare commands, later ones compare fields")
   @Test
   void replayOfAPostWithTheAmountSpelledOut() {
     decidedTheSameEitherWay(f -> List.of(f.hold(f.issuanceA, f.wallet, 40, 0)), f -> {

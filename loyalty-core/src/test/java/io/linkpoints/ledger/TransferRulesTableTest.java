@@ -380,7 +380,7 @@ class TransferRulesTableTest {
             g.assertAccount(g.acceptanceA, 0, 0, 40);
             g.assertLots(g.wallet, 60);
             assertEquals(RulesFixture.T0.plusSeconds(600), r.transfer().timeoutAt());
-            assertTrue(g.db.openHolds.contains(new Keys.TransferKey(A, r.transfer().id())));
+            assertTrue(g.db.openHolds.contains(Keys.TransferKey.of(r.transfer())));
           });
         }),
         accepted("hold with no timeout", f -> {
@@ -400,7 +400,7 @@ class TransferRulesTableTest {
             g.assertAccount(g.wallet, 60, 0, 0);
             g.assertAccount(g.acceptanceA, 40, 0, 0);
             g.assertLots(g.wallet, 60);
-            assertFalse(g.db.openHolds.contains(new Keys.TransferKey(A, hold.id())));
+            assertFalse(g.db.openHolds.contains(Keys.TransferKey.of(hold)));
           });
         }),
         accepted("post part of a hold: the rest goes back to the lots", f -> {
@@ -452,7 +452,8 @@ class TransferRulesTableTest {
           f.ok(f.earn(f.wallet, f.issuanceA, 100));
           Transfer hold = f.ok(f.hold(f.wallet, f.acceptanceA, 40, 60));
           f.later(Duration.ofSeconds(120));
-          return judge(TransferCommand.voidHold(A, HoldTimeouts.voidIdFor(A, hold.id()), hold.id(), HoldTimeouts.CODE),
+          return judge(TransferCommand.voidHold(A, HoldTimeouts.voidIdFor(A, hold.id()), hold.id(),
+              HoldTimeouts.TRANSFER_CODE),
               (g, r) -> g.assertLots(g.wallet, 100));
         }),
         accepted("void of a hold crediting a wallet", f -> {
@@ -640,8 +641,8 @@ class TransferRulesTableTest {
     RulesFixture f = new RulesFixture();
     Step step = c.given().apply(f);
     Snapshot before = Snapshot.of(f.db);
-    List<LedgerBatch.Outcome> outcomes = f.run(step.batch());
-    LedgerBatch.Outcome last = outcomes.get(outcomes.size() - 1);
+    List<LedgerBatch.Verdict> verdicts = f.run(step.batch());
+    LedgerBatch.Verdict last = verdicts.get(verdicts.size() - 1);
     if (c.refusal() != null) {
       assertNotNull(last.refusal(), "accepted: " + last.result());
       assertEquals(c.refusal(), last.refusal().error(), last.refusal().getMessage());

@@ -64,7 +64,7 @@ class WriterConnectionLossTest {
       }
       LedgerException refused = assertInstanceOf(LedgerException.class, failure(written));
       assertEquals(LedgerError.LEDGER_UNAVAILABLE, refused.error());
-      assertEquals(503, refused.error().httpStatus());
+      assertEquals(503, refused.status());
       blocker.rollback();
     }
     assertEquals(0, transfers(id), "a refused command changed nothing");

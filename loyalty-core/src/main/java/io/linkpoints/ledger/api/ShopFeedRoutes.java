@@ -1,5 +1,9 @@
-package io.linkpoints.ledger;
+package io.linkpoints.ledger.api;
 
+import io.linkpoints.ledger.Ledger;
+import io.linkpoints.ledger.LedgerWriter;
+import io.linkpoints.ledger.ShopFeed;
+import io.linkpoints.ledger.ShopFeed.ShopAccounts;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.Json;
 import io.linkpoints.web.Params;
@@ -12,8 +16,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 
 /**
  * A shop's new ledger transfers (points it issued, points it accepted), for the owner's live
@@ -25,25 +27,15 @@ import io.vertx.sqlclient.Tuple;
  * keep-alive), not once a second per open stream whether anything happened or not. Otherwise the answer is one JSON page of the transfers after {@code after}.
  */
 public final class ShopFeedRoutes implements ApiRoutes {
-  private static final String SQL = "select t.seq, t.id, t.amount, t.code, t.created_at, t.debit_account_id, t.credit_account_id"
-      + " from ledger_transfer t where t.alliance_id = $1 and t.seq > $4 and t.flags in (0, 2)"
-      + " and (t.debit_account_id in ($2, $3) or t.credit_account_id in ($2, $3)) order by t.seq limit $5";
-  private static final String LATEST = "select coalesce(max(t.seq), 0) from ledger_transfer t where t.alliance_id = $1"
-      + " and (t.debit_account_id in ($2, $3) or t.credit_account_id in ($2, $3))";
   private static final long FALLBACK_MS = 5_000;
   private static final long MIN_GAP_MS = 250;
   private static final long LIFETIME_MS = 10 * 60_000;
   private static final int BACKLOG = 10;
 
-  private final Pool pool;
-  private final Ledger ledger;
+  private final ShopFeed feed;
 
   public ShopFeedRoutes(Pool pool, Ledger ledger) {
-    this.pool = pool;
-    this.ledger = ledger;
-  }
-
-  private record ShopAccounts(long issuance, long acceptance) {
+    this.feed = new ShopFeed(pool, ledger);
   }
 
   @Override
@@ -57,14 +49,15 @@ public final class ShopFeedRoutes implements ApiRoutes {
     Long after = Params.optionalPositiveLong(ctx, "after");
     String accept = ctx.request().getHeader("Accept");
     boolean stream = accept != null && accept.contains("text/event-stream");
-    accounts(alliance, shop).compose(acc -> {
+    feed.accounts(alliance, shop).compose(acc -> {
       if (!stream) {
-        return page(alliance, acc, after == null ? 0 : after, 100).map(items -> new JsonObject().put("items", items)
-            .put("lastSeq", items.isEmpty() ? (after == null ? 0 : after) : items.getJsonObject(items.size() - 1).getLong("seq")));
+        long from = after == null ? 0 : after;
+        return feed.after(alliance, acc, from, 100).map(entries -> new JsonObject()
+            .put("items", new JsonArray(entries.stream().map(LedgerJson::feedEntry).toList()))
+            .put("lastSeq", entries.isEmpty() ? from : entries.get(entries.size() - 1).seq()));
       }
       Future<Long> start = after != null ? Future.succeededFuture(after)
-          : pool.preparedQuery(LATEST).execute(Tuple.of(alliance, acc.issuance(), acc.acceptance()))
-              .map(rows -> Math.max(0, rows.iterator().next().getLong(0) - BACKLOG));
+          : feed.latestSeq(alliance, acc).map(latest -> Math.max(0, latest - BACKLOG));
       return start.map(from -> {
         streamFrom(ctx, alliance, acc, from);
         return (JsonObject) null;
@@ -74,28 +67,6 @@ public final class ShopFeedRoutes implements ApiRoutes {
         Json.send(ctx, 200, json);
       }
     }).onFailure(ctx::fail);
-  }
-
-  private Future<ShopAccounts> accounts(long alliance, long shop) {
-    return ledger.accountOf(alliance, AccountKind.MERCHANT_ISSUANCE, shop).compose(issuance ->
-        ledger.accountOf(alliance, AccountKind.MERCHANT_ACCEPTANCE, shop).map(acceptance ->
-            new ShopAccounts(issuance.map(Account::id).orElse(-1L), acceptance.map(Account::id).orElse(-1L))));
-  }
-
-  private Future<JsonArray> page(long alliance, ShopAccounts acc, long after, int limit) {
-    return pool.preparedQuery(SQL).execute(Tuple.of(alliance, acc.issuance(), acc.acceptance(), after, limit)).map(rows -> {
-      JsonArray items = new JsonArray();
-      for (Row row : rows) {
-        long debit = row.getLong("debit_account_id");
-        long credit = row.getLong("credit_account_id");
-        String kind = debit == acc.issuance() ? "issued" : credit == acc.acceptance() ? "accepted"
-            : credit == acc.issuance() ? "issue_reversed" : "accept_reversed";
-        items.add(new JsonObject().put("seq", row.getLong("seq")).put("id", row.getUUID("id").toString())
-            .put("kind", kind).put("points", row.getLong("amount")).put("code", row.getString("code"))
-            .put("at", row.getOffsetDateTime("created_at").toInstant().toString()));
-      }
-      return items;
-    });
   }
 
   private void streamFrom(RoutingContext ctx, long alliance, ShopAccounts acc, long from) {
@@ -171,16 +142,16 @@ public final class ShopFeedRoutes implements ApiRoutes {
       }
       reading = true;
       lastRead = System.currentTimeMillis();
-      page(alliance, accounts, lastSeq, 200).onComplete(ar -> {
+      feed.after(alliance, accounts, lastSeq, 200).onComplete(ar -> {
         reading = false;
         if (ar.failed() || done()) {
           return;
         }
         StringBuilder out = new StringBuilder();
-        for (int i = 0; i < ar.result().size(); i++) {
-          JsonObject t = ar.result().getJsonObject(i);
-          lastSeq = t.getLong("seq");
-          out.append("id: ").append(lastSeq).append("\nevent: transfer\ndata: ").append(t.encode()).append("\n\n");
+        for (ShopFeed.Entry entry : ar.result()) {
+          lastSeq = entry.seq();
+          out.append("id: ").append(lastSeq).append("\nevent: transfer\ndata: ")
+              .append(LedgerJson.feedEntry(entry).encode()).append("\n\n");
         }
         if (out.length() > 0) {
           response.write(out.toString());

@@ -1,4 +1,4 @@
-package io.linkpoints.ledger;
+package io.linkpoints.ledger.api;
 
 import static io.linkpoints.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

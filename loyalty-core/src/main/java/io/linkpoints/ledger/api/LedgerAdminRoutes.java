@@ -1,8 +1,10 @@
-package io.linkpoints.ledger;
+package io.linkpoints.ledger.api;
 
 import static io.linkpoints.web.ApiRoutes.on;
 
 import io.linkpoints.auth.Principal;
+import io.linkpoints.ledger.InvariantCheck;
+import io.linkpoints.ledger.Ledger;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.Json;
@@ -27,12 +29,13 @@ public final class LedgerAdminRoutes implements ApiRoutes {
 
   @Override
   public void mount(RouterBuilder builder) {
-    on(builder, "checkLedger", Json.reply(200, ctx -> check.run(Principal.of(ctx).allianceId()).map(InvariantReport::toJson)));
+    on(builder, "checkLedger",
+        Json.reply(200, ctx -> check.run(Principal.of(ctx).allianceId()).map(LedgerJson::invariantReport)));
     on(builder, "getLedgerAccount", Json.reply(200, ctx -> {
       long alliance = Params.positiveLong(ctx, "allianceId");
       long account = Params.positiveLong(ctx, "accountId");
       return ledger.account(alliance, account)
-          .map(found -> found.orElseThrow(() -> ApiException.notFound("account " + account)).toJson());
+          .map(found -> LedgerJson.account(found.orElseThrow(() -> ApiException.notFound("account " + account))));
     }));
     on(builder, "listLedgerAccountTransfers", Json.reply(200, ctx -> {
       long alliance = Params.positiveLong(ctx, "allianceId");
@@ -43,14 +46,14 @@ public final class LedgerAdminRoutes implements ApiRoutes {
         if (found.isEmpty()) {
           return Future.failedFuture(ApiException.notFound("account " + account));
         }
-        return ledger.history(alliance, account, cursor, limit).map(Ledger.HistoryPage::toJson);
+        return ledger.history(alliance, account, cursor, limit).map(LedgerJson::historyPage);
       });
     }));
     on(builder, "getLedgerTransfer", Json.reply(200, ctx -> {
       long alliance = Params.positiveLong(ctx, "allianceId");
       UUID id = Params.uuid(ctx, "transferId");
       return ledger.transferById(alliance, id)
-          .map(found -> found.orElseThrow(() -> ApiException.notFound("transfer " + id)).toJson());
+          .map(found -> LedgerJson.transfer(found.orElseThrow(() -> ApiException.notFound("transfer " + id))));
     }));
   }
 }
