@@ -19,7 +19,7 @@ public enum ProblemCode {
   MALFORMED_JSON(400, false, "the body is not valid JSON"),
   VALIDATION_FAILED(400, false, "the request does not match the contract's schema or a field's rule"),
   INVALID_PARAMETER(400, false, "a parameter or body field is out of range or badly formed"),
-  INVALID_REQUEST(400, false, "a POS request's fields contradict each other"),
+  INVALID_REQUEST(400, false, "a POS request's field cannot be used as given (e.g. an id that is not a UUID)"),
   IDEMPOTENCY_KEY_REQUIRED(400, false, "this call changes something and needs an Idempotency-Key header"),
   INVALID_RANGE(400, false, "a date range is reversed or longer than allowed"),
   INVALID_TIME_ZONE(400, false, "the time zone is not a known IANA zone"),
@@ -28,14 +28,14 @@ public enum ProblemCode {
   INVALID_FUNDING(400, false, "a campaign's funding shares do not add up or name the wrong shops"),
   CREATOR_NOT_NAMED(400, false, "the shop creating a campaign must be among its issuers or funders"),
   UNKNOWN_SHOP(400, false, "a shop named in the body is not in this alliance"),
-  HOLD_REQUIRED(400, false, "this step needs the id of the hold it resolves"),
-  MEMBER_REQUIRED(400, false, "this call needs a member (a member code or a member id)"),
+  HOLD_REQUIRED(400, false, "a release names its hold: exactly one of holdId and reserveKey"),
+  MEMBER_REQUIRED(400, false, "a POS call names its member: exactly one of memberCode and visitId"),
   PARTIES_MUST_DIFFER(400, false, "payer and payee are the same party"),
   POINTS_OR_SPEND_REQUIRED(400, false, "give exactly one of points and spendFen"),
   SCANNED_AT_REQUIRED(400, false, "an offline sale must say when the code was scanned"),
   SCANNED_AT_INVALID(400, false, "the scan time is in the future or older than the offline limit"),
   INVALID_COMMAND(400, false, "a ledger command is incomplete or contradicts its flags"),
-  INVALID_AMOUNT(400, false, "an amount is not a positive whole number of points"),
+  INVALID_AMOUNT(400, false, "an amount is not from 1 to the largest allowed, or would overflow a balance"),
   ACCOUNTS_MUST_DIFFER(400, false, "a transfer's debit and credit accounts are the same"),
 
   // 401: no valid credential.
@@ -46,8 +46,10 @@ public enum ProblemCode {
   TERMINAL_REVOKED(401, false, "the terminal's token was revoked by its shop"),
   INVALID_CREDENTIALS(401, false, "the username or password is not right"),
   DEVICE_SECRET_INVALID(401, false, "a terminal's device secret is not right, or the terminal was revoked"),
-  ENROLMENT_SECRET_INVALID(401, false, "a terminal's enrolment secret is not right, already used or expired, or its terminal was revoked"),
-  SIGN_IN_CODE_INVALID(401, false, "the member's one-time sign-in code is not right, already used, or none was asked for"),
+  ENROLMENT_SECRET_INVALID(401, false,
+      "a terminal's enrolment secret is not right, already used or expired, or its terminal was revoked"),
+  SIGN_IN_CODE_INVALID(401, false,
+      "the member's one-time sign-in code is not right, already used, or none was asked for"),
   SIGN_IN_CODE_EXPIRED(401, false, "the member's one-time sign-in code has expired: request a new one"),
 
   // 403: known, but not allowed.
@@ -85,11 +87,12 @@ public enum ProblemCode {
   IDEMPOTENCY_KEY_REUSED(409, false, "the Idempotency-Key was used before for a different request"),
   NOT_A_HOLD(409, false, "the transfer named is not a hold"),
   HOLD_ALREADY_RESOLVED(409, false, "the hold was already posted or committed, voided or released, or timed out"),
-  HOLD_EXPIRED(409, false, "the hold's time ran out; its points or coupon are back with the member"),
+  HOLD_EXPIRED(409, false, "the hold's time ran out; its points or coupon go back to the member when it is voided"),
   HOLD_RELEASED(409, false, "the redemption's hold was released: start again"),
   POST_EXCEEDS_HOLD(409, false, "more points posted than the hold holds"),
   ACCOUNTS_MISMATCH(409, false, "the accounts differ from those of the transfer named"),
-  REVERSAL_TARGET_INVALID(409, false, "that transfer cannot be reversed (a hold, or itself a reversal)"),
+  REVERSAL_TARGET_INVALID(409, false,
+      "that transfer cannot be reversed (a hold, a void or itself a reversal), or the reversal does not run the other way"),
   REVERSAL_EXCEEDS_ORIGINAL(409, false, "more reversed than the transfer moved"),
   CODE_ALREADY_USED(409, false, "the member or shop code was already used: show the next one"),
   CODES_USED_UP(409, false, "this phone has no member codes left in this time step"),
@@ -124,11 +127,13 @@ public enum ProblemCode {
   QR_NOT_FOUND(422, false, "no QR code was found in the image"),
 
   // 429, 5xx: the service's moment; the same request may succeed later.
-  TOO_MANY_ATTEMPTS(429, true, "too many wrong passwords or codes, or code requests, for this username, phone, device or terminal: wait"),
+  TOO_MANY_ATTEMPTS(429, true,
+      "too many wrong passwords or codes, or code requests, for this username, phone, device or terminal: wait"),
   TOO_MANY_REQUESTS(429, true, "too many requests: wait for Retry-After"),
   INTERNAL_ERROR(500, true, "an unexpected error; it has been logged"),
   LEDGER_BUSY(503, true, "the ledger's queue is full: retry shortly with the same Idempotency-Key"),
-  LEDGER_UNAVAILABLE(503, true, "the database is unavailable for a moment: retry with the same Idempotency-Key"),
+  LEDGER_UNAVAILABLE(503, true,
+      "the database is unavailable for a moment, or this instance is stopping: retry with the same Idempotency-Key"),
   UNAVAILABLE(503, true, "the service is unavailable for a moment");
 
   private final int status;
