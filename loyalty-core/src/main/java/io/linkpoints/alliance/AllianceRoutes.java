@@ -6,7 +6,7 @@ import io.linkpoints.auth.PasswordHasher;
 import io.linkpoints.auth.TokenService;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.web.ApiRoutes;
-import io.linkpoints.web.Json;
+import io.linkpoints.web.JsonHandlers;
 import io.linkpoints.web.Params;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -40,61 +40,61 @@ public final class AllianceRoutes implements ApiRoutes {
 
   @Override
   public void mount(RouterBuilder b) {
-    on(b, "createAlliance", Json.reply(201, ctx ->
-        alliances.create(AllianceJson.newAlliance(Json.body(ctx))).map(AllianceJson::created)));
-    on(b, "getAlliance", Json.reply(200, ctx -> alliances.get(alliance(ctx)).map(AllianceJson::alliance)));
-    on(b, "updateAlliance", Json.reply(200, ctx ->
-        alliances.update(alliance(ctx), AllianceJson.changes(Json.body(ctx))).map(AllianceJson::alliance)));
-    on(b, "getAllianceStats", Json.reply(200, ctx -> alliances.stats(alliance(ctx)).map(AllianceJson::stats)));
+    on(b, "createAlliance", JsonHandlers.reply(201, ctx ->
+        alliances.create(AllianceJson.newAlliance(JsonHandlers.body(ctx))).map(AllianceJson::created)));
+    on(b, "getAlliance", JsonHandlers.reply(200, ctx -> alliances.get(alliance(ctx)).map(AllianceJson::alliance)));
+    on(b, "updateAlliance", JsonHandlers.reply(200, ctx ->
+        alliances.update(alliance(ctx), AllianceJson.changes(JsonHandlers.body(ctx))).map(AllianceJson::alliance)));
+    on(b, "getAllianceStats", JsonHandlers.reply(200, ctx -> alliances.stats(alliance(ctx)).map(AllianceJson::stats)));
 
-    on(b, "staffSignIn", Json.reply(200, ctx -> {
-      JsonObject body = Json.body(ctx);
+    on(b, "staffSignIn", JsonHandlers.reply(200, ctx -> {
+      JsonObject body = JsonHandlers.body(ctx);
       return staffSignIn.signIn(alliance(ctx), body.getString("username"), body.getString("password"))
           .map(AllianceJson::signedIn);
     }));
 
-    on(b, "listShops", Json.reply(200, ctx ->
+    on(b, "listShops", JsonHandlers.reply(200, ctx ->
         shops.list(alliance(ctx)).map(list -> AllianceJson.items(list, AllianceJson::shop))));
-    on(b, "createShop", Json.reply(201, ctx -> {
-      JsonObject body = Json.body(ctx);
+    on(b, "createShop", JsonHandlers.reply(201, ctx -> {
+      JsonObject body = JsonHandlers.body(ctx);
       JsonObject owner = body.getJsonObject("owner");
       return shops.create(alliance(ctx), body.getString("name"), owner.getString("username"),
           owner.getString("password")).map(AllianceJson::created);
     }));
-    on(b, "getShop", Json.reply(200, ctx -> shops.get(alliance(ctx), shop(ctx)).map(AllianceJson::shop)));
-    on(b, "suspendShop", Json.reply(200, ctx ->
+    on(b, "getShop", JsonHandlers.reply(200, ctx -> shops.get(alliance(ctx), shop(ctx)).map(AllianceJson::shop)));
+    on(b, "suspendShop", JsonHandlers.reply(200, ctx ->
         shops.suspend(alliance(ctx), shop(ctx), clock.instant()).map(AllianceJson::shop)));
-    on(b, "reinstateShop", Json.reply(200, ctx -> shops.reinstate(alliance(ctx), shop(ctx)).map(AllianceJson::shop)));
-    on(b, "listStaff", Json.reply(200, ctx ->
+    on(b, "reinstateShop", JsonHandlers.reply(200, ctx -> shops.reinstate(alliance(ctx), shop(ctx)).map(AllianceJson::shop)));
+    on(b, "listStaff", JsonHandlers.reply(200, ctx ->
         shops.staff(alliance(ctx), shop(ctx)).map(list -> AllianceJson.items(list, AllianceJson::staff))));
-    on(b, "createStaff", Json.reply(201, ctx -> {
-      JsonObject body = Json.body(ctx);
+    on(b, "createStaff", JsonHandlers.reply(201, ctx -> {
+      JsonObject body = JsonHandlers.body(ctx);
       return shops.addStaff(alliance(ctx), shop(ctx), body.getString("username"), body.getString("role"),
           body.getString("password")).map(AllianceJson::staff);
     }));
-    on(b, "listCustomers", Json.reply(200, ctx -> {
+    on(b, "listCustomers", JsonHandlers.reply(200, ctx -> {
       Long cursor = Params.optionalPositiveLong(ctx, "cursor");
       return shops.customers(alliance(ctx), shop(ctx), cursor == null ? 0 : cursor,
           Params.intInRange(ctx, "limit", 1, 200, 50)).map(AllianceJson::customers);
     }));
 
-    on(b, "listTerminals", Json.reply(200, ctx ->
+    on(b, "listTerminals", JsonHandlers.reply(200, ctx ->
         terminals.list(alliance(ctx), shop(ctx)).map(list -> AllianceJson.items(list, AllianceJson::terminal))));
-    on(b, "createTerminal", Json.reply(201, ctx -> shops.get(alliance(ctx), shop(ctx))
-        .compose(s -> terminals.create(alliance(ctx), shop(ctx), Json.body(ctx).getString("name")))
+    on(b, "createTerminal", JsonHandlers.reply(201, ctx -> shops.get(alliance(ctx), shop(ctx))
+        .compose(s -> terminals.create(alliance(ctx), shop(ctx), JsonHandlers.body(ctx).getString("name")))
         .map(AllianceJson::created)));
-    on(b, "revokeTerminal", Json.reply(200, ctx -> terminals.revoke(alliance(ctx), shop(ctx),
+    on(b, "revokeTerminal", JsonHandlers.reply(200, ctx -> terminals.revoke(alliance(ctx), shop(ctx),
         Params.positiveLong(ctx, "terminalId")).map(AllianceJson::terminal)));
-    on(b, "enrolTerminal", Json.reply(200, ctx ->
-        terminals.enrol(Json.body(ctx).getString("enrolmentSecret")).map(AllianceJson::enrolled)));
-    on(b, "terminalToken", Json.reply(200, ctx ->
-        terminals.accessToken(Json.body(ctx).getString("deviceSecret")).map(AllianceJson::token)));
+    on(b, "enrolTerminal", JsonHandlers.reply(200, ctx ->
+        terminals.enrol(JsonHandlers.body(ctx).getString("enrolmentSecret")).map(AllianceJson::enrolled)));
+    on(b, "terminalToken", JsonHandlers.reply(200, ctx ->
+        terminals.accessToken(JsonHandlers.body(ctx).getString("deviceSecret")).map(AllianceJson::token)));
 
-    on(b, "getEarnRule", Json.reply(200, ctx -> earnRules.get(alliance(ctx), shop(ctx)).map(EarnRulesJson::rule)));
-    on(b, "putEarnRule", Json.reply(200, ctx ->
-        earnRules.put(alliance(ctx), shop(ctx), EarnRulesJson.rule(Json.body(ctx))).map(EarnRulesJson::rule)));
-    on(b, "quoteEarn", Json.reply(200, ctx -> {
-      JsonObject body = Json.body(ctx);
+    on(b, "getEarnRule", JsonHandlers.reply(200, ctx -> earnRules.get(alliance(ctx), shop(ctx)).map(EarnRulesJson::rule)));
+    on(b, "putEarnRule", JsonHandlers.reply(200, ctx ->
+        earnRules.put(alliance(ctx), shop(ctx), EarnRulesJson.rule(JsonHandlers.body(ctx))).map(EarnRulesJson::rule)));
+    on(b, "quoteEarn", JsonHandlers.reply(200, ctx -> {
+      JsonObject body = JsonHandlers.body(ctx);
       return earnRules.quoteEarn(alliance(ctx), shop(ctx), body.getLong("spendFen"), body.getString("memberHandle"))
           .map(EarnRulesJson::quote);
     }));

@@ -3,8 +3,8 @@ package io.linkpoints.alliance;
 import io.linkpoints.auth.PasswordHasher;
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.ledger.Ledger;
+import io.linkpoints.platform.UniqueViolation;
 import io.linkpoints.web.ApiException;
-import io.linkpoints.web.Json;
 import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -171,7 +171,7 @@ public final class Shops {
   }
 
   private static <T> Future<T> conflict(Throwable failure) {
-    if (Json.isUniqueViolation(failure)) {
+    if (UniqueViolation.is(failure)) {
       return Future.failedFuture(ProblemCode.USERNAME_TAKEN.refuse("that username is already taken in this alliance"));
     }
     return Future.failedFuture(failure);

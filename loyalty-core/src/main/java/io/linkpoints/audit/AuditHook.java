@@ -2,7 +2,7 @@ package io.linkpoints.audit;
 
 import io.linkpoints.auth.Principal;
 import io.linkpoints.auth.Role;
-import io.linkpoints.web.Json;
+import io.linkpoints.web.JsonHandlers;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -36,7 +36,7 @@ public final class AuditHook {
     Operation op = ctx.currentRoute().getMetadata(RouterBuilder.KEY_META_DATA_OPERATION);
     if (p != null && op != null && (p.role() == Role.ADMIN || p.role() == Role.OWNER)
         && ctx.request().method() != HttpMethod.GET && !READ_ONLY.contains(op.getOperationId())) {
-      ctx.put(Json.BEFORE_REPLY, (Json.BeforeReply) (status, body) -> {
+      ctx.put(JsonHandlers.BEFORE_REPLY, (JsonHandlers.BeforeReply) (status, body) -> {
         JsonObject result = new JsonObject();
         for (String field : RESULT_FIELDS) {
           if (body.containsKey(field) && !(body.getValue(field) instanceof JsonObject)) {

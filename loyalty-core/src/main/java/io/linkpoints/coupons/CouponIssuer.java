@@ -1,7 +1,7 @@
 package io.linkpoints.coupons;
 
+import io.linkpoints.platform.UniqueViolation;
 import io.linkpoints.web.ApiException;
-import io.linkpoints.web.Json;
 import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -191,7 +191,7 @@ public final class CouponIssuer {
   private Future<Row> issueOnce(long allianceId, long campaignId, long memberId, String source, String ref, Instant now) {
     return bySource(pool, allianceId, source, ref).compose(existing -> existing != null ? Future.succeededFuture(existing)
         : pool.withTransaction(conn -> issueOne(conn, allianceId, campaignId, memberId, source, ref, null, now))
-            .recover(err -> Json.isUniqueViolation(err) ? bySource(pool, allianceId, source, ref)
+            .recover(err -> UniqueViolation.is(err) ? bySource(pool, allianceId, source, ref)
                 : Future.failedFuture(err)));
   }
 

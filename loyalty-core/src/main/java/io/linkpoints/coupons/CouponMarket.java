@@ -6,8 +6,8 @@ import io.linkpoints.ledger.Ledger;
 import io.linkpoints.ledger.LedgerError;
 import io.linkpoints.ledger.LedgerException;
 import io.linkpoints.ledger.TransferCommand;
+import io.linkpoints.platform.UniqueViolation;
 import io.linkpoints.web.ApiException;
-import io.linkpoints.web.Json;
 import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -113,7 +113,7 @@ public final class CouponMarket {
     }).compose(held -> pool.withTransaction(conn -> CouponIssuer.issueOne(conn, allianceId, campaignId, memberId,
         "market", ref, new CouponIssuer.Payment(hold, price), clock.instant()))
         .recover(err -> {
-          if (Json.isUniqueViolation(err)) {
+          if (UniqueViolation.is(err)) {
             // The same exchange raced us and wrote its coupon first: carry on with that one.
             return CouponIssuer.bySource(pool, allianceId, "market", ref).compose(row -> resume(allianceId, campaignId, row));
           }

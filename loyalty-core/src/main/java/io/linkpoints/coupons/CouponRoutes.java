@@ -6,7 +6,7 @@ import io.linkpoints.auth.Principal;
 import io.linkpoints.qr.QrRender;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.IdempotencyKeys;
-import io.linkpoints.web.Json;
+import io.linkpoints.web.JsonHandlers;
 import io.linkpoints.web.Params;
 import io.linkpoints.web.ProblemCode;
 import io.vertx.core.buffer.Buffer;
@@ -33,23 +33,23 @@ public final class CouponRoutes implements ApiRoutes {
   @Override
   public void mount(RouterBuilder b) {
     Campaigns campaigns = coupons.campaigns();
-    on(b, "listCampaigns", Json.reply(200, ctx -> campaigns.list(alliance(ctx), null).map(CouponJson::campaigns)));
-    on(b, "createCampaign", Json.reply(201, ctx ->
-        campaigns.create(alliance(ctx), shop(ctx), Json.body(ctx)).map(CouponJson::campaign)));
-    on(b, "listShopCampaigns", Json.reply(200, ctx ->
+    on(b, "listCampaigns", JsonHandlers.reply(200, ctx -> campaigns.list(alliance(ctx), null).map(CouponJson::campaigns)));
+    on(b, "createCampaign", JsonHandlers.reply(201, ctx ->
+        campaigns.create(alliance(ctx), shop(ctx), JsonHandlers.body(ctx)).map(CouponJson::campaign)));
+    on(b, "listShopCampaigns", JsonHandlers.reply(200, ctx ->
         campaigns.list(alliance(ctx), shop(ctx)).map(CouponJson::campaigns)));
-    on(b, "getCampaign", Json.reply(200, ctx ->
+    on(b, "getCampaign", JsonHandlers.reply(200, ctx ->
         campaigns.get(alliance(ctx), shop(ctx), campaign(ctx)).map(CouponJson::campaign)));
-    on(b, "acceptCampaign", Json.reply(200, ctx ->
+    on(b, "acceptCampaign", JsonHandlers.reply(200, ctx ->
         campaigns.accept(alliance(ctx), shop(ctx), campaign(ctx)).map(CouponJson::campaign)));
-    on(b, "pauseCampaign", Json.reply(200, ctx ->
+    on(b, "pauseCampaign", JsonHandlers.reply(200, ctx ->
         campaigns.pause(alliance(ctx), shop(ctx), campaign(ctx)).map(CouponJson::campaign)));
-    on(b, "resumeCampaign", Json.reply(200, ctx ->
+    on(b, "resumeCampaign", JsonHandlers.reply(200, ctx ->
         campaigns.resume(alliance(ctx), shop(ctx), campaign(ctx)).map(CouponJson::campaign)));
-    on(b, "createClaimCode", Json.reply(201, ctx ->
+    on(b, "createClaimCode", JsonHandlers.reply(201, ctx ->
         coupons.issuer().createClaimCode(alliance(ctx), shop(ctx), campaign(ctx)).map(CouponJson::claimCode)));
 
-    on(b, "listMyCoupons", Json.reply(200, ctx -> {
+    on(b, "listMyCoupons", JsonHandlers.reply(200, ctx -> {
       Principal m = Principal.of(ctx);
       Long cursor = Params.optionalPositiveLong(ctx, "cursor");
       return coupons.memberCoupons().mine(m.allianceId(), m.subjectId(), cursor == null ? 0 : cursor,
@@ -65,32 +65,32 @@ public final class CouponRoutes implements ApiRoutes {
               .putHeader("Cache-Control", "private, no-store").end(body))
           .onFailure(ctx::fail);
     });
-    on(b, "getCouponMarket", Json.reply(200, ctx -> {
+    on(b, "getCouponMarket", JsonHandlers.reply(200, ctx -> {
       Principal m = Principal.of(ctx);
       return coupons.memberCoupons().offers(m.allianceId(), m.subjectId()).map(CouponJson::offers);
     }));
-    on(b, "exchangeCoupon", Json.reply(201, ctx -> {
+    on(b, "exchangeCoupon", JsonHandlers.reply(201, ctx -> {
       Principal m = Principal.of(ctx);
-      return coupons.market().exchange(m.allianceId(), m.subjectId(), Json.body(ctx).getLong("campaignId"), key(ctx))
+      return coupons.market().exchange(m.allianceId(), m.subjectId(), JsonHandlers.body(ctx).getLong("campaignId"), key(ctx))
           .map(CouponJson::coupon);
     }));
-    on(b, "claimCoupon", Json.reply(201, ctx -> {
+    on(b, "claimCoupon", JsonHandlers.reply(201, ctx -> {
       Principal m = Principal.of(ctx);
-      return coupons.issuer().claimCoupon(m.allianceId(), m.subjectId(), Json.body(ctx).getString("code"))
+      return coupons.issuer().claimCoupon(m.allianceId(), m.subjectId(), JsonHandlers.body(ctx).getString("code"))
           .map(CouponJson::claimed);
     }));
 
-    on(b, "reserveCoupon", Json.reply(200, ctx -> {
+    on(b, "reserveCoupon", JsonHandlers.reply(200, ctx -> {
       Principal t = Principal.of(ctx);
-      JsonObject body = Json.body(ctx);
+      JsonObject body = JsonHandlers.body(ctx);
       return coupons.till().reserve(t.allianceId(), t.shopId(), key(ctx), body.getString("code"),
           body.getLong("spendFen"), body.getString("orderRef")).map(CouponJson::hold);
     }));
-    on(b, "commitCoupon", Json.reply(200, ctx -> {
+    on(b, "commitCoupon", JsonHandlers.reply(200, ctx -> {
       Principal t = Principal.of(ctx);
       return coupons.till().commit(t.allianceId(), t.shopId(), holdId(ctx), key(ctx)).map(CouponJson::hold);
     }));
-    on(b, "releaseCoupon", Json.reply(200, ctx -> {
+    on(b, "releaseCoupon", JsonHandlers.reply(200, ctx -> {
       Principal t = Principal.of(ctx);
       return coupons.till().release(t.allianceId(), t.shopId(), holdId(ctx), key(ctx)).map(CouponJson::hold);
     }));
@@ -106,7 +106,7 @@ public final class CouponRoutes implements ApiRoutes {
 
   private static UUID holdId(RoutingContext ctx) {
     try {
-      return UUID.fromString(Json.body(ctx).getString("holdId"));
+      return UUID.fromString(JsonHandlers.body(ctx).getString("holdId"));
     } catch (IllegalArgumentException | NullPointerException e) {
       throw ProblemCode.INVALID_PARAMETER.refuse("holdId must be a UUID");
     }

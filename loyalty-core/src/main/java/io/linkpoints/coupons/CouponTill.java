@@ -1,7 +1,7 @@
 package io.linkpoints.coupons;
 
+import io.linkpoints.platform.UniqueViolation;
 import io.linkpoints.web.ApiException;
-import io.linkpoints.web.Json;
 import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -88,7 +88,7 @@ public final class CouponTill {
     return byKey(allianceId, shopId, key).compose(existing -> existing != null
         ? replayReserve(existing, code, spendFen, orderRef)
         : pool.withTransaction(conn -> placeHold(conn, allianceId, shopId, key, code, spendFen, orderRef))
-            .recover(err -> Json.isUniqueViolation(err)
+            .recover(err -> UniqueViolation.is(err)
                 // The same reservation raced us and won: answer as a retry would be answered.
                 ? byKey(allianceId, shopId, key).compose(row -> row == null ? Future.failedFuture(err)
                     : replayReserve(row, code, spendFen, orderRef))

@@ -6,7 +6,7 @@ import io.linkpoints.auth.DeviceSecrets;
 import io.linkpoints.auth.Principal;
 import io.linkpoints.auth.Role;
 import io.linkpoints.web.ApiRoutes;
-import io.linkpoints.web.Json;
+import io.linkpoints.web.JsonHandlers;
 import io.linkpoints.web.Params;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -29,31 +29,31 @@ public final class DeviceRoutes implements ApiRoutes {
 
   @Override
   public void mount(RouterBuilder b) {
-    on(b, "bindMemberDevice", Json.reply(201, ctx -> {
+    on(b, "bindMemberDevice", JsonHandlers.reply(201, ctx -> {
       Principal me = Principal.of(ctx);
-      return devices.bind(me.allianceId(), me.subjectId(), Json.body(ctx).getString("label")).map(MemberJson::bound);
+      return devices.bind(me.allianceId(), me.subjectId(), JsonHandlers.body(ctx).getString("label")).map(MemberJson::bound);
     }));
-    on(b, "listMemberDevices", Json.reply(200, ctx -> {
+    on(b, "listMemberDevices", JsonHandlers.reply(200, ctx -> {
       Principal me = Principal.of(ctx);
       return devices.list(me.allianceId(), me.subjectId()).map(MemberJson::devices);
     }));
-    on(b, "revokeMemberDevice", Json.reply(200, ctx -> {
+    on(b, "revokeMemberDevice", JsonHandlers.reply(200, ctx -> {
       Principal me = Principal.of(ctx);
       return devices.revokeOwn(me.allianceId(), me.subjectId(), Params.positiveLong(ctx, "deviceId"))
           .map(MemberJson::device);
     }));
-    on(b, "listMemberDeviceUses", Json.reply(200, ctx -> {
+    on(b, "listMemberDeviceUses", JsonHandlers.reply(200, ctx -> {
       Principal me = Principal.of(ctx);
       return devices.uses(me.allianceId(), me.subjectId(), Params.positiveLong(ctx, "deviceId")).map(MemberJson::uses);
     }));
-    on(b, "searchShopMemberDevices", Json.reply(200, this::search));
-    on(b, "revokeShopMemberDevice", Json.reply(200, ctx -> staffRevoke(ctx, Role.OWNER)));
-    on(b, "searchMemberDevices", Json.reply(200, this::search));
-    on(b, "revokeAllianceMemberDevice", Json.reply(200, ctx -> staffRevoke(ctx, Role.ADMIN)));
+    on(b, "searchShopMemberDevices", JsonHandlers.reply(200, this::search));
+    on(b, "revokeShopMemberDevice", JsonHandlers.reply(200, ctx -> staffRevoke(ctx, Role.OWNER)));
+    on(b, "searchMemberDevices", JsonHandlers.reply(200, this::search));
+    on(b, "revokeAllianceMemberDevice", JsonHandlers.reply(200, ctx -> staffRevoke(ctx, Role.ADMIN)));
   }
 
   private Future<JsonObject> search(RoutingContext ctx) {
-    return devices.search(Params.positiveLong(ctx, "allianceId"), Json.body(ctx).getString("phone"))
+    return devices.search(Params.positiveLong(ctx, "allianceId"), JsonHandlers.body(ctx).getString("phone"))
         .map(MemberJson::found);
   }
 

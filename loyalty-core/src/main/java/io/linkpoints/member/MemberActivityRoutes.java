@@ -2,7 +2,7 @@ package io.linkpoints.member;
 
 import io.linkpoints.auth.Principal;
 import io.linkpoints.web.ApiRoutes;
-import io.linkpoints.web.Json;
+import io.linkpoints.web.JsonHandlers;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -19,7 +19,7 @@ public final class MemberActivityRoutes implements ApiRoutes {
 
   @Override
   public void mount(RouterBuilder builder) {
-    ApiRoutes.on(builder, "getMyActivity", Json.reply(200, ctx -> {
+    ApiRoutes.on(builder, "getMyActivity", JsonHandlers.reply(200, ctx -> {
       Principal me = Principal.of(ctx);
       return activity.of(me.allianceId(), me.subjectId()).map(MemberActivityRoutes::summary);
     }));

@@ -7,7 +7,7 @@ import io.linkpoints.auth.Principal;
 import io.linkpoints.auth.TokenService;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.web.ApiRoutes;
-import io.linkpoints.web.Json;
+import io.linkpoints.web.JsonHandlers;
 import io.linkpoints.web.Params;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -24,15 +24,15 @@ public final class MemberRoutes implements ApiRoutes {
 
   @Override
   public void mount(RouterBuilder b) {
-    on(b, "requestMemberCode", Json.reply(202, ctx ->
-        members.requestSignInCode(Params.positiveLong(ctx, "allianceId"), Json.body(ctx).getString("phone"))
+    on(b, "requestMemberCode", JsonHandlers.reply(202, ctx ->
+        members.requestSignInCode(Params.positiveLong(ctx, "allianceId"), JsonHandlers.body(ctx).getString("phone"))
             .map(MemberJson::signInCodeSent)));
-    on(b, "memberSignIn", Json.reply(200, ctx -> {
-      JsonObject body = Json.body(ctx);
+    on(b, "memberSignIn", JsonHandlers.reply(200, ctx -> {
+      JsonObject body = JsonHandlers.body(ctx);
       return members.signIn(Params.positiveLong(ctx, "allianceId"), body.getString("phone"), body.getString("code"))
           .map(MemberJson::signedIn);
     }));
     // A member's own data: the id comes from its token, never from the request.
-    on(b, "getMe", Json.reply(200, ctx -> members.me(Principal.of(ctx)).map(MemberJson::profile)));
+    on(b, "getMe", JsonHandlers.reply(200, ctx -> members.me(Principal.of(ctx)).map(MemberJson::profile)));
   }
 }

@@ -12,7 +12,7 @@ import io.linkpoints.qr.MemberCodeCheck;
 import io.linkpoints.qr.ShopClaimCodes;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.IdempotencyKeys;
-import io.linkpoints.web.Json;
+import io.linkpoints.web.JsonHandlers;
 import io.linkpoints.web.Problem;
 import io.linkpoints.web.ProblemCode;
 import io.linkpoints.web.Refusal;
@@ -74,9 +74,9 @@ public final class PosRoutes implements ApiRoutes {
   @Override
   public void mount(RouterBuilder b) {
     on(b, "posIdentify", idempotent("identify", visits::identify, PosJson::visit));
-    on(b, "posQuote", Json.reply(200, ctx -> {
+    on(b, "posQuote", JsonHandlers.reply(200, ctx -> {
       Caller c = Caller.of(Principal.of(ctx));
-      JsonObject body = Json.body(ctx);
+      JsonObject body = JsonHandlers.body(ctx);
       return earnRules.quoteEarn(c.allianceId(), c.shopId(), body.getLong("spendFen"), body.getString("memberHandle"))
           .map(EarnRulesJson::quote);
     }));
@@ -89,7 +89,7 @@ public final class PosRoutes implements ApiRoutes {
     on(b, "posCreateClaimCode", idempotent("claim_code",
         (c, key, body, rerun) -> claims.create(c.allianceId(), c.shopId(), c.terminalId(), key,
             body.getLong("points"), body.getLong("spendFen"), body.getLong("lifetimeSeconds")), CodeJson::shopCode));
-    on(b, "posRequestStatus", Json.reply(200, ctx -> {
+    on(b, "posRequestStatus", JsonHandlers.reply(200, ctx -> {
       String key = ctx.pathParam("idempotencyKey");
       if (!IdempotencyKeys.valid(key)) {
         throw ProblemCode.INVALID_PARAMETER.refuse("idempotencyKey must be " + IdempotencyKeys.RULE);
@@ -106,7 +106,7 @@ public final class PosRoutes implements ApiRoutes {
         return;
       }
       Caller caller = Caller.of(Principal.of(ctx));
-      JsonObject body = Json.body(ctx);
+      JsonObject body = JsonHandlers.body(ctx);
       requests.begin(caller, key, operation, body)
           .compose(begun -> begun.stored().isPresent() ? Future.succeededFuture(begun.stored().get())
               : run(action, render, caller, key, body, begun.rerun())

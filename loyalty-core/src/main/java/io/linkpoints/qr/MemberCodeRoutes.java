@@ -5,7 +5,7 @@ import static io.linkpoints.web.ApiRoutes.on;
 import io.linkpoints.auth.DeviceSecrets;
 import io.linkpoints.auth.Principal;
 import io.linkpoints.web.ApiRoutes;
-import io.linkpoints.web.Json;
+import io.linkpoints.web.JsonHandlers;
 import io.linkpoints.web.Params;
 import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
@@ -33,13 +33,13 @@ public final class MemberCodeRoutes implements ApiRoutes {
   @Override
   public void mount(RouterBuilder b) {
     on(b, "getMemberCode", this::memberCode);
-    on(b, "claimShopCode", Json.reply(200, ctx -> {
+    on(b, "claimShopCode", JsonHandlers.reply(200, ctx -> {
       Principal member = Principal.of(ctx);
-      return claims.claim(member.allianceId(), member.subjectId(), Json.body(ctx).getString("code"))
+      return claims.claim(member.allianceId(), member.subjectId(), JsonHandlers.body(ctx).getString("code"))
           .map(CodeJson::collected);
     }));
-    on(b, "scanQrImage", Json.reply(200, ctx -> {
-      byte[] image = base64(Json.body(ctx).getString("image"));
+    on(b, "scanQrImage", JsonHandlers.reply(200, ctx -> {
+      byte[] image = base64(JsonHandlers.body(ctx).getString("image"));
       return ctx.vertx().executeBlocking(() -> CodeJson.scanned(QrScan.decode(image)));
     }));
   }

@@ -6,7 +6,7 @@ import io.linkpoints.audit.AuditJson;
 import io.linkpoints.audit.AuditLog;
 import io.linkpoints.export.ExportFormat;
 import io.linkpoints.web.ApiRoutes;
-import io.linkpoints.web.Json;
+import io.linkpoints.web.JsonHandlers;
 import io.linkpoints.web.Params;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -48,43 +48,43 @@ public final class SettlementRoutes implements ApiRoutes {
 
   @Override
   public void mount(RouterBuilder b) {
-    on(b, "listSettlementPeriods", Json.reply(200, ctx -> periods.list(alliance(ctx)).map(SettlementJson::periods)));
-    on(b, "createSettlementPeriod", Json.reply(201, ctx ->
-        periods.create(alliance(ctx), Json.body(ctx).getString("month")).map(SettlementJson::period)));
-    on(b, "getSettlementPeriod", Json.reply(200, ctx ->
+    on(b, "listSettlementPeriods", JsonHandlers.reply(200, ctx -> periods.list(alliance(ctx)).map(SettlementJson::periods)));
+    on(b, "createSettlementPeriod", JsonHandlers.reply(201, ctx ->
+        periods.create(alliance(ctx), JsonHandlers.body(ctx).getString("month")).map(SettlementJson::period)));
+    on(b, "getSettlementPeriod", JsonHandlers.reply(200, ctx ->
         periods.get(alliance(ctx), period(ctx)).map(SettlementJson::period)));
-    on(b, "runSettlementPeriod", Json.reply(200, ctx ->
+    on(b, "runSettlementPeriod", JsonHandlers.reply(200, ctx ->
         run.run(alliance(ctx), period(ctx)).map(SettlementJson::period)));
-    on(b, "closeSettlementPeriod", Json.reply(200, ctx ->
+    on(b, "closeSettlementPeriod", JsonHandlers.reply(200, ctx ->
         periods.close(alliance(ctx), period(ctx)).map(SettlementJson::period)));
-    on(b, "listSettlementStatements", Json.reply(200, ctx ->
+    on(b, "listSettlementStatements", JsonHandlers.reply(200, ctx ->
         statements.all(alliance(ctx), period(ctx)).map(SettlementJson::periodStatements)));
-    on(b, "listSettlementItems", Json.reply(200, ctx -> {
+    on(b, "listSettlementItems", JsonHandlers.reply(200, ctx -> {
       Long cursor = Params.optionalPositiveLong(ctx, "cursor");
       Long party = ctx.queryParams().get("partyId") == null ? null
           : Long.parseLong(ctx.queryParams().get("partyId"));
       return statements.items(alliance(ctx), period(ctx), party, ctx.queryParams().get("category"),
           cursor == null ? 0 : cursor, Params.intInRange(ctx, "limit", 1, 200, 100)).map(SettlementJson::itemPage);
     }));
-    on(b, "getSettlementMatrix", Json.reply(200, ctx ->
+    on(b, "getSettlementMatrix", JsonHandlers.reply(200, ctx ->
         statements.matrix(alliance(ctx), period(ctx)).map(SettlementJson::matrix)));
-    on(b, "getSettlementNetting", Json.reply(200, ctx ->
+    on(b, "getSettlementNetting", JsonHandlers.reply(200, ctx ->
         statements.netting(alliance(ctx), period(ctx)).map(SettlementJson::netted)));
-    on(b, "getReconciliation", Json.reply(200, ctx ->
+    on(b, "getReconciliation", JsonHandlers.reply(200, ctx ->
         reconciliation.report(alliance(ctx), period(ctx)).map(SettlementJson::reconciliation)));
-    on(b, "getCrossVisits", Json.reply(200, ctx ->
+    on(b, "getCrossVisits", JsonHandlers.reply(200, ctx ->
         crossVisits.of(alliance(ctx), period(ctx)).map(SettlementJson::crossVisits)));
-    on(b, "getCustomerOverlap", Json.reply(200, ctx -> customerOverlap.of(alliance(ctx), shop(ctx),
+    on(b, "getCustomerOverlap", JsonHandlers.reply(200, ctx -> customerOverlap.of(alliance(ctx), shop(ctx),
         ctx.queryParams().get("from"), ctx.queryParams().get("to")).map(SettlementJson::customerOverlap)));
-    on(b, "createSettlementAdjustment", Json.reply(201, ctx ->
-        adjustments.add(alliance(ctx), period(ctx), Json.body(ctx)).map(SettlementJson::adjustment)));
-    on(b, "getAllianceLiability", Json.reply(200, ctx ->
+    on(b, "createSettlementAdjustment", JsonHandlers.reply(201, ctx ->
+        adjustments.add(alliance(ctx), period(ctx), JsonHandlers.body(ctx)).map(SettlementJson::adjustment)));
+    on(b, "getAllianceLiability", JsonHandlers.reply(200, ctx ->
         liability.of(alliance(ctx), null).map(SettlementJson::liability)));
-    on(b, "getShopLiability", Json.reply(200, ctx ->
+    on(b, "getShopLiability", JsonHandlers.reply(200, ctx ->
         liability.of(alliance(ctx), shop(ctx)).map(SettlementJson::liability)));
-    on(b, "listShopSettlementPeriods", Json.reply(200, ctx ->
+    on(b, "listShopSettlementPeriods", JsonHandlers.reply(200, ctx ->
         periods.list(alliance(ctx)).map(SettlementJson::periods)));
-    on(b, "getShopStatement", Json.reply(200, ctx ->
+    on(b, "getShopStatement", JsonHandlers.reply(200, ctx ->
         statements.ofShop(alliance(ctx), period(ctx), shop(ctx)).map(SettlementJson::shopStatement)));
 
     on(b, "exportShopTransfers", stream(ctx ->
@@ -92,12 +92,12 @@ public final class SettlementRoutes implements ApiRoutes {
     on(b, "exportStatements", stream(ctx -> exports.statements(ctx, alliance(ctx), period(ctx), format(ctx))));
     on(b, "exportMatrix", stream(ctx -> exports.matrix(ctx, alliance(ctx), period(ctx), format(ctx))));
 
-    on(b, "listAuditLog", Json.reply(200, ctx -> {
+    on(b, "listAuditLog", JsonHandlers.reply(200, ctx -> {
       Long cursor = Params.optionalPositiveLong(ctx, "cursor");
       return audit.records(alliance(ctx), cursor == null ? 0 : cursor, Params.intInRange(ctx, "limit", 1, 200, 100))
           .map(AuditJson::page);
     }));
-    on(b, "verifyAuditLog", Json.reply(200, ctx -> audit.checkChain(alliance(ctx)).map(AuditJson::chainCheck)));
+    on(b, "verifyAuditLog", JsonHandlers.reply(200, ctx -> audit.checkChain(alliance(ctx)).map(AuditJson::chainCheck)));
   }
 
   /** A streaming handler: the export writes the response itself; only a failure before it starts is ours. */

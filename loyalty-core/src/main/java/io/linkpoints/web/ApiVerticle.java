@@ -74,7 +74,7 @@ public final class ApiVerticle extends VerticleBase {
     BodyHandler photo = BodyHandler.create(false).setBodyLimit(MAX_SCAN_BODY_BYTES);
     builder.rootHandler(ctx -> (SCAN_PATH.equals(ctx.normalizedPath()) ? photo : body).handle(ctx));
     builder.rootHandler(gate::early);
-    builder.rootHandler(Json::refuseMalformed);
+    builder.rootHandler(JsonHandlers::refuseMalformed);
     builder.rootHandler(new IdempotencyKeys(contract)::require);
     for (OpenAPIRoute route : builder.getRoutes()) {
       // Our gate does security; the router's own would want vertx-auth handlers we do not use.

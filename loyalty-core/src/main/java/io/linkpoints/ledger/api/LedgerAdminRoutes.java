@@ -7,7 +7,7 @@ import io.linkpoints.ledger.InvariantCheck;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ApiRoutes;
-import io.linkpoints.web.Json;
+import io.linkpoints.web.JsonHandlers;
 import io.linkpoints.web.Params;
 import io.vertx.core.Future;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -30,14 +30,14 @@ public final class LedgerAdminRoutes implements ApiRoutes {
   @Override
   public void mount(RouterBuilder builder) {
     on(builder, "checkLedger",
-        Json.reply(200, ctx -> check.run(Principal.of(ctx).allianceId()).map(LedgerJson::invariantReport)));
-    on(builder, "getLedgerAccount", Json.reply(200, ctx -> {
+        JsonHandlers.reply(200, ctx -> check.run(Principal.of(ctx).allianceId()).map(LedgerJson::invariantReport)));
+    on(builder, "getLedgerAccount", JsonHandlers.reply(200, ctx -> {
       long alliance = Params.positiveLong(ctx, "allianceId");
       long account = Params.positiveLong(ctx, "accountId");
       return ledger.account(alliance, account)
           .map(found -> LedgerJson.account(found.orElseThrow(() -> ApiException.notFound("account " + account))));
     }));
-    on(builder, "listLedgerAccountTransfers", Json.reply(200, ctx -> {
+    on(builder, "listLedgerAccountTransfers", JsonHandlers.reply(200, ctx -> {
       long alliance = Params.positiveLong(ctx, "allianceId");
       long account = Params.positiveLong(ctx, "accountId");
       Long cursor = Params.optionalPositiveLong(ctx, "cursor");
@@ -49,7 +49,7 @@ public final class LedgerAdminRoutes implements ApiRoutes {
         return ledger.history(alliance, account, cursor, limit).map(LedgerJson::historyPage);
       });
     }));
-    on(builder, "getLedgerTransfer", Json.reply(200, ctx -> {
+    on(builder, "getLedgerTransfer", JsonHandlers.reply(200, ctx -> {
       long alliance = Params.positiveLong(ctx, "allianceId");
       UUID id = Params.uuid(ctx, "transferId");
       return ledger.transferById(alliance, id)

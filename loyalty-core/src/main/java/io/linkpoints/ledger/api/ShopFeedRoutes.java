@@ -5,7 +5,7 @@ import io.linkpoints.ledger.LedgerWriter;
 import io.linkpoints.ledger.ShopFeed;
 import io.linkpoints.ledger.ShopFeed.ShopAccounts;
 import io.linkpoints.web.ApiRoutes;
-import io.linkpoints.web.Json;
+import io.linkpoints.web.JsonHandlers;
 import io.linkpoints.web.Params;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -64,7 +64,7 @@ public final class ShopFeedRoutes implements ApiRoutes {
       });
     }).onSuccess(json -> {
       if (json != null) {
-        Json.send(ctx, 200, json);
+        JsonHandlers.send(ctx, 200, json);
       }
     }).onFailure(ctx::fail);
   }

@@ -8,11 +8,13 @@ import java.util.function.Function;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.validation.ValidatedRequest;
-import io.vertx.pgclient.PgException;
 
-/** Small helpers for JSON handlers behind the OpenAPI router. */
-public final class Json {
-  private Json() {
+/**
+ * Small helpers for JSON handlers behind the OpenAPI router (named so as not to shadow Vert.x's
+ * {@code io.vertx.core.json.Json}).
+ */
+public final class JsonHandlers {
+  private JsonHandlers() {
   }
 
   public static void send(RoutingContext ctx, int status, JsonObject body) {
@@ -74,10 +76,5 @@ public final class Json {
       return new JsonObject();
     }
     return validated.getBody().getJsonObject();
-  }
-
-  /** True when PostgreSQL refused a row because it would repeat a unique key. */
-  public static boolean isUniqueViolation(Throwable failure) {
-    return failure instanceof PgException pg && "23505".equals(pg.getSqlState());
   }
 }
