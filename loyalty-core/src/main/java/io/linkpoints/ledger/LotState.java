@@ -3,7 +3,6 @@ package io.linkpoints.ledger;
 import io.vertx.sqlclient.Row;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.UUID;
 
 /** A lot of points in a member wallet, as loaded (or created) in a batch. */
 final class LotState {
