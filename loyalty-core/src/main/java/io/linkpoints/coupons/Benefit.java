@@ -1,7 +1,5 @@
 package io.linkpoints.coupons;
 
-import io.linkpoints.web.ProblemCode;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 
 /**
@@ -47,28 +45,19 @@ public record Benefit(Kind kind, Long amountFen, Integer percentOff, Long capFen
     return kind == Kind.GIFT ? giftValueFen : discountFen(spendFen);
   }
 
-  static Benefit fromJson(JsonObject b) {
-    Kind kind = switch (b.getString("kind", "")) {
-      case "fixed_off" -> Kind.FIXED_OFF;
-      case "percent_off" -> Kind.PERCENT_OFF;
-      case "gift" -> Kind.GIFT;
-      default -> throw ProblemCode.INVALID_BENEFIT.refuse("benefit.kind must be fixed_off, percent_off or gift");
-    };
-    Benefit benefit = switch (kind) {
-      case FIXED_OFF -> new Benefit(kind, b.getLong("amountFen"), null, null, null, null);
-      case PERCENT_OFF -> new Benefit(kind, null, b.getInteger("percent"), b.getLong("capFen"), null, null);
-      case GIFT -> new Benefit(kind, null, null, null, b.getString("giftName"), b.getLong("valueFen"));
-    };
-    boolean complete = switch (kind) {
-      case FIXED_OFF -> benefit.amountFen != null;
-      case PERCENT_OFF -> benefit.percentOff != null && benefit.capFen != null;
-      case GIFT -> benefit.giftName != null && benefit.giftValueFen != null;
-    };
-    if (!complete) {
-      throw ProblemCode.INVALID_BENEFIT.refuse("fixed_off needs amountFen; percent_off needs percent and"
-          + " capFen; gift needs giftName and valueFen");
-    }
-    return benefit;
+  /** {@code amountFen} off the bill, never more than the spend. */
+  public static Benefit fixedOff(long amountFen) {
+    return new Benefit(Kind.FIXED_OFF, amountFen, null, null, null, null);
+  }
+
+  /** {@code percent} of the spend, rounded down, at most {@code capFen}. */
+  public static Benefit percentOff(int percent, long capFen) {
+    return new Benefit(Kind.PERCENT_OFF, null, percent, capFen, null, null);
+  }
+
+  /** A gift item; nothing comes off the bill, the sponsors fund its declared {@code valueFen}. */
+  public static Benefit gift(String giftName, long valueFen) {
+    return new Benefit(Kind.GIFT, null, null, null, giftName, valueFen);
   }
 
   static Benefit fromRow(Row row) {

@@ -3,8 +3,6 @@ package io.linkpoints.coupons;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -15,7 +13,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,28 +80,36 @@ public final class Campaigns {
     this.clock = clock;
   }
 
-  /** A shop named in a new campaign's body, as its coupon_campaign_shop row will be. */
+  /**
+   * A campaign as its creator proposes it: its terms, and the shops that hand its coupons out
+   * ({@code issuingShopIds}), take them ({@code honouringShopIds}) and pay for them ({@code funding},
+   * in basis points). A null list names the creating shop alone (for funding: it pays it all). A shop
+   * named twice as issuer or as honouring counts once; a sponsor named twice is refused.
+   */
+  public record Draft(String name, Benefit benefit, long minSpendFen, Instant validFrom, Instant validUntil,
+      int inventory, int perMemberLimit, Long autoIssueMinSpendFen, Long marketPricePoints, boolean shopCodes,
+      List<Long> issuingShopIds, List<Long> honouringShopIds, List<FundingSplit.Share> funding) {
+  }
+
+  /** A shop named in a new campaign, as its coupon_campaign_shop row will be. */
   private record Named(long shopId, boolean issuer, boolean honouring, int fundingBps) {
   }
 
   /** Creates a campaign for {@code creatorShopId}; live at once unless it names another shop. */
-  public Future<Campaign> create(long allianceId, long creatorShopId, JsonObject body) {
-    Benefit benefit = Benefit.fromJson(body.getJsonObject("benefit", new JsonObject()));
-    Instant from = instant(body, "validFrom");
-    Instant until = instant(body, "validUntil");
-    if (!until.isAfter(from)) {
+  public Future<Campaign> create(long allianceId, long creatorShopId, Draft draft) {
+    if (!draft.validUntil().isAfter(draft.validFrom())) {
       throw ProblemCode.INVALID_WINDOW.refuse("validUntil must be after validFrom");
     }
-    List<Named> participants = participants(creatorShopId, body);
+    List<Named> participants = participants(creatorShopId, draft);
     boolean needsConsent = participants.stream().anyMatch(p -> p.shopId() != creatorShopId);
     OffsetDateTime now = utc(clock.instant());
-    Tuple row = Tuple.tuple().addLong(allianceId).addLong(creatorShopId).addString(body.getString("name"))
+    Benefit benefit = draft.benefit();
+    Tuple row = Tuple.tuple().addLong(allianceId).addLong(creatorShopId).addString(draft.name())
         .addString(benefit.kind().dbName()).addLong(benefit.amountFen()).addInteger(benefit.percentOff())
         .addLong(benefit.capFen()).addString(benefit.giftName()).addLong(benefit.giftValueFen())
-        .addLong(body.getLong("minSpendFen", 0L)).addOffsetDateTime(utc(from)).addOffsetDateTime(utc(until))
-        .addInteger(body.getInteger("inventory")).addInteger(body.getInteger("perMemberLimit", 1))
-        .addLong(body.getLong("autoIssueMinSpendFen")).addLong(body.getLong("marketPricePoints"))
-        .addBoolean(body.getBoolean("shopCodes", false))
+        .addLong(draft.minSpendFen()).addOffsetDateTime(utc(draft.validFrom()))
+        .addOffsetDateTime(utc(draft.validUntil())).addInteger(draft.inventory()).addInteger(draft.perMemberLimit())
+        .addLong(draft.autoIssueMinSpendFen()).addLong(draft.marketPricePoints()).addBoolean(draft.shopCodes())
         .addString(needsConsent ? "awaiting_consent" : "live").addOffsetDateTime(now);
     return pool.withTransaction(conn -> conn.preparedQuery(INSERT).execute(row).compose(rows -> {
       long id = rows.iterator().next().getLong("id");
@@ -120,17 +125,15 @@ public final class Campaigns {
   }
 
   /** Issuers, honouring shops and sponsors; the creator's own shop by default, and always a participant. */
-  private static List<Named> participants(long creator, JsonObject body) {
-    List<Long> issuers = ids(body, "issuingShopIds", creator);
-    List<Long> honouring = ids(body, "honouringShopIds", creator);
+  private static List<Named> participants(long creator, Draft draft) {
+    List<Long> issuers = distinct(draft.issuingShopIds(), creator);
+    List<Long> honouring = distinct(draft.honouringShopIds(), creator);
     Map<Long, Integer> funding = new LinkedHashMap<>();
-    JsonArray given = body.getJsonArray("funding");
-    if (given == null) {
+    if (draft.funding() == null) {
       funding.put(creator, FundingSplit.TOTAL_BPS);
     } else {
-      for (Object o : given) {
-        JsonObject f = (JsonObject) o;
-        if (funding.put(f.getLong("shopId"), f.getInteger("basisPoints")) != null) {
+      for (FundingSplit.Share f : draft.funding()) {
+        if (funding.put(f.shopId(), f.basisPoints()) != null) {
           throw ProblemCode.INVALID_FUNDING.refuse("a sponsor is named twice");
         }
       }
@@ -154,19 +157,9 @@ public final class Campaigns {
     return List.copyOf(all.values());
   }
 
-  private static List<Long> ids(JsonObject body, String field, long creator) {
-    JsonArray given = body.getJsonArray(field);
-    if (given == null) {
-      return List.of(creator);
-    }
-    List<Long> ids = new ArrayList<>();
-    for (Object o : given) {
-      long id = ((Number) o).longValue();
-      if (!ids.contains(id)) {
-        ids.add(id);
-      }
-    }
-    return ids;
+  /** The shops named, each once in the order first named; null names the creator alone. */
+  private static List<Long> distinct(List<Long> given, long creator) {
+    return given == null ? List.of(creator) : given.stream().distinct().toList();
   }
 
   /** One campaign, as seen by a shop taking part in it (404 for any other shop) or (shop null) the admin. */
@@ -265,14 +258,6 @@ public final class Campaigns {
         row.getInteger("per_member_limit"), row.getLong("auto_issue_min_spend_fen"),
         row.getLong("market_price_points"), row.getBoolean("shop_codes"), row.getString("status"),
         !now.isBefore(until), row.getOffsetDateTime("created_at").toInstant(), participants, redeemed);
-  }
-
-  private static Instant instant(JsonObject body, String field) {
-    try {
-      return OffsetDateTime.parse(body.getString(field)).toInstant();
-    } catch (DateTimeParseException | NullPointerException e) {
-      throw ProblemCode.INVALID_WINDOW.refuse(field + " must be an ISO-8601 date-time with offset");
-    }
   }
 
   /** Why a campaign of this status hands out nothing: it waits for consent, or it is paused. */

@@ -1,16 +1,91 @@
 package io.linkpoints.coupons;
 
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The coupon results as the API writes them (openapi.yaml): field names and order, and which
- * absent values are written as null. Public where the till's answers (pos) list coupons too.
+ * absent values are written as null. Public where the till's answers (pos) list coupons too. And the
+ * one body read here: a createCampaign body as a {@link Campaigns.Draft}.
  */
 public final class CouponJson {
   private CouponJson() {
+  }
+
+  /**
+   * A createCampaign body (checked against CampaignCreate) as a draft, with the defaults of absent
+   * fields: no minimum spend, one coupon per member, no shop codes; absent shop lists stay null (the
+   * creating shop alone, as {@link Campaigns#create} takes it).
+   */
+  static Campaigns.Draft draft(JsonObject body) {
+    Benefit benefit = givenBenefit(body.getJsonObject("benefit", new JsonObject()));
+    Instant from = instant(body, "validFrom");
+    Instant until = instant(body, "validUntil");
+    JsonArray funding = body.getJsonArray("funding");
+    List<FundingSplit.Share> shares = null;
+    if (funding != null) {
+      shares = new ArrayList<>();
+      for (Object o : funding) {
+        JsonObject f = (JsonObject) o;
+        shares.add(new FundingSplit.Share(f.getLong("shopId"), f.getInteger("basisPoints")));
+      }
+    }
+    return new Campaigns.Draft(body.getString("name"), benefit, body.getLong("minSpendFen", 0L), from, until,
+        body.getInteger("inventory"), body.getInteger("perMemberLimit", 1), body.getLong("autoIssueMinSpendFen"),
+        body.getLong("marketPricePoints"), body.getBoolean("shopCodes", false), ids(body, "issuingShopIds"),
+        ids(body, "honouringShopIds"), shares);
+  }
+
+  /** A campaign body's benefit: its kind, and the fields of that kind (others are ignored). */
+  static Benefit givenBenefit(JsonObject b) {
+    Benefit.Kind kind = switch (b.getString("kind", "")) {
+      case "fixed_off" -> Benefit.Kind.FIXED_OFF;
+      case "percent_off" -> Benefit.Kind.PERCENT_OFF;
+      case "gift" -> Benefit.Kind.GIFT;
+      default -> throw ProblemCode.INVALID_BENEFIT.refuse("benefit.kind must be fixed_off, percent_off or gift");
+    };
+    Long amountFen = b.getLong("amountFen");
+    Integer percent = b.getInteger("percent");
+    Long capFen = b.getLong("capFen");
+    String giftName = b.getString("giftName");
+    Long valueFen = b.getLong("valueFen");
+    Benefit benefit = switch (kind) {
+      case FIXED_OFF -> amountFen == null ? null : Benefit.fixedOff(amountFen);
+      case PERCENT_OFF -> percent == null || capFen == null ? null : Benefit.percentOff(percent, capFen);
+      case GIFT -> giftName == null || valueFen == null ? null : Benefit.gift(giftName, valueFen);
+    };
+    if (benefit == null) {
+      throw ProblemCode.INVALID_BENEFIT.refuse("fixed_off needs amountFen; percent_off needs percent and"
+          + " capFen; gift needs giftName and valueFen");
+    }
+    return benefit;
+  }
+
+  private static Instant instant(JsonObject body, String field) {
+    try {
+      return OffsetDateTime.parse(body.getString(field)).toInstant();
+    } catch (DateTimeParseException | NullPointerException e) {
+      throw ProblemCode.INVALID_WINDOW.refuse(field + " must be an ISO-8601 date-time with offset");
+    }
+  }
+
+  /** The shop ids of a list, as given; null when the body has no such list. */
+  private static List<Long> ids(JsonObject body, String field) {
+    JsonArray given = body.getJsonArray(field);
+    if (given == null) {
+      return null;
+    }
+    List<Long> ids = new ArrayList<>();
+    for (Object o : given) {
+      ids.add(((Number) o).longValue());
+    }
+    return ids;
   }
 
   /** The kind and only the fields of that kind. */

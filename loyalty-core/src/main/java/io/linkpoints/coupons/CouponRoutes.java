@@ -34,8 +34,8 @@ public final class CouponRoutes implements ApiRoutes {
   public void mount(RouterBuilder b) {
     Campaigns campaigns = coupons.campaigns();
     on(b, "listCampaigns", JsonHandlers.reply(200, ctx -> campaigns.list(alliance(ctx), null).map(CouponJson::campaigns)));
-    on(b, "createCampaign", JsonHandlers.reply(201, ctx ->
-        campaigns.create(alliance(ctx), shop(ctx), JsonHandlers.body(ctx)).map(CouponJson::campaign)));
+    on(b, "createCampaign", JsonHandlers.reply(201, ctx -> campaigns.create(alliance(ctx), shop(ctx),
+        CouponJson.draft(JsonHandlers.body(ctx))).map(CouponJson::campaign)));
     on(b, "listShopCampaigns", JsonHandlers.reply(200, ctx ->
         campaigns.list(alliance(ctx), shop(ctx)).map(CouponJson::campaigns)));
     on(b, "getCampaign", JsonHandlers.reply(200, ctx ->

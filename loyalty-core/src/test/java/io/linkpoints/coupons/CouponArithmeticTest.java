@@ -72,22 +72,33 @@ class CouponArithmeticTest {
 
   @Test
   void benefitsInWholeFen() {
-    Benefit fixed = Benefit.fromJson(new JsonObject().put("kind", "fixed_off").put("amountFen", 1000));
+    Benefit fixed = Benefit.fixedOff(1000);
     assertEquals(1000, fixed.discountFen(5000));
     assertEquals(800, fixed.discountFen(800), "never more than the spend");
     assertEquals(0, fixed.discountFen(0));
 
-    Benefit percent = Benefit.fromJson(new JsonObject().put("kind", "percent_off").put("percent", 15).put("capFen", 1000));
+    Benefit percent = Benefit.percentOff(15, 1000);
     assertEquals(499, percent.discountFen(3333), "floor of 499.95");
     assertEquals(1000, percent.discountFen(100_000), "capped");
     assertEquals(0, percent.discountFen(6), "floor of 0.9");
     assertEquals(percent.discountFen(3333), percent.benefitFen(3333));
 
-    Benefit gift = Benefit.fromJson(new JsonObject().put("kind", "gift").put("giftName", "a cookie").put("valueFen", 600));
+    Benefit gift = Benefit.gift("a cookie", 600);
     assertEquals(0, gift.discountFen(5000), "nothing comes off the bill");
     assertEquals(600, gift.benefitFen(5000), "the declared value is funded");
+  }
 
-    assertThrows(ApiException.class, () -> Benefit.fromJson(new JsonObject().put("kind", "percent_off").put("percent", 10)));
-    assertThrows(ApiException.class, () -> Benefit.fromJson(new JsonObject().put("kind", "cashback")));
+  @Test
+  void aCampaignBodysBenefitIsReadByItsKind() {
+    assertEquals(Benefit.fixedOff(1000), CouponJson.givenBenefit(new JsonObject().put("kind", "fixed_off")
+        .put("amountFen", 1000).put("percent", 15)), "only the fields of its kind");
+    assertEquals(Benefit.percentOff(15, 1000), CouponJson.givenBenefit(new JsonObject().put("kind", "percent_off")
+        .put("percent", 15).put("capFen", 1000)));
+    assertEquals(Benefit.gift("a cookie", 600), CouponJson.givenBenefit(new JsonObject().put("kind", "gift")
+        .put("giftName", "a cookie").put("valueFen", 600)));
+    assertEquals("invalid_benefit", assertThrows(ApiException.class, () -> CouponJson.givenBenefit(new JsonObject()
+        .put("kind", "percent_off").put("percent", 10))).code());
+    assertEquals("invalid_benefit", assertThrows(ApiException.class, () -> CouponJson.givenBenefit(new JsonObject()
+        .put("kind", "cashback"))).code());
   }
 }

@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.linkpoints.coupons.Benefit;
 import io.linkpoints.coupons.Campaign;
+import io.linkpoints.coupons.Campaigns;
 import io.linkpoints.coupons.CouponTill;
 import io.linkpoints.coupons.Coupons;
+import io.linkpoints.coupons.FundingSplit;
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.ledger.LotExpiry;
 import io.linkpoints.ledger.Transfer;
@@ -18,7 +21,6 @@ import io.linkpoints.testing.LedgerFixture;
 import io.linkpoints.testing.MutableClock;
 import io.linkpoints.web.ApiException;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.pgclient.PgException;
@@ -105,21 +107,16 @@ class ScriptedMonthTest {
         .transfer();
   }
 
-  private Campaign campaign(long creator, JsonObject body) {
-    return await(coupons.campaigns().create(alliance, creator, body.put("validFrom", "2026-04-01T00:00:00Z")
-        .put("validUntil", "2026-07-01T00:00:00Z").put("inventory", 100).put("perMemberLimit", 10)));
+  /** A campaign of {@code amountFen} off, April to June, 100 coupons, 10 per member. */
+  private Campaign campaign(long creator, String name, long amountFen, Long autoIssueMinSpendFen, Long marketPricePoints,
+      List<Long> issuers, List<Long> honouring, List<FundingSplit.Share> funding) {
+    return await(coupons.campaigns().create(alliance, creator, new Campaigns.Draft(name, Benefit.fixedOff(amountFen), 0,
+        Instant.parse("2026-04-01T00:00:00Z"), Instant.parse("2026-07-01T00:00:00Z"), 100, 10, autoIssueMinSpendFen,
+        marketPricePoints, false, issuers, honouring, funding)));
   }
 
-  private static JsonArray ids(long... shops) {
-    JsonArray out = new JsonArray();
-    for (long s : shops) {
-      out.add(s);
-    }
-    return out;
-  }
-
-  private static JsonObject fund(long shop, int bps) {
-    return new JsonObject().put("shopId", shop).put("basisPoints", bps);
+  private static FundingSplit.Share fund(long shop, int bps) {
+    return new FundingSplit.Share(shop, bps);
   }
 
   private void redeemCoupon(long shop, String code, String key) {
@@ -173,10 +170,8 @@ class ScriptedMonthTest {
 
     // Cross-promotion 1: created by A, handed out at A, honoured at C, funded A 70% / C 30%, 10 yuan off.
     at("2026-05-13T02:00:00Z");
-    long c1 = campaign(a, new JsonObject().put("name", "coffee for bread")
-        .put("benefit", new JsonObject().put("kind", "fixed_off").put("amountFen", 1000)).put("autoIssueMinSpendFen", 0)
-        .put("issuingShopIds", ids(a)).put("honouringShopIds", ids(c))
-        .put("funding", new JsonArray().add(fund(a, 7000)).add(fund(c, 3000)))).id();
+    long c1 = campaign(a, "coffee for bread", 1000, 0L, null, List.of(a), List.of(c),
+        List.of(fund(a, 7000), fund(c, 3000))).id();
     await(coupons.campaigns().accept(alliance, c, c1));
     String coupon1 = await(coupons.issuer().issueForPurchase(alliance, a, m1, 6000, "a-order-1")).get(0).code();
     redeemCoupon(c, coupon1, "c-1");                // A 700, C 300 (own)
@@ -184,10 +179,8 @@ class ScriptedMonthTest {
     // Campaign 2: created by D, honoured at D, 10.01 yuan off funded B 3334 / C 3333 / D 3333 bps:
     // floors 333/333/333, two fen left by largest remainder: B (.7334), then C (.6333, tie with D, lower id).
     at("2026-05-14T02:00:00Z");
-    long c2 = campaign(d, new JsonObject().put("name", "portrait treat")
-        .put("benefit", new JsonObject().put("kind", "fixed_off").put("amountFen", 1001)).put("autoIssueMinSpendFen", 0)
-        .put("issuingShopIds", ids(d)).put("honouringShopIds", ids(d))
-        .put("funding", new JsonArray().add(fund(b, 3334)).add(fund(c, 3333)).add(fund(d, 3333)))).id();
+    long c2 = campaign(d, "portrait treat", 1001, 0L, null, List.of(d), List.of(d),
+        List.of(fund(b, 3334), fund(c, 3333), fund(d, 3333))).id();
     await(coupons.campaigns().accept(alliance, b, c2));
     await(coupons.campaigns().accept(alliance, c, c2));
     String coupon2 = await(coupons.issuer().issueForPurchase(alliance, d, m3, 6000, "d-order-1")).get(0).code();
@@ -195,9 +188,7 @@ class ScriptedMonthTest {
 
     // Campaign 3: B's coupon in the market for 50 points, 5 yuan off at B, funded by B.
     at("2026-05-15T02:00:00Z");
-    long c3 = campaign(b, new JsonObject().put("name", "book token")
-        .put("benefit", new JsonObject().put("kind", "fixed_off").put("amountFen", 500)).put("marketPricePoints", 50))
-        .id();
+    long c3 = campaign(b, "book token", 500, null, 50L, null, null, null).id();
     String coupon3 = await(coupons.market().exchange(alliance, m2, c3, "x-1")).code(); // 50 of L2 (B)
     redeemCoupon(b, coupon3, "b-1");                // B funds its own coupon: no money
 
