@@ -3,7 +3,6 @@ package io.linkpoints.settlement;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
@@ -33,10 +32,18 @@ public final class Adjustments {
       Long correctsPeriodId) {
   }
 
-  public Future<Adjustment> add(long allianceId, long periodId, JsonObject body) {
-    long payer = body.getLong("payerId");
-    long payee = body.getLong("payeeId");
-    Long corrects = body.getLong("correctsPeriodId");
+  /**
+   * A correction to book: payer (a shop, or {@link Parties#FUND}) owes payee {@code amountFen}, for
+   * {@code reason}; {@code correctsPeriodId}, if not null, names the closed, earlier period it corrects.
+   */
+  public record Correction(long payerId, long payeeId, long amountFen, String reason, Long correctsPeriodId) {
+  }
+
+  /** Books {@code correction} into draft period {@code periodId}. */
+  public Future<Adjustment> add(long allianceId, long periodId, Correction correction) {
+    long payer = correction.payerId();
+    long payee = correction.payeeId();
+    Long corrects = correction.correctsPeriodId();
     if (payer == payee) {
       return Future.failedFuture(ProblemCode.PARTIES_MUST_DIFFER.refuse("payer and payee must differ"));
     }
@@ -52,9 +59,9 @@ public final class Adjustments {
       });
       return check.compose(v -> party(allianceId, payer)).compose(v -> party(allianceId, payee))
           .compose(v -> pool.preparedQuery(INSERT).execute(Tuple.from(new Object[] {allianceId, periodId, corrects,
-              payer, payee, body.getLong("amountFen"), body.getString("reason"), Periods.utc(clock.instant())})))
+              payer, payee, correction.amountFen(), correction.reason(), Periods.utc(clock.instant())})))
           .map(rows -> new Adjustment(rows.iterator().next().getLong(0), periodId, payer, payee,
-              body.getLong("amountFen"), body.getString("reason"), corrects));
+              correction.amountFen(), correction.reason(), corrects));
     }).recover(err -> Future.failedFuture(Periods.asPeriodClosed(err, periodId)));
   }
 

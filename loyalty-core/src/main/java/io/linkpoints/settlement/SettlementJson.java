@@ -11,10 +11,17 @@ import java.util.function.Function;
  * The settlement answers as JSON, as the contract names them. Where a value may be missing the
  * contract's choice is kept: a period's {@code lastRunAt}/{@code closedAt} and a page's
  * {@code nextCursor} are null, an item's references and an adjustment's {@code correctsPeriodId}
- * are left out.
+ * are left out. And the one body read here: a createSettlementAdjustment body as an
+ * {@link Adjustments.Correction}.
  */
 final class SettlementJson {
   private SettlementJson() {
+  }
+
+  /** A createSettlementAdjustment body (checked against SettlementAdjustmentCreate); correctsPeriodId may be absent. */
+  static Adjustments.Correction correction(JsonObject body) {
+    return new Adjustments.Correction(body.getLong("payerId"), body.getLong("payeeId"), body.getLong("amountFen"),
+        body.getString("reason"), body.getLong("correctsPeriodId"));
   }
 
   static JsonObject period(Periods.Period p) {

@@ -76,8 +76,8 @@ public final class SettlementRoutes implements ApiRoutes {
         crossVisits.of(alliance(ctx), period(ctx)).map(SettlementJson::crossVisits)));
     on(b, "getCustomerOverlap", JsonHandlers.reply(200, ctx -> customerOverlap.of(alliance(ctx), shop(ctx),
         ctx.queryParams().get("from"), ctx.queryParams().get("to")).map(SettlementJson::customerOverlap)));
-    on(b, "createSettlementAdjustment", JsonHandlers.reply(201, ctx ->
-        adjustments.add(alliance(ctx), period(ctx), JsonHandlers.body(ctx)).map(SettlementJson::adjustment)));
+    on(b, "createSettlementAdjustment", JsonHandlers.reply(201, ctx -> adjustments.add(alliance(ctx), period(ctx),
+        SettlementJson.correction(JsonHandlers.body(ctx))).map(SettlementJson::adjustment)));
     on(b, "getAllianceLiability", JsonHandlers.reply(200, ctx ->
         liability.of(alliance(ctx), null).map(SettlementJson::liability)));
     on(b, "getShopLiability", JsonHandlers.reply(200, ctx ->

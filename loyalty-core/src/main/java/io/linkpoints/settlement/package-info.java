@@ -1,7 +1,8 @@
 /**
  * Settlement periods, runs, statements, the matrix and netting, adjustments, reconciliation, liability,
- * cross-visits and customer overlap, and the settlement exports ({@code Exports}). Services answer
- * records; {@code SettlementRoutes} renders them ({@code SettlementJson}). A feature: may import the
- * floor, {@code ledger} and {@code export}.
+ * cross-visits and customer overlap, and the settlement exports ({@code Exports}). Services take and
+ * answer records; {@code SettlementRoutes} renders them ({@code SettlementJson}, which also reads an
+ * adjustment's body into an {@code Adjustments.Correction}). A feature: may import the floor,
+ * {@code ledger} and {@code export}.
  */
 package io.linkpoints.settlement;

@@ -12,7 +12,6 @@ import io.linkpoints.testing.TestDatabase;
 import io.linkpoints.web.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
@@ -71,7 +70,7 @@ class AdjustmentDuringCloseTest {
         + " where alliance_id = $1 and id = $2").execute(Tuple.of(alliance, april, Periods.utc(clock.instant()))));
 
     Future<Adjustments.Adjustment> adjustment = new Adjustments(fx.pool, periods, clock).add(alliance, april,
-        new JsonObject().put("payerId", a).put("payeeId", b).put("amountFen", 500).put("reason", "late correction"));
+        new Adjustments.Correction(a, b, 500, "late correction", null));
     // Either it already went through (the defect), or it waits for the close's row lock.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!adjustment.isComplete() && waitingForALock() == 0) {

@@ -320,7 +320,7 @@ class ScriptedMonthTest {
     assertEquals("period_closed", code(failure(run.run(alliance, may.id()))));
     assertEquals("period_closed", code(failure(periods.close(alliance, may.id()))));
     assertEquals("period_closed", code(failure(new Adjustments(fx.pool, periods, clock).add(alliance, may.id(),
-        new JsonObject().put("payerId", a).put("payeeId", b).put("amountFen", 1).put("reason", "late")))));
+        new Adjustments.Correction(a, b, 1, "late", null)))));
     // The database refuses too, whoever asks.
     for (String sql : List.of(
         "update settlement_statement set net_fen = net_fen + 1, receivable_fen = receivable_fen + 1 where alliance_id = $1",
@@ -349,8 +349,8 @@ class ScriptedMonthTest {
     // The correction goes into June as an adjustment (A owes B 20 fen, say), and June settles it.
     at("2026-07-01T02:00:00Z");
     Periods.Period june = await(periods.create(alliance, "2026-06"));
-    await(new Adjustments(fx.pool, periods, clock).add(alliance, june.id(), new JsonObject().put("payerId", a)
-        .put("payeeId", b).put("amountFen", 20).put("reason", "late May transfer").put("correctsPeriodId", may.id())));
+    await(new Adjustments(fx.pool, periods, clock).add(alliance, june.id(),
+        new Adjustments.Correction(a, b, 20, "late May transfer", may.id())));
     await(run.run(alliance, june.id()));
     Map<Long, Statements.Statement> juneStatements = statements(june.id());
     assertEquals(-20L, juneStatements.get(a).adjustmentFen());
