@@ -1,6 +1,6 @@
 /**
  * Configuration, the database (configured or embedded PostgreSQL), migrations, {@code GroupedQuery},
- * outage detection and {@code FirstWriteWins}. The floor of the service: imports nothing of
+ * outage and unique-violation detection and {@code FirstWriteWins}. The floor of the service: imports nothing of
  * {@code io.linkpoints}.
  */
 package io.linkpoints.platform;
