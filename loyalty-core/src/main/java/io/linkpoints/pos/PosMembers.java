@@ -156,14 +156,12 @@ final class PosMembers {
             "no open visit with that id at this terminal: scan the member code again"))));
   }
 
-  /** From whichever the request carries: {@code memberCode} or {@code visitId}. */
-  Future<AtTill> resolve(Caller c, String key, io.vertx.core.json.JsonObject body, java.time.Instant scannedAt) {
-    String code = body.getString("memberCode");
-    String visit = body.getString("visitId");
-    if ((code == null) == (visit == null)) {
-      throw ProblemCode.MEMBER_REQUIRED.refuse("give exactly one of memberCode and visitId");
+  /** From whichever the request carries: a member code or a visit. */
+  Future<AtTill> resolve(Caller c, String key, MemberRef member) {
+    if (member instanceof MemberRef.ByCode code) {
+      return byCode(c, key, code.code(), code.scannedAt());
     }
-    return code != null ? byCode(c, key, code, scannedAt) : byVisit(c, UUID.fromString(visit));
+    return byVisit(c, ((MemberRef.ByVisit) member).visitId());
   }
 
   private static AtTill atTill(Row row) {

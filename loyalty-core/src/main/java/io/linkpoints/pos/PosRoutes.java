@@ -81,10 +81,10 @@ public final class PosRoutes implements ApiRoutes {
       return earnRules.quoteEarn(c.allianceId(), c.shopId(), body.getLong("spendFen"), body.getString("memberHandle"))
           .map(EarnRulesJson::quote);
     }));
-    on(b, "posReserve", idempotent("reserve", Function.identity(), redemptions::reserve, PosJson::reserved));
+    on(b, "posReserve", idempotent("reserve", PosJson::reservation, redemptions::reserve, PosJson::reserved));
     on(b, "posCommit", idempotent("commit", Function.identity(), redemptions::commit, PosJson::committed));
     on(b, "posRelease", idempotent("release", Function.identity(), redemptions::release, PosJson::released));
-    on(b, "posAccrue", idempotent("accrue", Function.identity(), accruals::accrue, PosJson::accrued));
+    on(b, "posAccrue", idempotent("accrue", PosJson::sale, accruals::accrue, PosJson::accrued));
     on(b, "posRefund", idempotent("refund", Function.identity(), refunds::refund, PosJson::refunded));
     // The shop code's answer comes from qr, already JSON.
     on(b, "posCreateClaimCode", idempotent("claim_code", Function.identity(),

@@ -77,19 +77,23 @@ final class Redemptions {
     this.clock = clock;
   }
 
-  Future<Reserved> reserve(Caller c, String key, JsonObject body, boolean rerun) {
+  /** A reserve's request: whose points, and how many to hold. */
+  record Reservation(MemberRef member, long points) {
+  }
+
+  Future<Reserved> reserve(Caller c, String key, Reservation reservation, boolean rerun) {
     UUID holdId = c.derive(key, "hold");
     if (rerun) {
       // A hold this request already made is its answer, whatever has expired since (code, visit, the hold itself).
       return ledger.transferById(c.allianceId(), holdId).compose(made -> made.isPresent()
-          ? alreadyMade(c, made.get()) : reserveNow(c, key, holdId, body));
+          ? alreadyMade(c, made.get()) : reserveNow(c, key, holdId, reservation));
     }
-    return reserveNow(c, key, holdId, body);
+    return reserveNow(c, key, holdId, reservation);
   }
 
-  private Future<Reserved> reserveNow(Caller c, String key, UUID holdId, JsonObject body) {
-    long points = body.getLong("points");
-    return members.resolve(c, key, body, null).compose(m -> ledger.submit(TransferCommand.hold(c.allianceId(), holdId,
+  private Future<Reserved> reserveNow(Caller c, String key, UUID holdId, Reservation reservation) {
+    long points = reservation.points();
+    return members.resolve(c, key, reservation.member()).compose(m -> ledger.submit(TransferCommand.hold(c.allianceId(), holdId,
             m.walletId(), m.acceptanceId(), points, "pos_redeem", HOLD_SECONDS))
         .compose(r -> notReleased(c, holdId)
             .map(v -> Reserved.of(r.transfer(), m.handle(),
