@@ -29,11 +29,32 @@ final class PosJson {
     return new Redemptions.Reservation(member(body, null), points);
   }
 
+  static Redemptions.Capture capture(JsonObject body) {
+    UUID holdId = UUID.fromString(body.getString("holdId"));
+    return new Redemptions.Capture(holdId, body.getLong("points"));
+  }
+
+  /** Exactly one of {@code holdId} and {@code reserveKey}. */
+  static Redemptions.Release release(JsonObject body) {
+    String byId = body.getString("holdId");
+    String byKey = body.getString("reserveKey");
+    if ((byId == null) == (byKey == null)) {
+      throw ProblemCode.HOLD_REQUIRED.refuse("give exactly one of holdId and reserveKey");
+    }
+    return byId != null ? new Redemptions.Release.ByHold(UUID.fromString(byId))
+        : new Redemptions.Release.ByReserveKey(byKey);
+  }
+
   static Accruals.Sale sale(JsonObject body) {
     long spendFen = body.getLong("spendFen");
     String orderRef = body.getString("orderRef");
     Instant scannedAt = scannedAt(body);
     return new Accruals.Sale(member(body, scannedAt), spendFen, orderRef);
+  }
+
+  static Refunds.Refund refund(JsonObject body) {
+    UUID accrualId = UUID.fromString(body.getString("accrualId"));
+    return new Refunds.Refund(accrualId, body.getLong("refundFen"));
   }
 
   /** Exactly one of {@code memberCode} and {@code visitId}; {@code scannedAt} goes with a code. */

@@ -82,10 +82,10 @@ public final class PosRoutes implements ApiRoutes {
           .map(EarnRulesJson::quote);
     }));
     on(b, "posReserve", idempotent("reserve", PosJson::reservation, redemptions::reserve, PosJson::reserved));
-    on(b, "posCommit", idempotent("commit", Function.identity(), redemptions::commit, PosJson::committed));
-    on(b, "posRelease", idempotent("release", Function.identity(), redemptions::release, PosJson::released));
+    on(b, "posCommit", idempotent("commit", PosJson::capture, redemptions::commit, PosJson::committed));
+    on(b, "posRelease", idempotent("release", PosJson::release, redemptions::release, PosJson::released));
     on(b, "posAccrue", idempotent("accrue", PosJson::sale, accruals::accrue, PosJson::accrued));
-    on(b, "posRefund", idempotent("refund", Function.identity(), refunds::refund, PosJson::refunded));
+    on(b, "posRefund", idempotent("refund", PosJson::refund, refunds::refund, PosJson::refunded));
     // The shop code's answer comes from qr, already JSON.
     on(b, "posCreateClaimCode", idempotent("claim_code", Function.identity(),
         (c, key, body, rerun) -> claims.create(c.allianceId(), c.shopId(), c.terminalId(), key,
