@@ -74,7 +74,7 @@ public final class PosRoutes implements ApiRoutes {
 
   @Override
   public void mount(RouterBuilder b) {
-    on(b, "posIdentify", idempotent("identify", Function.identity(), visits::identify, PosJson::visit));
+    on(b, "posIdentify", idempotent("identify", PosJson::memberCode, visits::identify, PosJson::visit));
     on(b, "posQuote", JsonHandlers.reply(200, ctx -> {
       Caller c = Caller.of(Principal.of(ctx));
       JsonObject body = JsonHandlers.body(ctx);
