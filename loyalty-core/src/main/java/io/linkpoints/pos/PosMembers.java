@@ -12,9 +12,11 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Who the member at the till is, from a member code (used up on the spot) or from a visit that
@@ -105,7 +107,7 @@ final class PosMembers {
    * crash, the request goes on as it began. {@code scannedAt}: when a till that was offline read
    * the code (accruals only), else null.
    */
-  Future<AtTill> byCode(Caller c, String key, String code, java.time.Instant scannedAt) {
+  Future<AtTill> byCode(Caller c, String key, String code, Instant scannedAt) {
     return codes.check(c.allianceId(), c.terminalId(), code, scannedAt).compose(g -> g.expired()
         ? byOwnUse(c, key, g)
         : useCode.execute(Tuple.of(c.allianceId(), c.shopId(), g.deviceId(), g.step(), g.counter(),
@@ -172,7 +174,7 @@ final class PosMembers {
         row.getLong("member_daily_cap_points"), ZoneId.of(row.getString("time_zone")), row.getBoolean("owes"));
   }
 
-  private static Row first(RowSet<Row> rows, java.util.function.Supplier<? extends RuntimeException> none) {
+  private static Row first(RowSet<Row> rows, Supplier<? extends RuntimeException> none) {
     if (rows.size() == 0) {
       throw none.get();
     }
