@@ -86,7 +86,8 @@ public final class PosRoutes implements ApiRoutes {
     on(b, "posRelease", idempotent("release", PosJson::release, redemptions::release, PosJson::released));
     on(b, "posAccrue", idempotent("accrue", PosJson::sale, accruals::accrue, PosJson::accrued));
     on(b, "posRefund", idempotent("refund", PosJson::refund, refunds::refund, PosJson::refunded));
-    // The shop code's answer comes from qr, already JSON.
+    // The shop code is qr's: its typed parameters are read from the body here (in run, as
+    // PosJson's readers are), and qr's CodeJson renders its answer.
     on(b, "posCreateClaimCode", idempotent("claim_code", Function.identity(),
         (c, key, body, rerun) -> claims.create(c.allianceId(), c.shopId(), c.terminalId(), key,
             body.getLong("points"), body.getLong("spendFen"), body.getLong("lifetimeSeconds")), CodeJson::shopCode));
