@@ -8,9 +8,7 @@ import io.linkpoints.ledger.LedgerError;
 import io.linkpoints.ledger.LedgerException;
 import io.linkpoints.ledger.TransferCommand;
 import io.linkpoints.platform.GroupedQuery;
-import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -105,42 +103,26 @@ final class Accruals {
       long recoveredPoints, long availablePoints, List<Coupon> couponsIssued) {
   }
 
-  Future<Accrued> accrue(Caller c, String key, JsonObject body, boolean rerun) {
+  /** A sale to earn on: the member, what they spent, and the till's order reference (null without one). */
+  record Sale(MemberRef member, long spendFen, String orderRef) {
+  }
+
+  Future<Accrued> accrue(Caller c, String key, Sale sale, boolean rerun) {
     UUID accrualId = c.derive(key, "earn");
     if (rerun) {
       // An accrual this request already recorded is done as recorded, whatever expired since.
       return pool.preparedQuery(RECORDED).execute(Tuple.of(c.allianceId(), accrualId)).compose(rows -> rows.size() == 0
-          ? firstRun(c, key, accrualId, body, true)
+          ? firstRun(c, key, accrualId, sale, true)
           : members.byMember(c, rows.iterator().next().getLong("member_id"))
-              .compose(m -> complete(c, key, accrualId, body, m, Recorded.of(rows.iterator().next()), true)));
+              .compose(m -> complete(c, key, accrualId, sale, m, Recorded.of(rows.iterator().next()), true)));
     }
-    return firstRun(c, key, accrualId, body, false);
+    return firstRun(c, key, accrualId, sale, false);
   }
 
-  /**
-   * When an accrual queued offline read its member code: the code is checked against that time
-   * (within the offline grace). A live accrual's code is checked against now, whatever it says.
-   */
-  static java.time.Instant scannedAt(JsonObject body) {
-    if (!body.getBoolean("offline", false) || body.getString("memberCode") == null) {
-      return null;
-    }
-    String scanned = body.getString("scannedAt");
-    if (scanned == null) {
-      throw ProblemCode.SCANNED_AT_REQUIRED.refuse(
-          "an accrual queued offline gives scannedAt, when the till read the code");
-    }
-    try {
-      return java.time.OffsetDateTime.parse(scanned).toInstant();
-    } catch (java.time.format.DateTimeParseException e) {
-      throw ProblemCode.SCANNED_AT_INVALID.refuse("scannedAt is an ISO-8601 date-time with an offset");
-    }
-  }
-
-  private Future<Accrued> firstRun(Caller c, String key, UUID accrualId, JsonObject body, boolean rerun) {
-    long spendFen = body.getLong("spendFen");
-    String orderRef = body.getString("orderRef");
-    return members.resolve(c, key, body, scannedAt(body)).compose(m -> {
+  private Future<Accrued> firstRun(Caller c, String key, UUID accrualId, Sale sale, boolean rerun) {
+    long spendFen = sale.spendFen();
+    String orderRef = sale.orderRef();
+    return members.resolve(c, key, sale.member()).compose(m -> {
       // Under a cap, decided and recorded under the member's lock (once per accrual); without one,
       // the accrual's row first, written without waiting for the disk: the earn's synchronous
       // commit right after makes it durable too, so there is never an earn without its accrual.
@@ -154,7 +136,7 @@ final class Accruals {
                 clock.instant().atOffset(ZoneOffset.UTC)))
             .map(rows -> Recorded.of(rows.iterator().next()));
       }
-      return decided.compose(d -> complete(c, key, accrualId, body, m, d, rerun));
+      return decided.compose(d -> complete(c, key, accrualId, sale, m, d, rerun));
     });
   }
 
@@ -163,10 +145,10 @@ final class Accruals {
    * named from the key, so a rerun repeats none of them; its balance is read afresh, since the
    * one read before may or may not include what the earlier run did.
    */
-  private Future<Accrued> complete(Caller c, String key, UUID accrualId, JsonObject body, PosMembers.AtTill m,
+  private Future<Accrued> complete(Caller c, String key, UUID accrualId, Sale sale, PosMembers.AtTill m,
       Recorded d, boolean rerun) {
-    long spendFen = body.getLong("spendFen");
-    String orderRef = body.getString("orderRef");
+    long spendFen = sale.spendFen();
+    String orderRef = sale.orderRef();
     Future<Void> earn = d.points() == 0 ? Future.succeededFuture()
         : ledger.submit(TransferCommand.transfer(c.allianceId(), accrualId, m.issuanceId(), m.walletId(),
             d.points(), "pos_earn")).compose(r -> CappedEarns.applies(m) ? capped.landed(c, accrualId)

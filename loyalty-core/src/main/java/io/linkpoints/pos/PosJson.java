@@ -1,15 +1,90 @@
 package io.linkpoints.pos;
 
 import io.linkpoints.coupons.CouponJson;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.UUID;
 
 /**
- * The POS answers as JSON, as the contract names them. The body made here is what PosRequests
+ * The POS requests read from JSON, and the answers made as JSON, as the contract names them. A
+ * body read here has passed the contract's schema (its types and required fields are trusted); the
+ * refusals here are the POS's own, with their codes, and PosRoutes reads a body only after its key
+ * is claimed, so they are recorded like any other. An answer's body made here is what PosRequests
  * records for the key, so every retry gets exactly this back.
  */
 final class PosJson {
   private PosJson() {
+  }
+
+  static String memberCode(JsonObject body) {
+    return body.getString("memberCode");
+  }
+
+  static Redemptions.Reservation reservation(JsonObject body) {
+    long points = body.getLong("points");
+    return new Redemptions.Reservation(member(body, null), points);
+  }
+
+  static Redemptions.Capture capture(JsonObject body) {
+    UUID holdId = UUID.fromString(body.getString("holdId"));
+    return new Redemptions.Capture(holdId, body.getLong("points"));
+  }
+
+  /** Exactly one of {@code holdId} and {@code reserveKey}. */
+  static Redemptions.Release release(JsonObject body) {
+    String byId = body.getString("holdId");
+    String byKey = body.getString("reserveKey");
+    if ((byId == null) == (byKey == null)) {
+      throw ProblemCode.HOLD_REQUIRED.refuse("give exactly one of holdId and reserveKey");
+    }
+    return byId != null ? new Redemptions.Release.ByHold(UUID.fromString(byId))
+        : new Redemptions.Release.ByReserveKey(byKey);
+  }
+
+  static Accruals.Sale sale(JsonObject body) {
+    long spendFen = body.getLong("spendFen");
+    String orderRef = body.getString("orderRef");
+    Instant scannedAt = scannedAt(body);
+    return new Accruals.Sale(member(body, scannedAt), spendFen, orderRef);
+  }
+
+  static Refunds.Refund refund(JsonObject body) {
+    UUID accrualId = UUID.fromString(body.getString("accrualId"));
+    return new Refunds.Refund(accrualId, body.getLong("refundFen"));
+  }
+
+  /** Exactly one of {@code memberCode} and {@code visitId}; {@code scannedAt} goes with a code. */
+  static MemberRef member(JsonObject body, Instant scannedAt) {
+    String code = body.getString("memberCode");
+    String visit = body.getString("visitId");
+    if ((code == null) == (visit == null)) {
+      throw ProblemCode.MEMBER_REQUIRED.refuse("give exactly one of memberCode and visitId");
+    }
+    return code != null ? new MemberRef.ByCode(code, scannedAt) : new MemberRef.ByVisit(UUID.fromString(visit));
+  }
+
+  /**
+   * When an accrual queued offline read its member code: the code is checked against that time
+   * (within the offline grace). A live accrual's code is checked against now, whatever it says.
+   */
+  static Instant scannedAt(JsonObject body) {
+    if (!body.getBoolean("offline", false) || body.getString("memberCode") == null) {
+      return null;
+    }
+    String scanned = body.getString("scannedAt");
+    if (scanned == null) {
+      throw ProblemCode.SCANNED_AT_REQUIRED.refuse(
+          "an accrual queued offline gives scannedAt, when the till read the code");
+    }
+    try {
+      return OffsetDateTime.parse(scanned).toInstant();
+    } catch (DateTimeParseException e) {
+      throw ProblemCode.SCANNED_AT_INVALID.refuse("scannedAt is an ISO-8601 date-time with an offset");
+    }
   }
 
   static JsonObject visit(Visits.Visit v) {

@@ -12,9 +12,11 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Who the member at the till is, from a member code (used up on the spot) or from a visit that
@@ -105,7 +107,7 @@ final class PosMembers {
    * crash, the request goes on as it began. {@code scannedAt}: when a till that was offline read
    * the code (accruals only), else null.
    */
-  Future<AtTill> byCode(Caller c, String key, String code, java.time.Instant scannedAt) {
+  Future<AtTill> byCode(Caller c, String key, String code, Instant scannedAt) {
     return codes.check(c.allianceId(), c.terminalId(), code, scannedAt).compose(g -> g.expired()
         ? byOwnUse(c, key, g)
         : useCode.execute(Tuple.of(c.allianceId(), c.shopId(), g.deviceId(), g.step(), g.counter(),
@@ -156,14 +158,12 @@ final class PosMembers {
             "no open visit with that id at this terminal: scan the member code again"))));
   }
 
-  /** From whichever the request carries: {@code memberCode} or {@code visitId}. */
-  Future<AtTill> resolve(Caller c, String key, io.vertx.core.json.JsonObject body, java.time.Instant scannedAt) {
-    String code = body.getString("memberCode");
-    String visit = body.getString("visitId");
-    if ((code == null) == (visit == null)) {
-      throw ProblemCode.MEMBER_REQUIRED.refuse("give exactly one of memberCode and visitId");
+  /** From whichever the request carries: a member code or a visit. */
+  Future<AtTill> resolve(Caller c, String key, MemberRef member) {
+    if (member instanceof MemberRef.ByCode code) {
+      return byCode(c, key, code.code(), code.scannedAt());
     }
-    return code != null ? byCode(c, key, code, scannedAt) : byVisit(c, UUID.fromString(visit));
+    return byVisit(c, ((MemberRef.ByVisit) member).visitId());
   }
 
   private static AtTill atTill(Row row) {
@@ -174,7 +174,7 @@ final class PosMembers {
         row.getLong("member_daily_cap_points"), ZoneId.of(row.getString("time_zone")), row.getBoolean("owes"));
   }
 
-  private static Row first(RowSet<Row> rows, java.util.function.Supplier<? extends RuntimeException> none) {
+  private static Row first(RowSet<Row> rows, Supplier<? extends RuntimeException> none) {
     if (rows.size() == 0) {
       throw none.get();
     }

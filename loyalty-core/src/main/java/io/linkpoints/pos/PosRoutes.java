@@ -36,13 +36,14 @@ public final class PosRoutes implements ApiRoutes {
   public static final String IDEMPOTENCY_KEY = IdempotencyKeys.HEADER;
 
   /**
-   * One POS operation: what it does for this caller, key and body. {@code rerun}: an earlier run
-   * of this very request began and left no answer (a crash, or it is still running), so the
-   * action first looks for what that run did and answers from it.
+   * One POS operation: what it does for this caller, key and request (the body as {@link PosJson}
+   * reads it). {@code rerun}: an earlier run of this very request began and left no answer (a
+   * crash, or it is still running), so the action first looks for what that run did and answers
+   * from it.
    */
   @FunctionalInterface
-  interface Action<T> {
-    Future<T> apply(Caller caller, String key, JsonObject body, boolean rerun);
+  interface Action<R, T> {
+    Future<T> apply(Caller caller, String key, R request, boolean rerun);
   }
 
   private final PosRequests requests;
@@ -73,20 +74,21 @@ public final class PosRoutes implements ApiRoutes {
 
   @Override
   public void mount(RouterBuilder b) {
-    on(b, "posIdentify", idempotent("identify", visits::identify, PosJson::visit));
+    on(b, "posIdentify", idempotent("identify", PosJson::memberCode, visits::identify, PosJson::visit));
     on(b, "posQuote", JsonHandlers.reply(200, ctx -> {
       Caller c = Caller.of(Principal.of(ctx));
       JsonObject body = JsonHandlers.body(ctx);
       return earnRules.quoteEarn(c.allianceId(), c.shopId(), body.getLong("spendFen"), body.getString("memberHandle"))
           .map(EarnRulesJson::quote);
     }));
-    on(b, "posReserve", idempotent("reserve", redemptions::reserve, PosJson::reserved));
-    on(b, "posCommit", idempotent("commit", redemptions::commit, PosJson::committed));
-    on(b, "posRelease", idempotent("release", redemptions::release, PosJson::released));
-    on(b, "posAccrue", idempotent("accrue", accruals::accrue, PosJson::accrued));
-    on(b, "posRefund", idempotent("refund", refunds::refund, PosJson::refunded));
-    // The shop code's answer comes from qr, already JSON.
-    on(b, "posCreateClaimCode", idempotent("claim_code",
+    on(b, "posReserve", idempotent("reserve", PosJson::reservation, redemptions::reserve, PosJson::reserved));
+    on(b, "posCommit", idempotent("commit", PosJson::capture, redemptions::commit, PosJson::committed));
+    on(b, "posRelease", idempotent("release", PosJson::release, redemptions::release, PosJson::released));
+    on(b, "posAccrue", idempotent("accrue", PosJson::sale, accruals::accrue, PosJson::accrued));
+    on(b, "posRefund", idempotent("refund", PosJson::refund, refunds::refund, PosJson::refunded));
+    // The shop code is qr's: its typed parameters are read from the body here (in run, as
+    // PosJson's readers are), and qr's CodeJson renders its answer.
+    on(b, "posCreateClaimCode", idempotent("claim_code", Function.identity(),
         (c, key, body, rerun) -> claims.create(c.allianceId(), c.shopId(), c.terminalId(), key,
             body.getLong("points"), body.getLong("spendFen"), body.getLong("lifetimeSeconds")), CodeJson::shopCode));
     on(b, "posRequestStatus", JsonHandlers.reply(200, ctx -> {
@@ -98,7 +100,13 @@ public final class PosRoutes implements ApiRoutes {
     }));
   }
 
-  private <T> Handler<RoutingContext> idempotent(String operation, Action<T> action, Function<T, JsonObject> render) {
+  /**
+   * {@code parse} reads the body into the operation's request; {@code begin} records the body as
+   * sent (its fingerprint), so the body is read only in {@link #run}, where a malformed field is a
+   * refusal recorded for the key like any other.
+   */
+  private <R, T> Handler<RoutingContext> idempotent(String operation, Function<JsonObject, R> parse,
+      Action<R, T> action, Function<T, JsonObject> render) {
     return ctx -> {
       String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
       if (!IdempotencyKeys.valid(key)) {
@@ -109,7 +117,7 @@ public final class PosRoutes implements ApiRoutes {
       JsonObject body = JsonHandlers.body(ctx);
       requests.begin(caller, key, operation, body)
           .compose(begun -> begun.stored().isPresent() ? Future.succeededFuture(begun.stored().get())
-              : run(action, render, caller, key, body, begun.rerun())
+              : run(parse, action, render, caller, key, body, begun.rerun())
                   .compose(answer -> requests.finish(caller, key, answer)))
           .onSuccess(answer -> send(ctx, answer))
           .onFailure(ctx::fail);
@@ -117,14 +125,14 @@ public final class PosRoutes implements ApiRoutes {
   }
 
   /**
-   * Runs the action; a refusal (4xx) is an answer to record, anything retryable (429, 5xx) is not:
-   * a retry may succeed.
+   * Reads the request and runs the action; a refusal (4xx, a malformed field among them) is an
+   * answer to record, anything retryable (429, 5xx) is not: a retry may succeed.
    */
-  private static <T> Future<RecordedAnswer> run(Action<T> action, Function<T, JsonObject> render, Caller caller,
-      String key, JsonObject body, boolean rerun) {
+  private static <R, T> Future<RecordedAnswer> run(Function<JsonObject, R> parse, Action<R, T> action,
+      Function<T, JsonObject> render, Caller caller, String key, JsonObject body, boolean rerun) {
     Future<T> result;
     try {
-      result = action.apply(caller, key, body, rerun);
+      result = action.apply(caller, key, parse.apply(body), rerun);
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }

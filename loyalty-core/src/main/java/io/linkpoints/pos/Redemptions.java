@@ -9,7 +9,6 @@ import io.linkpoints.ledger.TransferCommand;
 import io.linkpoints.platform.GroupedQuery;
 import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
@@ -77,19 +76,23 @@ final class Redemptions {
     this.clock = clock;
   }
 
-  Future<Reserved> reserve(Caller c, String key, JsonObject body, boolean rerun) {
+  /** A reserve's request: whose points, and how many to hold. */
+  record Reservation(MemberRef member, long points) {
+  }
+
+  Future<Reserved> reserve(Caller c, String key, Reservation reservation, boolean rerun) {
     UUID holdId = c.derive(key, "hold");
     if (rerun) {
       // A hold this request already made is its answer, whatever has expired since (code, visit, the hold itself).
       return ledger.transferById(c.allianceId(), holdId).compose(made -> made.isPresent()
-          ? alreadyMade(c, made.get()) : reserveNow(c, key, holdId, body));
+          ? alreadyMade(c, made.get()) : reserveNow(c, key, holdId, reservation));
     }
-    return reserveNow(c, key, holdId, body);
+    return reserveNow(c, key, holdId, reservation);
   }
 
-  private Future<Reserved> reserveNow(Caller c, String key, UUID holdId, JsonObject body) {
-    long points = body.getLong("points");
-    return members.resolve(c, key, body, null).compose(m -> ledger.submit(TransferCommand.hold(c.allianceId(), holdId,
+  private Future<Reserved> reserveNow(Caller c, String key, UUID holdId, Reservation reservation) {
+    long points = reservation.points();
+    return members.resolve(c, key, reservation.member()).compose(m -> ledger.submit(TransferCommand.hold(c.allianceId(), holdId,
             m.walletId(), m.acceptanceId(), points, "pos_redeem", HOLD_SECONDS))
         .compose(r -> notReleased(c, holdId)
             .map(v -> Reserved.of(r.transfer(), m.handle(),
@@ -127,13 +130,26 @@ final class Redemptions {
             || le.error() == LedgerError.HOLD_EXPIRED) ? Future.succeededFuture() : Future.failedFuture(err));
   }
 
-  Future<Committed> commit(Caller c, String key, JsonObject body, boolean rerun) {
-    UUID holdId = UUID.fromString(body.getString("holdId"));
-    Long points = body.getLong("points");
+  /** A commit's request: the hold, and the points to post of it ({@code null}: all of them). */
+  record Capture(UUID holdId, Long points) {
+  }
+
+  Future<Committed> commit(Caller c, String key, Capture capture, boolean rerun) {
+    UUID holdId = capture.holdId();
+    Long points = capture.points();
     return ourHold(c, holdId).compose(hold -> ledger.submit(TransferCommand.post(c.allianceId(), c.derive(key, "commit"),
             holdId, points, "pos_commit"))
         .map(r -> new Committed(holdId, r.transfer().id(), r.transfer().amount(),
             hold.amount() - r.transfer().amount())));
+  }
+
+  /** A release's request: the hold, named by its id or by the Idempotency-Key of the reserve that made it. */
+  sealed interface Release {
+    record ByHold(UUID holdId) implements Release {
+    }
+
+    record ByReserveKey(String reserveKey) implements Release {
+    }
   }
 
   /**
@@ -141,19 +157,14 @@ final class Redemptions {
    * its answer was lost). By key, the release is recorded first: if the reserve has not made its
    * hold yet, it never keeps one ({@code released: 0} now, {@code hold_released} for the reserve).
    */
-  Future<Released> release(Caller c, String key, JsonObject body, boolean rerun) {
-    String byId = body.getString("holdId");
-    String byKey = body.getString("reserveKey");
-    if ((byId == null) == (byKey == null)) {
-      throw ProblemCode.HOLD_REQUIRED.refuse("give exactly one of holdId and reserveKey");
-    }
-    if (byId != null) {
-      UUID holdId = UUID.fromString(byId);
+  Future<Released> release(Caller c, String key, Release release, boolean rerun) {
+    if (release instanceof Release.ByHold byHold) {
+      UUID holdId = byHold.holdId();
       return ourHold(c, holdId).compose(hold -> ledger.submit(TransferCommand.voidHold(c.allianceId(),
               c.derive(key, "release"), holdId, "pos_release"))
           .map(r -> new Released(holdId, hold.amount())));
     }
-    UUID holdId = c.derive(byKey, "hold");
+    UUID holdId = c.derive(((Release.ByReserveKey) release).reserveKey(), "hold");
     return pool.preparedQuery(RECORD_RELEASE).execute(Tuple.of(c.allianceId(), holdId, c.derive(key, "release"),
             clock.instant().atOffset(ZoneOffset.UTC)))
         .compose(rows -> {

@@ -7,7 +7,6 @@ import io.linkpoints.ledger.Transfer;
 import io.linkpoints.ledger.TransferCommand;
 import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -65,10 +64,14 @@ final class Refunds {
       long shortfallPoints, long refundedFenTotal) {
   }
 
+  /** A refund's request: the accrual (the sale it earned on) and the money given back. */
+  record Refund(UUID accrualId, long refundFen) {
+  }
+
   /** Run again with its key, each step finds what it did before (the refund row, the reversal, the split). */
-  Future<Refunded> refund(Caller c, String key, JsonObject body, boolean rerun) {
-    UUID accrualId = UUID.fromString(body.getString("accrualId"));
-    long refundFen = body.getLong("refundFen");
+  Future<Refunded> refund(Caller c, String key, Refund refund, boolean rerun) {
+    UUID accrualId = refund.accrualId();
+    long refundFen = refund.refundFen();
     UUID refundId = c.derive(key, "refund");
     return due(c, refundId, accrualId, refundFen)
         .compose(due -> reverse(c, refundId, due).compose(reversed -> decide(c, refundId, due, reversed)));

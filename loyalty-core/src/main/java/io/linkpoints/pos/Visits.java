@@ -2,7 +2,6 @@ package io.linkpoints.pos;
 
 import io.linkpoints.coupons.MemberCoupons;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
@@ -41,8 +40,9 @@ final class Visits {
   record Visit(String memberHandle, long availablePoints, List<MemberCoupons.Usable> coupons, UUID visitId, Instant expiresAt) {
   }
 
-  Future<Visit> identify(Caller c, String key, JsonObject body, boolean rerun) {
-    return members.byCode(c, key, body.getString("memberCode"), null).compose(m -> {
+  /** Uses up the member code (read now) and opens the visit. */
+  Future<Visit> identify(Caller c, String key, String memberCode, boolean rerun) {
+    return members.byCode(c, key, memberCode, null).compose(m -> {
       UUID visit = c.derive(key, "visit");
       return pool.preparedQuery(OPEN).execute(Tuple.of(c.allianceId(), visit, c.shopId(), c.terminalId(),
               m.memberId(), clock.instant().plus(VISIT_LENGTH).atOffset(ZoneOffset.UTC)))

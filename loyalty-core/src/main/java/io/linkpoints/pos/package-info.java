@@ -1,8 +1,8 @@
 /**
  * The POS API for terminals: idempotency records ({@code PosRequests}, each call's {@code
  * RecordedAnswer}), member resolution, visits, redemptions (hold, commit, release), accruals under
- * caps, refunds and housekeeping. Services answer records; {@code PosRoutes} renders them
- * ({@code PosJson}). A feature: may import the floor, {@code ledger}, {@code alliance}, {@code qr}
- * and {@code coupons}.
+ * caps, refunds and housekeeping. Services take and answer records; {@code PosRoutes} reads each
+ * request into one and renders the answer ({@code PosJson}). A feature: may import the floor,
+ * {@code ledger}, {@code alliance}, {@code qr} and {@code coupons}.
  */
 package io.linkpoints.pos;
