@@ -64,7 +64,8 @@ public final class AllianceRoutes implements ApiRoutes {
     on(b, "getShop", JsonHandlers.reply(200, ctx -> shops.get(alliance(ctx), shop(ctx)).map(AllianceJson::shop)));
     on(b, "suspendShop", JsonHandlers.reply(200, ctx ->
         shops.suspend(alliance(ctx), shop(ctx), clock.instant()).map(AllianceJson::shop)));
-    on(b, "reinstateShop", JsonHandlers.reply(200, ctx -> shops.reinstate(alliance(ctx), shop(ctx)).map(AllianceJson::shop)));
+    on(b, "reinstateShop", JsonHandlers.reply(200, ctx ->
+        shops.reinstate(alliance(ctx), shop(ctx)).map(AllianceJson::shop)));
     on(b, "listStaff", JsonHandlers.reply(200, ctx ->
         shops.staff(alliance(ctx), shop(ctx)).map(list -> AllianceJson.items(list, AllianceJson::staff))));
     on(b, "createStaff", JsonHandlers.reply(201, ctx -> {
@@ -90,7 +91,8 @@ public final class AllianceRoutes implements ApiRoutes {
     on(b, "terminalToken", JsonHandlers.reply(200, ctx ->
         terminals.accessToken(JsonHandlers.body(ctx).getString("deviceSecret")).map(AllianceJson::token)));
 
-    on(b, "getEarnRule", JsonHandlers.reply(200, ctx -> earnRules.get(alliance(ctx), shop(ctx)).map(EarnRulesJson::rule)));
+    on(b, "getEarnRule", JsonHandlers.reply(200, ctx ->
+        earnRules.get(alliance(ctx), shop(ctx)).map(EarnRulesJson::rule)));
     on(b, "putEarnRule", JsonHandlers.reply(200, ctx ->
         earnRules.put(alliance(ctx), shop(ctx), EarnRulesJson.rule(JsonHandlers.body(ctx))).map(EarnRulesJson::rule)));
     on(b, "quoteEarn", JsonHandlers.reply(200, ctx -> {

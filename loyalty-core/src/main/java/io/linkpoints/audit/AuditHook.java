@@ -22,8 +22,8 @@ public final class AuditHook {
   /** POSTs that change nothing. */
   private static final Set<String> READ_ONLY = Set.of("quoteEarn", "searchShopMemberDevices", "searchMemberDevices");
   // A list, not a set: the fields go into the record (and its hash) in this order on every run.
-  private static final List<String> RESULT_FIELDS = List.of("id", "status", "label", "runs", "state", "username", "role",
-      "name", "shopId", "amountFen", "payerId", "payeeId", "correctsPeriodId", "revokedBy");
+  private static final List<String> RESULT_FIELDS = List.of("id", "status", "label", "runs", "state", "username",
+      "role", "name", "shopId", "amountFen", "payerId", "payeeId", "correctsPeriodId", "revokedBy");
 
   private final AuditLog log;
 

@@ -33,7 +33,8 @@ public final class CouponRoutes implements ApiRoutes {
   @Override
   public void mount(RouterBuilder b) {
     Campaigns campaigns = coupons.campaigns();
-    on(b, "listCampaigns", JsonHandlers.reply(200, ctx -> campaigns.list(alliance(ctx), null).map(CouponJson::campaigns)));
+    on(b, "listCampaigns", JsonHandlers.reply(200, ctx ->
+        campaigns.list(alliance(ctx), null).map(CouponJson::campaigns)));
     on(b, "createCampaign", JsonHandlers.reply(201, ctx -> campaigns.create(alliance(ctx), shop(ctx),
         CouponJson.draft(JsonHandlers.body(ctx))).map(CouponJson::campaign)));
     on(b, "listShopCampaigns", JsonHandlers.reply(200, ctx ->
@@ -71,7 +72,8 @@ public final class CouponRoutes implements ApiRoutes {
     }));
     on(b, "exchangeCoupon", JsonHandlers.reply(201, ctx -> {
       Principal m = Principal.of(ctx);
-      return coupons.market().exchange(m.allianceId(), m.subjectId(), JsonHandlers.body(ctx).getLong("campaignId"), key(ctx))
+      long campaignId = JsonHandlers.body(ctx).getLong("campaignId");
+      return coupons.market().exchange(m.allianceId(), m.subjectId(), campaignId, key(ctx))
           .map(CouponJson::coupon);
     }));
     on(b, "claimCoupon", JsonHandlers.reply(201, ctx -> {

@@ -31,7 +31,8 @@ public final class DeviceRoutes implements ApiRoutes {
   public void mount(RouterBuilder b) {
     on(b, "bindMemberDevice", JsonHandlers.reply(201, ctx -> {
       Principal me = Principal.of(ctx);
-      return devices.bind(me.allianceId(), me.subjectId(), JsonHandlers.body(ctx).getString("label")).map(MemberJson::bound);
+      String label = JsonHandlers.body(ctx).getString("label");
+      return devices.bind(me.allianceId(), me.subjectId(), label).map(MemberJson::bound);
     }));
     on(b, "listMemberDevices", JsonHandlers.reply(200, ctx -> {
       Principal me = Principal.of(ctx);

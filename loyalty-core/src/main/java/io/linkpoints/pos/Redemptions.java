@@ -92,8 +92,8 @@ final class Redemptions {
 
   private Future<Reserved> reserveNow(Caller c, String key, UUID holdId, Reservation reservation) {
     long points = reservation.points();
-    return members.resolve(c, key, reservation.member()).compose(m -> ledger.submit(TransferCommand.hold(c.allianceId(), holdId,
-            m.walletId(), m.acceptanceId(), points, "pos_redeem", HOLD_SECONDS))
+    return members.resolve(c, key, reservation.member()).compose(m -> ledger.submit(TransferCommand.hold(
+            c.allianceId(), holdId, m.walletId(), m.acceptanceId(), points, "pos_redeem", HOLD_SECONDS))
         .compose(r -> notReleased(c, holdId)
             .map(v -> Reserved.of(r.transfer(), m.handle(),
                 Math.max(0, m.available() - (r.replayed() ? 0 : points))))));

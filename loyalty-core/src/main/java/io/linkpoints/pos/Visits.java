@@ -35,9 +35,11 @@ final class Visits {
   }
 
   /**
-   * identify's answer: who the member is, their points and the coupons usable here ({@code coupons}), and the visit that names them for the rest of the sale.
+   * identify's answer: who the member is, their points and the coupons usable here ({@code coupons}),
+   * and the visit that names them for the rest of the sale.
    */
-  record Visit(String memberHandle, long availablePoints, List<MemberCoupons.Usable> coupons, UUID visitId, Instant expiresAt) {
+  record Visit(String memberHandle, long availablePoints, List<MemberCoupons.Usable> coupons, UUID visitId,
+      Instant expiresAt) {
   }
 
   /** Uses up the member code (read now) and opens the visit. */

@@ -48,7 +48,8 @@ public final class SettlementRoutes implements ApiRoutes {
 
   @Override
   public void mount(RouterBuilder b) {
-    on(b, "listSettlementPeriods", JsonHandlers.reply(200, ctx -> periods.list(alliance(ctx)).map(SettlementJson::periods)));
+    on(b, "listSettlementPeriods", JsonHandlers.reply(200, ctx ->
+        periods.list(alliance(ctx)).map(SettlementJson::periods)));
     on(b, "createSettlementPeriod", JsonHandlers.reply(201, ctx ->
         periods.create(alliance(ctx), JsonHandlers.body(ctx).getString("month")).map(SettlementJson::period)));
     on(b, "getSettlementPeriod", JsonHandlers.reply(200, ctx ->

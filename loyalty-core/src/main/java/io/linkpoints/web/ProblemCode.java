@@ -92,7 +92,7 @@ public enum ProblemCode {
   POST_EXCEEDS_HOLD(409, false, "more points posted than the hold holds"),
   ACCOUNTS_MISMATCH(409, false, "the accounts differ from those of the transfer named"),
   REVERSAL_TARGET_INVALID(409, false,
-      "that transfer cannot be reversed (a hold, a void or itself a reversal), or the reversal does not run the other way"),
+      "that transfer cannot be reversed (a hold, a void or itself a reversal), or the reversal runs the same way"),
   REVERSAL_EXCEEDS_ORIGINAL(409, false, "more reversed than the transfer moved"),
   CODE_ALREADY_USED(409, false, "the member or shop code was already used: show the next one"),
   CODES_USED_UP(409, false, "this phone has no member codes left in this time step"),

@@ -356,7 +356,8 @@ class PosApiTest {
       assertRefused("code_expired", 422, world.pos(cafe, "accrue", key(), sale.copy()));
       // A body the POS refuses as it reads it is an answer recorded for the key, like any refusal.
       String noScanTime = key();
-      assertRefused("scanned_at_required", 400, world.pos(cafe, "accrue", noScanTime, sale.copy().put("offline", true)));
+      assertRefused("scanned_at_required", 400,
+          world.pos(cafe, "accrue", noScanTime, sale.copy().put("offline", true)));
       HttpResponse<Buffer> again = world.pos(cafe, "accrue", noScanTime, sale.copy().put("offline", true));
       assertRefused("scanned_at_required", 400, again);
       assertEquals("true", again.getHeader("Idempotent-Replayed"));

@@ -108,8 +108,8 @@ class ScriptedMonthTest {
   }
 
   /** A campaign of {@code amountFen} off, April to June, 100 coupons, 10 per member. */
-  private Campaign campaign(long creator, String name, long amountFen, Long autoIssueMinSpendFen, Long marketPricePoints,
-      List<Long> issuers, List<Long> honouring, List<FundingSplit.Share> funding) {
+  private Campaign campaign(long creator, String name, long amountFen, Long autoIssueMinSpendFen,
+      Long marketPricePoints, List<Long> issuers, List<Long> honouring, List<FundingSplit.Share> funding) {
     return await(coupons.campaigns().create(alliance, creator, new Campaigns.Draft(name, Benefit.fixedOff(amountFen), 0,
         Instant.parse("2026-04-01T00:00:00Z"), Instant.parse("2026-07-01T00:00:00Z"), 100, 10, autoIssueMinSpendFen,
         marketPricePoints, false, issuers, honouring, funding)));
