@@ -1,12 +1,12 @@
 package io.linkpoints.app;
 
-import io.linkpoints.auth.CodeSender;
-import io.linkpoints.auth.DeviceSecrets;
 import io.linkpoints.auth.KeyRing;
-import io.linkpoints.auth.LogCodeSender;
+import io.linkpoints.auth.LogSignInCodeSender;
+import io.linkpoints.auth.MemberDeviceSecrets;
 import io.linkpoints.auth.OperatorGuard;
 import io.linkpoints.auth.PasswordHasher;
 import io.linkpoints.auth.Secrets;
+import io.linkpoints.auth.SignInCodeSender;
 import io.linkpoints.auth.TokenService;
 import io.linkpoints.coupons.Coupons;
 import io.linkpoints.ledger.HoldTimeouts;
@@ -69,7 +69,7 @@ public final class LinkpointsApp {
   }
 
   /** Blocking start-up material, read or made on a worker: operator token, signing keys, docs. */
-  private record StartupMaterial(String operatorToken, KeyRing keys, ApiDocs docs, DeviceSecrets deviceSecrets) {
+  private record StartupMaterial(String operatorToken, KeyRing keys, ApiDocs docs, MemberDeviceSecrets deviceSecrets) {
   }
 
   public static Future<LinkpointsApp> start(Vertx vertx, LinkpointsConfig config, Clock clock) {
@@ -77,7 +77,8 @@ public final class LinkpointsApp {
   }
 
   /** Starts the service; {@code codeSender} delivers member sign-in codes (null: the demo's log sender). */
-  public static Future<LinkpointsApp> start(Vertx vertx, LinkpointsConfig config, Clock clock, CodeSender codeSender) {
+  public static Future<LinkpointsApp> start(Vertx vertx, LinkpointsConfig config, Clock clock,
+      SignInCodeSender codeSender) {
     AtomicReference<DatabaseProvisioner.Provisioned> db = new AtomicReference<>();
     return vertx.executeBlocking(() -> DatabaseProvisioner.provision(config))
         .compose(provisioned -> {
@@ -89,7 +90,7 @@ public final class LinkpointsApp {
             log.info("Applied {} schema migration(s)", applied);
           }
           return vertx.executeBlocking(() -> new StartupMaterial(operatorToken(config), KeyRing.loadOrCreate(config.jwtKeysDir()),
-              ApiDocs.load(), DeviceSecrets.loadOrCreate(config.codeKeysDir())));
+              ApiDocs.load(), MemberDeviceSecrets.loadOrCreate(config.codeKeysDir())));
         })
         .compose(material -> {
           String token = material.operatorToken();
@@ -99,7 +100,7 @@ public final class LinkpointsApp {
           Ledger ledger = new Ledger(vertx, pool, db.get().target(), clock, WriterOptions.DEFAULT);
           Platform platform = new Platform(config, pool, ledger, clock, new TokenService(material.keys(), clock),
               new OperatorGuard(token), new PasswordHasher(vertx, config.passwordIterations()),
-              codeSender != null ? codeSender : new LogCodeSender(), material.docs(), material.deviceSecrets(),
+              codeSender != null ? codeSender : new LogSignInCodeSender(), material.docs(), material.deviceSecrets(),
               new MemberCodeCheck(new DeviceKeys(bookkeeping, material.deviceSecrets()), new WrongCodeLimits(bookkeeping),
                   clock, config.codeStepWindow()),
               bookkeeping);

@@ -1,9 +1,9 @@
 package io.linkpoints.app;
 
-import io.linkpoints.auth.CodeSender;
-import io.linkpoints.auth.DeviceSecrets;
+import io.linkpoints.auth.MemberDeviceSecrets;
 import io.linkpoints.auth.OperatorGuard;
 import io.linkpoints.auth.PasswordHasher;
+import io.linkpoints.auth.SignInCodeSender;
 import io.linkpoints.auth.TokenService;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.platform.LinkpointsConfig;
@@ -21,7 +21,6 @@ import java.time.Clock;
  * durable anyway, or that a retry recreates (POS idempotency records, used member codes).
  */
 public record Platform(LinkpointsConfig config, Pool pool, Ledger ledger, Clock clock, TokenService tokens,
-    OperatorGuard operator, PasswordHasher passwords, CodeSender codeSender, ApiDocs docs, DeviceSecrets deviceSecrets,
-    MemberCodeCheck memberCodes,
-    Pool bookkeepingPool) {
+    OperatorGuard operator, PasswordHasher passwords, SignInCodeSender codeSender, ApiDocs docs,
+    MemberDeviceSecrets deviceSecrets, MemberCodeCheck memberCodes, Pool bookkeepingPool) {
 }

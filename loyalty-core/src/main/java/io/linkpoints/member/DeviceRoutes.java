@@ -2,7 +2,7 @@ package io.linkpoints.member;
 
 import static io.linkpoints.web.ApiRoutes.on;
 
-import io.linkpoints.auth.DeviceSecrets;
+import io.linkpoints.auth.MemberDeviceSecrets;
 import io.linkpoints.auth.Principal;
 import io.linkpoints.auth.Role;
 import io.linkpoints.web.ApiRoutes;
@@ -23,7 +23,7 @@ import java.time.Clock;
 public final class DeviceRoutes implements ApiRoutes {
   private final MemberDevices devices;
 
-  public DeviceRoutes(Pool pool, DeviceSecrets deviceSecrets, Clock clock) {
+  public DeviceRoutes(Pool pool, MemberDeviceSecrets deviceSecrets, Clock clock) {
     this.devices = new MemberDevices(pool, deviceSecrets, clock);
   }
 

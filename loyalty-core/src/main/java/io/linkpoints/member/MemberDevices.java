@@ -1,6 +1,6 @@
 package io.linkpoints.member;
 
-import io.linkpoints.auth.DeviceSecrets;
+import io.linkpoints.auth.MemberDeviceSecrets;
 import io.linkpoints.auth.Role;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ProblemCode;
@@ -47,10 +47,10 @@ public final class MemberDevices {
   private static final String MEMBER_BY_PHONE = "select id, phone from member where alliance_id = $1 and phone = $2";
 
   private final Pool pool;
-  private final DeviceSecrets secrets;
+  private final MemberDeviceSecrets secrets;
   private final Clock clock;
 
-  public MemberDevices(Pool pool, DeviceSecrets secrets, Clock clock) {
+  public MemberDevices(Pool pool, MemberDeviceSecrets secrets, Clock clock) {
     this.pool = pool;
     this.secrets = secrets;
     this.clock = clock;
@@ -70,7 +70,7 @@ public final class MemberDevices {
 
   /** A new device for the member and its secret, which is never shown again. */
   public Future<Bound> bind(long allianceId, long memberId, String label) {
-    byte[] secret = DeviceSecrets.newSecret();
+    byte[] secret = MemberDeviceSecrets.newSecret();
     OffsetDateTime now = now();
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK_MEMBER).execute(Tuple.of(allianceId, memberId))
         .compose(member -> {

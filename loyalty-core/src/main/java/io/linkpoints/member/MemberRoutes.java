@@ -2,8 +2,8 @@ package io.linkpoints.member;
 
 import static io.linkpoints.web.ApiRoutes.on;
 
-import io.linkpoints.auth.CodeSender;
 import io.linkpoints.auth.Principal;
+import io.linkpoints.auth.SignInCodeSender;
 import io.linkpoints.auth.TokenService;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.web.ApiRoutes;
@@ -18,7 +18,7 @@ import java.time.Clock;
 public final class MemberRoutes implements ApiRoutes {
   private final Members members;
 
-  public MemberRoutes(Pool pool, Ledger ledger, TokenService tokens, CodeSender codeSender, Clock clock) {
+  public MemberRoutes(Pool pool, Ledger ledger, TokenService tokens, SignInCodeSender codeSender, Clock clock) {
     this.members = new Members(pool, ledger, tokens, codeSender, clock);
   }
 

@@ -1,10 +1,10 @@
 package io.linkpoints.member;
 
 import io.linkpoints.auth.AttemptLimiter;
-import io.linkpoints.auth.CodeSender;
-import io.linkpoints.auth.SignInCodes;
 import io.linkpoints.auth.Principal;
 import io.linkpoints.auth.Secrets;
+import io.linkpoints.auth.SignInCodeSender;
+import io.linkpoints.auth.SignInCodes;
 import io.linkpoints.auth.TokenService;
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.ledger.Ledger;
@@ -45,11 +45,11 @@ public final class Members {
   private final Ledger ledger;
   private final TokenService tokens;
   private final SignInCodes signInCodes;
-  private final CodeSender sender;
+  private final SignInCodeSender sender;
   private final AttemptLimiter signInCodeRequests;
   private final Clock clock;
 
-  public Members(Pool pool, Ledger ledger, TokenService tokens, CodeSender sender, Clock clock) {
+  public Members(Pool pool, Ledger ledger, TokenService tokens, SignInCodeSender sender, Clock clock) {
     this.pool = pool;
     this.ledger = ledger;
     this.tokens = tokens;

@@ -1,6 +1,6 @@
 package io.linkpoints.qr;
 
-import io.linkpoints.auth.DeviceSecrets;
+import io.linkpoints.auth.MemberDeviceSecrets;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -28,10 +28,10 @@ public final class DeviceKeys {
   }
 
   private final Pool pool;
-  private final DeviceSecrets secrets;
+  private final MemberDeviceSecrets secrets;
   private final ConcurrentMap<Long, DeviceKey> cache = new ConcurrentHashMap<>();
 
-  public DeviceKeys(Pool pool, DeviceSecrets secrets) {
+  public DeviceKeys(Pool pool, MemberDeviceSecrets secrets) {
     this.pool = pool;
     this.secrets = secrets;
   }

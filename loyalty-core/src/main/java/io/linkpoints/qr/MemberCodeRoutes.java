@@ -2,7 +2,7 @@ package io.linkpoints.qr;
 
 import static io.linkpoints.web.ApiRoutes.on;
 
-import io.linkpoints.auth.DeviceSecrets;
+import io.linkpoints.auth.MemberDeviceSecrets;
 import io.linkpoints.auth.Principal;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.JsonHandlers;
@@ -25,7 +25,7 @@ public final class MemberCodeRoutes implements ApiRoutes {
   private final ShopClaimCodes claims;
 
   /** {@code window}: the configured code step window ({@code LinkpointsConfig.codeStepWindow}). */
-  public MemberCodeRoutes(Pool pool, DeviceSecrets deviceSecrets, int window, ShopClaimCodes claims, Clock clock) {
+  public MemberCodeRoutes(Pool pool, MemberDeviceSecrets deviceSecrets, int window, ShopClaimCodes claims, Clock clock) {
     this.codes = new MemberCodes(pool, new DeviceKeys(pool, deviceSecrets), window, clock);
     this.claims = claims;
   }

@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.linkpoints.auth.DeviceSecrets;
+import io.linkpoints.auth.MemberDeviceSecrets;
 import io.linkpoints.testing.ApiFixture;
-import io.linkpoints.testing.PosWorld;
 import io.linkpoints.testing.PosWorld.Person;
 import io.linkpoints.testing.PosWorld.Till;
+import io.linkpoints.testing.PosWorld;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -75,9 +75,9 @@ class MemberDevicesTest {
         .replace("\n", ""));
     assertFalse(new String(sealed, java.nio.charset.StandardCharsets.ISO_8859_1)
         .contains(new String(secret, java.nio.charset.StandardCharsets.ISO_8859_1)));
-    assertArrayEquals(secret, DeviceSecrets.loadOrCreate(api.app.config().codeKeysDir()).open(id, sealed));
+    assertArrayEquals(secret, MemberDeviceSecrets.loadOrCreate(api.app.config().codeKeysDir()).open(id, sealed));
     Path elsewhere = Files.createTempDirectory("other-code-keys");
-    assertThrows(java.security.GeneralSecurityException.class, () -> DeviceSecrets.loadOrCreate(elsewhere).open(id, sealed));
+    assertThrows(java.security.GeneralSecurityException.class, () -> MemberDeviceSecrets.loadOrCreate(elsewhere).open(id, sealed));
   }
 
   @Test

@@ -4,7 +4,7 @@ import static io.linkpoints.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkpoints.app.LinkpointsApp;
-import io.linkpoints.auth.CodeSender;
+import io.linkpoints.auth.SignInCodeSender;
 import io.linkpoints.ledger.InvariantCheck;
 import io.linkpoints.ledger.InvariantReport;
 import io.linkpoints.platform.DatabaseTarget;
@@ -41,7 +41,7 @@ public final class ApiFixture implements AutoCloseable {
   public final WebClient http;
 
   /** Keeps the last code sent to each phone, as an SMS gateway would deliver it. */
-  public static final class CapturedCodes implements CodeSender {
+  public static final class CapturedCodes implements SignInCodeSender {
     private final Map<String, String> last = new ConcurrentHashMap<>();
 
     @Override

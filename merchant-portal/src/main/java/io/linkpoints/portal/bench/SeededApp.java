@@ -1,7 +1,7 @@
 package io.linkpoints.portal.bench;
 
 import io.linkpoints.app.LinkpointsApp;
-import io.linkpoints.auth.CodeSender;
+import io.linkpoints.auth.SignInCodeSender;
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.platform.LinkpointsConfig;
 import io.linkpoints.till.fleet.Fleet;
@@ -51,7 +51,7 @@ final class SeededApp implements AutoCloseable {
   static SeededApp start(LinkpointsConfig config) {
     Vertx vertx = Vertx.vertx();
     SeededApp[] holder = new SeededApp[1];
-    CodeSender sender = (alliance, phone, code) -> {
+    SignInCodeSender sender = (alliance, phone, code) -> {
       holder[0].codes.put(alliance + "/" + phone, code);
       return Future.succeededFuture();
     };

@@ -1,7 +1,7 @@
 package io.linkpoints.portal.demo;
 
 import io.linkpoints.app.LinkpointsApp;
-import io.linkpoints.auth.CodeSender;
+import io.linkpoints.auth.SignInCodeSender;
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.platform.LinkpointsConfig;
 import io.linkpoints.platform.ManualClock;
@@ -71,7 +71,7 @@ public final class DemoSeed {
 
   private String run(Vertx vertx, LinkpointsConfig config) throws Exception {
     long started = System.nanoTime();
-    CodeSender sender = (alliance, phone, code) -> {
+    SignInCodeSender sender = (alliance, phone, code) -> {
       codes.put(alliance + "/" + phone, code);
       return Future.succeededFuture();
     };

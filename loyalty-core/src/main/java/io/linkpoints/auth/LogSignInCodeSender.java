@@ -5,10 +5,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The demo's code sender: no SMS is sent; the code is written to the server log, and it says so. */
-public final class LogCodeSender implements CodeSender {
-  private static final Logger log = LoggerFactory.getLogger(LogCodeSender.class);
+public final class LogSignInCodeSender implements SignInCodeSender {
+  private static final Logger log = LoggerFactory.getLogger(LogSignInCodeSender.class);
 
-  public LogCodeSender() {
+  public LogSignInCodeSender() {
     log.warn("No SMS gateway is configured: member sign-in codes are written to this log (demo only).");
   }
 

@@ -18,7 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
  * The key is a file in the code keys folder, made once by the first instance to start
  * ({@link FirstWriteWins}); a database dump without that folder forges no member code.
  */
-public final class DeviceSecrets {
+public final class MemberDeviceSecrets {
   public static final String KEY_FILE = "device-secrets.key";
   private static final int NONCE_BYTES = 12;
   private static final int TAG_BITS = 128;
@@ -26,12 +26,12 @@ public final class DeviceSecrets {
 
   private final SecretKey key;
 
-  private DeviceSecrets(byte[] key) {
+  private MemberDeviceSecrets(byte[] key) {
     this.key = new SecretKeySpec(key, "AES");
   }
 
   /** The sealing key in {@code dir}, made on first start. Blocking (file system). */
-  public static DeviceSecrets loadOrCreate(Path dir) throws IOException {
+  public static MemberDeviceSecrets loadOrCreate(Path dir) throws IOException {
     byte[] candidate = new byte[32];
     RANDOM.nextBytes(candidate);
     String text = FirstWriteWins.create(dir.resolve(KEY_FILE), Base64.getEncoder().encodeToString(candidate) + "\n");
@@ -39,7 +39,7 @@ public final class DeviceSecrets {
     if (key.length != 32) {
       throw new IOException(dir.resolve(KEY_FILE) + " does not hold a 256-bit key");
     }
-    return new DeviceSecrets(key);
+    return new MemberDeviceSecrets(key);
   }
 
   /** A new device secret: 256 random bits. */
