@@ -25,7 +25,8 @@ public final class MemberCodeRoutes implements ApiRoutes {
   private final ShopClaimCodes claims;
 
   /** {@code window}: the configured code step window ({@code LinkpointsConfig.codeStepWindow}). */
-  public MemberCodeRoutes(Pool pool, MemberDeviceSecrets deviceSecrets, int window, ShopClaimCodes claims, Clock clock) {
+  public MemberCodeRoutes(Pool pool, MemberDeviceSecrets deviceSecrets, int window, ShopClaimCodes claims,
+      Clock clock) {
     this.codes = new MemberCodes(pool, new DeviceKeys(pool, deviceSecrets), window, clock);
     this.claims = claims;
   }

@@ -23,7 +23,8 @@ class MemberDeviceSecretsTest {
     byte[] sealed = secrets.seal(17, secret);
     assertEquals(12 + 32 + 16, sealed.length);
     assertArrayEquals(secret, secrets.open(17, sealed));
-    assertArrayEquals(secret, MemberDeviceSecrets.loadOrCreate(dir).open(17, sealed), "the key file is read back on restart");
+    assertArrayEquals(secret, MemberDeviceSecrets.loadOrCreate(dir).open(17, sealed),
+        "the key file is read back on restart");
 
     assertThrows(GeneralSecurityException.class, () -> secrets.open(18, sealed), "moved to another device's row");
     byte[] flipped = sealed.clone();
