@@ -44,7 +44,7 @@ public final class Fleet {
     }
   }
 
-  public record Summary(long count, double p50Millis, double p99Millis) {
+  public record Summary(long count, double p50Millis, double p99Millis, double p999Millis) {
   }
 
   private final Vertx vertx;
@@ -132,7 +132,7 @@ public final class Fleet {
     });
   }
 
-  private static Summary summary(Latencies l) {
-    return new Summary(l.count(), l.percentileMillis(0.50), l.percentileMillis(0.99));
+  static Summary summary(Latencies l) {
+    return new Summary(l.count(), l.percentileMillis(0.50), l.percentileMillis(0.99), l.percentileMillis(0.999));
   }
 }
