@@ -26,6 +26,10 @@ import java.util.function.IntFunction;
  * is counted ({@link Result#codeWaits}) so a run starved of codes shows it.
  *
  * <p>Only operations that start and finish inside the measured window count.
+ *
+ * <p>{@link #runOpenLoop} drives the same tills, mix and codes open-loop instead ({@link OpenLoop}):
+ * sales offered at a fixed rate and timed from when they were due, several in flight per till
+ * when the server falls behind.
  */
 public final class Fleet {
   /** One till: its alliance, shop, an access token and the device secret that renews it. */
@@ -47,6 +51,10 @@ public final class Fleet {
   public record Summary(long count, double p50Millis, double p99Millis, double p999Millis) {
   }
 
+  /** What the open loop's measured window saw, and how often a sale waited for a member code. */
+  public record OpenResult(OpenLoop.Result sales, long codeWaits) {
+  }
+
   private final Vertx vertx;
   private final Options options;
   private final IntFunction<String> codes;
@@ -55,6 +63,8 @@ public final class Fleet {
   private final Map<String, AtomicLong> refusals = new ConcurrentHashMap<>();
   private final AtomicLong codeWaits = new AtomicLong();
   private static final long CODE_WAIT_MILLIS = 20;
+  // The client's own timeouts and retries bound a sale to about 30 s; the open loop waits that long at most.
+  private static final long OPEN_DRAIN_MILLIS = 30_000;
   private volatile long measureStart;
   private volatile long measureEnd;
 
@@ -79,9 +89,7 @@ public final class Fleet {
     List<Future<Void>> loops = new ArrayList<>();
     List<PosClient> clients = new ArrayList<>();
     for (Till till : options.tills()) {
-      PosClientOptions o = PosClientOptions.of(options.baseUrl(), till.allianceId(), till.shopId())
-          .withAccessToken(till.accessToken()).withDeviceSecret(till.deviceSecret()).withRetries(10_000, 3, 50).withPoolSize(1);
-      loops.add(PosClient.create(vertx, o).compose(client -> {
+      loops.add(PosClient.create(vertx, clientOptions(till, 1)).compose(client -> {
         synchronized (clients) {
           clients.add(client);
         }
@@ -104,6 +112,65 @@ public final class Fleet {
     });
   }
 
+  /**
+   * The same tills, mix and codes, open-loop: {@code perSecond} sales a second round-robin over the
+   * tills, each till's client with {@code inFlightPerTill} connections so that many of its sales can
+   * be in flight at once (more wait in its queue). {@code options}' warm-up and window apply.
+   */
+  public static Future<OpenResult> runOpenLoop(Vertx vertx, Options options, double perSecond, int inFlightPerTill,
+      IntFunction<String> codes) {
+    return new Fleet(vertx, options, codes).runOpen(perSecond, inFlightPerTill);
+  }
+
+  private Future<OpenResult> runOpen(double perSecond, int inFlightPerTill) {
+    List<Future<PosClient>> made = new ArrayList<>();
+    for (Till till : options.tills()) {
+      made.add(PosClient.create(vertx, clientOptions(till, inFlightPerTill)));
+    }
+    return Future.all(made).compose(all -> {
+      List<PosClient> clients = all.<PosClient>list();
+      OpenLoop.Options o = new OpenLoop.Options(perSecond, clients.size(), inFlightPerTill, options.warmupMillis(),
+          options.measureMillis(), OPEN_DRAIN_MILLIS);
+      return OpenLoop.run(vertx, o, lane -> openSale(clients.get(lane)))
+          .map(sales -> new OpenResult(sales, codeWaits.get()))
+          .onComplete(ar -> clients.forEach(PosClient::close));
+    });
+  }
+
+  /** One customer's sale; waiting for a code is part of it, so that wait is timed too. */
+  private Future<Void> openSale(PosClient client) {
+    Promise<Void> done = Promise.promise();
+    tryOpenSale(client, done);
+    return done.future();
+  }
+
+  private void tryOpenSale(PosClient client, Promise<Void> done) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    String code = codes.apply(random.nextInt(options.members()));
+    if (code == null) {
+      codeWaits.incrementAndGet();
+      vertx.setTimer(CODE_WAIT_MILLIS, t -> tryOpenSale(client, done));
+      return;
+    }
+    sale(client, code, random.nextDouble() < options.accrueShare(), random).<Void>mapEmpty().onComplete(done);
+  }
+
+  private PosClientOptions clientOptions(Till till, int poolSize) {
+    return PosClientOptions.of(options.baseUrl(), till.allianceId(), till.shopId())
+        .withAccessToken(till.accessToken()).withDeviceSecret(till.deviceSecret()).withRetries(10_000, 3, 50)
+        .withPoolSize(poolSize);
+  }
+
+  private static Future<?> sale(PosClient client, String code, boolean earn, ThreadLocalRandom random) {
+    return earn ? client.accrue(Member.code(code), 500 + random.nextInt(20_000), null)
+        : client.redeem(Member.code(code), 1 + random.nextInt(20));
+  }
+
+  /** A refusal's code, or the kind of error. */
+  static String why(Throwable cause) {
+    return cause instanceof PosException pe ? pe.code() : cause.getClass().getSimpleName();
+  }
+
   private void loop(PosClient client, Promise<Void> done) {
     long start = System.nanoTime();
     if (start >= measureEnd) {
@@ -118,13 +185,10 @@ public final class Fleet {
       return;
     }
     boolean earn = random.nextDouble() < options.accrueShare();
-    Future<?> op = earn ? client.accrue(Member.code(code), 500 + random.nextInt(20_000), null)
-        : client.redeem(Member.code(code), 1 + random.nextInt(20));
-    op.onComplete(ar -> {
+    sale(client, code, earn, random).onComplete(ar -> {
       long end = System.nanoTime();
       if (ar.failed()) {
-        String why = ar.cause() instanceof PosException pe ? pe.code() : ar.cause().getClass().getSimpleName();
-        refusals.computeIfAbsent(why, k -> new AtomicLong()).incrementAndGet();
+        refusals.computeIfAbsent(why(ar.cause()), k -> new AtomicLong()).incrementAndGet();
       } else if (start >= measureStart && end <= measureEnd) {
         (earn ? accrue : redeem).add((end - start) / 1_000);
       }
