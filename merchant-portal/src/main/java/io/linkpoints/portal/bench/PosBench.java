@@ -8,6 +8,7 @@ import io.linkpoints.platform.DatabaseProvisioner;
 import io.linkpoints.platform.DatabaseTarget;
 import io.linkpoints.platform.LinkpointsConfig;
 import io.linkpoints.till.fleet.Fleet;
+import io.linkpoints.till.fleet.OpenLoop;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,11 +19,16 @@ import java.util.Map;
 /**
  * {@code ./linkpoints bench pos}: the platform in this process (embedded PostgreSQL in a fresh
  * folder, fsync on; or LINKPOINTS_DB_URL), an alliance seeded through the API, then a fleet of
- * simulated tills on the real HTTP API (70% accrue, 30% reserve+commit); then pgbench
- * {@code -N -c 16 -j 2 -M prepared} on the same server for as long; then {@link PosCeiling}, the
- * most sales per second any server could reach here (a {@code pos-ceiling} line). Ends with one line:
+ * simulated tills on the real HTTP API (70% accrue, 30% reserve+commit) in a closed loop; then
+ * the same tills open-loop ({@link OpenLoop}): sales offered at half the closed loop's rate, each
+ * timed from when it was due, so a stall counts for every sale it delays (a {@code pos-latency}
+ * line); then pgbench {@code -N -c 16 -j 2 -M prepared} on the same server for as long; then
+ * {@link PosCeiling}, the most sales per second any server could reach here (a {@code pos-ceiling}
+ * line). One phase at a time, each with the machine to itself. Ends with
  *
- * <pre>pos-bench ops_per_s=N p50_ms=X p99_ms=X pgbench_tps=N ratio=R</pre>
+ * <pre>
+ * pos-latency offered_per_s=N p50_ms=X p99_ms=X p999_ms=X
+ * pos-bench ops_per_s=N p50_ms=X p99_ms=X pgbench_tps=N ratio=R</pre>
  *
  * then checks the ledger's invariants and exits non-zero if they fail. Latency is per sale
  * (a redemption's reserve and commit together), from the till's side.
@@ -35,9 +41,15 @@ import java.util.Map;
  * <p>Settings (environment): BENCH_POS_TILLS (32), BENCH_POS_SHOPS (8), BENCH_POS_MEMBERS (1000),
  * BENCH_POS_DEVICES (phones per member, 10, at most 10),
  * BENCH_POS_WARMUP (30 s: on two cores the JIT compiler is still busy well after 10 s), BENCH_POS_SECONDS
- * (30 s); BENCH_POS_PGBENCH=off runs the fleet alone; BENCH_POS_CEILING=off skips the ceiling.
+ * (30 s); BENCH_POS_OPEN_SECONDS (the open loop's window, BENCH_POS_SECONDS), BENCH_POS_OPEN_WARMUP (5 s:
+ * new connections, a steady queue; the JIT is warm by then), BENCH_POS_OPEN_POOL (sales in flight per till,
+ * 4; more wait in the till's queue); BENCH_POS_OPEN=off skips the open loop; BENCH_POS_PGBENCH=off runs the
+ * fleet alone; BENCH_POS_CEILING=off skips the ceiling.
  */
 public final class PosBench {
+  /** The open loop offers this share of the closed loop's throughput: busy, but with room to spare. */
+  static final double OPEN_SHARE = 0.5;
+
   private PosBench() {
   }
 
@@ -54,6 +66,10 @@ public final class PosBench {
     }
     int warmup = Integer.parseInt(env.getOrDefault("BENCH_POS_WARMUP", "30"));
     int seconds = Integer.parseInt(env.getOrDefault("BENCH_POS_SECONDS", "30"));
+    boolean withOpen = !"off".equals(env.get("BENCH_POS_OPEN"));
+    int openSeconds = Integer.parseInt(env.getOrDefault("BENCH_POS_OPEN_SECONDS", String.valueOf(seconds)));
+    int openWarmup = Integer.parseInt(env.getOrDefault("BENCH_POS_OPEN_WARMUP", "5"));
+    int openPool = Integer.parseInt(env.getOrDefault("BENCH_POS_OPEN_POOL", "4"));
 
     Path data = Files.createTempDirectory("linkpoints-bench-pos");
     // Seeding signs in a few owners; the cost of their password hashes says nothing about POS speed.
@@ -75,6 +91,17 @@ public final class PosBench {
           seconds);
       Fleet.Result result = SeededApp.await(
           Fleet.run(fleetVertx, options, world.phones()::code));
+      Fleet.OpenResult open = null;
+      if (withOpen && result.ops() > 0) {
+        double offered = OPEN_SHARE * result.opsPerSecond();
+        System.err.printf(Locale.ROOT, "Open loop: %.0f sales/s offered (half the closed loop's), up to %d in flight"
+            + " per till: %d s warm-up, then %d s measured...%n", offered, openPool, openWarmup, openSeconds);
+        Fleet.Options openOptions = new Fleet.Options(options.baseUrl(), options.tills(), options.members(),
+            options.accrueShare(), openWarmup * 1000L, openSeconds * 1000L);
+        open = SeededApp.await(Fleet.runOpenLoop(fleetVertx, openOptions, offered, openPool, world.phones()::code));
+      } else if (withOpen) {
+        System.err.println("Open loop skipped: the closed loop completed no sale to take a rate from");
+      }
       SeededApp.await(fleetVertx.close());
       // pgbench runs after the fleet, not beside it: each gets the whole machine, as in the ledger bench.
       boolean withPgbench = !"off".equals(env.get("BENCH_POS_PGBENCH"));
@@ -97,6 +124,14 @@ public final class PosBench {
       if (!result.refusals().isEmpty()) {
         System.err.println("  refusals/errors: " + result.refusals());
       }
+      if (open != null) {
+        OpenLoop.Result o = open.sales();
+        System.err.printf(Locale.ROOT, "  open loop: %d offered at %.0f/s, %d completed, %d refused/errors %s,"
+            + " %d unfinished; %d started over %d ms late (latest %.1f ms); %d waited for a free lane at their till"
+            + " (longest queue %d); waited for a member code %d times%n", o.offered(), o.offeredPerSecond(),
+            o.completed(), o.refused(), o.refusals(), o.unfinished(), o.lateStarts(), OpenLoop.LATE_MILLIS,
+            o.maxLateMillis(), o.waitedInLane(), o.deepestLane(), open.codeWaits());
+      }
       System.err.printf("  batches written by the ledger: %d for %d commands%n",
           local.app.ledger().writer().batchesWritten(), local.app.ledger().writer().commandsWritten());
       if (ceiling != null) {
@@ -104,6 +139,9 @@ public final class PosBench {
             + " ceiling_sales_per_s=%.0f ceiling_ratio=%.2f fleet_of_ceiling=%.2f%n", ceiling.verifyMicros(),
             ceiling.sqlEarnsPerSecond(), ceiling.salesPerSecond(),
             ceiling.salesPerSecond() / pgTps, result.opsPerSecond() / ceiling.salesPerSecond());
+      }
+      if (open != null) {
+        System.out.println(latencyLine(open.sales()));
       }
       System.out.printf(Locale.ROOT, "pos-bench ops_per_s=%.0f p50_ms=%.2f p99_ms=%.2f pgbench_tps=%.0f ratio=%.2f%n",
           result.opsPerSecond(), result.all().p50Millis(), result.all().p99Millis(), pgTps,
@@ -115,6 +153,12 @@ public final class PosBench {
       exit = report.ok() ? 0 : 1;
     }
     System.exit(exit);
+  }
+
+  /** {@code pos-latency offered_per_s=N p50_ms=X p99_ms=X p999_ms=X}: the open loop's sales, timed from when due. */
+  static String latencyLine(OpenLoop.Result open) {
+    return String.format(Locale.ROOT, "pos-latency offered_per_s=%.0f p50_ms=%.2f p99_ms=%.2f p999_ms=%.2f",
+        open.offeredPerSecond(), open.latency().p50Millis(), open.latency().p99Millis(), open.latency().p999Millis());
   }
 
   /** Another database next to ours, on the same server, created if missing. */
