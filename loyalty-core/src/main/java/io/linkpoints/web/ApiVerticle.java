@@ -67,7 +67,9 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private Router buildRouter(OpenAPIContract contract) {
-    RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    RequestExtractor extractor = RequestExtractor.withBodyHandler();
+    RouterBuilder builder = RouterBuilder.create(vertx, contract, extractor);
+    EventLoopValidation validation = new EventLoopValidation(vertx, contract, extractor);
     Mounts parts = mounts.apply(contract);
     Gate gate = parts.gate();
     BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
@@ -78,7 +80,9 @@ public final class ApiVerticle extends VerticleBase {
     builder.rootHandler(new IdempotencyKeys(contract)::require);
     for (OpenAPIRoute route : builder.getRoutes()) {
       // Our gate does security; the router's own would want vertx-auth handlers we do not use.
-      route.setDoSecurity(false).addHandler(gate::confirm).addHandler(parts.afterGate());
+      // Validation is the contract's, run on the event loop rather than a worker (EventLoopValidation).
+      route.setDoSecurity(false).setDoValidation(false).addHandler(validation.handler(route.getOperation()))
+          .addHandler(gate::confirm).addHandler(parts.afterGate());
     }
     ApiRoutes.on(builder, "getHealth", this::health);
     ApiRoutes.on(builder, "getOpenApi", docs::contract);
@@ -88,7 +92,7 @@ public final class ApiVerticle extends VerticleBase {
       routes.mount(builder);
     }
     for (OpenAPIRoute route : builder.getRoutes()) {
-      if (route.getHandlers().size() < 3) { // the gate, the audit hook, the operation
+      if (route.getHandlers().size() < 4) { // validation, the gate, the audit hook, the operation
         throw new IllegalStateException("openapi.yaml operation " + route.getOperation().getOperationId()
             + " has no handler");
       }
