@@ -98,11 +98,12 @@ public final class LinkpointsApp {
           Pool bookkeeping = db.get().target().withSetting("synchronous_commit", "off")
               .pool(vertx, Math.max(4, config.dbPoolSize() / 2));
           Ledger ledger = new Ledger(vertx, pool, db.get().target(), clock, WriterOptions.DEFAULT);
+          DeviceKeys deviceKeys = new DeviceKeys(bookkeeping, material.deviceSecrets());
           Platform platform = new Platform(config, pool, ledger, clock, new TokenService(material.keys(), clock),
               new OperatorGuard(token), new PasswordHasher(vertx, config.passwordIterations()),
               codeSender != null ? codeSender : new LogSignInCodeSender(), material.docs(), material.deviceSecrets(),
-              new MemberCodeCheck(new DeviceKeys(bookkeeping, material.deviceSecrets()), new WrongCodeLimits(bookkeeping),
-                  clock, config.codeStepWindow()),
+              deviceKeys, new MemberCodeCheck(deviceKeys, new WrongCodeLimits(bookkeeping), clock,
+                  config.codeStepWindow()),
               bookkeeping);
           Wiring wiring = new Wiring(platform);
           AtomicReference<ApiVerticle> first = new AtomicReference<>();

@@ -14,6 +14,7 @@ import io.linkpoints.member.MemberActivityRoutes;
 import io.linkpoints.member.MemberRoutes;
 import io.linkpoints.pos.PosRoutes;
 import io.linkpoints.qr.MemberCodeRoutes;
+import io.linkpoints.qr.MemberCodes;
 import io.linkpoints.qr.ShopClaimCodes;
 import io.linkpoints.settlement.SettlementRoutes;
 import io.linkpoints.web.ApiRoutes;
@@ -33,12 +34,14 @@ final class Wiring {
   private final Coupons coupons;
   private final ShopClaimCodes claims;
   private final EarnRules earnRules;
+  private final MemberCodes memberCodes;
 
   Wiring(Platform p) {
     this.p = p;
     this.coupons = Coupons.create(p.pool(), p.ledger(), p.clock());
     this.claims = new ShopClaimCodes(p.pool(), p.ledger(), p.clock());
     this.earnRules = new EarnRules(p.pool(), p.clock());
+    this.memberCodes = new MemberCodes(p.pool(), p.deviceKeys(), p.config().codeStepWindow(), p.clock());
   }
 
   /** The coupons, whose periodic jobs app runs. */
@@ -59,7 +62,7 @@ final class Wiring {
         new MemberRoutes(p.pool(), p.ledger(), p.tokens(), p.codeSender(), p.clock()),
         new LedgerAdminRoutes(p.ledger()),
         new CouponRoutes(coupons),
-        new MemberCodeRoutes(p.pool(), p.deviceSecrets(), p.config().codeStepWindow(), claims, p.clock()),
+        new MemberCodeRoutes(memberCodes, claims),
         new PosRoutes(p.pool(), p.bookkeepingPool(), p.ledger(), p.memberCodes(), coupons, claims, earnRules,
             p.clock()),
         new SettlementRoutes(p.pool(), p.clock()),

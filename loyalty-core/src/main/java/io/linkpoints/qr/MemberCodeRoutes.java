@@ -2,7 +2,6 @@ package io.linkpoints.qr;
 
 import static io.linkpoints.web.ApiRoutes.on;
 
-import io.linkpoints.auth.MemberDeviceSecrets;
 import io.linkpoints.auth.Principal;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.JsonHandlers;
@@ -12,8 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
-import io.vertx.sqlclient.Pool;
-import java.time.Clock;
 
 /**
  * HTTP for QR codes: a member's current LP2 code computed by the server for one of their devices
@@ -24,10 +21,9 @@ public final class MemberCodeRoutes implements ApiRoutes {
   private final MemberCodes codes;
   private final ShopClaimCodes claims;
 
-  /** {@code window}: the configured code step window ({@code LinkpointsConfig.codeStepWindow}). */
-  public MemberCodeRoutes(Pool pool, MemberDeviceSecrets deviceSecrets, int window, ShopClaimCodes claims,
-      Clock clock) {
-    this.codes = new MemberCodes(pool, new DeviceKeys(pool, deviceSecrets), window, clock);
+  /** {@code codes} and {@code claims} are built once and shared by every server instance. */
+  public MemberCodeRoutes(MemberCodes codes, ShopClaimCodes claims) {
+    this.codes = codes;
     this.claims = claims;
   }
 
