@@ -15,6 +15,13 @@ sealed interface MemberRef {
   record ByCode(String code, Instant scannedAt) implements MemberRef {
   }
 
+  /**
+   * A member code the request's opening statement already checked and used up
+   * ({@link PosMembers#open}): the member it named.
+   */
+  record Used(PosMembers.AtTill member) implements MemberRef {
+  }
+
   /** A visit identify opened at this terminal, named by its id. */
   record ByVisit(UUID visitId) implements MemberRef {
   }

@@ -20,8 +20,9 @@ final class PosJson {
   private PosJson() {
   }
 
-  static String memberCode(JsonObject body) {
-    return body.getString("memberCode");
+  /** identify's member: always a code, read now. */
+  static MemberRef memberCode(JsonObject body) {
+    return new MemberRef.ByCode(body.getString("memberCode"), null);
   }
 
   static Redemptions.Reservation reservation(JsonObject body) {

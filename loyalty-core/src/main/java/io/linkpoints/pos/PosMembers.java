@@ -46,21 +46,41 @@ final class PosMembers {
       + " join ledger_account c on c.alliance_id = m.alliance_id and c.kind = 'merchant_acceptance' and c.owner_id = $2";
   }
 
+  private static final String USED_CODE_COLUMNS = "(select count(*) from used) as fresh,"
+      + " exists (select 1 from limited) as limited, " + COLUMNS;
+
   /**
    * The code is used up by this statement, if its device is active and neither the device nor the
    * terminal is over its wrong-code limit; the same request run again may use it again (used_by).
    * No row: no such active device in this alliance.
    */
-  static final String BY_CODE = "with d as (select id, member_id from member_device"
-      + "   where id = $3 and alliance_id = $1 and revoked_at is null),"
+  static final String BY_CODE = "with " + useCode("") + " select " + USED_CODE_COLUMNS
+      + " from member m" + joins("select x.member_id from d x")
+      + " where m.alliance_id = $1 and m.id = (select y.member_id from d y)";
+
+  /**
+   * A POS call that carries a member code begins in one statement: its idempotency record
+   * ({@link PosRequests}: $10 terminal, $11 key, $12 operation, $13 fingerprint, created $8) and,
+   * only if that record is new, {@link #BY_CODE}. Always one row: {@code begun} (0: the key was
+   * seen before, nothing else was done) and, if begun, the code's outcome as BY_CODE gives it
+   * (member columns null: no such active device). One round trip instead of two per sale.
+   */
+  static final String OPEN_BY_CODE = "with begun as (" + PosRequests.BEGIN_STATEMENT.formatted("$1", "$10", "$11",
+      "$12", "$13", "$8") + "), " + useCode(" and exists (select 1 from begun)")
+      + " select (select count(*) from begun) as begun, x.* from (select 1) one left join ("
+      + "   select " + USED_CODE_COLUMNS + " from member m" + joins("select x.member_id from d x")
+      + "   where m.alliance_id = $1 and m.id = (select y.member_id from d y)) x on true";
+
+  /** The CTEs that find the code's active device ({@code d}, if {@code condition}) and use the code once. */
+  private static String useCode(String condition) {
+    return "d as (select id, member_id from member_device"
+      + "   where id = $3 and alliance_id = $1 and revoked_at is null" + condition + "),"
       + " limited as (" + WrongCodeLimits.limitedSql("$9", "$3", "$10") + "),"
       + " used as (insert into member_code_use (device_id, step, counter, alliance_id, used_at, expires_at, used_by)"
       + "   select $3, $4, $5, $1, $8, $6, $7 where exists (select 1 from d) and not exists (select 1 from limited)"
       + "   on conflict (device_id, step, counter) do update set used_by = excluded.used_by"
-      + "   where member_code_use.used_by = excluded.used_by returning 1)"
-      + " select (select count(*) from used) as fresh, exists (select 1 from limited) as limited, " + COLUMNS
-      + " from member m" + joins("select x.member_id from d x")
-      + " where m.alliance_id = $1 and m.id = (select y.member_id from d y)";
+      + "   where member_code_use.used_by = excluded.used_by returning 1)";
+  }
 
   // A code this very request used before (it ran, then was cut short): its age no longer matters.
   private static final String BY_OWN_USE = "select 1 as fresh, " + COLUMNS + " from member_code_use u"
@@ -93,12 +113,14 @@ final class PosMembers {
   private final MemberCodeCheck codes;
   // BY_CODE checks the code's device and uses the code up; concurrent sales share its round trips.
   private final GroupedQuery useCode;
+  private final GroupedQuery openByCode;
 
   PosMembers(Pool pool, Clock clock, MemberCodeCheck codes) {
     this.pool = pool;
     this.clock = clock;
     this.codes = codes;
     this.useCode = new GroupedQuery(pool, BY_CODE);
+    this.openByCode = new GroupedQuery(pool, OPEN_BY_CODE);
   }
 
   /**
@@ -110,21 +132,54 @@ final class PosMembers {
   Future<AtTill> byCode(Caller c, String key, String code, Instant scannedAt) {
     return codes.check(c.allianceId(), c.terminalId(), code, scannedAt).compose(g -> g.expired()
         ? byOwnUse(c, key, g)
-        : useCode.execute(Tuple.of(c.allianceId(), c.shopId(), g.deviceId(), g.step(), g.counter(),
-                g.rememberUntil().atOffset(ZoneOffset.UTC), c.requestName(key), clock.instant().atOffset(ZoneOffset.UTC),
-                WrongCodeLimits.windowOf(clock.instant()), c.terminalId()))
-            .map(rows -> {
-              Row row = first(rows, () -> ProblemCode.CODE_INVALID.refuse(
-                  "this phone was signed out or its member code is not for this alliance"));
-              if (row.getBoolean("limited")) {
-                throw ProblemCode.TOO_MANY_ATTEMPTS.refuse(
-                    "too many wrong member codes from this phone or this till: wait a few minutes");
-              }
-              if (row.getLong("fresh") == 0) {
-                throw ProblemCode.CODE_ALREADY_USED.refuse("this member code was already used: show the next one");
-              }
-              return atTill(row);
-            }));
+        : useCode.execute(useArguments(c, key, g))
+            .map(rows -> usedCode(rows.size() == 0 ? null : rows.iterator().next())));
+  }
+
+  /**
+   * A request's opening ({@link #OPEN_BY_CODE}) for a code {@link MemberCodeCheck#verify} found
+   * genuine and live: whether the request's key was new ({@code begun}), and if so the member, or
+   * the refusal to record, as {@link #byCode} would have given them.
+   */
+  record Opening(boolean begun, Future<AtTill> member) {
+  }
+
+  Future<Opening> open(Caller c, String key, String operation, String fingerprint, MemberCodeCheck.Genuine g) {
+    return openByCode.execute(useArguments(c, key, g).addString(key).addString(operation).addString(fingerprint))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          if (row.getLong("begun") == 0) {
+            return new Opening(false, null);
+          }
+          Future<AtTill> member;
+          try {
+            member = Future.succeededFuture(usedCode(row.getValue("member_id") == null ? null : row));
+          } catch (RuntimeException refused) {
+            member = Future.failedFuture(refused);
+          }
+          return new Opening(true, member);
+        });
+  }
+
+  private Tuple useArguments(Caller c, String key, MemberCodeCheck.Genuine g) {
+    return Tuple.of(c.allianceId(), c.shopId(), g.deviceId(), g.step(), g.counter(),
+        g.rememberUntil().atOffset(ZoneOffset.UTC), c.requestName(key), clock.instant().atOffset(ZoneOffset.UTC),
+        WrongCodeLimits.windowOf(clock.instant()), c.terminalId());
+  }
+
+  /** The member whose code the row used up, or the refusal (row null: no such active device). */
+  private static AtTill usedCode(Row row) {
+    if (row == null) {
+      throw ProblemCode.CODE_INVALID.refuse("this phone was signed out or its member code is not for this alliance");
+    }
+    if (row.getBoolean("limited")) {
+      throw ProblemCode.TOO_MANY_ATTEMPTS.refuse(
+          "too many wrong member codes from this phone or this till: wait a few minutes");
+    }
+    if (row.getLong("fresh") == 0) {
+      throw ProblemCode.CODE_ALREADY_USED.refuse("this member code was already used: show the next one");
+    }
+    return atTill(row);
   }
 
   private Future<AtTill> byOwnUse(Caller c, String key, MemberCodeCheck.Genuine g) {
@@ -158,10 +213,13 @@ final class PosMembers {
             "no open visit with that id at this terminal: scan the member code again"))));
   }
 
-  /** From whichever the request carries: a member code or a visit. */
+  /** From whichever the request carries: a member code, a code its opening used, or a visit. */
   Future<AtTill> resolve(Caller c, String key, MemberRef member) {
     if (member instanceof MemberRef.ByCode code) {
       return byCode(c, key, code.code(), code.scannedAt());
+    }
+    if (member instanceof MemberRef.Used used) {
+      return Future.succeededFuture(used.member());
     }
     return byVisit(c, ((MemberRef.ByVisit) member).visitId());
   }

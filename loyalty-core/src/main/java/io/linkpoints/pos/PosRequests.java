@@ -24,8 +24,10 @@ import java.util.Optional;
  * first looks for it: its answer is what the ledger holds, whatever expired in between.
  */
 public final class PosRequests {
-  private static final String BEGIN = "insert into pos_request (alliance_id, terminal_id, idempotency_key, operation,"
-      + " fingerprint, created_at) values ($1, $2, $3, $4, $5, $6) on conflict do nothing returning 1";
+  /** The record's insert, its six values to fill in ({@link PosMembers#OPEN_BY_CODE} makes it part of its own). */
+  static final String BEGIN_STATEMENT = "insert into pos_request (alliance_id, terminal_id, idempotency_key, operation,"
+      + " fingerprint, created_at) values (%s, %s, %s, %s, %s, %s) on conflict do nothing returning 1";
+  private static final String BEGIN = BEGIN_STATEMENT.formatted("$1", "$2", "$3", "$4", "$5", "$6");
   private static final String FIND = "select operation, fingerprint, status_code, response from pos_request"
       + " where alliance_id = $1 and terminal_id = $2 and idempotency_key = $3";
   private static final String FINISH = "update pos_request set status_code = $4, response = $5, completed_at = $6"

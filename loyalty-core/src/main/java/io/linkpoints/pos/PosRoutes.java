@@ -23,7 +23,9 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The POS API for terminals, under {@code /v1/alliances/{a}/shops/{s}/pos}. Only terminal tokens
@@ -46,7 +48,19 @@ public final class PosRoutes implements ApiRoutes {
     Future<T> apply(Caller caller, String key, R request, boolean rerun);
   }
 
+  /**
+   * Where an operation's request may carry a member code, and the same request with that code
+   * already used up by the call's opening statement ({@link PosMembers#open}).
+   */
+  interface CodeFirst<R> {
+    MemberRef member(R request);
+
+    R with(R request, MemberRef.Used used);
+  }
+
   private final PosRequests requests;
+  private final PosMembers members;
+  private final MemberCodeCheck memberCodes;
   private final Visits visits;
   private final Redemptions redemptions;
   private final Accruals accruals;
@@ -63,6 +77,8 @@ public final class PosRoutes implements ApiRoutes {
   public PosRoutes(Pool pool, Pool bookkeepingPool, Ledger ledger, MemberCodeCheck memberCodes, Coupons coupons,
       ShopClaimCodes claims, EarnRules earnRules, Clock clock) {
     PosMembers members = new PosMembers(bookkeepingPool, clock, memberCodes);
+    this.members = members;
+    this.memberCodes = memberCodes;
     this.requests = new PosRequests(bookkeepingPool, clock);
     this.visits = new Visits(bookkeepingPool, members, coupons.memberCoupons(), clock);
     this.redemptions = new Redemptions(pool, ledger, members, clock);
@@ -74,17 +90,20 @@ public final class PosRoutes implements ApiRoutes {
 
   @Override
   public void mount(RouterBuilder b) {
-    on(b, "posIdentify", idempotent("identify", PosJson::memberCode, visits::identify, PosJson::visit));
+    on(b, "posIdentify", idempotent("identify", PosJson::memberCode, codeFirst(r -> r, (r, used) -> used),
+        visits::identify, PosJson::visit));
     on(b, "posQuote", JsonHandlers.reply(200, ctx -> {
       Caller c = Caller.of(Principal.of(ctx));
       JsonObject body = JsonHandlers.body(ctx);
       return earnRules.quoteEarn(c.allianceId(), c.shopId(), body.getLong("spendFen"), body.getString("memberHandle"))
           .map(EarnRulesJson::quote);
     }));
-    on(b, "posReserve", idempotent("reserve", PosJson::reservation, redemptions::reserve, PosJson::reserved));
+    on(b, "posReserve", idempotent("reserve", PosJson::reservation, codeFirst(Redemptions.Reservation::member,
+        (r, used) -> new Redemptions.Reservation(used, r.points())), redemptions::reserve, PosJson::reserved));
     on(b, "posCommit", idempotent("commit", PosJson::capture, redemptions::commit, PosJson::committed));
     on(b, "posRelease", idempotent("release", PosJson::release, redemptions::release, PosJson::released));
-    on(b, "posAccrue", idempotent("accrue", PosJson::sale, accruals::accrue, PosJson::accrued));
+    on(b, "posAccrue", idempotent("accrue", PosJson::sale, codeFirst(Accruals.Sale::member,
+        (r, used) -> new Accruals.Sale(used, r.spendFen(), r.orderRef())), accruals::accrue, PosJson::accrued));
     on(b, "posRefund", idempotent("refund", PosJson::refund, refunds::refund, PosJson::refunded));
     // The shop code is qr's: its typed parameters are read from the body here (in run, as
     // PosJson's readers are), and qr's CodeJson renders its answer.
@@ -100,13 +119,34 @@ public final class PosRoutes implements ApiRoutes {
     }));
   }
 
+  private static <R> CodeFirst<R> codeFirst(Function<R, MemberRef> member,
+      BiFunction<R, MemberRef.Used, R> with) {
+    return new CodeFirst<>() {
+      @Override
+      public MemberRef member(R request) {
+        return member.apply(request);
+      }
+
+      @Override
+      public R with(R request, MemberRef.Used used) {
+        return with.apply(request, used);
+      }
+    };
+  }
+
+  private <R, T> Handler<RoutingContext> idempotent(String operation, Function<JsonObject, R> parse,
+      Action<R, T> action, Function<T, JsonObject> render) {
+    return idempotent(operation, parse, null, action, render);
+  }
+
   /**
    * {@code parse} reads the body into the operation's request; {@code begin} records the body as
    * sent (its fingerprint), so the body is read only in {@link #run}, where a malformed field is a
-   * refusal recorded for the key like any other.
+   * refusal recorded for the key like any other. With {@code codeFirst}, a request that carries a
+   * genuine, live member code opens in one statement ({@link #openWithCode}).
    */
   private <R, T> Handler<RoutingContext> idempotent(String operation, Function<JsonObject, R> parse,
-      Action<R, T> action, Function<T, JsonObject> render) {
+      CodeFirst<R> codeFirst, Action<R, T> action, Function<T, JsonObject> render) {
     return ctx -> {
       String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
       if (!IdempotencyKeys.valid(key)) {
@@ -115,24 +155,57 @@ public final class PosRoutes implements ApiRoutes {
       }
       Caller caller = Caller.of(Principal.of(ctx));
       JsonObject body = JsonHandlers.body(ctx);
-      requests.begin(caller, key, operation, body)
-          .compose(begun -> begun.stored().isPresent() ? Future.succeededFuture(begun.stored().get())
-              : run(parse, action, render, caller, key, body, begun.rerun())
-                  .compose(answer -> requests.finish(caller, key, answer)))
-          .onSuccess(answer -> send(ctx, answer))
-          .onFailure(ctx::fail);
+      Future<RecordedAnswer> answer = codeFirst == null
+          ? beginThenRun(operation, parse, action, render, caller, key, body)
+          : openWithCode(operation, parse, codeFirst, action, render, caller, key, body);
+      answer.onSuccess(a -> send(ctx, a)).onFailure(ctx::fail);
     };
+  }
+
+  /** The general way: the key claimed (or its recorded answer found), then the action run and its answer recorded. */
+  private <R, T> Future<RecordedAnswer> beginThenRun(String operation, Function<JsonObject, R> parse,
+      Action<R, T> action, Function<T, JsonObject> render, Caller caller, String key, JsonObject body) {
+    return requests.begin(caller, key, operation, body)
+        .compose(begun -> begun.stored().isPresent() ? Future.succeededFuture(begun.stored().get())
+            : run(() -> action.apply(caller, key, parse.apply(body), begun.rerun()), render)
+                .compose(answer -> requests.finish(caller, key, answer)));
+  }
+
+  /**
+   * The sale's path: a request whose member code is genuine and live claims its key and uses its
+   * code in one statement, then runs with the member found. Anything else (a body that does not
+   * read, a visit, a code that would be refused, a key seen before) takes {@link #beginThenRun},
+   * which gives every refusal exactly as before: this path only saves a round trip.
+   */
+  private <R, T> Future<RecordedAnswer> openWithCode(String operation, Function<JsonObject, R> parse,
+      CodeFirst<R> codeFirst, Action<R, T> action, Function<T, JsonObject> render, Caller caller, String key,
+      JsonObject body) {
+    R request;
+    try {
+      request = parse.apply(body);
+    } catch (RuntimeException unreadable) {
+      return beginThenRun(operation, parse, action, render, caller, key, body);
+    }
+    if (!(codeFirst.member(request) instanceof MemberRef.ByCode code)) {
+      return beginThenRun(operation, parse, action, render, caller, key, body);
+    }
+    return memberCodes.verify(caller.allianceId(), code.code(), code.scannedAt()).compose(genuine -> genuine.isEmpty()
+        ? beginThenRun(operation, parse, action, render, caller, key, body)
+        : members.open(caller, key, operation, PosRequests.fingerprint(operation, body), genuine.get())
+            .compose(opened -> !opened.begun() ? beginThenRun(operation, parse, action, render, caller, key, body)
+                : run(() -> opened.member().compose(m -> action.apply(caller, key,
+                    codeFirst.with(request, new MemberRef.Used(m)), false)), render)
+                    .compose(answer -> requests.finish(caller, key, answer))));
   }
 
   /**
    * Reads the request and runs the action; a refusal (4xx, a malformed field among them) is an
    * answer to record, anything retryable (429, 5xx) is not: a retry may succeed.
    */
-  private static <R, T> Future<RecordedAnswer> run(Function<JsonObject, R> parse, Action<R, T> action,
-      Function<T, JsonObject> render, Caller caller, String key, JsonObject body, boolean rerun) {
+  private static <T> Future<RecordedAnswer> run(Supplier<Future<T>> action, Function<T, JsonObject> render) {
     Future<T> result;
     try {
-      result = action.apply(caller, key, parse.apply(body), rerun);
+      result = action.get();
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }

@@ -42,9 +42,9 @@ final class Visits {
       Instant expiresAt) {
   }
 
-  /** Uses up the member code (read now) and opens the visit. */
-  Future<Visit> identify(Caller c, String key, String memberCode, boolean rerun) {
-    return members.byCode(c, key, memberCode, null).compose(m -> {
+  /** Uses up the member code (read now, or by the call's opening) and opens the visit. */
+  Future<Visit> identify(Caller c, String key, MemberRef member, boolean rerun) {
+    return members.resolve(c, key, member).compose(m -> {
       UUID visit = c.derive(key, "visit");
       return pool.preparedQuery(OPEN).execute(Tuple.of(c.allianceId(), visit, c.shopId(), c.terminalId(),
               m.memberId(), clock.instant().plus(VISIT_LENGTH).atOffset(ZoneOffset.UTC)))

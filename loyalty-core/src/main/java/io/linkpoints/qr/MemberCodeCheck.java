@@ -55,32 +55,66 @@ public final class MemberCodeCheck {
    */
   public Future<Genuine> check(long allianceId, long terminalId, String code, Instant scannedAt) {
     Instant now = clock.instant();
+    return judge(allianceId, code, scannedAt, now).compose(v -> {
+      if (v instanceof Verdict.Good good) {
+        return Future.succeededFuture(good.genuine());
+      }
+      if (v instanceof Verdict.Refused refused) {
+        return Future.failedFuture(refused.refusal());
+      }
+      return limits.countWrong(((Verdict.WrongMac) v).deviceId(), terminalId, now)
+          .compose(over -> Future.failedFuture(over ? ProblemCode.TOO_MANY_ATTEMPTS.refuse(
+              "too many wrong member codes from this phone or this till: wait a few minutes") : invalid()));
+    });
+  }
+
+  /**
+   * The code, if it is genuine and live (not expired, not from the future), judged as {@link #check}
+   * judges it but changing nothing: a wrong MAC is not counted. For a fast path that falls back to
+   * {@link #check} on anything else, so every refusal is still made (and counted) there.
+   */
+  public Future<Optional<Genuine>> verify(long allianceId, String code, Instant scannedAt) {
+    return judge(allianceId, code, scannedAt, clock.instant()).map(v -> v instanceof Verdict.Good good
+        && !good.genuine().expired() ? Optional.of(good.genuine()) : Optional.empty());
+  }
+
+  /** What a code is, before anything is counted. */
+  private sealed interface Verdict {
+    record Good(Genuine genuine) implements Verdict {
+    }
+
+    record Refused(ApiException refusal) implements Verdict {
+    }
+
+    /** No step of the device's secret gives this MAC (or no such device here): a guess, to count. */
+    record WrongMac(long deviceId) implements Verdict {
+    }
+  }
+
+  private Future<Verdict> judge(long allianceId, String code, Instant scannedAt, Instant now) {
     Optional<Lp2Code.Parsed> parsed = Lp2Code.parse(code);
     if (parsed.isEmpty()) {
-      return Future.failedFuture(invalid());
+      return Future.succeededFuture(new Verdict.Refused(invalid()));
     }
     Instant reference = scannedAt == null ? now : scannedAt;
     if (scannedAt != null && (scannedAt.isAfter(now.plus(SCAN_CLOCK_SKEW)) || scannedAt.isBefore(now.minus(OFFLINE_GRACE)))) {
-      return Future.failedFuture(ProblemCode.CODE_EXPIRED.refuse(
-          "this code was read too long ago (or the till's clock is wrong) to back an accrual made offline"));
+      return Future.succeededFuture(new Verdict.Refused(ProblemCode.CODE_EXPIRED.refuse(
+          "this code was read too long ago (or the till's clock is wrong) to back an accrual made offline")));
     }
     Lp2Code.Parsed p = parsed.get();
-    return keys.of(p.deviceId()).compose(key -> {
+    return keys.of(p.deviceId()).map(key -> {
       long referenceStep = Lp2Code.stepOf(reference);
       long step = key.isEmpty() || key.get().allianceId() != allianceId ? -1
           : genuineStep(Lp2Code.mac(key.get().secret()), p, Lp2Code.nearestStep(p.stepDigit(), referenceStep));
       if (step < 0) {
-        return limits.countWrong(p.deviceId(), terminalId, now).compose(over -> Future.failedFuture(over
-            ? ProblemCode.TOO_MANY_ATTEMPTS.refuse(
-                "too many wrong member codes from this phone or this till: wait a few minutes")
-            : invalid()));
+        return new Verdict.WrongMac(p.deviceId());
       }
       if (step > referenceStep + window) {
-        return Future.failedFuture(ProblemCode.CODE_INVALID.refuse(
+        return new Verdict.Refused(ProblemCode.CODE_INVALID.refuse(
             "this member code is from the future: the phone's clock is ahead"));
       }
       Instant rememberUntil = Lp2Code.stepStart(step + 1 + window).plus(OFFLINE_GRACE).plus(SCAN_CLOCK_SKEW);
-      return Future.succeededFuture(new Genuine(p.deviceId(), step, p.counter(), step < referenceStep - window,
+      return new Verdict.Good(new Genuine(p.deviceId(), step, p.counter(), step < referenceStep - window,
           rememberUntil));
     });
   }

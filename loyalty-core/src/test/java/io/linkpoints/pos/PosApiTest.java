@@ -192,6 +192,43 @@ class PosApiTest {
     assertEquals(10, world.available(member));
   }
 
+  /**
+   * A sale with a fresh member code claims its key and uses its code in one statement
+   * (PosMembers.OPEN_BY_CODE). A key seen before must not use the code: a retry replays, another
+   * request under the key is refused, and the code it carried still works for its own sale.
+   */
+  @Test
+  void aKeySeenBeforeUsesNoCodeWhenItOpens() {
+    Person member = world.member();
+    String accrueKey = key();
+    JsonObject sale = new JsonObject().put("memberCode", world.code(member)).put("spendFen", 1200);
+    JsonObject first = expect(200, world.pos(cafe, "accrue", accrueKey, sale));
+    assertEquals(12, first.getLong("points"));
+    // The same request again, the same code: the first answer, nothing earned twice.
+    HttpResponse<Buffer> again = world.pos(cafe, "accrue", accrueKey, sale);
+    assertEquals(first, expect(200, again));
+    assertEquals("true", again.getHeader("Idempotent-Replayed"));
+    // Another request under that key, with a fresh code: refused, and the fresh code is not used up.
+    String fresh = world.code(member);
+    assertRefused("idempotency_key_reused", 409, world.pos(cafe, "accrue", accrueKey,
+        new JsonObject().put("memberCode", fresh).put("spendFen", 5000)));
+    assertRefused("idempotency_key_reused", 409, world.pos(cafe, "reserve", accrueKey,
+        new JsonObject().put("memberCode", fresh).put("points", 1)));
+    assertEquals(12, world.available(member));
+    JsonObject withFresh = expect(200, world.pos(cafe, "accrue", key(), new JsonObject().put("memberCode", fresh)
+        .put("spendFen", 5000)));
+    assertEquals(50, withFresh.getLong("points"));
+    assertEquals(62, world.available(member));
+    // Used now: the next request with it is refused, and that refusal is its key's answer.
+    String refusedKey = key();
+    JsonObject replayedRefusal = new JsonObject().put("memberCode", fresh).put("spendFen", 100);
+    assertRefused("code_already_used", 409, world.pos(cafe, "accrue", refusedKey, replayedRefusal));
+    HttpResponse<Buffer> refusedAgain = world.pos(cafe, "accrue", refusedKey, replayedRefusal);
+    assertRefused("code_already_used", 409, refusedAgain);
+    assertEquals("true", refusedAgain.getHeader("Idempotent-Replayed"));
+    assertEquals(62, world.available(member));
+  }
+
   @Test
   void theSameKeyGivesTheFirstAnswerAndAnotherRequestUnderItIsRefused() {
     Person member = world.member();

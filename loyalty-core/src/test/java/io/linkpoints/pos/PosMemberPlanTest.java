@@ -36,24 +36,33 @@ class PosMemberPlanTest {
         people.add(world.member());
       }
       Person last = people.get(people.size() - 1);
-      String plan = genericPlan(vertx, api.app.database().target().connectOptions(), world.allianceId, till.shopId(),
-          world.phone(last).deviceId, till.terminalId());
-      assertTrue(plan.contains("member_wallet"), plan);
-      Matcher removed = REMOVED.matcher(plan);
-      while (removed.find()) {
-        assertTrue(Integer.parseInt(removed.group(2)) <= 1, "rows scanned and thrown away:\n" + plan);
-      }
-      assertFalse(plan.contains("Seq Scan on ledger_account"), plan);
+      String arguments = world.allianceId + ", " + till.shopId() + ", " + world.phone(last).deviceId
+          + ", 59000000, 0, now() + interval '1 day', 'plan-test', now(), now(), " + till.terminalId();
+      // Alone (a rerun's lookup), and as part of a sale's opening statement, with its idempotency record.
+      assertSeeksByOwner(genericPlan(vertx, api.app.database().target().connectOptions(), PosMembers.BY_CODE,
+          BY_CODE_TYPES, arguments));
+      String opening = genericPlan(vertx, api.app.database().target().connectOptions(), PosMembers.OPEN_BY_CODE,
+          BY_CODE_TYPES + ", text, text, text", arguments + ", 'plan-key', 'accrue', 'fingerprint'");
+      assertSeeksByOwner(opening);
+      assertTrue(opening.contains("pos_request"), opening);
     } finally {
       await(vertx.close());
     }
   }
 
-  private static String genericPlan(Vertx vertx, PgConnectOptions options, long allianceId, long shopId, long deviceId,
-      long terminalId) {
-    return GenericPlans.of(vertx, options, PosMembers.BY_CODE,
-        "bigint, bigint, bigint, bigint, smallint, timestamptz, text, timestamptz, timestamptz, bigint",
-        "(analyze, costs off, timing off)", allianceId + ", " + shopId + ", " + deviceId
-            + ", 59000000, 0, now() + interval '1 day', 'plan-test', now(), now(), " + terminalId);
+  private static final String BY_CODE_TYPES =
+      "bigint, bigint, bigint, bigint, smallint, timestamptz, text, timestamptz, timestamptz, bigint";
+
+  private static void assertSeeksByOwner(String plan) {
+    assertTrue(plan.contains("member_wallet"), plan);
+    Matcher removed = REMOVED.matcher(plan);
+    while (removed.find()) {
+      assertTrue(Integer.parseInt(removed.group(2)) <= 1, "rows scanned and thrown away:\n" + plan);
+    }
+    assertFalse(plan.contains("Seq Scan on ledger_account"), plan);
+  }
+
+  private static String genericPlan(Vertx vertx, PgConnectOptions options, String sql, String types, String arguments) {
+    return GenericPlans.of(vertx, options, sql, types, "(analyze, costs off, timing off)", arguments);
   }
 }
