@@ -3,17 +3,15 @@ package io.linkpoints.bench;
 import io.linkpoints.platform.DatabaseProvisioner;
 import io.linkpoints.platform.DatabaseTarget;
 import io.linkpoints.platform.EmbeddedPostgresServer;
+import io.linkpoints.platform.Folders;
 import io.linkpoints.platform.Migrations;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Comparator;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Two databases on one PostgreSQL server, so that the ledger and pgbench meet the same server
@@ -54,7 +52,7 @@ final class BenchDatabase implements AutoCloseable {
       return new BenchDatabase(ledger, DatabaseTarget.fromUrl(server.url(PGBENCH_DATABASE)), server, folder);
     } catch (Exception e) {
       server.close();
-      deleteTree(folder);
+      Folders.deleteTree(folder);
       throw e;
     }
   }
@@ -70,7 +68,7 @@ final class BenchDatabase implements AutoCloseable {
   public void close() throws IOException {
     if (embedded != null) {
       embedded.close();
-      deleteTree(folder);
+      Folders.deleteTree(folder);
     }
   }
 
@@ -80,16 +78,5 @@ final class BenchDatabase implements AutoCloseable {
 
   private static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

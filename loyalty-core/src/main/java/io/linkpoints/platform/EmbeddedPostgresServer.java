@@ -291,7 +291,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       if (!Files.exists(home.resolve(".complete"))) {
         throw raced;
       }
-      deleteTree(staging);
+      Folders.deleteTree(staging);
     }
     return home;
   }
@@ -329,12 +329,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       return HexFormat.of().formatHex(md.digest());
     } catch (NoSuchAlgorithmException | IOException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 

@@ -6,6 +6,7 @@ import io.linkpoints.ledger.InvariantReport;
 import io.linkpoints.member.MemberDevices;
 import io.linkpoints.platform.DatabaseProvisioner;
 import io.linkpoints.platform.DatabaseTarget;
+import io.linkpoints.platform.Folders;
 import io.linkpoints.platform.LinkpointsConfig;
 import io.linkpoints.till.fleet.Fleet;
 import io.linkpoints.till.fleet.OpenLoop;
@@ -152,6 +153,8 @@ public final class PosBench {
       System.err.println(report.ok() ? "Ledger invariants: ok" : "Ledger invariants FAILED:\n" + report.summary());
       exit = report.ok() ? 0 : 1;
     }
+    // A run's database is up to a gigabyte; nothing in it is looked at afterwards.
+    Folders.deleteTree(data);
     System.exit(exit);
   }
 

@@ -1,5 +1,6 @@
 package io.linkpoints.portal.bench;
 
+import io.linkpoints.platform.Folders;
 import io.linkpoints.platform.LinkpointsConfig;
 import io.linkpoints.till.client.PosClient;
 import io.linkpoints.till.client.PosClientOptions;
@@ -59,6 +60,8 @@ public final class PosDemo {
       }).run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
       client.close();
     }
+    // The demo's database and keys were for this run only (its data folder was printed at the start).
+    Folders.deleteTree(data);
     System.exit(0);
   }
 }
