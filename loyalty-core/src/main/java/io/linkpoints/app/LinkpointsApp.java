@@ -16,6 +16,7 @@ import io.linkpoints.ledger.WriterOptions;
 import io.linkpoints.platform.DatabaseProvisioner;
 import io.linkpoints.platform.FirstWriteWins;
 import io.linkpoints.platform.LinkpointsConfig;
+import io.linkpoints.platform.Meters;
 import io.linkpoints.platform.Migrations;
 import io.linkpoints.pos.PosHousekeeping;
 import io.linkpoints.qr.DeviceKeys;
@@ -23,6 +24,7 @@ import io.linkpoints.qr.MemberCodeCheck;
 import io.linkpoints.qr.WrongCodeLimits;
 import io.linkpoints.web.ApiDocs;
 import io.linkpoints.web.ApiVerticle;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -52,10 +54,12 @@ public final class LinkpointsApp {
   private final int port;
   private final long[] timers;
   private final String deploymentId;
+  private final ManagementServer management;
   private Future<Void> closing;
 
   private LinkpointsApp(Vertx vertx, LinkpointsConfig config, DatabaseProvisioner.Provisioned database, Pool pool,
-      Ledger ledger, String operatorToken, Platform platform, int port, long[] timers, String deploymentId) {
+      Ledger ledger, String operatorToken, Platform platform, int port, long[] timers, String deploymentId,
+      ManagementServer management) {
     this.vertx = vertx;
     this.config = config;
     this.database = database;
@@ -66,6 +70,7 @@ public final class LinkpointsApp {
     this.port = port;
     this.timers = timers;
     this.deploymentId = deploymentId;
+    this.management = management;
   }
 
   /** Blocking start-up material, read or made on a worker: operator token, signing keys, docs. */
@@ -79,6 +84,16 @@ public final class LinkpointsApp {
   /** Starts the service; {@code codeSender} delivers member sign-in codes (null: the demo's log sender). */
   public static Future<LinkpointsApp> start(Vertx vertx, LinkpointsConfig config, Clock clock,
       SignInCodeSender codeSender) {
+    return start(vertx, config, clock, codeSender, null);
+  }
+
+  /**
+   * {@code meters}: the registry {@code vertx} reports into ({@link Meters#vertx}), where the
+   * service adds its own; null for a Vert.x without metrics, whose app then serves its own meters only.
+   */
+  public static Future<LinkpointsApp> start(Vertx vertx, LinkpointsConfig config, Clock clock,
+      SignInCodeSender codeSender, PrometheusMeterRegistry meters) {
+    PrometheusMeterRegistry registry = meters != null ? meters : Meters.registry();
     AtomicReference<DatabaseProvisioner.Provisioned> db = new AtomicReference<>();
     return vertx.executeBlocking(() -> DatabaseProvisioner.provision(config))
         .compose(provisioned -> {
@@ -94,17 +109,17 @@ public final class LinkpointsApp {
         })
         .compose(material -> {
           String token = material.operatorToken();
-          Pool pool = db.get().target().pool(vertx, config.dbPoolSize());
+          Pool pool = db.get().target().pool(vertx, config.dbPoolSize(), "main");
           Pool bookkeeping = db.get().target().withSetting("synchronous_commit", "off")
-              .pool(vertx, Math.max(4, config.dbPoolSize() / 2));
-          Ledger ledger = new Ledger(vertx, pool, db.get().target(), clock, WriterOptions.DEFAULT);
+              .pool(vertx, Math.max(4, config.dbPoolSize() / 2), "bookkeeping");
+          Ledger ledger = new Ledger(vertx, pool, db.get().target(), clock, WriterOptions.DEFAULT, registry);
           DeviceKeys deviceKeys = new DeviceKeys(bookkeeping, material.deviceSecrets());
           Platform platform = new Platform(config, pool, ledger, clock, new TokenService(material.keys(), clock),
               new OperatorGuard(token), new PasswordHasher(vertx, config.passwordIterations()),
               codeSender != null ? codeSender : new LogSignInCodeSender(), material.docs(), material.deviceSecrets(),
               deviceKeys, new MemberCodeCheck(deviceKeys, new WrongCodeLimits(bookkeeping), clock,
                   config.codeStepWindow()),
-              bookkeeping);
+              bookkeeping, registry);
           Wiring wiring = new Wiring(platform);
           AtomicReference<ApiVerticle> first = new AtomicReference<>();
           return vertx.deployVerticle(() -> {
@@ -112,11 +127,13 @@ public final class LinkpointsApp {
                 first.compareAndSet(null, verticle);
                 return verticle;
               }, new DeploymentOptions().setInstances(Math.max(1, Runtime.getRuntime().availableProcessors())))
-              .map(id -> {
-                long[] timers = startJobs(vertx, ledger, clock, wiring.coupons(), new PosHousekeeping(pool, clock));
-                return new LinkpointsApp(vertx, config, db.get(), pool, ledger, token, platform,
-                    first.get().actualPort(), timers, id);
-              });
+              .compose(id -> (config.metricsPort() == LinkpointsConfig.METRICS_OFF ? Future.<ManagementServer>succeededFuture(null)
+                  : ManagementServer.start(vertx, registry, config.metricsHost(), config.metricsPort()))
+                  .map(management -> {
+                    long[] timers = startJobs(vertx, ledger, clock, wiring.coupons(), new PosHousekeeping(pool, clock));
+                    return new LinkpointsApp(vertx, config, db.get(), pool, ledger, token, platform,
+                        first.get().actualPort(), timers, id, management);
+                  }));
         })
         .onFailure(err -> {
           // Half started: the embedded server would otherwise run on until the JVM ends.
@@ -166,6 +183,11 @@ public final class LinkpointsApp {
     return port;
   }
 
+  /** The management port (GET /metrics), or -1 when there is none (LINKPOINTS_METRICS_PORT=off). */
+  public int metricsPort() {
+    return management == null ? -1 : management.port();
+  }
+
   public Pool pool() {
     return pool;
   }
@@ -211,6 +233,7 @@ public final class LinkpointsApp {
       vertx.cancelTimer(timer);
     }
     return step("HTTP server", vertx.undeploy(deploymentId), ApiVerticle.IN_FLIGHT_GRACE_SECONDS + 5)
+        .compose(v -> step("management server", management == null ? Future.succeededFuture() : management.close(), 5))
         .compose(v -> step("ledger writer", ledger.close(), WRITER_DRAIN_SECONDS))
         .compose(v -> step("bookkeeping pool", platform.bookkeepingPool().close(), 10))
         .compose(v -> step("pool", pool.close(), 10))

@@ -1,6 +1,8 @@
 package io.linkpoints.app;
 
 import io.linkpoints.platform.LinkpointsConfig;
+import io.linkpoints.platform.Meters;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 
@@ -19,8 +21,9 @@ public final class Main {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", config.logLevel());
     System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
     System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");
-    Vertx vertx = Vertx.vertx();
-    LinkpointsApp.start(vertx, config, Clock.systemUTC())
+    PrometheusMeterRegistry meters = Meters.registry();
+    Vertx vertx = Meters.vertx(meters);
+    LinkpointsApp.start(vertx, config, Clock.systemUTC(), null, meters)
         .onSuccess(app -> {
           String base = "http://localhost:" + app.port();
           String db = app.database().embedded() != null
@@ -37,6 +40,10 @@ public final class Main {
               + "-H 'Content-Type: application/json' " + base + "/v1/operator/alliances -d '{...}'  (README, section 'Alliances, shops, terminals and members')");
           System.out.println("  Member sign-in codes are written to this log: no SMS gateway is configured.");
           System.out.println("  Database:  " + db);
+          if (app.metricsPort() >= 0) {
+            System.out.println("  Metrics:   http://" + config.metricsHost() + ":" + app.metricsPort()
+                + "/metrics   (Prometheus text; LINKPOINTS_METRICS_PORT, LINKPOINTS_METRICS_HOST)");
+          }
           System.out.println("Stop with Ctrl-C.");
           // SIGTERM and Ctrl-C: the app's one ordered stop (each of its steps is bounded).
           Runtime.getRuntime().addShutdownHook(new Thread(() -> app.close()

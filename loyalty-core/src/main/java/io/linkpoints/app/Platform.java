@@ -10,6 +10,7 @@ import io.linkpoints.platform.LinkpointsConfig;
 import io.linkpoints.qr.DeviceKeys;
 import io.linkpoints.qr.MemberCodeCheck;
 import io.linkpoints.web.ApiDocs;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 
@@ -21,8 +22,10 @@ import java.time.Clock;
  * wallet's own code route. {@code bookkeepingPool} commits without waiting for the disk
  * (synchronous_commit off): only for rows that a later synchronous commit (the ledger's) makes
  * durable anyway, or that a retry recreates (POS idempotency records, used member codes).
+ * {@code meters}: the process's registry, served at /metrics on the management port.
  */
 public record Platform(LinkpointsConfig config, Pool pool, Ledger ledger, Clock clock, TokenService tokens,
     OperatorGuard operator, PasswordHasher passwords, SignInCodeSender codeSender, ApiDocs docs,
-    MemberDeviceSecrets deviceSecrets, DeviceKeys deviceKeys, MemberCodeCheck memberCodes, Pool bookkeepingPool) {
+    MemberDeviceSecrets deviceSecrets, DeviceKeys deviceKeys, MemberCodeCheck memberCodes, Pool bookkeepingPool,
+    MeterRegistry meters) {
 }

@@ -6,6 +6,7 @@ import io.linkpoints.audit.AuditHook;
 import io.linkpoints.audit.AuditLog;
 import io.linkpoints.auth.AccessGate;
 import io.linkpoints.coupons.CouponRoutes;
+import io.linkpoints.coupons.CouponMeters;
 import io.linkpoints.coupons.Coupons;
 import io.linkpoints.ledger.api.LedgerAdminRoutes;
 import io.linkpoints.ledger.api.ShopFeedRoutes;
@@ -38,7 +39,7 @@ final class Wiring {
 
   Wiring(Platform p) {
     this.p = p;
-    this.coupons = Coupons.create(p.pool(), p.ledger(), p.clock());
+    this.coupons = Coupons.create(p.pool(), p.ledger(), p.clock(), new CouponMeters(p.meters()));
     this.claims = new ShopClaimCodes(p.pool(), p.ledger(), p.clock());
     this.earnRules = new EarnRules(p.pool(), p.clock());
     this.memberCodes = new MemberCodes(p.pool(), p.deviceKeys(), p.config().codeStepWindow(), p.clock());
@@ -64,8 +65,8 @@ final class Wiring {
         new CouponRoutes(coupons),
         new MemberCodeRoutes(memberCodes, claims),
         new PosRoutes(p.pool(), p.bookkeepingPool(), p.ledger(), p.memberCodes(), coupons, claims, earnRules,
-            p.clock()),
-        new SettlementRoutes(p.pool(), p.clock()),
+            p.clock(), p.meters()),
+        new SettlementRoutes(p.pool(), p.clock(), p.meters()),
         new ShopFeedRoutes(p.pool(), p.ledger()),
         new MemberActivityRoutes(p.pool(), p.clock()),
         new DeviceRoutes(p.pool(), p.deviceSecrets(), p.clock()));

@@ -70,8 +70,14 @@ public final class CouponIssuer {
 
   private final Pool pool;
   private final Clock clock;
+  private final CouponMeters meters;
 
   public CouponIssuer(Pool pool, Clock clock) {
+    this(pool, clock, CouponMeters.NONE);
+  }
+
+  public CouponIssuer(Pool pool, Clock clock, CouponMeters meters) {
+    this.meters = meters;
     this.pool = pool;
     this.clock = clock;
   }
@@ -190,6 +196,7 @@ public final class CouponIssuer {
   private Future<Row> issueOnce(long allianceId, long campaignId, long memberId, String source, String ref, Instant now) {
     return bySource(pool, allianceId, source, ref).compose(existing -> existing != null ? Future.succeededFuture(existing)
         : pool.withTransaction(conn -> issueOne(conn, allianceId, campaignId, memberId, source, ref, null, now))
+            .onSuccess(made -> meters.issued(source))
             .recover(err -> UniqueViolation.is(err) ? bySource(pool, allianceId, source, ref)
                 : Future.failedFuture(err)));
   }
@@ -243,6 +250,10 @@ public final class CouponIssuer {
               .compose(coupon -> conn.preparedQuery(USE_CLAIM_CODE)
                   .execute(Tuple.of(allianceId, code, memberId, Campaigns.utc(now)))
                   .map(new Claimed(Coupon.fromRow(coupon), false)));
-        }));
+        })).onSuccess(claimed -> {
+          if (!claimed.alreadyClaimed()) {
+            meters.issued("shop_code");
+          }
+        });
   }
 }

@@ -69,7 +69,10 @@ public final class CouponMarket {
   private final Ledger ledger;
   private final Clock clock;
 
-  public CouponMarket(Pool pool, Ledger ledger, Clock clock) {
+  private final CouponMeters meters;
+
+  public CouponMarket(Pool pool, Ledger ledger, Clock clock, CouponMeters meters) {
+    this.meters = meters;
     this.pool = pool;
     this.ledger = ledger;
     this.clock = clock;
@@ -112,6 +115,7 @@ public final class CouponMarket {
       return ledger.submit(holdCmd);
     }).compose(held -> pool.withTransaction(conn -> CouponIssuer.issueOne(conn, allianceId, campaignId, memberId,
         "market", ref, new CouponIssuer.Payment(hold, price), clock.instant()))
+        .onSuccess(made -> meters.issued("market"))
         .recover(err -> {
           if (UniqueViolation.is(err)) {
             // The same exchange raced us and wrote its coupon first: carry on with that one.

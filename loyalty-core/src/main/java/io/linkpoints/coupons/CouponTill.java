@@ -64,7 +64,10 @@ public final class CouponTill {
   private final Pool pool;
   private final Clock clock;
 
-  public CouponTill(Pool pool, Clock clock) {
+  private final CouponMeters meters;
+
+  public CouponTill(Pool pool, Clock clock, CouponMeters meters) {
+    this.meters = meters;
     this.pool = pool;
     this.clock = clock;
   }
@@ -157,8 +160,11 @@ public final class CouponTill {
     return resolve(allianceId, shopId, holdId, key, "released");
   }
 
-  /** What resolving a hold did: {@code expired}, it was past its time and went back to the member. */
-  private record Resolution(boolean expired) {
+  /**
+   * What resolving a hold did: {@code expired}, it was past its time and went back to the member;
+   * {@code redeemed}, this call redeemed the coupon (not a retry of the call that did).
+   */
+  private record Resolution(boolean expired, boolean redeemed) {
   }
 
   private Future<Hold> resolve(long allianceId, long shopId, UUID holdId, String key, String target) {
@@ -173,7 +179,7 @@ public final class CouponTill {
           if (!"held".equals(state)) {
             // A retry of the call that resolved it gets its result again; anything else is refused.
             if (state.equals(target) && key.equals(h.getString("resolution_key"))) {
-              return Future.succeededFuture(new Resolution(false));
+              return Future.succeededFuture(new Resolution(false, false));
             }
             throw ProblemCode.HOLD_ALREADY_RESOLVED.refuse("this coupon hold was already " + state);
           }
@@ -183,12 +189,17 @@ public final class CouponTill {
             return conn.preparedQuery(RESOLVE).execute(Tuple.of(allianceId, holdId, "released",
                     expired ? "expired" : key, Campaigns.utc(now)))
                 .compose(v -> conn.preparedQuery(COUPON_STATE).execute(Tuple.of(allianceId, couponId, "issued")))
-                .map(new Resolution(expired));
+                .map(new Resolution(expired, false));
           }
           return conn.preparedQuery(RESOLVE).execute(Tuple.of(allianceId, holdId, "committed", key, Campaigns.utc(now)))
               .compose(v -> fund(conn, allianceId, couponId, shopId, h.getLong("benefit_fen"), now))
-              .map(new Resolution(false));
+              .map(new Resolution(false, true));
         }))
+        .onSuccess(resolution -> {
+          if (resolution.redeemed()) {
+            meters.redeemed();
+          }
+        })
         .compose(resolution -> resolution.expired()
             ? Future.failedFuture(ProblemCode.HOLD_EXPIRED.refuse("the coupon hold timed out and was released"))
             : byId(allianceId, holdId).map(CouponTill::holdOf))

@@ -16,8 +16,12 @@ public record Coupons(Campaigns campaigns, CouponIssuer issuer, CouponMarket mar
     MemberCoupons memberCoupons) {
 
   public static Coupons create(Pool pool, Ledger ledger, Clock clock) {
-    return new Coupons(new Campaigns(pool, clock), new CouponIssuer(pool, clock), new CouponMarket(pool, ledger, clock),
-        new CouponTill(pool, clock), new MemberCoupons(pool, clock));
+    return create(pool, ledger, clock, CouponMeters.NONE);
+  }
+
+  public static Coupons create(Pool pool, Ledger ledger, Clock clock, CouponMeters meters) {
+    return new Coupons(new Campaigns(pool, clock), new CouponIssuer(pool, clock, meters),
+        new CouponMarket(pool, ledger, clock, meters), new CouponTill(pool, clock, meters), new MemberCoupons(pool, clock));
   }
 
   /** The periodic work of every instance: finish stalled exchanges, release timed-out till holds. */

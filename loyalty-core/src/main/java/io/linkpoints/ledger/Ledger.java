@@ -1,5 +1,7 @@
 package io.linkpoints.ledger;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.linkpoints.platform.DatabaseTarget;
@@ -49,9 +51,15 @@ public final class Ledger {
    * the planner settings of {@link LedgerWriter#writerTarget}. Close with {@link #close}.
    */
   public Ledger(Vertx vertx, Pool pool, DatabaseTarget database, Clock clock, WriterOptions options) {
+    this(vertx, pool, database, clock, options, new CompositeMeterRegistry());
+  }
+
+  /** {@code meters}: where the writer's batches, transfers and queue are counted. */
+  public Ledger(Vertx vertx, Pool pool, DatabaseTarget database, Clock clock, WriterOptions options,
+      MeterRegistry meters) {
     this.pool = pool;
     this.writerPool = LedgerWriter.createPool(vertx, database, options);
-    this.writer = new LedgerWriter(vertx, writerPool, clock, options);
+    this.writer = new LedgerWriter(vertx, writerPool, clock, options, meters);
   }
 
   /** Writes what the writer has queued, then closes its own connections (the read pool belongs to the caller). */

@@ -1,5 +1,6 @@
 package io.linkpoints.ledger;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -45,6 +46,9 @@ public final class LedgerWriter {
   private Promise<Void> drained;
   private volatile long batchesWritten;
   private volatile long commandsWritten;
+  /** The queue's length, for the gauge read from another thread (the queue itself is confined). */
+  private volatile int queued;
+  private final LedgerMeters meters;
 
   /**
    * The writer's connections. Every statement of a batch finds rows by key through a small set of
@@ -71,15 +75,16 @@ public final class LedgerWriter {
 
   /** One connection per batch in flight. */
   public static Pool createPool(Vertx vertx, DatabaseTarget database, WriterOptions options) {
-    return writerTarget(database).pool(vertx, options.maxInFlight());
+    return writerTarget(database).pool(vertx, options.maxInFlight(), "ledger-writer");
   }
 
-  public LedgerWriter(Vertx vertx, Pool pool, Clock clock, WriterOptions options) {
+  public LedgerWriter(Vertx vertx, Pool pool, Clock clock, WriterOptions options, MeterRegistry registry) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.pool = pool;
     this.clock = clock;
     this.options = options;
+    this.meters = new LedgerMeters(registry, () -> queued);
   }
 
   public Future<TransferResult> submit(TransferCommand command) {
@@ -144,6 +149,7 @@ public final class LedgerWriter {
       return;
     }
     queue.add(q);
+    queued = queue.size();
     if (inFlight >= options.maxInFlight()) {
       return; // the batch in flight will pick it up when it commits
     }
@@ -167,6 +173,7 @@ public final class LedgerWriter {
       while (batch.size() < options.maxBatch() && !queue.isEmpty()) {
         batch.add(queue.poll());
       }
+      queued = queue.size();
       inFlight++;
       write(batch, true).onComplete(done -> {
         inFlight--;
@@ -185,17 +192,21 @@ public final class LedgerWriter {
    */
   private Future<Void> write(List<Queued> batch, boolean mayRetry) {
     List<TransferCommand> cmds = batch.stream().map(Queued::command).toList();
+    long started = System.nanoTime();
     return attempt(cmds).transform(ar -> {
       if (ar.succeeded()) {
         batchesWritten++;
         commandsWritten += batch.size();
+        meters.batch(batch.size(), System.nanoTime() - started);
         List<LedgerBatch.Verdict> verdicts = ar.result();
         Set<Long> alliances = new HashSet<>();
         for (int i = 0; i < batch.size(); i++) {
           LedgerBatch.Verdict v = verdicts.get(i);
           if (v.refusal() != null) {
+            meters.refused(v.refusal().error());
             batch.get(i).promise.fail(v.refusal());
           } else {
+            meters.committed();
             alliances.add(batch.get(i).command.allianceId());
             batch.get(i).promise.complete(v.result());
           }
@@ -209,6 +220,7 @@ public final class LedgerWriter {
         } else {
           log.error("Ledger write failed", ar.cause());
         }
+        meters.unwritten(batch.size());
         batch.forEach(q -> q.promise.fail(new LedgerException(LedgerError.LEDGER_UNAVAILABLE,
             "the ledger could not write; retry with the same id")));
         return Future.succeededFuture();

@@ -59,8 +59,17 @@ public record DatabaseTarget(PgConnectOptions connectOptions) {
 
   /** A pool of at most {@code size} connections, statements prepared once per connection and pipelined. */
   public Pool pool(Vertx vertx, int size) {
+    return pool(vertx, size, null);
+  }
+
+  /** {@code name}: the pool's name in the metrics ({@code vertx_pool_*{pool_name=...}}); null for Vert.x's own. */
+  public Pool pool(Vertx vertx, int size, String name) {
+    PoolOptions options = new PoolOptions().setMaxSize(size);
+    if (name != null) {
+      options.setName(name);
+    }
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(size))
+        .with(options)
         .connectingTo(new PgConnectOptions(connectOptions).setPipeliningLimit(256).setCachePreparedStatements(true))
         .using(vertx)
         .build();

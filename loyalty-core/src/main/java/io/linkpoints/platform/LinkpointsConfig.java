@@ -22,19 +22,25 @@ public record LinkpointsConfig(
     Path jwtKeysDir,
     int passwordIterations,
     Path codeKeysDir,
-    int codeStepWindow) {
+    int codeStepWindow,
+    int metricsPort,
+    String metricsHost) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final int OWASP_PBKDF2_ITERATIONS = 600_000;
   /** Member codes are accepted this many 30 s steps either side of now; at most 4 (see Lp2Code). */
   public static final int DEFAULT_CODE_STEP_WINDOW = 1;
+  /** Prometheus' registered default port for a process's own exporter. */
+  public static final int DEFAULT_METRICS_PORT = 9464;
+  /** No management server. */
+  public static final int METRICS_OFF = -1;
 
   public static LinkpointsConfig fromEnv() {
     return fromEnv(System.getenv());
   }
 
   public static LinkpointsConfig fromEnv(Map<String, String> env) {
-    int port = parsePort(env.getOrDefault("LINKPOINTS_PORT", String.valueOf(DEFAULT_PORT)));
+    int port = parsePort("LINKPOINTS_PORT", env.getOrDefault("LINKPOINTS_PORT", String.valueOf(DEFAULT_PORT)));
     Optional<String> dbUrl = Optional.ofNullable(env.get("LINKPOINTS_DB_URL")).filter(s -> !s.isBlank());
     Path dataDir = Path.of(env.getOrDefault("LINKPOINTS_DATA", ".linkpoints")).toAbsolutePath();
     String logLevel = env.getOrDefault("LINKPOINTS_LOG_LEVEL", "info");
@@ -51,41 +57,56 @@ public record LinkpointsConfig(
     if (window < 0 || window > 4) {
       throw new IllegalArgumentException("LINKPOINTS_CODE_STEP_WINDOW must be 0..4, got " + window);
     }
+    String metrics = env.getOrDefault("LINKPOINTS_METRICS_PORT", String.valueOf(DEFAULT_METRICS_PORT)).trim();
+    int metricsPort = "off".equals(metrics) ? METRICS_OFF : parsePort("LINKPOINTS_METRICS_PORT", metrics);
+    // Loopback unless the operator says otherwise: the figures are for the operator's scraper, not the public.
+    String metricsHost = env.getOrDefault("LINKPOINTS_METRICS_HOST", "127.0.0.1");
     return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, operatorToken, poolSize, keys, OWASP_PBKDF2_ITERATIONS,
-        codeKeys, window);
+        codeKeys, window, metricsPort, metricsHost);
   }
 
+  /**
+   * On another port. A server on a free port (0: tests, benchmarks, several on one machine) gets
+   * its management port free too, unless it has none.
+   */
   public LinkpointsConfig withPort(int newPort) {
     return new LinkpointsConfig(newPort, dbUrl, dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir,
-        passwordIterations, codeKeysDir, codeStepWindow);
+        passwordIterations, codeKeysDir, codeStepWindow, newPort == 0 && metricsPort != METRICS_OFF ? 0 : metricsPort,
+        metricsHost);
+  }
+
+  /** With the management server (/metrics) on this port, or none ({@link #METRICS_OFF}). */
+  public LinkpointsConfig withMetricsPort(int newPort) {
+    return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir,
+        passwordIterations, codeKeysDir, codeStepWindow, newPort, metricsHost);
   }
 
   public LinkpointsConfig withDbUrl(String url) {
     return new LinkpointsConfig(port, Optional.of(url), dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir,
-        passwordIterations, codeKeysDir, codeStepWindow);
+        passwordIterations, codeKeysDir, codeStepWindow, metricsPort, metricsHost);
   }
 
   /** The same configuration with its data (and, by default, its keys) in another folder. */
   public LinkpointsConfig withDataDir(Path dir) {
     return new LinkpointsConfig(port, dbUrl, dir, logLevel, operatorToken, dbPoolSize, dir.resolve("jwt-keys"),
-        passwordIterations, dir.resolve("code-keys"), codeStepWindow);
+        passwordIterations, dir.resolve("code-keys"), codeStepWindow, metricsPort, metricsHost);
   }
 
   /** For tests only: fewer PBKDF2 iterations, so sign-ins do not take half a second each. */
   public LinkpointsConfig withPasswordIterations(int iterations) {
     return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir, iterations,
-        codeKeysDir, codeStepWindow);
+        codeKeysDir, codeStepWindow, metricsPort, metricsHost);
   }
 
-  private static int parsePort(String raw) {
+  private static int parsePort(String name, String raw) {
     try {
       int port = Integer.parseInt(raw.trim());
       if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("LINKPOINTS_PORT must be 0..65535, got " + raw);
+        throw new IllegalArgumentException(name + " must be 0..65535, got " + raw);
       }
       return port;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("LINKPOINTS_PORT must be a number, got " + raw, e);
+      throw new IllegalArgumentException(name + " must be a number, got " + raw, e);
     }
   }
 }

@@ -16,6 +16,7 @@ import io.linkpoints.web.JsonHandlers;
 import io.linkpoints.web.Problem;
 import io.linkpoints.web.ProblemCode;
 import io.linkpoints.web.Refusal;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
@@ -67,6 +68,7 @@ public final class PosRoutes implements ApiRoutes {
   private final Refunds refunds;
   private final ShopClaimCodes claims;
   private final EarnRules earnRules;
+  private final PosMeters meters;
 
   /**
    * The statements here (GroupedQuery) are built per server instance; {@code coupons}, {@code claims}
@@ -75,7 +77,7 @@ public final class PosRoutes implements ApiRoutes {
    * the disk (see app.Platform).
    */
   public PosRoutes(Pool pool, Pool bookkeepingPool, Ledger ledger, MemberCodeCheck memberCodes, Coupons coupons,
-      ShopClaimCodes claims, EarnRules earnRules, Clock clock) {
+      ShopClaimCodes claims, EarnRules earnRules, Clock clock, MeterRegistry meterRegistry) {
     PosMembers members = new PosMembers(bookkeepingPool, clock, memberCodes);
     this.members = members;
     this.memberCodes = memberCodes;
@@ -86,6 +88,7 @@ public final class PosRoutes implements ApiRoutes {
     this.refunds = new Refunds(pool, ledger, clock);
     this.claims = claims;
     this.earnRules = earnRules;
+    this.meters = new PosMeters(meterRegistry);
   }
 
   @Override
@@ -158,7 +161,14 @@ public final class PosRoutes implements ApiRoutes {
       Future<RecordedAnswer> answer = codeFirst == null
           ? beginThenRun(operation, parse, action, render, caller, key, body)
           : openWithCode(operation, parse, codeFirst, action, render, caller, key, body);
-      answer.onSuccess(a -> send(ctx, a)).onFailure(ctx::fail);
+      boolean withCode = codeFirst != null && body.getValue("memberCode") != null;
+      answer.onSuccess(a -> {
+        meters.answered(operation, a, withCode);
+        send(ctx, a);
+      }).onFailure(err -> {
+        meters.failed(operation, err instanceof Refusal refused ? refused.problem().code() : "error");
+        ctx.fail(err);
+      });
     };
   }
 

@@ -8,6 +8,9 @@ import io.linkpoints.export.ExportFormat;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.JsonHandlers;
 import io.linkpoints.web.Params;
+import io.linkpoints.web.Refusal;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -33,7 +36,11 @@ public final class SettlementRoutes implements ApiRoutes {
   private final Exports exports;
   private final AuditLog audit;
 
-  public SettlementRoutes(Pool pool, Clock clock) {
+  private final MeterRegistry meters;
+
+  /** {@code meters}: where settlement runs and closes are counted, by outcome. */
+  public SettlementRoutes(Pool pool, Clock clock, MeterRegistry meters) {
+    this.meters = meters;
     this.periods = new Periods(pool, clock);
     this.run = new SettlementRun(pool, clock);
     this.statements = new Statements(pool, periods);
@@ -55,9 +62,9 @@ public final class SettlementRoutes implements ApiRoutes {
     on(b, "getSettlementPeriod", JsonHandlers.reply(200, ctx ->
         periods.get(alliance(ctx), period(ctx)).map(SettlementJson::period)));
     on(b, "runSettlementPeriod", JsonHandlers.reply(200, ctx ->
-        run.run(alliance(ctx), period(ctx)).map(SettlementJson::period)));
+        counted("run", run.run(alliance(ctx), period(ctx))).map(SettlementJson::period)));
     on(b, "closeSettlementPeriod", JsonHandlers.reply(200, ctx ->
-        periods.close(alliance(ctx), period(ctx)).map(SettlementJson::period)));
+        counted("close", periods.close(alliance(ctx), period(ctx))).map(SettlementJson::period)));
     on(b, "listSettlementStatements", JsonHandlers.reply(200, ctx ->
         statements.all(alliance(ctx), period(ctx)).map(SettlementJson::periodStatements)));
     on(b, "listSettlementItems", JsonHandlers.reply(200, ctx -> {
@@ -126,5 +133,13 @@ public final class SettlementRoutes implements ApiRoutes {
 
   private static long period(RoutingContext ctx) {
     return Params.positiveLong(ctx, "periodId");
+  }
+
+  /** Counts a period's run or close by its outcome: {@code ok} or the refusal's code. */
+  private <T> Future<T> counted(String step, Future<T> done) {
+    return done.onComplete(ar -> Counter.builder("linkpoints.settlement.runs")
+        .description("Settlement period runs and closes, by outcome").tag("step", step)
+        .tag("outcome", ar.succeeded() ? "ok" : ar.cause() instanceof Refusal r ? r.code() : "error")
+        .register(meters).increment());
   }
 }

@@ -9,6 +9,7 @@ import io.linkpoints.ledger.InvariantCheck;
 import io.linkpoints.ledger.InvariantReport;
 import io.linkpoints.platform.DatabaseTarget;
 import io.linkpoints.platform.LinkpointsConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -61,10 +62,16 @@ public final class ApiFixture implements AutoCloseable {
 
   /** The service on a database of the test's own choosing (a server the test stops and starts, say). */
   public ApiFixture(Vertx vertx, DatabaseTarget db) {
-    this(vertx, new MutableClock(Instant.now()), tempDir(), urlOf(db), new CapturedCodes());
+    this(vertx, new MutableClock(Instant.now()), tempDir(), urlOf(db), new CapturedCodes(), null);
   }
 
-  private ApiFixture(Vertx vertx, MutableClock clock, Path dataDir, String dbUrl, CapturedCodes codes) {
+  /** On a Vert.x that reports into {@code meters} ({@code Meters.vertx}), which the service adds its own to. */
+  public ApiFixture(Vertx vertx, PrometheusMeterRegistry meters) {
+    this(vertx, new MutableClock(Instant.now()), tempDir(), urlOf(TestDatabase.fresh()), new CapturedCodes(), meters);
+  }
+
+  private ApiFixture(Vertx vertx, MutableClock clock, Path dataDir, String dbUrl, CapturedCodes codes,
+      PrometheusMeterRegistry meters) {
     this.vertx = vertx;
     this.clock = clock;
     this.dataDir = dataDir;
@@ -72,7 +79,7 @@ public final class ApiFixture implements AutoCloseable {
     this.codes = codes;
     LinkpointsConfig config = LinkpointsConfig.fromEnv(Map.of()).withDataDir(dataDir).withDbUrl(dbUrl).withPort(0)
         .withPasswordIterations(TEST_PASSWORD_ITERATIONS);
-    this.app = await(LinkpointsApp.start(vertx, config, clock, codes));
+    this.app = await(LinkpointsApp.start(vertx, config, clock, codes, meters));
     this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost").setDefaultPort(app.port()));
   }
 
@@ -82,7 +89,7 @@ public final class ApiFixture implements AutoCloseable {
    * on its own (before this one).
    */
   public ApiFixture anotherInstance() {
-    return new ApiFixture(vertx, clock, dataDir, dbUrl, codes);
+    return new ApiFixture(vertx, clock, dataDir, dbUrl, codes, null);
   }
 
   private static Path tempDir() {

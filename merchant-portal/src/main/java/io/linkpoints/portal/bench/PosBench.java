@@ -77,6 +77,7 @@ public final class PosBench {
     LinkpointsConfig config = LinkpointsConfig.fromEnv().withDataDir(data).withPort(0).withPasswordIterations(10_000);
     int exit = 0;
     try (SeededApp local = SeededApp.start(config)) {
+      System.err.printf("Metrics while it runs: curl http://%s:%d/metrics%n", config.metricsHost(), local.app.metricsPort());
       System.err.printf("Seeding: %d shops, %d tills, %d members with %d phones each...%n", shops, tills, members,
           devices);
       SeededApp.World world = local.seed("Bench alliance", shops, Math.max(1, tills / shops), members, devices,

@@ -6,6 +6,8 @@ import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.platform.LinkpointsConfig;
 import io.linkpoints.till.fleet.Fleet;
 import io.vertx.core.Future;
+import io.linkpoints.platform.Meters;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -49,14 +51,16 @@ final class SeededApp implements AutoCloseable {
   }
 
   static SeededApp start(LinkpointsConfig config) {
-    Vertx vertx = Vertx.vertx();
+    // As in production (app.Main): Vert.x's HTTP and pool meters on, served with ours on the management port.
+    PrometheusMeterRegistry meters = Meters.registry();
+    Vertx vertx = Meters.vertx(meters);
     SeededApp[] holder = new SeededApp[1];
     SignInCodeSender sender = (alliance, phone, code) -> {
       holder[0].codes.put(alliance + "/" + phone, code);
       return Future.succeededFuture();
     };
     // The sender is only called after start, by sign-ins we make below.
-    LinkpointsApp app = await(LinkpointsApp.start(vertx, config, Clock.systemUTC(), sender));
+    LinkpointsApp app = await(LinkpointsApp.start(vertx, config, Clock.systemUTC(), sender, meters));
     holder[0] = new SeededApp(vertx, app);
     return holder[0];
   }

@@ -1,0 +1,130 @@
+package io.linkpoints.app;
+
+import static io.linkpoints.testing.Await.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.linkpoints.platform.Meters;
+import io.linkpoints.testing.ApiFixture;
+import io.linkpoints.testing.PosWorld;
+import io.linkpoints.testing.PosWorld.Person;
+import io.linkpoints.testing.PosWorld.Till;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What an operator's Prometheus scrapes from the management port: the POS calls by operation
+ * and outcome, member codes by result, the ledger's transfers and batches, Vert.x's HTTP requests
+ * by route template and the PostgreSQL pools, each counted exactly for a known set of sales, and
+ * nothing of it on the public port.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MetricsTest {
+  private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*\\})? (\\S+)$");
+
+  private Vertx vertx;
+  private ApiFixture api;
+  private PosWorld world;
+
+  @BeforeAll
+  void start() {
+    PrometheusMeterRegistry meters = Meters.registry();
+    vertx = Meters.vertx(meters);
+    api = new ApiFixture(vertx, meters);
+    world = new PosWorld(api, "metrics");
+  }
+
+  @AfterAll
+  void stop() {
+    api.close();
+    await(vertx.close());
+  }
+
+  @Test
+  void salesShowUpInTheMetricsExactlyAndOnlyOnTheManagementPort() {
+    Till cafe = world.shop("Metrics café");
+    Person member = world.member();
+    Map<String, Double> before = scrape();
+
+    String key = PosWorld.key();
+    JsonObject sale = new JsonObject().put("memberCode", world.code(member)).put("spendFen", 2500);
+    assertEquals(200, world.pos(cafe, "accrue", key, sale).statusCode());
+    assertEquals(200, world.pos(cafe, "accrue", key, sale).statusCode(), "a retry, answered from its record");
+    String used = world.code(member);
+    assertEquals(200, world.pos(cafe, "reserve", PosWorld.key(), new JsonObject().put("memberCode", used)
+        .put("points", 5)).statusCode());
+    assertEquals(409, world.pos(cafe, "accrue", PosWorld.key(), new JsonObject().put("memberCode", used)
+        .put("spendFen", 100)).statusCode());
+    assertEquals(422, world.pos(cafe, "identify", PosWorld.key(), new JsonObject()
+        .put("memberCode", "88000000000000000000")).statusCode());
+
+    Map<String, Double> after = scrape();
+    assertEquals(1, delta(before, after, "linkpoints_pos_requests_total{operation=\"accrue\",outcome=\"ok\"}"));
+    assertEquals(1, delta(before, after, "linkpoints_pos_requests_total{operation=\"accrue\",outcome=\"replayed\"}"));
+    assertEquals(1, delta(before, after, "linkpoints_pos_requests_total{operation=\"reserve\",outcome=\"ok\"}"));
+    assertEquals(1, delta(before, after,
+        "linkpoints_pos_requests_total{operation=\"accrue\",outcome=\"code_already_used\"}"));
+    assertEquals(1, delta(before, after, "linkpoints_pos_requests_total{operation=\"identify\",outcome=\"code_invalid\"}"));
+    assertEquals(2, delta(before, after, "linkpoints_member_codes_total{result=\"accepted\"}"));
+    assertEquals(1, delta(before, after, "linkpoints_member_codes_total{result=\"code_already_used\"}"));
+    assertEquals(1, delta(before, after, "linkpoints_member_codes_total{result=\"code_invalid\"}"));
+    // The earn and the hold: two transfers committed, in at least one batch.
+    assertEquals(2, delta(before, after, "linkpoints_ledger_transfers_total{code=\"ok\",result=\"committed\"}"));
+    assertTrue(delta(before, after, "linkpoints_ledger_batch_commands_count") >= 1);
+    assertTrue(after.containsKey("linkpoints_ledger_writer_queue"), "the writer's queue gauge");
+
+    // Vert.x's own: HTTP requests by route template (never a path with ids in it), and the pools.
+    String pos = after.keySet().stream().filter(k -> k.startsWith("vertx_http_server_requests_total{")
+        && k.contains("/pos/accrue") && k.contains("code=\"200\"")).findFirst().orElse(null);
+    assertNotEquals(null, pos, "the accrue route's requests: " + after.keySet());
+    assertFalse(after.keySet().stream().anyMatch(k -> k.startsWith("vertx_http_server") && k.matches(".*/\\d+.*")),
+        "a route label with an id in it");
+    assertTrue(after.keySet().stream().anyMatch(k -> k.startsWith("vertx_pool_") && k.contains("pool_name=\"main\"")),
+        "the main pool's use: " + after.keySet());
+    assertTrue(after.keySet().stream().anyMatch(k -> k.contains("pool_name=\"ledger-writer\"")), "the writer's pool");
+
+    // Not on the public API's port.
+    HttpResponse<Buffer> publicMetrics = await(api.http.get("/metrics").send());
+    assertEquals(404, publicMetrics.statusCode());
+    assertEquals("127.0.0.1", api.app.config().metricsHost());
+  }
+
+  /** Every sample of the exposition, by name and labels as written. */
+  private Map<String, Double> scrape() {
+    WebClient client = WebClient.create(vertx);
+    try {
+      HttpResponse<Buffer> r = await(client.get(api.app.metricsPort(), "127.0.0.1", "/metrics").send());
+      assertEquals(200, r.statusCode());
+      assertTrue(r.getHeader("Content-Type").startsWith("text/plain"), r.getHeader("Content-Type"));
+      Map<String, Double> samples = new HashMap<>();
+      for (String line : r.bodyAsString().split("\n")) {
+        Matcher m = SAMPLE.matcher(line);
+        if (!line.startsWith("#") && m.matches()) {
+          samples.put(m.group(1) + (m.group(2) == null ? "" : m.group(2)), Double.parseDouble(m.group(3)));
+        }
+      }
+      return samples;
+    } finally {
+      client.close();
+    }
+  }
+
+  private static double delta(Map<String, Double> before, Map<String, Double> after, String series) {
+    assertTrue(after.containsKey(series), series + " not among " + after.keySet());
+    return after.get(series) - before.getOrDefault(series, 0.0);
+  }
+}
