@@ -17,10 +17,8 @@ public final class Main {
       rotateKey(config);
       return;
     }
-    // slf4j-simple reads its level once, when the first logger is made: set it before any.
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", config.logLevel());
-    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");
+    // The log's backend reads its level once, when the first logger is made: set it before any.
+    System.setProperty("linkpoints.log.level", config.logLevel());
     PrometheusMeterRegistry meters = Meters.registry();
     Vertx vertx = Meters.vertx(meters);
     LinkpointsApp.start(vertx, config, Clock.systemUTC(), null, meters)

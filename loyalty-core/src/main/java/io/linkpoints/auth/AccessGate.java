@@ -4,6 +4,7 @@ import io.linkpoints.platform.GroupedQuery;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.Gate;
 import io.linkpoints.web.ProblemCode;
+import io.linkpoints.web.RequestLog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.RoutingContext;
@@ -106,6 +107,7 @@ public final class AccessGate implements Gate {
     verdict.onSuccess(principal -> {
       if (principal != null) {
         ctx.put(Principal.CONTEXT_KEY, principal);
+        RequestLog.caller(ctx, principal.role().claim());
       }
       ctx.put(DECIDED_FOR, op.getOperationId());
       ctx.next();
@@ -123,6 +125,7 @@ public final class AccessGate implements Gate {
       if (!operator.accepts(bearer)) {
         throw ProblemCode.UNAUTHORIZED.refuse("the platform operator's token is required");
       }
+      RequestLog.caller(ctx, "operator");
       return Future.succeededFuture(null);
     }
     if (bearer == null) {

@@ -25,7 +25,7 @@ public final class LedgerBench {
 
   public static void main(String[] args) {
     // slf4j-simple reads its level when the first logger is made: keep the report readable.
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    System.setProperty("linkpoints.log.level", "warn");
     BenchOptions options;
     try {
       if (List.of(args).contains("--help")) {

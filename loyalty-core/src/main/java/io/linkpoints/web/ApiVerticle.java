@@ -74,6 +74,7 @@ public final class ApiVerticle extends VerticleBase {
     Gate gate = parts.gate();
     BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
     BodyHandler photo = BodyHandler.create(false).setBodyLimit(MAX_SCAN_BODY_BYTES);
+    builder.rootHandler(RequestLog::handle);
     builder.rootHandler(ctx -> (SCAN_PATH.equals(ctx.normalizedPath()) ? photo : body).handle(ctx));
     builder.rootHandler(gate::early);
     builder.rootHandler(JsonHandlers::refuseMalformed);
@@ -81,6 +82,11 @@ public final class ApiVerticle extends VerticleBase {
     for (OpenAPIRoute route : builder.getRoutes()) {
       // Our gate does security; the router's own would want vertx-auth handlers we do not use.
       route.setDoSecurity(false);
+      String template = route.getOperation().getOpenAPIPath();
+      route.addHandler(ctx -> {
+        RequestLog.routed(ctx, template);
+        ctx.next();
+      });
       // Validation is the contract's, run on the event loop rather than a worker (EventLoopValidation),
       // except for the photo route: checking a 3 MB body takes milliseconds, so there the router's
       // own validation does it on a worker.
@@ -97,8 +103,9 @@ public final class ApiVerticle extends VerticleBase {
       routes.mount(builder);
     }
     for (OpenAPIRoute route : builder.getRoutes()) {
-      // Our validation (unless the router's), the gate, the audit hook, the operation.
-      if (route.getHandlers().size() < (route.doValidation() ? 3 : 4)) {
+      // The route's name for the access log, our validation (unless the router's), the gate, the
+      // audit hook, the operation.
+      if (route.getHandlers().size() < (route.doValidation() ? 4 : 5)) {
         throw new IllegalStateException("openapi.yaml operation " + route.getOperation().getOperationId()
             + " has no handler");
       }

@@ -23,10 +23,8 @@ public final class LinkpointsLauncher {
       LinkpointsConfig config = LinkpointsConfig.fromEnv();
       Path signIns = config.dataDir().resolve("demo-sign-ins.txt");
       if (DemoSeed.wanted(config, System.getenv())) {
-        // slf4j-simple reads its settings once, when the first logger is made (as Main does).
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", config.logLevel());
-        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");
+        // The log's backend reads its level once, when the first logger is made (as Main does).
+        System.setProperty("linkpoints.log.level", config.logLevel());
         System.out.println("New data folder: seeding a demo alliance (LINKPOINTS_DEMO=off skips this)...");
         Vertx vertx = Vertx.vertx();
         try {

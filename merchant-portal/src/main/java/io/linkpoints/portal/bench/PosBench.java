@@ -56,7 +56,7 @@ public final class PosBench {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> env = System.getenv();
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", env.getOrDefault("LINKPOINTS_LOG_LEVEL", "warn"));
+    System.setProperty("linkpoints.log.level", env.getOrDefault("LINKPOINTS_LOG_LEVEL", "warn"));
     int tills = Integer.parseInt(env.getOrDefault("BENCH_POS_TILLS", "32"));
     int shops = Integer.parseInt(env.getOrDefault("BENCH_POS_SHOPS", "8"));
     int members = Integer.parseInt(env.getOrDefault("BENCH_POS_MEMBERS", "1000"));

@@ -31,7 +31,7 @@ public final class PosDemo {
       PosSimulator.main(args);
       return;
     }
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    System.setProperty("linkpoints.log.level", "warn");
     Path data = Files.createTempDirectory("linkpoints-pos-demo");
     System.out.println("Starting a demo platform (data in " + data + ")...");
     LinkpointsConfig config = LinkpointsConfig.fromEnv().withDataDir(data).withPort(0).withPasswordIterations(10_000);
