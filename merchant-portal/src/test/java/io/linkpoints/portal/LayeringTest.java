@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
  * merchant-portal's layers (docs/ARCHITECTURE.md; {@code io.linkpoints.portal}'s package-info), checked on
  * its main sources: every reference to an {@code io.linkpoints} package (an import, or a qualified name in
  * code) must run down. The module is the top of everything: below it are all of loyalty-core and of
- * pos-adapter ({@code io.linkpoints.till}). Within it, lowest first: {@code portal.demo} and
- * {@code portal.bench} (neither uses the other) → {@code portal} (the launcher, which seeds the demo).
+ * pos-adapter ({@code io.linkpoints.till}). Within it, lowest first: {@code portal.logging} (the log's
+ * set-up, found by logback), {@code portal.demo} and {@code portal.bench} (none uses another) →
+ * {@code portal} (the launcher, which seeds the demo).
  */
 class LayeringTest {
   static final String CORE = "loyalty-core";
@@ -29,6 +30,7 @@ class LayeringTest {
     // The modules below, first: a reference to no package of the portal lands in one of them.
     ALLOWED.put(CORE, Set.of());
     ALLOWED.put(TILL, Set.of());
+    ALLOWED.put("portal.logging", Set.of(CORE));
     ALLOWED.put("portal.demo", Set.of(CORE));
     // Also core's top: app to start the service, bench.PgBench for the pgbench side of the POS bench.
     ALLOWED.put("portal.bench", Set.of(CORE, TILL));
