@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -18,13 +19,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  */
 public final class ApiDocs {
   public static final String CONTRACT = "openapi.yaml";
-  /** Keep in step with swagger-ui.version in the root pom; ApiDocsTest fails if they drift. */
-  static final String SWAGGER_UI = "META-INF/resources/webjars/swagger-ui/5.17.14/";
-  private static final Map<String, String> ASSETS = Map.of(
-      "swagger-ui.css", SWAGGER_UI + "swagger-ui.css",
-      "swagger-ui-bundle.js", SWAGGER_UI + "swagger-ui-bundle.js",
-      "favicon-32x32.png", SWAGGER_UI + "favicon-32x32.png",
-      "docs-init.js", "docs/docs-init.js");
+  /** The WebJar's own record of its version: its assets live under a folder named after it. */
+  private static final String SWAGGER_UI_POM = "META-INF/maven/org.webjars/swagger-ui/pom.properties";
 
   private final Buffer contract;
   private final JsonObject routerContract;
@@ -40,13 +36,30 @@ public final class ApiDocs {
 
   public static ApiDocs load() throws IOException {
     Map<String, Buffer> assets = new HashMap<>();
-    for (Map.Entry<String, String> e : ASSETS.entrySet()) {
+    for (Map.Entry<String, String> e : assetPaths().entrySet()) {
       assets.put(e.getKey(), read(e.getValue()));
     }
     Buffer contract = read(CONTRACT);
     Object yaml = new Yaml(new SafeConstructor(new LoaderOptions())).load(contract.toString());
     JsonObject parsed = new JsonObject(io.vertx.core.json.Json.encode(yaml));
     return new ApiDocs(contract, withoutResponseBodies(parsed), read("docs/index.html"), Map.copyOf(assets));
+  }
+
+  /** The page's assets by name, the swagger-ui ones from whichever WebJar version the pom brings. */
+  static Map<String, String> assetPaths() throws IOException {
+    Properties pom = new Properties();
+    try (InputStream in = ApiDocs.class.getClassLoader().getResourceAsStream(SWAGGER_UI_POM)) {
+      if (in == null) {
+        throw new IOException("missing classpath resource " + SWAGGER_UI_POM);
+      }
+      pom.load(in);
+    }
+    String swaggerUi = "META-INF/resources/webjars/swagger-ui/" + pom.getProperty("version") + "/";
+    return Map.of(
+        "swagger-ui.css", swaggerUi + "swagger-ui.css",
+        "swagger-ui-bundle.js", swaggerUi + "swagger-ui-bundle.js",
+        "favicon-32x32.png", swaggerUi + "favicon-32x32.png",
+        "docs-init.js", "docs/docs-init.js");
   }
 
   /**
