@@ -42,7 +42,7 @@ public final class ApiDocs {
     Buffer contract = read(CONTRACT);
     Object yaml = new Yaml(new SafeConstructor(new LoaderOptions())).load(contract.toString());
     JsonObject parsed = new JsonObject(io.vertx.core.json.Json.encode(yaml));
-    return new ApiDocs(contract, withoutResponseBodies(parsed), read("docs/index.html"), Map.copyOf(assets));
+    return new ApiDocs(contract, forRouter(parsed), read("docs/index.html"), Map.copyOf(assets));
   }
 
   /** The page's assets by name, the swagger-ui ones from whichever WebJar version the pom brings. */
@@ -66,13 +66,17 @@ public final class ApiDocs {
    * The contract as the OpenAPI RouterBuilder gets it. vertx-openapi 5.0 refuses a contract whose
    * responses use media types other than JSON, text and multipart (our errors are
    * application/problem+json, the docs are HTML). The router only validates requests, so it is
-   * given the same document without response bodies; /openapi.yaml serves the whole one.
+   * given the same document without response bodies; /openapi.yaml serves the whole one. Nor does
+   * it get {@code servers}: the contract's server is the relative {@code /} (the API is at the root
+   * of wherever it is served), which vertx-openapi cannot parse as a URL; the routes are at the
+   * root either way.
    */
   public JsonObject routerContract() {
     return routerContract.copy();
   }
 
-  private static JsonObject withoutResponseBodies(JsonObject contract) {
+  private static JsonObject forRouter(JsonObject contract) {
+    contract.remove("servers");
     JsonObject paths = contract.getJsonObject("paths", new JsonObject());
     for (String path : paths.fieldNames()) {
       JsonObject item = paths.getJsonObject(path);
