@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -18,13 +19,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  */
 public final class ApiDocs {
   public static final String CONTRACT = "openapi.yaml";
-  /** Keep in step with swagger-ui.version in the root pom; ApiDocsTest fails if they drift. */
-  static final String SWAGGER_UI = "META-INF/resources/webjars/swagger-ui/5.17.14/";
-  private static final Map<String, String> ASSETS = Map.of(
-      "swagger-ui.css", SWAGGER_UI + "swagger-ui.css",
-      "swagger-ui-bundle.js", SWAGGER_UI + "swagger-ui-bundle.js",
-      "favicon-32x32.png", SWAGGER_UI + "favicon-32x32.png",
-      "docs-init.js", "docs/docs-init.js");
+  /** The WebJar's own record of its version: its assets live under a folder named after it. */
+  private static final String SWAGGER_UI_POM = "META-INF/maven/org.webjars/swagger-ui/pom.properties";
 
   private final Buffer contract;
   private final JsonObject routerContract;
@@ -40,26 +36,47 @@ public final class ApiDocs {
 
   public static ApiDocs load() throws IOException {
     Map<String, Buffer> assets = new HashMap<>();
-    for (Map.Entry<String, String> e : ASSETS.entrySet()) {
+    for (Map.Entry<String, String> e : assetPaths().entrySet()) {
       assets.put(e.getKey(), read(e.getValue()));
     }
     Buffer contract = read(CONTRACT);
     Object yaml = new Yaml(new SafeConstructor(new LoaderOptions())).load(contract.toString());
     JsonObject parsed = new JsonObject(io.vertx.core.json.Json.encode(yaml));
-    return new ApiDocs(contract, withoutResponseBodies(parsed), read("docs/index.html"), Map.copyOf(assets));
+    return new ApiDocs(contract, forRouter(parsed), read("docs/index.html"), Map.copyOf(assets));
+  }
+
+  /** The page's assets by name, the swagger-ui ones from whichever WebJar version the pom brings. */
+  static Map<String, String> assetPaths() throws IOException {
+    Properties pom = new Properties();
+    try (InputStream in = ApiDocs.class.getClassLoader().getResourceAsStream(SWAGGER_UI_POM)) {
+      if (in == null) {
+        throw new IOException("missing classpath resource " + SWAGGER_UI_POM);
+      }
+      pom.load(in);
+    }
+    String swaggerUi = "META-INF/resources/webjars/swagger-ui/" + pom.getProperty("version") + "/";
+    return Map.of(
+        "swagger-ui.css", swaggerUi + "swagger-ui.css",
+        "swagger-ui-bundle.js", swaggerUi + "swagger-ui-bundle.js",
+        "favicon-32x32.png", swaggerUi + "favicon-32x32.png",
+        "docs-init.js", "docs/docs-init.js");
   }
 
   /**
    * The contract as the OpenAPI RouterBuilder gets it. vertx-openapi 5.0 refuses a contract whose
    * responses use media types other than JSON, text and multipart (our errors are
    * application/problem+json, the docs are HTML). The router only validates requests, so it is
-   * given the same document without response bodies; /openapi.yaml serves the whole one.
+   * given the same document without response bodies; /openapi.yaml serves the whole one. Nor does
+   * it get {@code servers}: the contract's server is the relative {@code /} (the API is at the root
+   * of wherever it is served), which vertx-openapi cannot parse as a URL; the routes are at the
+   * root either way.
    */
   public JsonObject routerContract() {
     return routerContract.copy();
   }
 
-  private static JsonObject withoutResponseBodies(JsonObject contract) {
+  private static JsonObject forRouter(JsonObject contract) {
+    contract.remove("servers");
     JsonObject paths = contract.getJsonObject("paths", new JsonObject());
     for (String path : paths.fieldNames()) {
       JsonObject item = paths.getJsonObject(path);

@@ -15,6 +15,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /** The contract-first HTTP surface: contract and docs served offline, validation and errors as problem+json. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -41,6 +44,12 @@ class ApiBasicsTest {
     HttpResponse<Buffer> contract = api.get("/openapi.yaml", null);
     assertEquals(200, contract.statusCode());
     assertTrue(contract.bodyAsString().startsWith("openapi: 3.1.0"));
+    // One server, relative: the docs page's "Try it out" calls the server the page came from (the
+    // router is given the contract without it: vertx-openapi cannot parse a relative URL).
+    java.util.Map<?, ?> served = new Yaml(new SafeConstructor(new LoaderOptions())).load(contract.bodyAsString());
+    java.util.List<?> servers = (java.util.List<?>) served.get("servers");
+    assertEquals(1, servers.size());
+    assertEquals("/", ((java.util.Map<?, ?>) servers.get(0)).get("url"));
     HttpResponse<Buffer> docs = api.get("/docs", null);
     assertEquals(200, docs.statusCode());
     assertTrue(docs.getHeader("Content-Type").startsWith("text/html"));
