@@ -80,15 +80,17 @@ public final class LinkpointsApp {
   public static Future<LinkpointsApp> start(Vertx vertx, LinkpointsConfig config, Clock clock,
       SignInCodeSender codeSender) {
     AtomicReference<DatabaseProvisioner.Provisioned> db = new AtomicReference<>();
+    AtomicReference<String> schemaVersion = new AtomicReference<>();
     return vertx.executeBlocking(() -> DatabaseProvisioner.provision(config))
         .compose(provisioned -> {
           db.set(provisioned);
-          return Migrations.migrate(vertx, provisioned.target());
+          return Migrations.apply(vertx, provisioned.target());
         })
         .compose(applied -> {
-          if (applied > 0) {
-            log.info("Applied {} schema migration(s)", applied);
+          if (applied.executed() > 0) {
+            log.info("Applied {} schema migration(s)", applied.executed());
           }
+          schemaVersion.set(applied.latestKnown());
           return vertx.executeBlocking(() -> new StartupMaterial(operatorToken(config), KeyRing.loadOrCreate(config.jwtKeysDir()),
               ApiDocs.load(), MemberDeviceSecrets.loadOrCreate(config.codeKeysDir())));
         })
@@ -105,7 +107,7 @@ public final class LinkpointsApp {
               deviceKeys, new MemberCodeCheck(deviceKeys, new WrongCodeLimits(bookkeeping), clock,
                   config.codeStepWindow()),
               bookkeeping);
-          Wiring wiring = new Wiring(platform);
+          Wiring wiring = new Wiring(platform, schemaVersion.get());
           AtomicReference<ApiVerticle> first = new AtomicReference<>();
           return vertx.deployVerticle(() -> {
                 ApiVerticle verticle = wiring.verticle();
