@@ -53,6 +53,8 @@ public final class LinkpointsApp {
   private final long[] timers;
   private final String deploymentId;
   private Future<Void> closing;
+  /** Steps of {@link #close} that failed or ran out of time (read once it has completed). */
+  private final java.util.List<String> stepsFailed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private LinkpointsApp(Vertx vertx, LinkpointsConfig config, DatabaseProvisioner.Provisioned database, Pool pool,
       Ledger ledger, String operatorToken, Platform platform, int port, long[] timers, String deploymentId) {
@@ -222,16 +224,28 @@ public final class LinkpointsApp {
           }
           return null;
         }), 60))
-        .onComplete(v -> log.info("Stopped"));
+        .onComplete(v -> {
+          if (stepsFailed.isEmpty()) {
+            log.info("Stopped");
+          } else {
+            log.warn("Stopped; these steps failed or ran out of time: {}", stepsFailed);
+          }
+        });
   }
 
   /** How long queued ledger commands may take to be written at shutdown. */
   private static final int WRITER_DRAIN_SECONDS = 15;
 
-  private static Future<Void> step(String what, Future<?> step, long timeoutSeconds) {
+  private Future<Void> step(String what, Future<?> step, long timeoutSeconds) {
     return step.timeout(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS).<Void>mapEmpty().recover(err -> {
       log.warn("Stopping the {}: {}", what, err.getMessage());
+      stepsFailed.add(what);
       return Future.succeededFuture();
     });
+  }
+
+  /** Once {@link #close} has completed: whether every step of it did what it should in its time (the exit status says so). */
+  public boolean stoppedCleanly() {
+    return closing != null && closing.isComplete() && stepsFailed.isEmpty();
   }
 }

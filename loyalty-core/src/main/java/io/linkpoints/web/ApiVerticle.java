@@ -45,6 +45,8 @@ public final class ApiVerticle extends VerticleBase {
   private final ApiDocs docs;
   private final Function<OpenAPIContract, Mounts> mounts;
   private HttpServer server;
+  /** Set when {@link #stop} begins: answers written from then on tell the client to close the connection. */
+  private volatile boolean stopping;
 
   /** {@code checks} decide readiness ({@code /health/ready}); {@code mounts} is called once, in {@code start()}. */
   public ApiVerticle(int port, List<HealthCheck> checks, ApiDocs docs, Function<OpenAPIContract, Mounts> mounts) {
@@ -72,6 +74,7 @@ public final class ApiVerticle extends VerticleBase {
     Gate gate = parts.gate();
     BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
     BodyHandler photo = BodyHandler.create(false).setBodyLimit(MAX_SCAN_BODY_BYTES);
+    builder.rootHandler(this::closeWhenStopping);
     builder.rootHandler(ctx -> (SCAN_PATH.equals(ctx.normalizedPath()) ? photo : body).handle(ctx));
     builder.rootHandler(gate::early);
     builder.rootHandler(JsonHandlers::refuseMalformed);
@@ -114,12 +117,29 @@ public final class ApiVerticle extends VerticleBase {
 
   /**
    * Undeploying stops taking connections and lets requests in flight finish, up to the grace
-   * period: HTTP/1.1 connections close after their current response.
+   * period: the listening socket closes at once (new connections are refused), idle connections
+   * close, and busy HTTP/1.1 connections close after their current response (Vert.x drops a request
+   * that arrives on one meanwhile, unread, so a till may safely send it again elsewhere).
    */
   @Override
   public Future<?> stop() {
+    stopping = true;
     return server == null ? Future.succeededFuture()
         : server.shutdown(IN_FLIGHT_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  /**
+   * An answer finished during shutdown says {@code Connection: close}, so that its client opens
+   * a new connection (refused here: another instance, or a retry later) instead of sending its
+   * next request on one that is closing.
+   */
+  private void closeWhenStopping(RoutingContext ctx) {
+    ctx.addHeadersEndHandler(v -> {
+      if (stopping) {
+        ctx.response().putHeader(io.vertx.core.http.HttpHeaders.CONNECTION, "close");
+      }
+    });
+    ctx.next();
   }
 
   public int actualPort() {
