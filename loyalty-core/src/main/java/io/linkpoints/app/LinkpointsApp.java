@@ -56,6 +56,8 @@ public final class LinkpointsApp {
   private final String deploymentId;
   private final ManagementServer management;
   private Future<Void> closing;
+  /** Steps of {@link #close} that failed or ran out of time (read once it has completed). */
+  private final java.util.List<String> stepsFailed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private LinkpointsApp(Vertx vertx, LinkpointsConfig config, DatabaseProvisioner.Provisioned database, Pool pool,
       Ledger ledger, String operatorToken, Platform platform, int port, long[] timers, String deploymentId,
@@ -95,15 +97,17 @@ public final class LinkpointsApp {
       SignInCodeSender codeSender, PrometheusMeterRegistry meters) {
     PrometheusMeterRegistry registry = meters != null ? meters : Meters.registry();
     AtomicReference<DatabaseProvisioner.Provisioned> db = new AtomicReference<>();
+    AtomicReference<String> schemaVersion = new AtomicReference<>();
     return vertx.executeBlocking(() -> DatabaseProvisioner.provision(config))
         .compose(provisioned -> {
           db.set(provisioned);
-          return Migrations.migrate(vertx, provisioned.target());
+          return Migrations.apply(vertx, provisioned.target());
         })
         .compose(applied -> {
-          if (applied > 0) {
-            log.info("Applied {} schema migration(s)", applied);
+          if (applied.executed() > 0) {
+            log.info("Applied {} schema migration(s)", applied.executed());
           }
+          schemaVersion.set(applied.latestKnown());
           return vertx.executeBlocking(() -> new StartupMaterial(operatorToken(config), KeyRing.loadOrCreate(config.jwtKeysDir()),
               ApiDocs.load(), MemberDeviceSecrets.loadOrCreate(config.codeKeysDir())));
         })
@@ -120,7 +124,7 @@ public final class LinkpointsApp {
               deviceKeys, new MemberCodeCheck(deviceKeys, new WrongCodeLimits(bookkeeping), clock,
                   config.codeStepWindow()),
               bookkeeping, registry);
-          Wiring wiring = new Wiring(platform);
+          Wiring wiring = new Wiring(platform, schemaVersion.get());
           AtomicReference<ApiVerticle> first = new AtomicReference<>();
           return vertx.deployVerticle(() -> {
                 ApiVerticle verticle = wiring.verticle();
@@ -243,16 +247,28 @@ public final class LinkpointsApp {
           }
           return null;
         }), 60))
-        .onComplete(v -> log.info("Stopped"));
+        .onComplete(v -> {
+          if (stepsFailed.isEmpty()) {
+            log.info("Stopped");
+          } else {
+            log.warn("Stopped; these steps failed or ran out of time: {}", stepsFailed);
+          }
+        });
   }
 
   /** How long queued ledger commands may take to be written at shutdown. */
   private static final int WRITER_DRAIN_SECONDS = 15;
 
-  private static Future<Void> step(String what, Future<?> step, long timeoutSeconds) {
+  private Future<Void> step(String what, Future<?> step, long timeoutSeconds) {
     return step.timeout(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS).<Void>mapEmpty().recover(err -> {
       log.warn("Stopping the {}: {}", what, err.getMessage());
+      stepsFailed.add(what);
       return Future.succeededFuture();
     });
+  }
+
+  /** Once {@link #close} has completed: whether every step of it did what it should in its time (the exit status says so). */
+  public boolean stoppedCleanly() {
+    return closing != null && closing.isComplete() && stepsFailed.isEmpty();
   }
 }

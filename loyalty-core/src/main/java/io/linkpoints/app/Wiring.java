@@ -13,6 +13,7 @@ import io.linkpoints.ledger.api.ShopFeedRoutes;
 import io.linkpoints.member.DeviceRoutes;
 import io.linkpoints.member.MemberActivityRoutes;
 import io.linkpoints.member.MemberRoutes;
+import io.linkpoints.platform.Migrations;
 import io.linkpoints.pos.PosRoutes;
 import io.linkpoints.qr.MemberCodeRoutes;
 import io.linkpoints.qr.MemberCodes;
@@ -21,6 +22,8 @@ import io.linkpoints.settlement.SettlementRoutes;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.ApiVerticle;
 import io.linkpoints.web.ApiVerticle.Mounts;
+import io.linkpoints.web.HealthCheck;
+import io.vertx.core.Future;
 import io.vertx.openapi.contract.OpenAPIContract;
 import java.util.List;
 
@@ -36,9 +39,16 @@ final class Wiring {
   private final ShopClaimCodes claims;
   private final EarnRules earnRules;
   private final MemberCodes memberCodes;
+  private final List<HealthCheck> healthChecks;
 
-  Wiring(Platform p) {
+  /** {@code schemaVersion}: the latest migration this code knows, which readiness requires applied. */
+  Wiring(Platform p, String schemaVersion) {
     this.p = p;
+    this.healthChecks = List.of(
+        new HealthCheck("database", () -> p.pool().query("select 1").execute()),
+        new HealthCheck("migrations", () -> Migrations.verify(p.pool(), schemaVersion)),
+        new HealthCheck("ledgerWriter", () -> p.ledger().writer().accepting() ? Future.succeededFuture()
+            : Future.failedFuture("the ledger writer is draining (shutdown)")));
     this.coupons = Coupons.create(p.pool(), p.ledger(), p.clock(), new CouponMeters(p.meters()));
     this.claims = new ShopClaimCodes(p.pool(), p.ledger(), p.clock());
     this.earnRules = new EarnRules(p.pool(), p.clock());
@@ -74,6 +84,6 @@ final class Wiring {
 
   /** A server instance, for {@code deployVerticle}: called once per instance. */
   ApiVerticle verticle() {
-    return new ApiVerticle(p.config().port(), p.pool(), p.docs(), this::mounts);
+    return new ApiVerticle(p.config().port(), healthChecks, p.docs(), this::mounts);
   }
 }

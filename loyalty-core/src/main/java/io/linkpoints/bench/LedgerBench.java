@@ -24,7 +24,7 @@ public final class LedgerBench {
   }
 
   public static void main(String[] args) {
-    // slf4j-simple reads its level when the first logger is made: keep the report readable.
+    // The log reads its level when the first logger is made: keep the report readable.
     System.setProperty("linkpoints.log.level", "warn");
     BenchOptions options;
     try {

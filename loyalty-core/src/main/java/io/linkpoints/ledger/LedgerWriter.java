@@ -44,6 +44,8 @@ public final class LedgerWriter {
   private long lingerTimer = -1;
   /** Set by {@link #drain}: no new commands; completed when the queue is empty and nothing is in flight. */
   private Promise<Void> drained;
+  /** False from the moment {@link #drain} is asked for: read by the readiness check from any thread. */
+  private volatile boolean accepting = true;
   private volatile long batchesWritten;
   private volatile long commandsWritten;
   /** The queue's length, for the gauge read from another thread (the queue itself is confined). */
@@ -110,6 +112,7 @@ public final class LedgerWriter {
    * committed (or failed). Commands submitted from then on are refused with {@code ledger_unavailable}.
    */
   public Future<Void> drain() {
+    accepting = false;
     Promise<Void> done = Promise.promise();
     context.runOnContext(v -> {
       if (drained == null) {
@@ -122,6 +125,11 @@ public final class LedgerWriter {
       drained.future().onComplete(done);
     });
     return done.future();
+  }
+
+  /** True until the writer is told to drain (shutdown): it takes new commands. */
+  public boolean accepting() {
+    return accepting;
   }
 
   private void completeDrainIfIdle() {

@@ -5,7 +5,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -13,7 +12,6 @@ import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
-import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.function.Function;
@@ -43,15 +41,17 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private final int port;
-  private final Pool pool;
+  private final Health health;
   private final ApiDocs docs;
   private final Function<OpenAPIContract, Mounts> mounts;
   private HttpServer server;
+  /** Set when {@link #stop} begins: answers written from then on tell the client to close the connection. */
+  private volatile boolean stopping;
 
-  /** {@code pool} answers the health check; {@code mounts} is called once, in {@code start()}. */
-  public ApiVerticle(int port, Pool pool, ApiDocs docs, Function<OpenAPIContract, Mounts> mounts) {
+  /** {@code checks} decide readiness ({@code /health/ready}); {@code mounts} is called once, in {@code start()}. */
+  public ApiVerticle(int port, List<HealthCheck> checks, ApiDocs docs, Function<OpenAPIContract, Mounts> mounts) {
     this.port = port;
-    this.pool = pool;
+    this.health = new Health(checks);
     this.docs = docs;
     this.mounts = mounts;
   }
@@ -75,6 +75,7 @@ public final class ApiVerticle extends VerticleBase {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
     BodyHandler photo = BodyHandler.create(false).setBodyLimit(MAX_SCAN_BODY_BYTES);
     builder.rootHandler(RequestLog::handle);
+    builder.rootHandler(this::closeWhenStopping);
     builder.rootHandler(ctx -> (SCAN_PATH.equals(ctx.normalizedPath()) ? photo : body).handle(ctx));
     builder.rootHandler(gate::early);
     builder.rootHandler(JsonHandlers::refuseMalformed);
@@ -95,7 +96,9 @@ public final class ApiVerticle extends VerticleBase {
       }
       route.addHandler(gate::confirm).addHandler(parts.afterGate());
     }
-    ApiRoutes.on(builder, "getHealth", this::health);
+    ApiRoutes.on(builder, "getHealthLive", health::live);
+    ApiRoutes.on(builder, "getHealthReady", health::ready);
+    ApiRoutes.on(builder, "getHealth", health::ready); // the older name, kept as an alias of ready
     ApiRoutes.on(builder, "getOpenApi", docs::contract);
     ApiRoutes.on(builder, "getDocs", docs::page);
     ApiRoutes.on(builder, "getDocsAsset", docs::asset);
@@ -121,28 +124,32 @@ public final class ApiVerticle extends VerticleBase {
 
   /**
    * Undeploying stops taking connections and lets requests in flight finish, up to the grace
-   * period: HTTP/1.1 connections close after their current response.
+   * period: the listening socket closes at once (new connections are refused), idle connections
+   * close, and busy HTTP/1.1 connections close after their current response (Vert.x drops a request
+   * that arrives on one meanwhile, unread, so a till may safely send it again elsewhere).
    */
   @Override
   public Future<?> stop() {
+    stopping = true;
     return server == null ? Future.succeededFuture()
         : server.shutdown(IN_FLIGHT_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
   }
 
-  public int actualPort() {
-    return server.actualPort();
+  /**
+   * An answer finished during shutdown says {@code Connection: close}, so that its client opens
+   * a new connection (refused here: another instance, or a retry later) instead of sending its
+   * next request on one that is closing.
+   */
+  private void closeWhenStopping(RoutingContext ctx) {
+    ctx.addHeadersEndHandler(v -> {
+      if (stopping) {
+        ctx.response().putHeader(io.vertx.core.http.HttpHeaders.CONNECTION, "close");
+      }
+    });
+    ctx.next();
   }
 
-  private void health(RoutingContext ctx) {
-    long started = System.nanoTime();
-    pool.query("select 1").execute().onComplete(ar -> {
-      JsonObject db = new JsonObject().put("status", ar.succeeded() ? "up" : "down")
-          .put("latencyMs", (System.nanoTime() - started) / 1_000_000);
-      if (ar.failed()) {
-        db.put("error", ar.cause().getMessage());
-      }
-      ctx.response().setStatusCode(ar.succeeded() ? 200 : 503).putHeader("Content-Type", "application/json")
-          .end(new JsonObject().put("status", ar.succeeded() ? "up" : "down").put("database", db).encode());
-    });
+  public int actualPort() {
+    return server.actualPort();
   }
 }

@@ -58,7 +58,7 @@ import org.junit.jupiter.api.io.TempDir;
  * after use and every in-flight operation is retried with an expired code.
  */
 class CrashAndRestartTest {
-  private static final String OPERATOR = "crash-test-operator-token-0123456789";
+  static final String OPERATOR = "crash-test-operator-token-0123456789";
   private static final int SHOPS = 1;
   private static final int TILLS_PER_SHOP = 4;
   private static final int WORKERS_PER_TILL = 3;

@@ -29,7 +29,7 @@ class ContractCheckTest {
   @Test
   void aValidResponsePasses() {
     assertNull(mismatch(HttpMethod.GET, "/health", 200, "application/json",
-        new JsonObject().put("status", "up").put("database", new JsonObject()).encode()));
+        new JsonObject().put("status", "up").put("checks", new JsonObject().put("database", "up")).encode()));
     assertNull(mismatch(HttpMethod.GET, "/v1/alliances/1", 404, "application/problem+json",
         problem(404, "not_found")));
   }

@@ -56,7 +56,7 @@ class LedgerAdminApiTest {
   @Test
   void healthReportsTheDatabase() {
     JsonObject health = expect(200, api.get("/health", null));
-    assertEquals("up", health.getJsonObject("database").getString("status"));
+    assertEquals("up", health.getJsonObject("checks").getString("database"));
   }
 
   @Test

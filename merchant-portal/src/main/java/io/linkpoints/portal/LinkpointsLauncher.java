@@ -1,5 +1,6 @@
 package io.linkpoints.portal;
 
+import io.linkpoints.app.Commands;
 import io.linkpoints.app.Main;
 import io.linkpoints.platform.LinkpointsConfig;
 import io.linkpoints.portal.demo.DemoSeed;
@@ -19,7 +20,7 @@ public final class LinkpointsLauncher {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length == 0) {
+    if (Commands.startsServer(args)) { // --help and the other commands start nothing
       LinkpointsConfig config = LinkpointsConfig.fromEnv();
       Path signIns = config.dataDir().resolve("demo-sign-ins.txt");
       if (DemoSeed.wanted(config, System.getenv())) {

@@ -54,7 +54,20 @@ public final class PosBench {
   private PosBench() {
   }
 
+  static final String USAGE = """
+      Usage: ./linkpoints bench pos
+      Settings are by environment (BENCH_POS_TILLS, BENCH_POS_SECONDS, ...): ./linkpoints help bench pos.
+      """;
+
   public static void main(String[] args) throws Exception {
+    if (args.length > 0) { // it takes no arguments: help, or a usage error
+      boolean help = args[0].equals("--help") || args[0].equals("-h");
+      (help ? System.out : System.err).print(USAGE);
+      if (!help) {
+        System.exit(2);
+      }
+      return;
+    }
     Map<String, String> env = System.getenv();
     System.setProperty("linkpoints.log.level", env.getOrDefault("LINKPOINTS_LOG_LEVEL", "warn"));
     int tills = Integer.parseInt(env.getOrDefault("BENCH_POS_TILLS", "32"));

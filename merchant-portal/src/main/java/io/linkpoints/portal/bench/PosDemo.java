@@ -26,7 +26,21 @@ public final class PosDemo {
   private PosDemo() {
   }
 
+  static final String USAGE = """
+      Usage: ./linkpoints pos
+      A till at the shell: a demo platform of its own, or with LINKPOINTS_POS_URL, _SHOP and _DEVICE_SECRET
+      a till of a running one (./linkpoints help pos).
+      """;
+
   public static void main(String[] args) throws Exception {
+    if (args.length > 0) { // it takes no arguments: help, or a usage error
+      boolean help = args[0].equals("--help") || args[0].equals("-h");
+      (help ? System.out : System.err).print(USAGE);
+      if (!help) {
+        System.exit(2);
+      }
+      return;
+    }
     if (System.getenv("LINKPOINTS_POS_DEVICE_SECRET") != null) {
       PosSimulator.main(args);
       return;
