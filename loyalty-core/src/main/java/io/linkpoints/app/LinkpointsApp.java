@@ -9,6 +9,7 @@ import io.linkpoints.auth.Secrets;
 import io.linkpoints.auth.SignInCodeSender;
 import io.linkpoints.auth.TokenService;
 import io.linkpoints.coupons.Coupons;
+import io.linkpoints.ledger.FeedNotices;
 import io.linkpoints.ledger.HoldTimeouts;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.ledger.LotExpiry;
@@ -52,10 +53,12 @@ public final class LinkpointsApp {
   private final int port;
   private final long[] timers;
   private final String deploymentId;
+  private final FeedNotices feedNotices;
   private Future<Void> closing;
 
   private LinkpointsApp(Vertx vertx, LinkpointsConfig config, DatabaseProvisioner.Provisioned database, Pool pool,
-      Ledger ledger, String operatorToken, Platform platform, int port, long[] timers, String deploymentId) {
+      Ledger ledger, String operatorToken, Platform platform, int port, long[] timers, String deploymentId,
+      FeedNotices feedNotices) {
     this.vertx = vertx;
     this.config = config;
     this.database = database;
@@ -66,6 +69,7 @@ public final class LinkpointsApp {
     this.port = port;
     this.timers = timers;
     this.deploymentId = deploymentId;
+    this.feedNotices = feedNotices;
   }
 
   /** Blocking start-up material, read or made on a worker: operator token, signing keys, docs. */
@@ -112,11 +116,11 @@ public final class LinkpointsApp {
                 first.compareAndSet(null, verticle);
                 return verticle;
               }, new DeploymentOptions().setInstances(Math.max(1, Runtime.getRuntime().availableProcessors())))
-              .map(id -> {
+              .compose(id -> FeedNotices.start(vertx, db.get().target().connectOptions()).map(notices -> {
                 long[] timers = startJobs(vertx, ledger, clock, wiring.coupons(), new PosHousekeeping(pool, clock));
                 return new LinkpointsApp(vertx, config, db.get(), pool, ledger, token, platform,
-                    first.get().actualPort(), timers, id);
-              });
+                    first.get().actualPort(), timers, id, notices);
+              }));
         })
         .onFailure(err -> {
           // Half started: the embedded server would otherwise run on until the JVM ends.
@@ -212,6 +216,7 @@ public final class LinkpointsApp {
     }
     return step("HTTP server", vertx.undeploy(deploymentId), ApiVerticle.IN_FLIGHT_GRACE_SECONDS + 5)
         .compose(v -> step("ledger writer", ledger.close(), WRITER_DRAIN_SECONDS))
+        .compose(v -> step("ledger notifications", feedNotices.close(), 10))
         .compose(v -> step("bookkeeping pool", platform.bookkeepingPool().close(), 10))
         .compose(v -> step("pool", pool.close(), 10))
         .compose(v -> step("embedded PostgreSQL", vertx.executeBlocking(() -> {

@@ -9,6 +9,7 @@ import io.linkpoints.platform.DatabaseOutage;
 import io.linkpoints.platform.DatabaseTarget;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
@@ -222,9 +223,15 @@ public final class LedgerWriter {
     });
   }
 
+  private static final String NOTIFY = "select pg_notify('" + FeedNotices.CHANNEL + "', a::text)"
+      + " from unnest($1::bigint[]) as a";
+
   private Future<List<LedgerBatch.Verdict>> attempt(List<TransferCommand> cmds) {
+    Long[] alliances = cmds.stream().map(TransferCommand::allianceId).distinct().toArray(Long[]::new);
     return pool.getConnection().compose(conn -> conn.begin()
         .compose(tx -> LedgerBatch.run(conn, cmds, clock.instant().truncatedTo(ChronoUnit.MICROS))
+            // Announced to every instance's feeds (FeedNotices), by PostgreSQL only if this commits.
+            .compose(verdicts -> conn.preparedQuery(NOTIFY).execute(Tuple.of((Object) alliances)).map(verdicts))
             .compose(verdicts -> tx.commit().map(verdicts))
             .onFailure(err -> rollbackQuietly(tx)))
         .onComplete(ar -> conn.close()));
