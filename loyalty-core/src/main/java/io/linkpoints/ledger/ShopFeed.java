@@ -60,11 +60,11 @@ public final class ShopFeed {
    */
   public record Cursor(long xid, long seq) implements Comparable<Cursor> {
     public static final Cursor START = new Cursor(0, 0);
-    private static final Pattern FORM = Pattern.compile("([0-9]{1,18})\\.([0-9]{1,19})");
+    private static final Pattern FORM = Pattern.compile("([0-9]{1,18})_([0-9]{1,19})");
     private static final Pattern LEGACY = Pattern.compile("[0-9]{1,18}");
 
     public String encode() {
-      return xid + "." + seq;
+      return xid + "_" + seq;
     }
 
     /** A cursor this feed handed out, or null if {@code raw} is none (see {@link #legacySeq}). */
