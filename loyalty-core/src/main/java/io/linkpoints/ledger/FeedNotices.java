@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * This process's one listener for ledger commits made by any instance on the database: the
- * ledger writer NOTIFYs {@link #CHANNEL} with the alliance id inside each batch's transaction
- * (so only a batch that commits is announced, and only once it has), and each notification is
+ * ledger writer NOTIFYs {@link #CHANNEL} with the alliance id once a batch has committed (only a
+ * batch that commits is announced, and only after its commit), and each notification is
  * relayed on the local event bus at {@link LedgerWriter#committedAddress}, where open feed
  * streams wait. The connection reconnects by itself; notifications sent while it is down are
  * lost, which the streams' slow safety poll covers.
