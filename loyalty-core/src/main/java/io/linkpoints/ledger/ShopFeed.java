@@ -24,25 +24,27 @@ import java.util.regex.Pattern;
 public final class ShopFeed {
   private static final String COLUMNS = "t.xid::text as xid, t.seq, t.id, t.amount, t.code, t.created_at,"
       + " t.debit_account_id, t.credit_account_id";
-  // Two index range scans (the shop's accounts as debit, then as credit), merged in (xid, seq) order.
+  // Four ordered index range scans (each of the shop's two accounts as debit, then as credit; a
+  // transfer between its own two accounts counted once), merged in (xid, seq) order.
   private static final String PAGE = "select " + COLUMNS + ", pg_snapshot_xmin(pg_current_snapshot())::text as horizon"
-      + " from ("
-      + " (select * from ledger_transfer where alliance_id = $1 and debit_account_id in ($2, $3)"
-      + "  and (xid, seq) > ($4::text::xid8, $5) and flags in (0, 2) order by xid, seq limit $6)"
-      + " union all"
-      + " (select * from ledger_transfer where alliance_id = $1 and credit_account_id in ($2, $3)"
-      + "  and debit_account_id not in ($2, $3)"
-      + "  and (xid, seq) > ($4::text::xid8, $5) and flags in (0, 2) order by xid, seq limit $6)"
-      + ") t order by t.xid, t.seq limit $6";
+      + " from (" + branches("(xid, seq) > ($4::text::xid8, $5)", "xid, seq", "$6") + ") t order by t.xid, t.seq limit $6";
   // The position just before the shop's last $4 settled transfers (a stream opened without a cursor).
-  private static final String BACKLOG = "select xid::text as xid, seq from ("
-      + " (select xid, seq from ledger_transfer where alliance_id = $1 and debit_account_id in ($2, $3)"
-      + "  and flags in (0, 2) and xid < pg_snapshot_xmin(pg_current_snapshot()) order by xid desc, seq desc limit $4 + 1)"
-      + " union all"
-      + " (select xid, seq from ledger_transfer where alliance_id = $1 and credit_account_id in ($2, $3)"
-      + "  and debit_account_id not in ($2, $3)"
-      + "  and flags in (0, 2) and xid < pg_snapshot_xmin(pg_current_snapshot()) order by xid desc, seq desc limit $4 + 1)"
-      + ") t order by xid desc, seq desc offset $4 limit 1";
+  private static final String BACKLOG = "select t.xid::text as xid, t.seq from ("
+      + branches("xid < pg_snapshot_xmin(pg_current_snapshot())", "xid desc, seq desc", "$4 + 1")
+      + ") t order by t.xid desc, t.seq desc offset $4 limit 1";
+
+  private static String branches(String where, String order, String limit) {
+    String[] sides = {"debit_account_id = $2", "debit_account_id = $3",
+        "credit_account_id = $2 and debit_account_id <> $3", "credit_account_id = $3 and debit_account_id <> $2"};
+    StringBuilder sql = new StringBuilder();
+    for (String side : sides) {
+      sql.append(sql.length() == 0 ? "" : " union all").append(" (select * from ledger_transfer where alliance_id = $1 and ")
+          .append(side).append(" and ").append(where).append(" and flags in (0, 2) order by ").append(order)
+          .append(" limit ").append(limit).append(")");
+    }
+    return sql.toString();
+  }
+
   // For a seq cursor of the old feed: the smallest xid among the shop's transfers after that seq
   // (null if none), and the horizon.
   private static final String AFTER_SEQ = "select (select t.xid::text from ledger_transfer t where t.alliance_id = $1"
