@@ -62,7 +62,7 @@ public final class ShopFeed {
    */
   public record Cursor(long xid, long seq) implements Comparable<Cursor> {
     public static final Cursor START = new Cursor(0, 0);
-    private static final Pattern FORM = Pattern.compile("([0-9]{1,18})_([0-9]{1,19})");
+    private static final Pattern FORM = Pattern.compile("([0-9]{1,18})_([0-9]{1,18})");
     private static final Pattern LEGACY = Pattern.compile("[0-9]{1,18}");
 
     public String encode() {
@@ -75,11 +75,7 @@ public final class ShopFeed {
       if (!m.matches()) {
         return null;
       }
-      try {
-        return new Cursor(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
-      } catch (NumberFormatException tooLarge) {
-        return null;
-      }
+      return new Cursor(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
     }
 
     /** The seq in {@code raw} if it is a cursor of the older API (a bare positive number), else -1. */
@@ -180,8 +176,9 @@ public final class ShopFeed {
           long horizon = Long.parseLong(row.getString("horizon"));
           String first = row.getString("first_xid");
           long bound = first == null ? horizon : Math.min(horizon, Long.parseLong(first));
-          // Rows from before the xid column (xid 0) keep seq order, so the old position is exact there.
-          return bound == 0 ? new Cursor(0, seq) : new Cursor(bound - 1, Long.MAX_VALUE);
+          // Rows from before the xid column (xid 0) keep seq order, so the old position is exact
+          // there. Otherwise: before every transfer of transaction `bound` (seqs start at 1).
+          return bound == 0 ? new Cursor(0, seq) : new Cursor(bound, 0);
         });
   }
 }

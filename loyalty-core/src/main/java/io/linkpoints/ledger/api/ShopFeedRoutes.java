@@ -155,6 +155,10 @@ public final class ShopFeedRoutes implements ApiRoutes {
         readAgain = true;
         return;
       }
+      if (response.writeQueueFull()) {
+        response.drainHandler(v -> read()); // sending faster than the client reads: go at its pace
+        return;
+      }
       reading = true;
       lastRead = System.currentTimeMillis();
       feed.after(alliance, accounts, position, STREAM_PAGE).onComplete(ar -> {

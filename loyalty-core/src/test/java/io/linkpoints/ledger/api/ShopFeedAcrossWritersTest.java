@@ -172,7 +172,8 @@ class ShopFeedAcrossWritersTest {
     // A seq cursor of the older API still works: at least once, nothing lost.
     JsonObject legacy = expect(200, a.get(feed() + "?after=1", cafe.ownerToken()));
     assertEquals(ShopFeedRoutes.PAGE, legacy.getJsonArray("items").size());
-    assertEquals("invalid_parameter", ApiFixture.problemCode(a.get(feed() + "?after=abc", cafe.ownerToken())));
+    assertEquals("validation_failed", ApiFixture.problemCode(a.get(feed() + "?after=abc", cafe.ownerToken())));
+    assertEquals("validation_failed", ApiFixture.problemCode(a.get(feed() + "?after=1.5", cafe.ownerToken())));
   }
 
   /** The feed's position after everything in it now, paging through its JSON pages. */
