@@ -155,7 +155,7 @@ document.getElementById('rule-form').addEventListener('submit', (e) => {
 // Points issued and accepted per week (Monday, UTC), from the shop's transfers (JSON pages of the feed route).
 async function weekly() {
   const weeks = new Map();
-  let after = 0;
+  let after = '';
   for (let page = 0; page < 50; page++) {
     const r = await get(`${base}/feed${after ? '?after=' + after : ''}`);
     for (const x of r.items) {
@@ -167,7 +167,7 @@ async function weekly() {
       weeks.set(k, w);
     }
     if (r.items.length < 100) break;
-    after = r.lastSeq;
+    after = r.next;
   }
   const labels = [...weeks.keys()].slice(-14);
   document.getElementById('weekly-chart').replaceChildren(bars(labels, [
@@ -175,9 +175,9 @@ async function weekly() {
     { name: t('accepted'), color: '#2980b9', values: labels.map((k) => weeks.get(k).accepted) }], { width: 640, height: 200 }));
 }
 
-// The live feed: a server-sent event stream read with fetch (so the token goes in the header), reconnecting after its seq.
+// The live feed: a server-sent event stream read with fetch (so the token goes in the header), reconnecting after its cursor.
 async function liveFeed() {
-  let after = 0;
+  let after = '';
   for (;;) {
     try {
       const res = await fetch(`${base}/feed${after ? '?after=' + after : ''}`, {
@@ -194,7 +194,7 @@ async function liveFeed() {
           const block = buf.slice(0, i);
           buf = buf.slice(i + 2);
           const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
-          if (data) { const x = JSON.parse(data); after = x.seq; showTransfer(x); }
+          if (data) { const x = JSON.parse(data); after = x.cursor; showTransfer(x); }
         }
       }
     } catch (e) { /* the network went away: try again */ }

@@ -9,6 +9,7 @@ import io.linkpoints.auth.Secrets;
 import io.linkpoints.auth.SignInCodeSender;
 import io.linkpoints.auth.TokenService;
 import io.linkpoints.coupons.Coupons;
+import io.linkpoints.ledger.FeedNotices;
 import io.linkpoints.ledger.HoldTimeouts;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.ledger.LotExpiry;
@@ -55,13 +56,14 @@ public final class LinkpointsApp {
   private final long[] timers;
   private final String deploymentId;
   private final ManagementServer management;
+  private final FeedNotices feedNotices;
   private Future<Void> closing;
   /** Steps of {@link #close} that failed or ran out of time (read once it has completed). */
   private final java.util.List<String> stepsFailed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private LinkpointsApp(Vertx vertx, LinkpointsConfig config, DatabaseProvisioner.Provisioned database, Pool pool,
       Ledger ledger, String operatorToken, Platform platform, int port, long[] timers, String deploymentId,
-      ManagementServer management) {
+      ManagementServer management, FeedNotices feedNotices) {
     this.vertx = vertx;
     this.config = config;
     this.database = database;
@@ -73,6 +75,7 @@ public final class LinkpointsApp {
     this.timers = timers;
     this.deploymentId = deploymentId;
     this.management = management;
+    this.feedNotices = feedNotices;
   }
 
   /** Blocking start-up material, read or made on a worker: operator token, signing keys, docs. */
@@ -133,11 +136,11 @@ public final class LinkpointsApp {
               }, new DeploymentOptions().setInstances(Math.max(1, Runtime.getRuntime().availableProcessors())))
               .compose(id -> (config.metricsPort() == LinkpointsConfig.METRICS_OFF ? Future.<ManagementServer>succeededFuture(null)
                   : ManagementServer.start(vertx, registry, config.metricsHost(), config.metricsPort()))
-                  .map(management -> {
+                  .compose(management -> FeedNotices.start(vertx, db.get().target().connectOptions()).map(notices -> {
                     long[] timers = startJobs(vertx, ledger, clock, wiring.coupons(), new PosHousekeeping(pool, clock));
                     return new LinkpointsApp(vertx, config, db.get(), pool, ledger, token, platform,
-                        first.get().actualPort(), timers, id, management);
-                  }));
+                        first.get().actualPort(), timers, id, management, notices);
+                  })));
         })
         .onFailure(err -> {
           // Half started: the embedded server would otherwise run on until the JVM ends.
@@ -239,6 +242,7 @@ public final class LinkpointsApp {
     return step("HTTP server", vertx.undeploy(deploymentId), ApiVerticle.IN_FLIGHT_GRACE_SECONDS + 5)
         .compose(v -> step("management server", management == null ? Future.succeededFuture() : management.close(), 5))
         .compose(v -> step("ledger writer", ledger.close(), WRITER_DRAIN_SECONDS))
+        .compose(v -> step("ledger notifications", feedNotices.close(), 10))
         .compose(v -> step("bookkeeping pool", platform.bookkeepingPool().close(), 10))
         .compose(v -> step("pool", pool.close(), 10))
         .compose(v -> step("embedded PostgreSQL", vertx.executeBlocking(() -> {

@@ -10,6 +10,7 @@ import io.linkpoints.platform.DatabaseOutage;
 import io.linkpoints.platform.DatabaseTarget;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
@@ -68,8 +69,8 @@ public final class LedgerWriter {
 
   /**
    * The local event-bus address told (the alliance's id) each time this process commits transfers
-   * of that alliance: live feeds wake on it instead of polling. Other processes' writes are not
-   * announced here; listeners still poll now and then for those.
+   * of that alliance, and each time {@link FeedNotices} hears that any instance did: live feeds
+   * wake on it instead of polling (they still look now and then, for a notification lost).
    */
   public static String committedAddress(long allianceId) {
     return "linkpoints.ledger.committed." + allianceId;
@@ -220,6 +221,9 @@ public final class LedgerWriter {
           }
         }
         alliances.forEach(a -> vertx.eventBus().publish(committedAddress(a), a));
+        if (!alliances.isEmpty()) {
+          announce(alliances);
+        }
         return Future.succeededFuture();
       }
       if (!mayRetry) {
@@ -240,6 +244,22 @@ public final class LedgerWriter {
       }
       return chain;
     });
+  }
+
+  /**
+   * Tells every instance's live feeds ({@link FeedNotices}) that these alliances committed
+   * transfers. Sent after the commit, in a transaction of its own, not inside the batch's: a
+   * transaction that NOTIFYs holds PostgreSQL's one cluster-wide notify lock until it has
+   * committed, WAL flush included, so batches that notified would commit one at a time (no group
+   * commit, across instances). This one writes nothing worth waiting for (synchronous_commit
+   * off). Lost if the process dies in between: the feeds' safety poll covers that.
+   */
+  private static final String NOTIFY = "select pg_notify('" + FeedNotices.CHANNEL + "', a::text)"
+      + " from (select set_config('synchronous_commit', 'off', true)) as quick, unnest($1::bigint[]) as a";
+
+  private void announce(Set<Long> alliances) {
+    pool.preparedQuery(NOTIFY).execute(Tuple.of((Object) alliances.toArray(Long[]::new)))
+        .onFailure(err -> log.debug("Could not announce a commit to the feeds: {}", err.getMessage()));
   }
 
   private Future<List<LedgerBatch.Verdict>> attempt(List<TransferCommand> cmds) {

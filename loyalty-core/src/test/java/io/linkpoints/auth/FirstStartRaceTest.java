@@ -1,5 +1,6 @@
 package io.linkpoints.auth;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.linkpoints.platform.FirstWriteWins;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.RepeatedTest;
 
 /**
  * Several instances starting at the same moment on one empty shared folder (keys folder, operator
- * token) agree on one signing key and one token: tokens signed by one verify at the others.
+ * token) agree on one signing key, one device-secrets key and one token: tokens signed by one verify at the others.
  * Threads stand in for processes: the file system decides, as it would between processes.
  */
 class FirstStartRaceTest {
@@ -43,6 +44,20 @@ class FirstStartRaceTest {
     assertEquals(1, Set.copyOf(tokens).size(), "every instance uses the same token: " + Set.copyOf(tokens));
     assertEquals(tokens.get(0), Files.readString(file));
     assertEquals(List.of("operator-token"), listing(file.getParent()));
+  }
+
+  @RepeatedTest(5)
+  void instancesStartingAtOnceAgreeOnOneDeviceSecretsKey() throws Exception {
+    Path dir = Files.createTempDirectory("linkpoints-code-keys-race").resolve("code-keys");
+    List<MemberDeviceSecrets> keys = atOnce(() -> MemberDeviceSecrets.loadOrCreate(dir));
+    byte[] secret = MemberDeviceSecrets.newSecret();
+    for (MemberDeviceSecrets sealer : keys) {
+      byte[] sealed = sealer.seal(42, secret);
+      for (MemberDeviceSecrets opener : keys) {
+        assertArrayEquals(secret, opener.open(42, sealed), "a secret one instance sealed opens at every other");
+      }
+    }
+    assertEquals(List.of(MemberDeviceSecrets.KEY_FILE), listing(dir), "one key file, no temporary file left");
   }
 
   private static <T> List<T> atOnce(Callable<T> start) throws Exception {

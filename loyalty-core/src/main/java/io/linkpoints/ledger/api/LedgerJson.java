@@ -87,7 +87,7 @@ public final class LedgerJson {
   }
 
   static JsonObject feedEntry(ShopFeed.Entry e) {
-    return new JsonObject().put("seq", e.seq()).put("id", e.id().toString())
+    return new JsonObject().put("cursor", e.cursor().encode()).put("seq", e.seq()).put("id", e.id().toString())
         .put("kind", e.kind().name().toLowerCase(Locale.ROOT)).put("points", e.points()).put("code", e.code())
         .put("at", e.at().toString());
   }

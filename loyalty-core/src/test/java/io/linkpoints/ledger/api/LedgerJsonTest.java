@@ -82,8 +82,8 @@ class LedgerJsonTest {
 
   @Test
   void aFeedEntry() {
-    ShopFeed.Entry e = new ShopFeed.Entry(12, ID, ShopFeed.Kind.ACCEPT_REVERSED, 30, "refund", AT);
-    assertEquals("{\"seq\":12,\"id\":\"00000000-0000-0001-0000-000000000002\",\"kind\":\"accept_reversed\","
+    ShopFeed.Entry e = new ShopFeed.Entry(new ShopFeed.Cursor(905, 12), 12, ID, ShopFeed.Kind.ACCEPT_REVERSED, 30, "refund", AT);
+    assertEquals("{\"cursor\":\"905_12\",\"seq\":12,\"id\":\"00000000-0000-0001-0000-000000000002\",\"kind\":\"accept_reversed\","
         + "\"points\":30,\"code\":\"refund\",\"at\":\"2026-03-15T10:00:00Z\"}", LedgerJson.feedEntry(e).encode());
   }
 }
