@@ -77,8 +77,8 @@ public final class Main {
         .onFailure(err -> {
           System.err.println("Linkpoints could not start: " + err.getMessage());
           err.printStackTrace();
-          vertx.close();
-          System.exit(1);
+          // Not on this event loop: exiting runs the stop hook, which must not wait on the loop it blocks.
+          new Thread(() -> System.exit(1), "linkpoints-exit").start();
         });
   }
 
@@ -87,6 +87,9 @@ public final class Main {
    * future however often asked). True when it started and every step of the stop was done in time.
    */
   private static boolean stop(Future<LinkpointsApp> started) {
+    if (started.failed()) {
+      return false; // nothing started: LinkpointsApp.start already undid what it had begun
+    }
     try {
       return started.transform(ar -> ar.succeeded() ? ar.result().close().map(v -> ar.result().stoppedCleanly())
               : Future.succeededFuture(false))

@@ -57,7 +57,9 @@ public record LinkpointsConfig(
     if (window < 0 || window > 4) {
       throw new IllegalArgumentException("LINKPOINTS_CODE_STEP_WINDOW must be 0..4, got " + window);
     }
-    String metrics = env.getOrDefault("LINKPOINTS_METRICS_PORT", String.valueOf(DEFAULT_METRICS_PORT)).trim();
+    // A process on a free public port (several on one machine, tests) gets a free management port too.
+    String metrics = env.getOrDefault("LINKPOINTS_METRICS_PORT", String.valueOf(port == 0 ? 0 : DEFAULT_METRICS_PORT))
+        .trim();
     int metricsPort = "off".equals(metrics) ? METRICS_OFF : parsePort("LINKPOINTS_METRICS_PORT", metrics);
     // Loopback unless the operator says otherwise: the figures are for the operator's scraper, not the public.
     String metricsHost = env.getOrDefault("LINKPOINTS_METRICS_HOST", "127.0.0.1");
