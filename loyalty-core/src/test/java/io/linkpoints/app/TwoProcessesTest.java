@@ -414,13 +414,16 @@ class TwoProcessesTest {
     static Events open(Vertx vertx, int port, String path, String token) {
       HttpClient client = vertx.createHttpClient();
       Events events = new Events(client);
+      // The handler is set on the event loop as the head arrives: set after await, the first
+      // chunks (a backlog sent at once) were dropped before it, now and then.
       HttpClientResponse response = await(client.request(HttpMethod.GET, port, "localhost", path)
           .compose(req -> req.putHeader("Accept", "text/event-stream").putHeader("Authorization", "Bearer " + token)
-              .send()));
+              .send())
+          .map(r -> r.handler(chunk -> events.text.append(chunk.toString()))));
       assertEquals(200, response.statusCode());
       ContractCheck.shared().checkHead(HttpMethod.GET, path.replaceAll("\\?.*", ""), response.statusCode(),
           response.getHeader("Content-Type"));
-      response.handler(chunk -> events.text.append(chunk.toString()));
+      assertTrue(events.text().isEmpty() || events.text().startsWith("retry:"), events.text());
       return events;
     }
 

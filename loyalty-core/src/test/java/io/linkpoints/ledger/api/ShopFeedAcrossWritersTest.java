@@ -216,12 +216,14 @@ class ShopFeedAcrossWritersTest {
     static Events open(Vertx vertx, int port, String path, String token) {
       HttpClient client = vertx.createHttpClient();
       Events events = new Events(client);
+      // The handler is set on the event loop as the head arrives (set after await, a chunk sent
+      // at once could be dropped before it).
       HttpClientResponse response = await(client.request(HttpMethod.GET, port, "localhost", path)
           .compose(req -> req.putHeader("Accept", "text/event-stream").putHeader("Authorization", "Bearer " + token)
-              .send()));
+              .send())
+          .map(r -> r.handler(chunk -> events.add(chunk.toString()))));
       assertEquals(200, response.statusCode());
       ContractCheck.shared().checkHead(HttpMethod.GET, path, response.statusCode(), response.getHeader("Content-Type"));
-      response.handler(chunk -> events.add(chunk.toString()));
       return events;
     }
 
