@@ -48,6 +48,23 @@ public final class Commands {
     return command;
   }
 
+  /**
+   * For a command that takes no arguments (the benchmarks, the till at the shell): with none,
+   * false (go on); with {@code --help} or {@code -h}, its usage on stdout and true (stop, status
+   * 0); with anything else, its usage on stderr and exit status 2.
+   */
+  public static boolean answeredHelp(String[] args, String usage) {
+    if (args.length == 0) {
+      return false;
+    }
+    boolean help = args[0].equals("--help") || args[0].equals("-h");
+    (help ? System.out : System.err).print(usage);
+    if (!help) {
+      System.exit(2);
+    }
+    return true;
+  }
+
   /** True when {@code args} start the server (the launcher seeds its demo data only then). */
   public static boolean startsServer(String[] args) {
     try {

@@ -1,5 +1,6 @@
 package io.linkpoints.portal.bench;
 
+import io.linkpoints.app.Commands;
 import io.linkpoints.bench.PgBench;
 import io.linkpoints.ledger.InvariantCheck;
 import io.linkpoints.ledger.InvariantReport;
@@ -60,12 +61,7 @@ public final class PosBench {
       """;
 
   public static void main(String[] args) throws Exception {
-    if (args.length > 0) { // it takes no arguments: help, or a usage error
-      boolean help = args[0].equals("--help") || args[0].equals("-h");
-      (help ? System.out : System.err).print(USAGE);
-      if (!help) {
-        System.exit(2);
-      }
+    if (Commands.answeredHelp(args, USAGE)) { // it takes no arguments: help, or a usage error
       return;
     }
     Map<String, String> env = System.getenv();
