@@ -70,6 +70,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
    * when this JVM ends, however it ends (a watchdog); {@link #close} stops it in order.
    */
   public static EmbeddedPostgresServer start(Path dataDir, boolean fastUnsafe, int port) throws IOException {
+    return start(dataDir, fastUnsafe, port, "");
+  }
+
+  /** As {@link #start(Path, boolean, int)}, with {@code extraSettings} (postgresql.conf lines) after ours. */
+  public static EmbeddedPostgresServer start(Path dataDir, boolean fastUnsafe, int port, String extraSettings)
+      throws IOException {
     Path home = extractBinaries();
     boolean asRoot = "root".equals(System.getProperty("user.name")) || isUidZero();
     Files.createDirectories(dataDir.getParent());
@@ -80,7 +86,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     } else {
       new PostmasterLock(dataDir).clearForStart();
     }
-    server.writeRuntimeConfig(fastUnsafe);
+    server.writeRuntimeConfig(fastUnsafe, extraSettings);
     server.pgCtlStart();
     server.startWatchdog();
     return server;
@@ -105,7 +111,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   }
 
   /** Settings we own go in a file of ours that postgresql.conf includes. */
-  private void writeRuntimeConfig(boolean fastUnsafe) throws IOException {
+  private void writeRuntimeConfig(boolean fastUnsafe, String extraSettings) throws IOException {
     Path conf = dataDir.resolve("postgresql.conf");
     String include = "include_if_exists = 'linkpoints.conf'";
     String text = Files.readString(conf, StandardCharsets.UTF_8);
@@ -123,6 +129,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       // Test databases are thrown away: durability buys nothing there.
       ours.append("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n");
     }
+    ours.append(extraSettings);
     Files.writeString(dataDir.resolve("linkpoints.conf"), ours.toString(), StandardCharsets.UTF_8);
   }
 

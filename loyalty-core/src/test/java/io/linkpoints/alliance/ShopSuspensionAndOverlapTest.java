@@ -76,8 +76,8 @@ class ShopSuspensionAndOverlapTest {
     assertEquals(suspended.getString("suspendedAt"),
         expect(200, api.post(shopPath + "/suspend", w.adminToken, null)).getString("suspendedAt"));
 
-    long transfers = api.count("select count(*) from ledger_transfer");
-    long accruals = api.count("select count(*) from pos_accrual");
+    long transfers = api.count("/* test */ select count(*) from ledger_transfer");
+    long accruals = api.count("/* test */ select count(*) from pos_accrual");
     assertRefused(403, "shop_suspended", api.get(shopPath, cafe.ownerToken()));
     assertRefused(403, "shop_suspended", api.get(shopPath + "/terminals", cafe.ownerToken()));
     assertRefused(403, "shop_suspended", api.post(shopPath + "/terminals", cafe.ownerToken(),
@@ -94,8 +94,8 @@ class ShopSuspensionAndOverlapTest {
         new JsonObject().put("deviceSecret", cafe.deviceSecret()))).getString("accessToken");
     assertRefused(403, "shop_suspended", api.post(shopPath + "/pos/identify", fresh,
         new JsonObject().put("memberCode", w.code(member))));
-    assertEquals(transfers, api.count("select count(*) from ledger_transfer"));
-    assertEquals(accruals, api.count("select count(*) from pos_accrual"));
+    assertEquals(transfers, api.count("/* test */ select count(*) from ledger_transfer"));
+    assertEquals(accruals, api.count("/* test */ select count(*) from pos_accrual"));
     assertEquals(100, w.available(member));
     // Its cashier gets no new token: told why with the right password, nothing more with a wrong one.
     String signIn = "/v1/alliances/" + w.allianceId + "/staff/sign-in";
@@ -116,7 +116,7 @@ class ShopSuspensionAndOverlapTest {
     assertEquals(110, w.available(member));
 
     // Both admin writes are in the audit log.
-    assertEquals(2, api.count("select count(*) from audit_log where alliance_id = " + w.allianceId
+    assertEquals(2, api.count("/* test */ select count(*) from audit_log where alliance_id = " + w.allianceId
         + " and action = 'suspendShop' and actor_role = 'admin'"));
 
     assertRefused(403, null, api.post(shopPath + "/reinstate", books.ownerToken(), null));
@@ -124,7 +124,7 @@ class ShopSuspensionAndOverlapTest {
     JsonObject reinstated = expect(200, api.post(shopPath + "/reinstate", w.adminToken, null));
     assertEquals("active", reinstated.getString("status"));
     assertNull(reinstated.getValue("suspendedAt"));
-    assertEquals(1, api.count("select count(*) from audit_log where alliance_id = " + w.allianceId
+    assertEquals(1, api.count("/* test */ select count(*) from audit_log where alliance_id = " + w.allianceId
         + " and action = 'reinstateShop'"));
 
     assertEquals("active", expect(200, api.get(shopPath, cafe.ownerToken())).getString("status"));

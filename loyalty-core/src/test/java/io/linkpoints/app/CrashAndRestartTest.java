@@ -299,13 +299,13 @@ class CrashAndRestartTest {
     Map<Long, long[]> wallets = new HashMap<>(); // member -> credits posted, debits posted
     try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + child.dbPort + "/linkpoints?user=postgres");
          Statement s = c.createStatement()) {
-      try (ResultSet rs = s.executeQuery("select id, amount, flags, credit_account_id from ledger_transfer"
+      try (ResultSet rs = s.executeQuery("/* test */ select id, amount, flags, credit_account_id from ledger_transfer"
           + " where alliance_id = " + allianceId)) {
         while (rs.next()) {
           transfers.put(rs.getObject(1, UUID.class), new long[] {rs.getLong(2), rs.getInt(3), rs.getLong(4)});
         }
       }
-      try (ResultSet rs = s.executeQuery("select owner_id, credits_posted, debits_posted, id from ledger_account"
+      try (ResultSet rs = s.executeQuery("/* test */ select owner_id, credits_posted, debits_posted, id from ledger_account"
           + " where alliance_id = " + allianceId + " and kind = 'member_wallet'")) {
         while (rs.next()) {
           wallets.put(rs.getLong(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4)});

@@ -67,7 +67,7 @@ class OrderedShutdownTest {
     }
     // Close as soon as the first sale has reached the service: the others are on their way or in it.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (api.count("select count(*) from pos_request") == 0) {
+    while (api.count("/* test */ select count(*) from pos_request") == 0) {
       assertTrue(System.nanoTime() < deadline, "no sale reached the service");
       Thread.sleep(5);
     }
@@ -93,7 +93,7 @@ class OrderedShutdownTest {
     Pool check = api.app.database().target().pool(vertx, 2);
     try {
       for (String id : acknowledged) {
-        long found = await(check.preparedQuery("select count(*) from ledger_transfer where id = $1")
+        long found = await(check.preparedQuery("/* test */ select count(*) from ledger_transfer where id = $1")
             .execute(io.vertx.sqlclient.Tuple.of(UUID.fromString(id)))).iterator().next().getLong(0);
         assertEquals(1, found, "acknowledged sale " + id);
       }

@@ -178,7 +178,7 @@ class PostgresRestartUnderLoadTest {
       int checked = 0;
       try (Connection db = DriverManager.getConnection(jdbc);
            PreparedStatement transfer = db.prepareStatement(
-               "select count(*), min(amount), min(code) from ledger_transfer where id = ?")) {
+               "/* test */ select count(*), min(amount), min(code) from ledger_transfer where id = ?")) {
         for (Call c : acknowledged) {
           String id = switch (c.operation) {
             case "accrue" -> c.answer.getString("accrualId");
@@ -307,7 +307,7 @@ class PostgresRestartUnderLoadTest {
   }
 
   private static long count(Connection db, String code) throws Exception {
-    try (PreparedStatement s = db.prepareStatement("select count(*) from ledger_transfer where code = ?")) {
+    try (PreparedStatement s = db.prepareStatement("/* test */ select count(*) from ledger_transfer where code = ?")) {
       s.setString(1, code);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();

@@ -134,9 +134,9 @@ class SigtermShutdownTest {
       try (Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + again.dbPort
           + "/linkpoints?user=postgres");
            PreparedStatement transfer = db.prepareStatement(
-               "select count(*), min(amount) from ledger_transfer where alliance_id = ? and id = ?");
+               "/* test */ select count(*), min(amount) from ledger_transfer where alliance_id = ? and id = ?");
            PreparedStatement request = db.prepareStatement(
-               "select count(*) from pos_request where alliance_id = ? and terminal_id = ? and idempotency_key = ?")) {
+               "/* test */ select count(*) from pos_request where alliance_id = ? and terminal_id = ? and idempotency_key = ?")) {
         int checked = 0;
         for (Sale s : sales) {
           if (s.status == 200 && s.answer.getLong("points") > 0) {

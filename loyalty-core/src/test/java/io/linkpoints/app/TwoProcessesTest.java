@@ -175,14 +175,14 @@ class TwoProcessesTest {
       String holdId = Api.expect(200, await(api.send(HttpMethod.POST, pos + "reserve", till,
           new JsonObject().put("memberCode", codes.next()).put("points", 7), Map.of("Idempotency-Key", key()))))
           .getString("holdId");
-      sql(db, "update ledger_open_hold set timeout_at = now() - interval '1 second' where transfer_id = '" + holdId + "'");
-      sql(db, "update ledger_transfer set timeout_at = now() - interval '1 second' where id = '" + holdId + "'");
-      waitFor(() -> count(db, "select count(*) from ledger_open_hold where transfer_id = '" + holdId + "'") == 0,
+      sql(db, "/* test */ update ledger_open_hold set timeout_at = now() - interval '1 second' where transfer_id = '" + holdId + "'");
+      sql(db, "/* test */ update ledger_transfer set timeout_at = now() - interval '1 second' where id = '" + holdId + "'");
+      waitFor(() -> count(db, "/* test */ select count(*) from ledger_open_hold where transfer_id = '" + holdId + "'") == 0,
           10_000, () -> "the hold timed out");
       Thread.sleep(2_500); // both instances' timeout jobs have run again since
-      assertEquals(1, count(db, "select count(*) from ledger_transfer where pending_id = '" + holdId + "'"
+      assertEquals(1, count(db, "/* test */ select count(*) from ledger_transfer where pending_id = '" + holdId + "'"
           + " and code = '" + HoldTimeouts.TRANSFER_CODE + "'"));
-      assertEquals(1, count(db, "select count(*) from ledger_transfer where pending_id = '" + holdId + "'"));
+      assertEquals(1, count(db, "/* test */ select count(*) from ledger_transfer where pending_id = '" + holdId + "'"));
       assertTrue(proxy.served.get(0).get() > 5 && proxy.served.get(1).get() > 5, "both instances served: " + proxy.served);
       live.close();
       web.close();
@@ -273,7 +273,7 @@ class TwoProcessesTest {
 
   /** The ids of the shop's posted transfers, read from the database. */
   private static Set<String> shopTransfers(DatabaseTarget db, long alliance, long shop) throws Exception {
-    try (Connection c = connect(db); PreparedStatement st = c.prepareStatement("select t.id from ledger_transfer t"
+    try (Connection c = connect(db); PreparedStatement st = c.prepareStatement("/* test */ select t.id from ledger_transfer t"
         + " join ledger_account a on a.alliance_id = t.alliance_id and a.id in (t.debit_account_id, t.credit_account_id)"
         + " where t.alliance_id = ? and a.owner_id = ? and a.kind in ('merchant_issuance', 'merchant_acceptance')"
         + " and t.flags in (0, 2)")) {

@@ -409,10 +409,10 @@ class ApiAccessWalkTest {
   /** A digest of every row of every table: any insert, update or delete changes it. */
   private Map<String, String> fingerprint() {
     Map<String, String> digest = new TreeMap<>();
-    for (Row t : await(api.app.pool().query("select table_name from information_schema.tables"
+    for (Row t : await(api.app.pool().query("/* test */ select table_name from information_schema.tables"
         + " where table_schema = 'public' and table_type = 'BASE TABLE'").execute())) {
       String table = t.getString(0);
-      String sql = "select count(*) || ':' || md5(coalesce(string_agg(x::text, '|' order by x::text), '')) from \""
+      String sql = "/* test */ select count(*) || ':' || md5(coalesce(string_agg(x::text, '|' order by x::text), '')) from \""
           + table + "\" x";
       digest.put(table, await(api.app.pool().query(sql).execute()).iterator().next().getString(0));
     }

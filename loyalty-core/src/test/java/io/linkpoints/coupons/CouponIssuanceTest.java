@@ -63,10 +63,10 @@ class CouponIssuanceTest {
     long issuedByCalls = claims.stream().mapToLong(f -> f.result().size()).sum();
     assertTrue(claims.stream().allMatch(Future::succeeded), "a sold-out campaign is skipped, not an error");
     assertEquals(100, issuedByCalls);
-    assertEquals(100, w.count("select count(*) from coupon where alliance_id = $1 and campaign_id = $2", w.alliance, campaign));
-    assertEquals(100, w.count("select issued from coupon_campaign where alliance_id = $1 and id = $2", w.alliance, campaign));
-    assertEquals(100, w.count("select count(distinct member_id) from coupon where campaign_id = $1", campaign));
-    assertEquals(100, w.count("select sum(claimed) from coupon_member_claims where campaign_id = $1", campaign));
+    assertEquals(100, w.count("/* test */ select count(*) from coupon where alliance_id = $1 and campaign_id = $2", w.alliance, campaign));
+    assertEquals(100, w.count("/* test */ select issued from coupon_campaign where alliance_id = $1 and id = $2", w.alliance, campaign));
+    assertEquals(100, w.count("/* test */ select count(distinct member_id) from coupon where campaign_id = $1", campaign));
+    assertEquals(100, w.count("/* test */ select sum(claimed) from coupon_member_claims where campaign_id = $1", campaign));
     Throwable soldOut = failure(w.fx.pool.withTransaction(conn -> CouponIssuer.issueOne(conn, w.alliance, campaign,
         members.get(0), "purchase", "one-more", null, w.clock.instant())));
     assertEquals("campaign_sold_out", code(soldOut));
@@ -85,10 +85,10 @@ class CouponIssuanceTest {
     Throwable third = failure(w.fx.pool.withTransaction(conn -> CouponIssuer.issueOne(conn, w.alliance, campaign,
         member, "purchase", "limit-2", null, w.clock.instant())));
     assertEquals("member_limit_reached", code(third));
-    assertEquals(2, w.count("select issued from coupon_campaign where id = $1", campaign));
-    assertEquals(2, w.count("select claimed from coupon_member_claims where campaign_id = $1 and member_id = $2",
+    assertEquals(2, w.count("/* test */ select issued from coupon_campaign where id = $1", campaign));
+    assertEquals(2, w.count("/* test */ select claimed from coupon_member_claims where campaign_id = $1 and member_id = $2",
         campaign, member));
-    assertEquals(2, w.count("select count(*) from coupon where campaign_id = $1 and member_id = $2", campaign, member));
+    assertEquals(2, w.count("/* test */ select count(*) from coupon where campaign_id = $1 and member_id = $2", campaign, member));
   }
 
   @Test
@@ -105,10 +105,10 @@ class CouponIssuanceTest {
     await(Future.join(claims).otherwiseEmpty());
     assertTrue(claims.stream().allMatch(Future::succeeded), () -> "failed: " + claims.stream().filter(Future::failed)
         .map(f -> String.valueOf(f.cause())).toList());
-    assertEquals(3, w.count("select count(*) from coupon where campaign_id = $1 and member_id = $2", campaign, member));
-    assertEquals(3, w.count("select count(*) from coupon where campaign_id = $1 and member_id = $2", campaign, other));
-    assertEquals(6, w.count("select issued from coupon_campaign where id = $1", campaign));
-    assertEquals(3, w.count("select claimed from coupon_member_claims where campaign_id = $1 and member_id = $2",
+    assertEquals(3, w.count("/* test */ select count(*) from coupon where campaign_id = $1 and member_id = $2", campaign, member));
+    assertEquals(3, w.count("/* test */ select count(*) from coupon where campaign_id = $1 and member_id = $2", campaign, other));
+    assertEquals(6, w.count("/* test */ select issued from coupon_campaign where id = $1", campaign));
+    assertEquals(3, w.count("/* test */ select claimed from coupon_member_claims where campaign_id = $1 and member_id = $2",
         campaign, member));
   }
 
@@ -132,8 +132,8 @@ class CouponIssuanceTest {
     for (Future<List<Coupon>> r : retries) {
       assertEquals(first.get(0).code(), r.result().get(0).code());
     }
-    assertEquals(1, w.count("select count(*) from coupon where campaign_id = $1", campaign));
-    assertEquals(1, w.count("select issued from coupon_campaign where id = $1", campaign));
+    assertEquals(1, w.count("/* test */ select count(*) from coupon where campaign_id = $1", campaign));
+    assertEquals(1, w.count("/* test */ select issued from coupon_campaign where id = $1", campaign));
     assertTrue(first.get(0).code().matches("LPC-[0-9A-Z]{26}"));
   }
 
@@ -159,7 +159,7 @@ class CouponIssuanceTest {
 
     assertEquals("live", await(w.coupons.campaigns().accept(w.alliance, bookshop, campaign)).status());
     assertEquals(1, await(w.coupons.issuer().issueForPurchase(w.alliance, cafe, member, 9000, "o-2")).size());
-    assertEquals(0, w.count("select count(*) from coupon where campaign_id = $1 and source_ref like '%:oo-1'", campaign));
+    assertEquals(0, w.count("/* test */ select count(*) from coupon where campaign_id = $1 and source_ref like '%:oo-1'", campaign));
   }
 
   @Test
@@ -178,9 +178,9 @@ class CouponIssuanceTest {
     assertEquals("campaign_not_live", code(failure(w.coupons.market().exchange(w.alliance, member, campaign, "x1"))));
     assertEquals("campaign_not_live", code(failure(w.coupons.issuer().claimCoupon(w.alliance, member, shopCode))));
     assertEquals("campaign_not_live", code(failure(w.coupons.issuer().createClaimCode(w.alliance, cafe, campaign))));
-    assertEquals(0, w.count("select count(*) from coupon where campaign_id = $1", campaign));
+    assertEquals(0, w.count("/* test */ select count(*) from coupon where campaign_id = $1", campaign));
     assertEquals(100, w.wallet(member));
-    assertEquals(0, w.count("select count(*) from ledger_open_hold"), "a refused exchange holds no points");
+    assertEquals(0, w.count("/* test */ select count(*) from ledger_open_hold"), "a refused exchange holds no points");
 
     // The café also pauses; its resume does not lift the bookshop's pause.
     await(w.coupons.campaigns().pause(w.alliance, cafe, campaign));
@@ -211,7 +211,7 @@ class CouponIssuanceTest {
       }
     }
     assertEquals(Map.of("issued", 1, "claim_code_used", 11), outcomes);
-    assertEquals(1, w.count("select count(*) from coupon where campaign_id = $1", campaign));
+    assertEquals(1, w.count("/* test */ select count(*) from coupon where campaign_id = $1", campaign));
     // The winner scanning again gets the same coupon; an unknown code is refused.
     CouponIssuer.Claimed again = await(w.coupons.issuer().claimCoupon(w.alliance, winner, shopCode));
     assertEquals(claims.stream().filter(Future::succeeded).findFirst().orElseThrow().result().coupon().id(),
@@ -232,7 +232,7 @@ class CouponIssuanceTest {
     assertEquals("creator_not_named", code(assertThrowsApi(() -> w.create(cafe, w.body()
         .put("issuingShopIds", new JsonArray().add(bookshop)).put("honouringShopIds", new JsonArray().add(bookshop))
         .put("funding", new JsonArray().add(new JsonObject().put("shopId", bookshop).put("basisPoints", 10000)))))));
-    assertEquals(0, w.count("select count(*) from coupon_campaign"));
+    assertEquals(0, w.count("/* test */ select count(*) from coupon_campaign"));
   }
 
   private static Throwable assertThrowsApi(Runnable r) {

@@ -56,13 +56,13 @@ class CouponMarketTest {
 
   /** Points out of wallets = points into escrow = the price of every issued market coupon. */
   private void assertPointsMatchCoupons(long expectedCoupons) {
-    assertEquals(expectedCoupons, w.count("select count(*) from coupon where source = 'market' and state = 'issued'"));
-    assertEquals(0, w.count("select count(*) from coupon where state = 'pending_payment'"));
+    assertEquals(expectedCoupons, w.count("/* test */ select count(*) from coupon where source = 'market' and state = 'issued'"));
+    assertEquals(0, w.count("/* test */ select count(*) from coupon where state = 'pending_payment'"));
     assertEquals(expectedCoupons * PRICE, w.escrowCredits());
-    assertEquals(expectedCoupons * PRICE, w.count("select coalesce(sum(points_paid), 0) from coupon"
+    assertEquals(expectedCoupons * PRICE, w.count("/* test */ select coalesce(sum(points_paid), 0) from coupon"
         + " where source = 'market' and state = 'issued'"));
-    assertEquals(expectedCoupons, w.count("select issued from coupon_campaign where id = $1", campaign));
-    assertEquals(0, w.count("select count(*) from ledger_open_hold"), "no points left on hold");
+    assertEquals(expectedCoupons, w.count("/* test */ select issued from coupon_campaign where id = $1", campaign));
+    assertEquals(0, w.count("/* test */ select count(*) from ledger_open_hold"), "no points left on hold");
   }
 
   @Test
@@ -80,7 +80,7 @@ class CouponMarketTest {
     assertEquals(Map.of("issued", 3, "insufficient_points", 17), outcomes);
     assertEquals(PRICE / 2, w.wallet(member));
     assertPointsMatchCoupons(3);
-    assertEquals(3, w.count("select claimed from coupon_member_claims where member_id = $1", member));
+    assertEquals(3, w.count("/* test */ select claimed from coupon_member_claims where member_id = $1", member));
   }
 
   @Test
@@ -140,7 +140,7 @@ class CouponMarketTest {
     w.earn(cafe, member, PRICE - 1);
     assertEquals("insufficient_points", code(failure(w.coupons.market().exchange(w.alliance, member, campaign, "k"))));
     assertEquals(PRICE - 1, w.wallet(member));
-    assertEquals(0, w.count("select count(*) from coupon"));
+    assertEquals(0, w.count("/* test */ select count(*) from coupon"));
     assertPointsMatchCoupons(0);
   }
 
@@ -166,7 +166,7 @@ class CouponMarketTest {
     assertEquals(0, await(w.coupons2.market().sweep(100)), "a fresh pending exchange is left to its request");
     w.clock.advance(CouponMarket.SWEEP_AFTER.plusSeconds(1));
     assertEquals(1, await(w.coupons2.market().sweep(100)));
-    assertEquals(1, w.count("select count(*) from coupon where state = 'issued'"));
+    assertEquals(1, w.count("/* test */ select count(*) from coupon where state = 'issued'"));
     assertEquals(0, w.wallet(member));
     assertPointsMatchCoupons(1);
     // The member's retry of the same exchange now finds it done.
@@ -180,14 +180,14 @@ class CouponMarketTest {
     long member = w.member();
     w.earn(cafe, member, PRICE);
     crashBeforeCapture(member, "crash-2");
-    assertEquals(1, w.count("select issued from coupon_campaign where id = $1", campaign));
+    assertEquals(1, w.count("/* test */ select issued from coupon_campaign where id = $1", campaign));
     w.clock.advance(Duration.ofSeconds(CouponMarket.HOLD_SECONDS + 1));
     assertEquals(1, await(new HoldTimeouts(w.fx.ledger, w.clock).runOnce(100)), "the ledger gives the points back");
     assertEquals(PRICE, w.wallet(member));
     await(w.coupons.market().sweep(100));
-    assertEquals(1, w.count("select count(*) from coupon where state = 'voided' and void_reason = 'payment_not_captured'"));
-    assertEquals(0, w.count("select count(*) from coupon where state <> 'voided'"));
-    assertEquals(0, w.count("select claimed from coupon_member_claims where member_id = $1", member));
+    assertEquals(1, w.count("/* test */ select count(*) from coupon where state = 'voided' and void_reason = 'payment_not_captured'"));
+    assertEquals(0, w.count("/* test */ select count(*) from coupon where state <> 'voided'"));
+    assertEquals(0, w.count("/* test */ select claimed from coupon_member_claims where member_id = $1", member));
     assertPointsMatchCoupons(0);
     assertEquals("exchange_failed", code(failure(w.coupons.market().exchange(w.alliance, member, campaign, "crash-2"))));
     // A new exchange with a new key works: the inventory and the limit were given back.
@@ -204,13 +204,13 @@ class CouponMarketTest {
     assertTrue(await(new CouponInvariants(w.fx.pool).violations()).isEmpty());
     // Break each kind of agreement in turn, see it named, and put it back.
     String[][] breaks = {
-        {"update coupon_campaign set issued = issued + 1", "update coupon_campaign set issued = issued - 1",
+        {"/* test */ update coupon_campaign set issued = issued + 1", "/* test */ update coupon_campaign set issued = issued - 1",
             "inventory_matches_coupons"},
-        {"update coupon_member_claims set claimed = claimed + 1", "update coupon_member_claims set claimed = claimed - 1",
+        {"/* test */ update coupon_member_claims set claimed = claimed + 1", "/* test */ update coupon_member_claims set claimed = claimed - 1",
             "member_counts_match_coupons"},
-        {"update coupon set points_paid = points_paid + 1", "update coupon set points_paid = points_paid - 1",
+        {"/* test */ update coupon set points_paid = points_paid + 1", "/* test */ update coupon set points_paid = points_paid - 1",
             "market_coupons_paid_exactly"},
-        {"update coupon set state = 'reserved'", "update coupon set state = 'issued'", "reserved_coupons_held_once"},
+        {"/* test */ update coupon set state = 'reserved'", "/* test */ update coupon set state = 'issued'", "reserved_coupons_held_once"},
     };
     for (String[] b : breaks) {
       await(w.fx.pool.query(b[0]).execute());

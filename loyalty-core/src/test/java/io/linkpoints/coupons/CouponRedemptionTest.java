@@ -86,13 +86,13 @@ class CouponRedemptionTest {
     assertEquals("committed", committed.state());
     assertEquals(List.of(new FundingSplit.Part(cafe, 7000, 349), new FundingSplit.Part(bookshop, 3000, 150)),
         committed.funding());
-    assertEquals(499, w.count("select sum(amount_fen) from coupon_funding where honouring_shop_id = $1", bookshop));
+    assertEquals(499, w.count("/* test */ select sum(amount_fen) from coupon_funding where honouring_shop_id = $1", bookshop));
     assertEquals("redeemed", await(w.coupons.memberCoupons().mine(w.alliance, member, 0, 50)).items().get(0)
         .coupon().state());
 
     // The till retries the commit: same answer, nothing written twice; any other resolution is refused.
     assertEquals(committed, await(w.coupons.till().commit(w.alliance, bookshop, holdId, "c-1")));
-    assertEquals(2, w.count("select count(*) from coupon_funding"));
+    assertEquals(2, w.count("/* test */ select count(*) from coupon_funding"));
     assertEquals("hold_already_resolved", code(failure(w.coupons.till().commit(w.alliance, bookshop, holdId, "c-2"))));
     assertEquals("hold_already_resolved", code(failure(w.coupons.till().release(w.alliance, bookshop, holdId, "c-1"))));
     assertEquals("hold_not_found", code(failure(w.coupons.till().commit(w.alliance, cafe, holdId, "c-1"))),
@@ -118,8 +118,8 @@ class CouponRedemptionTest {
     assertEquals("coupon_expired", code(failure(reserve(bookshop, "f", code, 5000))), "after its window");
     assertEquals("expired", await(w.coupons.memberCoupons().mine(w.alliance, member, 0, 50)).items().get(0)
         .coupon().state());
-    assertEquals(0, w.count("select count(*) from coupon_hold"));
-    assertEquals(0, w.count("select count(*) from coupon_funding"));
+    assertEquals(0, w.count("/* test */ select count(*) from coupon_hold"));
+    assertEquals(0, w.count("/* test */ select count(*) from coupon_funding"));
   }
 
   @Test
@@ -144,8 +144,8 @@ class CouponRedemptionTest {
     CouponTill.Hold again = await(reserve(bookshop, "r-4", code, 800));
     assertEquals(800, again.discountFen(), "a fixed benefit never exceeds the spend");
     await(w.coupons.till().commit(w.alliance, bookshop, again.holdId(), "z"));
-    assertEquals(800, w.count("select sum(amount_fen) from coupon_funding"));
-    assertEquals(0, w.count("select count(*) from coupon_funding where amount_fen not in (560, 240)"));
+    assertEquals(800, w.count("/* test */ select sum(amount_fen) from coupon_funding"));
+    assertEquals(0, w.count("/* test */ select count(*) from coupon_funding where amount_fen not in (560, 240)"));
   }
 
   @Test
@@ -155,13 +155,13 @@ class CouponRedemptionTest {
     UUID holdId = await(reserve(bookshop, "r-1", code, 5000)).holdId();
     w.clock.advance(CouponTill.HOLD_TTL.plusSeconds(1));
     assertEquals("hold_expired", code(failure(w.coupons.till().commit(w.alliance, bookshop, holdId, "late"))));
-    assertEquals(1, w.count("select count(*) from coupon where state = 'issued'"), "released by the late commit");
+    assertEquals(1, w.count("/* test */ select count(*) from coupon where state = 'issued'"), "released by the late commit");
     UUID second = await(reserve(bookshop, "r-2", code, 5000)).holdId();
     w.clock.advance(CouponTill.HOLD_TTL.plusSeconds(1));
     assertEquals(1, await(w.coupons2.till().releaseExpired(100)));
     assertEquals("hold_already_resolved", code(failure(w.coupons.till().commit(w.alliance, bookshop, second, "late"))));
-    assertEquals(0, w.count("select count(*) from coupon_funding"));
-    assertEquals(1, w.count("select count(*) from coupon where state = 'issued'"));
+    assertEquals(0, w.count("/* test */ select count(*) from coupon_funding"));
+    assertEquals(1, w.count("/* test */ select count(*) from coupon where state = 'issued'"));
   }
 
   @Test
@@ -175,7 +175,7 @@ class CouponRedemptionTest {
     await(Future.join(tries).otherwiseEmpty());
     assertEquals(1, tries.stream().filter(Future::succeeded).count());
     tries.stream().filter(Future::failed).forEach(f -> assertEquals("coupon_already_used", code(f.cause())));
-    assertEquals(1, w.count("select count(*) from coupon_hold"));
+    assertEquals(1, w.count("/* test */ select count(*) from coupon_hold"));
   }
 
   @Test
@@ -206,11 +206,11 @@ class CouponRedemptionTest {
     }
     assertEquals(20, redeemed);
     // From the stored rows: every redemption's funding sums to its hold's benefit, in integers.
-    assertEquals(0, w.count("select count(*) from coupon_hold h where h.state = 'committed' and h.benefit_fen <>"
+    assertEquals(0, w.count("/* test */ select count(*) from coupon_hold h where h.state = 'committed' and h.benefit_fen <>"
         + " (select sum(f.amount_fen) from coupon_funding f where f.alliance_id = h.alliance_id and f.coupon_id = h.coupon_id)"));
-    assertEquals(10 * 601, w.count("select sum(amount_fen) from coupon_funding where campaign_id = $1", gift));
-    assertEquals(0, w.count("select count(*) from coupon_hold where discount_fen > spend_fen"));
-    Row sample = await(w.fx.pool.query("select benefit_fen, discount_fen from coupon_hold h join coupon k"
+    assertEquals(10 * 601, w.count("/* test */ select sum(amount_fen) from coupon_funding where campaign_id = $1", gift));
+    assertEquals(0, w.count("/* test */ select count(*) from coupon_hold where discount_fen > spend_fen"));
+    Row sample = await(w.fx.pool.query("/* test */ select benefit_fen, discount_fen from coupon_hold h join coupon k"
         + " on k.alliance_id = h.alliance_id and k.id = h.coupon_id where k.campaign_id = " + gift + " limit 1").execute())
         .iterator().next();
     assertEquals(601, sample.getLong("benefit_fen"));

@@ -37,7 +37,7 @@ final class CouponWorld implements AutoCloseable {
   }
 
   long shop(String name) {
-    long id = await(fx.pool.preparedQuery("insert into shop (alliance_id, name) values ($1, $2) returning id")
+    long id = await(fx.pool.preparedQuery("/* test */ insert into shop (alliance_id, name) values ($1, $2) returning id")
         .execute(Tuple.of(alliance, name))).iterator().next().getLong(0);
     fx.open(alliance, AccountKind.MERCHANT_ISSUANCE, id);
     fx.open(alliance, AccountKind.MERCHANT_ACCEPTANCE, id);
@@ -47,7 +47,7 @@ final class CouponWorld implements AutoCloseable {
   /** {@code n} members with wallets. */
   List<Long> members(int n) {
     List<Long> ids = new ArrayList<>();
-    for (Row r : await(fx.pool.preparedQuery("insert into member (alliance_id, phone, handle)"
+    for (Row r : await(fx.pool.preparedQuery("/* test */ insert into member (alliance_id, phone, handle)"
         + " select $1, '+86' || (13000000000 + g + $2)::text, md5(random()::text || g) from generate_series(1, $3) g"
         + " returning id").execute(Tuple.of(alliance, (long) (Math.random() * 1_000_000_000L), n)))) {
       ids.add(r.getLong(0));

@@ -205,7 +205,7 @@ class LedgerConcurrencyTest {
     for (int m = 0; m < members; m++) {
       assertEquals(200 + expected[m], a.available(alliance, wallets[m]), "wallet " + m);
     }
-    long transfers = await(a.pool.query("select count(*) from ledger_transfer where code <> 'earn' or amount <> 200")
+    long transfers = await(a.pool.query("/* test */ select count(*) from ledger_transfer where code <> 'earn' or amount <> 200")
         .execute()).iterator().next().getLong(0);
     assertEquals(applied.size(), transfers);
   }

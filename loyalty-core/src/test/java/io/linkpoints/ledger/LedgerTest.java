@@ -82,7 +82,7 @@ class LedgerTest {
 
     assertEquals(100, fx.available(alliance, member));
     assertEquals(100, fx.account(alliance, cafeIssuance).debitsPosted());
-    Row lot = await(fx.pool.preparedQuery("select * from ledger_lot where alliance_id = $1 and transfer_id = $2")
+    Row lot = await(fx.pool.preparedQuery("/* test */ select * from ledger_lot where alliance_id = $1 and transfer_id = $2")
         .execute(Tuple.of(alliance, t.id()))).iterator().next();
     assertEquals(1L, lot.getLong("issuer_shop_id"));
     assertEquals(100L, lot.getLong("points_left"));
@@ -98,7 +98,7 @@ class LedgerTest {
 
     assertEquals(70, fx.available(alliance, member));
     assertEquals(30, fx.account(alliance, bookAcceptance).creditsPosted());
-    assertEquals(30, count("select sum(points) from ledger_allocation where transfer_id = '" + t.id() + "'"));
+    assertEquals(30, count("/* test */ select sum(points) from ledger_allocation where transfer_id = '" + t.id() + "'"));
   }
 
   @Test
@@ -109,7 +109,7 @@ class LedgerTest {
 
     assertEquals(50, fx.available(alliance, member));
     assertEquals(0, fx.account(alliance, bookAcceptance).creditsPosted());
-    assertEquals(1, count("select count(*) from ledger_transfer"));
+    assertEquals(1, count("/* test */ select count(*) from ledger_transfer"));
   }
 
   @Test
@@ -125,7 +125,7 @@ class LedgerTest {
     assertTrue(again.replayed());
     assertEquals(first.transfer(), again.transfer());
     assertEquals(80, fx.available(alliance, member));
-    assertEquals(1, count("select count(*) from ledger_transfer"));
+    assertEquals(1, count("/* test */ select count(*) from ledger_transfer"));
   }
 
   @Test
@@ -151,7 +151,7 @@ class LedgerTest {
     results.forEach(r -> assertFalse(r.replayed()));
     assertEquals(70, fx.available(alliance, member));
     assertEquals(30, fx.account(alliance, bookAcceptance).creditsPosted());
-    assertEquals(30, count("select sum(points) from ledger_allocation where transfer_id = '"
+    assertEquals(30, count("/* test */ select sum(points) from ledger_allocation where transfer_id = '"
         + results.get(1).transfer().id() + "'"));
   }
 
@@ -189,10 +189,10 @@ class LedgerTest {
     assertEquals(55, cafe.creditsPosted());
     assertEquals(30, cafe.debitsPosted());
     assertEquals(0, cafe.creditsPending());
-    assertEquals(0, count("select count(*) from ledger_open_hold"), "both holds were resolved in their batch");
-    Row back = await(fx.pool.preparedQuery("select * from ledger_lot where transfer_id = $1").execute(Tuple.of(refund)))
+    assertEquals(0, count("/* test */ select count(*) from ledger_open_hold"), "both holds were resolved in their batch");
+    Row back = await(fx.pool.preparedQuery("/* test */ select * from ledger_lot where transfer_id = $1").execute(Tuple.of(refund)))
         .iterator().next();
-    Row earned = await(fx.pool.preparedQuery("select * from ledger_lot where transfer_id = $1").execute(Tuple.of(earn)))
+    Row earned = await(fx.pool.preparedQuery("/* test */ select * from ledger_lot where transfer_id = $1").execute(Tuple.of(earn)))
         .iterator().next();
     assertEquals(2L, back.getLong("issuer_shop_id"), "the refund gives back the bookshop's points");
     assertEquals(earned.getOffsetDateTime("expires_at"), back.getOffsetDateTime("expires_at"));
@@ -352,7 +352,7 @@ class LedgerTest {
   }
 
   private long allocated(UUID transfer, UUID lotTransfer) {
-    return count("select coalesce(sum(points), 0) from ledger_allocation where transfer_id = '" + transfer
+    return count("/* test */ select coalesce(sum(points), 0) from ledger_allocation where transfer_id = '" + transfer
         + "' and lot_transfer_id = '" + lotTransfer + "'");
   }
 
@@ -408,9 +408,9 @@ class LedgerTest {
         .transfer();
 
     assertEquals(100, fx.available(alliance, member));
-    Row lot = await(fx.pool.preparedQuery("select * from ledger_lot where transfer_id = $1").execute(Tuple.of(refund.id())))
+    Row lot = await(fx.pool.preparedQuery("/* test */ select * from ledger_lot where transfer_id = $1").execute(Tuple.of(refund.id())))
         .iterator().next();
-    Row original = await(fx.pool.preparedQuery("select * from ledger_lot where transfer_id = $1")
+    Row original = await(fx.pool.preparedQuery("/* test */ select * from ledger_lot where transfer_id = $1")
         .execute(Tuple.of(earned.id()))).iterator().next();
     assertEquals(2L, lot.getLong("issuer_shop_id"), "the points still belong to the shop that issued them");
     assertEquals(original.getOffsetDateTime("expires_at"), lot.getOffsetDateTime("expires_at"));
@@ -434,7 +434,7 @@ class LedgerTest {
 
     assertEquals(10, fx.available(alliance, member));
     assertEquals(0, fx.account(otherAlliance, foreignWallet).creditsPosted());
-    assertEquals(1, count("select count(*) from ledger_transfer"));
+    assertEquals(1, count("/* test */ select count(*) from ledger_transfer"));
   }
 
   @Test
@@ -462,14 +462,14 @@ class LedgerTest {
   @Test
   void theInvariantCheckCatchesATamperedBalance() {
     earn(cafeIssuance, 10);
-    await(fx.pool.query("update ledger_account set credits_posted = credits_posted + 5 where id = " + member).execute());
+    await(fx.pool.query("/* test */ update ledger_account set credits_posted = credits_posted + 5 where id = " + member).execute());
 
     InvariantReport report = await(new InvariantCheck(fx.pool).run(alliance));
     assertFalse(report.ok());
     List<String> broken = report.findings().stream().filter(f -> !f.ok()).map(InvariantReport.Finding::name).toList();
     assertTrue(broken.containsAll(List.of("balanced", "account_balances_match_transfers", "wallet_equals_lots")), broken.toString());
     // Put it right so the after-test check sees a whole ledger again.
-    await(fx.pool.query("update ledger_account set credits_posted = credits_posted - 5 where id = " + member).execute());
+    await(fx.pool.query("/* test */ update ledger_account set credits_posted = credits_posted - 5 where id = " + member).execute());
     assertEquals(10, report.findings().size(), "every invariant is checked");
   }
 }

@@ -56,7 +56,7 @@ class WriterConnectionLossTest {
          Connection watcher = jdbc(); Statement s = watcher.createStatement()) {
       // Holding the wallet's row keeps the writer's batch inside its transaction, on its connection.
       blocker.setAutoCommit(false);
-      lock.execute("select 1 from ledger_account where alliance_id = " + alliance + " and id = " + wallet + " for update");
+      lock.execute("/* test */ select 1 from ledger_account where alliance_id = " + alliance + " and id = " + wallet + " for update");
       Future<TransferResult> written = fx.ledger.submit(earn);
       // The batch, and, if it gets as far as the lock again, the same command retried alone.
       while (!written.isComplete()) {
@@ -90,7 +90,7 @@ class WriterConnectionLossTest {
   private static void terminateTheBackendWaitingForTheLock(Statement s, Future<?> written) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!written.isComplete()) {
-      try (ResultSet rs = s.executeQuery("select pg_terminate_backend(pid) from pg_stat_activity"
+      try (ResultSet rs = s.executeQuery("/* test */ select pg_terminate_backend(pid) from pg_stat_activity"
           + " where datname = current_database() and pid <> pg_backend_pid() and wait_event_type = 'Lock'")) {
         if (rs.next()) {
           assertTrue(rs.getBoolean(1));
@@ -103,7 +103,7 @@ class WriterConnectionLossTest {
   }
 
   private long transfers(UUID id) {
-    return await(fx.pool.preparedQuery("select count(*) from ledger_transfer where id = $1").execute(Tuple.of(id)))
+    return await(fx.pool.preparedQuery("/* test */ select count(*) from ledger_transfer where id = $1").execute(Tuple.of(id)))
         .iterator().next().getLong(0);
   }
 }

@@ -71,7 +71,7 @@ class MemberDevicesTest {
     assertFalse(listed.getJsonObject(0).containsKey("secret"), "the secret is never shown again");
 
     // In the database only sealed, and it opens only with the data folder's key.
-    byte[] sealed = Base64.getDecoder().decode(api.text("select encode(secret_sealed, 'base64') from member_device where id = " + id)
+    byte[] sealed = Base64.getDecoder().decode(api.text("/* test */ select encode(secret_sealed, 'base64') from member_device where id = " + id)
         .replace("\n", ""));
     assertFalse(new String(sealed, java.nio.charset.StandardCharsets.ISO_8859_1)
         .contains(new String(secret, java.nio.charset.StandardCharsets.ISO_8859_1)));
@@ -142,9 +142,9 @@ class MemberDevicesTest {
     } finally {
       pool.shutdownNow();
     }
-    assertEquals(MemberDevices.MAX_ACTIVE, api.count("select count(*) from member_device where member_id = "
+    assertEquals(MemberDevices.MAX_ACTIVE, api.count("/* test */ select count(*) from member_device where member_id = "
         + member.memberId() + " and revoked_at is null"));
-    assertEquals(24, api.count("select count(*) from member_device where member_id = " + member.memberId()));
+    assertEquals(24, api.count("/* test */ select count(*) from member_device where member_id = " + member.memberId()));
   }
 
   private static void assertRefused(String code, int status, HttpResponse<Buffer> r) {

@@ -35,14 +35,14 @@ class EmbeddedPostgresServerTest {
     try (EmbeddedPostgresServer first = EmbeddedPostgresServer.start(data, true)) {
       try (Connection c = DriverManager.getConnection(first.jdbcUrl("postgres")); Statement s = c.createStatement()) {
         s.execute("create table kept (v int)");
-        s.execute("insert into kept values (42)");
+        s.execute("/* test */ insert into kept values (42)");
       }
     }
     assertTrue(Files.exists(data.resolve("PG_VERSION")));
     try (EmbeddedPostgresServer second = EmbeddedPostgresServer.start(data, true);
          Connection c = DriverManager.getConnection(second.jdbcUrl("postgres"));
          Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("select v from kept")) {
+         ResultSet rs = s.executeQuery("/* test */ select v from kept")) {
       assertTrue(rs.next());
       assertEquals(42, rs.getInt(1));
     }
@@ -75,7 +75,7 @@ class EmbeddedPostgresServerTest {
     EmbeddedPostgresServer crashed = EmbeddedPostgresServer.start(data, true);
     try (Connection c = DriverManager.getConnection(crashed.jdbcUrl("postgres")); Statement s = c.createStatement()) {
       s.execute("create table kept (v int)");
-      s.execute("insert into kept values (7)");
+      s.execute("/* test */ insert into kept values (7)");
     }
     // The Java side dies without stopping anything: its watchdog too (as if both were killed).
     ProcessHandle.current().children().filter(p -> p.info().arguments().map(List::of).orElse(List.of())
@@ -85,7 +85,7 @@ class EmbeddedPostgresServerTest {
     try (EmbeddedPostgresServer next = EmbeddedPostgresServer.start(data, true);
          Connection c = DriverManager.getConnection(next.jdbcUrl("postgres"));
          Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("select v from kept")) {
+         ResultSet rs = s.executeQuery("/* test */ select v from kept")) {
       assertFalse(PostmasterLock.isAlive(crashed.pid()), "the orphan was stopped");
       assertNotEquals(crashed.pid(), next.pid());
       assertTrue(rs.next());
@@ -100,7 +100,7 @@ class EmbeddedPostgresServerTest {
     EmbeddedPostgresServer crashed = EmbeddedPostgresServer.start(data, false);
     try (Connection c = DriverManager.getConnection(crashed.jdbcUrl("postgres")); Statement s = c.createStatement()) {
       s.execute("create table kept (v int)");
-      s.execute("insert into kept values (9)");
+      s.execute("/* test */ insert into kept values (9)");
     }
     ProcessHandle.current().children().filter(p -> p.info().arguments().map(List::of).orElse(List.of())
         .contains(String.valueOf(crashed.pid()))).forEach(ProcessHandle::destroyForcibly);
@@ -111,7 +111,7 @@ class EmbeddedPostgresServerTest {
     try (EmbeddedPostgresServer next = EmbeddedPostgresServer.start(data, false);
          Connection c = DriverManager.getConnection(next.jdbcUrl("postgres"));
          Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("select v from kept")) {
+         ResultSet rs = s.executeQuery("/* test */ select v from kept")) {
       assertTrue(rs.next());
       assertEquals(9, rs.getInt(1));
     }

@@ -45,7 +45,7 @@ class GroupedQueryTest {
   @Test
   void fiveHundredConcurrentCallsEachGetTheirOwnRowsInFewerRoundTrips() {
     GroupedQuery insert = new GroupedQuery(pool,
-        "insert into grouped_probe (id, label) values ($1, $2) on conflict do nothing returning id, label");
+        "/* test */ insert into grouped_probe (id, label) values ($1, $2) on conflict do nothing returning id, label");
     List<Future<RowSet<Row>>> calls = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
       calls.add(insert.execute(Tuple.of(i, "label-" + i)));
@@ -59,15 +59,15 @@ class GroupedQueryTest {
     }
     assertEquals(0, calls.get(500).result().rowCount());
     assertTrue(insert.groupsSent() < 50, "501 calls went in " + insert.groupsSent() + " round trips");
-    assertEquals(500L, await(pool.query("select count(*) from grouped_probe where id < 500").execute())
+    assertEquals(500L, await(pool.query("/* test */ select count(*) from grouped_probe where id < 500").execute())
         .iterator().next().getLong(0));
-    assertEquals("label-7", await(pool.query("select label from grouped_probe where id = 7").execute())
+    assertEquals("label-7", await(pool.query("/* test */ select label from grouped_probe where id = 7").execute())
         .iterator().next().getString(0));
   }
 
   @Test
   void aCallThatFailsFailsAloneAndTheOthersInItsGroupStillHappen() {
-    GroupedQuery insert = new GroupedQuery(pool, "insert into grouped_probe (id, label) values ($1, $2) returning id");
+    GroupedQuery insert = new GroupedQuery(pool, "/* test */ insert into grouped_probe (id, label) values ($1, $2) returning id");
     List<Future<RowSet<Row>>> calls = new ArrayList<>();
     for (int i = 1000; i < 1100; i++) {
       calls.add(insert.execute(Tuple.of(i, i % 25 == 0 ? "bad" : "fine")));
@@ -83,13 +83,13 @@ class GroupedQueryTest {
         assertEquals(i, call.result().iterator().next().getInteger(0));
       }
     }
-    assertEquals(96L, await(pool.query("select count(*) from grouped_probe where id between 1000 and 1099").execute())
+    assertEquals(96L, await(pool.query("/* test */ select count(*) from grouped_probe where id between 1000 and 1099").execute())
         .iterator().next().getLong(0));
   }
 
   @Test
   void eachCallerIsAnsweredOnItsOwnContext() {
-    GroupedQuery select = new GroupedQuery(pool, "select $1::int as n");
+    GroupedQuery select = new GroupedQuery(pool, "/* test */ select $1::int as n");
     Map<Integer, Boolean> sameContext = new ConcurrentHashMap<>();
     List<Future<Void>> done = new ArrayList<>();
     for (int i = 0; i < 40; i++) {

@@ -104,7 +104,7 @@ class EarnCapConcurrencyTest {
   }
 
   private static long earnedAt(PosWorld world, Person member, Till till) {
-    return world.api.count("select coalesce(sum(points), 0) from pos_accrual where member_id = " + member.memberId()
+    return world.api.count("/* test */ select coalesce(sum(points), 0) from pos_accrual where member_id = " + member.memberId()
         + " and shop_id = " + till.shopId());
   }
 
@@ -124,7 +124,7 @@ class EarnCapConcurrencyTest {
     assertEquals(150, earnedAt(world, member, cafe));
     assertTrue(answers.stream().filter(a -> a.getLong("points") < 100)
         .allMatch(a -> a.getString("limitedBy").equals("shop_daily_cap")), answers.toString());
-    assertEquals(0, api.count("select count(*) from pos_earn_reservation where member_id = " + member.memberId()),
+    assertEquals(0, api.count("/* test */ select count(*) from pos_earn_reservation where member_id = " + member.memberId()),
         "every reservation gave way to its earn");
   }
 
@@ -174,7 +174,7 @@ class EarnCapConcurrencyTest {
     // row and reservation are there, its request record is not.
     String crashedKey = key();
     var accrualId = new Caller(world.allianceId, cafe.shopId(), cafe.terminalId()).derive(crashedKey, "earn");
-    api.count("with a as (insert into pos_accrual (alliance_id, id, shop_id, terminal_id, member_id, spend_fen, points,"
+    api.count("/* test */ with a as (insert into pos_accrual (alliance_id, id, shop_id, terminal_id, member_id, spend_fen, points,"
         + " created_at) values (" + world.allianceId + ", '" + accrualId + "', " + cafe.shopId() + ", " + cafe.terminalId()
         + ", " + member.memberId() + ", " + SPEND_FOR_100_POINTS + ", 100, now()) returning 1),"
         + " r as (insert into pos_earn_reservation (alliance_id, accrual_id, member_id, shop_id, points, created_at)"
@@ -195,11 +195,11 @@ class EarnCapConcurrencyTest {
     assertEquals(100, retried.getLong("points"));
     assertEquals(150, world.available(member));
     // Left in progress again and rerun: the same answer, nothing earned twice.
-    api.count("with u as (update pos_request set status_code = null, response = null, completed_at = null"
+    api.count("/* test */ with u as (update pos_request set status_code = null, response = null, completed_at = null"
         + " where idempotency_key = '" + crashedKey + "' returning 1) select count(*) from u");
     JsonObject rerun = expect(200, world.pos(cafe, "accrue", crashedKey, sale));
     assertEquals(100, rerun.getLong("points"));
     assertEquals(150, world.available(member));
-    assertEquals(0, api.count("select count(*) from pos_earn_reservation where member_id = " + member.memberId()));
+    assertEquals(0, api.count("/* test */ select count(*) from pos_earn_reservation where member_id = " + member.memberId()));
   }
 }

@@ -86,7 +86,7 @@ class PosRetryAfterCrashTest {
 
     assertEquals(first, expect(200, world.pos(cafe, "accrue", saleKey, sale)));
     assertEquals(200, world.status(cafe, saleKey).getInteger("statusCode"));
-    assertEquals(1, api.count("select count(*) from ledger_transfer where id = '" + first.getString("accrualId") + "'"));
+    assertEquals(1, api.count("/* test */ select count(*) from ledger_transfer where id = '" + first.getString("accrualId") + "'"));
     assertEquals(38, world.available(member));
   }
 
@@ -99,10 +99,10 @@ class PosRetryAfterCrashTest {
     // What the crash left: the request begun, the code used by it, nothing else.
     Lp2Code.Parsed v = Lp2Code.parse(code).orElseThrow();
     long step = Lp2Code.stepOf(api.clock.instant());
-    sql("insert into pos_request (alliance_id, terminal_id, idempotency_key, operation, fingerprint, created_at)"
+    sql("/* test */ insert into pos_request (alliance_id, terminal_id, idempotency_key, operation, fingerprint, created_at)"
         + " values ($1, $2, $3, 'accrue', $4, $5)", Tuple.of(world.allianceId, cafe.terminalId(), saleKey,
         PosRequests.fingerprint("accrue", sale), api.clock.instant().atOffset(ZoneOffset.UTC)));
-    sql("insert into member_code_use (device_id, step, counter, alliance_id, used_at, expires_at, used_by)"
+    sql("/* test */ insert into member_code_use (device_id, step, counter, alliance_id, used_at, expires_at, used_by)"
         + " values ($1, $2, $3, $4, $5, $6, $7)", Tuple.of(v.deviceId(), step, v.counter(), world.allianceId,
         api.clock.instant().atOffset(ZoneOffset.UTC), api.clock.instant().plus(Duration.ofHours(73)).atOffset(ZoneOffset.UTC),
         cafe.terminalId() + ":" + saleKey));
@@ -126,15 +126,15 @@ class PosRetryAfterCrashTest {
     Lp2Code.Parsed v = Lp2Code.parse(code).orElseThrow();
     long step = Lp2Code.stepOf(api.clock.instant());
     var now = api.clock.instant().atOffset(ZoneOffset.UTC);
-    sql("insert into pos_request (alliance_id, terminal_id, idempotency_key, operation, fingerprint, created_at)"
+    sql("/* test */ insert into pos_request (alliance_id, terminal_id, idempotency_key, operation, fingerprint, created_at)"
         + " values ($1, $2, $3, 'accrue', $4, $5)", Tuple.of(world.allianceId, cafe.terminalId(), saleKey,
         PosRequests.fingerprint("accrue", sale), now));
-    sql("insert into member_code_use (device_id, step, counter, alliance_id, used_at, expires_at, used_by)"
+    sql("/* test */ insert into member_code_use (device_id, step, counter, alliance_id, used_at, expires_at, used_by)"
         + " values ($1, $2, $3, $4, $5, $6, $7)", Tuple.of(v.deviceId(), step, v.counter(), world.allianceId,
         api.clock.instant().atOffset(ZoneOffset.UTC), api.clock.instant().plus(Duration.ofHours(73)).atOffset(ZoneOffset.UTC),
         cafe.terminalId() + ":" + saleKey));
     java.util.UUID accrualId = new Caller(world.allianceId, cafe.shopId(), cafe.terminalId()).derive(saleKey, "earn");
-    sql("insert into pos_accrual (alliance_id, id, shop_id, terminal_id, member_id, spend_fen, points, raw_points,"
+    sql("/* test */ insert into pos_accrual (alliance_id, id, shop_id, terminal_id, member_id, spend_fen, points, raw_points,"
         + " limited_by, created_at) values ($1, $2, $3, $4, $5, 4200, 42, 42, 'none', $6)",
         Tuple.of(world.allianceId, accrualId, cafe.shopId(), cafe.terminalId(), member.memberId(), now));
     api.clock.advance(CODE_EXPIRED);
@@ -143,7 +143,7 @@ class PosRetryAfterCrashTest {
     assertEquals(accrualId.toString(), earned.getString("accrualId"));
     assertEquals(42, earned.getLong("points"));
     assertEquals(42, world.available(member));
-    assertEquals(1, api.count("select count(*) from ledger_transfer where id = '" + accrualId + "'"));
+    assertEquals(1, api.count("/* test */ select count(*) from ledger_transfer where id = '" + accrualId + "'"));
   }
 
   @Test
@@ -199,7 +199,7 @@ class PosRetryAfterCrashTest {
 
     assertEquals(first, expect(200, world.pos(books, "accrue", saleKey, sale)));
     assertEquals(20, world.available(member));
-    assertEquals(80, api.count("select recovered_points from pos_accrual where id = '" + owedSale.getString("accrualId") + "'"));
+    assertEquals(80, api.count("/* test */ select recovered_points from pos_accrual where id = '" + owedSale.getString("accrualId") + "'"));
   }
 
   @Test
@@ -224,7 +224,7 @@ class PosRetryAfterCrashTest {
     api.clock.advance(CODE_EXPIRED);
 
     assertEquals(first, expect(200, world.pos(tea, "accrue", saleKey, sale)), "the only coupon is still this sale's");
-    assertEquals(1, api.count("select count(*) from coupon where campaign_id = " + campaign));
+    assertEquals(1, api.count("/* test */ select count(*) from coupon where campaign_id = " + campaign));
   }
 
   @Test
@@ -246,7 +246,7 @@ class PosRetryAfterCrashTest {
     assertEquals(100, world.available(member), "the hold timed out");
     JsonObject again = expect(200, world.pos(cafe, "reserve", reserveKey, reserve));
     assertEquals(first.copy().put("availablePoints", 100), again, "the hold it made, the balance as it is now");
-    assertEquals(1, api.count("select count(*) from ledger_transfer where id = '" + first.getString("holdId") + "'"));
+    assertEquals(1, api.count("/* test */ select count(*) from ledger_transfer where id = '" + first.getString("holdId") + "'"));
   }
 
   @Test
@@ -321,7 +321,7 @@ class PosRetryAfterCrashTest {
 
   /** The request's record as a crash just before its outcome was written leaves it: begun, no outcome. */
   private void cutShort(Till till, String key) {
-    sql("update pos_request set status_code = null, response = null, completed_at = null"
+    sql("/* test */ update pos_request set status_code = null, response = null, completed_at = null"
         + " where alliance_id = $1 and terminal_id = $2 and idempotency_key = $3",
         Tuple.of(world.allianceId, till.terminalId(), key));
     assertEquals("in_progress", world.status(till, key).getString("state"));

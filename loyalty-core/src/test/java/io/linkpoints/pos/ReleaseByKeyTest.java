@@ -74,13 +74,13 @@ class ReleaseByKeyTest {
 
   /** Holds of this wallet that nothing resolved (posted, voided or timed out). */
   private long openHolds(Person member) {
-    return api.count("select count(*) from ledger_transfer h where h.flags = 1 and h.debit_account_id = "
+    return api.count("/* test */ select count(*) from ledger_transfer h where h.flags = 1 and h.debit_account_id = "
         + world.walletId(member) + " and not exists (select 1 from ledger_transfer r where r.alliance_id = h.alliance_id"
         + " and r.pending_id = h.id)");
   }
 
   private long releases(Person member) {
-    return api.count("select count(*) from ledger_transfer where code = 'pos_release' and debit_account_id = "
+    return api.count("/* test */ select count(*) from ledger_transfer where code = 'pos_release' and debit_account_id = "
         + world.walletId(member));
   }
 

@@ -151,7 +151,7 @@ class MemberCodeRefusalsTest {
     // Revoking twice answers the same, and the audit log has the staff's revocations.
     assertEquals(byMember.getString("revokedAt"), expect(200, api.send(HttpMethod.DELETE, "/v1/members/me/devices/"
         + lost.deviceId, member.token(), null)).getString("revokedAt"));
-    assertEquals(2, api.count("select count(*) from audit_log where alliance_id = " + world.allianceId
+    assertEquals(2, api.count("/* test */ select count(*) from audit_log where alliance_id = " + world.allianceId
         + " and action in ('revokeShopMemberDevice', 'revokeAllianceMemberDevice')"));
   }
 
@@ -197,7 +197,7 @@ class MemberCodeRefusalsTest {
       pool.shutdownNow();
     }
     assertEquals(10, world.available(member));
-    assertEquals(1, api.count("select count(*) from pos_accrual where member_id = " + member.memberId()));
+    assertEquals(1, api.count("/* test */ select count(*) from pos_accrual where member_id = " + member.memberId()));
   }
 
   @Test

@@ -41,7 +41,7 @@ class AdjustmentDuringCloseTest {
   }
 
   private long shop(long alliance, String name) {
-    return await(fx.pool.preparedQuery("insert into shop (alliance_id, name) values ($1, $2) returning id")
+    return await(fx.pool.preparedQuery("/* test */ insert into shop (alliance_id, name) values ($1, $2) returning id")
         .execute(Tuple.of(alliance, name))).iterator().next().getLong(0);
   }
 
@@ -50,7 +50,7 @@ class AdjustmentDuringCloseTest {
   }
 
   private long waitingForALock() {
-    return await(fx.pool.query("select count(*) from pg_stat_activity where datname = current_database()"
+    return await(fx.pool.query("/* test */ select count(*) from pg_stat_activity where datname = current_database()"
         + " and wait_event_type = 'Lock'").execute()).iterator().next().getLong(0);
   }
 
@@ -66,7 +66,7 @@ class AdjustmentDuringCloseTest {
     // The close is under way: its update of the period row is made, not yet committed.
     SqlConnection closer = await(fx.pool.getConnection());
     Transaction closing = await(closer.begin());
-    await(closer.preparedQuery("update settlement_period set status = 'closed', closed_at = $3"
+    await(closer.preparedQuery("/* test */ update settlement_period set status = 'closed', closed_at = $3"
         + " where alliance_id = $1 and id = $2").execute(Tuple.of(alliance, april, Periods.utc(clock.instant()))));
 
     Future<Adjustments.Adjustment> adjustment = new Adjustments(fx.pool, periods, clock).add(alliance, april,
@@ -82,7 +82,7 @@ class AdjustmentDuringCloseTest {
 
     Throwable refused = await(adjustment.transform(ar -> Future.succeededFuture(ar.cause())));
     assertEquals("period_closed", assertInstanceOf(ApiException.class, refused, "the adjustment went through").code());
-    assertEquals(0, count("select count(*) from settlement_adjustment where alliance_id = $1 and period_id = $2",
+    assertEquals(0, count("/* test */ select count(*) from settlement_adjustment where alliance_id = $1 and period_id = $2",
         alliance, april));
   }
 }

@@ -69,13 +69,13 @@ class ExportStreamingTest {
     // invariants hold (checked after the test).
     long t0 = System.nanoTime();
     OffsetDateTime march = OffsetDateTime.parse("2026-02-28T16:00:00Z");
-    await(api.app.pool().preparedQuery("insert into ledger_transfer (alliance_id, id, debit_account_id,"
+    await(api.app.pool().preparedQuery("/* test */ insert into ledger_transfer (alliance_id, id, debit_account_id,"
         + " credit_account_id, amount, flags, code, created_at) select $1, gen_random_uuid(), $2, $3, 1, 0, 'bulk',"
         + " $4::timestamptz + g * interval '2 seconds' from generate_series(1, $5) g")
         .execute(Tuple.of(w.allianceId(), issuance, acceptance, march, ROWS)), BULK_SECONDS);
-    await(api.app.pool().preparedQuery("update ledger_account set debits_posted = debits_posted + $3"
+    await(api.app.pool().preparedQuery("/* test */ update ledger_account set debits_posted = debits_posted + $3"
         + " where alliance_id = $1 and id = $2").execute(Tuple.of(w.allianceId(), issuance, ROWS)), BULK_SECONDS);
-    await(api.app.pool().preparedQuery("update ledger_account set credits_posted = credits_posted + $3"
+    await(api.app.pool().preparedQuery("/* test */ update ledger_account set credits_posted = credits_posted + $3"
         + " where alliance_id = $1 and id = $2").execute(Tuple.of(w.allianceId(), acceptance, ROWS)), BULK_SECONDS);
     await(api.app.pool().query("analyze ledger_transfer").execute(), BULK_SECONDS);
     System.out.printf("generated %d transfers in %d s%n", ROWS, (System.nanoTime() - t0) / 1_000_000_000);

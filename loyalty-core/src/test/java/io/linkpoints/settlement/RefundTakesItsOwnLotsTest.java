@@ -43,7 +43,7 @@ class RefundTakesItsOwnLotsTest {
   }
 
   private long shop(String name) {
-    long id = await(fx.pool.preparedQuery("insert into shop (alliance_id, name) values ($1, $2) returning id")
+    long id = await(fx.pool.preparedQuery("/* test */ insert into shop (alliance_id, name) values ($1, $2) returning id")
         .execute(Tuple.of(alliance, name))).iterator().next().getLong(0);
     fx.open(alliance, AccountKind.MERCHANT_ISSUANCE, id);
     fx.open(alliance, AccountKind.MERCHANT_ACCEPTANCE, id);
@@ -60,10 +60,10 @@ class RefundTakesItsOwnLotsTest {
     vertx = Vertx.vertx();
     fx = new LedgerFixture(vertx, clock);
     alliance = fx.alliance("Refund street");
-    await(fx.pool.preparedQuery("update alliance set price_per_point_fen = 2 where id = $1").execute(Tuple.of(alliance)));
+    await(fx.pool.preparedQuery("/* test */ update alliance set price_per_point_fen = 2 where id = $1").execute(Tuple.of(alliance)));
     long a = shop("café A");
     long b = shop("bookshop B");
-    long member = await(fx.pool.preparedQuery("insert into member (alliance_id, phone, handle) values ($1, $2, md5($2))"
+    long member = await(fx.pool.preparedQuery("/* test */ insert into member (alliance_id, phone, handle) values ($1, $2, md5($2))"
         + " returning id").execute(Tuple.of(alliance, "+8613900000101"))).iterator().next().getLong(0);
     long wallet = fx.open(alliance, AccountKind.MEMBER_WALLET, member).id();
 
@@ -102,7 +102,7 @@ class RefundTakesItsOwnLotsTest {
   /** Per creating transfer (the lot's earn), the points left in the wallet's lots. */
   private Map<UUID, Long> pointsLeft(long wallet) {
     Map<UUID, Long> out = new HashMap<>();
-    for (Row r : await(fx.pool.preparedQuery("select transfer_id, points_left from ledger_lot where alliance_id = $1"
+    for (Row r : await(fx.pool.preparedQuery("/* test */ select transfer_id, points_left from ledger_lot where alliance_id = $1"
         + " and account_id = $2").execute(Tuple.of(alliance, wallet)))) {
       out.merge(r.getUUID("transfer_id"), r.getLong("points_left"), Long::sum);
     }
@@ -111,7 +111,7 @@ class RefundTakesItsOwnLotsTest {
 
   private Map<UUID, Instant> lotExpiries(long wallet) {
     Map<UUID, Instant> out = new HashMap<>();
-    for (Row r : await(fx.pool.preparedQuery("select transfer_id, expires_at from ledger_lot where alliance_id = $1"
+    for (Row r : await(fx.pool.preparedQuery("/* test */ select transfer_id, expires_at from ledger_lot where alliance_id = $1"
         + " and account_id = $2").execute(Tuple.of(alliance, wallet)))) {
       out.put(r.getUUID("transfer_id"), r.getOffsetDateTime("expires_at").toInstant());
     }
@@ -121,7 +121,7 @@ class RefundTakesItsOwnLotsTest {
   /** Per lot (named by its creating transfer), the points a debit took from it. */
   private Map<UUID, Long> allocations(UUID debit) {
     Map<UUID, Long> out = new HashMap<>();
-    for (Row r : await(fx.pool.preparedQuery("select lot_transfer_id, points from ledger_allocation"
+    for (Row r : await(fx.pool.preparedQuery("/* test */ select lot_transfer_id, points from ledger_allocation"
         + " where alliance_id = $1 and transfer_id = $2").execute(Tuple.of(alliance, debit)))) {
       out.merge(r.getUUID("lot_transfer_id"), r.getLong("points"), Long::sum);
     }

@@ -73,7 +73,7 @@ class ScriptedMonthTest {
   }
 
   private long shop(String name) {
-    long id = await(fx.pool.preparedQuery("insert into shop (alliance_id, name) values ($1, $2) returning id")
+    long id = await(fx.pool.preparedQuery("/* test */ insert into shop (alliance_id, name) values ($1, $2) returning id")
         .execute(Tuple.of(alliance, name))).iterator().next().getLong(0);
     fx.open(alliance, AccountKind.MERCHANT_ISSUANCE, id);
     fx.open(alliance, AccountKind.MERCHANT_ACCEPTANCE, id);
@@ -81,7 +81,7 @@ class ScriptedMonthTest {
   }
 
   private long member(String phone) {
-    long id = await(fx.pool.preparedQuery("insert into member (alliance_id, phone, handle) values ($1, $2, md5($2))"
+    long id = await(fx.pool.preparedQuery("/* test */ insert into member (alliance_id, phone, handle) values ($1, $2, md5($2))"
         + " returning id").execute(Tuple.of(alliance, phone))).iterator().next().getLong(0);
     wallets.put(id, fx.open(alliance, AccountKind.MEMBER_WALLET, id).id());
     return id;
@@ -130,7 +130,7 @@ class ScriptedMonthTest {
     fx = new LedgerFixture(vertx, clock);
     coupons = Coupons.create(fx.pool, fx.ledger, clock);
     alliance = fx.alliance("Riverside");
-    await(fx.pool.preparedQuery("update alliance set price_per_point_fen = 2, breakage_rule = $2 where id = $1")
+    await(fx.pool.preparedQuery("/* test */ update alliance set price_per_point_fen = 2, breakage_rule = $2 where id = $1")
         .execute(Tuple.of(alliance, breakageRule)));
     a = shop("café");
     b = shop("bookshop");
@@ -323,12 +323,12 @@ class ScriptedMonthTest {
         new Adjustments.Correction(a, b, 1, "late", null)))));
     // The database refuses too, whoever asks.
     for (String sql : List.of(
-        "update settlement_statement set net_fen = net_fen + 1, receivable_fen = receivable_fen + 1 where alliance_id = $1",
-        "delete from settlement_item where alliance_id = $1",
-        "insert into settlement_item (alliance_id, period_id, n, category, payer_id, payee_id, amount_fen)"
+        "/* test */ update settlement_statement set net_fen = net_fen + 1, receivable_fen = receivable_fen + 1 where alliance_id = $1",
+        "/* test */ delete from settlement_item where alliance_id = $1",
+        "/* test */ insert into settlement_item (alliance_id, period_id, n, category, payer_id, payee_id, amount_fen)"
             + " select $1, id, 9999, 'adjustment', 1, 2, 5 from settlement_period where alliance_id = $1",
-        "update settlement_period set status = 'draft', closed_at = null where alliance_id = $1",
-        "delete from settlement_period where alliance_id = $1")) {
+        "/* test */ update settlement_period set status = 'draft', closed_at = null where alliance_id = $1",
+        "/* test */ delete from settlement_period where alliance_id = $1")) {
       Throwable refused = failure(fx.pool.preparedQuery(sql).execute(Tuple.of(alliance)));
       assertInstanceOf(PgException.class, refused, sql);
       assertTrue(refused.getMessage().contains("is closed"), refused.getMessage());

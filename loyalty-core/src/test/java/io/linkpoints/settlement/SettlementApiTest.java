@@ -62,7 +62,7 @@ class SettlementApiTest {
           .map(p -> (Throwable) null).recover(io.vertx.core.Future::succeededFuture));
       assertEquals("validation_failed", ((io.linkpoints.web.ApiException) refused).code(), month);
     }
-    assertEquals(0, api.count("select count(*) from settlement_period"));
+    assertEquals(0, api.count("/* test */ select count(*) from settlement_period"));
     JsonObject first = expect(201, api.post(base, w.adminToken(), new JsonObject().put("month", "2000-01")));
     assertEquals("1999-12-31T16:00:00Z", first.getString("startsAt"));
     JsonObject last = expect(201, api.post(base, w.adminToken(), new JsonObject().put("month", "2999-12")));
@@ -149,7 +149,7 @@ class SettlementApiTest {
     // Someone with database access changes record 4 (a run) behind the service's back.
     await(api.app.pool().withTransaction(conn -> conn.query("alter table audit_log disable trigger audit_log_append_only")
         .execute()
-        .compose(v -> conn.preparedQuery("update audit_log set detail = replace(detail, '\"runs\":2', '\"runs\":1')"
+        .compose(v -> conn.preparedQuery("/* test */ update audit_log set detail = replace(detail, '\"runs\":2', '\"runs\":1')"
             + " where alliance_id = $1 and seq = 5").execute(Tuple.of(alliance)))
         .compose(v -> conn.query("alter table audit_log enable trigger audit_log_append_only").execute())));
     JsonObject broken = expect(200, api.get("/v1/alliances/" + alliance + "/audit/verify", w.adminToken()));
@@ -157,7 +157,7 @@ class SettlementApiTest {
     assertEquals(5, broken.getJsonObject("firstBroken").getInteger("seq"), broken.encode());
     // The service itself cannot change the log.
     Throwable refused = io.linkpoints.testing.Await.failure(api.app.pool().preparedQuery(
-        "delete from audit_log where alliance_id = $1").execute(Tuple.of(alliance)));
+        "/* test */ delete from audit_log where alliance_id = $1").execute(Tuple.of(alliance)));
     assertTrue(refused.getMessage().contains("append-only"), refused.getMessage());
   }
 }

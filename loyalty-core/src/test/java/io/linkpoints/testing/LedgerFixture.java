@@ -42,7 +42,7 @@ public final class LedgerFixture implements AutoCloseable {
   }
 
   public long alliance(String name) {
-    return await(pool.preparedQuery("insert into alliance (name, time_zone, price_per_point_fen, expiry_months,"
+    return await(pool.preparedQuery("/* test */ insert into alliance (name, time_zone, price_per_point_fen, expiry_months,"
         + " expiry_end_of_month) values ($1, 'Asia/Shanghai', 1, 12, true) returning id")
         .execute(Tuple.of(name))).iterator().next().getLong(0);
   }

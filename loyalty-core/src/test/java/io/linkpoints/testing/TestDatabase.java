@@ -22,14 +22,44 @@ public final class TestDatabase {
   private static DatabaseTarget server;
   private static final java.util.List<String> CREATED = new java.util.ArrayList<>();
 
+  /**
+   * pg_stat_statements on the embedded server, so that a suite can check every statement it made
+   * ({@code app.StatementsPinOneAllianceTest}); room for all of a module's distinct statements.
+   */
+  private static final String STATEMENT_STATS = """
+      shared_preload_libraries = 'pg_stat_statements'
+      pg_stat_statements.max = 20000
+      pg_stat_statements.track = top
+      pg_stat_statements.track_utility = off
+      """;
+
   private TestDatabase() {
+  }
+
+  /** The server's maintenance database, where {@code pg_stat_statements} is installed if the server has it loaded. */
+  public static synchronized DatabaseTarget admin() {
+    try {
+      return server();
+    } catch (Exception e) {
+      throw new IllegalStateException("Could not start the test database server", e);
+    }
+  }
+
+  /** The migrated template every test database is copied from: the schema, no rows. */
+  public static DatabaseTarget template() {
+    return admin().withDatabase(TEMPLATE);
+  }
+
+  /** The prefix of every test database's name, in this JVM. */
+  public static String databasePrefix() {
+    return "lp_test_" + ProcessHandle.current().pid() + "_";
   }
 
   /** A new, migrated, empty database. */
   public static synchronized DatabaseTarget fresh() {
     try {
       DatabaseTarget admin = server();
-      String name = "lp_test_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
+      String name = databasePrefix() + COUNTER.incrementAndGet();
       try (Connection c = connect(admin); Statement s = c.createStatement()) {
         s.execute("drop database if exists " + name);
         s.execute("create database " + name + " template " + TEMPLATE);
@@ -54,7 +84,7 @@ public final class TestDatabase {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> dropCreated(external), "drop-test-databases"));
     } else {
       Path dir = Files.createTempDirectory("linkpoints-test-pg");
-      EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("data"), true);
+      EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("data"), true, 0, STATEMENT_STATS);
       admin = DatabaseTarget.fromUrl(pg.url("postgres"));
       // Thrown away whole when the tests end: stopped in order, then its folder (about 2 GB after
       // a module's suite) deleted, so runs do not fill the disk. A JVM killed outright leaves it.
@@ -72,8 +102,20 @@ public final class TestDatabase {
       s.execute("create database " + TEMPLATE);
     }
     Migrations.migrateBlocking(admin.withDatabase(TEMPLATE));
+    installStatementStats(admin);
     server = admin;
     return server;
+  }
+
+  /** In the maintenance database, where the server has the library loaded (the embedded one does). */
+  private static void installStatementStats(DatabaseTarget admin) throws Exception {
+    try (Connection c = connect(admin); Statement s = c.createStatement();
+        java.sql.ResultSet loaded = s.executeQuery("/* test */ select current_setting('shared_preload_libraries') like '%pg_stat_statements%'")) {
+      loaded.next();
+      if (loaded.getBoolean(1)) {
+        s.execute("create extension if not exists pg_stat_statements");
+      }
+    }
   }
 
   private static synchronized void dropCreated(DatabaseTarget admin) {

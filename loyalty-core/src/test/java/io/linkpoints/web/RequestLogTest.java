@@ -35,7 +35,7 @@ class RequestLogTest {
       router.get("/hop").handler(ctx -> {
         String first = RequestLog.currentId();
         vertx.executeBlocking(() -> "on a worker")
-            .compose(v -> pool.query("select pg_sleep(0.01)").execute())
+            .compose(v -> pool.query("/* test */ select pg_sleep(0.01)").execute())
             .compose(v -> {
               Future<String> timer = Future.future(p -> vertx.setTimer(5, id -> p.complete(RequestLog.currentId())));
               return timer;

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ShopFeedAcrossWritersTest {
   // The old feed's read: seq above the last one sent.
-  private static final String OLD_CURSOR_READ = "select t.id from ledger_transfer t where t.alliance_id = $1"
+  private static final String OLD_CURSOR_READ = "/* test */ select t.id from ledger_transfer t where t.alliance_id = $1"
       + " and t.seq > $2 and t.flags in (0, 2) and (t.debit_account_id in ($3, $4) or t.credit_account_id in ($3, $4)) order by t.seq";
 
   private Vertx vertx;
@@ -97,12 +97,12 @@ class ShopFeedAcrossWritersTest {
     SqlConnection held = await(a.app.pool().getConnection());
     Transaction tx = await(held.begin());
     UUID late = UUID.randomUUID();
-    long lateSeq = await(held.preparedQuery("insert into ledger_transfer (alliance_id, id, debit_account_id,"
+    long lateSeq = await(held.preparedQuery("/* test */ insert into ledger_transfer (alliance_id, id, debit_account_id,"
         + " credit_account_id, amount, flags, code, created_at) values ($1, $2, $3, $4, 555, 0, 'redeem', now())"
         + " returning seq").execute(Tuple.of(world.allianceId, late, otherWallet, acceptance))).iterator().next().getLong(0);
     UUID early = UUID.randomUUID();
     await(b.app.ledger().transfer(world.allianceId, early, issuance, wallet, 777, "earn"));
-    long earlySeq = await(a.app.pool().preparedQuery("select seq from ledger_transfer where alliance_id = $1 and id = $2")
+    long earlySeq = await(a.app.pool().preparedQuery("/* test */ select seq from ledger_transfer where alliance_id = $1 and id = $2")
         .execute(Tuple.of(world.allianceId, early))).iterator().next().getLong(0);
     assertTrue(earlySeq > lateSeq);
 

@@ -41,14 +41,14 @@ class DemoSeedTest {
 
       LinkpointsApp app = await(LinkpointsApp.start(vertx, config, Clock.systemUTC()));
       try {
-        assertEquals(5L, count(app, "select count(*) from shop"));
-        assertEquals(200L, count(app, "select count(*) from member"));
-        assertEquals(1L, count(app, "select count(*) from coupon_campaign where status = 'live'"));
-        assertEquals(1L, count(app, "select count(*) from settlement_period where status = 'closed'"));
-        assertTrue(count(app, "select count(*) from ledger_transfer") > 1000);
-        long days = count(app, "select count(distinct date_trunc('day', created_at)) from ledger_transfer");
+        assertEquals(5L, count(app, "/* test */ select count(*) from shop"));
+        assertEquals(200L, count(app, "/* test */ select count(*) from member"));
+        assertEquals(1L, count(app, "/* test */ select count(*) from coupon_campaign where status = 'live'"));
+        assertEquals(1L, count(app, "/* test */ select count(*) from settlement_period where status = 'closed'"));
+        assertTrue(count(app, "/* test */ select count(*) from ledger_transfer") > 1000);
+        long days = count(app, "/* test */ select count(distinct date_trunc('day', created_at)) from ledger_transfer");
         assertTrue(days >= 85, "history spread over days: " + days);
-        assertEquals(0L, count(app, "select coalesce(sum(net_fen), 0) from settlement_statement"));
+        assertEquals(0L, count(app, "/* test */ select coalesce(sum(net_fen), 0) from settlement_statement"));
         InvariantReport report = await(new InvariantCheck(app.pool()).run(null));
         assertTrue(report.ok(), report.summary());
       } finally {

@@ -105,7 +105,7 @@ class PosClientEndToEndTest {
       assertEquals(60, committed.getLong("points"));
       assertEquals(1, proxy.forwarded("/pos/commit"), "status said it was done: it was never sent again");
       assertTrue(proxy.forwarded("/pos/requests/") >= 1, "status was asked");
-      assertEquals(1, api.count("select count(*) from ledger_transfer where pending_id = '" + hold.getString("holdId") + "'"));
+      assertEquals(1, api.count("/* test */ select count(*) from ledger_transfer where pending_id = '" + hold.getString("holdId") + "'"));
       assertEquals(40, world.available(member));
       client.close();
     }
@@ -121,7 +121,7 @@ class PosClientEndToEndTest {
       AtomicBoolean first = new AtomicBoolean(true);
       proxy.dropAnswersTo(path -> path.endsWith("/pos/accrue") && first.getAndSet(false));
       // The server earned, then died before recording its answer: the call stays in progress.
-      proxy.beforeCut(() -> api.app.pool().query("update pos_request set status_code = null, response = null,"
+      proxy.beforeCut(() -> api.app.pool().query("/* test */ update pos_request set status_code = null, response = null,"
           + " completed_at = null where terminal_id = " + crashed.terminalId()).execute());
       JsonObject earned = await(client.accrue(scanned(world.code(member)), 3850, null));
       assertEquals(38, earned.getLong("points"));
@@ -170,9 +170,9 @@ class PosClientEndToEndTest {
   /** Nothing of the member's stays held, and the hold the reserve made was voided once. */
   private void assertReleasedOnce(Person member) {
     assertEquals(100, world.available(member));
-    assertEquals(1, api.count("select count(*) from ledger_transfer where code = 'pos_release' and debit_account_id = "
+    assertEquals(1, api.count("/* test */ select count(*) from ledger_transfer where code = 'pos_release' and debit_account_id = "
         + world.walletId(member)));
-    assertEquals(0, api.count("select count(*) from ledger_transfer h where h.flags = 1 and h.debit_account_id = "
+    assertEquals(0, api.count("/* test */ select count(*) from ledger_transfer h where h.flags = 1 and h.debit_account_id = "
         + world.walletId(member) + " and not exists (select 1 from ledger_transfer r where r.pending_id = h.id)"));
   }
 
@@ -223,7 +223,7 @@ class PosClientEndToEndTest {
       assertEquals(50, flaky.pendingOffline());
       flaky.close();
     }
-    assertEquals(5, api.count("select count(*) from pos_accrual where member_id = " + member.memberId()),
+    assertEquals(5, api.count("/* test */ select count(*) from pos_accrual where member_id = " + member.memberId()),
         "the server applied the 5 whose answers were lost");
 
     // The adapter restarts (a new process would read the same folder) and the network is back, minutes
@@ -237,7 +237,7 @@ class PosClientEndToEndTest {
     assertEquals(0, await(restarted.drain()), "a second drain sends nothing");
     restarted.close();
 
-    assertEquals(50, api.count("select count(*) from pos_accrual where member_id = " + member.memberId()));
+    assertEquals(50, api.count("/* test */ select count(*) from pos_accrual where member_id = " + member.memberId()));
     long expected = 0;
     for (int i = 1; i <= 50; i++) {
       expected += (1000 + i) / 100;
@@ -245,7 +245,7 @@ class PosClientEndToEndTest {
     assertEquals(expected, world.available(member), "each accrual counted exactly once");
     // Replayed in the order they were made: the ledger's sequence follows the queue.
     List<String> applied = new ArrayList<>();
-    for (Row row : await(api.app.pool().query("select a.order_ref from pos_accrual a join ledger_transfer t"
+    for (Row row : await(api.app.pool().query("/* test */ select a.order_ref from pos_accrual a join ledger_transfer t"
         + " on t.alliance_id = a.alliance_id and t.id = a.id where a.member_id = " + member.memberId()
         + " order by t.seq").execute())) {
       if (!answeredLost.contains(row.getString(0))) {

@@ -1,0 +1,158 @@
+package io.linkpoints.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.linkpoints.platform.DatabaseTarget;
+import io.linkpoints.testing.AlliancePinning;
+import io.linkpoints.testing.TestDatabase;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The guarantee a distributed PostgreSQL needs (docs/scaling.md): every statement the whole suite
+ * made over a tenant table pins one {@code alliance_id}, joins tenant tables only on it, and uses no
+ * ctid or sequence call. Runs last in the module (junit-platform.properties orders classes), over
+ * {@code pg_stat_statements} of the embedded server, which saw every statement of every test
+ * database of this JVM and of the platforms it started as child processes.
+ */
+@Order(Integer.MAX_VALUE)
+class StatementsPinOneAllianceTest {
+  /** Fewer distinct statements than this means the suite did not run before this class. */
+  private static final int WHOLE_SUITE = 300;
+
+  /**
+   * Columns of tenant tables with a sequence default: each only makes an id unique. Under Citus a
+   * sequence of a distributed table still hands out unique values (from the coordinator, or from
+   * each worker's own range), so these survive distribution; an order read from them would not.
+   */
+  private static final Map<String, String> SEQUENCE_DEFAULTS = new TreeMap<>(Map.of());
+
+  @Test
+  void everyStatementOverATenantTablePinsOneAlliance() throws Exception {
+    DatabaseTarget admin = TestDatabase.admin();
+    List<String> seen = new ArrayList<>();
+    String replay = System.getProperty("pinning.replay");
+    if (replay != null) {
+      // -Dpinning.replay=target/statements-seen.sql: check an earlier run's statements again.
+      for (String sql : Files.readString(Path.of(replay)).split(";\n\n")) {
+        seen.add(sql.strip().replaceAll(";$", ""));
+      }
+    } else {
+      seen.addAll(statementsSeen(admin));
+    }
+    Path report = Path.of("target", "statements-seen.sql");
+    if (replay == null) {
+      Files.createDirectories(report.getParent());
+      Files.writeString(report, String.join(";\n\n", seen) + ";\n", StandardCharsets.UTF_8);
+    }
+    assertTrue(seen.size() >= WHOLE_SUITE, "only " + seen.size() + " distinct statements seen: this test checks"
+        + " what the whole suite did, run it with the others (./mvnw verify)");
+
+    List<AlliancePinning.Finding> findings = new ArrayList<>();
+    try (Connection c = connect(TestDatabase.template())) {
+      AlliancePinning pinning = new AlliancePinning(c);
+      for (String sql : seen) {
+        AlliancePinning.Finding finding = pinning.check(sql);
+        if (finding != null) {
+          findings.add(finding);
+        }
+      }
+    }
+    Files.createDirectories(report.getParent());
+    Files.writeString(Path.of("target", "statements-unpinned.txt"),
+        String.join("\n\n", findings.stream().map(Object::toString).toList()) + "\n", StandardCharsets.UTF_8);
+    assertEquals(List.of(), findings, findings.size() + " of " + seen.size()
+        + " statements would not run on one shard (target/statements-unpinned.txt)");
+  }
+
+  /** Every distinct statement of this JVM's test databases. */
+  private static List<String> statementsSeen(DatabaseTarget admin) throws Exception {
+    List<String> seen = new ArrayList<>();
+    try (Connection c = connect(admin)) {
+      try (PreparedStatement installed = c.prepareStatement(
+          "select 1 from pg_extension where extname = 'pg_stat_statements'"); ResultSet rows = installed.executeQuery()) {
+        Assumptions.assumeTrue(rows.next(), "this server has no pg_stat_statements loaded (the embedded one has)");
+      }
+      try (PreparedStatement statements = c.prepareStatement("""
+          select s.query from pg_stat_statements s join pg_database d on d.oid = s.dbid
+           where d.datname like ? group by s.query order by s.query
+          """)) {
+        statements.setString(1, TestDatabase.databasePrefix() + "%");
+        try (ResultSet rows = statements.executeQuery()) {
+          while (rows.next()) {
+            seen.add(rows.getString(1));
+          }
+        }
+      }
+    }
+    return seen;
+  }
+
+  @Test
+  void sequenceDefaultsOnTenantTablesAreTheReviewedOnes() throws Exception {
+    try (Connection c = connect(TestDatabase.template())) {
+      assertEquals(SEQUENCE_DEFAULTS.keySet(), new AlliancePinning(c).sequenceDefaults());
+    }
+  }
+
+  @Test
+  void theSchemaCanBeDistributedByAlliance() throws Exception {
+    try (Connection c = connect(TestDatabase.template())) {
+      assertEquals(List.of(), new AlliancePinning(c).schemaProblems());
+    }
+  }
+
+  /** The checker itself, on statements of known standing over the real schema. */
+  @Test
+  void theCheckerTellsPinnedFromUnpinned() throws Exception {
+    try (Connection c = connect(TestDatabase.template())) {
+      AlliancePinning pinning = new AlliancePinning(c);
+      assertTrue(pinning.tenantTables().containsAll(Set.of("ledger_account", "ledger_transfer", "shop")),
+          pinning.tenantTables().toString());
+      assertNull(pinning.check("select * from ledger_account where alliance_id = $1 and id = $2"));
+      assertNull(pinning.check("""
+          select t.id from ledger_transfer t join ledger_account a
+            on a.alliance_id = t.alliance_id and a.id = t.debit_account_id where t.alliance_id = $1"""));
+      assertNull(pinning.check("select 1 from alliance where id = $1"));
+      assertNull(pinning.check("""
+          update ledger_account a set flags = 0 where alliance_id = $1
+             and exists (select 1 from ledger_transfer t where t.alliance_id = a.alliance_id)"""));
+
+      assertNotNull(pinning.check("select * from ledger_account where id = $1"));
+      assertNotNull(pinning.check("select count(*) from ledger_transfer"));
+      assertNotNull(pinning.check("""
+          select t.id from ledger_transfer t join ledger_account a on a.id = t.debit_account_id
+           where t.alliance_id = $1"""), "a join on anything but the alliance crosses alliances");
+      assertNotNull(pinning.check("""
+          select 1 from ledger_account a, ledger_transfer t where a.alliance_id = $1 and t.alliance_id = $2"""),
+          "two parameters may be two alliances");
+      assertNotNull(pinning.check("select * from ledger_account where alliance_id = any($1::bigint[])"));
+      assertNotNull(pinning.check("""
+          select a.id from unnest($1::bigint[], $2::bigint[]) u(alliance_id, id)
+            join ledger_account a on a.alliance_id = u.alliance_id and a.id = u.id"""));
+      assertNotNull(pinning.check("select * from ledger_account where alliance_id = $1 and ctid = $2"));
+      assertNotNull(pinning.check("delete from ledger_account where flags = $1"));
+      assertNull(pinning.check("begin"));
+    }
+  }
+
+  private static Connection connect(DatabaseTarget target) throws Exception {
+    return DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password());
+  }
+}
