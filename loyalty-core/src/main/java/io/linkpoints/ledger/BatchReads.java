@@ -27,24 +27,21 @@ final class BatchReads {
   }
 
   static final String TRANSFERS_BY_ID = "select t." + Transfer.COLUMNS.replace(", ", ", t.")
-      + " from ledger_transfer t join unnest($1::bigint[], $2::uuid[]) as k(alliance_id, id)"
-      + " on t.alliance_id = k.alliance_id and t.id = k.id";
+      + " from ledger_transfer t join unnest($2::uuid[]) as k(id) on t.alliance_id = $1 and t.id = k.id";
 
   static final String LOCK_ACCOUNTS = "select a." + Account.COLUMNS.replace(", ", ", a.")
-      + " from ledger_account a join unnest($1::bigint[], $2::bigint[]) as k(alliance_id, id)"
-      + " on a.alliance_id = k.alliance_id and a.id = k.id"
-      + " order by a.alliance_id, a.id for update of a";
+      + " from ledger_account a join unnest($2::bigint[]) as k(id) on a.alliance_id = $1 and a.id = k.id"
+      + " order by a.id for update of a";
 
   private static final String ALLIANCE_TERMS = "select id, price_per_point_fen, expiry_months, expiry_end_of_month,"
       + " time_zone from alliance where id = any($1::bigint[])";
 
   static final String OPEN_HOLDS = "select h.alliance_id, h.transfer_id from ledger_open_hold h"
-      + " join unnest($1::bigint[], $2::uuid[]) as k(alliance_id, id)"
-      + " on h.alliance_id = k.alliance_id and h.transfer_id = k.id";
+      + " join unnest($2::uuid[]) as k(id) on h.alliance_id = $1 and h.transfer_id = k.id";
 
   static final String REVERSED_SO_FAR = "select t.alliance_id, t.reverses_id, sum(t.amount) as reversed"
-      + " from ledger_transfer t join unnest($1::bigint[], $2::uuid[]) as k(alliance_id, id)"
-      + " on t.alliance_id = k.alliance_id and t.reverses_id = k.id group by t.alliance_id, t.reverses_id";
+      + " from ledger_transfer t join unnest($2::uuid[]) as k(id)"
+      + " on t.alliance_id = $1 and t.reverses_id = k.id group by t.alliance_id, t.reverses_id";
 
   /**
    * A debited wallet's first {@link #FIRST_LOTS} open lots in spend order (soonest expiry, then
@@ -54,24 +51,22 @@ final class BatchReads {
    */
   static final int FIRST_LOTS = 16;
   static final String FIRST_OPEN_LOTS = "select " + LotState.COLUMNS
-      + " from unnest($1::bigint[], $2::bigint[]) as k(alliance_id, account_id)"
-      + " cross join lateral (select * from ledger_lot x where x.alliance_id = k.alliance_id"
+      + " from unnest($2::bigint[]) as k(account_id)"
+      + " cross join lateral (select * from ledger_lot x where x.alliance_id = $1"
       + "   and x.account_id = k.account_id and x.points_left > 0"
       + "   order by x.expires_at, x.created_at limit " + FIRST_LOTS + ") l";
 
   static final String OPEN_LOTS = "select " + LotState.COLUMNS
-      + " from ledger_lot l join unnest($1::bigint[], $2::bigint[]) as k(alliance_id, account_id)"
-      + " on l.alliance_id = k.alliance_id and l.account_id = k.account_id where l.points_left > 0";
+      + " from ledger_lot l join unnest($2::bigint[]) as k(account_id)"
+      + " on l.alliance_id = $1 and l.account_id = k.account_id where l.points_left > 0";
 
   static final String ALLOCATIONS = "select a.transfer_id as allocated_to, a.points as allocated, "
       + LotState.COLUMNS
-      + " from ledger_allocation a join unnest($1::bigint[], $2::uuid[]) as k(alliance_id, id)"
-      + " on a.alliance_id = k.alliance_id and a.transfer_id = k.id"
+      + " from ledger_allocation a join unnest($2::uuid[]) as k(id) on a.alliance_id = $1 and a.transfer_id = k.id"
       + " join ledger_lot l on l.alliance_id = a.alliance_id and l.transfer_id = a.lot_transfer_id and l.n = a.lot_n";
 
   static final String LOTS_BY_CREATOR = "select " + LotState.COLUMNS
-      + " from ledger_lot l join unnest($1::bigint[], $2::uuid[]) as k(alliance_id, id)"
-      + " on l.alliance_id = k.alliance_id and l.transfer_id = k.id";
+      + " from ledger_lot l join unnest($2::uuid[]) as k(id) on l.alliance_id = $1 and l.transfer_id = k.id";
 
   /** Holds named by posts and voids: read before locking, since their accounts must be locked too. */
   static Future<Void> loadHolds(SqlConnection conn, List<TransferCommand> commands, BatchState state) {
@@ -100,7 +95,7 @@ final class BatchReads {
         keys.add(new Keys.AccountKey(c.allianceId(), c.creditAccountId()));
       }
     }
-    Future<RowSet<Row>> locked = conn.preparedQuery(LOCK_ACCOUNTS).execute(accountKeyTuple(keys));
+    Future<List<Row>> locked = PerAlliance.query(conn, LOCK_ACCOUNTS, PerAlliance.accountKeys(keys));
     Future<RowSet<Row>> terms = conn.preparedQuery(ALLIANCE_TERMS)
         .execute(Tuple.of(alliances.toArray(Long[]::new)));
     return Future.all(locked, terms).map(done -> {
@@ -153,17 +148,13 @@ final class BatchReads {
     allocated.addAll(reversed);
 
     Future<Void> transfers = loadTransfers(conn, toFetch, state);
-    Future<RowSet<Row>> open = holds.isEmpty() ? Future.succeededFuture(null)
-        : conn.preparedQuery(OPEN_HOLDS).execute(transferKeyTuple(holds));
-    Future<RowSet<Row>> sums = reversed.isEmpty() ? Future.succeededFuture(null)
-        : conn.preparedQuery(REVERSED_SO_FAR).execute(transferKeyTuple(reversed));
+    Future<List<Row>> open = PerAlliance.query(conn, OPEN_HOLDS, PerAlliance.transferKeys(holds));
+    Future<List<Row>> sums = PerAlliance.query(conn, REVERSED_SO_FAR, PerAlliance.transferKeys(reversed));
     Future<Iterable<Row>> openLots = debitedWallets.isEmpty() ? Future.succeededFuture(null)
-        : conn.preparedQuery(FIRST_OPEN_LOTS).execute(accountKeyTuple(debitedWallets))
+        : PerAlliance.query(conn, FIRST_OPEN_LOTS, PerAlliance.accountKeys(debitedWallets))
             .compose(first -> completeLots(conn, first, debitedAmounts, readWhole, state));
-    Future<RowSet<Row>> allocations = allocated.isEmpty() ? Future.succeededFuture(null)
-        : conn.preparedQuery(ALLOCATIONS).execute(transferKeyTuple(allocated));
-    Future<RowSet<Row>> createdLots = reversed.isEmpty() ? Future.succeededFuture(null)
-        : conn.preparedQuery(LOTS_BY_CREATOR).execute(transferKeyTuple(reversed));
+    Future<List<Row>> allocations = PerAlliance.query(conn, ALLOCATIONS, PerAlliance.transferKeys(allocated));
+    Future<List<Row>> createdLots = PerAlliance.query(conn, LOTS_BY_CREATOR, PerAlliance.transferKeys(reversed));
 
     return Future.all(List.of(transfers, open, sums, openLots, allocations, createdLots)).map(done -> {
       forEach(open.result(), row -> state.openHolds.add(
@@ -203,7 +194,7 @@ final class BatchReads {
    * not cover what this batch may debit from it. So a debit is decided exactly as if every lot
    * had been read.
    */
-  private static Future<Iterable<Row>> completeLots(SqlConnection conn, RowSet<Row> first,
+  private static Future<Iterable<Row>> completeLots(SqlConnection conn, List<Row> first,
       Map<Keys.AccountKey, Long> debited, Set<Keys.AccountKey> readWhole, BatchState state) {
     Map<Keys.AccountKey, List<LotState>> read = new HashMap<>();
     for (Row row : first) {
@@ -234,7 +225,7 @@ final class BatchReads {
       return Future.succeededFuture(first);
     }
     // These wallets are read again, whole; the rows of the others stand.
-    return conn.preparedQuery(OPEN_LOTS).execute(accountKeyTuple(whole)).map(all -> {
+    return PerAlliance.query(conn, OPEN_LOTS, PerAlliance.accountKeys(new TreeSet<>(whole))).map(all -> {
       List<Row> rows = new ArrayList<>();
       for (Row row : first) {
         if (!whole.contains(new Keys.AccountKey(row.getLong("alliance_id"), row.getLong("account_id")))) {
@@ -250,7 +241,7 @@ final class BatchReads {
     if (keys.isEmpty()) {
       return Future.succeededFuture();
     }
-    return conn.preparedQuery(TRANSFERS_BY_ID).execute(transferKeyTuple(keys)).map(rows -> {
+    return PerAlliance.query(conn, TRANSFERS_BY_ID, PerAlliance.transferKeys(keys)).map(rows -> {
       for (Row row : rows) {
         Transfer t = Transfer.fromRow(row);
         state.loadedTransfers.put(Keys.TransferKey.of(t), t);
@@ -263,29 +254,5 @@ final class BatchReads {
     if (rows != null) {
       rows.forEach(action);
     }
-  }
-
-  static Tuple transferKeyTuple(Collection<Keys.TransferKey> keys) {
-    Long[] alliances = new Long[keys.size()];
-    UUID[] ids = new UUID[keys.size()];
-    int i = 0;
-    for (Keys.TransferKey k : keys) {
-      alliances[i] = k.allianceId();
-      ids[i++] = k.id();
-    }
-    // Not Tuple.of(a, b): with an array second, Java picks the varargs overload and spreads it.
-    return Tuple.tuple().addValue(alliances).addValue(ids);
-  }
-
-  static Tuple accountKeyTuple(Collection<Keys.AccountKey> keys) {
-    List<Keys.AccountKey> list = new ArrayList<>(keys);
-    Long[] alliances = new Long[list.size()];
-    Long[] ids = new Long[list.size()];
-    for (int i = 0; i < list.size(); i++) {
-      alliances[i] = list.get(i).allianceId();
-      ids[i] = list.get(i).id();
-    }
-    // Not Tuple.of(a, b): with an array second, Java picks the varargs overload and spreads it.
-    return Tuple.tuple().addValue(alliances).addValue(ids);
   }
 }

@@ -27,14 +27,15 @@ public final class MemberDevices {
   /** More than any member carries; binding one more revokes the member's oldest active device. */
   public static final int MAX_ACTIVE = 10;
   private static final String COLUMNS = "d.id, d.label, d.created_at, d.revoked_at, d.revoked_by,"
-      + " (select max(u.used_at) from member_code_use u where u.device_id = d.id) as last_used_at";
+      + " (select max(u.used_at) from member_code_use u"
+      + "   where u.alliance_id = d.alliance_id and u.device_id = d.id) as last_used_at";
 
   private static final String LOCK_MEMBER = "select id from member where alliance_id = $1 and id = $2 for update";
   private static final String NEXT_ID = "select nextval(pg_get_serial_sequence('member_device', 'id')) as id";
   private static final String INSERT = "insert into member_device (id, alliance_id, member_id, label, secret_sealed,"
       + " created_at) values ($1, $2, $3, $4, $5, $6)";
   private static final String REVOKE_OLDEST = "update member_device set revoked_at = $3, revoked_by = 'member'"
-      + " where id in (select id from member_device where alliance_id = $1 and member_id = $2 and revoked_at is null"
+      + " where alliance_id = $1 and id in (select id from member_device where alliance_id = $1 and member_id = $2 and revoked_at is null"
       + "   order by created_at desc, id desc offset " + (MAX_ACTIVE - 1) + ")";
   private static final String LIST = "select " + COLUMNS + " from member_device d"
       + " where d.alliance_id = $1 and d.member_id = $2 order by d.created_at desc, d.id desc limit 50";
@@ -43,7 +44,7 @@ public final class MemberDevices {
   private static final String REVOKE = "update member_device set revoked_at = $3, revoked_by = $4"
       + " where alliance_id = $1 and id = $2 and revoked_at is null";
   private static final String USES = "select step, counter, used_at from member_code_use"
-      + " where device_id = $1 order by used_at desc, step desc, counter desc limit 20";
+      + " where alliance_id = $1 and device_id = $2 order by used_at desc, step desc, counter desc limit 20";
   private static final String MEMBER_BY_PHONE = "select id, phone from member where alliance_id = $1 and phone = $2";
 
   private final Pool pool;
@@ -108,7 +109,7 @@ public final class MemberDevices {
   /** The latest uses of one of the member's devices' codes: the wallet moves on to a fresh code. */
   public Future<List<CodeUse>> uses(long allianceId, long memberId, long deviceId) {
     return owned(allianceId, memberId, deviceId)
-        .compose(d -> pool.preparedQuery(USES).execute(Tuple.of(deviceId)))
+        .compose(d -> pool.preparedQuery(USES).execute(Tuple.of(allianceId, deviceId)))
         .map(rows -> {
           List<CodeUse> uses = new ArrayList<>();
           for (Row r : rows) {

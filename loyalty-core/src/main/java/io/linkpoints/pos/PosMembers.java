@@ -75,19 +75,19 @@ final class PosMembers {
   private static String useCode(String condition) {
     return "d as (select id, member_id from member_device"
       + "   where id = $3 and alliance_id = $1 and revoked_at is null" + condition + "),"
-      + " limited as (" + WrongCodeLimits.limitedSql("$9", "$3", "$10") + "),"
+      + " limited as (" + WrongCodeLimits.limitedSql("$1", "$9", "$3", "$10") + "),"
       + " used as (insert into member_code_use (device_id, step, counter, alliance_id, used_at, expires_at, used_by)"
       + "   select $3, $4, $5, $1, $8, $6, $7 where exists (select 1 from d) and not exists (select 1 from limited)"
-      + "   on conflict (device_id, step, counter) do update set used_by = excluded.used_by"
+      + "   on conflict (alliance_id, device_id, step, counter) do update set used_by = excluded.used_by"
       + "   where member_code_use.used_by = excluded.used_by returning 1)";
   }
 
   // A code this very request used before (it ran, then was cut short): its age no longer matters.
   private static final String BY_OWN_USE = "select 1 as fresh, " + COLUMNS + " from member_code_use u"
-      + " join member_device d on d.id = u.device_id"
+      + " join member_device d on d.alliance_id = u.alliance_id and d.id = u.device_id"
       + " join member m on m.alliance_id = d.alliance_id and m.id = d.member_id"
-      + joins("select x.member_id from member_device x where x.id = $3")
-      + " where u.device_id = $3 and u.step = $4 and u.counter = $5 and u.used_by = $6 and d.alliance_id = $1";
+      + joins("select x.member_id from member_device x where x.alliance_id = $1 and x.id = $3")
+      + " where u.alliance_id = $1 and u.device_id = $3 and u.step = $4 and u.counter = $5 and u.used_by = $6";
 
   // The member an earlier run of the request already recorded.
   private static final String BY_MEMBER = "select 1 as fresh, " + COLUMNS + " from member m"

@@ -21,7 +21,7 @@ public final class DeviceKeys {
   private static final Logger log = LoggerFactory.getLogger(DeviceKeys.class);
   /** 32-byte secrets: 200,000 devices cost about 20 MB; past that the cache starts again. */
   private static final int MAX_CACHED = 200_000;
-  private static final String SEALED = "select alliance_id, secret_sealed from member_device where id = $1";
+  private static final String SEALED = "select alliance_id, secret_sealed from member_device where alliance_id = $1 and id = $2";
 
   /** A device's alliance and secret. */
   public record DeviceKey(long deviceId, long allianceId, byte[] secret) {
@@ -36,13 +36,16 @@ public final class DeviceKeys {
     this.secrets = secrets;
   }
 
-  /** The device's key, or empty if there is no such device (or its secret does not open here). */
-  public Future<Optional<DeviceKey>> of(long deviceId) {
+  /**
+   * The device's key, or empty if there is no such device in this alliance (or its secret does not
+   * open here). Looked up within the alliance, as every statement is (docs/scaling.md).
+   */
+  public Future<Optional<DeviceKey>> of(long allianceId, long deviceId) {
     DeviceKey cached = cache.get(deviceId);
     if (cached != null) {
-      return Future.succeededFuture(Optional.of(cached));
+      return Future.succeededFuture(cached.allianceId() == allianceId ? Optional.of(cached) : Optional.empty());
     }
-    return pool.preparedQuery(SEALED).execute(Tuple.of(deviceId)).map(rows -> {
+    return pool.preparedQuery(SEALED).execute(Tuple.of(allianceId, deviceId)).map(rows -> {
       if (rows.size() == 0) {
         return Optional.empty();
       }

@@ -62,7 +62,7 @@ public final class MemberCodeCheck {
       if (v instanceof Verdict.Refused refused) {
         return Future.failedFuture(refused.refusal());
       }
-      return limits.countWrong(((Verdict.WrongMac) v).deviceId(), terminalId, now)
+      return limits.countWrong(allianceId, ((Verdict.WrongMac) v).deviceId(), terminalId, now)
           .compose(over -> Future.failedFuture(over ? ProblemCode.TOO_MANY_ATTEMPTS.refuse(
               "too many wrong member codes from this phone or this till: wait a few minutes") : invalid()));
     });
@@ -102,9 +102,9 @@ public final class MemberCodeCheck {
           "this code was read too long ago (or the till's clock is wrong) to back an accrual made offline")));
     }
     Lp2Code.Parsed p = parsed.get();
-    return keys.of(p.deviceId()).map(key -> {
+    return keys.of(allianceId, p.deviceId()).map(key -> {
       long referenceStep = Lp2Code.stepOf(reference);
-      long step = key.isEmpty() || key.get().allianceId() != allianceId ? -1
+      long step = key.isEmpty() ? -1
           : genuineStep(Lp2Code.mac(key.get().secret()), p, Lp2Code.nearestStep(p.stepDigit(), referenceStep));
       if (step < 0) {
         return new Verdict.WrongMac(p.deviceId());

@@ -17,7 +17,8 @@ public final class MemberCodes {
   private static final String DEVICE = "select id, revoked_at from member_device"
       + " where alliance_id = $1 and member_id = $2 and ($3::bigint is null and revoked_at is null or id = $3)"
       + " order by created_at desc, id desc limit 1";
-  private static final String USED = "select counter from member_code_use where device_id = $1 and step = $2";
+  private static final String USED = "select counter from member_code_use"
+      + " where alliance_id = $1 and device_id = $2 and step = $3";
 
   private final Pool pool;
   private final DeviceKeys keys;
@@ -52,7 +53,7 @@ public final class MemberCodes {
         throw ProblemCode.DEVICE_REVOKED.refuse("that phone was signed out: its codes are refused");
       }
       long id = device.getLong("id");
-      return pool.preparedQuery(USED).execute(Tuple.of(id, step)).compose(used -> {
+      return pool.preparedQuery(USED).execute(Tuple.of(allianceId, id, step)).compose(used -> {
         boolean[] taken = new boolean[Lp2Code.COUNTERS_PER_STEP];
         used.forEach(r -> taken[r.getInteger("counter")] = true);
         int counter = 0;
@@ -63,7 +64,7 @@ public final class MemberCodes {
           throw ProblemCode.CODES_USED_UP.refuse("ten codes were used in these 30 seconds: wait for the next ones");
         }
         int chosen = counter;
-        return keys.of(id).map(key -> new Current(Lp2Code.code(key.orElseThrow(() -> new IllegalStateException(
+        return keys.of(allianceId, id).map(key -> new Current(Lp2Code.code(key.orElseThrow(() -> new IllegalStateException(
             "device " + id + ": its secret does not open here")).secret(), id, step, chosen), id, step, chosen,
             Lp2Code.stepStart(step + 1 + window)));
       });

@@ -20,14 +20,17 @@ public final class WrongCodeLimits {
   public static final int PER_TERMINAL = 20;
   public static final long WINDOW_SECONDS = 600;
 
-  private static final String COUNT = "insert into member_code_attempt (scope, subject_id, window_start, failures)"
-      + " values ('device', $1, $3, 1), ('terminal', $2, $3, 1)"
-      + " on conflict (scope, subject_id, window_start) do update set failures = member_code_attempt.failures + 1"
-      + " returning scope, failures";
+  private static final String COUNT = "insert into member_code_attempt (alliance_id, scope, subject_id, window_start,"
+      + " failures) values ($4, 'device', $1, $3, 1), ($4, 'terminal', $2, $3, 1)"
+      + " on conflict (alliance_id, scope, subject_id, window_start)"
+      + " do update set failures = member_code_attempt.failures + 1 returning scope, failures";
 
-  /** The condition a statement that accepts a code adds, with the window, device and terminal as parameters. */
-  public static String limitedSql(String window, String device, String terminal) {
-    return "select 1 from member_code_attempt where window_start = " + window
+  /**
+   * The condition a statement that accepts a code adds, with the alliance, window, device and
+   * terminal as parameters.
+   */
+  public static String limitedSql(String alliance, String window, String device, String terminal) {
+    return "select 1 from member_code_attempt where alliance_id = " + alliance + " and window_start = " + window
         + " and ((scope = 'device' and subject_id = " + device + " and failures >= " + PER_DEVICE + ")"
         + " or (scope = 'terminal' and subject_id = " + terminal + " and failures >= " + PER_TERMINAL + "))";
   }
@@ -44,8 +47,8 @@ public final class WrongCodeLimits {
   }
 
   /** Counts one wrong code; true if this one is past a limit (the caller answers too_many_attempts). */
-  public Future<Boolean> countWrong(long deviceId, long terminalId, Instant now) {
-    return pool.preparedQuery(COUNT).execute(Tuple.of(deviceId, terminalId, windowOf(now))).map(rows -> {
+  public Future<Boolean> countWrong(long allianceId, long deviceId, long terminalId, Instant now) {
+    return pool.preparedQuery(COUNT).execute(Tuple.of(deviceId, terminalId, windowOf(now), allianceId)).map(rows -> {
       boolean over = false;
       for (Row r : rows) {
         int limit = "device".equals(r.getString("scope")) ? PER_DEVICE : PER_TERMINAL;

@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
  * from that parameter. The planner spreads {@code a.alliance_id = $1 and a.alliance_id = b.alliance_id}
  * to both scans, so a join on the alliance passes and a join on anything else does not.
  *
- * <p>Also refused: {@code ctid} (a row's physical place, meaningless across nodes) and explicit
- * sequence calls. Column defaults drawing on sequences are reported separately
+ * <p>Also refused: {@code ctid} (a row's physical place, meaningless across nodes) and reading or
+ * setting a sequence's state ({@code currval}, {@code setval}, {@code lastval}); {@code nextval}
+ * (a unique id) is allowed. Column defaults drawing on sequences are reported separately
  * ({@link #sequenceDefaults}) for a reviewed list.
  */
 public final class AlliancePinning {
@@ -36,7 +37,9 @@ public final class AlliancePinning {
   private static final Pattern JOINED = Pattern.compile(
       "\\b(\\w+)\\.alliance_id = (\\w+)\\.alliance_id\\b|\\balliance_id = (\\w+)\\.alliance_id\\b");
   private static final Pattern CTID = Pattern.compile("\\bctid\\b", Pattern.CASE_INSENSITIVE);
-  private static final Pattern SEQUENCE_CALL = Pattern.compile("\\b(nextval|currval|setval|lastval)\\s*\\(",
+  // nextval only makes a unique id, which a distributed database still does (on the coordinator);
+  // the others read or set a sequence's state, which is not one thing across nodes.
+  private static final Pattern SEQUENCE_CALL = Pattern.compile("\\b(currval|setval|lastval)\\s*\\(",
       Pattern.CASE_INSENSITIVE);
   /** How a test marks the statements it makes itself (fixtures, probes): not the product's. */
   public static final String TEST_MARK = "/* test */";
@@ -66,6 +69,22 @@ public final class AlliancePinning {
   /** Tables in {@code public} with an {@code alliance_id} column, each with its live columns in order. */
   public Set<String> tenantTables() {
     return tenantTables.keySet();
+  }
+
+  /** Tables in {@code public} with no {@code alliance_id}: reference tables (Flyway's history aside). */
+  public Set<String> referenceTables() throws SQLException {
+    Set<String> found = new TreeSet<>();
+    try (Statement s = connection.createStatement(); ResultSet rows = s.executeQuery("""
+        select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname = 'public' and c.relkind in ('r', 'p') and c.relname <> 'flyway_schema_history'
+        """)) {
+      while (rows.next()) {
+        if (!tenantTables.containsKey(rows.getString(1))) {
+          found.add(rows.getString(1));
+        }
+      }
+    }
+    return found;
   }
 
   /** The problem with {@code sql}, or null when it pins one alliance or touches no tenant table. */
