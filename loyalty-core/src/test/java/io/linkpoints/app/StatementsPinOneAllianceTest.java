@@ -184,6 +184,14 @@ class StatementsPinOneAllianceTest {
       assertNotNull(pinning.check("select * from ledger_account where alliance_id = $1 and ctid = $2"));
       assertNotNull(pinning.check("delete from ledger_account where flags = $1"));
       assertNull(pinning.check("begin"));
+      assertNotNull(pinning.check("""
+          select 1 from ledger_account a join ledger_transfer t on t.alliance_id = a.alliance_id
+            cross join shop s where s.alliance_id = $1"""), "two tables joined on alliance, but to none pinned");
+      assertNotNull(pinning.check("select * from ledger_account where alliance_id = $1 or id = $2"),
+          "an OR pins nothing");
+      assertNull(pinning.check("""
+          select 1 from ledger_account a join ledger_transfer t on t.alliance_id = a.alliance_id
+            join shop s on s.alliance_id = t.alliance_id where a.alliance_id = $1"""));
     }
   }
 

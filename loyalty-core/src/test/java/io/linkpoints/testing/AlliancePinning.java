@@ -46,7 +46,8 @@ public final class AlliancePinning {
   private static final Pattern WORD = Pattern.compile("[a-z_][a-z0-9_]*");
   private static final Pattern UNTYPED = Pattern.compile("could not determine data type of parameter \\$(\\d+)");
   private static final Pattern ARITHMETIC = Pattern.compile("\\$(\\d+)\\s*[-+*/]|[-+*/]\\s*\\$(\\d+)");
-  private static final List<String> CONDITIONS = List.of("Index Cond", "Recheck Cond", "Filter", "TID Cond");
+  private static final List<String> CONDITIONS = List.of("Index Cond", "Recheck Cond", "Filter", "TID Cond",
+      "Hash Cond", "Merge Cond", "Join Filter");
 
   /** A statement and what keeps it off one shard. */
   public record Finding(String sql, String problem) {
@@ -107,7 +108,9 @@ public final class AlliancePinning {
     }
     Walk walk = new Walk();
     walk.collectAliases(plan);
+    walk.collectJoins(plan);
     walk.visit(plan);
+    walk.checkScans();
     if (walk.problems.isEmpty() && walk.pins.size() > 1) {
       walk.problems.add("pins the alliance with several parameters " + walk.pins + ": one statement, one alliance");
     }
@@ -188,6 +191,10 @@ public final class AlliancePinning {
     final Set<Integer> pins = new TreeSet<>();
     final List<String> problems = new ArrayList<>();
     final Set<String> tenantAliases = new TreeSet<>();
+    /** Tenant scans by alias, and those known to keep to the statement's alliance. */
+    final Map<String, String> scans = new LinkedHashMap<>();
+    final Set<String> pinned = new TreeSet<>();
+    final Map<String, Set<String>> joins = new LinkedHashMap<>();
     boolean touchesTenant;
 
     void collectAliases(JsonObject node) {
@@ -228,34 +235,68 @@ public final class AlliancePinning {
         problems.add(relation + " read by ctid");
         return;
       }
-      StringBuilder conditions = new StringBuilder();
-      for (String key : CONDITIONS) {
-        String value = node.getString(key);
-        if (value != null) {
-          conditions.append(value).append(' ');
+      String alias = node.getString("Alias", relation);
+      scans.put(alias, relation);
+      for (String condition : conditionsOf(node)) {
+        Matcher pin = PINNED.matcher(condition);
+        while (pin.find()) {
+          pins.add(Integer.parseInt(pin.group(1) != null ? pin.group(1) : pin.group(2)));
+          pinned.add(alias);
         }
       }
-      boolean pinned = false;
-      Matcher pin = PINNED.matcher(conditions);
-      while (pin.find()) {
-        pins.add(Integer.parseInt(pin.group(1) != null ? pin.group(1) : pin.group(2)));
-        pinned = true;
+    }
+
+    /**
+     * The node's conditions that restrict every row (ANDed): a condition with an OR restricts
+     * nothing for sure, so {@code alliance_id = $1 or ...} pins nothing.
+     */
+    List<String> conditionsOf(JsonObject node) {
+      List<String> found = new ArrayList<>();
+      for (String key : CONDITIONS) {
+        String value = node.getString(key);
+        if (value != null && !value.contains(" OR ")) {
+          found.add(value);
+        }
       }
-      String alias = node.getString("Alias", relation);
-      Matcher join = JOINED.matcher(conditions);
-      while (!pinned && join.find()) {
-        // Equal to another tenant row's alliance (not to an array's element, say).
-        for (int g = 1; g <= 3; g++) {
-          String other = join.group(g);
-          if (other != null && !other.equals(alias) && tenantAliases.contains(other)) {
-            pinned = true;
+      return found;
+    }
+
+    /** Every {@code a.alliance_id = b.alliance_id} anywhere in the plan: a and b are one alliance. */
+    void collectJoins(JsonObject node) {
+      for (String condition : conditionsOf(node)) {
+        Matcher join = JOINED.matcher(condition);
+        while (join.find()) {
+          String left = join.group(1) != null ? join.group(1) : node.getString("Alias");
+          String right = join.group(2) != null ? join.group(2) : join.group(3);
+          if (left != null && right != null) {
+            joins.computeIfAbsent(left, k -> new TreeSet<>()).add(right);
+            joins.computeIfAbsent(right, k -> new TreeSet<>()).add(left);
           }
         }
       }
-      if (!pinned) {
-        problems.add(relation + " (" + alias + ") scanned without alliance_id = $n ["
-            + conditions.toString().strip() + "]");
+      JsonArray children = node.getJsonArray("Plans");
+      if (children != null) {
+        for (int i = 0; i < children.size(); i++) {
+          collectJoins(children.getJsonObject(i));
+        }
       }
+    }
+
+    /** Pinned: by a parameter, or joined on alliance_id, step by step, to a scan that is. */
+    void checkScans() {
+      java.util.ArrayDeque<String> reached = new java.util.ArrayDeque<>(pinned);
+      while (!reached.isEmpty()) {
+        for (String next : joins.getOrDefault(reached.poll(), Set.of())) {
+          if (tenantAliases.contains(next) && pinned.add(next)) {
+            reached.add(next);
+          }
+        }
+      }
+      scans.forEach((alias, relation) -> {
+        if (!pinned.contains(alias)) {
+          problems.add(relation + " (" + alias + ") scanned without alliance_id = $n or a join on it to one that is");
+        }
+      });
     }
 
     /** The row source's output lists the table's columns in order: alliance_id's must be a parameter. */
