@@ -21,8 +21,8 @@ public final class WrongCodeLimits {
   public static final long WINDOW_SECONDS = 600;
 
   private static final String COUNT = "insert into member_code_attempt (alliance_id, scope, subject_id, window_start,"
-      + " failures) values ($4, 'device', $1, $3, 1), ($4, 'terminal', $2, $3, 1)"
-      + " on conflict (alliance_id, scope, subject_id, window_start)"
+      + " failures) select $4, v.scope, v.subject_id, $3, 1 from (values ('device', $1::bigint), ('terminal', $2))"
+      + " as v(scope, subject_id) on conflict (alliance_id, scope, subject_id, window_start)"
       + " do update set failures = member_code_attempt.failures + 1 returning scope, failures";
 
   /**
