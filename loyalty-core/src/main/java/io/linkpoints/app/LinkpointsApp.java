@@ -120,7 +120,7 @@ public final class LinkpointsApp {
           Pool bookkeeping = db.get().target().withSetting("synchronous_commit", "off")
               .pool(vertx, Math.max(4, config.dbPoolSize() / 2), "bookkeeping");
           Ledger ledger = new Ledger(vertx, pool, db.get().target(), clock, WriterOptions.DEFAULT, registry);
-          DeviceKeys deviceKeys = new DeviceKeys(bookkeeping, material.deviceSecrets());
+          DeviceKeys deviceKeys = new DeviceKeys(vertx, bookkeeping, material.deviceSecrets());
           Platform platform = new Platform(config, pool, ledger, clock, new TokenService(material.keys(), clock),
               new OperatorGuard(token), new PasswordHasher(vertx, config.passwordIterations()),
               codeSender != null ? codeSender : new LogSignInCodeSender(), material.docs(), material.deviceSecrets(),

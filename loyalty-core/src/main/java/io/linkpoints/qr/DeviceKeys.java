@@ -2,6 +2,7 @@ package io.linkpoints.qr;
 
 import io.linkpoints.auth.MemberDeviceSecrets;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -9,29 +10,37 @@ import java.security.GeneralSecurityException;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Device secrets by device id, opened once and kept in memory: a secret never changes, so the
  * cache is never stale. Whether the device is still active is not cached: the statement that uses
- * a code checks it, so a revocation takes effect at the next sale, on every instance.
+ * a code checks it, so a revocation takes effect at the next sale, on every instance. A secret
+ * sealed with a code key this instance has not read (rotated and re-sealed by an instance restarted
+ * first) makes it read the keys folder again, at most every few seconds.
  */
 public final class DeviceKeys {
   private static final Logger log = LoggerFactory.getLogger(DeviceKeys.class);
   /** 32-byte secrets: 200,000 devices cost about 20 MB; past that the cache starts again. */
   private static final int MAX_CACHED = 200_000;
+  private static final long LEARN_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
   private static final String SEALED = "select alliance_id, secret_sealed from member_device where id = $1";
 
   /** A device's alliance and secret. */
   public record DeviceKey(long deviceId, long allianceId, byte[] secret) {
   }
 
+  private final Vertx vertx;
   private final Pool pool;
   private final MemberDeviceSecrets secrets;
   private final ConcurrentMap<Long, DeviceKey> cache = new ConcurrentHashMap<>();
+  /** When the keys folder was last read again for an unknown key id (at most every few seconds). */
+  private final AtomicLong lastLearnt = new AtomicLong(System.nanoTime() - LEARN_EVERY_NANOS);
 
-  public DeviceKeys(Pool pool, MemberDeviceSecrets secrets) {
+  public DeviceKeys(Vertx vertx, Pool pool, MemberDeviceSecrets secrets) {
+    this.vertx = vertx;
     this.pool = pool;
     this.secrets = secrets;
   }
@@ -42,24 +51,54 @@ public final class DeviceKeys {
     if (cached != null) {
       return Future.succeededFuture(Optional.of(cached));
     }
-    return pool.preparedQuery(SEALED).execute(Tuple.of(deviceId)).map(rows -> {
+    return pool.preparedQuery(SEALED).execute(Tuple.of(deviceId)).compose(rows -> {
       if (rows.size() == 0) {
-        return Optional.empty();
+        return Future.succeededFuture(Optional.empty());
       }
       Row row = rows.iterator().next();
+      long allianceId = row.getLong("alliance_id");
+      byte[] sealed = row.getBuffer("secret_sealed").getBytes();
       try {
-        DeviceKey key = new DeviceKey(deviceId, row.getLong("alliance_id"),
-            secrets.open(deviceId, row.getBuffer("secret_sealed").getBytes()));
-        if (cache.size() >= MAX_CACHED) {
-          cache.clear();
-        }
-        cache.put(deviceId, key);
-        return Optional.of(key);
+        return Future.succeededFuture(opened(deviceId, allianceId, sealed));
+      } catch (MemberDeviceSecrets.UnknownKeyException unknown) {
+        // After a rotation, an instance restarted before this one seals (and re-seals) with the new key.
+        return learnNewKeys().map(learnt -> {
+          try {
+            return learnt ? opened(deviceId, allianceId, sealed) : refused(deviceId, unknown);
+          } catch (GeneralSecurityException e) {
+            return refused(deviceId, e);
+          }
+        });
       } catch (GeneralSecurityException e) {
-        // Sealed with another key (a restored dump, a wrong LINKPOINTS_CODE_KEYS_DIR): no code of it is genuine.
-        log.warn("Member device {}: its secret does not open with this instance's device-secrets key", deviceId);
-        return Optional.empty();
+        return Future.succeededFuture(refused(deviceId, e));
       }
     });
+  }
+
+  private Optional<DeviceKey> opened(long deviceId, long allianceId, byte[] sealed) throws GeneralSecurityException {
+    DeviceKey key = new DeviceKey(deviceId, allianceId, secrets.open(deviceId, sealed));
+    if (cache.size() >= MAX_CACHED) {
+      cache.clear();
+    }
+    cache.put(deviceId, key);
+    return Optional.of(key);
+  }
+
+  private Future<Boolean> learnNewKeys() {
+    long now = System.nanoTime();
+    long last = lastLearnt.get();
+    if (now - last < LEARN_EVERY_NANOS || !lastLearnt.compareAndSet(last, now)) {
+      return Future.succeededFuture(false);
+    }
+    return vertx.executeBlocking(secrets::learnNewKeys, false).otherwise(err -> {
+      log.warn("Could not read the code keys folder again: {}", err.toString());
+      return false;
+    });
+  }
+
+  private static Optional<DeviceKey> refused(long deviceId, GeneralSecurityException e) {
+    // A restored dump, a wrong LINKPOINTS_CODE_KEYS_DIR, a deleted key file: no code of it is genuine.
+    log.warn("Member device {}: its secret does not open with this instance's code keys: {}", deviceId, e.getMessage());
+    return Optional.empty();
   }
 }
