@@ -10,7 +10,6 @@ import java.security.GeneralSecurityException;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +35,9 @@ public final class DeviceKeys {
   private final Pool pool;
   private final MemberDeviceSecrets secrets;
   private final ConcurrentMap<Long, DeviceKey> cache = new ConcurrentHashMap<>();
-  /** When the keys folder was last read again for an unknown key id (at most every few seconds). */
-  private final AtomicLong lastLearnt = new AtomicLong(System.nanoTime() - LEARN_EVERY_NANOS);
+  /** When the keys folder was last read again for an unknown key id, and that reading (guarded by this). */
+  private long lastLearnt = System.nanoTime() - LEARN_EVERY_NANOS;
+  private Future<Boolean> learning = Future.succeededFuture(false);
 
   public DeviceKeys(Vertx vertx, Pool pool, MemberDeviceSecrets secrets) {
     this.vertx = vertx;
@@ -62,9 +62,10 @@ public final class DeviceKeys {
         return Future.succeededFuture(opened(deviceId, allianceId, sealed));
       } catch (MemberDeviceSecrets.UnknownKeyException unknown) {
         // After a rotation, an instance restarted before this one seals (and re-seals) with the new key.
+        // Tried again even when this call did not read the folder: a reading just before may have.
         return learnNewKeys().map(learnt -> {
           try {
-            return learnt ? opened(deviceId, allianceId, sealed) : refused(deviceId, unknown);
+            return opened(deviceId, allianceId, sealed);
           } catch (GeneralSecurityException e) {
             return refused(deviceId, e);
           }
@@ -84,16 +85,18 @@ public final class DeviceKeys {
     return Optional.of(key);
   }
 
-  private Future<Boolean> learnNewKeys() {
+  /** The reading in progress if there is one; else a new one, unless the last began under 5 s ago. */
+  private synchronized Future<Boolean> learnNewKeys() {
     long now = System.nanoTime();
-    long last = lastLearnt.get();
-    if (now - last < LEARN_EVERY_NANOS || !lastLearnt.compareAndSet(last, now)) {
-      return Future.succeededFuture(false);
+    if (!learning.isComplete() || now - lastLearnt < LEARN_EVERY_NANOS) {
+      return learning.isComplete() ? Future.succeededFuture(false) : learning;
     }
-    return vertx.executeBlocking(secrets::learnNewKeys, false).otherwise(err -> {
+    lastLearnt = now;
+    learning = vertx.executeBlocking(secrets::learnNewKeys, false).otherwise(err -> {
       log.warn("Could not read the code keys folder again: {}", err.toString());
       return false;
     });
+    return learning;
   }
 
   private static Optional<DeviceKey> refused(long deviceId, GeneralSecurityException e) {
