@@ -158,6 +158,31 @@ class CodeKeyRotationTest {
     }
   }
 
+  @Test
+  void aSecretWhoseKeyIsNotHereStaysAsItIsAndIsCountedAsRemaining() throws Exception {
+    try (ApiFixture api = new ApiFixture(vertx)) {
+      PosWorld world = new PosWorld(api, "reseal-stranger");
+      Person member = world.member();
+      Phone mine = world.phone(member);
+      Phone stranger = world.bindPhone(member, "from another folder");
+      // Sealed with a key of another keys folder (a restored dump, a deleted key file).
+      byte[] foreign = MemberDeviceSecrets.rotate(java.nio.file.Files.createTempDirectory("foreign-code-keys"))
+          .seal(stranger.deviceId, stranger.secret());
+      await(api.app.pool().preparedQuery(SET_SEALED).execute(Tuple.of(world.allianceId, stranger.deviceId,
+          Buffer.buffer(foreign))));
+      MemberDeviceSecrets ring = MemberDeviceSecrets.rotate(api.app.config().codeKeysDir());
+
+      SimpleMeterRegistry meters = new SimpleMeterRegistry();
+      DeviceSecretReseal reseal = new DeviceSecretReseal(api.app.pool(), ring, meters);
+      assertEquals(new DeviceSecretReseal.Outcome(1, 1), await(reseal.runOnce()));
+      assertEquals(1.0, meters.get("linkpoints.member.device.secrets.old.key").gauge().value());
+      Map<Long, byte[]> rows = sealed(api, world.allianceId);
+      assertArrayEquals(foreign, rows.get(stranger.deviceId), "left as it was");
+      assertTrue(ring.sealedWithCurrent(rows.get(mine.deviceId)));
+      assertEquals(new DeviceSecretReseal.Outcome(0, 1), await(reseal.runOnce()), "and again next time");
+    }
+  }
+
   private static void accrue(ApiFixture at, PosWorld world, Till till, Phone phone) {
     String path = "/v1/alliances/" + world.allianceId + "/shops/" + till.shopId() + "/pos/accrue";
     expect(200, at.send(HttpMethod.POST, path, till.token(), new JsonObject().put("memberCode",
