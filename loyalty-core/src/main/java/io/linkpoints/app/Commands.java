@@ -2,14 +2,14 @@ package io.linkpoints.app;
 
 /**
  * The jar's command line: a command word or none, and help. Hand-written rather than a library:
- * two commands with no options of their own; configuration is by environment (README.md).
+ * three commands with no options of their own; configuration is by environment (README.md).
  */
 public final class Commands {
   private Commands() {
   }
 
   /** What the arguments ask for. */
-  public enum Command { RUN, ROTATE_JWT_KEY, HELP }
+  public enum Command { RUN, ROTATE_JWT_KEY, ROTATE_CODE_KEY, HELP }
 
   public static final String USAGE = """
       Usage: java -jar linkpoints.jar [command]      (./linkpoints run [command] does the same)
@@ -21,6 +21,9 @@ public final class Commands {
                           writer drains, then the pools and PostgreSQL close) and exits 0.
         rotate-jwt-key    add a new token signing key to LINKPOINTS_JWT_KEYS_DIR and make it current;
                           running instances use it once restarted, tokens signed before keep verifying
+        rotate-code-key   add a new member device secrets key to LINKPOINTS_CODE_KEYS_DIR and make it current;
+                          instances seal with it once restarted and re-seal stored secrets with it (the log
+                          says when none remain under older keys, whose files may then be deleted)
         help, --help, -h  this text
 
       Configuration is by environment variables (LINKPOINTS_PORT, LINKPOINTS_DATA, LINKPOINTS_DB_URL, ...):
@@ -35,6 +38,7 @@ public final class Commands {
     Command command = switch (args[0]) {
       case "run" -> Command.RUN;
       case "rotate-jwt-key" -> Command.ROTATE_JWT_KEY;
+      case "rotate-code-key" -> Command.ROTATE_CODE_KEY;
       case "help", "--help", "-h" -> Command.HELP;
       default -> throw new IllegalArgumentException((args[0].startsWith("-") ? "unknown option '" : "unknown command '")
           + args[0] + "'");

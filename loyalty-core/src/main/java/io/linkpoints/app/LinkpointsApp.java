@@ -14,6 +14,7 @@ import io.linkpoints.ledger.HoldTimeouts;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.ledger.LotExpiry;
 import io.linkpoints.ledger.WriterOptions;
+import io.linkpoints.member.DeviceSecretReseal;
 import io.linkpoints.platform.DatabaseProvisioner;
 import io.linkpoints.platform.FirstWriteWins;
 import io.linkpoints.platform.LinkpointsConfig;
@@ -57,13 +58,14 @@ public final class LinkpointsApp {
   private final String deploymentId;
   private final ManagementServer management;
   private final FeedNotices feedNotices;
+  private final Future<DeviceSecretReseal.Outcome> firstReseal;
   private Future<Void> closing;
   /** Steps of {@link #close} that failed or ran out of time (read once it has completed). */
   private final java.util.List<String> stepsFailed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private LinkpointsApp(Vertx vertx, LinkpointsConfig config, DatabaseProvisioner.Provisioned database, Pool pool,
       Ledger ledger, String operatorToken, Platform platform, int port, long[] timers, String deploymentId,
-      ManagementServer management, FeedNotices feedNotices) {
+      ManagementServer management, FeedNotices feedNotices, Future<DeviceSecretReseal.Outcome> firstReseal) {
     this.vertx = vertx;
     this.config = config;
     this.database = database;
@@ -76,6 +78,7 @@ public final class LinkpointsApp {
     this.deploymentId = deploymentId;
     this.management = management;
     this.feedNotices = feedNotices;
+    this.firstReseal = firstReseal;
   }
 
   /** Blocking start-up material, read or made on a worker: operator token, signing keys, docs. */
@@ -120,7 +123,7 @@ public final class LinkpointsApp {
           Pool bookkeeping = db.get().target().withSetting("synchronous_commit", "off")
               .pool(vertx, Math.max(4, config.dbPoolSize() / 2), "bookkeeping");
           Ledger ledger = new Ledger(vertx, pool, db.get().target(), clock, WriterOptions.DEFAULT, registry);
-          DeviceKeys deviceKeys = new DeviceKeys(bookkeeping, material.deviceSecrets());
+          DeviceKeys deviceKeys = new DeviceKeys(vertx, bookkeeping, material.deviceSecrets());
           Platform platform = new Platform(config, pool, ledger, clock, new TokenService(material.keys(), clock),
               new OperatorGuard(token), new PasswordHasher(vertx, config.passwordIterations()),
               codeSender != null ? codeSender : new LogSignInCodeSender(), material.docs(), material.deviceSecrets(),
@@ -137,9 +140,14 @@ public final class LinkpointsApp {
               .compose(id -> (config.metricsPort() == LinkpointsConfig.METRICS_OFF ? Future.<ManagementServer>succeededFuture(null)
                   : ManagementServer.start(vertx, registry, config.metricsHost(), config.metricsPort()))
                   .compose(management -> FeedNotices.start(vertx, db.get().target().connectOptions()).map(notices -> {
-                    long[] timers = startJobs(vertx, ledger, clock, wiring.coupons(), new PosHousekeeping(pool, clock));
+                    DeviceSecretReseal reseal = new DeviceSecretReseal(pool, material.deviceSecrets(), registry);
+                    long[] timers = startJobs(vertx, ledger, clock, wiring.coupons(), new PosHousekeeping(pool, clock),
+                        reseal);
+                    // In the background: after a code key rotation, moves stored secrets to the new key.
+                    Future<DeviceSecretReseal.Outcome> firstReseal = reseal.runOnce()
+                        .onFailure(err -> log.warn("Re-sealing member device secrets failed: {}", err.getMessage()));
                     return new LinkpointsApp(vertx, config, db.get(), pool, ledger, token, platform,
-                        first.get().actualPort(), timers, id, management, notices);
+                        first.get().actualPort(), timers, id, management, notices, firstReseal);
                   })));
         })
         .onFailure(err -> {
@@ -153,7 +161,8 @@ public final class LinkpointsApp {
         });
   }
 
-  private static long[] startJobs(Vertx vertx, Ledger ledger, Clock clock, Coupons coupons, PosHousekeeping pos) {
+  private static long[] startJobs(Vertx vertx, Ledger ledger, Clock clock, Coupons coupons, PosHousekeeping pos,
+      DeviceSecretReseal reseal) {
     HoldTimeouts holds = new HoldTimeouts(ledger, clock);
     LotExpiry expiry = new LotExpiry(ledger, clock);
     long holdTimer = vertx.setPeriodic(1_000, id -> holds.runOnce(1_000)
@@ -164,7 +173,10 @@ public final class LinkpointsApp {
         .onFailure(err -> log.warn("Coupon job run failed: {}", err.getMessage())));
     long posTimer = vertx.setPeriodic(10_000, 60_000, id -> pos.runOnce()
         .onFailure(err -> log.warn("POS housekeeping failed: {}", err.getMessage())));
-    return new long[] {holdTimer, expiryTimer, couponTimer, posTimer};
+    // Again hourly: secrets sealed meanwhile by instances not yet restarted after a rotation.
+    long resealTimer = vertx.setPeriodic(3_600_000, id -> reseal.runOnce()
+        .onFailure(err -> log.warn("Re-sealing member device secrets failed: {}", err.getMessage())));
+    return new long[] {holdTimer, expiryTimer, couponTimer, posTimer, resealTimer};
   }
 
   /**
@@ -210,6 +222,11 @@ public final class LinkpointsApp {
 
   public Platform platform() {
     return platform;
+  }
+
+  /** The re-seal of member device secrets this instance began at start (tests wait for it). */
+  public Future<DeviceSecretReseal.Outcome> firstReseal() {
+    return firstReseal;
   }
 
   public LinkpointsConfig config() {

@@ -1,5 +1,6 @@
 package io.linkpoints.app;
 
+import io.linkpoints.auth.MemberDeviceSecrets;
 import io.linkpoints.platform.LinkpointsConfig;
 import io.linkpoints.platform.Meters;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -31,6 +32,7 @@ public final class Main {
     switch (command) {
       case HELP -> System.out.print(Commands.USAGE);
       case ROTATE_JWT_KEY -> rotateKey(LinkpointsConfig.fromEnv());
+      case ROTATE_CODE_KEY -> rotateCodeKey(LinkpointsConfig.fromEnv());
       case RUN -> run(LinkpointsConfig.fromEnv());
       default -> throw new IllegalStateException(command.name());
     }
@@ -108,6 +110,19 @@ public final class Main {
           + "; still verifying: " + ring.kids());
     } catch (Exception e) {
       System.err.println("Could not rotate the signing key: " + e.getMessage());
+      System.exit(1);
+    }
+  }
+
+  /** Adds a new code key; restarted instances seal with it and re-seal stored secrets, old ones keep opening. */
+  private static void rotateCodeKey(LinkpointsConfig config) {
+    try {
+      MemberDeviceSecrets ring = MemberDeviceSecrets.rotate(config.codeKeysDir());
+      System.out.println("New code key " + ring.currentKeyId() + " in " + config.codeKeysDir()
+          + "; still opening: " + ring.keyIds() + ". Restart the instances: they re-seal stored device secrets"
+          + " and log when none remain under older keys.");
+    } catch (Exception e) {
+      System.err.println("Could not rotate the code key: " + e.getMessage());
       System.exit(1);
     }
   }

@@ -86,6 +86,9 @@ class MetricsTest {
     assertEquals(2, delta(before, after, "linkpoints_ledger_transfers_total{code=\"ok\",result=\"committed\"}"));
     assertTrue(delta(before, after, "linkpoints_ledger_batch_commands_count") >= 1);
     assertTrue(after.containsKey("linkpoints_ledger_writer_queue"), "the writer's queue gauge");
+    await(api.app.firstReseal());
+    assertEquals(0.0, scrape().get("linkpoints_member_device_secrets_old_key"),
+        "device secrets under older code keys, after the start's re-seal: none");
 
     // Vert.x's own: HTTP requests by route template (never a path with ids in it), and the pools.
     String pos = after.keySet().stream().filter(k -> k.startsWith("vertx_http_server_requests_total{")

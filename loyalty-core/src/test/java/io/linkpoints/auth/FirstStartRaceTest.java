@@ -2,6 +2,7 @@ package io.linkpoints.auth;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkpoints.platform.FirstWriteWins;
 import java.nio.file.Files;
@@ -58,6 +59,23 @@ class FirstStartRaceTest {
       }
     }
     assertEquals(List.of(MemberDeviceSecrets.KEY_FILE), listing(dir), "one key file, no temporary file left");
+  }
+
+  @RepeatedTest(3)
+  void rotationsAtOnceEachAddAKeyAndOneOfThemIsCurrent() throws Exception {
+    Path dir = Files.createTempDirectory("linkpoints-code-keys-rotation").resolve("code-keys");
+    MemberDeviceSecrets first = MemberDeviceSecrets.loadOrCreate(dir);
+    byte[] secret = MemberDeviceSecrets.newSecret();
+    byte[] sealed = first.seal(42, secret);
+    List<MemberDeviceSecrets> rotated = atOnce(() -> MemberDeviceSecrets.rotate(dir));
+    MemberDeviceSecrets ring = MemberDeviceSecrets.load(dir);
+    assertEquals(INSTANCES + 1, ring.keyIds().size(), "every rotation's key is kept: " + ring.keyIds());
+    assertTrue(rotated.stream().anyMatch(r -> r.currentKeyId().equals(ring.currentKeyId())), ring.currentKeyId());
+    assertArrayEquals(secret, ring.open(42, sealed));
+    for (MemberDeviceSecrets r : rotated) {
+      assertArrayEquals(secret, ring.open(42, r.seal(42, secret)), "what each rotation's key sealed opens");
+    }
+    assertEquals(INSTANCES + 2, listing(dir).size(), "the keys and one pointer, no temporary file left");
   }
 
   private static <T> List<T> atOnce(Callable<T> start) throws Exception {

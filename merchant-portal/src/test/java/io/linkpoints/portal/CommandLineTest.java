@@ -1,9 +1,11 @@
 package io.linkpoints.portal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.linkpoints.auth.MemberDeviceSecrets;
 import io.linkpoints.portal.bench.PosBench;
 import io.linkpoints.portal.bench.PosDemo;
 import java.io.IOException;
@@ -14,8 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --help}) prints the commands and exits 0, leaving its port closed and its data folder
  * uncreated; an unknown option is usage on stderr and exit 2; {@code ./linkpoints} answers help
  * for each of its commands without building or starting, and its bench ledger help lists every
- * flag the benchmark itself takes.
+ * flag the benchmark itself takes. {@code rotate-code-key} adds a code key and makes it current,
+ * the older keys kept, and starts nothing.
  */
 class CommandLineTest {
   record Run(int exit, String out, String err) {
@@ -38,11 +43,11 @@ class CommandLineTest {
     int port = freePort();
     Path data = dir.resolve("data");
     for (List<String> args : List.of(List.of("--help"), List.of("-h"), List.of("help"), List.of("run", "--help"),
-        List.of("rotate-jwt-key", "--help"))) {
+        List.of("rotate-jwt-key", "--help"), List.of("rotate-code-key", "--help"))) {
       Run run = java(LinkpointsLauncher.class, args, Map.of("LINKPOINTS_PORT", Integer.toString(port),
           "LINKPOINTS_DATA", data.toString(), "LINKPOINTS_DEMO", "on"));
       assertEquals(0, run.exit(), args + ": " + run);
-      for (String command : List.of("run", "rotate-jwt-key", "--help")) {
+      for (String command : List.of("run", "rotate-jwt-key", "rotate-code-key", "--help")) {
         assertTrue(run.out().contains(command), args + " names " + command + ": " + run.out());
       }
       assertFalse(listening(port), args + ": something listens on the platform's port");
@@ -51,9 +56,36 @@ class CommandLineTest {
   }
 
   @Test
+  void rotateCodeKeyAddsAKeyAndMakesItCurrentStartingNothing(@TempDir Path dir) throws Exception {
+    Path keys = dir.resolve("code-keys");
+    Path data = dir.resolve("data");
+    MemberDeviceSecrets first = MemberDeviceSecrets.loadOrCreate(keys);
+    byte[] secret = MemberDeviceSecrets.newSecret();
+    byte[] sealed = first.seal(7, secret);
+    int port = freePort();
+    Map<String, String> env = Map.of("LINKPOINTS_CODE_KEYS_DIR", keys.toString(), "LINKPOINTS_DATA", data.toString(),
+        "LINKPOINTS_PORT", Integer.toString(port));
+    Set<String> ids = new HashSet<>(Set.of(MemberDeviceSecrets.FIRST_KEY_ID));
+    for (int rotation = 1; rotation <= 2; rotation++) {
+      Run run = java(LinkpointsLauncher.class, List.of("rotate-code-key"), env);
+      assertEquals(0, run.exit(), run.toString());
+      MemberDeviceSecrets ring = MemberDeviceSecrets.load(keys);
+      assertTrue(ids.add(ring.currentKeyId()), "a new key each time: " + ring.currentKeyId());
+      assertEquals(ids, ring.keyIds(), "the older keys stay");
+      assertTrue(run.out().contains("New code key " + ring.currentKeyId()), run.out());
+      assertArrayEquals(secret, ring.open(7, sealed), "what the first key sealed still opens");
+      assertArrayEquals(secret, ring.open(7, ring.seal(7, secret)));
+    }
+    assertTrue(Files.exists(keys.resolve(MemberDeviceSecrets.KEY_FILE)));
+    assertFalse(listening(port), "the rotation started no server");
+    assertFalse(Files.exists(data), "the data folder was made, so something started");
+  }
+
+  @Test
   void anUnknownOptionIsUsageOnStderrAndExit2(@TempDir Path dir) throws Exception {
     Path data = dir.resolve("data");
-    for (List<String> args : List.of(List.of("--bogus"), List.of("frobnicate"), List.of("rotate-jwt-key", "extra"))) {
+    for (List<String> args : List.of(List.of("--bogus"), List.of("frobnicate"), List.of("rotate-jwt-key", "extra"),
+        List.of("rotate-code-key", "extra"))) {
       Run run = java(LinkpointsLauncher.class, args, Map.of("LINKPOINTS_DATA", data.toString()));
       assertEquals(2, run.exit(), args + ": " + run);
       assertTrue(run.err().contains(args.get(args.size() - 1)) && run.err().contains("Usage:"), args + ": " + run);
