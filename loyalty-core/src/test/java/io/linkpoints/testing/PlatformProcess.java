@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,9 +59,16 @@ public final class PlatformProcess {
    * busy machine; the platform is as in production.
    */
   public static Process launch(String maxHeap, Map<String, String> variables, Path log) throws IOException {
+    return launch(maxHeap, variables, log, Path.of(System.getProperty("java.io.tmpdir")));
+  }
+
+  /** The same, with {@code tmpDir} as its temporary folder. */
+  public static Process launch(String maxHeap, Map<String, String> variables, Path log, Path tmpDir)
+      throws IOException {
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + maxHeap, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-        Main.class.getName())
+        "-Xmx" + maxHeap, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-Djava.io.tmpdir=" + tmpDir,
+        "-cp", System.getProperty("java.class.path"), Main.class.getName())
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Map<String, String> env = pb.environment();
     env.keySet().removeIf(k -> k.startsWith("LINKPOINTS_"));
@@ -77,7 +85,8 @@ public final class PlatformProcess {
     Path log = dataDir.resolveSibling("platform.log");
     long logStart = Files.exists(log) ? Files.size(log) : 0;
     Process process = launch("512m", Map.of("LINKPOINTS_PORT", "0", "LINKPOINTS_DATA", dataDir.toString(),
-        "LINKPOINTS_OPERATOR_TOKEN", OPERATOR, "LINKPOINTS_DB_POOL", "8", "LINKPOINTS_LOG_LEVEL", "info"), log);
+        "LINKPOINTS_OPERATOR_TOKEN", OPERATOR, "LINKPOINTS_DB_POOL", "8", "LINKPOINTS_LOG_LEVEL", "info"), log,
+        tmpBeside(dataDir));
     Matcher open = awaitLog(process, log, logStart, OPEN, 120);
     int port = Integer.parseInt(open.group(1));
     int dbPort = Integer.parseInt(awaitLog(process, log, logStart, DB_PORT, 5).group(1));
@@ -95,6 +104,22 @@ public final class PlatformProcess {
       }
     }, 60, "the platform is healthy");
     return child;
+  }
+
+  /**
+   * A temporary folder beside the data folder (so inside the test's own): a JVM killed with
+   * kill -9 leaves its temporary files (Vert.x's file cache, the PostgreSQL resolver's script),
+   * in /tmp they outlived the test. The unpacked PostgreSQL binaries are this JVM's, linked in,
+   * not unpacked again.
+   */
+  private static Path tmpBeside(Path dataDir) throws IOException {
+    Path tmp = Files.createDirectories(dataDir.resolveSibling("tmp"));
+    Path binaries = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "linkpoints-postgres"));
+    Path link = tmp.resolve(binaries.getFileName());
+    if (!Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
+      Files.createSymbolicLink(link, binaries);
+    }
+    return tmp;
   }
 
   /** The first group of {@code pattern} once the log (since this start) has it, within 20 s. */
