@@ -78,15 +78,15 @@ class MetricsTest {
         .put("memberCode", "88000000000000000000")).statusCode());
 
     Map<String, Double> after = scrape();
-    assertEquals(1, delta(before, after, "linkpoints_pos_requests_total{operation=\"accrue\",outcome=\"ok\"}"));
-    assertEquals(1, delta(before, after, "linkpoints_pos_requests_total{operation=\"accrue\",outcome=\"replayed\"}"));
-    assertEquals(1, delta(before, after, "linkpoints_pos_requests_total{operation=\"reserve\",outcome=\"ok\"}"));
-    assertEquals(1, delta(before, after,
-        "linkpoints_pos_requests_total{operation=\"accrue\",outcome=\"code_already_used\"}"));
-    assertEquals(1, delta(before, after, "linkpoints_pos_requests_total{operation=\"identify\",outcome=\"code_invalid\"}"));
+    assertOnceEach(before, after,
+        "linkpoints_pos_requests_total{operation=\"accrue\",outcome=\"ok\"}",
+        "linkpoints_pos_requests_total{operation=\"accrue\",outcome=\"replayed\"}",
+        "linkpoints_pos_requests_total{operation=\"reserve\",outcome=\"ok\"}",
+        "linkpoints_pos_requests_total{operation=\"accrue\",outcome=\"code_already_used\"}",
+        "linkpoints_pos_requests_total{operation=\"identify\",outcome=\"code_invalid\"}",
+        "linkpoints_member_codes_total{result=\"code_already_used\"}",
+        "linkpoints_member_codes_total{result=\"code_invalid\"}");
     assertEquals(2, delta(before, after, "linkpoints_member_codes_total{result=\"accepted\"}"));
-    assertEquals(1, delta(before, after, "linkpoints_member_codes_total{result=\"code_already_used\"}"));
-    assertEquals(1, delta(before, after, "linkpoints_member_codes_total{result=\"code_invalid\"}"));
     // The earn and the hold: two transfers committed, in at least one batch.
     assertEquals(2, delta(before, after, "linkpoints_ledger_transfers_total{code=\"ok\",result=\"committed\"}"));
     assertTrue(delta(before, after, "linkpoints_ledger_batch_commands_count") >= 1);
@@ -144,12 +144,12 @@ class MetricsTest {
     expect(200, api.post(periods + "/" + period + "/close", world.adminToken, null));
 
     Map<String, Double> after = scrape();
-    assertEquals(1, delta(before, after, "linkpoints_coupons_issued_total{source=\"shop_code\"}"));
-    assertEquals(1, delta(before, after, "linkpoints_coupons_redeemed_total"));
-    assertEquals(1, delta(before, after,
-        "linkpoints_settlement_runs_total{outcome=\"period_not_run\",step=\"close\"}"));
-    assertEquals(1, delta(before, after, "linkpoints_settlement_runs_total{outcome=\"ok\",step=\"run\"}"));
-    assertEquals(1, delta(before, after, "linkpoints_settlement_runs_total{outcome=\"ok\",step=\"close\"}"));
+    assertOnceEach(before, after,
+        "linkpoints_coupons_issued_total{source=\"shop_code\"}",
+        "linkpoints_coupons_redeemed_total",
+        "linkpoints_settlement_runs_total{outcome=\"period_not_run\",step=\"close\"}",
+        "linkpoints_settlement_runs_total{outcome=\"ok\",step=\"run\"}",
+        "linkpoints_settlement_runs_total{outcome=\"ok\",step=\"close\"}");
   }
 
   /** Every sample of the exposition, by name and labels as written. */
@@ -169,6 +169,13 @@ class MetricsTest {
       return samples;
     } finally {
       client.close();
+    }
+  }
+
+  /** Each of these series went up by exactly one between the two scrapes. */
+  private static void assertOnceEach(Map<String, Double> before, Map<String, Double> after, String... series) {
+    for (String one : series) {
+      assertEquals(1, delta(before, after, one), one);
     }
   }
 
