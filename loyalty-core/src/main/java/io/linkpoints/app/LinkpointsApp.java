@@ -59,7 +59,7 @@ public final class LinkpointsApp {
   private final StartedParts parts;
   private Future<Void> closing;
 
-  private LinkpointsApp(Vertx vertx, LinkpointsConfig config, DatabaseProvisioner.Provisioned database, Pool pool,
+  private LinkpointsApp(LinkpointsConfig config, DatabaseProvisioner.Provisioned database, Pool pool,
       Ledger ledger, String operatorToken, Platform platform, int port, ManagementServer management,
       StartedParts parts) {
     this.config = config;
@@ -170,7 +170,7 @@ public final class LinkpointsApp {
                         }
                         return Future.succeededFuture();
                       });
-                      return new LinkpointsApp(vertx, config, db.get(), pool, ledger, token, platform,
+                      return new LinkpointsApp(config, db.get(), pool, ledger, token, platform,
                           first.get().actualPort(), management, parts);
                     });
               });
