@@ -40,13 +40,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole service, started in order: database (embedded or configured), migrations, pool,
- * ledger and its jobs, then the HTTP server. Blocking steps run on workers.
+ * The whole service, started in order: database (embedded or configured), migrations, pools,
+ * ledger notifications, ledger writer, management server, the HTTP server, then the periodic jobs;
+ * stopped in the reverse order, also when start-up fails half way ({@link StartedParts}).
+ * Blocking steps run on workers.
  */
 public final class LinkpointsApp {
   private static final Logger log = LoggerFactory.getLogger(LinkpointsApp.class);
 
-  private final Vertx vertx;
   private final LinkpointsConfig config;
   private final DatabaseProvisioner.Provisioned database;
   private final Pool pool;
@@ -54,19 +55,15 @@ public final class LinkpointsApp {
   private final String operatorToken;
   private final Platform platform;
   private final int port;
-  private final long[] timers;
-  private final String deploymentId;
   private final ManagementServer management;
-  private final FeedNotices feedNotices;
+  /** What start started, stopped by {@link #close} in reverse. */
+  private final StartedParts parts;
   private final Future<DeviceSecretReseal.Outcome> firstReseal;
   private Future<Void> closing;
-  /** Steps of {@link #close} that failed or ran out of time (read once it has completed). */
-  private final java.util.List<String> stepsFailed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  private LinkpointsApp(Vertx vertx, LinkpointsConfig config, DatabaseProvisioner.Provisioned database, Pool pool,
-      Ledger ledger, String operatorToken, Platform platform, int port, long[] timers, String deploymentId,
-      ManagementServer management, FeedNotices feedNotices, Future<DeviceSecretReseal.Outcome> firstReseal) {
-    this.vertx = vertx;
+  private LinkpointsApp(LinkpointsConfig config, DatabaseProvisioner.Provisioned database, Pool pool,
+      Ledger ledger, String operatorToken, Platform platform, int port, ManagementServer management,
+      StartedParts parts, Future<DeviceSecretReseal.Outcome> firstReseal) {
     this.config = config;
     this.database = database;
     this.pool = pool;
@@ -74,10 +71,8 @@ public final class LinkpointsApp {
     this.operatorToken = operatorToken;
     this.platform = platform;
     this.port = port;
-    this.timers = timers;
-    this.deploymentId = deploymentId;
     this.management = management;
-    this.feedNotices = feedNotices;
+    this.parts = parts;
     this.firstReseal = firstReseal;
   }
 
@@ -102,11 +97,23 @@ public final class LinkpointsApp {
   public static Future<LinkpointsApp> start(Vertx vertx, LinkpointsConfig config, Clock clock,
       SignInCodeSender codeSender, PrometheusMeterRegistry meters) {
     PrometheusMeterRegistry registry = meters != null ? meters : Meters.registry();
+    // Started in the reverse of the stop's order: each part is added to `parts` as it starts,
+    // so a failure at any step stops what has started (and only that) before start fails.
+    StartedParts parts = new StartedParts();
     AtomicReference<DatabaseProvisioner.Provisioned> db = new AtomicReference<>();
     AtomicReference<String> schemaVersion = new AtomicReference<>();
+    AtomicReference<StartupMaterial> startup = new AtomicReference<>();
+    AtomicReference<Pool> mainPool = new AtomicReference<>();
+    AtomicReference<Pool> bookkeepingPool = new AtomicReference<>();
     return vertx.executeBlocking(() -> DatabaseProvisioner.provision(config))
         .compose(provisioned -> {
           db.set(provisioned);
+          if (provisioned.embedded() != null) {
+            parts.add("embedded PostgreSQL", 60, () -> vertx.executeBlocking(() -> {
+              provisioned.embedded().close();
+              return null;
+            }));
+          }
           return Migrations.apply(vertx, provisioned.target());
         })
         .compose(applied -> {
@@ -118,11 +125,24 @@ public final class LinkpointsApp {
               ApiDocs.load(), MemberDeviceSecrets.loadOrCreate(config.codeKeysDir())));
         })
         .compose(material -> {
-          String token = material.operatorToken();
+          startup.set(material);
           Pool pool = db.get().target().pool(vertx, config.dbPoolSize(), "main");
+          mainPool.set(pool);
+          parts.add("pool", 10, pool::close);
           Pool bookkeeping = db.get().target().withSetting("synchronous_commit", "off")
               .pool(vertx, Math.max(4, config.dbPoolSize() / 2), "bookkeeping");
+          bookkeepingPool.set(bookkeeping);
+          parts.add("bookkeeping pool", 10, bookkeeping::close);
+          return FeedNotices.start(vertx, db.get().target().connectOptions());
+        })
+        .compose(notices -> {
+          parts.add("ledger notifications", 10, notices::close);
+          StartupMaterial material = startup.get();
+          String token = material.operatorToken();
+          Pool pool = mainPool.get();
+          Pool bookkeeping = bookkeepingPool.get();
           Ledger ledger = new Ledger(vertx, pool, db.get().target(), clock, WriterOptions.DEFAULT, registry);
+          parts.add("ledger writer", WRITER_DRAIN_SECONDS, ledger::close);
           DeviceKeys deviceKeys = new DeviceKeys(vertx, bookkeeping, material.deviceSecrets());
           Platform platform = new Platform(config, pool, ledger, clock, new TokenService(material.keys(), clock),
               new OperatorGuard(token), new PasswordHasher(vertx, config.passwordIterations()),
@@ -132,32 +152,42 @@ public final class LinkpointsApp {
               bookkeeping, registry);
           Wiring wiring = new Wiring(platform, schemaVersion.get());
           AtomicReference<ApiVerticle> first = new AtomicReference<>();
-          return vertx.deployVerticle(() -> {
-                ApiVerticle verticle = wiring.verticle();
-                first.compareAndSet(null, verticle);
-                return verticle;
-              }, new DeploymentOptions().setInstances(Math.max(1, Runtime.getRuntime().availableProcessors())))
-              .compose(id -> (config.metricsPort() == LinkpointsConfig.METRICS_OFF ? Future.<ManagementServer>succeededFuture(null)
+          return (config.metricsPort() == LinkpointsConfig.METRICS_OFF ? Future.<ManagementServer>succeededFuture(null)
                   : ManagementServer.start(vertx, registry, config.metricsHost(), config.metricsPort()))
-                  .compose(management -> FeedNotices.start(vertx, db.get().target().connectOptions()).map(notices -> {
-                    DeviceSecretReseal reseal = new DeviceSecretReseal(pool, material.deviceSecrets(), registry);
-                    long[] timers = startJobs(vertx, ledger, clock, wiring.coupons(), new PosHousekeeping(pool, clock),
-                        reseal);
-                    // In the background: after a code key rotation, moves stored secrets to the new key.
-                    Future<DeviceSecretReseal.Outcome> firstReseal = reseal.runOnce()
-                        .onFailure(err -> log.warn("Re-sealing member device secrets failed: {}", err.getMessage()));
-                    return new LinkpointsApp(vertx, config, db.get(), pool, ledger, token, platform,
-                        first.get().actualPort(), timers, id, management, notices, firstReseal);
-                  })));
+              .compose(management -> {
+                if (management != null) {
+                  parts.add("management server", 5, management::close);
+                }
+                // Last: once it listens, requests come, and everything they need is up.
+                return vertx.deployVerticle(() -> {
+                  ApiVerticle verticle = wiring.verticle();
+                  first.compareAndSet(null, verticle);
+                  return verticle;
+                }, new DeploymentOptions().setInstances(Math.max(1, Runtime.getRuntime().availableProcessors())))
+                    .map(id -> {
+                      parts.add("HTTP server", ApiVerticle.IN_FLIGHT_GRACE_SECONDS + 5, () -> vertx.undeploy(id));
+                      DeviceSecretReseal reseal = new DeviceSecretReseal(pool, material.deviceSecrets(), registry);
+                      long[] timers = startJobs(vertx, ledger, clock, wiring.coupons(), new PosHousekeeping(pool, clock),
+                          reseal);
+                      parts.add("periodic jobs", 5, () -> {
+                        for (long timer : timers) {
+                          vertx.cancelTimer(timer);
+                        }
+                        return Future.succeededFuture();
+                      });
+                      // In the background: after a code key rotation, moves stored secrets to the new key.
+                      Future<DeviceSecretReseal.Outcome> firstReseal = reseal.runOnce()
+                          .onFailure(err -> log.warn("Re-sealing member device secrets failed: {}", err.getMessage()));
+                      return new LinkpointsApp(config, db.get(), pool, ledger, token, platform,
+                          first.get().actualPort(), management, parts, firstReseal);
+                    });
+              });
         })
-        .onFailure(err -> {
-          // Half started: the embedded server would otherwise run on until the JVM ends.
-          if (db.get() != null && db.get().embedded() != null) {
-            vertx.executeBlocking(() -> {
-              db.get().embedded().close();
-              return null;
-            });
-          }
+        // Half started: undo what did start, last first, and only then say start failed (the
+        // caller may exit at once: an embedded server left running would outlive the process).
+        .recover(err -> {
+          log.warn("Start-up failed ({}); stopping what had started", err.getMessage());
+          return parts.stopAll().compose(v -> Future.failedFuture(err));
         });
   }
 
@@ -239,9 +269,10 @@ public final class LinkpointsApp {
 
   /**
    * The one way the service stops, used by the JVM's shutdown hook (SIGTERM, Ctrl-C) and by tests,
-   * in this order: stop taking HTTP requests and the periodic jobs, let requests in flight finish
-   * (up to {@link ApiVerticle#IN_FLIGHT_GRACE_SECONDS}), write what the ledger writer has queued,
-   * close the pools, and stop the embedded PostgreSQL last. Each step is bounded, and a step that
+   * in the reverse of start's order: stop the periodic jobs and taking HTTP requests, let requests
+   * in flight finish (up to {@link ApiVerticle#IN_FLIGHT_GRACE_SECONDS}), close the management
+   * port, write what the ledger writer has queued, close the ledger notifications and the pools,
+   * and stop the embedded PostgreSQL last. Each step is bounded, and a step that
    * fails does not keep the next from running. Called again, it returns the same future.
    */
   public synchronized Future<Void> close() {
@@ -253,43 +284,20 @@ public final class LinkpointsApp {
 
   private Future<Void> stopInOrder() {
     log.info("Stopping: no new requests; finishing those in flight");
-    for (long timer : timers) {
-      vertx.cancelTimer(timer);
-    }
-    return step("HTTP server", vertx.undeploy(deploymentId), ApiVerticle.IN_FLIGHT_GRACE_SECONDS + 5)
-        .compose(v -> step("management server", management == null ? Future.succeededFuture() : management.close(), 5))
-        .compose(v -> step("ledger writer", ledger.close(), WRITER_DRAIN_SECONDS))
-        .compose(v -> step("ledger notifications", feedNotices.close(), 10))
-        .compose(v -> step("bookkeeping pool", platform.bookkeepingPool().close(), 10))
-        .compose(v -> step("pool", pool.close(), 10))
-        .compose(v -> step("embedded PostgreSQL", vertx.executeBlocking(() -> {
-          if (database.embedded() != null) {
-            database.embedded().close();
-          }
-          return null;
-        }), 60))
-        .onComplete(v -> {
-          if (stepsFailed.isEmpty()) {
-            log.info("Stopped");
-          } else {
-            log.warn("Stopped; these steps failed or ran out of time: {}", stepsFailed);
-          }
-        });
+    return parts.stopAll().onComplete(v -> {
+      if (parts.stepsFailed().isEmpty()) {
+        log.info("Stopped");
+      } else {
+        log.warn("Stopped; these steps failed or ran out of time: {}", parts.stepsFailed());
+      }
+    });
   }
 
   /** How long queued ledger commands may take to be written at shutdown. */
   private static final int WRITER_DRAIN_SECONDS = 15;
 
-  private Future<Void> step(String what, Future<?> step, long timeoutSeconds) {
-    return step.timeout(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS).<Void>mapEmpty().recover(err -> {
-      log.warn("Stopping the {}: {}", what, err.getMessage());
-      stepsFailed.add(what);
-      return Future.succeededFuture();
-    });
-  }
-
   /** Once {@link #close} has completed: whether every step of it did what it should in its time (the exit status says so). */
   public boolean stoppedCleanly() {
-    return closing != null && closing.isComplete() && stepsFailed.isEmpty();
+    return closing != null && closing.isComplete() && parts.stepsFailed().isEmpty();
   }
 }

@@ -31,7 +31,9 @@ public final class FeedNotices {
   /** Listens from now on; the future completes once the first LISTEN is in place. */
   public static Future<FeedNotices> start(Vertx vertx, PgConnectOptions options) {
     FeedNotices notices = new FeedNotices(vertx, options);
-    return notices.listen().map(notices);
+    // A first connection that fails leaves no subscriber trying on behind the failed start.
+    return notices.listen().map(notices)
+        .recover(err -> notices.close().transform(closed -> Future.failedFuture(err)));
   }
 
   private Future<Void> listen() {

@@ -31,8 +31,13 @@ public final class DatabaseProvisioner {
     }
     Path pgData = config.dataDir().resolve("postgres");
     EmbeddedPostgresServer server = EmbeddedPostgresServer.start(pgData, false);
-    createDatabaseIfMissing(server.jdbcUrl("postgres"), DATABASE);
-    return new Provisioned(DatabaseTarget.fromUrl(server.url(DATABASE)), server);
+    try {
+      createDatabaseIfMissing(server.jdbcUrl("postgres"), DATABASE);
+      return new Provisioned(DatabaseTarget.fromUrl(server.url(DATABASE)), server);
+    } catch (Exception | Error e) {
+      server.close(); // the caller never gets it to stop
+      throw e;
+    }
   }
 
   public static void createDatabaseIfMissing(String adminJdbcUrl, String database) throws SQLException {

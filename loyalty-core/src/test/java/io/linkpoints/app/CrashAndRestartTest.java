@@ -1,5 +1,6 @@
 package io.linkpoints.app;
 
+import static io.linkpoints.testing.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -8,14 +9,13 @@ import io.linkpoints.ledger.Transfer;
 import io.linkpoints.pos.Caller;
 import io.linkpoints.qr.Lp2Code;
 import io.linkpoints.testing.Phone;
+import io.linkpoints.testing.PlatformProcess;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -37,8 +36,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,7 +55,7 @@ import org.junit.jupiter.api.io.TempDir;
  * after use and every in-flight operation is retried with an expired code.
  */
 class CrashAndRestartTest {
-  static final String OPERATOR = "crash-test-operator-token-0123456789";
+  private static final String OPERATOR = PlatformProcess.OPERATOR;
   private static final int SHOPS = 1;
   private static final int TILLS_PER_SHOP = 4;
   private static final int WORKERS_PER_TILL = 3;
@@ -69,13 +66,10 @@ class CrashAndRestartTest {
   /** Ten codes per phone and time step: enough for a round's sales of one member. */
   private static final int PHONES_PER_MEMBER = 3;
 
-  private static final Pattern OPEN = Pattern.compile("Open:\\s+http://localhost:(\\d+)/");
-  private static final Pattern DB_PORT = Pattern.compile("embedded PostgreSQL on 127\\.0\\.0\\.1:(\\d+)");
-
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
       .version(HttpClient.Version.HTTP_1_1).build();
   private final List<Op> ops = new ArrayList<>();
-  private Child child;
+  private PlatformProcess child;
   private Path data;
   private long allianceId;
   private String adminToken;
@@ -130,7 +124,7 @@ class CrashAndRestartTest {
   void killedMidLoadItComesBackAloneAndEveryOperationEndsAsTheLedgerSays(@TempDir Path dir) throws Exception {
     data = dir.resolve("data");
     long t0 = System.nanoTime();
-    child = Child.start(data);
+    child = PlatformProcess.start(data);
     System.out.printf("crash-test first start %.1f s%n", (System.nanoTime() - t0) / 1e9);
     try {
       buildWorld();
@@ -149,12 +143,12 @@ class CrashAndRestartTest {
     List<Op> inFlight = loadThenKill(postgresToo);
     long started = System.nanoTime();
     System.out.printf("crash-test round %d: load and kill %.1f s%n", round, (started - load) / 1e9);
-    child = Child.start(data);
+    child = PlatformProcess.start(data);
     double secondsToHealthy = (System.nanoTime() - started) / 1e9;
     // Every code used by an operation left in flight has expired by now, or soon: wait for it.
     Instant lastCode = inFlight.stream().map(op -> op.codeExpires).filter(e -> e != null).max(Instant::compareTo)
         .orElse(Instant.EPOCH);
-    awaitTrue(() -> Instant.now().isAfter(lastCode.plusSeconds(1)), 40, "the codes expired");
+    until(() -> Instant.now().isAfter(lastCode.plusSeconds(1)), 40, "the codes expired");
 
     Map<String, Integer> resolved = new java.util.TreeMap<>();
     for (Op op : inFlight) {
@@ -219,7 +213,7 @@ class CrashAndRestartTest {
         workers.submit(() -> work(till, port, new Random(seed), stop, acknowledged, done));
       }
     }
-    awaitTrue(() -> acknowledged.get() >= OPS_BEFORE_KILL, 60, OPS_BEFORE_KILL + " operations were acknowledged");
+    until(() -> acknowledged.get() >= OPS_BEFORE_KILL, 60, OPS_BEFORE_KILL + " operations were acknowledged");
     child.kill(postgresToo);
     stop.set(true);
     workers.shutdown();
@@ -438,175 +432,5 @@ class CrashAndRestartTest {
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), path + ": " + r.body());
     return new JsonObject(r.body());
-  }
-
-  static void awaitTrue(BooleanSupplier condition, int seconds, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + seconds + " s waiting until " + what);
-      }
-      Thread.sleep(50);
-    }
-  }
-
-  /** The platform's JVM, started as {@code ./linkpoints run} would start it, its output in a log file. */
-  static final class Child {
-    final Process process;
-    final Path log;
-    final long logStart;
-    final int port;
-    final int dbPort;
-    final Path dataDir;
-
-    private Child(Process process, Path log, long logStart, int port, int dbPort, Path dataDir) {
-      this.process = process;
-      this.log = log;
-      this.logStart = logStart;
-      this.port = port;
-      this.dbPort = dbPort;
-      this.dataDir = dataDir;
-    }
-
-    /** Starts it and returns once {@code /health} answers 200 (the platform and its database are up). */
-    static Child start(Path dataDir) throws Exception {
-      Files.createDirectories(dataDir);
-      Path log = dataDir.resolveSibling("platform.log");
-      long logStart = Files.exists(log) ? Files.size(log) : 0;
-      ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          // The JVM options only make start-up cheaper on a busy machine; the platform is as in production.
-          "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName())
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-      Map<String, String> env = pb.environment();
-      env.keySet().removeIf(k -> k.startsWith("LINKPOINTS_"));
-      env.put("LINKPOINTS_PORT", "0");
-      env.put("LINKPOINTS_DATA", dataDir.toString());
-      env.put("LINKPOINTS_OPERATOR_TOKEN", OPERATOR);
-      env.put("LINKPOINTS_DB_POOL", "8");
-      env.put("LINKPOINTS_LOG_LEVEL", "info");
-      Process process = pb.start();
-      Matcher open = awaitLog(process, log, logStart, OPEN, 120);
-      int port = Integer.parseInt(open.group(1));
-      int dbPort = Integer.parseInt(awaitLog(process, log, logStart, DB_PORT, 5).group(1));
-      Child child = new Child(process, log, logStart, port, dbPort, dataDir);
-      HttpClient client = HttpClient.newHttpClient();
-      awaitTrue(() -> {
-        try {
-          return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
-              .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-          return false;
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }, 60, "the platform is healthy");
-      return child;
-    }
-
-    String awaitLog(Pattern pattern) throws Exception {
-      return awaitLog(process, log, logStart, pattern, 20).group(1);
-    }
-
-    private static Matcher awaitLog(Process process, Path log, long from, Pattern pattern, int seconds) throws Exception {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-      while (true) {
-        String text = read(log, from);
-        Matcher m = pattern.matcher(text);
-        if (m.find()) {
-          return m;
-        }
-        if (!process.isAlive()) {
-          throw new AssertionError("the platform exited (" + process.exitValue() + ") before saying " + pattern
-              + ":\n" + text);
-        }
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("the platform did not say " + pattern + " within " + seconds + " s:\n" + text);
-        }
-        Thread.sleep(50);
-      }
-    }
-
-    private static String read(Path log, long from) throws IOException {
-      byte[] all = Files.readAllBytes(log);
-      return new String(all, (int) Math.min(from, all.length), (int) Math.max(0, all.length - from), StandardCharsets.UTF_8);
-    }
-
-    /**
-     * kill -9 of the Java process; with {@code postgresToo}, of its postmaster in the same instant.
-     * Without, the watchdog that would stop PostgreSQL when the JVM dies is killed with it, so the
-     * postmaster is left running as an orphan, as it was before there was a watchdog.
-     */
-    void kill(boolean postgresToo) throws Exception {
-      List<String> command = new ArrayList<>(List.of("kill", "-9"));
-      long postmaster = postmasterPid().orElseThrow(() -> new AssertionError("no postmaster.pid"));
-      if (postgresToo) {
-        command.add(Long.toString(postmaster));
-      } else {
-        // The watchdog (if any) first: it must not see the JVM go.
-        process.descendants().filter(p -> commandLine(p.pid()).contains("linkpoints-pg-watchdog"))
-            .forEach(p -> command.add(Long.toString(p.pid())));
-      }
-      command.add(Long.toString(process.pid()));
-      Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
-      assertEquals(0, kill.waitFor(), new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-      assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the Java process died");
-      if (postgresToo) {
-        awaitTrue(() -> dead(postmaster), 30, "the postmaster died");
-      } else {
-        assertTrue(!dead(postmaster), "the postmaster is left running, an orphan");
-      }
-    }
-
-    private static String commandLine(long pid) {
-      try {
-        return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8);
-      } catch (IOException gone) {
-        return "";
-      }
-    }
-
-    /** Gone, or a zombie nobody reaps (in a container, pid 1 may not): either way it holds nothing. */
-    private static boolean dead(long pid) {
-      try {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
-        return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
-      } catch (IOException gone) {
-        return true;
-      }
-    }
-
-    /** If a failed round left a postmaster of this folder running with no JVM, it is stopped here (by pid, checked). */
-    void stopOrphanedPostgres() throws Exception {
-      Optional<Long> pid = postmasterPid();
-      if (pid.isEmpty() || dead(pid.get())) {
-        return;
-      }
-      try {
-        if (!Path.of("/proc", Long.toString(pid.get()), "cwd").toRealPath().equals(dataDir.resolve("postgres").toRealPath())) {
-          return;
-        }
-      } catch (IOException gone) {
-        return;
-      }
-      new ProcessBuilder("kill", "-9", Long.toString(pid.get())).start().waitFor();
-      awaitTrue(() -> dead(pid.get()), 30, "the orphaned postmaster stopped");
-    }
-
-    Optional<Long> postmasterPid() throws IOException {
-      Path pid = dataDir.resolve("postgres").resolve("postmaster.pid");
-      if (!Files.exists(pid)) {
-        return Optional.empty();
-      }
-      return Optional.of(Long.parseLong(Files.readAllLines(pid, StandardCharsets.UTF_8).get(0).trim()));
-    }
-
-    /** At the end: stopped as an operator would (SIGTERM: the shutdown hook stops the server, then PostgreSQL). */
-    void destroy() throws InterruptedException {
-      process.destroy();
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    }
   }
 }

@@ -1,5 +1,7 @@
 package io.linkpoints.app;
 
+import static io.linkpoints.testing.ApiFixture.expect;
+import static io.linkpoints.testing.ApiFixture.problemCode;
 import static io.linkpoints.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,9 +16,11 @@ import io.linkpoints.testing.PosWorld.Till;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -30,7 +34,8 @@ import org.junit.jupiter.api.TestInstance;
  * What an operator's Prometheus scrapes from the management port: the POS calls by operation
  * and outcome, member codes by result, the ledger's transfers and batches, Vert.x's HTTP requests
  * by route template and the PostgreSQL pools, each counted exactly for a known set of sales, and
- * nothing of it on the public port.
+ * nothing of it on the public port; coupons issued and redeemed, settlement runs and closes by
+ * outcome, counted exactly too (a retry counts nothing).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MetricsTest {
@@ -73,15 +78,15 @@ class MetricsTest {
         .put("memberCode", "88000000000000000000")).statusCode());
 
     Map<String, Double> after = scrape();
-    assertEquals(1, delta(before, after, "linkpoints_pos_requests_total{operation=\"accrue\",outcome=\"ok\"}"));
-    assertEquals(1, delta(before, after, "linkpoints_pos_requests_total{operation=\"accrue\",outcome=\"replayed\"}"));
-    assertEquals(1, delta(before, after, "linkpoints_pos_requests_total{operation=\"reserve\",outcome=\"ok\"}"));
-    assertEquals(1, delta(before, after,
-        "linkpoints_pos_requests_total{operation=\"accrue\",outcome=\"code_already_used\"}"));
-    assertEquals(1, delta(before, after, "linkpoints_pos_requests_total{operation=\"identify\",outcome=\"code_invalid\"}"));
+    assertOnceEach(before, after,
+        "linkpoints_pos_requests_total{operation=\"accrue\",outcome=\"ok\"}",
+        "linkpoints_pos_requests_total{operation=\"accrue\",outcome=\"replayed\"}",
+        "linkpoints_pos_requests_total{operation=\"reserve\",outcome=\"ok\"}",
+        "linkpoints_pos_requests_total{operation=\"accrue\",outcome=\"code_already_used\"}",
+        "linkpoints_pos_requests_total{operation=\"identify\",outcome=\"code_invalid\"}",
+        "linkpoints_member_codes_total{result=\"code_already_used\"}",
+        "linkpoints_member_codes_total{result=\"code_invalid\"}");
     assertEquals(2, delta(before, after, "linkpoints_member_codes_total{result=\"accepted\"}"));
-    assertEquals(1, delta(before, after, "linkpoints_member_codes_total{result=\"code_already_used\"}"));
-    assertEquals(1, delta(before, after, "linkpoints_member_codes_total{result=\"code_invalid\"}"));
     // The earn and the hold: two transfers committed, in at least one batch.
     assertEquals(2, delta(before, after, "linkpoints_ledger_transfers_total{code=\"ok\",result=\"committed\"}"));
     assertTrue(delta(before, after, "linkpoints_ledger_batch_commands_count") >= 1);
@@ -106,6 +111,50 @@ class MetricsTest {
     assertEquals("127.0.0.1", api.app.config().metricsHost());
   }
 
+  @Test
+  void couponsAndSettlementRunsAreCountedExactly() {
+    Till bakery = world.shop("Metrics bakery");
+    Person member = world.member();
+    String campaigns = "/v1/alliances/" + world.allianceId + "/shops/" + bakery.shopId() + "/campaigns";
+    long campaign = expect(201, api.post(campaigns, bakery.ownerToken(), new JsonObject().put("name", "free cookie")
+        .put("benefit", new JsonObject().put("kind", "gift").put("giftName", "a cookie").put("valueFen", 500))
+        .put("validFrom", api.clock.instant().minus(Duration.ofHours(1)).toString())
+        .put("validUntil", api.clock.instant().plus(Duration.ofDays(7)).toString())
+        .put("inventory", 5).put("shopCodes", true))).getLong("id");
+    String shopCode = expect(201, api.post(campaigns + "/" + campaign + "/claim-codes", bakery.token(), null))
+        .getString("code");
+    String periods = "/v1/alliances/" + world.allianceId + "/settlement/periods";
+    long period = expect(201, api.post(periods, world.adminToken, new JsonObject().put("month", "2000-01")))
+        .getLong("id");
+    Map<String, Double> before = scrape();
+
+    // Issued once: the second claim of the same code finds the coupon already made.
+    JsonObject coupon = expect(201, api.post("/v1/members/me/coupons/claim", member.token(),
+        new JsonObject().put("code", shopCode)));
+    assertTrue(expect(201, api.post("/v1/members/me/coupons/claim", member.token(),
+        new JsonObject().put("code", shopCode))).getBoolean("alreadyClaimed"));
+    // Redeemed once: reserved, committed, the commit sent again answered from its record.
+    JsonObject hold = expect(200, api.send(HttpMethod.POST, "/v1/pos/coupons/reserve", bakery.token(),
+        new JsonObject().put("code", coupon.getString("code")).put("spendFen", 100).put("orderRef", "M-1"),
+        Map.of("Idempotency-Key", "metrics-reserve")));
+    for (int i = 0; i < 2; i++) {
+      expect(200, api.send(HttpMethod.POST, "/v1/pos/coupons/commit", bakery.token(),
+          new JsonObject().put("holdId", hold.getString("holdId")), Map.of("Idempotency-Key", "metrics-commit")));
+    }
+    // A close refused before any run, a run, the close.
+    assertEquals("period_not_run", problemCode(api.post(periods + "/" + period + "/close", world.adminToken, null)));
+    expect(200, api.post(periods + "/" + period + "/run", world.adminToken, null));
+    expect(200, api.post(periods + "/" + period + "/close", world.adminToken, null));
+
+    Map<String, Double> after = scrape();
+    assertOnceEach(before, after,
+        "linkpoints_coupons_issued_total{source=\"shop_code\"}",
+        "linkpoints_coupons_redeemed_total",
+        "linkpoints_settlement_runs_total{outcome=\"period_not_run\",step=\"close\"}",
+        "linkpoints_settlement_runs_total{outcome=\"ok\",step=\"run\"}",
+        "linkpoints_settlement_runs_total{outcome=\"ok\",step=\"close\"}");
+  }
+
   /** Every sample of the exposition, by name and labels as written. */
   private Map<String, Double> scrape() {
     WebClient client = WebClient.create(vertx);
@@ -123,6 +172,13 @@ class MetricsTest {
       return samples;
     } finally {
       client.close();
+    }
+  }
+
+  /** Each of these series went up by exactly one between the two scrapes. */
+  private static void assertOnceEach(Map<String, Double> before, Map<String, Double> after, String... series) {
+    for (String one : series) {
+      assertEquals(1, delta(before, after, one), one);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.linkpoints.app;
 
 import static io.linkpoints.testing.Await.await;
+import static io.linkpoints.testing.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,7 +32,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,7 +114,7 @@ class PostgresRestartUnderLoadTest {
       List<String> rounds = new ArrayList<>();
       for (String how : List.of("fast", "immediate")) {
         int ackedBefore = acknowledged.size();
-        awaitTrue(() -> acknowledged.size() >= ackedBefore + 30, 120, "30 calls acknowledged before stopping");
+        until(() -> acknowledged.size() >= ackedBefore + 30, 120, "30 calls acknowledged before stopping");
         round++;
         long stopping = System.nanoTime();
         phase = Phase.OUTAGE;
@@ -124,17 +124,17 @@ class PostgresRestartUnderLoadTest {
         } else {
           kill(pg.pid(), "QUIT"); // immediate shutdown: as a crash, recovery from the WAL at the next start
           long crashed = pg.pid();
-          awaitTrue(() -> ProcessHandle.of(crashed).map(h -> !h.isAlive()).orElse(true), 60, "PostgreSQL is gone");
+          until(() -> ProcessHandle.of(crashed).map(h -> !h.isAlive()).orElse(true), 60, "PostgreSQL is gone");
         }
-        awaitTrue(() -> health(client) == 503, 60, "/health says the database is down");
-        awaitTrue(() -> seen.size() >= before + 20 && System.nanoTime() - stopping > TimeUnit.SECONDS.toNanos(3), 60,
+        until(() -> health(client) == 503, 60, "/health says the database is down");
+        until(() -> seen.size() >= before + 20 && System.nanoTime() - stopping > TimeUnit.SECONDS.toNanos(3), 60,
             "20 calls answered while the database is down, for 3 s at least");
         EmbeddedPostgresServer old = pg;
         pg = EmbeddedPostgresServer.start(data, false, port);
         old.close(); // only retires its watchdog: the folder's server is the new one
         long restarted = System.nanoTime();
         phase = Phase.RESTARTED;
-        awaitTrue(() -> health(client) == 200, 60, "/health says up again");
+        until(() -> health(client) == 200, 60, "/health says up again");
         long healthy = System.nanoTime();
         phase = Phase.HEALTHY;
         int r = round;
@@ -144,7 +144,7 @@ class PostgresRestartUnderLoadTest {
             seen.stream().filter(x -> x.round() == r && x.phase() == Phase.OUTAGE).mapToLong(Seen::millis).max().orElse(0)));
       }
       acknowledgedSinceHealthy.set(0);
-      awaitTrue(() -> acknowledgedSinceHealthy.get() >= 30, 60, "30 calls acknowledged after the restarts");
+      until(() -> acknowledgedSinceHealthy.get() >= 30, 60, "30 calls acknowledged after the restarts");
       selling = false;
       for (Thread t : tillThreads) {
         t.join(TimeUnit.SECONDS.toMillis(60));
@@ -167,7 +167,7 @@ class PostgresRestartUnderLoadTest {
       Call call;
       while ((call = unanswered.poll()) != null) {
         Call c = call;
-        awaitTrue(() -> send(client, world, c) == 200, 60, "a retry of " + c.operation + " " + c.key + " succeeds");
+        until(() -> send(client, world, c) == 200, 60, "a retry of " + c.operation + " " + c.key + " succeeds");
         retried++;
         if (c.operation.equals("reserve")) {
           commitAfterReserve(client, world, c);
@@ -247,7 +247,7 @@ class PostgresRestartUnderLoadTest {
 
   private void commitAfterReserve(WebClient client, PosWorld world, Call reserve) throws InterruptedException {
     Call commit = new Call(reserve.till, "commit", new JsonObject().put("holdId", reserve.answer.getString("holdId")));
-    awaitTrue(() -> send(client, world, commit) == 200, 60, "the commit of a retried reserve succeeds");
+    until(() -> send(client, world, commit) == 200, 60, "the commit of a retried reserve succeeds");
   }
 
   /** Sends the call; returns its status (0 if none came), recording what was seen. */
@@ -313,16 +313,6 @@ class PostgresRestartUnderLoadTest {
         rs.next();
         return rs.getLong(1);
       }
-    }
-  }
-
-  private static void awaitTrue(BooleanSupplier condition, int seconds, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + seconds + " s waiting until " + what);
-      }
-      Thread.sleep(20);
     }
   }
 }

@@ -1,12 +1,13 @@
 package io.linkpoints.app;
 
+import static io.linkpoints.testing.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.linkpoints.app.CrashAndRestartTest.Child;
 import io.linkpoints.qr.Lp2Code;
 import io.linkpoints.testing.Phone;
+import io.linkpoints.testing.PlatformProcess;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -47,8 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and the ledger adds up.
  */
 class SigtermShutdownTest {
-  /** The operator token {@link Child} starts the platform with. */
-  private static final String OPERATOR = CrashAndRestartTest.OPERATOR;
+  /** The operator token {@link PlatformProcess} starts the platform with. */
+  private static final String OPERATOR = PlatformProcess.OPERATOR;
   private static final int SENDERS = 6;
   private static final int ACKS_BEFORE_SIGTERM = 40;
   /** In-flight grace (10 s), ledger drain, pools, PostgreSQL's fast stop; far more than they take. */
@@ -83,7 +84,7 @@ class SigtermShutdownTest {
   @Test
   void sigtermMidStreamAnswersWhatReachedItKeepsWhatItAcknowledgedAndExitsZero(@TempDir Path dir) throws Exception {
     Path data = dir.resolve("data");
-    Child child = Child.start(data);
+    PlatformProcess child = PlatformProcess.start(data);
     try {
       buildWorld(child);
       ConcurrentLinkedQueue<Sale> sales = new ConcurrentLinkedQueue<>();
@@ -95,7 +96,7 @@ class SigtermShutdownTest {
         tills.add(t);
         t.start();
       }
-      CrashAndRestartTest.awaitTrue(() -> acknowledged.get() >= ACKS_BEFORE_SIGTERM, 60,
+      until(() -> acknowledged.get() >= ACKS_BEFORE_SIGTERM, 60,
           ACKS_BEFORE_SIGTERM + " sales acknowledged");
 
       long sigterm = System.nanoTime();
@@ -130,7 +131,7 @@ class SigtermShutdownTest {
       assertTrue(answeredAfterSigterm > 0, "sales in flight at SIGTERM were answered: " + seen);
 
       // Restarted on the same folder: every 200 is in the ledger once; what reached it was answered.
-      Child again = Child.start(data);
+      PlatformProcess again = PlatformProcess.start(data);
       try (Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + again.dbPort
           + "/linkpoints?user=postgres");
            PreparedStatement transfer = db.prepareStatement(
@@ -218,7 +219,7 @@ class SigtermShutdownTest {
     throw new IllegalStateException("the member's phones have shown all their codes for now");
   }
 
-  private void buildWorld(Child child) throws Exception {
+  private void buildWorld(PlatformProcess child) throws Exception {
     int port = child.port;
     allianceId = postJson(port, "/v1/operator/alliances", OPERATOR, new JsonObject().put("name", "Closing Street")
         .put("timeZone", "Asia/Shanghai").put("admin", new JsonObject().put("username", "term-admin")

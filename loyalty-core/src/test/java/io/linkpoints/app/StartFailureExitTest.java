@@ -3,6 +3,7 @@ package io.linkpoints.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.linkpoints.testing.PlatformProcess;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -24,16 +25,9 @@ class StartFailureExitTest {
     try (ServerSocket taken = new ServerSocket()) {
       taken.bind(new InetSocketAddress("0.0.0.0", 0));
       Path log = data.resolve("platform.log");
-      ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-          Main.class.getName()).redirectErrorStream(true).redirectOutput(log.toFile());
-      Map<String, String> env = pb.environment();
-      env.keySet().removeIf(k -> k.startsWith("LINKPOINTS_"));
-      env.put("LINKPOINTS_PORT", String.valueOf(taken.getLocalPort()));
-      env.put("LINKPOINTS_METRICS_PORT", "off");
-      env.put("LINKPOINTS_DATA", data.resolve("data").toString());
-      env.put("LINKPOINTS_OPERATOR_TOKEN", "start-failure-operator-token-0123456789");
-      Process process = pb.start();
+      Process process = PlatformProcess.launch("256m", Map.of("LINKPOINTS_PORT", String.valueOf(taken.getLocalPort()),
+          "LINKPOINTS_METRICS_PORT", "off", "LINKPOINTS_DATA", data.resolve("data").toString(),
+          "LINKPOINTS_OPERATOR_TOKEN", "start-failure-operator-token-0123456789"), log);
       boolean exited = process.waitFor(90, TimeUnit.SECONDS);
       String output = Files.readString(log, StandardCharsets.UTF_8);
       if (!exited) {

@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.linkpoints.ledger.HoldTimeouts;
 import io.linkpoints.platform.DatabaseTarget;
 import io.linkpoints.testing.ApiFixture;
-import io.linkpoints.testing.ContractCheck;
+import io.linkpoints.testing.EventStream;
 import io.linkpoints.testing.Phone;
+import io.linkpoints.testing.PlatformProcess;
 import io.linkpoints.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -59,7 +60,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TwoProcessesTest {
   private static final String OPERATOR = "two-process-operator-token-0123456789";
-  private static final Pattern OPEN = Pattern.compile("Open:\\s+http://localhost:(\\d+)/");
 
   @TempDir
   Path dir;
@@ -78,7 +78,7 @@ class TwoProcessesTest {
         processes[i] = start(db, keys, dir.resolve("data-" + i), logs[i]);
       }
       for (int i = 0; i < 2; i++) {
-        ports[i] = Integer.parseInt(awaitLog(processes[i], logs[i], OPEN, 90).group(1));
+        ports[i] = Integer.parseInt(PlatformProcess.awaitLog(processes[i], logs[i], 0, PlatformProcess.OPEN, 90).group(1));
       }
       try (Stream<Path> files = Files.list(keys.resolve("jwt"))) {
         assertEquals(2, files.count(), "one signing key and its pointer, not one per instance");
@@ -118,7 +118,7 @@ class TwoProcessesTest {
 
       String feed = "/v1/alliances/" + alliance + "/shops/" + shop + "/feed";
       String start = api.expect(200, HttpMethod.GET, feed, owner, null).getString("next");
-      Events live = Events.open(vertx, proxy.port, feed + "?after=" + start, owner);
+      EventStream live = EventStream.open(vertx, proxy.port, feed + "?after=" + start, owner);
 
       // Earns and redemptions by turns on both instances, four at a time.
       String pos = "/v1/alliances/" + alliance + "/shops/" + shop + "/pos/";
@@ -160,7 +160,7 @@ class TwoProcessesTest {
 
       // A commit on one instance reaches a stream open on the other by its NOTIFY, well before the
       // stream's own 5 s look.
-      Events direct = Events.open(vertx, ports[0], feed + "?after=" + start, owner);
+      EventStream direct = EventStream.open(vertx, ports[0], feed + "?after=" + start, owner);
       waitFor(() -> direct.text().contains("keep-alive"), 5_000, () -> "the stream's first look");
       Thread.sleep(500);
       long committed = System.nanoTime();
@@ -203,35 +203,13 @@ class TwoProcessesTest {
 
   private static Process start(DatabaseTarget db, Path keys, Path data, Path log) throws Exception {
     Files.createDirectories(data);
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-        Main.class.getName()).redirectErrorStream(true).redirectOutput(log.toFile());
-    Map<String, String> env = pb.environment();
-    env.keySet().removeIf(k -> k.startsWith("LINKPOINTS_"));
-    env.put("LINKPOINTS_PORT", "0");
-    env.put("LINKPOINTS_DATA", data.toString());
-    env.put("LINKPOINTS_DB_URL", "postgresql://" + db.user() + (db.password().isEmpty() ? "" : ":" + db.password())
-        + "@" + db.connectOptions().getHost() + ":" + db.connectOptions().getPort() + "/" + db.connectOptions().getDatabase());
-    env.put("LINKPOINTS_JWT_KEYS_DIR", keys.resolve("jwt").toString());
-    env.put("LINKPOINTS_CODE_KEYS_DIR", keys.resolve("code").toString());
-    env.put("LINKPOINTS_OPERATOR_TOKEN", OPERATOR);
-    env.put("LINKPOINTS_DB_POOL", "6");
-    env.put("LINKPOINTS_LOG_LEVEL", "info");
-    return pb.start();
-  }
-
-  private static Matcher awaitLog(Process process, Path log, Pattern pattern, int seconds) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (true) {
-      Matcher m = pattern.matcher(Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "");
-      if (m.find()) {
-        return m;
-      }
-      if (!process.isAlive() || System.nanoTime() > deadline) {
-        throw new AssertionError("no " + pattern + " in " + log + ":\n" + Files.readString(log, StandardCharsets.UTF_8));
-      }
-      Thread.sleep(100);
-    }
+    return PlatformProcess.launch("384m", Map.of("LINKPOINTS_PORT", "0", "LINKPOINTS_DATA", data.toString(),
+        "LINKPOINTS_DB_URL", "postgresql://" + db.user() + (db.password().isEmpty() ? "" : ":" + db.password())
+            + "@" + db.connectOptions().getHost() + ":" + db.connectOptions().getPort() + "/"
+            + db.connectOptions().getDatabase(),
+        "LINKPOINTS_JWT_KEYS_DIR", keys.resolve("jwt").toString(),
+        "LINKPOINTS_CODE_KEYS_DIR", keys.resolve("code").toString(),
+        "LINKPOINTS_OPERATOR_TOKEN", OPERATOR, "LINKPOINTS_DB_POOL", "6", "LINKPOINTS_LOG_LEVEL", "info"), log);
   }
 
   private static String awaitEither(Path[] logs, Pattern pattern) throws Exception {
@@ -399,51 +377,6 @@ class TwoProcessesTest {
         response.setChunked(true);
       }
       back.pipeTo(response);
-    }
-  }
-
-  /** The feed's event stream, read through the proxy. */
-  private static final class Events {
-    private final HttpClient client;
-    private final StringBuffer text = new StringBuffer();
-
-    private Events(HttpClient client) {
-      this.client = client;
-    }
-
-    static Events open(Vertx vertx, int port, String path, String token) {
-      HttpClient client = vertx.createHttpClient();
-      Events events = new Events(client);
-      // The handler is set on the event loop as the head arrives: set after await, the first
-      // chunks (a backlog sent at once) were dropped before it, now and then.
-      HttpClientResponse response = await(client.request(HttpMethod.GET, port, "localhost", path)
-          .compose(req -> req.putHeader("Accept", "text/event-stream").putHeader("Authorization", "Bearer " + token)
-              .send())
-          .map(r -> r.handler(chunk -> events.text.append(chunk.toString()))));
-      assertEquals(200, response.statusCode());
-      ContractCheck.shared().checkHead(HttpMethod.GET, path.replaceAll("\\?.*", ""), response.statusCode(),
-          response.getHeader("Content-Type"));
-      assertTrue(events.text().isEmpty() || events.text().startsWith("retry:"), events.text());
-      return events;
-    }
-
-    List<String> ids() {
-      List<String> ids = new ArrayList<>();
-      String all = text.toString();
-      for (String line : all.substring(0, Math.max(0, all.lastIndexOf("\n\n"))).split("\n")) {
-        if (line.startsWith("data: ")) {
-          ids.add(new JsonObject(line.substring(6)).getString("id"));
-        }
-      }
-      return ids;
-    }
-
-    String text() {
-      return text.toString();
-    }
-
-    void close() {
-      await(client.close());
     }
   }
 }

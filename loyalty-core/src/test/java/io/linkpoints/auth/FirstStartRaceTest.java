@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Several instances starting at the same moment on one empty shared folder (keys folder, operator
@@ -28,8 +29,8 @@ class FirstStartRaceTest {
   private static final int INSTANCES = 8;
 
   @RepeatedTest(5)
-  void instancesStartingAtOnceAgreeOnOneSigningKey() throws Exception {
-    Path dir = Files.createTempDirectory("linkpoints-keys-race").resolve("jwt-keys");
+  void instancesStartingAtOnceAgreeOnOneSigningKey(@TempDir Path tmp) throws Exception {
+    Path dir = tmp.resolve("jwt-keys");
     List<KeyRing> rings = atOnce(() -> KeyRing.loadOrCreate(dir));
     Set<String> kids = rings.stream().map(KeyRing::signingKid).collect(Collectors.toSet());
     assertEquals(1, kids.size(), "every instance signs with the same key: " + kids);
@@ -39,8 +40,8 @@ class FirstStartRaceTest {
   }
 
   @RepeatedTest(5)
-  void instancesStartingAtOnceAgreeOnOneOperatorToken() throws Exception {
-    Path file = Files.createTempDirectory("linkpoints-token-race").resolve("operator-token");
+  void instancesStartingAtOnceAgreeOnOneOperatorToken(@TempDir Path tmp) throws Exception {
+    Path file = tmp.resolve("operator-token");
     List<String> tokens = atOnce(() -> FirstWriteWins.create(file, Secrets.randomToken(32) + "\n"));
     assertEquals(1, Set.copyOf(tokens).size(), "every instance uses the same token: " + Set.copyOf(tokens));
     assertEquals(tokens.get(0), Files.readString(file));
@@ -48,8 +49,8 @@ class FirstStartRaceTest {
   }
 
   @RepeatedTest(5)
-  void instancesStartingAtOnceAgreeOnOneDeviceSecretsKey() throws Exception {
-    Path dir = Files.createTempDirectory("linkpoints-code-keys-race").resolve("code-keys");
+  void instancesStartingAtOnceAgreeOnOneDeviceSecretsKey(@TempDir Path tmp) throws Exception {
+    Path dir = tmp.resolve("code-keys");
     List<MemberDeviceSecrets> keys = atOnce(() -> MemberDeviceSecrets.loadOrCreate(dir));
     byte[] secret = MemberDeviceSecrets.newSecret();
     for (MemberDeviceSecrets sealer : keys) {

@@ -20,7 +20,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -33,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Binding, listing and revoking member devices, and who may see and revoke whose. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -57,7 +57,7 @@ class MemberDevicesTest {
   }
 
   @Test
-  void aBoundDevicesSecretIsShownOnceAndStoredSealed() throws Exception {
+  void aBoundDevicesSecretIsShownOnceAndStoredSealed(@TempDir Path elsewhere) throws Exception {
     Person member = world.member();
     JsonObject bound = expect(201, api.post("/v1/members/me/devices", member.token(), new JsonObject().put("label", "Pixel")));
     byte[] secret = Base64.getUrlDecoder().decode(bound.getString("secret"));
@@ -76,7 +76,6 @@ class MemberDevicesTest {
     assertFalse(new String(sealed, java.nio.charset.StandardCharsets.ISO_8859_1)
         .contains(new String(secret, java.nio.charset.StandardCharsets.ISO_8859_1)));
     assertArrayEquals(secret, MemberDeviceSecrets.loadOrCreate(api.app.config().codeKeysDir()).open(id, sealed));
-    Path elsewhere = Files.createTempDirectory("other-code-keys");
     assertThrows(java.security.GeneralSecurityException.class, () -> MemberDeviceSecrets.loadOrCreate(elsewhere).open(id, sealed));
   }
 

@@ -1,5 +1,6 @@
 package io.linkpoints.platform;
 
+import static io.linkpoints.testing.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -19,7 +20,6 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -105,7 +105,7 @@ class EmbeddedPostgresServerTest {
     ProcessHandle.current().children().filter(p -> p.info().arguments().map(List::of).orElse(List.of())
         .contains(String.valueOf(crashed.pid()))).forEach(ProcessHandle::destroyForcibly);
     ProcessHandle.of(crashed.pid()).ifPresent(ProcessHandle::destroyForcibly); // kill -9 of the postmaster
-    awaitTrue(() -> !PostmasterLock.isAlive(crashed.pid()), 30, "the postmaster is gone");
+    until(() -> !PostmasterLock.isAlive(crashed.pid()), 30, "the postmaster is gone");
 
     // Its lock file stays behind, and its backends may linger a moment: start anyway, at once.
     try (EmbeddedPostgresServer next = EmbeddedPostgresServer.start(data, false);
@@ -131,7 +131,7 @@ class EmbeddedPostgresServerTest {
       child.destroyForcibly(); // kill -9: no shutdown hook runs
     }
     assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-    awaitTrue(() -> !PostmasterLock.isAlive(postmaster), 60, "the postmaster stops when its JVM dies");
+    until(() -> !PostmasterLock.isAlive(postmaster), 60, "the postmaster stops when its JVM dies");
     try (EmbeddedPostgresServer again = EmbeddedPostgresServer.start(data, true);
          Connection c = DriverManager.getConnection(again.jdbcUrl("postgres"))) {
       assertTrue(c.isValid(5));
@@ -180,15 +180,5 @@ class EmbeddedPostgresServerTest {
       seen.append(line).append('\n');
     }
     throw new AssertionError("the child JVM ended without starting PostgreSQL:\n" + seen);
-  }
-
-  private static void awaitTrue(BooleanSupplier condition, int seconds, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + seconds + " s waiting until " + what);
-      }
-      Thread.sleep(50);
-    }
   }
 }

@@ -8,6 +8,7 @@ import io.linkpoints.auth.SignInCodeSender;
 import io.linkpoints.ledger.InvariantCheck;
 import io.linkpoints.ledger.InvariantReport;
 import io.linkpoints.platform.DatabaseTarget;
+import io.linkpoints.platform.Folders;
 import io.linkpoints.platform.LinkpointsConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -36,7 +37,9 @@ public final class ApiFixture implements AutoCloseable {
   public final Vertx vertx;
   public final MutableClock clock;
   public final CapturedCodes codes;
+  /** Its keys and operator token; deleted by {@link #close} (by the instance that made it). */
   public final Path dataDir;
+  private final boolean ownsDataDir;
   private final String dbUrl;
   public final LinkpointsApp app;
   public final WebClient http;
@@ -62,24 +65,30 @@ public final class ApiFixture implements AutoCloseable {
 
   /** The service on a database of the test's own choosing (a server the test stops and starts, say). */
   public ApiFixture(Vertx vertx, DatabaseTarget db) {
-    this(vertx, new MutableClock(Instant.now()), tempDir(), urlOf(db), new CapturedCodes(), null);
+    this(vertx, new MutableClock(Instant.now()), tempDir(), urlOf(db), new CapturedCodes(), null, true);
   }
 
   /** On a Vert.x that reports into {@code meters} ({@code Meters.vertx}), which the service adds its own to. */
   public ApiFixture(Vertx vertx, PrometheusMeterRegistry meters) {
-    this(vertx, new MutableClock(Instant.now()), tempDir(), urlOf(TestDatabase.fresh()), new CapturedCodes(), meters);
+    this(vertx, new MutableClock(Instant.now()), tempDir(), urlOf(TestDatabase.fresh()), new CapturedCodes(), meters, true);
   }
 
   private ApiFixture(Vertx vertx, MutableClock clock, Path dataDir, String dbUrl, CapturedCodes codes,
-      PrometheusMeterRegistry meters) {
+      PrometheusMeterRegistry meters, boolean ownsDataDir) {
     this.vertx = vertx;
+    this.ownsDataDir = ownsDataDir;
     this.clock = clock;
     this.dataDir = dataDir;
     this.dbUrl = dbUrl;
     this.codes = codes;
     LinkpointsConfig config = LinkpointsConfig.fromEnv(Map.of()).withDataDir(dataDir).withDbUrl(dbUrl).withPort(0)
         .withPasswordIterations(TEST_PASSWORD_ITERATIONS);
-    this.app = await(LinkpointsApp.start(vertx, config, clock, codes, meters));
+    try {
+      this.app = await(LinkpointsApp.start(vertx, config, clock, codes, meters));
+    } catch (RuntimeException e) {
+      deleteDataDir();
+      throw e;
+    }
     this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost").setDefaultPort(app.port()));
   }
 
@@ -89,7 +98,7 @@ public final class ApiFixture implements AutoCloseable {
    * on its own (before this one).
    */
   public ApiFixture anotherInstance() {
-    return new ApiFixture(vertx, clock, dataDir, dbUrl, codes, null);
+    return new ApiFixture(vertx, clock, dataDir, dbUrl, codes, null, false);
   }
 
   private static Path tempDir() {
@@ -208,6 +217,22 @@ public final class ApiFixture implements AutoCloseable {
   @Override
   public void close() {
     http.close();
-    await(app.close());
+    try {
+      await(app.close());
+    } finally {
+      deleteDataDir();
+    }
+  }
+
+  /** Each fixture made one of these in /tmp and left it: 60 folders a run. */
+  private void deleteDataDir() {
+    if (!ownsDataDir) {
+      return;
+    }
+    try {
+      Folders.deleteTree(dataDir);
+    } catch (java.io.IOException e) {
+      System.err.println("Could not delete the test's data folder " + dataDir + ": " + e.getMessage());
+    }
   }
 }

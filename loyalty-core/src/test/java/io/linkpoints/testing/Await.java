@@ -3,6 +3,7 @@ package io.linkpoints.testing;
 import io.vertx.core.Future;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /** Tests run on their own thread, so they may simply wait for a future. Never on an event loop. */
 public final class Await {
@@ -37,5 +38,16 @@ public final class Await {
       throw new IllegalStateException(e);
     }
     throw new AssertionError("expected the future to fail, but it succeeded");
+  }
+
+  /** Waits (polling every 20 ms) until {@code condition} holds; fails saying {@code what} after {@code seconds}. */
+  public static void until(BooleanSupplier condition, int seconds, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + seconds + " s waiting until " + what);
+      }
+      Thread.sleep(20);
+    }
   }
 }

@@ -8,22 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.testing.ApiFixture;
-import io.linkpoints.testing.ContractCheck;
+import io.linkpoints.testing.EventStream;
 import io.linkpoints.testing.PosWorld;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -89,7 +84,7 @@ class ShopFeedAcrossWritersTest {
   @Test
   void aLowerSeqCommittedLaterIsSentOnceInOrderAndAReconnectResumesExactly() throws Exception {
     String from = end();
-    Events live = Events.open(vertx, b.app.port(), feed() + "?after=" + from, cafe.ownerToken());
+    EventStream live = EventStream.open(vertx, b.app.port(), feed() + "?after=" + from, cafe.ownerToken());
 
     // A writer takes a seq and stays open (points accepted from another member: no account in
     // common with the next transfer, so nothing waits on a lock); the other instance commits a
@@ -142,7 +137,7 @@ class ShopFeedAcrossWritersTest {
       }
     }
     await(Future.all(writes));
-    Events resumed = Events.open(vertx, a.app.port(), feed() + "?after=" + live.lastId(), cafe.ownerToken());
+    EventStream resumed = EventStream.open(vertx, a.app.port(), feed() + "?after=" + live.lastId(), cafe.ownerToken());
     waitFor(() -> live.transfers().size() + resumed.transfers().size() >= expected.size(), 5_000,
         "every transfer over the two connections", resumed);
     Thread.sleep(300);
@@ -162,7 +157,7 @@ class ShopFeedAcrossWritersTest {
     }
     await(Future.all(writes));
     long began = System.nanoTime();
-    Events backlog = Events.open(vertx, b.app.port(), feed() + "?after=" + cursor, cafe.ownerToken());
+    EventStream backlog = EventStream.open(vertx, b.app.port(), feed() + "?after=" + cursor, cafe.ownerToken());
     waitFor(() -> backlog.transfers().size() >= writes.size(), 3_000, "the whole backlog, well inside one 5 s poll",
         backlog);
     assertEquals(writes.size(), new HashSet<>(backlog.ids()).size());
@@ -191,7 +186,7 @@ class ShopFeedAcrossWritersTest {
     return ids;
   }
 
-  private static void waitFor(BooleanSupplier condition, long millis, String what, Events events)
+  private static void waitFor(BooleanSupplier condition, long millis, String what, EventStream events)
       throws InterruptedException {
     long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     while (!condition.getAsBoolean()) {
@@ -199,70 +194,6 @@ class ShopFeedAcrossWritersTest {
         throw new AssertionError("gave up waiting for " + what + "; stream so far: " + events.text());
       }
       Thread.sleep(20);
-    }
-  }
-
-  /** An open event stream of the feed and the transfer events read from it so far. */
-  static final class Events {
-    private final HttpClient client;
-    private final StringBuffer text = new StringBuffer();
-    private final List<Map<String, String>> transfers = new ArrayList<>();
-    private int parsed;
-
-    private Events(HttpClient client) {
-      this.client = client;
-    }
-
-    static Events open(Vertx vertx, int port, String path, String token) {
-      HttpClient client = vertx.createHttpClient();
-      Events events = new Events(client);
-      // The handler is set on the event loop as the head arrives (set after await, a chunk sent
-      // at once could be dropped before it).
-      HttpClientResponse response = await(client.request(HttpMethod.GET, port, "localhost", path)
-          .compose(req -> req.putHeader("Accept", "text/event-stream").putHeader("Authorization", "Bearer " + token)
-              .send())
-          .map(r -> r.handler(chunk -> events.add(chunk.toString()))));
-      assertEquals(200, response.statusCode());
-      ContractCheck.shared().checkHead(HttpMethod.GET, path, response.statusCode(), response.getHeader("Content-Type"));
-      return events;
-    }
-
-    private synchronized void add(String chunk) {
-      text.append(chunk);
-      int end;
-      while ((end = text.indexOf("\n\n", parsed)) >= 0) {
-        Map<String, String> fields = new HashMap<>();
-        for (String line : text.substring(parsed, end).split("\n")) {
-          int colon = line.indexOf(": ");
-          if (colon > 0) {
-            fields.put(line.substring(0, colon), line.substring(colon + 2));
-          }
-        }
-        if ("transfer".equals(fields.get("event"))) {
-          transfers.add(fields);
-        }
-        parsed = end + 2;
-      }
-    }
-
-    synchronized List<Map<String, String>> transfers() {
-      return new ArrayList<>(transfers);
-    }
-
-    synchronized List<String> ids() {
-      return transfers.stream().map(t -> new JsonObject(t.get("data")).getString("id")).toList();
-    }
-
-    synchronized String lastId() {
-      return transfers.get(transfers.size() - 1).get("id");
-    }
-
-    synchronized String text() {
-      return text.toString();
-    }
-
-    void close() {
-      await(client.close());
     }
   }
 }

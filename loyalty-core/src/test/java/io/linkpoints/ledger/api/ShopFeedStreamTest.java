@@ -1,17 +1,13 @@
 package io.linkpoints.ledger.api;
 
 import static io.linkpoints.testing.Await.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkpoints.testing.ApiFixture;
-import io.linkpoints.testing.ContractCheck;
+import io.linkpoints.testing.EventStream;
 import io.linkpoints.testing.PosWorld;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,25 +42,17 @@ class ShopFeedStreamTest {
     PosWorld.Till cafe = world.shop("Feed Café");
     PosWorld.Till books = world.shop("Feed Books");
     PosWorld.Person member = world.member();
-    StringBuffer seen = new StringBuffer();
-    HttpClient client = vertx.createHttpClient();
     String feed = "/v1/alliances/" + world.allianceId + "/shops/" + cafe.shopId() + "/feed";
-    // The handler is set on the event loop as the head arrives (after await, a first chunk could be dropped).
-    HttpClientResponse response = await(client.request(HttpMethod.GET, api.app.port(), "localhost", feed)
-        .compose(req -> req.putHeader("Accept", "text/event-stream")
-            .putHeader("Authorization", "Bearer " + cafe.ownerToken()).send())
-        .map(r -> r.handler(chunk -> seen.append(chunk.toString()))));
-    assertEquals(200, response.statusCode());
-    ContractCheck.shared().checkHead(HttpMethod.GET, feed, response.statusCode(), response.getHeader("Content-Type"));
-    waitFor(() -> seen.toString().contains("keep-alive"), 10_000, "the stream's first look");
+    EventStream seen = EventStream.open(vertx, api.app.port(), feed, cafe.ownerToken());
+    waitFor(() -> seen.text().contains("keep-alive"), 10_000, "the stream's first look");
     Thread.sleep(500); // let that first read finish: what comes next can only come by announcement
 
     world.grant(member, books, 41); // another shop's: never in this feed
     world.grant(member, cafe, 77);
-    waitFor(() -> seen.toString().contains("\"points\":77"), 3_000, "the café's transfer, announced");
-    assertTrue(seen.toString().contains("\"kind\":\"issued\""), seen.toString());
-    assertFalse(seen.toString().contains("\"points\":41"), seen.toString());
-    await(client.close());
+    waitFor(() -> seen.text().contains("\"points\":77"), 3_000, "the café's transfer, announced");
+    assertTrue(seen.text().contains("\"kind\":\"issued\""), seen.text());
+    assertFalse(seen.text().contains("\"points\":41"), seen.text());
+    seen.close();
   }
 
   private static void waitFor(java.util.function.BooleanSupplier condition, long millis, String what)

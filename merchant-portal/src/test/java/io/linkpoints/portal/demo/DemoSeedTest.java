@@ -18,14 +18,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The demo seed (asked for explicitly here; no other test seeds) builds a consistent, settled alliance. */
 class DemoSeedTest {
   @Test
-  void seedsFiveShopsTwoHundredMembersThreeMonthsAnAcceptedPromotionAndAClosedPeriod() throws Exception {
+  void seedsFiveShopsTwoHundredMembersThreeMonthsAnAcceptedPromotionAndAClosedPeriod(@TempDir Path dir) throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
-      Path dir = Files.createTempDirectory("linkpoints-demo-test");
       DatabaseTarget db = TestDatabase.fresh();
       String url = "postgresql://" + db.user() + (db.password().isEmpty() ? "" : ":" + db.password()) + "@"
           + db.connectOptions().getHost() + ":" + db.connectOptions().getPort() + "/" + db.connectOptions().getDatabase();

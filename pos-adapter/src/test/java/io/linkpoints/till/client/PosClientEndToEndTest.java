@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The adapter against the running service on real PostgreSQL, through a network that loses
@@ -186,9 +187,8 @@ class PosClientEndToEndTest {
   }
 
   @Test
-  void fiftyOfflineAccrualsSurviveARestartOfTheAdapterAndLandExactlyOnce() throws Exception {
+  void fiftyOfflineAccrualsSurviveARestartOfTheAdapterAndLandExactlyOnce(@TempDir Path queueDir) throws Exception {
     Person member = world.member();
-    Path queueDir = Files.createTempDirectory("pos-offline");
     int deadPort;
     try (ServerSocket s = new ServerSocket(0)) {
       deadPort = s.getLocalPort(); // nothing listens here once it is closed: the network is down
