@@ -2,6 +2,7 @@ package io.linkpoints.pos;
 
 import io.linkpoints.coupons.CouponJson;
 import io.linkpoints.web.ProblemCode;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -110,9 +111,23 @@ final class PosJson {
   }
 
   static JsonObject accrued(Accruals.Accrued a) {
+    JsonArray earned = new JsonArray().add(new JsonObject().put("source", "base").put("points", a.basePoints())
+        .put("paidByShopId", a.paidByShopId()));
+    if (a.basePoints() > 0) {
+      earned.getJsonObject(0).put("transferId", a.accrualId().toString());
+    }
+    for (Bonuses.Bonus b : a.bonuses()) {
+      JsonObject item = new JsonObject().put("source", b.source().name().toLowerCase(Locale.ROOT))
+          .put("points", b.points()).put("paidByShopId", a.paidByShopId());
+      if (b.promotionId() != null) {
+        item.put("promotionId", b.promotionId()).put("promotionName", b.promotionName());
+      }
+      earned.add(item.put("transferId", b.id().toString()));
+    }
     return new JsonObject().put("accrualId", a.accrualId().toString()).put("memberHandle", a.memberHandle())
-        .put("spendFen", a.spendFen()).put("points", a.points()).put("rawPoints", a.rawPoints())
-        .put("limitedBy", a.limitedBy()).put("recoveredPoints", a.recoveredPoints())
+        .put("spendFen", a.spendFen()).put("points", a.points()).put("basePoints", a.basePoints())
+        .put("rawPoints", a.rawPoints()).put("limitedBy", a.limitedBy()).put("earned", earned)
+        .put("recoveredPoints", a.recoveredPoints())
         .put("availablePoints", a.availablePoints())
         .put("couponsIssued", CouponJson.coupons(a.couponsIssued()));
   }
@@ -121,7 +136,7 @@ final class PosJson {
     return new JsonObject().put("refundId", r.refundId().toString()).put("accrualId", r.accrualId().toString())
         .put("refundFen", r.refundFen()).put("pointsDue", r.pointsDue())
         .put("pointsReversed", r.pointsReversed()).put("shortfallPoints", r.shortfallPoints())
-        .put("refundedFenTotal", r.refundedFenTotal());
+        .put("refundedFenTotal", r.refundedFenTotal()).put("bonusPointsDue", r.bonusPointsDue());
   }
 
   /** {@code operation} once the key is known; {@code statusCode} and {@code response} (as recorded) once completed. */

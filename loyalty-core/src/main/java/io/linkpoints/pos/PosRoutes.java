@@ -10,6 +10,8 @@ import io.linkpoints.qr.CodeJson;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.qr.MemberCodeCheck;
 import io.linkpoints.qr.ShopClaimCodes;
+import io.linkpoints.promotions.Bounties;
+import io.linkpoints.promotions.Promotions;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.IdempotencyKeys;
 import io.linkpoints.web.JsonHandlers;
@@ -77,14 +79,16 @@ public final class PosRoutes implements ApiRoutes {
    * the disk (see app.Platform).
    */
   public PosRoutes(Pool pool, Pool bookkeepingPool, Ledger ledger, MemberCodeCheck memberCodes, Coupons coupons,
-      ShopClaimCodes claims, EarnRules earnRules, Clock clock, MeterRegistry meterRegistry) {
+      ShopClaimCodes claims, EarnRules earnRules, Promotions promotions, Bounties bounties, Clock clock,
+      MeterRegistry meterRegistry) {
     PosMembers members = new PosMembers(bookkeepingPool, clock, memberCodes);
     this.members = members;
     this.memberCodes = memberCodes;
     this.requests = new PosRequests(bookkeepingPool, clock);
     this.visits = new Visits(bookkeepingPool, members, coupons.memberCoupons(), clock);
     this.redemptions = new Redemptions(pool, ledger, members, clock);
-    this.accruals = new Accruals(pool, bookkeepingPool, ledger, members, coupons.issuer(), clock);
+    this.accruals = new Accruals(pool, bookkeepingPool, ledger, members, coupons.issuer(),
+        new Bonuses(pool, ledger, promotions, bounties), clock);
     this.refunds = new Refunds(pool, ledger, clock);
     this.claims = claims;
     this.earnRules = earnRules;
