@@ -41,15 +41,17 @@ final class Bonuses {
   private static final String ADD_PROMOTION = "insert into pos_accrual (alliance_id, id, shop_id, terminal_id, member_id,"
       + " spend_fen, points, raw_points, limited_by, created_at, bonus_of, bonus_kind, promotion_id)"
       + " values ($1, $2, $3, $4, $5, $6, $7, $7, 'none', $8, $9, 'promotion', $10) on conflict do nothing";
-  // Only if no earlier sale of this member at this shop exists (the sales ordered by time, then id),
-  // and only one bounty per member and shop (pos_accrual_one_bounty): of two first purchases at
-  // once, the earlier one's bounty is written, the other finds it there or waits for it and skips.
+  // Only if no earlier sale of this member at this shop exists (recorded before this one, or with
+  // its bonuses decided already: two sales recorded in the same microsecond go by which is decided
+  // first), and only one bounty per member and shop (pos_accrual_one_bounty): of two first purchases
+  // at once, one bounty is written, the other finds it there or waits for it and skips.
   private static final String ADD_BOUNTY = "insert into pos_accrual (alliance_id, id, shop_id, terminal_id, member_id,"
       + " spend_fen, points, raw_points, limited_by, created_at, bonus_of, bonus_kind)"
       + " select $1::bigint, $2::uuid, $3::bigint, $4::bigint, $5::bigint, $6::bigint, $7::bigint, $7::bigint, 'none',"
       + " $8::timestamptz, $9::uuid, 'bounty'"
       + " where not exists (select 1 from pos_accrual o where o.alliance_id = $1 and o.member_id = $5"
-      + "   and o.shop_id = $3 and o.bonus_of is null and (o.created_at, o.id) < ($8::timestamptz, $9::uuid))"
+      + "   and o.shop_id = $3 and o.bonus_of is null and o.id <> $9"
+      + "   and (o.created_at < $8::timestamptz or o.bonuses_decided_at is not null))"
       + " on conflict do nothing";
 
   /** Where a bonus comes from. */
