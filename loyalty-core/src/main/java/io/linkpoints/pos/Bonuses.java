@@ -1,5 +1,6 @@
 package io.linkpoints.pos;
 
+import io.linkpoints.alliance.EarnRule;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.ledger.TransferCommand;
 import io.linkpoints.promotions.BestPromotion;
@@ -54,10 +55,15 @@ final class Bonuses {
       + "   and (o.created_at < $8::timestamptz or o.bonuses_decided_at is not null))"
       + " on conflict do nothing";
 
+  // Whether a member (by handle) has bought at this shop before: a quote's bounty.
+  private static final String BOUGHT_HERE = "select exists (select 1 from pos_accrual o where o.alliance_id = $1"
+      + " and o.shop_id = $3 and o.bonus_of is null"
+      + " and o.member_id = (select m.id from member m where m.alliance_id = $1 and m.handle = $2)) as bought";
+
   /** Where a bonus comes from. */
   enum Source { PROMOTION, BOUNTY }
 
-  /** One bonus of a sale: its row's (and transfer's) id, where from, and its points. */
+  /** One bonus of a sale: its row's (and transfer's) id (null in a quote), where from, and its points. */
   record Bonus(UUID id, Source source, Long promotionId, String promotionName, long points) {
   }
 
@@ -105,6 +111,29 @@ final class Bonuses {
           return added.compose(v -> conn.preparedQuery(DECIDED).execute(Tuple.of(c.allianceId(), saleId, when)))
               .compose(v -> rows(conn, c, saleId));
         })));
+  }
+
+  /**
+   * What a sale of {@code spendFen} would earn on top now (a quote changes nothing): the best
+   * promotion, and the bounty if the member named has never bought here (without a member: none,
+   * since whether it is a first purchase is unknown).
+   */
+  Future<List<Bonus>> quote(Caller c, long spendFen, EarnRule rule, String memberHandle, Instant now) {
+    Future<List<Bonus>> promotion = promotions.zone(c.allianceId())
+        .compose(zone -> promotions.candidates(c.allianceId(), c.shopId(), now, zone)
+            .map(list -> BestPromotion.of(list, now, zone, spendFen, rule)
+                .map(best -> List.of(new Bonus(null, Source.PROMOTION, best.promotion().id(), best.promotion().name(),
+                    best.points()))).orElse(List.of())));
+    Future<List<Bonus>> bounty = memberHandle == null ? Future.succeededFuture(List.of())
+        : bounties.get(c.allianceId(), c.shopId()).compose(b -> !b.paidFor(spendFen) ? Future.succeededFuture(List.of())
+            : pool.preparedQuery(BOUGHT_HERE).execute(Tuple.of(c.allianceId(), memberHandle, c.shopId()))
+                .map(rows -> rows.iterator().next().getBoolean("bought") ? List.<Bonus>of()
+                    : List.of(new Bonus(null, Source.BOUNTY, null, null, b.points()))));
+    return Future.all(promotion, bounty).map(both -> {
+      List<Bonus> all = new ArrayList<>(promotion.result());
+      all.addAll(bounty.result());
+      return all;
+    });
   }
 
   /** Moves each bonus from the shop's issuance account to the wallet (ids fixed: a rerun moves nothing twice). */

@@ -1,5 +1,7 @@
 package io.linkpoints.pos;
 
+import io.linkpoints.alliance.EarnRules;
+import io.linkpoints.alliance.EarnRulesJson;
 import io.linkpoints.coupons.CouponJson;
 import io.linkpoints.web.ProblemCode;
 import io.vertx.core.json.JsonArray;
@@ -7,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -116,20 +119,40 @@ final class PosJson {
     if (a.basePoints() > 0) {
       earned.getJsonObject(0).put("transferId", a.accrualId().toString());
     }
-    for (Bonuses.Bonus b : a.bonuses()) {
-      JsonObject item = new JsonObject().put("source", b.source().name().toLowerCase(Locale.ROOT))
-          .put("points", b.points()).put("paidByShopId", a.paidByShopId());
-      if (b.promotionId() != null) {
-        item.put("promotionId", b.promotionId()).put("promotionName", b.promotionName());
-      }
-      earned.add(item.put("transferId", b.id().toString()));
-    }
+    bonusItems(earned, a.bonuses(), a.paidByShopId());
     return new JsonObject().put("accrualId", a.accrualId().toString()).put("memberHandle", a.memberHandle())
         .put("spendFen", a.spendFen()).put("points", a.points()).put("basePoints", a.basePoints())
         .put("rawPoints", a.rawPoints()).put("limitedBy", a.limitedBy()).put("earned", earned)
         .put("recoveredPoints", a.recoveredPoints())
         .put("availablePoints", a.availablePoints())
         .put("couponsIssued", CouponJson.coupons(a.couponsIssued()));
+  }
+
+  private static void bonusItems(JsonArray earned, List<Bonuses.Bonus> bonuses, long paidByShopId) {
+    for (Bonuses.Bonus b : bonuses) {
+      JsonObject item = new JsonObject().put("source", b.source().name().toLowerCase(Locale.ROOT))
+          .put("points", b.points()).put("paidByShopId", paidByShopId);
+      if (b.promotionId() != null) {
+        item.put("promotionId", b.promotionId()).put("promotionName", b.promotionName());
+      }
+      if (b.id() != null) {
+        item.put("transferId", b.id().toString());
+      }
+      earned.add(item);
+    }
+  }
+
+  /**
+   * posQuote's answer: the shop rule's quote (as quoteEarn gives it) with {@code points} the total a
+   * sale would earn now, {@code basePoints} the rule's part and the bonuses itemised.
+   */
+  static JsonObject quote(EarnRules.EarnQuote q, List<Bonuses.Bonus> bonuses) {
+    long base = q.quote().points();
+    JsonArray earned = new JsonArray().add(new JsonObject().put("source", "base").put("points", base)
+        .put("paidByShopId", q.shopId()));
+    bonusItems(earned, bonuses, q.shopId());
+    return EarnRulesJson.quote(q).put("points", base + Bonuses.total(bonuses)).put("basePoints", base)
+        .put("earned", earned);
   }
 
   static JsonObject refunded(Refunds.Refunded r) {

@@ -100,7 +100,8 @@ public final class Promotions {
         });
   }
 
-  private Future<ZoneId> zone(long allianceId) {
+  /** The alliance's time zone, which promotions' days and windows are in. */
+  public Future<ZoneId> zone(long allianceId) {
     return pool.preparedQuery(ZONE).execute(Tuple.of(allianceId))
         .map(rows -> ZoneId.of(rows.iterator().next().getString("time_zone")));
   }

@@ -183,9 +183,16 @@ class BonusAtTheTillTest {
     Till books = w.shop("Books");
     bounty(w, cafe, 200, 1000);
     Person newcomer = w.member();
+    // The till's quote names the bounty for a member who never bought here, and none without a member.
+    JsonObject quoted = quote(w, cafe, 3000, newcomer.handle());
+    assertEquals(230, quoted.getLong("points"));
+    assertEquals(30, quoted.getLong("basePoints"));
+    assertEquals(200, item(quoted, "bounty", cafe));
+    assertEquals(30, quote(w, cafe, 3000, null).getLong("points"));
     JsonObject first = accrue(w, cafe, newcomer, 3000);
     assertEquals(30 + 200, first.getLong("points"));
     assertEquals(200, item(first, "bounty", cafe));
+    assertEquals(30, quote(w, cafe, 3000, newcomer.handle()).getLong("points"));
     JsonObject second = accrue(w, cafe, newcomer, 3000);
     assertEquals(30, second.getLong("points"));
     assertEquals(0, item(second, "bounty", cafe));
@@ -203,6 +210,14 @@ class BonusAtTheTillTest {
     // The owner turns it off: a new member's first purchase earns none.
     bounty(w, cafe, 0, 0);
     assertEquals(0, item(accrue(w, cafe, w.member(), 3000), "bounty", cafe));
+  }
+
+  private static JsonObject quote(PosWorld w, Till till, long spendFen, String handle) {
+    JsonObject body = new JsonObject().put("spendFen", spendFen);
+    if (handle != null) {
+      body.put("memberHandle", handle);
+    }
+    return expect(200, w.pos(till, "quote", null, body));
   }
 
   private long bounties(PosWorld w, Till till) {
@@ -305,11 +320,15 @@ class BonusAtTheTillTest {
     Till cafe = w.shop("Café");
     long id = promotion(w, cafe, allDecember("Fifty more", 50)).getLong("id");
     Person member = w.member();
+    JsonObject quoted = quote(w, cafe, 1000, null);
+    assertEquals(10 + 50, quoted.getLong("points"));
+    assertEquals(id, quoted.getJsonArray("earned").getJsonObject(1).getLong("promotionId"));
     assertEquals(50, item(accrue(w, cafe, member, 1000), "promotion", cafe));
     JsonObject ended = expect(200, api.post(shopPath(w, cafe) + "/promotions/" + id + "/end", cafe.ownerToken(), null));
     assertEquals("ended", ended.getString("status"));
     api.clock.advance(Duration.ofSeconds(1));
     assertEquals(0, item(accrue(w, cafe, member, 1000), "promotion", cafe));
+    assertEquals(10, quote(w, cafe, 1000, null).getLong("points"));
   }
 
   @Test
