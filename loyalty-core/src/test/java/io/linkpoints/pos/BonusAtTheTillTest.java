@@ -252,6 +252,30 @@ class BonusAtTheTillTest {
   }
 
   @Test
+  void theSameSaleSentTwiceAtOnceEarnsItsBonusesOnce() throws Exception {
+    PosWorld w = world(Instant.parse("2026-12-09T06:00:00Z"));
+    Till cafe = w.shop("Café");
+    bounty(w, cafe, 200, 0);
+    promotion(w, cafe, allDecember("Fifty more", 50));
+    for (int m = 0; m < 4; m++) {
+      Person member = w.member();
+      String key = key();
+      JsonObject body = new JsonObject().put("memberCode", w.code(member)).put("spendFen", 1000);
+      List<Future<JsonObject>> calls = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        Callable<JsonObject> sale = () -> expect(200, w.pos(cafe, "accrue", key, body));
+        calls.add(tills.submit(sale));
+      }
+      for (Future<JsonObject> call : calls) {
+        JsonObject accrued = call.get();
+        assertEquals(10 + 50 + 200, accrued.getLong("points"), accrued.encode());
+      }
+      assertEquals(260, w.available(member), "member " + m);
+    }
+    assertEquals(4, bounties(w, cafe));
+  }
+
+  @Test
   void aRefundTakesBackBaseAndBonusesInProportionAndWhatWasSpentIsOwed() {
     PosWorld w = world(Instant.parse("2026-12-10T02:00:00Z"));
     Till cafe = w.shop("Café");
