@@ -34,13 +34,14 @@ final class Bonuses {
 
   private static final String LOCK = "select bonuses_decided_at from pos_accrual where alliance_id = $1 and id = $2"
       + " for update";
-  private static final String DECIDED = "update pos_accrual set bonuses_decided_at = $3 where alliance_id = $1 and id = $2";
+  private static final String DECIDED = "update pos_accrual set bonuses_decided_at = $3"
+      + " where alliance_id = $1 and id = $2";
   // Promotion first, then bounty (as the answer lists them).
   private static final String ROWS = "select b.id, b.bonus_kind, b.promotion_id, p.name as promotion_name, b.points"
       + " from pos_accrual b left join shop_promotion p on p.alliance_id = b.alliance_id and p.id = b.promotion_id"
       + " where b.alliance_id = $1 and b.bonus_of = $2 order by b.bonus_kind desc";
-  private static final String ADD_PROMOTION = "insert into pos_accrual (alliance_id, id, shop_id, terminal_id, member_id,"
-      + " spend_fen, points, raw_points, limited_by, created_at, bonus_of, bonus_kind, promotion_id)"
+  private static final String ADD_PROMOTION = "insert into pos_accrual (alliance_id, id, shop_id, terminal_id,"
+      + " member_id, spend_fen, points, raw_points, limited_by, created_at, bonus_of, bonus_kind, promotion_id)"
       + " values ($1, $2, $3, $4, $5, $6, $7, $7, 'none', $8, $9, 'promotion', $10) on conflict do nothing";
   // Only if no earlier sale of this member at this shop exists (recorded before this one, or with
   // its bonuses decided already: two sales recorded in the same microsecond go by which is decided

@@ -25,8 +25,8 @@ import java.util.UUID;
  * pay back (see {@link Accruals}). Every point is in a ledger transfer or in that debt.
  */
 final class Refunds {
-  private static final String ACCRUAL = "select shop_id, member_id, spend_fen, points, refunded_fen, bonus_of from pos_accrual"
-      + " where alliance_id = $1 and id = $2 for update";
+  private static final String ACCRUAL = "select shop_id, member_id, spend_fen, points, refunded_fen, bonus_of"
+      + " from pos_accrual where alliance_id = $1 and id = $2 for update";
   private static final String EXISTING = "select accrual_id, refund_fen, points_due from pos_refund"
       + " where alliance_id = $1 and id = $2";
   private static final String OPEN = "insert into pos_refund (alliance_id, id, accrual_id, refund_fen, points_due,"

@@ -54,7 +54,8 @@ public final class PromotionJson {
     if (p.endedAt() != null) {
       json.put("endedAt", p.endedAt().toString());
     }
-    return json.put("status", shown.status().name().toLowerCase(Locale.ROOT)).put("createdAt", p.createdAt().toString());
+    return json.put("status", shown.status().name().toLowerCase(Locale.ROOT))
+        .put("createdAt", p.createdAt().toString());
   }
 
   static JsonObject promotions(List<Promotions.Shown> list) {

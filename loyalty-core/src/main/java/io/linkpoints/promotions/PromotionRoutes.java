@@ -35,7 +35,8 @@ public final class PromotionRoutes implements ApiRoutes {
         promotions.get(alliance(ctx), shop(ctx), promotion(ctx)).map(PromotionJson::promotion)));
     on(b, "endPromotion", JsonHandlers.reply(200, ctx ->
         promotions.end(alliance(ctx), shop(ctx), promotion(ctx)).map(PromotionJson::promotion)));
-    on(b, "getBounty", JsonHandlers.reply(200, ctx -> bounties.get(alliance(ctx), shop(ctx)).map(PromotionJson::bounty)));
+    on(b, "getBounty", JsonHandlers.reply(200, ctx ->
+        bounties.get(alliance(ctx), shop(ctx)).map(PromotionJson::bounty)));
     on(b, "putBounty", JsonHandlers.reply(200, ctx -> {
       JsonObject body = JsonHandlers.body(ctx);
       return bounties.put(alliance(ctx), shop(ctx), body.getLong("points"), body.getLong("minSpendFen", 0L))
