@@ -233,7 +233,8 @@ function benefit(b) {
   return b.giftName || '';
 }
 
-const DEBT_CODES = new Set(['pos_refund', 'pos_recovery']);
+// History lines named after their kind: refund debts, and a shop's bonuses (docs/promotions.md).
+const LABELLED_CODES = new Set(['pos_refund', 'pos_recovery', 'pos_promotion', 'pos_bounty']);
 
 async function render() {
   const [me, coupons, market, activity] = await Promise.all([get('/v1/members/me'), get('/v1/members/me/coupons'),
@@ -271,7 +272,7 @@ function renderBalance(me, activity) {
   document.getElementById('expiring').replaceChildren(exp.length === 0 ? t('none') : h('ul', {}, exp.map((x) =>
     h('li', {}, `${x.expiresAt.slice(0, 10)}: ${x.points} ${t('points')}`))));
   document.getElementById('history').replaceChildren(...(activity.history || []).map((x) =>
-    h('li', { 'data-points': x.points }, `${x.at.slice(0, 16).replace('T', ' ')}  ${x.shopName || x.code}${DEBT_CODES.has(x.code) ? ' · ' + t(x.code) : ''}  ${x.points > 0 ? '+' : ''}${x.points}`)));
+    h('li', { 'data-points': x.points }, `${x.at.slice(0, 16).replace('T', ' ')}  ${x.shopName || x.code}${LABELLED_CODES.has(x.code) ? ' · ' + t(x.code) : ''}  ${x.points > 0 ? '+' : ''}${x.points}`)));
 }
 
 function renderCoupons(coupons, market) {

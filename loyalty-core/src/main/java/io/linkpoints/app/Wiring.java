@@ -15,6 +15,9 @@ import io.linkpoints.member.MemberActivityRoutes;
 import io.linkpoints.member.MemberRoutes;
 import io.linkpoints.platform.Migrations;
 import io.linkpoints.pos.PosRoutes;
+import io.linkpoints.promotions.Bounties;
+import io.linkpoints.promotions.PromotionRoutes;
+import io.linkpoints.promotions.Promotions;
 import io.linkpoints.qr.MemberCodeRoutes;
 import io.linkpoints.qr.MemberCodes;
 import io.linkpoints.qr.ShopClaimCodes;
@@ -39,6 +42,8 @@ final class Wiring {
   private final ShopClaimCodes claims;
   private final EarnRules earnRules;
   private final MemberCodes memberCodes;
+  private final Promotions promotions;
+  private final Bounties bounties;
   private final List<HealthCheck> healthChecks;
 
   /** {@code schemaVersion}: the latest migration this code knows, which readiness requires applied. */
@@ -52,6 +57,8 @@ final class Wiring {
     this.coupons = Coupons.create(p.pool(), p.ledger(), p.clock(), new CouponMeters(p.meters()));
     this.claims = new ShopClaimCodes(p.pool(), p.ledger(), p.clock());
     this.earnRules = new EarnRules(p.pool(), p.clock());
+    this.promotions = new Promotions(p.pool(), p.clock());
+    this.bounties = new Bounties(p.pool(), p.clock());
     this.memberCodes = new MemberCodes(p.pool(), p.deviceKeys(), p.config().codeStepWindow(), p.clock());
   }
 
@@ -74,8 +81,9 @@ final class Wiring {
         new LedgerAdminRoutes(p.ledger()),
         new CouponRoutes(coupons),
         new MemberCodeRoutes(memberCodes, claims),
+        new PromotionRoutes(promotions, bounties),
         new PosRoutes(p.pool(), p.bookkeepingPool(), p.ledger(), p.memberCodes(), coupons, claims, earnRules,
-            p.clock(), p.meters()),
+            promotions, bounties, p.clock(), p.meters()),
         new SettlementRoutes(p.pool(), p.clock(), p.meters()),
         new ShopFeedRoutes(p.pool(), p.ledger()),
         new MemberActivityRoutes(p.pool(), p.clock()),

@@ -68,16 +68,18 @@ final class Accruals {
   private final PosMembers members;
   private final CappedEarns capped;
   private final CouponIssuer couponIssuer;
+  private final Bonuses bonuses;
   private final Clock clock;
 
   Accruals(Pool pool, Pool bookkeeping, Ledger ledger, PosMembers members, CouponIssuer couponIssuer,
-      Clock clock) {
+      Bonuses bonuses, Clock clock) {
     this.pool = pool;
     this.record = new GroupedQuery(bookkeeping, RECORD);
     this.ledger = ledger;
     this.members = members;
     this.capped = new CappedEarns(bookkeeping, clock);
     this.couponIssuer = couponIssuer;
+    this.bonuses = bonuses;
     this.clock = clock;
   }
 
@@ -96,11 +98,13 @@ final class Accruals {
   }
 
   /**
-   * An accrual's answer: the points earned (and before caps: {@code rawPoints}, {@code limitedBy}),
-   * the debt they paid back, the balance after, and the order's coupons.
+   * An accrual's answer: the points earned in all ({@code points}: base and bonuses), the base
+   * points (and before caps: {@code rawPoints}, {@code limitedBy}), the bonuses, the shop that pays
+   * them all, the debt they paid back, the balance after, and the order's coupons.
    */
-  record Accrued(UUID accrualId, String memberHandle, long spendFen, long points, long rawPoints, String limitedBy,
-      long recoveredPoints, long availablePoints, List<Coupon> couponsIssued) {
+  record Accrued(UUID accrualId, String memberHandle, long spendFen, long points, long basePoints, long rawPoints,
+      String limitedBy, List<Bonuses.Bonus> bonuses, long paidByShopId, long recoveredPoints, long availablePoints,
+      List<Coupon> couponsIssued) {
   }
 
   /** A sale to earn on: the member, what they spent, and the till's order reference (null without one). */
@@ -153,15 +157,20 @@ final class Accruals {
         : ledger.submit(TransferCommand.transfer(c.allianceId(), accrualId, m.issuanceId(), m.walletId(),
             d.points(), "pos_earn")).compose(r -> CappedEarns.applies(m) ? capped.landed(c, accrualId)
                 : Future.succeededFuture());
-    Future<Long> recovered = rerun
-        ? earn.compose(v -> recoverAgain(c, key, m, accrualId))
-        : earn.compose(v -> m.owes() ? recover(c, key, m.memberId(), accrualId, m.available() + d.points(), Set.of())
-            : Future.succeededFuture(0L));
-    return recovered.compose(took -> issueCoupons(c, m.memberId(), spendFen, orderRef, rerun ? d.at() : null)
-        .compose(issued -> (rerun ? members.holder(c, m.walletId()).map(PosMembers.Holder::available)
-            : Future.succeededFuture(m.available() + d.points() - took))
-            .map(available -> new Accrued(accrualId, m.handle(), spendFen, d.points(), d.rawPoints(), d.limitedBy(),
-                took, Math.max(0, available), issued))));
+    // The sale's bonuses (promotion, bounty), decided once and paid by the same shop.
+    Future<List<Bonuses.Bonus>> paid = earn.compose(v -> bonuses.decide(c, key, accrualId, m, spendFen, d.at()))
+        .compose(list -> bonuses.pay(c, accrualId, m, list).map(list));
+    return paid.compose(list -> {
+      long total = d.points() + Bonuses.total(list);
+      Future<Long> recovered = rerun ? recoverAgain(c, key, m, accrualId)
+          : m.owes() ? recover(c, key, m.memberId(), accrualId, m.available() + total, Set.of())
+          : Future.succeededFuture(0L);
+      return recovered.compose(took -> issueCoupons(c, m.memberId(), spendFen, orderRef, rerun ? d.at() : null)
+          .compose(issued -> (rerun ? members.holder(c, m.walletId()).map(PosMembers.Holder::available)
+              : Future.succeededFuture(m.available() + total - took))
+              .map(available -> new Accrued(accrualId, m.handle(), spendFen, total, d.points(), d.rawPoints(),
+                  d.limitedBy(), list, c.shopId(), took, Math.max(0, available), issued))));
+    });
   }
 
   /**

@@ -1,11 +1,15 @@
 package io.linkpoints.pos;
 
+import io.linkpoints.alliance.EarnRules;
+import io.linkpoints.alliance.EarnRulesJson;
 import io.linkpoints.coupons.CouponJson;
 import io.linkpoints.web.ProblemCode;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -110,18 +114,52 @@ final class PosJson {
   }
 
   static JsonObject accrued(Accruals.Accrued a) {
+    JsonArray earned = new JsonArray().add(new JsonObject().put("source", "base").put("points", a.basePoints())
+        .put("paidByShopId", a.paidByShopId()));
+    if (a.basePoints() > 0) {
+      earned.getJsonObject(0).put("transferId", a.accrualId().toString());
+    }
+    bonusItems(earned, a.bonuses(), a.paidByShopId());
     return new JsonObject().put("accrualId", a.accrualId().toString()).put("memberHandle", a.memberHandle())
-        .put("spendFen", a.spendFen()).put("points", a.points()).put("rawPoints", a.rawPoints())
-        .put("limitedBy", a.limitedBy()).put("recoveredPoints", a.recoveredPoints())
+        .put("spendFen", a.spendFen()).put("points", a.points()).put("basePoints", a.basePoints())
+        .put("rawPoints", a.rawPoints()).put("limitedBy", a.limitedBy()).put("earned", earned)
+        .put("recoveredPoints", a.recoveredPoints())
         .put("availablePoints", a.availablePoints())
         .put("couponsIssued", CouponJson.coupons(a.couponsIssued()));
+  }
+
+  private static void bonusItems(JsonArray earned, List<Bonuses.Bonus> bonuses, long paidByShopId) {
+    for (Bonuses.Bonus b : bonuses) {
+      JsonObject item = new JsonObject().put("source", b.source().name().toLowerCase(Locale.ROOT))
+          .put("points", b.points()).put("paidByShopId", paidByShopId);
+      if (b.promotionId() != null) {
+        item.put("promotionId", b.promotionId()).put("promotionName", b.promotionName());
+      }
+      if (b.id() != null) {
+        item.put("transferId", b.id().toString());
+      }
+      earned.add(item);
+    }
+  }
+
+  /**
+   * posQuote's answer: the shop rule's quote (as quoteEarn gives it) with {@code points} the total a
+   * sale would earn now, {@code basePoints} the rule's part and the bonuses itemised.
+   */
+  static JsonObject quote(EarnRules.EarnQuote q, List<Bonuses.Bonus> bonuses) {
+    long base = q.quote().points();
+    JsonArray earned = new JsonArray().add(new JsonObject().put("source", "base").put("points", base)
+        .put("paidByShopId", q.shopId()));
+    bonusItems(earned, bonuses, q.shopId());
+    return EarnRulesJson.quote(q).put("points", base + Bonuses.total(bonuses)).put("basePoints", base)
+        .put("earned", earned);
   }
 
   static JsonObject refunded(Refunds.Refunded r) {
     return new JsonObject().put("refundId", r.refundId().toString()).put("accrualId", r.accrualId().toString())
         .put("refundFen", r.refundFen()).put("pointsDue", r.pointsDue())
         .put("pointsReversed", r.pointsReversed()).put("shortfallPoints", r.shortfallPoints())
-        .put("refundedFenTotal", r.refundedFenTotal());
+        .put("refundedFenTotal", r.refundedFenTotal()).put("bonusPointsDue", r.bonusPointsDue());
   }
 
   /** {@code operation} once the key is known; {@code statusCode} and {@code response} (as recorded) once completed. */

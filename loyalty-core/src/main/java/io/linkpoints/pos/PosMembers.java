@@ -30,7 +30,12 @@ final class PosMembers {
       + " i.id as issuance_id, c.id as acceptance_id,"
       + " r.points_per_yuan, r.rounding, r.daily_cap_points, a.member_daily_cap_points, a.time_zone,"
       + " exists (select 1 from pos_accrual o where o.alliance_id = m.alliance_id and o.member_id = m.id"
-      + "   and o.shortfall_points > o.recovered_points) as owes";
+      + "   and o.shortfall_points > o.recovered_points) as owes,"
+      // Whether this shop has anything that may pay a bonus (Bonuses decides what, only then).
+      + " exists (select 1 from shop_promotion p where p.alliance_id = m.alliance_id and p.shop_id = $2"
+      + "   and p.ended_at is null)"
+      + " or exists (select 1 from shop_bounty b where b.alliance_id = m.alliance_id and b.shop_id = $2"
+      + "   and b.points > 0) as bonuses";
   /**
    * {@code memberId} is a sub-select giving the member's id up front: with only {@code w.owner_id =
    * m.id}, the generic plan PostgreSQL caches scanned every wallet of the alliance until it met
@@ -103,9 +108,12 @@ final class PosMembers {
       + joins("select y.member_id from pos_visit y where y.alliance_id = $1 and y.id = $3")
       + " where v.alliance_id = $1 and v.id = $3 and v.terminal_id = $4 and v.expires_at > $5";
 
-  /** The member at the till and the shop's side of things. */
+  /**
+   * The member at the till and the shop's side of things; {@code bonuses}: the shop has a promotion
+   * not ended early or a bounty, so a sale asks {@link Bonuses} what it earns on top.
+   */
   record AtTill(long memberId, String handle, long walletId, long available, long issuanceId, long acceptanceId,
-      EarnRule rule, Long allianceCap, ZoneId zone, boolean owes) {
+      EarnRule rule, Long allianceCap, ZoneId zone, boolean owes, boolean bonuses) {
   }
 
   private final Pool pool;
@@ -229,7 +237,8 @@ final class PosMembers {
         row.getLong("available"), row.getLong("issuance_id"), row.getLong("acceptance_id"),
         new EarnRule(row.getInteger("points_per_yuan"), Rounding.fromDb(row.getString("rounding")),
             row.getLong("daily_cap_points")),
-        row.getLong("member_daily_cap_points"), ZoneId.of(row.getString("time_zone")), row.getBoolean("owes"));
+        row.getLong("member_daily_cap_points"), ZoneId.of(row.getString("time_zone")), row.getBoolean("owes"),
+        row.getBoolean("bonuses"));
   }
 
   private static Row first(RowSet<Row> rows, Supplier<? extends RuntimeException> none) {

@@ -4,12 +4,13 @@ import static io.linkpoints.web.ApiRoutes.on;
 
 import io.linkpoints.alliance.EarnRules;
 import io.linkpoints.auth.Principal;
-import io.linkpoints.alliance.EarnRulesJson;
 import io.linkpoints.coupons.Coupons;
 import io.linkpoints.qr.CodeJson;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.qr.MemberCodeCheck;
 import io.linkpoints.qr.ShopClaimCodes;
+import io.linkpoints.promotions.Bounties;
+import io.linkpoints.promotions.Promotions;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.IdempotencyKeys;
 import io.linkpoints.web.JsonHandlers;
@@ -69,6 +70,8 @@ public final class PosRoutes implements ApiRoutes {
   private final ShopClaimCodes claims;
   private final EarnRules earnRules;
   private final PosMeters meters;
+  private final Bonuses bonuses;
+  private final Clock clock;
 
   /**
    * The statements here (GroupedQuery) are built per server instance; {@code coupons}, {@code claims}
@@ -77,14 +80,17 @@ public final class PosRoutes implements ApiRoutes {
    * the disk (see app.Platform).
    */
   public PosRoutes(Pool pool, Pool bookkeepingPool, Ledger ledger, MemberCodeCheck memberCodes, Coupons coupons,
-      ShopClaimCodes claims, EarnRules earnRules, Clock clock, MeterRegistry meterRegistry) {
+      ShopClaimCodes claims, EarnRules earnRules, Promotions promotions, Bounties bounties, Clock clock,
+      MeterRegistry meterRegistry) {
     PosMembers members = new PosMembers(bookkeepingPool, clock, memberCodes);
     this.members = members;
     this.memberCodes = memberCodes;
     this.requests = new PosRequests(bookkeepingPool, clock);
     this.visits = new Visits(bookkeepingPool, members, coupons.memberCoupons(), clock);
     this.redemptions = new Redemptions(pool, ledger, members, clock);
-    this.accruals = new Accruals(pool, bookkeepingPool, ledger, members, coupons.issuer(), clock);
+    this.bonuses = new Bonuses(pool, ledger, promotions, bounties);
+    this.accruals = new Accruals(pool, bookkeepingPool, ledger, members, coupons.issuer(), bonuses, clock);
+    this.clock = clock;
     this.refunds = new Refunds(pool, ledger, clock);
     this.claims = claims;
     this.earnRules = earnRules;
@@ -98,8 +104,10 @@ public final class PosRoutes implements ApiRoutes {
     on(b, "posQuote", JsonHandlers.reply(200, ctx -> {
       Caller c = Caller.of(Principal.of(ctx));
       JsonObject body = JsonHandlers.body(ctx);
-      return earnRules.quoteEarn(c.allianceId(), c.shopId(), body.getLong("spendFen"), body.getString("memberHandle"))
-          .map(EarnRulesJson::quote);
+      String handle = body.getString("memberHandle");
+      return earnRules.quoteEarn(c.allianceId(), c.shopId(), body.getLong("spendFen"), handle)
+          .compose(q -> bonuses.quote(c, q.quote().spendFen(), q.rule(), handle, clock.instant())
+              .map(list -> PosJson.quote(q, list)));
     }));
     on(b, "posReserve", idempotent("reserve", PosJson::reservation, codeFirst(Redemptions.Reservation::member,
         (r, used) -> new Redemptions.Reservation(used, r.points())), redemptions::reserve, PosJson::reserved));

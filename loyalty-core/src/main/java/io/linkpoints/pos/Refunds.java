@@ -25,8 +25,8 @@ import java.util.UUID;
  * pay back (see {@link Accruals}). Every point is in a ledger transfer or in that debt.
  */
 final class Refunds {
-  private static final String ACCRUAL = "select shop_id, member_id, spend_fen, points, refunded_fen from pos_accrual"
-      + " where alliance_id = $1 and id = $2 for update";
+  private static final String ACCRUAL = "select shop_id, member_id, spend_fen, points, refunded_fen, bonus_of"
+      + " from pos_accrual where alliance_id = $1 and id = $2 for update";
   private static final String EXISTING = "select accrual_id, refund_fen, points_due from pos_refund"
       + " where alliance_id = $1 and id = $2";
   private static final String OPEN = "insert into pos_refund (alliance_id, id, accrual_id, refund_fen, points_due,"
@@ -41,6 +41,9 @@ final class Refunds {
   private static final String DECIDED = "select r.points_reversed, r.shortfall_points, a.refunded_fen"
       + " from pos_refund r join pos_accrual a on a.alliance_id = r.alliance_id and a.id = r.accrual_id"
       + " where r.alliance_id = $1 and r.id = $2";
+  // The sale's bonus rows (promotion, bounty: see Bonuses), refunded with it.
+  private static final String BONUSES = "select id from pos_accrual where alliance_id = $1 and bonus_of = $2"
+      + " order by bonus_kind desc";
 
   private final Pool pool;
   private final Ledger ledger;
@@ -61,28 +64,49 @@ final class Refunds {
    * refunded total so far.
    */
   record Refunded(UUID refundId, UUID accrualId, long refundFen, long pointsDue, long pointsReversed,
-      long shortfallPoints, long refundedFenTotal) {
+      long shortfallPoints, long refundedFenTotal, long bonusPointsDue) {
   }
 
   /** A refund's request: the accrual (the sale it earned on) and the money given back. */
   record Refund(UUID accrualId, long refundFen) {
   }
 
-  /** Run again with its key, each step finds what it did before (the refund row, the reversal, the split). */
+  /**
+   * Run again with its key, each step finds what it did before (the refund row, the reversal, the
+   * split). The sale's bonuses are refunded after its base points, each the same way (its own
+   * refund row, reversal and shortfall, named from the key and the bonus), and summed in the answer.
+   */
   Future<Refunded> refund(Caller c, String key, Refund refund, boolean rerun) {
     UUID accrualId = refund.accrualId();
     long refundFen = refund.refundFen();
     UUID refundId = c.derive(key, "refund");
-    return due(c, refundId, accrualId, refundFen)
+    return refundOne(c, refundId, accrualId, refundFen, false).compose(base -> pool.preparedQuery(BONUSES)
+        .execute(Tuple.of(c.allianceId(), accrualId)).compose(rows -> {
+          Future<Refunded> sum = Future.succeededFuture(base);
+          for (Row r : rows) {
+            UUID bonusId = r.getUUID("id");
+            sum = sum.compose(sofar -> refundOne(c, c.derive(key, "refund:" + bonusId), bonusId, refundFen, true)
+                .map(bonus -> new Refunded(sofar.refundId(), sofar.accrualId(), sofar.refundFen(),
+                    sofar.pointsDue() + bonus.pointsDue(), sofar.pointsReversed() + bonus.pointsReversed(),
+                    sofar.shortfallPoints() + bonus.shortfallPoints(), sofar.refundedFenTotal(),
+                    sofar.bonusPointsDue() + bonus.pointsDue())));
+          }
+          return sum;
+        }));
+  }
+
+  private Future<Refunded> refundOne(Caller c, UUID refundId, UUID accrualId, long refundFen, boolean bonus) {
+    return due(c, refundId, accrualId, refundFen, bonus)
         .compose(due -> reverse(c, refundId, due).compose(reversed -> decide(c, refundId, due, reversed)));
   }
 
   /** Under the accrual's row lock: the points this refund owes back (decided once per refund). */
-  private Future<Due> due(Caller c, UUID refundId, UUID accrualId, long refundFen) {
+  private Future<Due> due(Caller c, UUID refundId, UUID accrualId, long refundFen, boolean bonus) {
     return pool.withTransaction(conn -> conn.preparedQuery(ACCRUAL).execute(Tuple.of(c.allianceId(), accrualId))
         .compose(rows -> {
           Row a = rows.size() == 0 ? null : rows.iterator().next();
-          if (a == null || a.getLong("shop_id") != c.shopId()) {
+          // A bonus row is refunded only with its sale, never named by a till.
+          if (a == null || a.getLong("shop_id") != c.shopId() || bonus != (a.getValue("bonus_of") != null)) {
             throw ProblemCode.ACCRUAL_NOT_FOUND.refuse("no accrual " + accrualId + " at this shop");
           }
           return conn.preparedQuery(EXISTING).execute(Tuple.of(c.allianceId(), refundId)).compose(existing -> {
@@ -152,7 +176,7 @@ final class Refunds {
         .map(rows -> {
           Row r = rows.iterator().next();
           return new Refunded(refundId, due.accrualId(), due.refundFen(), due.points(), r.getLong("points_reversed"),
-              r.getLong("shortfall_points"), r.getLong("refunded_fen"));
+              r.getLong("shortfall_points"), r.getLong("refunded_fen"), 0);
         });
   }
 }

@@ -54,6 +54,7 @@ class StatementsPinOneAllianceTest {
       Map.entry("settlement_adjustment.id", "unique id"),
       Map.entry("settlement_period.id", "unique id; periods are ordered by their dates"),
       Map.entry("shop.id", "unique id"),
+      Map.entry("shop_promotion.id", "unique id; promotions tie-break by created_at, then id, for a stable choice"),
       Map.entry("staff.id", "unique id"),
       Map.entry("terminal.id", "unique id")));
 

@@ -122,6 +122,11 @@ class ApiAccessWalkTest {
     bodyValues.put("commitCoupon", new JsonObject().put("holdId", holdId));
     bodyValues.put("releaseCoupon", new JsonObject().put("holdId", holdId));
 
+    // A1's own promotion, for the promotion routes to find.
+    long promotion = expect(201, api.post(shopPath + "/promotions", owner, new JsonObject().put("name", "walk promotion")
+        .put("kind", "bonus").put("bonusPoints", 5).put("startsOn", "2020-01-01").put("endsOn", "2099-12-31")))
+        .getLong("id");
+
     // A settlement period of this month, run once, for the settlement routes to find.
     String month = java.time.YearMonth.now(java.time.ZoneId.of("Asia/Shanghai")).toString();
     long period = expect(201, api.post("/v1/alliances/" + a1.allianceId() + "/settlement/periods", a.adminToken(),
@@ -139,6 +144,8 @@ class ApiAccessWalkTest {
         "transferId", earn.toString(), "campaignId", String.valueOf(campaign), "periodId", String.valueOf(period),
         "couponId", String.valueOf(bought.getLong("id")),
         "idempotencyKey", "pos-example-key-0001", "deviceId", String.valueOf(device));
+    pathValues = new java.util.HashMap<>(pathValues);
+    pathValues.put("promotionId", String.valueOf(promotion));
     realKeys = KeyRing.load(api.dataDir.resolve("jwt-keys"));
   }
 

@@ -40,8 +40,8 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CodeKeyRotationTest {
-  private static final String SEALED = "select id, secret_sealed from member_device where alliance_id = $1 order by id";
-  private static final String SET_SEALED = "update member_device set secret_sealed = $3 where alliance_id = $1 and id = $2";
+  private static final String SEALED = "/* test */ select id, secret_sealed from member_device where alliance_id = $1 order by id";
+  private static final String SET_SEALED = "/* test */ update member_device set secret_sealed = $3 where alliance_id = $1 and id = $2";
 
   private Vertx vertx;
 

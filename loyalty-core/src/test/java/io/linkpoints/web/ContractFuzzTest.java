@@ -62,6 +62,7 @@ class ContractFuzzTest {
       "invalid_funding", // a campaign's funding split names its shops and sums to 10000
       "unknown_shop", // a campaign's issuing/honouring/funding shops must be of the alliance
       "creator_not_named", // the shop creating a campaign issues or honours it
+      "invalid_promotion", // a promotion's kind and boost, window ends or dates contradict each other
       "invalid_time_zone"); // a name of the right shape that is no IANA time zone
   /** Codes that say "your request does not fit the contract": never right for one that does. */
   private static final Set<String> SHAPE_CODES = Set.of("validation_failed", "malformed_json",
@@ -132,6 +133,9 @@ class ContractFuzzTest {
     String posKey = "fuzz-accrual-1";
     expect(200, w.pos(cafe, "accrue", posKey, new JsonObject().put("memberCode", w.code(member))
         .put("spendFen", 1000).put("orderRef", "fz-1")));
+    long promotionId = expect(201, api.post(shops + cafe.shopId() + "/promotions", cafe.ownerToken(),
+        new JsonObject().put("name", "fuzz double").put("kind", "multiplier").put("multiplierPermille", 2000)
+            .put("startsOn", "2026-01-01").put("endsOn", "2030-12-31"))).getLong("id");
     // Revoking is one of the operations: it gets a terminal of its own, not the till's.
     long spareTerminal = expect(201, api.post(shops + cafe.shopId() + "/terminals", cafe.ownerToken(),
         new JsonObject().put("name", "spare"))).getLong("id");
@@ -145,6 +149,7 @@ class ContractFuzzTest {
     ids.put("allianceId", String.valueOf(w.allianceId));
     ids.put("shopId", String.valueOf(cafe.shopId()));
     ids.put("campaignId", String.valueOf(campaignId));
+    ids.put("promotionId", String.valueOf(promotionId));
     ids.put("couponId", String.valueOf(couponId));
     ids.put("periodId", String.valueOf(periodId));
     ids.put("accountId", String.valueOf(w.walletId(member)));
@@ -252,6 +257,12 @@ class ContractFuzzTest {
     String accrualId = live("posAccrue", cafe.token(), cafePos + "accrue", key(), accrual).getString("accrualId");
     live("posRefund", cafe.token(), cafePos + "refund", key(), new JsonObject()
         .put("accrualId", accrualId).put("refundFen", 1 + samples.random().nextInt((int) spend)));
+
+    // A promotion whose generated fields agree (a bonus, all day, a date range in order).
+    live("createPromotion", cafe.ownerToken(), shops + cafe.shopId() + "/promotions", null, new JsonObject()
+        .put("name", "fuzz bonus " + samples.random().nextInt(1000)).put("kind", "bonus")
+        .put("bonusPoints", 1 + samples.random().nextInt(1000)).put("minSpendFen", samples.random().nextInt(10_000))
+        .put("startsOn", "2026-01-01").put("endsOn", "2027-12-31"));
 
     // A member found by phone, by the owner and by the admin.
     live("searchShopMemberDevices", cafe.ownerToken(), shops + cafe.shopId() + "/member-devices/search", null,

@@ -173,6 +173,7 @@ public final class DemoSeed {
     long period = call(HttpMethod.POST, prefix + "/settlement/periods", admin, new JsonObject().put("month", month), 201).getLong("id");
     call(HttpMethod.POST, prefix + "/settlement/periods/" + period + "/run", admin, new JsonObject(), 200);
     call(HttpMethod.POST, prefix + "/settlement/periods/" + period + "/close", admin, new JsonObject(), 200);
+    cafeRewards(a, shops.get(0));
 
     StringBuilder out = new StringBuilder();
     out.append("Demo alliance ").append(a).append(" (梧桐街联盟): ").append(SHOPS.length).append(" shops, ").append(MEMBERS)
@@ -184,9 +185,25 @@ public final class DemoSeed {
       out.append("    owner:   ").append(shop[1]).append("   (").append(shop[0]).append(")\n");
     }
     out.append("    cashier: demo-cafe-cashier\n");
+    out.append("  The café pays double points 14:00-17:00 and 200 points on a member's first purchase there (over ¥20).\n");
     out.append("    member wallet: phone ").append(DEMO_PHONE)
         .append(" on /portal/wallet.html; the sign-in code is written to this log (DEMO, NOT SENT BY SMS)\n");
     return out.toString();
+  }
+
+  /**
+   * The café's own reasons to come back, live from today: double points every afternoon for three
+   * months, and 200 points on a member's first purchase at the café of at least ¥20 (the history
+   * above went straight to the ledger, so every demo member's first sale at the till is a first).
+   */
+  private void cafeRewards(long a, long cafeShop) {
+    String path = "/v1/alliances/" + a + "/shops/" + cafeShop;
+    String cafe = signIn(a, SHOPS[0][1]);
+    java.time.LocalDate today = realNow.atZone(TZ).toLocalDate();
+    call(HttpMethod.POST, path + "/promotions", cafe, new JsonObject().put("name", "下午茶双倍积分 Afternoon double points")
+        .put("kind", "multiplier").put("multiplierPermille", 2000).put("windowStart", "14:00").put("windowEnd", "17:00")
+        .put("startsOn", today.toString()).put("endsOn", today.plusDays(90).toString()), 201);
+    call(HttpMethod.PUT, path + "/bounty", cafe, new JsonObject().put("points", 200).put("minSpendFen", 2000), 200);
   }
 
   /** The café offers ¥10 off at the bookshop; the bookshop's owner accepts. */

@@ -45,6 +45,8 @@ class DemoSeedTest {
         assertEquals(200L, count(app, "/* test */ select count(*) from member"));
         assertEquals(1L, count(app, "/* test */ select count(*) from coupon_campaign where status = 'live'"));
         assertEquals(1L, count(app, "/* test */ select count(*) from settlement_period where status = 'closed'"));
+        assertEquals(1L, count(app, "/* test */ select count(*) from shop_promotion where ended_at is null"));
+        assertEquals(200L, count(app, "/* test */ select coalesce(sum(points), 0) from shop_bounty"));
         assertTrue(count(app, "/* test */ select count(*) from ledger_transfer") > 1000);
         long days = count(app, "/* test */ select count(distinct date_trunc('day', created_at)) from ledger_transfer");
         assertTrue(days >= 85, "history spread over days: " + days);

@@ -11,6 +11,7 @@ import io.linkpoints.till.receipt.EscPosReceipt;
 import io.linkpoints.till.receipt.Receipt;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -198,9 +199,25 @@ public final class PosSimulator {
       return;
     }
     lastAccrual = r.getString("accrualId");
-    out.println("Earned " + r.getLong("points") + " points" + (r.getLong("recoveredPoints", 0L) > 0
+    out.println("Earned " + r.getLong("points") + " points" + bonuses(r) + (r.getLong("recoveredPoints", 0L) > 0
         ? " (" + r.getLong("recoveredPoints") + " paid back what a refund left owing)" : "")
         + ". Balance " + r.getLong("availablePoints") + ". Accrual " + lastAccrual);
+  }
+
+  /** " (base 38 + promotion 38 + new customer 200)" when the sale earned more than its base; else "". */
+  private static String bonuses(JsonObject r) {
+    JsonArray earned = r.getJsonArray("earned");
+    if (earned == null || earned.size() < 2) {
+      return "";
+    }
+    StringBuilder text = new StringBuilder(" (");
+    for (int i = 0; i < earned.size(); i++) {
+      JsonObject item = earned.getJsonObject(i);
+      String source = item.getString("source");
+      text.append(i == 0 ? "" : " + ").append("bounty".equals(source) ? "new customer" : source).append(' ')
+          .append(item.getLong("points"));
+    }
+    return text.append(')').toString();
   }
 
   private void redeem(long points) {

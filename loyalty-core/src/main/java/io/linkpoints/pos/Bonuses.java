@@ -1,0 +1,173 @@
+package io.linkpoints.pos;
+
+import io.linkpoints.alliance.EarnRule;
+import io.linkpoints.ledger.Ledger;
+import io.linkpoints.ledger.TransferCommand;
+import io.linkpoints.promotions.BestPromotion;
+import io.linkpoints.promotions.Bounties;
+import io.linkpoints.promotions.Promotion;
+import io.linkpoints.promotions.Promotions;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What a sale earns on top of the shop's earn rule: the best of the shop's promotions that apply
+ * (as of the sale's recorded time, in the alliance's zone) and, on the member's first purchase at
+ * the shop, its new-customer bounty. Each bonus is a {@code pos_accrual} row of its own ({@code
+ * bonus_of} the sale), decided once under the sale's row lock, and a ledger transfer of its own
+ * (same id) from the shop's issuance account, so refunds, debts, statements and settlement handle
+ * it as they handle base points. Bonuses are outside the daily caps (see docs/promotions.md).
+ */
+final class Bonuses {
+  static final String PROMOTION_CODE = "pos_promotion";
+  static final String BOUNTY_CODE = "pos_bounty";
+
+  private static final String LOCK = "select bonuses_decided_at from pos_accrual where alliance_id = $1 and id = $2"
+      + " for update";
+  private static final String DECIDED = "update pos_accrual set bonuses_decided_at = $3"
+      + " where alliance_id = $1 and id = $2";
+  // Promotion first, then bounty (as the answer lists them).
+  private static final String ROWS = "select b.id, b.bonus_kind, b.promotion_id, p.name as promotion_name, b.points"
+      + " from pos_accrual b left join shop_promotion p on p.alliance_id = b.alliance_id and p.id = b.promotion_id"
+      + " where b.alliance_id = $1 and b.bonus_of = $2 order by b.bonus_kind desc";
+  private static final String ADD_PROMOTION = "insert into pos_accrual (alliance_id, id, shop_id, terminal_id,"
+      + " member_id, spend_fen, points, raw_points, limited_by, created_at, bonus_of, bonus_kind, promotion_id)"
+      + " values ($1, $2, $3, $4, $5, $6, $7, $7, 'none', $8, $9, 'promotion', $10) on conflict do nothing";
+  // Only if no earlier sale of this member at this shop exists (recorded before this one, or with
+  // its bonuses decided already: two sales recorded in the same microsecond go by which is decided
+  // first), and only one bounty per member and shop (pos_accrual_one_bounty): of two first purchases
+  // at once, one bounty is written, the other finds it there or waits for it and skips.
+  private static final String ADD_BOUNTY = "insert into pos_accrual (alliance_id, id, shop_id, terminal_id, member_id,"
+      + " spend_fen, points, raw_points, limited_by, created_at, bonus_of, bonus_kind)"
+      + " select $1::bigint, $2::uuid, $3::bigint, $4::bigint, $5::bigint, $6::bigint, $7::bigint, $7::bigint, 'none',"
+      + " $8::timestamptz, $9::uuid, 'bounty'"
+      + " where not exists (select 1 from pos_accrual o where o.alliance_id = $1 and o.member_id = $5"
+      + "   and o.shop_id = $3 and o.bonus_of is null and o.id <> $9"
+      + "   and (o.created_at < $8::timestamptz or o.bonuses_decided_at is not null))"
+      + " on conflict do nothing";
+
+  // Whether a member (by handle) has bought at this shop before: a quote's bounty.
+  private static final String BOUGHT_HERE = "select exists (select 1 from pos_accrual o where o.alliance_id = $1"
+      + " and o.shop_id = $3 and o.bonus_of is null"
+      + " and o.member_id = (select m.id from member m where m.alliance_id = $1 and m.handle = $2)) as bought";
+
+  /** Where a bonus comes from. */
+  enum Source { PROMOTION, BOUNTY }
+
+  /** One bonus of a sale: its row's (and transfer's) id (null in a quote), where from, and its points. */
+  record Bonus(UUID id, Source source, Long promotionId, String promotionName, long points) {
+  }
+
+  private final Pool pool;
+  private final Ledger ledger;
+  private final Promotions promotions;
+  private final Bounties bounties;
+
+  Bonuses(Pool pool, Ledger ledger, Promotions promotions, Bounties bounties) {
+    this.pool = pool;
+    this.ledger = ledger;
+    this.promotions = promotions;
+    this.bounties = bounties;
+  }
+
+  /**
+   * The sale's bonuses, decided by the first run to get here (under the sale's row lock) and read
+   * back by every later one. {@code at}: when the sale was recorded, which promotions are judged by.
+   */
+  Future<List<Bonus>> decide(Caller c, String key, UUID saleId, PosMembers.AtTill m, long spendFen, Instant at) {
+    if (!m.bonuses()) {
+      return Future.succeededFuture(List.of());
+    }
+    Future<List<Promotion>> candidates = promotions.candidates(c.allianceId(), c.shopId(), at, m.zone());
+    Future<Bounties.Bounty> bounty = bounties.get(c.allianceId(), c.shopId());
+    return Future.all(candidates, bounty).compose(loaded -> pool.withTransaction(conn ->
+        conn.preparedQuery(LOCK).execute(Tuple.of(c.allianceId(), saleId)).compose(locked -> {
+          Row sale = locked.iterator().next();
+          if (sale.getValue("bonuses_decided_at") != null) {
+            return rows(conn, c, saleId);
+          }
+          Optional<BestPromotion.Chosen> best = BestPromotion.of(candidates.result(), at, m.zone(), spendFen, m.rule());
+          var when = at.atOffset(ZoneOffset.UTC);
+          Future<?> added = Future.succeededFuture();
+          if (best.isPresent()) {
+            added = added.compose(v -> conn.preparedQuery(ADD_PROMOTION).execute(Tuple.from(new Object[] {
+                c.allianceId(), c.derive(key, "promotion"), c.shopId(), c.terminalId(), m.memberId(), spendFen,
+                best.get().points(), when, saleId, best.get().promotion().id()})));
+          }
+          if (bounty.result().paidFor(spendFen)) {
+            added = added.compose(v -> conn.preparedQuery(ADD_BOUNTY).execute(Tuple.from(new Object[] {
+                c.allianceId(), c.derive(key, "bounty"), c.shopId(), c.terminalId(), m.memberId(), spendFen,
+                bounty.result().points(), when, saleId})));
+          }
+          return added.compose(v -> conn.preparedQuery(DECIDED).execute(Tuple.of(c.allianceId(), saleId, when)))
+              .compose(v -> rows(conn, c, saleId));
+        })));
+  }
+
+  /**
+   * What a sale of {@code spendFen} would earn on top now (a quote changes nothing): the best
+   * promotion, and the bounty if the member named has never bought here (without a member: none,
+   * since whether it is a first purchase is unknown).
+   */
+  Future<List<Bonus>> quote(Caller c, long spendFen, EarnRule rule, String memberHandle, Instant now) {
+    Future<List<Bonus>> promotion = promotions.zone(c.allianceId())
+        .compose(zone -> promotions.candidates(c.allianceId(), c.shopId(), now, zone)
+            .map(list -> BestPromotion.of(list, now, zone, spendFen, rule)
+                .map(best -> List.of(new Bonus(null, Source.PROMOTION, best.promotion().id(), best.promotion().name(),
+                    best.points()))).orElse(List.of())));
+    Future<List<Bonus>> bounty = memberHandle == null ? Future.succeededFuture(List.of())
+        : bounties.get(c.allianceId(), c.shopId()).compose(b -> !b.paidFor(spendFen) ? Future.succeededFuture(List.of())
+            : pool.preparedQuery(BOUGHT_HERE).execute(Tuple.of(c.allianceId(), memberHandle, c.shopId()))
+                .map(rows -> rows.iterator().next().getBoolean("bought") ? List.<Bonus>of()
+                    : List.of(new Bonus(null, Source.BOUNTY, null, null, b.points()))));
+    return Future.all(promotion, bounty).map(both -> {
+      List<Bonus> all = new ArrayList<>(promotion.result());
+      all.addAll(bounty.result());
+      return all;
+    });
+  }
+
+  /** Moves each bonus from the shop's issuance account to the wallet (ids fixed: a rerun moves nothing twice). */
+  Future<Void> pay(Caller c, UUID saleId, PosMembers.AtTill m, List<Bonus> bonuses) {
+    List<Future<?>> sent = new ArrayList<>();
+    for (Bonus b : bonuses) {
+      JsonObject metadata = new JsonObject().put("accrualId", saleId.toString());
+      if (b.promotionId() != null) {
+        metadata.put("promotionId", b.promotionId());
+      }
+      sent.add(ledger.submit(new TransferCommand(TransferCommand.Kind.TRANSFER, c.allianceId(), b.id(),
+          m.issuanceId(), m.walletId(), b.points(), 0, b.source() == Source.PROMOTION ? PROMOTION_CODE : BOUNTY_CODE,
+          null, null, 0, metadata, null)));
+    }
+    return Future.all(sent).mapEmpty();
+  }
+
+  private static Future<List<Bonus>> rows(SqlConnection conn, Caller c, UUID saleId) {
+    return conn.preparedQuery(ROWS).execute(Tuple.of(c.allianceId(), saleId)).map(rows -> {
+      List<Bonus> list = new ArrayList<>();
+      for (Row r : rows) {
+        list.add(new Bonus(r.getUUID("id"), "bounty".equals(r.getString("bonus_kind")) ? Source.BOUNTY
+            : Source.PROMOTION, r.getLong("promotion_id"), r.getString("promotion_name"), r.getLong("points")));
+      }
+      return list;
+    });
+  }
+
+  static long total(List<Bonus> bonuses) {
+    long sum = 0;
+    for (Bonus b : bonuses) {
+      sum += b.points();
+    }
+    return sum;
+  }
+}
