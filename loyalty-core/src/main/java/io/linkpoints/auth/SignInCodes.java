@@ -66,8 +66,10 @@ public final class SignInCodes {
       }
       Row row = rows.iterator().next();
       if (row.getInteger("attempts") > MAX_ATTEMPTS) {
-        return discard(allianceId, phone,
-            ProblemCode.TOO_MANY_ATTEMPTS.refuse("too many wrong codes: request a new code"));
+        // Not deleted: the row stays, dead (its count only grows), until a new code replaces it.
+        // Deleting it here raced with an attempt counted earlier, still on its way to CONSUME with
+        // the right code: twelve presentations of the right code at once could all be refused.
+        return Future.failedFuture(ProblemCode.TOO_MANY_ATTEMPTS.refuse("too many wrong codes: request a new code"));
       }
       if (!clock.instant().isBefore(row.getOffsetDateTime("expires_at").toInstant())) {
         return discard(allianceId, phone,
