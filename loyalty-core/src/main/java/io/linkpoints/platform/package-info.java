@@ -1,6 +1,7 @@
 /**
  * Configuration, the database (configured or embedded PostgreSQL), migrations, {@code GroupedQuery},
- * outage and unique-violation detection and {@code FirstWriteWins}. The floor of the service: imports nothing of
+ * {@code EachAlliance} (work over every alliance, one alliance after the other), outage and
+ * unique-violation detection and {@code FirstWriteWins}. The floor of the service: imports nothing of
  * {@code io.linkpoints}.
  */
 package io.linkpoints.platform;
