@@ -20,6 +20,7 @@ import io.linkpoints.platform.FirstWriteWins;
 import io.linkpoints.platform.LinkpointsConfig;
 import io.linkpoints.platform.Meters;
 import io.linkpoints.platform.Migrations;
+import io.linkpoints.platform.OneRunAtATime;
 import io.linkpoints.pos.PosHousekeeping;
 import io.linkpoints.qr.DeviceKeys;
 import io.linkpoints.qr.MemberCodeCheck;
@@ -195,17 +196,17 @@ public final class LinkpointsApp {
       DeviceSecretReseal reseal) {
     HoldTimeouts holds = new HoldTimeouts(ledger, clock);
     LotExpiry expiry = new LotExpiry(ledger, clock);
-    long holdTimer = vertx.setPeriodic(1_000, id -> holds.runOnce(1_000)
-        .onFailure(err -> log.warn("Hold timeout run failed: {}", err.getMessage())));
-    long expiryTimer = vertx.setPeriodic(5_000, 60_000, id -> expiry.runOnce(1_000)
-        .onFailure(err -> log.warn("Lot expiry run failed: {}", err.getMessage())));
-    long couponTimer = vertx.setPeriodic(2_000, 5_000, id -> coupons.runJobsOnce(1_000)
-        .onFailure(err -> log.warn("Coupon job run failed: {}", err.getMessage())));
-    long posTimer = vertx.setPeriodic(10_000, 60_000, id -> pos.runOnce()
-        .onFailure(err -> log.warn("POS housekeeping failed: {}", err.getMessage())));
+    // Each run works alliance after alliance, up to the limit in each; a tick is skipped while the last run goes on.
+    long holdTimer = vertx.setPeriodic(1_000,
+        new OneRunAtATime("Hold timeout run", () -> holds.runOnce(1_000)));
+    long expiryTimer = vertx.setPeriodic(5_000, 60_000,
+        new OneRunAtATime("Lot expiry run", () -> expiry.runOnce(1_000)));
+    long couponTimer = vertx.setPeriodic(2_000, 5_000,
+        new OneRunAtATime("Coupon job run", () -> coupons.runJobsOnce(1_000)));
+    long posTimer = vertx.setPeriodic(10_000, 60_000, new OneRunAtATime("POS housekeeping", pos::runOnce));
     // Again hourly: secrets sealed meanwhile by instances not yet restarted after a rotation.
-    long resealTimer = vertx.setPeriodic(3_600_000, id -> reseal.runOnce()
-        .onFailure(err -> log.warn("Re-sealing member device secrets failed: {}", err.getMessage())));
+    long resealTimer = vertx.setPeriodic(3_600_000,
+        new OneRunAtATime("Re-sealing member device secrets", () -> reseal.runOnce().mapEmpty()));
     return new long[] {holdTimer, expiryTimer, couponTimer, posTimer, resealTimer};
   }
 

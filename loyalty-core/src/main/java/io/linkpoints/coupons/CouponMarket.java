@@ -6,6 +6,7 @@ import io.linkpoints.ledger.Ledger;
 import io.linkpoints.ledger.LedgerError;
 import io.linkpoints.ledger.LedgerException;
 import io.linkpoints.ledger.TransferCommand;
+import io.linkpoints.platform.EachAlliance;
 import io.linkpoints.platform.UniqueViolation;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ProblemCode;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -59,8 +61,9 @@ public final class CouponMarket {
   private static final String UNCOUNT = "update coupon_member_claims set claimed = claimed - 1 where alliance_id = $1"
       + " and campaign_id = $2 and member_id = $3";
   private static final String COUPON = "select " + CouponIssuer.COUPON_COLUMNS + " from coupon where alliance_id = $1 and id = $2";
-  private static final String PENDING = "select alliance_id, id from coupon where state = 'pending_payment'"
-      + " and issued_at < $1 order by issued_at limit $2";
+  // coupon_pending_payment (alliance_id, issued_at) where state = 'pending_payment'.
+  private static final String PENDING = "select id from coupon where alliance_id = $1 and state = 'pending_payment'"
+      + " and issued_at < $2 order by issued_at limit $3";
 
   private static final Set<LedgerError> HOLD_GONE = Set.of(LedgerError.HOLD_ALREADY_RESOLVED, LedgerError.HOLD_EXPIRED,
       LedgerError.PENDING_TRANSFER_NOT_FOUND);
@@ -185,18 +188,26 @@ public final class CouponMarket {
             ? Future.succeededFuture() : Future.failedFuture(err));
   }
 
-  /** Finishes exchanges left pending by a crash or a lost connection; returns how many it settled. */
+  /**
+   * Finishes exchanges left pending by a crash or a lost connection, up to {@code limit} of each
+   * alliance, alliance after alliance; returns how many it looked at. Two instances sweeping at once
+   * settle each coupon once: the capture is a conditional write on its 'pending_payment' state.
+   */
   public Future<Integer> sweep(int limit) {
-    return pool.preparedQuery(PENDING).execute(Tuple.of(Campaigns.utc(clock.instant().minus(SWEEP_AFTER)), limit))
-        .compose(rows -> {
-          List<Future<Row>> done = new ArrayList<>();
-          for (Row r : rows) {
-            long alliance = r.getLong("alliance_id");
-            done.add(reread(alliance, r.getLong("id")).compose(c -> capture(alliance, c))
-                .recover(err -> Future.succeededFuture()));
-          }
-          return Future.join(done).map(v -> done.size());
-        });
+    OffsetDateTime before = Campaigns.utc(clock.instant().minus(SWEEP_AFTER));
+    return EachAlliance.inTurn(pool, alliance -> sweep(alliance, before, limit))
+        .map(swept -> swept.stream().mapToInt(Integer::intValue).sum());
+  }
+
+  private Future<Integer> sweep(long alliance, OffsetDateTime before, int limit) {
+    return pool.preparedQuery(PENDING).execute(Tuple.of(alliance, before, limit)).compose(rows -> {
+      List<Future<Row>> done = new ArrayList<>();
+      for (Row r : rows) {
+        done.add(reread(alliance, r.getLong("id")).compose(c -> capture(alliance, c))
+            .recover(err -> Future.succeededFuture()));
+      }
+      return Future.join(done).map(v -> done.size());
+    });
   }
 
   /** The price in points, or why the campaign cannot be bought now (checked again under lock by the claim). */

@@ -1,5 +1,6 @@
 package io.linkpoints.coupons;
 
+import io.linkpoints.platform.EachAlliance;
 import io.linkpoints.platform.UniqueViolation;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ProblemCode;
@@ -58,8 +59,9 @@ public final class CouponTill {
       + " campaign_id, honouring_shop_id, basis_points, amount_fen, redeemed_at) values ($1, $2, $3, $4, $5, $6, $7, $8)";
   private static final String FUNDING = "select sponsor_shop_id, basis_points, amount_fen from coupon_funding"
       + " where alliance_id = $1 and coupon_id = $2 order by sponsor_shop_id";
-  private static final String EXPIRED = "select alliance_id, id, shop_id from coupon_hold where state = 'held'"
-      + " and expires_at <= $1 order by expires_at limit $2";
+  // coupon_hold_expiring (alliance_id, expires_at) where state = 'held'.
+  private static final String EXPIRED = "select id, shop_id from coupon_hold where alliance_id = $1 and state = 'held'"
+      + " and expires_at <= $2 order by expires_at limit $3";
 
   private final Pool pool;
   private final Clock clock;
@@ -225,12 +227,22 @@ public final class CouponTill {
     });
   }
 
-  /** Releases holds past their time; returns how many. Run periodically by every instance (idempotent). */
+  /**
+   * Releases holds past their time, up to {@code limit} of each alliance, alliance after alliance;
+   * returns how many it looked at. Run periodically by every instance (idempotent: the release locks
+   * the hold and acts only while it is still held).
+   */
   public Future<Integer> releaseExpired(int limit) {
-    return pool.preparedQuery(EXPIRED).execute(Tuple.of(Campaigns.utc(clock.instant()), limit)).compose(rows -> {
+    OffsetDateTime now = Campaigns.utc(clock.instant());
+    return EachAlliance.inTurn(pool, alliance -> releaseExpired(alliance, now, limit))
+        .map(released -> released.stream().mapToInt(Integer::intValue).sum());
+  }
+
+  private Future<Integer> releaseExpired(long alliance, OffsetDateTime now, int limit) {
+    return pool.preparedQuery(EXPIRED).execute(Tuple.of(alliance, now, limit)).compose(rows -> {
       List<Future<Hold>> done = new ArrayList<>();
       for (Row r : rows) {
-        done.add(release(r.getLong("alliance_id"), r.getLong("shop_id"), r.getUUID("id"), "expired")
+        done.add(release(alliance, r.getLong("shop_id"), r.getUUID("id"), "expired")
             .recover(err -> Future.succeededFuture()));
       }
       return Future.join(done).map(v -> done.size());

@@ -24,7 +24,10 @@ public record Coupons(Campaigns campaigns, CouponIssuer issuer, CouponMarket mar
         new CouponMarket(pool, ledger, clock, meters), new CouponTill(pool, clock, meters), new MemberCoupons(pool, clock));
   }
 
-  /** The periodic work of every instance: finish stalled exchanges, release timed-out till holds. */
+  /**
+   * The periodic work of every instance: finish stalled exchanges, release timed-out till holds
+   * (up to {@code limit} of each per alliance).
+   */
   public Future<Integer> runJobsOnce(int limit) {
     return market.sweep(limit).compose(swept -> till.releaseExpired(limit).map(released -> swept + released));
   }

@@ -19,21 +19,37 @@ import java.util.UUID;
  * An alliance on a fresh real database with the coupon services over its real ledger, plus a
  * second service instance (own pool, own ledger writer) on the same database, as two processes
  * would be. Shops and members are plain rows, as the access layer would have made them.
+ * {@link #CouponWorld(CouponWorld, String)} adds another alliance to the same database and services.
  */
 final class CouponWorld implements AutoCloseable {
-  final MutableClock clock = new MutableClock(Instant.parse("2026-06-01T04:00:00Z"));
+  final MutableClock clock;
   final LedgerFixture fx;
   final LedgerFixture fx2;
   final Coupons coupons;
   final Coupons coupons2;
   final long alliance;
+  /** Whether this world made the database and instances, and so closes them. */
+  private final boolean owner;
 
   CouponWorld(Vertx vertx) {
+    clock = new MutableClock(Instant.parse("2026-06-01T04:00:00Z"));
+    owner = true;
     fx = new LedgerFixture(vertx, clock);
     fx2 = fx.secondInstance(clock);
     coupons = Coupons.create(fx.pool, fx.ledger, clock);
     coupons2 = Coupons.create(fx2.pool, fx2.ledger, clock);
     alliance = fx.alliance("Riverside");
+  }
+
+  /** Another alliance on {@code first}'s database, clock and service instances; {@code first} closes them. */
+  CouponWorld(CouponWorld first, String name) {
+    clock = first.clock;
+    owner = false;
+    fx = first.fx;
+    fx2 = first.fx2;
+    coupons = first.coupons;
+    coupons2 = first.coupons2;
+    alliance = fx.alliance(name);
   }
 
   long shop(String name) {
@@ -103,6 +119,9 @@ final class CouponWorld implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!owner) {
+      return;
+    }
     try {
       fx.assertInvariants();
       assertCouponInvariants(fx.pool);
