@@ -44,7 +44,8 @@ class LayeringTest {
     feature("member", "ledger");
     feature("qr", "alliance", "ledger", "member");
     feature("coupons", "ledger", "qr");
-    feature("pos", "alliance", "coupons", "ledger", "qr");
+    feature("tiers");
+    feature("pos", "alliance", "coupons", "ledger", "qr", "tiers");
     feature("settlement", "export", "ledger", "ledger.api");
     Set<String> belowTop = Set.copyOf(ALLOWED.keySet());
     ALLOWED.put("bench", belowTop);

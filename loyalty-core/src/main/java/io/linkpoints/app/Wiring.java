@@ -19,6 +19,8 @@ import io.linkpoints.qr.MemberCodeRoutes;
 import io.linkpoints.qr.MemberCodes;
 import io.linkpoints.qr.ShopClaimCodes;
 import io.linkpoints.settlement.SettlementRoutes;
+import io.linkpoints.tiers.MemberTiers;
+import io.linkpoints.tiers.TierRoutes;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.ApiVerticle;
 import io.linkpoints.web.ApiVerticle.Mounts;
@@ -39,6 +41,7 @@ final class Wiring {
   private final ShopClaimCodes claims;
   private final EarnRules earnRules;
   private final MemberCodes memberCodes;
+  private final MemberTiers memberTiers;
   private final List<HealthCheck> healthChecks;
 
   /** {@code schemaVersion}: the latest migration this code knows, which readiness requires applied. */
@@ -53,6 +56,7 @@ final class Wiring {
     this.claims = new ShopClaimCodes(p.pool(), p.ledger(), p.clock());
     this.earnRules = new EarnRules(p.pool(), p.clock());
     this.memberCodes = new MemberCodes(p.pool(), p.deviceKeys(), p.config().codeStepWindow(), p.clock());
+    this.memberTiers = new MemberTiers(p.pool(), p.clock());
   }
 
   /** The coupons, whose periodic jobs app runs. */
@@ -75,11 +79,12 @@ final class Wiring {
         new CouponRoutes(coupons),
         new MemberCodeRoutes(memberCodes, claims),
         new PosRoutes(p.pool(), p.bookkeepingPool(), p.ledger(), p.memberCodes(), coupons, claims, earnRules,
-            p.clock(), p.meters()),
+            memberTiers, p.clock(), p.meters()),
         new SettlementRoutes(p.pool(), p.clock(), p.meters()),
         new ShopFeedRoutes(p.pool(), p.ledger()),
         new MemberActivityRoutes(p.pool(), p.clock()),
-        new DeviceRoutes(p.pool(), p.deviceSecrets(), p.clock()));
+        new DeviceRoutes(p.pool(), p.deviceSecrets(), p.clock()),
+        new TierRoutes(p.pool(), p.clock()));
   }
 
   /** A server instance, for {@code deployVerticle}: called once per instance. */
