@@ -41,6 +41,7 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TierApiTest {
+  private static final int SALES = 12;
   private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
 
   private Vertx vertx;
@@ -54,7 +55,7 @@ class TierApiTest {
     vertx = Vertx.vertx();
     api = new ApiFixture(vertx);
     second = api.anotherInstance();
-    tills = Executors.newFixedThreadPool(6);
+    tills = Executors.newFixedThreadPool(SALES);
   }
 
   @AfterEach
@@ -246,10 +247,14 @@ class TierApiTest {
     Person m = w.pos.member();
     w.accrue(w.cafe, m, 9_500); // 95 points: each of the sales below crosses 100 by itself
     List<Future<JsonObject>> calls = new ArrayList<>();
-    for (int i = 0; i < 6; i++) {
+    List<String> codes = new ArrayList<>();
+    for (int i = 0; i < SALES; i++) {
+      codes.add(w.pos.code(m));
+    }
+    for (int i = 0; i < SALES; i++) {
       ApiFixture instance = i % 2 == 0 ? api : second;
       Till till = i % 3 == 0 ? w.books : w.cafe;
-      String code = w.pos.code(m);
+      String code = codes.get(i);
       String path = "/v1/alliances/" + w.pos.allianceId + "/shops/" + till.shopId() + "/pos/accrue";
       calls.add(tills.submit(() -> expect(200, instance.send(HttpMethod.POST, path, till.token(),
           new JsonObject().put("memberCode", code).put("spendFen", 500), Map.of("Idempotency-Key", key())))));
@@ -259,6 +264,40 @@ class TierApiTest {
     }
     assertEquals(1, w.changes(m), "one change, recorded once");
     assertEquals(1, w.level(m));
+  }
+
+  /**
+   * The lock itself, with no HTTP timing in between: a member below Silver under the first
+   * definitions, then Silver lowered to what they have, then twelve evaluations started at once
+   * (as twelve sales' would be): one change, reason definitions_changed. Without the row lock every
+   * one of them read "no tier" and recorded its own change.
+   */
+  @Test
+  void evaluationsAtOnceOfAMemberWhoNowQualifiesMakeOneChange() {
+    PosWorld pos = new PosWorld(api, "tierlock" + (++worlds));
+    Till cafe = pos.shop("Cafe");
+    String path = "/v1/alliances/" + pos.allianceId + "/tiers";
+    expect(200, api.send(HttpMethod.PUT, "/v1/alliances/" + pos.allianceId + "/shops/" + cafe.shopId() + "/earn-rule",
+        cafe.ownerToken(), new JsonObject().put("pointsPerYuan", 1).put("rounding", "floor")));
+    expect(200, api.send(HttpMethod.PUT, path, pos.adminToken, definitions().put("levels",
+        new JsonArray().add(level("银卡", "Silver", 200, 0)).add(level("金卡", "Gold", 300, 2)))));
+    Person m = pos.member();
+    JsonObject sale = expect(200, pos.pos(cafe, "accrue", key(),
+        new JsonObject().put("memberCode", pos.code(m)).put("spendFen", 15_000)));
+    assertNull(sale.getValue("tier"), "150 points, Silver wants 200");
+    expect(200, api.send(HttpMethod.PUT, path, pos.adminToken, definitions()));
+
+    MemberTiers tiers = new MemberTiers(api.app.pool(), api.clock);
+    List<io.vertx.core.Future<java.util.Optional<Tier>>> all = new ArrayList<>();
+    for (int i = 0; i < SALES; i++) {
+      all.add(tiers.afterEarn(pos.allianceId, m.handle()));
+    }
+    for (var each : all) {
+      assertEquals(1, await(each).orElseThrow().id());
+    }
+    assertEquals("definitions_changed:->1", api.text("/* test */ select string_agg(reason || ':'"
+        + " || coalesce(from_level::text, '-') || '>' || to_level, ',' order by id) from member_tier_change"
+        + " where alliance_id = " + pos.allianceId + " and member_id = " + m.memberId()));
   }
 
   @Test
