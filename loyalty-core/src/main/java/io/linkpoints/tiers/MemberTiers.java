@@ -4,6 +4,7 @@ import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -23,6 +24,11 @@ import java.util.Optional;
  */
 public final class MemberTiers {
   private static final String MEMBER = "select id from member where alliance_id = $1 and handle = $2";
+  private static final String DEFINED = "select 1 from tier_rule where alliance_id = $1";
+  private static final String CURRENT_BY_HANDLE = "select t.level, l.name_zh, l.name_en from member m"
+      + " join member_tier t on t.alliance_id = m.alliance_id and t.member_id = m.id"
+      + " join tier_level l on l.alliance_id = t.alliance_id and l.level = t.level"
+      + " where m.alliance_id = $1 and m.handle = $2";
   private static final String CURRENT = "select t.level, l.name_zh, l.name_en from member_tier t"
       + " join tier_level l on l.alliance_id = t.alliance_id and l.level = t.level"
       + " where t.alliance_id = $1 and t.member_id = $2";
@@ -54,29 +60,34 @@ public final class MemberTiers {
     this.clock = clock;
   }
 
-  /** The member's tier now, by handle (as the till knows them); empty without one. */
+  /** The member's tier now, by handle (as the till knows them), in one statement; empty without one. */
   public Future<Optional<Tier>> currentByHandle(long allianceId, String handle) {
-    return memberId(allianceId, handle).compose(id -> id.isEmpty() ? Future.succeededFuture(Optional.empty())
-        : current(allianceId, id.get()));
+    return pool.preparedQuery(CURRENT_BY_HANDLE).execute(Tuple.of(allianceId, handle)).map(MemberTiers::tier);
   }
 
   Future<Optional<Tier>> current(long allianceId, long memberId) {
-    return pool.preparedQuery(CURRENT).execute(Tuple.of(allianceId, memberId)).map(rows -> {
-      if (rows.size() == 0) {
-        return Optional.empty();
-      }
-      Row r = rows.iterator().next();
-      return Optional.of(new Tier(r.getInteger("level"), r.getString("name_zh"), r.getString("name_en")));
-    });
+    return pool.preparedQuery(CURRENT).execute(Tuple.of(allianceId, memberId)).map(MemberTiers::tier);
+  }
+
+  private static Optional<Tier> tier(RowSet<Row> rows) {
+    if (rows.size() == 0) {
+      return Optional.empty();
+    }
+    Row r = rows.iterator().next();
+    return Optional.of(new Tier(r.getInteger("level"), r.getString("name_zh"), r.getString("name_en")));
   }
 
   /**
    * After a sale committed: the member's tier evaluated (an upgrade at once), then answered.
-   * Callers treat a failure as no change: the sale stands, the daily review catches up.
+   * Callers treat a failure as no change: the sale stands, the daily review catches up. In an
+   * alliance without tiers, one statement says so and nothing else runs.
    */
   public Future<Optional<Tier>> afterEarn(long allianceId, String handle) {
-    return memberId(allianceId, handle).compose(id -> id.isEmpty() ? Future.succeededFuture(Optional.empty())
-        : evaluate(allianceId, id.get(), TierDecision.Occasion.EARN, null).compose(v -> current(allianceId, id.get())));
+    return pool.preparedQuery(DEFINED).execute(Tuple.of(allianceId)).compose(defined -> defined.size() == 0
+        ? Future.succeededFuture(Optional.empty())
+        : memberId(allianceId, handle).compose(id -> id.isEmpty() ? Future.succeededFuture(Optional.empty())
+            : evaluate(allianceId, id.get(), TierDecision.Occasion.EARN, null)
+                .compose(v -> current(allianceId, id.get()))));
   }
 
   private Future<Optional<Long>> memberId(long allianceId, String handle) {
