@@ -45,7 +45,8 @@ class LayeringTest {
     feature("qr", "alliance", "ledger", "member");
     feature("coupons", "ledger", "qr");
     feature("promotions", "alliance");
-    feature("pos", "alliance", "coupons", "ledger", "promotions", "qr");
+    feature("tiers");
+    feature("pos", "alliance", "coupons", "ledger", "promotions", "qr", "tiers");
     feature("settlement", "export", "ledger", "ledger.api");
     Set<String> belowTop = Set.copyOf(ALLOWED.keySet());
     ALLOWED.put("bench", belowTop);

@@ -25,6 +25,7 @@ import io.linkpoints.pos.PosHousekeeping;
 import io.linkpoints.qr.DeviceKeys;
 import io.linkpoints.qr.MemberCodeCheck;
 import io.linkpoints.qr.WrongCodeLimits;
+import io.linkpoints.tiers.TierReview;
 import io.linkpoints.web.ApiDocs;
 import io.linkpoints.web.ApiVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -169,7 +170,7 @@ public final class LinkpointsApp {
                       parts.add("HTTP server", ApiVerticle.IN_FLIGHT_GRACE_SECONDS + 5, () -> vertx.undeploy(id));
                       DeviceSecretReseal reseal = new DeviceSecretReseal(pool, material.deviceSecrets(), registry);
                       long[] timers = startJobs(vertx, ledger, clock, wiring.coupons(), new PosHousekeeping(pool, clock),
-                          reseal);
+                          reseal, new TierReview(pool, clock));
                       parts.add("periodic jobs", 5, () -> {
                         for (long timer : timers) {
                           vertx.cancelTimer(timer);
@@ -193,7 +194,7 @@ public final class LinkpointsApp {
   }
 
   private static long[] startJobs(Vertx vertx, Ledger ledger, Clock clock, Coupons coupons, PosHousekeeping pos,
-      DeviceSecretReseal reseal) {
+      DeviceSecretReseal reseal, TierReview tierReview) {
     HoldTimeouts holds = new HoldTimeouts(ledger, clock);
     LotExpiry expiry = new LotExpiry(ledger, clock);
     // Each run works alliance after alliance, up to the limit in each; a tick is skipped while the last run goes on.
@@ -207,7 +208,10 @@ public final class LinkpointsApp {
     // Again hourly: secrets sealed meanwhile by instances not yet restarted after a rotation.
     long resealTimer = vertx.setPeriodic(3_600_000,
         new OneRunAtATime("Re-sealing member device secrets", () -> reseal.runOnce().mapEmpty()));
-    return new long[] {holdTimer, expiryTimer, couponTimer, posTimer, resealTimer};
+    // Every 10 minutes: the first run after an alliance's local midnight does its day's review;
+    // the others find it done (TierReview acts once per member and day, whichever instance runs it).
+    long tierTimer = vertx.setPeriodic(30_000, 600_000, new OneRunAtATime("Tier review", tierReview::runOnce));
+    return new long[] {holdTimer, expiryTimer, couponTimer, posTimer, resealTimer, tierTimer};
   }
 
   /**

@@ -22,6 +22,8 @@ import io.linkpoints.qr.MemberCodeRoutes;
 import io.linkpoints.qr.MemberCodes;
 import io.linkpoints.qr.ShopClaimCodes;
 import io.linkpoints.settlement.SettlementRoutes;
+import io.linkpoints.tiers.MemberTiers;
+import io.linkpoints.tiers.TierRoutes;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.ApiVerticle;
 import io.linkpoints.web.ApiVerticle.Mounts;
@@ -44,6 +46,7 @@ final class Wiring {
   private final MemberCodes memberCodes;
   private final Promotions promotions;
   private final Bounties bounties;
+  private final MemberTiers memberTiers;
   private final List<HealthCheck> healthChecks;
 
   /** {@code schemaVersion}: the latest migration this code knows, which readiness requires applied. */
@@ -60,6 +63,7 @@ final class Wiring {
     this.promotions = new Promotions(p.pool(), p.clock());
     this.bounties = new Bounties(p.pool(), p.clock());
     this.memberCodes = new MemberCodes(p.pool(), p.deviceKeys(), p.config().codeStepWindow(), p.clock());
+    this.memberTiers = new MemberTiers(p.pool(), p.clock());
   }
 
   /** The coupons, whose periodic jobs app runs. */
@@ -83,11 +87,12 @@ final class Wiring {
         new MemberCodeRoutes(memberCodes, claims),
         new PromotionRoutes(promotions, bounties),
         new PosRoutes(p.pool(), p.bookkeepingPool(), p.ledger(), p.memberCodes(), coupons, claims, earnRules,
-            promotions, bounties, p.clock(), p.meters()),
+            promotions, bounties, memberTiers, p.clock(), p.meters()),
         new SettlementRoutes(p.pool(), p.clock(), p.meters()),
         new ShopFeedRoutes(p.pool(), p.ledger()),
         new MemberActivityRoutes(p.pool(), p.clock()),
-        new DeviceRoutes(p.pool(), p.deviceSecrets(), p.clock()));
+        new DeviceRoutes(p.pool(), p.deviceSecrets(), p.clock()),
+        new TierRoutes(p.pool(), p.clock()));
   }
 
   /** A server instance, for {@code deployVerticle}: called once per instance. */

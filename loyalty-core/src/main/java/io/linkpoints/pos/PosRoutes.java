@@ -11,6 +11,8 @@ import io.linkpoints.qr.MemberCodeCheck;
 import io.linkpoints.qr.ShopClaimCodes;
 import io.linkpoints.promotions.Bounties;
 import io.linkpoints.promotions.Promotions;
+import io.linkpoints.tiers.MemberTiers;
+import io.linkpoints.tiers.TierJson;
 import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.IdempotencyKeys;
 import io.linkpoints.web.JsonHandlers;
@@ -72,6 +74,7 @@ public final class PosRoutes implements ApiRoutes {
   private final PosMeters meters;
   private final Bonuses bonuses;
   private final Clock clock;
+  private final TierAnswers tiers;
 
   /**
    * The statements here (GroupedQuery) are built per server instance; {@code coupons}, {@code claims}
@@ -80,8 +83,8 @@ public final class PosRoutes implements ApiRoutes {
    * the disk (see app.Platform).
    */
   public PosRoutes(Pool pool, Pool bookkeepingPool, Ledger ledger, MemberCodeCheck memberCodes, Coupons coupons,
-      ShopClaimCodes claims, EarnRules earnRules, Promotions promotions, Bounties bounties, Clock clock,
-      MeterRegistry meterRegistry) {
+      ShopClaimCodes claims, EarnRules earnRules, Promotions promotions, Bounties bounties, MemberTiers tiers,
+      Clock clock, MeterRegistry meterRegistry) {
     PosMembers members = new PosMembers(bookkeepingPool, clock, memberCodes);
     this.members = members;
     this.memberCodes = memberCodes;
@@ -95,12 +98,13 @@ public final class PosRoutes implements ApiRoutes {
     this.claims = claims;
     this.earnRules = earnRules;
     this.meters = new PosMeters(meterRegistry);
+    this.tiers = new TierAnswers(tiers);
   }
 
   @Override
   public void mount(RouterBuilder b) {
     on(b, "posIdentify", idempotent("identify", PosJson::memberCode, codeFirst(r -> r, (r, used) -> used),
-        visits::identify, PosJson::visit));
+        tiers.current(visits::identify, Visits.Visit::memberHandle), tiered(PosJson::visit)));
     on(b, "posQuote", JsonHandlers.reply(200, ctx -> {
       Caller c = Caller.of(Principal.of(ctx));
       JsonObject body = JsonHandlers.body(ctx);
@@ -114,7 +118,8 @@ public final class PosRoutes implements ApiRoutes {
     on(b, "posCommit", idempotent("commit", PosJson::capture, redemptions::commit, PosJson::committed));
     on(b, "posRelease", idempotent("release", PosJson::release, redemptions::release, PosJson::released));
     on(b, "posAccrue", idempotent("accrue", PosJson::sale, codeFirst(Accruals.Sale::member,
-        (r, used) -> new Accruals.Sale(used, r.spendFen(), r.orderRef())), accruals::accrue, PosJson::accrued));
+        (r, used) -> new Accruals.Sale(used, r.spendFen(), r.orderRef())),
+        tiers.afterEarn(accruals::accrue, Accruals.Accrued::memberHandle), tiered(PosJson::accrued)));
     on(b, "posRefund", idempotent("refund", PosJson::refund, refunds::refund, PosJson::refunded));
     // The shop code is qr's: its typed parameters are read from the body here (in run, as
     // PosJson's readers are), and qr's CodeJson renders its answer.
@@ -128,6 +133,11 @@ public final class PosRoutes implements ApiRoutes {
       }
       return requests.status(Caller.of(Principal.of(ctx)), key).map(PosJson::requestStatus);
     }));
+  }
+
+  /** An answer rendered as before, with the member's tier ({@code tier}: null for none). */
+  private static <T> Function<TierAnswers.Tiered<T>, JsonObject> tiered(Function<T, JsonObject> render) {
+    return t -> render.apply(t.answer()).put("tier", TierJson.tier(t.tier()));
   }
 
   private static <R> CodeFirst<R> codeFirst(Function<R, MemberRef> member,

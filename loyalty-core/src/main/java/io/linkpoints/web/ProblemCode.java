@@ -38,6 +38,8 @@ public enum ProblemCode {
   INVALID_COMMAND(400, false, "a ledger command is incomplete or contradicts its flags"),
   INVALID_AMOUNT(400, false, "an amount is not from 1 to the largest allowed, or would overflow a balance"),
   ACCOUNTS_MUST_DIFFER(400, false, "a transfer's debit and credit accounts are the same"),
+  INVALID_TIERS(400, false,
+      "tier definitions break a rule: 1 to 10 levels, names of 1 to 40 characters, thresholds strictly increasing"),
 
   // 401: no valid credential.
   UNAUTHORIZED(401, false, "a credential is required"),
@@ -76,6 +78,7 @@ public enum ProblemCode {
   ACCOUNT_NOT_FOUND(404, false, "a ledger account named does not exist in this alliance"),
   PENDING_TRANSFER_NOT_FOUND(404, false, "the hold to post or void does not exist"),
   REVERSAL_TARGET_NOT_FOUND(404, false, "the transfer to reverse does not exist"),
+  TIERS_NOT_DEFINED(404, false, "the alliance has no tiers defined"),
 
   // 405, 413, 415: the HTTP envelope is wrong.
   METHOD_NOT_ALLOWED(405, false, "this path does not take that method"),

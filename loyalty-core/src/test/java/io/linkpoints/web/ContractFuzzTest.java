@@ -63,7 +63,9 @@ class ContractFuzzTest {
       "unknown_shop", // a campaign's issuing/honouring/funding shops must be of the alliance
       "creator_not_named", // the shop creating a campaign issues or honours it
       "invalid_promotion", // a promotion's kind and boost, window ends or dates contradict each other
-      "invalid_time_zone"); // a name of the right shape that is no IANA time zone
+      "invalid_time_zone", // a name of the right shape that is no IANA time zone
+      "invalid_tiers", // tier thresholds strictly increase from one level to the next
+      "scanned_at_required"); // an accrual queued offline says when its code was scanned
   /** Codes that say "your request does not fit the contract": never right for one that does. */
   private static final Set<String> SHAPE_CODES = Set.of("validation_failed", "malformed_json",
       "idempotency_key_required", "invalid_parameter", "bad_request");
@@ -106,6 +108,9 @@ class ContractFuzzTest {
     PosWorld.Person member = w.member();
     w.grant(member, cafe, 5_000);
     this.member = member;
+    // Tiers defined, so the tier reads (getTiers, getMyTier) have something to answer.
+    expect(200, api.send(HttpMethod.PUT, "/v1/alliances/" + w.allianceId + "/tiers", w.adminToken,
+        tierDefinitions(1)));
 
     JsonObject campaign = expect(201, api.post(shops + cafe.shopId() + "/campaigns", cafe.ownerToken(),
         new JsonObject().put("name", "fuzz promotion")
@@ -311,6 +316,19 @@ class ContractFuzzTest {
         alliance + "/settlement/periods/" + ids.get("periodId") + "/adjustments", null, new JsonObject()
             .put("payerId", cafePays ? cafe.shopId() : books.shopId()).put("payeeId", cafePays ? books.shopId() : 0)
             .put("amountFen", 1 + samples.random().nextInt(10_000)).put("reason", "fuzz: a live correction"));
+
+    // Tier definitions replaced: generated bodies rarely have strictly increasing thresholds.
+    live("putTiers", world.adminToken, alliance + "/tiers", null, tierDefinitions(1 + samples.random().nextInt(10)));
+  }
+
+  /** Valid tier definitions with {@code levels} levels, thresholds 100 apart. */
+  private static JsonObject tierDefinitions(int levels) {
+    JsonArray list = new JsonArray();
+    for (int i = 1; i <= levels; i++) {
+      list.add(new JsonObject().put("nameZh", "等级" + i).put("nameEn", "Level " + i).put("threshold", i * 100L));
+    }
+    return new JsonObject().put("basis", "points_earned").put("windowDays", 365).put("graceDays", 30)
+        .put("levels", list);
   }
 
   /** Sends one request that should succeed, judges it like every other, and returns its body. */

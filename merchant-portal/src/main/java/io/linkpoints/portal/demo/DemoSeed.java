@@ -175,10 +175,18 @@ public final class DemoSeed {
     call(HttpMethod.POST, prefix + "/settlement/periods/" + period + "/close", admin, new JsonObject(), 200);
     cafeRewards(a, shops.get(0));
 
+    // Two tiers over 90 days of points earned. The history above is ledger transfers, not till
+    // sales, so members reach a tier with their first sales at a till (or the daily review).
+    call(HttpMethod.PUT, prefix + "/tiers", admin, new JsonObject().put("basis", "points_earned")
+        .put("windowDays", 90).put("graceDays", 14).put("levels", new JsonArray()
+            .add(new JsonObject().put("nameZh", "银卡").put("nameEn", "Silver").put("threshold", 300))
+            .add(new JsonObject().put("nameZh", "金卡").put("nameEn", "Gold").put("threshold", 1000).put("minShops", 2))),
+        200);
+
     StringBuilder out = new StringBuilder();
     out.append("Demo alliance ").append(a).append(" (梧桐街联盟): ").append(SHOPS.length).append(" shops, ").append(MEMBERS)
         .append(" members, ").append(DAYS).append(" days of history, cross-promotion #").append(campaignId)
-        .append(", settlement period ").append(month).append(" closed.\n");
+        .append(", settlement period ").append(month).append(" closed, tiers 银卡 Silver and 金卡 Gold.\n");
     out.append("  Demo sign-ins (demo only; password for all: ").append(PASSWORD).append("), alliance id ").append(a).append(":\n");
     out.append("    admin:   ").append(ADMIN).append("   -> /portal/admin.html\n");
     for (String[] shop : SHOPS) {

@@ -47,6 +47,8 @@ class DemoSeedTest {
         assertEquals(1L, count(app, "/* test */ select count(*) from settlement_period where status = 'closed'"));
         assertEquals(1L, count(app, "/* test */ select count(*) from shop_promotion where ended_at is null"));
         assertEquals(200L, count(app, "/* test */ select coalesce(sum(points), 0) from shop_bounty"));
+        assertEquals("银卡 Silver 300,金卡 Gold 1000", text(app, "/* test */ select string_agg(name_zh || ' ' || name_en"
+            + " || ' ' || threshold, ',' order by level) from tier_level"));
         assertTrue(count(app, "/* test */ select count(*) from ledger_transfer") > 1000);
         long days = count(app, "/* test */ select count(distinct date_trunc('day', created_at)) from ledger_transfer");
         assertTrue(days >= 85, "history spread over days: " + days);
@@ -63,5 +65,9 @@ class DemoSeedTest {
 
   private static long count(LinkpointsApp app, String sql) {
     return await(app.pool().query(sql).execute()).iterator().next().getLong(0);
+  }
+
+  private static String text(LinkpointsApp app, String sql) {
+    return await(app.pool().query(sql).execute()).iterator().next().getString(0);
   }
 }
