@@ -8,6 +8,7 @@ import io.linkpoints.platform.Migrations;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -49,7 +50,16 @@ final class BenchDatabase implements AutoCloseable {
       DatabaseProvisioner.createDatabaseIfMissing(server.jdbcUrl("postgres"), PGBENCH_DATABASE);
       DatabaseTarget ledger = DatabaseTarget.fromUrl(server.url(LEDGER_DATABASE));
       Migrations.migrateBlocking(ledger);
-      return new BenchDatabase(ledger, DatabaseTarget.fromUrl(server.url(PGBENCH_DATABASE)), server, folder);
+      BenchDatabase db = new BenchDatabase(ledger, DatabaseTarget.fromUrl(server.url(PGBENCH_DATABASE)), server, folder);
+      // Stopped with Ctrl-C or a timeout, the benchmark still stops its server and removes its folder.
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          db.close();
+        } catch (IOException e) {
+          System.err.println("Could not remove " + folder + ": " + e.getMessage());
+        }
+      }, "bench-database-close"));
+      return db;
     } catch (Exception e) {
       server.close();
       Folders.deleteTree(folder);
@@ -65,8 +75,8 @@ final class BenchDatabase implements AutoCloseable {
 
   /** Stops and removes the embedded server; an external server keeps its data. */
   @Override
-  public void close() throws IOException {
-    if (embedded != null) {
+  public synchronized void close() throws IOException {
+    if (embedded != null && Files.exists(folder)) {
       embedded.close();
       Folders.deleteTree(folder);
     }

@@ -147,10 +147,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
    * A small shell process that stops our postmaster (fast shutdown) when its stdin reaches end of
    * file: the pipe from this JVM, which the kernel closes whenever the JVM ends, kill -9 included.
    * PostgreSQL's postmaster is a daemon (pg_ctl detaches it), so without this it would outlive us.
-   * It checks that the pid is still a process working in our folder before signalling it.
+   * It checks that the pid is still a process working in our folder before signalling it. It
+   * ignores INT, TERM and HUP: Ctrl-C, or a {@code timeout}, signals the JVM's whole process group,
+   * watchdog included, and a watchdog that died with the JVM left the server running.
    */
   private void startWatchdog() throws IOException {
-    String script = "if read -r line; then exit 0; fi; "
+    String script = "trap '' INT TERM HUP; if read -r line; then exit 0; fi; "
         + "[ \"$(readlink /proc/$1/cwd)\" = \"$2\" ] && exec kill -s INT \"$1\"";
     watchdog = new ProcessBuilder("sh", "-c", script, PostmasterLock.WATCHDOG_NAME, Long.toString(postmasterPid),
         dataDir.toRealPath().toString())
