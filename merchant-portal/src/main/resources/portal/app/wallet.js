@@ -254,7 +254,8 @@ async function myTier() {
   try { return await get('/v1/members/me/tier'); } catch (e) { if (e.code === 'tiers_not_defined') return null; throw e; }
 }
 
-// Tier name in the page's language, the window's figures, what the next level still needs, and a pending downgrade.
+// Tier name in the page's language, the window's figures, what the next level still needs, and a pending downgrade
+// (its instant in the phone's own zone, with the time: a grace ends at the instant of the review that set it, plus its days).
 function renderTier(x) {
   const section = document.getElementById('tier-section');
   section.hidden = !x;
@@ -275,7 +276,7 @@ function renderTier(x) {
   }
   if (x.graceUntil) {
     lines.push(h('p', { id: 'tier-grace', class: 'msg bad', 'data-until': x.graceUntil },
-      tf('graceUntil', { d: new Date(x.graceUntil).toLocaleDateString(document.documentElement.lang) })));
+      tf('graceUntil', { d: new Date(x.graceUntil).toLocaleString(document.documentElement.lang, { dateStyle: 'medium', timeStyle: 'short' }) })));
   }
   document.getElementById('tier').replaceChildren(...lines);
 }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkpoints.testing.ApiFixture;
 import io.linkpoints.testing.PosWorld;
+import io.linkpoints.tiers.TierReview;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -19,8 +20,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -215,14 +219,10 @@ class PromotionsAndTiersBrowserTest {
     PosWorld.Till cafe = world.shop("街角咖啡");
     PosWorld.Till books = world.shop("半山书店");
     String phone = "+8613702" + String.format("%06d", ProcessHandle.current().pid() % 1_000_000);
+    JsonObject cafeSale;
 
     try (Browser phoneBrowser = new Browser(base, 412, 915)) {
-      phoneBrowser.open("/portal/wallet.html?a=" + world.allianceId);
-      phoneBrowser.type("#phone", phone);
-      phoneBrowser.click("#send-code");
-      phoneBrowser.waitText("#msg", "验证码已发送");
-      phoneBrowser.type("#code", api.codes.last(world.allianceId, phone));
-      phoneBrowser.click("#member-sign-in");
+      signIn(phoneBrowser, world, phone);
       phoneBrowser.waitText("#balance", "0");
       // No tiers in this alliance yet (404 tiers_not_defined): the wallet shows no tier at all.
       assertEquals("true", phoneBrowser.driver.findElement(By.id("tier-section")).getAttribute("hidden"));
@@ -239,7 +239,8 @@ class PromotionsAndTiersBrowserTest {
               .add(new JsonObject().put("nameZh", "银卡").put("nameEn", "Silver").put("threshold", 300))
               .add(new JsonObject().put("nameZh", "金卡").put("nameEn", "Gold").put("threshold", 1000).put("minShops", 2)))));
       // ¥350 at the café (350 points: Silver at once), ¥100 at the bookshop: 450 points at 2 shops, 550 short of Gold.
-      assertEquals(1, accrue(world, cafe, member, 35_000).getJsonObject("tier").getInteger("id"));
+      cafeSale = accrue(world, cafe, member, 35_000);
+      assertEquals(1, cafeSale.getJsonObject("tier").getInteger("id"));
       accrue(world, books, member, 10_000);
 
       phoneBrowser.driver.navigate().refresh();
@@ -263,11 +264,40 @@ class PromotionsAndTiersBrowserTest {
       phoneBrowser.waitText("#tier-next", "To Gold: 550 points");
       shot(phoneBrowser, "tier-section", "wallet-tier-en");
     }
+
+    // ¥200 of the café's sale refunded: 150 + 100 = 250 points, below Silver. The next day's review starts
+    // the 14 days' grace (the service's own review at that instant would do the same); the wallet says until when.
+    expect(200, world.pos(cafe, "refund", PosWorld.key(), new JsonObject()
+        .put("accrualId", cafeSale.getString("accrualId")).put("refundFen", 20_000)));
+    api.clock.advance(Duration.ofDays(1));
+    Instant reviewedAt = api.clock.instant();
+    await(new TierReview(api.app.pool(), api.clock).review(world.allianceId, SHANGHAI));
+    try (Browser phoneBrowser = new Browser(base, 412, 915)) {
+      signIn(phoneBrowser, world, phone); // a day later the first session has expired
+      phoneBrowser.visible("#tier-grace");
+      phoneBrowser.waitText("#tier-name", "银卡");
+      phoneBrowser.waitText("#tier-figures", "获得积分 250");
+      phoneBrowser.waitText("#tier-next", "距离金卡还差: 750 积分");
+      Instant until = Instant.parse(phoneBrowser.driver.findElement(By.id("tier-grace")).getAttribute("data-until"));
+      assertEquals(reviewedAt.plus(Duration.ofDays(14)).truncatedTo(ChronoUnit.MILLIS), until.truncatedTo(ChronoUnit.MILLIS));
+      phoneBrowser.waitText("#tier-grace", "保级期至");
+      shot(phoneBrowser, "tier-section", "wallet-tier-grace");
+    }
     world.assertLedgerOk();
   }
 
   private static String describe(JsonObject level) {
     return level.getString("nameZh") + "/" + level.getString("nameEn") + "/" + level.getLong("threshold") + "/" + level.getLong("minShops");
+  }
+
+  private void signIn(Browser phoneBrowser, PosWorld world, String phone) {
+    phoneBrowser.open("/portal/wallet.html?a=" + world.allianceId);
+    phoneBrowser.type("#phone", phone);
+    phoneBrowser.click("#send-code");
+    phoneBrowser.waitText("#msg", "验证码已发送");
+    phoneBrowser.type("#code", api.codes.last(world.allianceId, phone));
+    phoneBrowser.click("#member-sign-in");
+    phoneBrowser.wait.until(d -> d.findElement(By.id("member-code")).getAttribute("data-code") != null);
   }
 
   private static JsonObject accrue(PosWorld world, PosWorld.Till till, PosWorld.Person member, long spendFen) {
