@@ -1,7 +1,7 @@
 // The wallet's service worker (scope /portal/): the wallet shell comes from a versioned cache first, so the wallet
 // opens and makes codes with no network. API calls always go to the network and are never cached here (codes, uses
 // and member data stay off the cache; the wallet keeps its own non-secret "as of" copy of the balance).
-const CACHE = 'lp-wallet-v1';
+const CACHE = 'lp-wallet-v2';
 const SHELL = ['/portal/wallet.html', '/portal/manifest.webmanifest', '/portal/app/style.css', '/portal/app/wallet.js',
   '/portal/app/api.js', '/portal/app/i18n.js', '/portal/app/lp2.js', '/portal/app/keystore.js', '/portal/app/qr.js',
   '/portal/app/code128.js', '/portal/icons/wallet-192.png', '/portal/icons/wallet-512.png'];

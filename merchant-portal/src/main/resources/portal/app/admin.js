@@ -1,8 +1,9 @@
-// Alliance admin: settlement first (run, review, close, CSV), shops, economics, liability, cross-visits, audit.
+// Alliance admin: settlement first (run, review, close, CSV), shops, economics, tiers, liability, cross-visits, audit.
 import { applyI18n, t } from './i18n.js';
 import { get, post, api, h, table, say, fen, session, requireRole, downloadCsv } from './api.js';
 import { heatmap } from './chart.js';
 import { memberPhones } from './member-phones.js';
+import { tiers } from './tiers.js';
 
 const s = requireRole(['admin']);
 const A = s ? `/v1/alliances/${s.allianceId}` : '';
@@ -13,7 +14,8 @@ document.getElementById('sign-out').addEventListener('click', () => { session.cl
 // Revoking a member's lost phone, anywhere in the alliance (recorded in the audit log).
 const phones = s ? memberPhones(document.getElementById('member-phones'), { allianceId: s.allianceId, base: `${A}/member-devices`,
   onRevoked: () => loadAudit().catch(fail) }) : null;
-applyI18n(() => { if (phones) phones.render(); load().catch(fail); });
+const tierDefs = s ? tiers(A) : null;
+applyI18n(() => { if (phones) phones.render(); if (tierDefs) tierDefs.render(); load().catch(fail); });
 
 function fail(e) { say(e.message, true); }
 function partyName(id) { if (id === 0) return t('fund'); const x = shops.find((sh) => sh.id === id); return x ? x.name : '#' + id; }
@@ -148,4 +150,5 @@ document.getElementById('csv').addEventListener('click', async () => {
   } catch (err) { fail(err); }
 });
 
-if (s) load().catch(fail);
+// The tier table is read once (a reload would drop the admin's unsaved edits) and again after each save.
+if (s) { load().catch(fail); tierDefs.load().catch(fail); }

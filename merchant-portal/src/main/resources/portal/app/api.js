@@ -9,7 +9,7 @@ export const session = {
 };
 
 export class ApiError extends Error {
-  constructor(status, code, detail) { super(code + (detail ? ': ' + detail : '')); this.status = status; this.code = code; }
+  constructor(status, code, detail) { super(code + (detail ? ': ' + detail : '')); this.status = status; this.code = code; this.detail = detail; }
 }
 
 export async function api(method, path, body, headers = {}) {

@@ -36,6 +36,28 @@ const dict = {
     lastUsed: '最近使用', never: '未使用', revokedAt: '已停用', asOf: '截至', offline: '离线，显示的是上次联网时的数据',
     deviceRevoked: '此手机已退出登录（设备已停用），请重新登录', lastCode: '本时段的码已用完，请等待下一个码',
     signInToRefresh: '登录后可刷新余额和记录',
+    // promotions, bounty (owner page), tiers (admin page, wallet); err_<code>: the server's problem codes
+    promotions: '促销活动', promoName: '活动名称', promoKind: '类型', multiplier: '积分倍数', bonus: '额外积分',
+    multiplierTimes: '倍数（如 1.5）', bonusPoints: '每笔额外积分', weekdays: '星期', window: '时段', windowStart: '开始时间', windowEnd: '结束时间',
+    allDay: '全天', everyDay: '每天', startsOn: '开始日期', endsOn: '结束日期', adds: '奖励', minSpend: '最低消费',
+    scheduled: '未开始', ended: '已结束', endPromo: '提前结束', confirmEnd: '确认结束', endedAt: '结束于',
+    wd1: '一', wd2: '二', wd3: '三', wd4: '四', wd5: '五', wd6: '六', wd7: '日', wdPrefix: '周',
+    promoHelp: '按联盟时区计算；多个活动同时适用时只取奖励最多的一个，不叠加。费用由本店承担。',
+    bounty: '新客奖励', bountyHelp: '会员在本店的第一笔消费（达到最低消费）获得的额外积分，由本店承担，每位会员仅一次。',
+    bountyOff: '未开启', bountyOn: '首单满 ¥{min} 奖励 {n} 积分', bountyPoints: '奖励积分', switchOff: '关闭',
+    tiers: '会员等级', tierBasis: '计算依据', points_earned: '获得积分', spend_fen: '消费金额', windowDays: '统计天数', graceDays: '保级天数',
+    tierLevel: '等级', nameZh: '中文名称', nameEn: '英文名称', threshold: '门槛', thresholdPoints: '门槛（积分）', thresholdYuan: '门槛（元）',
+    minShops: '最少店铺数', addLevel: '添加等级', remove: '删除', tiersNotDefined: '尚未设置会员等级',
+    tiersHelp: '等级从低到高，门槛必须逐级递增；保存会替换全部等级，会员在下次消费或每日评估时按新规则调整。', version: '版本',
+    myTier: '会员等级', noTierYet: '暂无等级', inWindow: '近 {d} 天', figPoints: '获得积分', figSpend: '消费', figShops: '到访店铺',
+    toNext: '距离{name}还差', topTier: '已是最高等级', shopsMore: '{n} 家店', graceUntil: '保级期至 {d}，之后若仍未达标将降级',
+    err_invalid_promotion: '活动设置有误：类型与奖励不符、时段开始须早于结束（不跨午夜）、开始日期不能晚于结束日期',
+    err_invalid_tiers: '等级设置有误：门槛必须逐级递增',
+    err_validation_failed: '填写有误，请检查各项（名称、数值范围、日期）',
+    err_tiers_not_defined: '尚未设置会员等级', err_promotion_not_found: '找不到这个活动',
+    err_forbidden: '您无权执行此操作', err_not_your_shop: '这不是您的店铺', err_unauthorized: '登录已过期，请重新登录',
+    err_too_many_requests: '操作太频繁，请稍后再试', err_unavailable: '服务暂时不可用，请稍后重试',
+    err_shop_suspended: '本店已被联盟暂停，请联系联盟管理员',
     // member phones
     memberPhones: '会员手机', mpPhone: '会员手机号', mpSearch: '查找',
     mpHelp: '会员丢失手机时，可按其手机号查找并停用那部手机：停用后，那部手机生成的会员码在收银台一律被拒绝；会员在新手机上登录钱包即可继续使用。',
@@ -91,6 +113,28 @@ const dict = {
     lastUsed: 'last used', never: 'never used', revokedAt: 'revoked', asOf: 'as of', offline: 'Offline: showing the data from when you were last online',
     deviceRevoked: 'This phone was signed out (device revoked); please sign in again', lastCode: 'All codes of this period are used; wait for the next one',
     signInToRefresh: 'Sign in to refresh the balance and history',
+    // promotions, bounty (owner page), tiers (admin page, wallet); err_<code>: the server's problem codes
+    promotions: 'Promotions', promoName: 'Name', promoKind: 'Kind', multiplier: 'Points multiplier', bonus: 'Bonus points',
+    multiplierTimes: 'Multiplier (e.g. 1.5)', bonusPoints: 'Bonus points per sale', weekdays: 'Weekdays', window: 'Hours', windowStart: 'From', windowEnd: 'Until',
+    allDay: 'all day', everyDay: 'every day', startsOn: 'Starts on', endsOn: 'Ends on', adds: 'Adds', minSpend: 'Minimum spend',
+    scheduled: 'Upcoming', ended: 'Ended', endPromo: 'End now', confirmEnd: 'Yes, end it', endedAt: 'ended',
+    wd1: 'Mon', wd2: 'Tue', wd3: 'Wed', wd4: 'Thu', wd5: 'Fri', wd6: 'Sat', wd7: 'Sun', wdPrefix: '',
+    promoHelp: "In the alliance's time zone; when several apply to a sale, only the one adding the most counts (they do not stack). Paid by this shop.",
+    bounty: 'New-customer bounty', bountyHelp: "Extra points on a member's first purchase at this shop (at least the minimum spend), paid by this shop, once per member.",
+    bountyOff: 'Off', bountyOn: '{n} points on a first purchase of at least ¥{min}', bountyPoints: 'Bounty points', switchOff: 'Switch off',
+    tiers: 'Tiers', tierBasis: 'Basis', points_earned: 'Points earned', spend_fen: 'Spend', windowDays: 'Window (days)', graceDays: 'Grace (days)',
+    tierLevel: 'Level', nameZh: 'Chinese name', nameEn: 'English name', threshold: 'Threshold', thresholdPoints: 'Threshold (points)', thresholdYuan: 'Threshold (yuan)',
+    minShops: 'Minimum shops', addLevel: 'Add level', remove: 'Remove', tiersNotDefined: 'No tiers defined yet',
+    tiersHelp: 'Levels lowest first, thresholds strictly increasing; saving replaces every level, and members move at their next sale or the daily review.', version: 'version',
+    myTier: 'Member tier', noTierYet: 'No tier yet', inWindow: 'last {d} days', figPoints: 'Points earned', figSpend: 'Spend', figShops: 'Shops visited',
+    toNext: 'To {name}', topTier: 'Top tier reached', shopsMore: '{n} more shop(s)', graceUntil: 'Kept until {d}; below it after that, the tier goes down',
+    err_invalid_promotion: 'The promotion does not add up: kind and boost must match, the hours must start before they end (not across midnight), and the start date not be after the end date',
+    err_invalid_tiers: 'The levels do not add up: thresholds must strictly increase',
+    err_validation_failed: 'Some fields are not valid (name, number ranges, dates)',
+    err_tiers_not_defined: 'No tiers defined yet', err_promotion_not_found: 'That promotion was not found',
+    err_forbidden: 'You are not allowed to do this', err_not_your_shop: 'This is not your shop', err_unauthorized: 'Your session has expired; please sign in again',
+    err_too_many_requests: 'Too many attempts; please wait a moment', err_unavailable: 'The service is briefly unavailable; please retry',
+    err_shop_suspended: 'This shop has been suspended by the alliance; please contact the alliance admin',
     // member phones
     memberPhones: 'Member phones', mpPhone: "Member's phone number", mpSearch: 'Find',
     mpHelp: "When a member loses a phone, find them by phone number and revoke that phone: from then on the tills refuse every member code it makes; the member signs in to the wallet on a new phone to carry on.",
@@ -118,6 +162,18 @@ export function lang() {
 
 export function t(key) {
   return dict[lang()][key] ?? dict['zh-CN'][key] ?? key;
+}
+
+/** t(key) with {name} placeholders filled from vars. */
+export function tf(key, vars) {
+  return t(key).replace(/\{(\w+)\}/g, (m, k) => (vars[k] ?? m));
+}
+
+/** What to show for a refused request: the problem code's own message (err_<code>), the server's detail after it. */
+export function problemText(e) {
+  const own = e && e.code ? dict[lang()]['err_' + e.code] : undefined;
+  if (!own) return e.message;
+  return e.detail ? `${own} (${e.detail})` : own;
 }
 
 /** Fills every [data-i18n] element and wires the language switch (#lang). */

@@ -1,8 +1,9 @@
-// Merchant portal: owner (everything) and cashier (dashboard, campaigns read-only, earn rule read-only).
+// Merchant portal: owner (everything) and cashier (dashboard, campaigns, promotions and earn rule read-only).
 import { applyI18n, t } from './i18n.js';
 import { get, post, api, h, table, say, session, requireRole, fen, downloadCsv } from './api.js';
 import { bars } from './chart.js';
 import { memberPhones } from './member-phones.js';
+import { promotions } from './promotions.js';
 
 const s = requireRole(['owner', 'cashier']);
 const base = s ? `/v1/alliances/${s.allianceId}/shops/${s.shopId}` : '';
@@ -14,6 +15,7 @@ document.getElementById('sign-out').addEventListener('click', () => { session.cl
 if (!isOwner) for (const el of document.querySelectorAll('.owner-only')) el.hidden = true;
 // Owners revoke a member's lost phone at the member's request; cashiers get no such section.
 const phones = isOwner ? memberPhones(document.getElementById('member-phones'), { allianceId: s.allianceId, base: `${base}/member-devices` }) : null;
+const promos = s ? promotions({ base, isOwner }) : null;
 applyI18n(render);
 
 function shopName(id) { const x = shops.find((sh) => sh.id === id); return x ? x.name : '#' + id; }
@@ -22,6 +24,7 @@ function render() {
   renderCampaigns();
   renderOverlap();
   if (phones) phones.render();
+  if (promos) promos.render();
 }
 
 async function load() {
@@ -30,7 +33,7 @@ async function load() {
   document.getElementById('shop-name').textContent = shopName(s.shopId);
   const partner = document.getElementById('c-partner');
   partner.replaceChildren(...shops.filter((x) => x.id !== s.shopId).map((x) => h('option', { value: x.id }, x.name)));
-  await Promise.all([loadCampaigns(), loadRule(), isOwner ? loadOwnerOnly() : null]);
+  await Promise.all([loadCampaigns(), loadRule(), promos.load(), isOwner ? loadOwnerOnly() : null]);
   if (isOwner) {
     liveFeed(); weekly().catch((e) => say(e.message, true)); loadStatementPeriods().catch((e) => say(e.message, true));
     overlap().catch((e) => say(e.message, true));

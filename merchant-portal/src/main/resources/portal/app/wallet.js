@@ -1,7 +1,7 @@
 // Member wallet (phone-sized, installable, works offline): sign-in by phone code binds this phone as a device whose
 // HMAC key (non-extractable, in IndexedDB) makes LP2 member codes with no network; balance, history, coupons, market,
-// shop codes (typed, or a photo whose QR the server reads). Offline, the last online balance shows "as of".
-import { applyI18n, t } from './i18n.js';
+// shop codes (typed, or a photo whose QR the server reads), the member's tier and progress. Offline, the last online balance shows "as of".
+import { applyI18n, t, tf, lang } from './i18n.js';
 import { api, get, post, h, say, session, key, fen, ApiError } from './api.js';
 import { lp2Code, importSecret, fromBase64Url, stepAt, groups, STEP_SECONDS, MAX_COUNTER } from './lp2.js';
 import { loadDevice, saveDevice, dropDevice } from './keystore.js';
@@ -237,8 +237,8 @@ function benefit(b) {
 const LABELLED_CODES = new Set(['pos_refund', 'pos_recovery', 'pos_promotion', 'pos_bounty']);
 
 async function render() {
-  const [me, coupons, market, activity] = await Promise.all([get('/v1/members/me'), get('/v1/members/me/coupons'),
-    get('/v1/members/me/coupon-market'), get('/v1/members/me/activity')]);
+  const [me, coupons, market, activity, tier] = await Promise.all([get('/v1/members/me'), get('/v1/members/me/coupons'),
+    get('/v1/members/me/coupon-market'), get('/v1/members/me/activity'), myTier()]);
   localStorage.setItem(SNAPSHOT, JSON.stringify({ memberId: device?.memberId ?? me.id, at: new Date().toISOString(),
     me: { availablePoints: me.availablePoints, owedPoints: me.owedPoints }, activity }));
   const asOf = document.getElementById('as-of');
@@ -246,6 +246,39 @@ async function render() {
   delete asOf.dataset.asOf;
   renderBalance(me, activity);
   renderCoupons(coupons, market);
+  renderTier(tier);
+}
+
+// The member's tier, or null when the alliance has none (404 tiers_not_defined): then nothing is shown.
+async function myTier() {
+  try { return await get('/v1/members/me/tier'); } catch (e) { if (e.code === 'tiers_not_defined') return null; throw e; }
+}
+
+// Tier name in the page's language, the window's figures, what the next level still needs, and a pending downgrade
+// (its instant in the phone's own zone, with the time: a grace ends at the instant of the review that set it, plus its days).
+function renderTier(x) {
+  const section = document.getElementById('tier-section');
+  section.hidden = !x;
+  if (!x) return;
+  const name = (l) => (lang() === 'en' ? l.nameEn : l.nameZh);
+  const spend = x.basis === 'spend_fen';
+  const amount = (n) => (spend ? `¥${fen(n)}` : `${n} ${t('points')}`);
+  const lines = [h('div', { id: 'tier-name', class: 'tier-name', 'data-tier': x.tier ? x.tier.id : '' }, x.tier ? name(x.tier) : t('noTierYet')),
+    h('p', { id: 'tier-figures', 'data-points': x.figures.points, 'data-spend': x.figures.spendFen, 'data-shops': x.figures.shops },
+      `${tf('inWindow', { d: x.windowDays })}: ${spend ? t('figSpend') + ' ¥' + fen(x.figures.spendFen) : t('figPoints') + ' ' + x.figures.points}`
+      + ` · ${t('figShops')} ${x.figures.shops}`)];
+  if (x.next) {
+    const parts = [x.missing > 0 ? amount(x.missing) : '', x.missingShops > 0 ? tf('shopsMore', { n: x.missingShops }) : ''].filter(Boolean);
+    lines.push(h('p', { id: 'tier-next', 'data-missing': x.missing, 'data-missing-shops': x.missingShops },
+      `${tf('toNext', { name: name(x.next) })}: ${parts.join(' + ')}`));
+  } else {
+    lines.push(h('p', { id: 'tier-next', 'data-top': '1' }, t('topTier')));
+  }
+  if (x.graceUntil) {
+    lines.push(h('p', { id: 'tier-grace', class: 'msg bad', 'data-until': x.graceUntil },
+      tf('graceUntil', { d: new Date(x.graceUntil).toLocaleString(document.documentElement.lang, { dateStyle: 'medium', timeStyle: 'short' }) })));
+  }
+  document.getElementById('tier').replaceChildren(...lines);
 }
 
 // No network (or no session): the last online copy, marked "as of" its time.

@@ -18,15 +18,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The problem codes the portal's scripts act on are the server's: each one they compare, translate
- * ({@code mpErr_<code>}), map ({@code CLAIM_ERRORS}) or raise themselves ({@code new ApiError(status,
+ * ({@code mpErr_<code>}, {@code err_<code>}), map ({@code CLAIM_ERRORS}) or raise themselves ({@code new ApiError(status,
  * code)}, with the catalogue's status) is a code of {@link ProblemCode}, so a renamed code cannot
  * leave a page showing the generic message.
  */
 class PortalScriptCodesTest {
   private static final Path SCRIPTS = Path.of("src/main/resources/portal/app");
-  /** {@code e.code === 'x'} and the i18n keys {@code mpErr_x}: group 1 is the code. */
+  /** {@code e.code === 'x'} and the i18n keys {@code mpErr_x} and {@code err_x}: group 1 is the code. */
   private static final List<Pattern> NAMED = List.of(
-      Pattern.compile("\\.code === '([a-z_]+)'"), Pattern.compile("\\bmpErr_([a-z_]+):"));
+      Pattern.compile("\\.code === '([a-z_]+)'"), Pattern.compile("\\b(?:mpErr|err)_([a-z_]+):"));
   /** The claim scanner's table of codes to messages: its keys are codes. */
   private static final Pattern CLAIM_ERRORS = Pattern.compile("CLAIM_ERRORS = \\{([^}]*)}");
   private static final Pattern KEY = Pattern.compile("\\b([a-z_]+):");
