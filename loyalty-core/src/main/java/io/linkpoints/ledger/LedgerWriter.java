@@ -60,7 +60,11 @@ public final class LedgerWriter {
    * is made while a table is still small (a new alliance), it is a sequential scan and a hash join,
    * and it stays cached as the table grows: measured, every POS sale then read all of
    * {@code ledger_transfer}. With sequential scans, hash and merge joins ruled out on these
-   * connections only, the plan is an index lookup at any size.
+   * connections only, the plan is an index lookup at any size. Each statement also pins its
+   * alliance ({@code alliance_id = $1}, {@link PerAlliance}), which an index scan can use alone:
+   * on statistics that say the alliance is small (none yet, after a bulk load) the plan reads the
+   * alliance's whole part of a table; analyzed, it looks the keys up (WriterPlansTest). Cached
+   * plans are made again when the statistics change.
    */
   public static DatabaseTarget writerTarget(DatabaseTarget database) {
     return database.withSetting("enable_seqscan", "off").withSetting("enable_hashjoin", "off")

@@ -24,9 +24,22 @@ public final class GenericPlans {
    */
   public static String of(Vertx vertx, PgConnectOptions options, String sql, String parameterTypes, String explain,
       String arguments) {
+    return plan(vertx, options, sql, parameterTypes, explain, arguments, true);
+  }
+
+  /** The plan an execution gets on a connection made with {@code options}, as its settings choose it. */
+  public static String asConfigured(Vertx vertx, PgConnectOptions options, String sql, String parameterTypes,
+      String explain, String arguments) {
+    return plan(vertx, options, sql, parameterTypes, explain, arguments, false);
+  }
+
+  private static String plan(Vertx vertx, PgConnectOptions options, String sql, String parameterTypes, String explain,
+      String arguments, boolean generic) {
     PgConnection conn = await(PgConnection.connect(vertx, options));
     try {
-      await(conn.query("set plan_cache_mode = force_generic_plan").execute());
+      if (generic) {
+        await(conn.query("set plan_cache_mode = force_generic_plan").execute());
+      }
       await(conn.query("prepare q(" + parameterTypes + ") as " + sql).execute());
       List<String> lines = new ArrayList<>();
       for (Row row : await(conn.query("explain " + explain + " execute q(" + arguments + ")").execute())) {
