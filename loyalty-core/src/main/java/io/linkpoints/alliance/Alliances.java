@@ -89,6 +89,7 @@ public final class Alliances {
                       new FirstAdmin(staff.iterator().next().getLong(0), n.adminUsername())));
             })))
         .compose(created -> ledger.openAccount(created.alliance().id(), AccountKind.ALLIANCE_BREAKAGE, 0)
+            .compose(breakage -> ledger.openAccount(created.alliance().id(), AccountKind.ALLIANCE_FUND_ISSUANCE, 0))
             .map(created));
   }
 

@@ -13,7 +13,12 @@ public enum AccountKind {
   /** Points held for coupons bought in the coupon market. */
   COUPON_ESCROW("coupon_escrow"),
   /** Corrections decided by the alliance admin. */
-  ADJUSTMENT("adjustment");
+  ADJUSTMENT("adjustment"),
+  /**
+   * Points the alliance fund gives out (its tier perks, welcome and birthday rewards, its share of
+   * a passport's reward), one per alliance. Its lots have no issuing shop: they are the fund's.
+   */
+  ALLIANCE_FUND_ISSUANCE("alliance_fund_issuance");
 
   private final String dbName;
 

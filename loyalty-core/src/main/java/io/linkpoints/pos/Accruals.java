@@ -38,17 +38,17 @@ final class Accruals {
       + " returning " + Recorded.COLUMNS;
   private static final String RECORDED = "select " + Recorded.COLUMNS + " from pos_accrual where alliance_id = $1 and id = $2";
   // The recoveries an earlier run of this accrual already claimed.
-  private static final String OWN_CLAIMS = "select p.id, p.accrual_id, p.points, i.id as issuance_id,"
+  // A debt is owed to whoever paid the points the refund could not take back: the debit account
+  // of the accrual's own transfer (the shop's issuance, or the fund's for a bonus the fund paid).
+  private static final String OWN_CLAIMS = "select p.id, p.accrual_id, p.points, t.debit_account_id as issuance_id,"
       + " t.credit_account_id as wallet_id from pos_recovery p"
       + " join pos_accrual o on o.alliance_id = p.alliance_id and o.id = p.accrual_id"
-      + " join ledger_account i on i.alliance_id = o.alliance_id and i.kind = 'merchant_issuance' and i.owner_id = o.shop_id"
       + " join ledger_transfer t on t.alliance_id = o.alliance_id and t.id = o.id"
       + " where p.alliance_id = $1 and p.paid_by_accrual = $2 order by p.created_at, p.id";
-  // Oldest debts first; the issuance account of the shop each is owed to.
-  private static final String OWED = "select o.id, o.shortfall_points - o.recovered_points as owed, i.id as issuance_id,"
-      + " t.credit_account_id as wallet_id"
+  // Oldest debts first; the issuance account each is owed to (see OWN_CLAIMS).
+  private static final String OWED = "select o.id, o.shortfall_points - o.recovered_points as owed,"
+      + " t.debit_account_id as issuance_id, t.credit_account_id as wallet_id"
       + " from pos_accrual o"
-      + " join ledger_account i on i.alliance_id = o.alliance_id and i.kind = 'merchant_issuance' and i.owner_id = o.shop_id"
       + " join ledger_transfer t on t.alliance_id = o.alliance_id and t.id = o.id"
       + " where o.alliance_id = $1 and o.member_id = $2 and o.shortfall_points > o.recovered_points"
       + " order by o.created_at limit 20";

@@ -18,12 +18,14 @@ import java.time.Clock;
  *   <li>a member debit (posted transfers and posts of holds; holds and voids move nothing) spends
  *       lots: for each allocation the lot's issuer pays the value to the owner of the credited
  *       account: a shop's acceptance (redemption), a shop's issuance (earn reversal: its own
- *       points are a cut in issuance, another shop's points are acceptance), the coupon escrow
+ *       points are a cut in issuance, another shop's points are acceptance; the fund's issuance
+ *       likewise, with the fund as payee), the coupon escrow
  *       (market coupon: the alliance fund accepted them), or breakage (expiry: under
  *       'alliance_fund' the issuer pays the fund; under 'issuing_shop' it keeps the value, so the
  *       item is issuer-to-itself and moves no money);</li>
  *   <li>a member credit from a non-member account makes lots: from a shop's issuance with that
- *       shop as issuer it is an earn (a figure, no money); from a shop's acceptance (reversal of a
+ *       shop as issuer it is an earn (a figure, no money), and so is one from the fund's issuance
+ *       account (the fund's earn: its tier perks and rewards); from a shop's acceptance (reversal of a
  *       redemption) the shop gives the value back to the lots' issuer; from the escrow the fund
  *       gives it back;</li>
  *   <li>each coupon_funding row: the sponsor pays the honouring shop its fen (same shop: nothing);</li>
@@ -35,7 +37,8 @@ import java.time.Clock;
 public final class SettlementRun {
   private static final String POINT_ITEMS =
       "select t.id as transfer_id, a.lot_transfer_id, a.lot_n, a.points, a.points * l.price_per_point_fen as amount,"
-      + "  case c.kind when 'merchant_acceptance' then 'redemption' when 'merchant_issuance' then 'earn_reversal'"
+      + "  case c.kind when 'merchant_acceptance' then 'redemption'"
+      + "   when 'merchant_issuance' then 'earn_reversal' when 'alliance_fund_issuance' then 'earn_reversal'"
       + "   when 'alliance_breakage' then 'expiry' when 'coupon_escrow' then 'market_coupon' else 'other_points' end as category,"
       + "  coalesce(l.issuer_shop_id, 0) as payer_id,"
       + "  case when c.kind in ('merchant_acceptance', 'merchant_issuance') then c.owner_id"
@@ -49,6 +52,7 @@ public final class SettlementRun {
       + " union all"
       + " select t.id, l.transfer_id, l.n, l.points, l.points * l.price_per_point_fen,"
       + "  case when d.kind = 'merchant_issuance' and d.owner_id = coalesce(l.issuer_shop_id, 0) then 'earn'"
+      + "   when d.kind = 'alliance_fund_issuance' and l.issuer_shop_id is null then 'earn'"
       + "   when d.kind = 'merchant_acceptance' then 'redemption_reversal'"
       + "   when d.kind = 'coupon_escrow' then 'market_coupon_refund' else 'other_points' end,"
       + "  case when d.kind in ('merchant_issuance', 'merchant_acceptance') then d.owner_id else 0 end,"
