@@ -44,7 +44,7 @@ public final class PromotionReport {
   // refunds take each bonus back in the same proportion, on the running total, so what all of them
   // took is floor(points × refunded / spend) of the bonus row), the price per point its lot was
   // issued at, and who paid (the debit account of its transfer). Only bonuses the ledger moved.
-  private static final String BONUSES = "with b as (select b.id, b.bonus_kind as kind, b.promotion_id,"
+  static final String BONUSES = "with b as (select b.id, b.bonus_kind as kind, b.promotion_id,"
       + " case d.kind when 'alliance_fund_issuance' then 'alliance_fund' else 'shop' end as paid_by,"
       + " b.bonus_of as sale_id, b.member_id, b.created_at, b.points,"
       + " div(b.points::numeric * b.refunded_fen, greatest(b.spend_fen, 1))::bigint as taken_back,"
@@ -61,7 +61,7 @@ public final class PromotionReport {
   // Per source: what it gave and took back, the sales it applied to and their spend net of refunds,
   // its members, and of them the new customers (their first purchase at the shop, ever, by recorded
   // time then id, is a sale this source applied to).
-  private static final String SOURCES = BONUSES + ","
+  static final String SOURCES = BONUSES + ","
       + " members as (select distinct member_id from b),"
       + " firsts as (select m.member_id, (select o.id from pos_accrual o where o.alliance_id = $1"
       + "   and o.member_id = m.member_id and o.shop_id = $2 and o.bonus_of is null"
@@ -84,7 +84,7 @@ public final class PromotionReport {
   // Per source: the redemptions at this shop, in the range, by its members from their first sale it
   // applied to on (posted transfers from the member's wallet to the shop's acceptance account), and
   // their value in fen at the prices their lots were issued at (as settlement values them).
-  private static final String REDEMPTIONS = BONUSES + ","
+  static final String REDEMPTIONS = BONUSES + ","
       + " since as (select kind, promotion_id, paid_by, member_id, min(created_at) as since from b"
       + "   group by kind, promotion_id, paid_by, member_id),"
       + " r as (select f.kind, f.promotion_id, f.paid_by, f.member_id, t.id, t.amount,"
@@ -101,7 +101,7 @@ public final class PromotionReport {
       + " sum(amount) as points, sum(fen) as fen from r group by kind, promotion_id, paid_by";
 
   // Per local day of the sale: points given net of refunds (all sources) and the sales they applied to.
-  private static final String DAYS = BONUSES
+  static final String DAYS = BONUSES
       + " select (created_at at time zone $5)::date as day, sum(points - taken_back) as cost_points,"
       + " count(distinct sale_id) as sales from b group by 1 order by 1";
 
