@@ -12,9 +12,14 @@ import io.linkpoints.testing.GenericPlans;
 import io.linkpoints.testing.PosWorld;
 import io.linkpoints.testing.PosWorld.Person;
 import io.linkpoints.testing.PosWorld.Till;
+import io.linkpoints.ledger.AccountKind;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -22,8 +27,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The report's statements, in the generic plans PostgreSQL caches for them, read the shop's bonus
  * rows of the range through {@code pos_accrual_shop_bonus} and everything else by key: with 8,000
- * accruals of other shops and of the café's past around the café's few sales of the range, no
- * statement scans pos_accrual or the ledger, nor reads and throws away more than a few rows.
+ * accruals of other shops and of the café's past around the café's few sales of the range, and
+ * 4,000 other transfers, no statement scans pos_accrual or the ledger's transfers or lots, nor reads
+ * and throws away more than a hundred rows anywhere.
  */
 class PromotionReportPlanTest {
   private static final Pattern REMOVED = Pattern.compile("Rows Removed by (Join )?Filter: (\\d+)");
@@ -45,6 +51,18 @@ class PromotionReportPlanTest {
       for (int i = 0; i < 3; i++) {
         Person m = w.member();
         expect(200, w.pos(cafe, "accrue", key(), new JsonObject().put("memberCode", w.code(m)).put("spendFen", 3000)));
+      }
+      // 4,000 points' transfers (and lots) from the bookshop to 20 members, so that the ledger is no
+      // longer small enough to read whole.
+      long issuance = await(api.app.ledger().accountOf(w.allianceId, AccountKind.MERCHANT_ISSUANCE, books.shopId()))
+          .orElseThrow().id();
+      for (int i = 0; i < 20; i++) {
+        long wallet = w.walletId(w.member());
+        List<Future<?>> sent = new ArrayList<>();
+        for (int j = 0; j < 200; j++) {
+          sent.add(api.app.ledger().transfer(w.allianceId, UUID.randomUUID(), issuance, wallet, 1, "earn"));
+        }
+        await(Future.all(sent));
       }
       // 4,000 sales with a bounty each: the even ones at the bookshop in the range, the odd ones at
       // the café a year and more ago. Accrual rows only (they are what the report's range reads).
@@ -73,9 +91,10 @@ class PromotionReportPlanTest {
         assertTrue(plan.contains("pos_accrual_shop_bonus"), plan);
         assertFalse(plan.contains("Seq Scan on pos_accrual"), plan);
         assertFalse(plan.contains("Seq Scan on ledger_transfer"), plan);
+        assertFalse(plan.contains("Seq Scan on ledger_lot"), plan);
         Matcher removed = REMOVED.matcher(plan);
         while (removed.find()) {
-          assertTrue(Integer.parseInt(removed.group(2)) <= 10, "rows read and thrown away:\n" + plan);
+          assertTrue(Integer.parseInt(removed.group(2)) <= 100, "rows read and thrown away:\n" + plan);
         }
       }
       // The figures of the café's three sales only: 3 promotions of 30 and 3 bounties of 200.
