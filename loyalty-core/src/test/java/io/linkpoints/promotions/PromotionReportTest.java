@@ -6,6 +6,7 @@ import static io.linkpoints.testing.PosWorld.key;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.testing.ApiFixture;
 import io.linkpoints.testing.PosWorld;
 import io.linkpoints.testing.PosWorld.Person;
@@ -17,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -270,6 +272,43 @@ class PromotionReportTest {
     expect(200, api.get(s.path(cafe) + "?from=2026-12-01&to=2026-12-10", cashier));
     assertEquals("not_your_shop", ApiFixture.problemCode(api.get(s.path(cafe), s.owner(2))));
     assertEquals(403, api.get(s.path(cafe), s.till(cafe).token()).statusCode());
+  }
+
+  @Test
+  void aBonusKindTheReportHasNeverSeenGetsItsOwnLineWithWhoPaidIt() {
+    // Another slice of issue 16 adds kinds (tier perks, some paid by the alliance fund): the report
+    // reads whatever bonus_kind is there. In this test's own database, a 'tier_alliance' kind is let
+    // in and a bonus of it written as a till would: a pos_accrual row of the sale, and a transfer of
+    // the same id from the fund's issuance account to the member's wallet.
+    Script s = new Script(Instant.parse("2026-12-08T04:00:00Z"));
+    Till cafe = s.w.shop("Café");
+    Person member = s.member();
+    JsonObject sale = s.accrue(cafe, member, 1000); // ¥10: 10 base points, no promotion, no bounty
+    assertEquals(10, sale.getLong("points"));
+    await(api.app.pool().query("/* test */ alter table pos_accrual drop constraint pos_accrual_bonus_kind_check,"
+        + " add constraint pos_accrual_bonus_kind_check check (bonus_kind in ('promotion', 'bounty', 'tier_alliance'))")
+        .execute());
+    UUID perk = UUID.randomUUID();
+    await(api.app.pool().query("/* test */ insert into pos_accrual (alliance_id, id, shop_id, terminal_id, member_id,"
+        + " spend_fen, points, raw_points, limited_by, created_at, bonus_of, bonus_kind) select alliance_id, '" + perk
+        + "', shop_id, terminal_id, member_id, spend_fen, 30, 30, 'none', created_at, id, 'tier_alliance'"
+        + " from pos_accrual where alliance_id = " + s.w.allianceId + " and id = '" + sale.getString("accrualId") + "'")
+        .execute());
+    long fund = await(api.app.ledger().openAccount(s.w.allianceId, AccountKind.ALLIANCE_FUND_ISSUANCE, 0)).id();
+    await(api.app.ledger().transfer(s.w.allianceId, perk, fund, s.w.walletId(member), 30, "pos_tier"));
+    // Half the money back: floor(10 / 2) = 5 base and floor(30 × 500 / 1000) = 15 of the perk.
+    JsonObject refund = expect(200, s.w.pos(s.till(cafe), "refund", key(), new JsonObject()
+        .put("accrualId", sale.getString("accrualId")).put("refundFen", 500)));
+    assertEquals(5 + 15, refund.getLong("pointsDue"));
+
+    JsonObject report = expect(200, api.get(s.path(cafe) + "?from=2026-12-08&to=2026-12-08", s.owner(1)));
+    assertEquals(1, report.getJsonArray("sources").size(), report.encodePrettily());
+    JsonObject line = source(report, "tier_alliance");
+    assertEquals("alliance_fund", line.getString("paidBy"));
+    assertEquals(null, line.getValue("promotionId"));
+    // 30 given, 15 back, 15 at 1 fen; the sale, ¥5 after the refund; the member's first purchase.
+    figures(line, 1, 30, 15, 15, 15, 1, 500, 1, 1, 0, 0, 0, 0);
+    assertEquals(15, report.getJsonArray("days").getJsonObject(0).getLong("costPoints"));
   }
 
   @Test
