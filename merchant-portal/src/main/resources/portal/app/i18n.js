@@ -64,6 +64,7 @@ const dict = {
     rpMembers: '会员', rpNew: '新客', rpRedeemed: '之后兑换（积分）', rpRedeemedYuan: '兑换（元）', rpGivenBack: '送出 / 退回',
     rpPointsGiven: '送出积分', rpSalesLine: '消费笔数', rpTotal: '合计', rpShop: '本店', rpFund: '联盟基金',
     src_promotion: '促销', src_bounty: '新客奖励', src_tier_alliance: '等级奖励（联盟）', src_tier_shop: '等级奖励（本店）',
+    err_invalid_range: '日期范围有误：开始日期不能晚于结束日期，且最多 366 天',
     // member phones
     memberPhones: '会员手机', mpPhone: '会员手机号', mpSearch: '查找',
     mpHelp: '会员丢失手机时，可按其手机号查找并停用那部手机：停用后，那部手机生成的会员码在收银台一律被拒绝；会员在新手机上登录钱包即可继续使用。',
@@ -147,6 +148,7 @@ const dict = {
     rpMembers: 'Members', rpNew: 'New customers', rpRedeemed: 'Redeemed later (points)', rpRedeemedYuan: 'Redeemed (¥)', rpGivenBack: 'Given / taken back',
     rpPointsGiven: 'Points given', rpSalesLine: 'Sales', rpTotal: 'Total', rpShop: 'this shop', rpFund: 'alliance fund',
     src_promotion: 'Promotion', src_bounty: 'New-customer bounty', src_tier_alliance: 'Tier perk (alliance)', src_tier_shop: 'Tier perk (shop)',
+    err_invalid_range: 'The dates do not add up: the first day must not be after the last, and at most 366 days',
     // member phones
     memberPhones: 'Member phones', mpPhone: "Member's phone number", mpSearch: 'Find',
     mpHelp: "When a member loses a phone, find them by phone number and revoke that phone: from then on the tills refuse every member code it makes; the member signs in to the wallet on a new phone to carry on.",

@@ -132,6 +132,7 @@ class PromotionReportBrowserTest {
       setValue(owner, "#rp-to", today.minusDays(5).toString());
       owner.click("#rp-show");
       owner.wait.until(d -> "invalid_range".equals(d.findElement(By.id("report-msg")).getAttribute("data-code")));
+      owner.waitText("#report-msg", "开始日期不能晚于结束日期");
 
       setValue(owner, "#rp-from", "");
       setValue(owner, "#rp-to", "");
