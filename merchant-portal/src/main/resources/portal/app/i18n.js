@@ -58,6 +58,13 @@ const dict = {
     err_forbidden: '您无权执行此操作', err_not_your_shop: '这不是您的店铺', err_unauthorized: '登录已过期，请重新登录',
     err_too_many_requests: '操作太频繁，请稍后再试', err_unavailable: '服务暂时不可用，请稍后重试',
     err_shop_suspended: '本店已被联盟暂停，请联系联盟管理员',
+    // cost and effect of the shop's bonuses (owner page; docs/promotions.md "What it cost and brought")
+    costEffect: '成本与效果', costEffectHelp: '所选日期内（联盟时区）本店每项奖励送出的积分（扣除退款收回的部分）及其价值，带来的消费、会员、新客和之后在本店的积分兑换。一位会员可能同时计入多项，各行不可相加。',
+    rpSource: '来源', rpPaidBy: '承担方', rpCost: '成本（积分）', rpCostYuan: '成本（元）', rpSales: '消费笔数', rpSpend: '消费额（元）',
+    rpMembers: '会员', rpNew: '新客', rpRedeemed: '之后兑换（积分）', rpRedeemedYuan: '兑换（元）', rpGivenBack: '送出 / 退回',
+    rpPointsGiven: '送出积分', rpSalesLine: '消费笔数', rpTotal: '合计', rpShop: '本店', rpFund: '联盟基金',
+    src_promotion: '促销', src_bounty: '新客奖励', src_tier_alliance: '等级奖励（联盟）', src_tier_shop: '等级奖励（本店）',
+    err_invalid_range: '日期范围有误：开始日期不能晚于结束日期，且最多 366 天',
     // member phones
     memberPhones: '会员手机', mpPhone: '会员手机号', mpSearch: '查找',
     mpHelp: '会员丢失手机时，可按其手机号查找并停用那部手机：停用后，那部手机生成的会员码在收银台一律被拒绝；会员在新手机上登录钱包即可继续使用。',
@@ -135,6 +142,13 @@ const dict = {
     err_forbidden: 'You are not allowed to do this', err_not_your_shop: 'This is not your shop', err_unauthorized: 'Your session has expired; please sign in again',
     err_too_many_requests: 'Too many attempts; please wait a moment', err_unavailable: 'The service is briefly unavailable; please retry',
     err_shop_suspended: 'This shop has been suspended by the alliance; please contact the alliance admin',
+    // cost and effect of the shop's bonuses (owner page; docs/promotions.md "What it cost and brought")
+    costEffect: 'Cost and effect', costEffectHelp: "For the days chosen (alliance time zone), per kind of bonus: the points this shop's sales gave (less what refunds took back) and their value, and what they brought: sales, members, new customers and their later redemptions here. A member may count under several lines: do not add them up.",
+    rpSource: 'Source', rpPaidBy: 'Paid by', rpCost: 'Cost (points)', rpCostYuan: 'Cost (¥)', rpSales: 'Sales', rpSpend: 'Spend (¥)',
+    rpMembers: 'Members', rpNew: 'New customers', rpRedeemed: 'Redeemed later (points)', rpRedeemedYuan: 'Redeemed (¥)', rpGivenBack: 'Given / taken back',
+    rpPointsGiven: 'Points given', rpSalesLine: 'Sales', rpTotal: 'Total', rpShop: 'this shop', rpFund: 'alliance fund',
+    src_promotion: 'Promotion', src_bounty: 'New-customer bounty', src_tier_alliance: 'Tier perk (alliance)', src_tier_shop: 'Tier perk (shop)',
+    err_invalid_range: 'The dates do not add up: the first day must not be after the last, and at most 366 days',
     // member phones
     memberPhones: 'Member phones', mpPhone: "Member's phone number", mpSearch: 'Find',
     mpHelp: "When a member loses a phone, find them by phone number and revoke that phone: from then on the tills refuse every member code it makes; the member signs in to the wallet on a new phone to carry on.",

@@ -3,6 +3,7 @@
 // and shows the server's problem codes in words. A cashier sees both read-only (the forms are owner-only).
 import { t, tf, problemText } from './i18n.js';
 import { get, post, api, h, fen, say } from './api.js';
+import { barsAndLine } from './chart.js';
 
 /** Wires #promotions for the shop at `base`; returns `{ load, render }` (render again on a language switch). */
 export function promotions({ base, isOwner }) {
@@ -29,7 +30,54 @@ export function promotions({ base, isOwner }) {
     list = p.items;
     bounty = b;
     render();
+    await loadReport().catch((e) => refused(document.getElementById('report-msg'), e));
   }
+
+  // What each source of bonus points cost and brought over a range of days (default: the 30 ending today).
+  let report = null;
+  async function loadReport() {
+    const from = document.getElementById('rp-from').value, to = document.getElementById('rp-to').value;
+    const q = [from && 'from=' + from, to && 'to=' + to].filter(Boolean).join('&');
+    report = await get(`${base}/promotions/report${q ? '?' + q : ''}`);
+    document.getElementById('rp-from').value = report.from;
+    document.getElementById('rp-to').value = report.to;
+    delete document.getElementById('report-msg').dataset.code;
+    say('', false, document.getElementById('report-msg'));
+    renderReport();
+  }
+
+  // A source's name: the promotion's own; otherwise its kind in words (a kind without words shows as it is).
+  function sourceName(x) {
+    if (x.kind === 'promotion') return x.name || `${t('src_promotion')} #${x.promotionId}`;
+    const words = t('src_' + x.kind);
+    return words === 'src_' + x.kind ? x.kind : words;
+  }
+
+  function renderReport() {
+    if (!report) return;
+    const days = report.days;
+    const chart = document.getElementById('report-chart');
+    chart.dataset.costPoints = days.reduce((a, d) => a + d.costPoints, 0);
+    chart.dataset.sales = days.reduce((a, d) => a + d.sales, 0);
+    chart.replaceChildren(barsAndLine(days.map((d) => d.day.slice(5)),
+      { name: t('rpPointsGiven'), color: '#c0392b', values: days.map((d) => d.costPoints) },
+      { name: t('rpSalesLine'), color: '#2980b9', values: days.map((d) => d.sales) }));
+    const head = [t('rpSource'), t('rpPaidBy'), t('rpGivenBack'), t('rpCost'), t('rpCostYuan'), t('rpSales'), t('rpSpend'),
+      t('rpMembers'), t('rpNew'), t('rpRedeemed'), t('rpRedeemedYuan')];
+    const num = (v) => h('td', { class: 'num' }, String(v));
+    const rows = report.sources.map((x) => h('tr', { 'data-kind': x.kind, 'data-promotion': x.promotionId ?? '',
+      'data-cost-points': x.costPoints, 'data-new-customers': x.newCustomers, 'data-redeemed-points': x.redeemedPoints },
+    h('td', {}, sourceName(x)), h('td', {}, x.paidBy === 'alliance_fund' ? t('rpFund') : t('rpShop')),
+    num(`${x.pointsGiven} / ${x.pointsTakenBack}`), num(x.costPoints), num(fen(x.costFen)), num(x.sales), num(fen(x.spendFen)),
+    num(x.members), num(x.newCustomers), num(x.redeemedPoints), num(fen(x.redeemedFen))));
+    document.getElementById('report-table').replaceChildren(report.sources.length === 0 ? t('none')
+      : h('table', { id: 'report-lines' }, h('thead', {}, h('tr', {}, head.map((x) => h('th', {}, x)))), h('tbody', {}, rows)));
+  }
+
+  document.getElementById('report-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    loadReport().catch((err) => refused(document.getElementById('report-msg'), err));
+  });
 
   function adds(p) {
     return p.kind === 'multiplier' ? `×${p.multiplierPermille / 1000}` : `+${p.bonusPoints} ${t('points')}`;
@@ -119,5 +167,7 @@ export function promotions({ base, isOwner }) {
     putBounty(0, bounty ? bounty.minSpendFen : 0);
   });
 
-  return { load, render };
+  function renderAll() { render(); renderReport(); }
+
+  return { load, render: renderAll };
 }

@@ -16,6 +16,7 @@ import io.linkpoints.member.MemberRoutes;
 import io.linkpoints.platform.Migrations;
 import io.linkpoints.pos.PosRoutes;
 import io.linkpoints.promotions.Bounties;
+import io.linkpoints.promotions.PromotionReport;
 import io.linkpoints.promotions.PromotionRoutes;
 import io.linkpoints.promotions.Promotions;
 import io.linkpoints.qr.MemberCodeRoutes;
@@ -85,7 +86,7 @@ final class Wiring {
         new LedgerAdminRoutes(p.ledger()),
         new CouponRoutes(coupons),
         new MemberCodeRoutes(memberCodes, claims),
-        new PromotionRoutes(promotions, bounties),
+        new PromotionRoutes(promotions, bounties, new PromotionReport(p.pool(), p.clock())),
         new PosRoutes(p.pool(), p.bookkeepingPool(), p.ledger(), p.memberCodes(), coupons, claims, earnRules,
             promotions, bounties, memberTiers, p.clock(), p.meters()),
         new SettlementRoutes(p.pool(), p.clock(), p.meters()),

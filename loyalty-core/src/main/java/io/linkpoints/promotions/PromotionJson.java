@@ -72,4 +72,28 @@ public final class PromotionJson {
     }
     return json;
   }
+
+  static JsonObject report(PromotionReport.Report r) {
+    JsonArray sources = new JsonArray();
+    for (PromotionReport.Line l : r.sources()) {
+      JsonObject json = new JsonObject().put("kind", l.source().kind());
+      if (l.source().promotionId() != null) {
+        json.put("promotionId", l.source().promotionId());
+      }
+      if (l.name() != null) {
+        json.put("name", l.name());
+      }
+      sources.add(json.put("paidBy", l.source().paidBy()).put("bonuses", l.bonuses())
+          .put("pointsGiven", l.pointsGiven()).put("pointsTakenBack", l.pointsTakenBack())
+          .put("costPoints", l.costPoints()).put("costFen", l.costFen()).put("sales", l.sales())
+          .put("spendFen", l.spendFen()).put("members", l.members()).put("newCustomers", l.newCustomers())
+          .put("redeemingMembers", l.redeemingMembers()).put("redemptions", l.redemptions())
+          .put("redeemedPoints", l.redeemedPoints()).put("redeemedFen", l.redeemedFen()));
+    }
+    JsonArray days = new JsonArray();
+    r.days().forEach(d -> days.add(new JsonObject().put("day", d.day().toString()).put("costPoints", d.costPoints())
+        .put("sales", d.sales())));
+    return new JsonObject().put("shopId", r.shopId()).put("from", r.from().toString()).put("to", r.to().toString())
+        .put("timeZone", r.timeZone().getId()).put("sources", sources).put("days", days);
+  }
 }

@@ -18,10 +18,12 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 public final class PromotionRoutes implements ApiRoutes {
   private final Promotions promotions;
   private final Bounties bounties;
+  private final PromotionReport report;
 
-  public PromotionRoutes(Promotions promotions, Bounties bounties) {
+  public PromotionRoutes(Promotions promotions, Bounties bounties, PromotionReport report) {
     this.promotions = promotions;
     this.bounties = bounties;
+    this.report = report;
   }
 
   @Override
@@ -35,6 +37,8 @@ public final class PromotionRoutes implements ApiRoutes {
         promotions.get(alliance(ctx), shop(ctx), promotion(ctx)).map(PromotionJson::promotion)));
     on(b, "endPromotion", JsonHandlers.reply(200, ctx ->
         promotions.end(alliance(ctx), shop(ctx), promotion(ctx)).map(PromotionJson::promotion)));
+    on(b, "getPromotionReport", JsonHandlers.reply(200, ctx -> report.of(alliance(ctx), shop(ctx),
+        ctx.queryParams().get("from"), ctx.queryParams().get("to")).map(PromotionJson::report)));
     on(b, "getBounty", JsonHandlers.reply(200, ctx ->
         bounties.get(alliance(ctx), shop(ctx)).map(PromotionJson::bounty)));
     on(b, "putBounty", JsonHandlers.reply(200, ctx -> {
