@@ -121,7 +121,9 @@ public final class Members {
         })
         // Opening is idempotent, so a wallet missed by an earlier failed join is opened now.
         .compose(j -> ledger.openAccount(allianceId, AccountKind.MEMBER_WALLET, j.row.getLong("id")).map(j))
-        .compose(j -> j.joined ? onJoin.joined(allianceId, j.row.getLong("id")).map(j) : Future.succeededFuture(j))
+        // The listener's failure is not the join's: the member has joined (its own job completes what it missed).
+        .compose(j -> j.joined ? onJoin.joined(allianceId, j.row.getLong("id")).otherwiseEmpty().map(j)
+            : Future.succeededFuture(j))
         .map(j -> {
           long memberId = j.row.getLong("id");
           TokenService.IssuedToken issued = tokens.issue(Principal.member(allianceId, memberId));
