@@ -42,7 +42,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Welcome and birthday rewards through the API on a real PostgreSQL, two service instances on one
  * database. Figures by hand: welcome 50 points, birthday 100 (or 101 split between two shops). A
  * test reads "this month" from the service's clock (the Shanghai month), so one that moves the clock
- * a year runs last (members' join times are the database's clock, which it does not move).
+ * a year runs last (members' join times are the database's clock, which it does not move). The
+ * service's own reward job runs meanwhile (every 10 minutes, first 45 s after start): a test asserts
+ * what a run of the job leaves, which is the same whichever run did it, and "nothing to do" after.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -401,7 +403,9 @@ class RewardsApiTest {
     LocalDate now = today();
     int year = month > now.getMonthValue() ? now.getYear() : now.getYear() + 1;
     api.clock.set(LocalDateTime.of(year, month, 10, 12, 0).atZone(SHANGHAI).toInstant());
-    assertEquals(new RewardJob.Outcome(0, 0, 1), w.job(api));
+    // (The service's own job may get there first at this instant: it can only do what this call does.)
+    w.job(api);
+    assertEquals(100, w.credited(p));
     assertEquals(new RewardJob.Outcome(0, 0, 0), w.job(second));
     assertEquals(new RewardJob.Outcome(0, 0, 0), w.job(api));
     assertEquals(new RewardJob.Outcome(0, 0, 0), w.job(second));
@@ -410,7 +414,8 @@ class RewardsApiTest {
 
     // The same month next year: again, once. 2 x 100 = 200 from the fund.
     api.clock.set(LocalDateTime.of(year + 1, month, 10, 12, 0).atZone(SHANGHAI).toInstant());
-    assertEquals(new RewardJob.Outcome(0, 0, 1), w.job(second));
+    w.job(second);
+    assertEquals(200, w.credited(p));
     assertEquals(new RewardJob.Outcome(0, 0, 0), w.job(api));
     assertEquals(200, w.credited(p));
     assertEquals(200, w.fundIssued());
@@ -437,7 +442,8 @@ class RewardsApiTest {
     assertFalse(w.myRewards(p).getJsonArray("grants").getJsonObject(0).getBoolean("transferred"));
     assertEquals(0, w.credited(p));
 
-    assertEquals(new RewardJob.Outcome(1, 0, 0), w.job(second));
+    // (The service's own job may complete it first: then this run finds nothing left to send.)
+    w.job(second);
     assertEquals(100, w.credited(p));
     assertTrue(w.myRewards(p).getJsonArray("grants").getJsonObject(0).getBoolean("transferred"));
     // Re-sent again (the mark lost, say): the ledger applies the same id once.
