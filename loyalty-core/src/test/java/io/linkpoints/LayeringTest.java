@@ -48,6 +48,7 @@ class LayeringTest {
     feature("tiers");
     feature("pos", "alliance", "coupons", "ledger", "promotions", "qr", "tiers");
     feature("settlement", "export", "ledger", "ledger.api");
+    feature("rewards", "ledger");
     Set<String> belowTop = Set.copyOf(ALLOWED.keySet());
     ALLOWED.put("bench", belowTop);
     ALLOWED.put("app", union(belowTop, Set.of("bench")));

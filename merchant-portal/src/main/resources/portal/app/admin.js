@@ -4,6 +4,7 @@ import { get, post, api, h, table, say, fen, session, requireRole, downloadCsv }
 import { heatmap } from './chart.js';
 import { memberPhones } from './member-phones.js';
 import { tiers } from './tiers.js';
+import { adminRewards } from './rewards.js';
 
 const s = requireRole(['admin']);
 const A = s ? `/v1/alliances/${s.allianceId}` : '';
@@ -15,7 +16,8 @@ document.getElementById('sign-out').addEventListener('click', () => { session.cl
 const phones = s ? memberPhones(document.getElementById('member-phones'), { allianceId: s.allianceId, base: `${A}/member-devices`,
   onRevoked: () => loadAudit().catch(fail) }) : null;
 const tierDefs = s ? tiers(A) : null;
-applyI18n(() => { if (phones) phones.render(); if (tierDefs) tierDefs.render(); load().catch(fail); });
+const rewards = s ? adminRewards(A, (id) => partyName(id), () => loadAudit().catch(fail)) : null;
+applyI18n(() => { if (phones) phones.render(); if (tierDefs) tierDefs.render(); if (rewards) rewards.render(); load().catch(fail); });
 
 function fail(e) { say(e.message, true); }
 function partyName(id) { if (id === 0) return t('fund'); const x = shops.find((sh) => sh.id === id); return x ? x.name : '#' + id; }
@@ -30,6 +32,7 @@ async function load() {
   document.getElementById('e-breakage').value = alliance.breakageRule;
   shops = shopList.items;
   renderShops();
+  if (rewards) rewards.render(); // the opt-ins name the shops
   periods = periodList.items;
   const sel = document.getElementById('period');
   const keep = periodId();
@@ -151,4 +154,4 @@ document.getElementById('csv').addEventListener('click', async () => {
 });
 
 // The tier table is read once (a reload would drop the admin's unsaved edits) and again after each save.
-if (s) { load().catch(fail); tierDefs.load().catch(fail); }
+if (s) { load().catch(fail); tierDefs.load().catch(fail); rewards.load().catch(fail); }

@@ -7,6 +7,7 @@ import { lp2Code, importSecret, fromBase64Url, stepAt, groups, STEP_SECONDS, MAX
 import { loadDevice, saveDevice, dropDevice } from './keystore.js';
 import { qrSvg } from './qr.js';
 import { code128Svg } from './code128.js';
+import { walletRewards } from './rewards.js';
 
 const couponQrUrls = new Map(); // coupon id -> object URL of its QR (a coupon's code never changes)
 const SNAPSHOT = 'lp.wallet.snapshot'; // last online balance/history (no secrets), for offline "as of"
@@ -234,11 +235,13 @@ function benefit(b) {
 }
 
 // History lines named after their kind: refund debts, and a shop's bonuses (docs/promotions.md).
-const LABELLED_CODES = new Set(['pos_refund', 'pos_recovery', 'pos_promotion', 'pos_bounty']);
+const LABELLED_CODES = new Set(['pos_refund', 'pos_recovery', 'pos_promotion', 'pos_bounty', 'reward_welcome', 'reward_birthday']);
+// Welcome and birthday rewards: the birthday (set once) and the rewards received.
+const rewards = walletRewards();
 
 async function render() {
   const [me, coupons, market, activity, tier] = await Promise.all([get('/v1/members/me'), get('/v1/members/me/coupons'),
-    get('/v1/members/me/coupon-market'), get('/v1/members/me/activity'), myTier()]);
+    get('/v1/members/me/coupon-market'), get('/v1/members/me/activity'), myTier(), rewards.load()]);
   localStorage.setItem(SNAPSHOT, JSON.stringify({ memberId: device?.memberId ?? me.id, at: new Date().toISOString(),
     me: { availablePoints: me.availablePoints, owedPoints: me.owedPoints }, activity }));
   const asOf = document.getElementById('as-of');
@@ -305,7 +308,7 @@ function renderBalance(me, activity) {
   document.getElementById('expiring').replaceChildren(exp.length === 0 ? t('none') : h('ul', {}, exp.map((x) =>
     h('li', {}, `${x.expiresAt.slice(0, 10)}: ${x.points} ${t('points')}`))));
   document.getElementById('history').replaceChildren(...(activity.history || []).map((x) =>
-    h('li', { 'data-points': x.points }, `${x.at.slice(0, 16).replace('T', ' ')}  ${x.shopName || x.code}${LABELLED_CODES.has(x.code) ? ' · ' + t(x.code) : ''}  ${x.points > 0 ? '+' : ''}${x.points}`)));
+    h('li', { 'data-points': x.points }, `${x.at.slice(0, 16).replace('T', ' ')}  ${x.shopName || (x.code.startsWith('reward_') ? t('fund') : x.code)}${LABELLED_CODES.has(x.code) ? ' · ' + t(x.code.startsWith('reward_') ? 'reward_code_' + x.code.slice(7) : x.code) : ''}  ${x.points > 0 ? '+' : ''}${x.points}`)));
 }
 
 function renderCoupons(coupons, market) {

@@ -25,6 +25,7 @@ import io.linkpoints.pos.PosHousekeeping;
 import io.linkpoints.qr.DeviceKeys;
 import io.linkpoints.qr.MemberCodeCheck;
 import io.linkpoints.qr.WrongCodeLimits;
+import io.linkpoints.rewards.RewardJob;
 import io.linkpoints.tiers.TierReview;
 import io.linkpoints.web.ApiDocs;
 import io.linkpoints.web.ApiVerticle;
@@ -170,7 +171,7 @@ public final class LinkpointsApp {
                       parts.add("HTTP server", ApiVerticle.IN_FLIGHT_GRACE_SECONDS + 5, () -> vertx.undeploy(id));
                       DeviceSecretReseal reseal = new DeviceSecretReseal(pool, material.deviceSecrets(), registry);
                       long[] timers = startJobs(vertx, ledger, clock, wiring.coupons(), new PosHousekeeping(pool, clock),
-                          reseal, new TierReview(pool, clock));
+                          reseal, new TierReview(pool, clock), new RewardJob(pool, ledger, clock));
                       parts.add("periodic jobs", 5, () -> {
                         for (long timer : timers) {
                           vertx.cancelTimer(timer);
@@ -194,7 +195,7 @@ public final class LinkpointsApp {
   }
 
   private static long[] startJobs(Vertx vertx, Ledger ledger, Clock clock, Coupons coupons, PosHousekeeping pos,
-      DeviceSecretReseal reseal, TierReview tierReview) {
+      DeviceSecretReseal reseal, TierReview tierReview, RewardJob rewards) {
     HoldTimeouts holds = new HoldTimeouts(ledger, clock);
     LotExpiry expiry = new LotExpiry(ledger, clock);
     // Each run works alliance after alliance, up to the limit in each; a tick is skipped while the last run goes on.
@@ -211,7 +212,10 @@ public final class LinkpointsApp {
     // Every 10 minutes: the first run after an alliance's local midnight does its day's review;
     // the others find it done (TierReview acts once per member and day, whichever instance runs it).
     long tierTimer = vertx.setPeriodic(30_000, 600_000, new OneRunAtATime("Tier review", tierReview::runOnce));
-    return new long[] {holdTimer, expiryTimer, couponTimer, posTimer, resealTimer, tierTimer};
+    // Every 10 minutes too: the birthdays of the month and missed welcomes, once each (RewardGrants' key).
+    long rewardTimer = vertx.setPeriodic(45_000, 600_000,
+        new OneRunAtATime("Reward grants", () -> rewards.runOnce(REWARD_BATCH)));
+    return new long[] {holdTimer, expiryTimer, couponTimer, posTimer, resealTimer, tierTimer, rewardTimer};
   }
 
   /**
@@ -297,6 +301,9 @@ public final class LinkpointsApp {
       }
     });
   }
+
+  /** Members the reward job grants to per alliance, per step and run. */
+  private static final int REWARD_BATCH = 200;
 
   /** How long queued ledger commands may take to be written at shutdown. */
   private static final int WRITER_DRAIN_SECONDS = 15;

@@ -22,6 +22,8 @@ import io.linkpoints.promotions.Promotions;
 import io.linkpoints.qr.MemberCodeRoutes;
 import io.linkpoints.qr.MemberCodes;
 import io.linkpoints.qr.ShopClaimCodes;
+import io.linkpoints.rewards.RewardGrants;
+import io.linkpoints.rewards.RewardRoutes;
 import io.linkpoints.settlement.SettlementRoutes;
 import io.linkpoints.tiers.MemberTiers;
 import io.linkpoints.tiers.TierRoutes;
@@ -48,6 +50,7 @@ final class Wiring {
   private final Promotions promotions;
   private final Bounties bounties;
   private final MemberTiers memberTiers;
+  private final RewardGrants rewardGrants;
   private final List<HealthCheck> healthChecks;
 
   /** {@code schemaVersion}: the latest migration this code knows, which readiness requires applied. */
@@ -65,6 +68,7 @@ final class Wiring {
     this.bounties = new Bounties(p.pool(), p.clock());
     this.memberCodes = new MemberCodes(p.pool(), p.deviceKeys(), p.config().codeStepWindow(), p.clock());
     this.memberTiers = new MemberTiers(p.pool(), p.clock());
+    this.rewardGrants = new RewardGrants(p.pool(), p.ledger(), p.clock());
   }
 
   /** The coupons, whose periodic jobs app runs. */
@@ -82,7 +86,7 @@ final class Wiring {
   private List<ApiRoutes> routes() {
     return List.of(
         new AllianceRoutes(p.pool(), p.ledger(), p.passwords(), p.tokens(), earnRules, p.clock()),
-        new MemberRoutes(p.pool(), p.ledger(), p.tokens(), p.codeSender(), p.clock()),
+        new MemberRoutes(p.pool(), p.ledger(), p.tokens(), p.codeSender(), p.clock(), rewardGrants::welcome),
         new LedgerAdminRoutes(p.ledger()),
         new CouponRoutes(coupons),
         new MemberCodeRoutes(memberCodes, claims),
@@ -93,7 +97,8 @@ final class Wiring {
         new ShopFeedRoutes(p.pool(), p.ledger()),
         new MemberActivityRoutes(p.pool(), p.clock()),
         new DeviceRoutes(p.pool(), p.deviceSecrets(), p.clock()),
-        new TierRoutes(p.pool(), p.clock()));
+        new TierRoutes(p.pool(), p.clock()),
+        new RewardRoutes(p.pool(), p.ledger(), p.clock()));
   }
 
   /** A server instance, for {@code deployVerticle}: called once per instance. */

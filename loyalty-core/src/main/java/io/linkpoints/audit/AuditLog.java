@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,9 +41,18 @@ public final class AuditLog {
   /** Appends one record; the detail is a JSON object, hashed as the text stored. */
   public Future<AuditRecord> append(long allianceId, String actorRole, long actorId, String action, String target,
       JsonObject detail) {
+    return pool.withTransaction(conn -> append(conn, allianceId, actorRole, actorId, action, target, detail));
+  }
+
+  /**
+   * Appends one record in the caller's transaction, so the change it records and the record commit
+   * together (or neither does).
+   */
+  public Future<AuditRecord> append(SqlConnection conn, long allianceId, String actorRole, long actorId, String action,
+      String target, JsonObject detail) {
     Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
     String text = detail == null ? "{}" : detail.encode();
-    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_HEAD).execute(Tuple.of(allianceId, AuditRecord.GENESIS))
+    return conn.preparedQuery(LOCK_HEAD).execute(Tuple.of(allianceId, AuditRecord.GENESIS))
         .compose(rows -> {
           Row head = rows.iterator().next();
           long seq = head.getLong("seq") + 1;
@@ -54,7 +64,7 @@ public final class AuditLog {
                   at.atOffset(ZoneOffset.UTC), actorRole, actorId, action, target, text, prev, record.hash()}))
               .compose(v -> conn.preparedQuery(MOVE_HEAD).execute(Tuple.of(allianceId, seq, record.hash())))
               .map(v -> record);
-        }));
+        });
   }
 
   /** One page of records in chain order; {@code nextCursor} (the last seq) is null on the last page. */

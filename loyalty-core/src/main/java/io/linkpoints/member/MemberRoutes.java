@@ -19,7 +19,13 @@ public final class MemberRoutes implements ApiRoutes {
   private final Members members;
 
   public MemberRoutes(Pool pool, Ledger ledger, TokenService tokens, SignInCodeSender codeSender, Clock clock) {
-    this.members = new Members(pool, ledger, tokens, codeSender, clock);
+    this(pool, ledger, tokens, codeSender, clock, Members.JoinListener.NONE);
+  }
+
+  /** {@code onJoin}: told of each join (the welcome reward). */
+  public MemberRoutes(Pool pool, Ledger ledger, TokenService tokens, SignInCodeSender codeSender, Clock clock,
+      Members.JoinListener onJoin) {
+    this.members = new Members(pool, ledger, tokens, codeSender, clock, onJoin);
   }
 
   @Override

@@ -48,9 +48,27 @@ public final class Members {
   private final SignInCodeSender sender;
   private final AttemptLimiter signInCodeRequests;
   private final Clock clock;
+  private final JoinListener onJoin;
+
+  /**
+   * Told of each join once the wallet is open, before the sign-in answers (the welcome reward); it
+   * must not fail the join (a feature above this one, set up by the app).
+   */
+  @FunctionalInterface
+  public interface JoinListener {
+    JoinListener NONE = (allianceId, memberId) -> Future.succeededFuture();
+
+    Future<Void> joined(long allianceId, long memberId);
+  }
 
   public Members(Pool pool, Ledger ledger, TokenService tokens, SignInCodeSender sender, Clock clock) {
+    this(pool, ledger, tokens, sender, clock, JoinListener.NONE);
+  }
+
+  public Members(Pool pool, Ledger ledger, TokenService tokens, SignInCodeSender sender, Clock clock,
+      JoinListener onJoin) {
     this.pool = pool;
+    this.onJoin = onJoin;
     this.ledger = ledger;
     this.tokens = tokens;
     this.sender = sender;
@@ -103,6 +121,9 @@ public final class Members {
         })
         // Opening is idempotent, so a wallet missed by an earlier failed join is opened now.
         .compose(j -> ledger.openAccount(allianceId, AccountKind.MEMBER_WALLET, j.row.getLong("id")).map(j))
+        // The listener's failure is not the join's: the member has joined (its own job completes what it missed).
+        .compose(j -> j.joined ? onJoin.joined(allianceId, j.row.getLong("id")).otherwiseEmpty().map(j)
+            : Future.succeededFuture(j))
         .map(j -> {
           long memberId = j.row.getLong("id");
           TokenService.IssuedToken issued = tokens.issue(Principal.member(allianceId, memberId));

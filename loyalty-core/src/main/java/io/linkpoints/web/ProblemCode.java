@@ -40,6 +40,7 @@ public enum ProblemCode {
   ACCOUNTS_MUST_DIFFER(400, false, "a transfer's debit and credit accounts are the same"),
   INVALID_TIERS(400, false,
       "tier definitions break a rule: 1 to 10 levels, names of 1 to 40 characters, thresholds strictly increasing"),
+  INVALID_BIRTHDAY(400, false, "no such day: the day is past the end of the month (February has 29)"),
 
   // 401: no valid credential.
   UNAUTHORIZED(401, false, "a credential is required"),
@@ -109,6 +110,7 @@ public enum ProblemCode {
   PERIOD_NOT_ENDED(409, false, "the settlement period has not ended in the alliance's time zone"),
   PERIOD_NOT_RUN(409, false, "the settlement period has not been run yet"),
   NOT_A_CLOSED_EARLIER_PERIOD(409, false, "an adjustment must carry over from an earlier, closed period"),
+  BIRTHDAY_LOCKED(409, false, "the member's birthday is set and only the alliance admin may change it"),
   CAMPAIGN_NOT_LIVE(409, false, "the campaign is paused, ended or outside its window"),
   CAMPAIGN_NOT_IN_MARKET(409, false, "the campaign is not sold for points in the market"),
   CAMPAIGN_SOLD_OUT(409, false, "the campaign has no coupons left"),

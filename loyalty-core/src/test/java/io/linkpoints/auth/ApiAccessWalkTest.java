@@ -146,6 +146,7 @@ class ApiAccessWalkTest {
         "idempotencyKey", "pos-example-key-0001", "deviceId", String.valueOf(device));
     pathValues = new java.util.HashMap<>(pathValues);
     pathValues.put("promotionId", String.valueOf(promotion));
+    pathValues.put("memberId", String.valueOf(a1.memberId()));
     realKeys = KeyRing.load(api.dataDir.resolve("jwt-keys"));
   }
 

@@ -65,6 +65,7 @@ class ContractFuzzTest {
       "invalid_promotion", // a promotion's kind and boost, window ends or dates contradict each other
       "invalid_time_zone", // a name of the right shape that is no IANA time zone
       "invalid_tiers", // tier thresholds strictly increase from one level to the next
+      "invalid_birthday", // a birthday's day within its month (Feb 29 allowed)
       "scanned_at_required"); // an accrual queued offline says when its code was scanned
   /** Codes that say "your request does not fit the contract": never right for one that does. */
   private static final Set<String> SHAPE_CODES = Set.of("validation_failed", "malformed_json",
@@ -160,6 +161,7 @@ class ContractFuzzTest {
     ids.put("accountId", String.valueOf(w.walletId(member)));
     ids.put("transferId", transferId.toString());
     ids.put("terminalId", String.valueOf(spareTerminal));
+    ids.put("memberId", String.valueOf(member.memberId()));
     ids.put("idempotencyKey", posKey);
     // A phone of the member's that the device operations may revoke (codes come from the newest).
     ids.put("deviceId", String.valueOf(w.bindPhone(member, "fuzz spare").deviceId));
@@ -316,6 +318,10 @@ class ContractFuzzTest {
         alliance + "/settlement/periods/" + ids.get("periodId") + "/adjustments", null, new JsonObject()
             .put("payerId", cafePays ? cafe.shopId() : books.shopId()).put("payeeId", cafePays ? books.shopId() : 0)
             .put("amountFen", 1 + samples.random().nextInt(10_000)).put("reason", "fuzz: a live correction"));
+
+    // The member's birthday, set once (generated sets then find it locked, or name no such day).
+    live("setMyBirthday", member.token(), "/v1/members/me/birthday", null,
+        new JsonObject().put("month", 2).put("day", 29));
 
     // Tier definitions replaced: generated bodies rarely have strictly increasing thresholds.
     live("putTiers", world.adminToken, alliance + "/tiers", null, tierDefinitions(1 + samples.random().nextInt(10)));

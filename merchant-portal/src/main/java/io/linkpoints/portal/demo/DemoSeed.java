@@ -113,6 +113,7 @@ public final class DemoSeed {
 
     // Members join by phone, twenty at a time.
     Long[] wallets = new Long[MEMBERS];
+    Long[] memberIds = new Long[MEMBERS];
     for (int from = 0; from < MEMBERS; from += 20) {
       List<Future<Void>> joins = new ArrayList<>();
       for (int i = from; i < Math.min(MEMBERS, from + 20); i++) {
@@ -121,7 +122,10 @@ public final class DemoSeed {
         joins.add(send(HttpMethod.POST, prefix + "/members/sign-in/code", null, new JsonObject().put("phone", phone), 202)
             .compose(x -> send(HttpMethod.POST, prefix + "/members/sign-in", null, new JsonObject().put("phone", phone)
                 .put("code", codes.get(a + "/" + phone)), 200))
-            .compose(signedIn -> app.ledger().accountOf(a, AccountKind.MEMBER_WALLET, signedIn.getJsonObject("member").getLong("id")))
+            .compose(signedIn -> {
+              memberIds[index] = signedIn.getJsonObject("member").getLong("id");
+              return app.ledger().accountOf(a, AccountKind.MEMBER_WALLET, memberIds[index]);
+            })
             .map(account -> {
               wallets[index] = account.orElseThrow().id();
               return null;
@@ -183,10 +187,28 @@ public final class DemoSeed {
             .add(new JsonObject().put("nameZh", "金卡").put("nameEn", "Gold").put("threshold", 1000).put("minShops", 2))),
         200);
 
+    // Welcome and birthday rewards: 50 points on joining, paid by the alliance fund (members who
+    // joined before the rule get none); 100 in the birthday month, split between the shops that opt
+    // in, the café and the bookshop (50 each). Three members told the admin their birthday, this
+    // month: theirs are granted at once. The demo member's is left for the wallet to set.
+    call(HttpMethod.PUT, prefix + "/rewards", admin, new JsonObject()
+        .put("welcome", new JsonObject().put("points", 50).put("fundedBy", "alliance_fund"))
+        .put("birthday", new JsonObject().put("points", 100).put("fundedBy", "shops")), 200);
+    for (int shop = 0; shop < 2; shop++) {
+      call(HttpMethod.PUT, prefix + "/shops/" + shops.get(shop) + "/rewards-opt-in", admin,
+          new JsonObject().put("welcome", false).put("birthday", true), 200);
+    }
+    int thisMonth = realNow.atZone(TZ).getMonthValue();
+    for (int m = 1; m <= 3; m++) {
+      call(HttpMethod.PUT, prefix + "/members/" + memberIds[m] + "/birthday", admin,
+          new JsonObject().put("month", thisMonth).put("day", 5 * m), 200);
+    }
+
     StringBuilder out = new StringBuilder();
     out.append("Demo alliance ").append(a).append(" (梧桐街联盟): ").append(SHOPS.length).append(" shops, ").append(MEMBERS)
         .append(" members, ").append(DAYS).append(" days of history, cross-promotion #").append(campaignId)
         .append(", settlement period ").append(month).append(" closed, tiers 银卡 Silver and 金卡 Gold.\n");
+    out.append("  Rewards: welcome 50 points (alliance fund), birthday 100 points (split by the café and the bookshop).\n");
     out.append("  Demo sign-ins (demo only; password for all: ").append(PASSWORD).append("), alliance id ").append(a).append(":\n");
     out.append("    admin:   ").append(ADMIN).append("   -> /portal/admin.html\n");
     for (String[] shop : SHOPS) {

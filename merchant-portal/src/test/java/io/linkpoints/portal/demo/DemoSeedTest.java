@@ -49,6 +49,14 @@ class DemoSeedTest {
         assertEquals(200L, count(app, "/* test */ select coalesce(sum(points), 0) from shop_bounty"));
         assertEquals("银卡 Silver 300,金卡 Gold 1000", text(app, "/* test */ select string_agg(name_zh || ' ' || name_en"
             + " || ' ' || threshold, ',' order by level) from tier_level"));
+        assertEquals("birthday 100 shops,welcome 50 alliance_fund", text(app, "/* test */ select string_agg(kind || ' '"
+            + " || points || ' ' || funded_by, ',' order by kind) from reward_rule"));
+        assertEquals(2L, count(app, "/* test */ select count(*) from reward_opt_in where birthday"));
+        // Three birthdays this month, 100 points each, 50 from each of the two shops that opted in.
+        assertEquals(3L, count(app, "/* test */ select count(*) from reward_grant where kind = 'birthday'"
+            + " and transferred_at is not null"));
+        assertEquals("50,50,50,50,50,50", text(app, "/* test */ select string_agg(points::text, ',') from reward_payment"));
+        assertEquals(2L, count(app, "/* test */ select count(distinct payer_id) from reward_payment"));
         assertTrue(count(app, "/* test */ select count(*) from ledger_transfer") > 1000);
         long days = count(app, "/* test */ select count(distinct date_trunc('day', created_at)) from ledger_transfer");
         assertTrue(days >= 85, "history spread over days: " + days);
