@@ -203,7 +203,7 @@ class NotificationsApiTest {
     // The inbox cannot be turned off.
     JsonObject noInbox = on.copy();
     noInbox.getJsonObject("channels").put("inbox", false);
-    assertEquals("invalid_parameter", problemCode(api.send(HttpMethod.PUT, "/v1/members/me/notification-settings",
+    assertEquals("validation_failed", problemCode(api.send(HttpMethod.PUT, "/v1/members/me/notification-settings",
         member.token(), noInbox)));
   }
 
