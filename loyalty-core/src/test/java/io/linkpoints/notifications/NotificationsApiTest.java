@@ -23,7 +23,9 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -47,6 +49,7 @@ class NotificationsApiTest {
 
   private Vertx vertx;
   private ApiFixture api;
+  private ApiFixture second;
   private PosWorld world;
   private PushReceiver receiver;
   private Notifications notifications;
@@ -55,6 +58,7 @@ class NotificationsApiTest {
   void start() {
     vertx = Vertx.vertx();
     api = new ApiFixture(vertx, c -> c.withAllowPrivateEndpoints(true));
+    second = api.anotherInstance();
     world = new PosWorld(api, "notify");
     receiver = new PushReceiver(vertx);
     notifications = new Notifications(api.app.pool(), api.clock, false);
@@ -68,6 +72,7 @@ class NotificationsApiTest {
   @AfterAll
   void stop() {
     receiver.close();
+    second.close();
     api.close();
     await(vertx.close());
   }
@@ -160,6 +165,33 @@ class NotificationsApiTest {
         + " and delivered_at is not null") == 1, 20, "delivered on the second attempt");
     assertEquals(2, receiver.on("/push/flaky").size(), "one retry after the 503, none after the 201");
     assertEquals(1, receiver.on("/push/gone").size());
+  }
+
+  @Test
+  void pushesQueuedOnceAreSentOnceByTenRunsOnTwoInstancesAtOnce() throws Exception {
+    Person member = world.member();
+    subscribe(member, "/push/many", new PushReceiver.Browser());
+    VapidKeys vapid = VapidKeys.loadOrCreate(api.dataDir.resolve("vapid-keys"), "mailto:test@linkpoints.invalid");
+    List<NotificationDeliveries> senders = new ArrayList<>();
+    for (ApiFixture instance : List.of(api, second)) {
+      senders.add(new NotificationDeliveries(vertx, instance.app.pool(), vertx.createHttpClient(), vapid,
+          new EndpointPolicy(true), null, api.clock));
+    }
+    // 200: enough for the claims of concurrent runs to overlap (without the skip-locked claim, 1,600 were sent).
+    int told = 200;
+    for (int i = 0; i < told; i++) {
+      tell(member, "points_earned", new JsonObject().put("points", i + 1), UUID.randomUUID()).orElseThrow();
+    }
+    // Ten runs at once, alternating instances (and the services' own periodic runs besides).
+    List<io.vertx.core.Future<NotificationDeliveries.Outcome>> runs = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      runs.add(senders.get(i % 2).runAlliance(world.allianceId, told));
+    }
+    await(io.vertx.core.Future.all(runs));
+    Await.until(() -> api.count("/* test */ select count(*) from notification_delivery d join push_subscription s"
+        + " on s.alliance_id = d.alliance_id and s.id = d.subscription_id where s.endpoint like '%/push/many'"
+        + " and d.delivered_at is not null") == told, 20, "all delivered");
+    assertEquals(told, receiver.on("/push/many").size(), "each queued push sent once");
   }
 
   @Test
