@@ -41,6 +41,8 @@ public final class NotificationDeliveries {
   static final Duration LEASE = Duration.ofMinutes(2);
   static final Duration FIRST_RETRY = Duration.ofSeconds(10);
   static final Duration LONGEST_RETRY = Duration.ofHours(1);
+  /** Data goes into a push when the whole payload stays within this (a push carries at most 3,993 bytes). */
+  static final int MAX_PAYLOAD = 3_000;
 
   private static final String CLAIM = "with due as (select id from notification_delivery where alliance_id = $1"
       + " and delivered_at is null and failed_at is null and next_attempt_at <= $2"
@@ -157,10 +159,13 @@ public final class NotificationDeliveries {
 
   /** The push's plaintext: what the service worker shows, both languages, the ids to deduplicate by. */
   static String payload(Row r) {
-    return new JsonObject().put("id", r.getLong("notification_id")).put("eventId", r.getUUID("event_id").toString())
+    JsonObject p = new JsonObject().put("id", r.getLong("notification_id")).put("eventId", r.getUUID("event_id").toString())
         .put("kind", r.getString("kind")).put("titleZh", r.getString("title_zh")).put("bodyZh", r.getString("body_zh"))
         .put("titleEn", r.getString("title_en")).put("bodyEn", r.getString("body_en"))
-        .put("url", "/wallet.html#inbox").put("data", r.getValue("data")).encode();
+        .put("url", "/wallet.html#inbox").put("data", r.getValue("data"));
+    String full = p.encode();
+    // A push is one record of at most 3,993 bytes: a long data (a reminder of many lots) stays in the inbox only.
+    return full.getBytes(StandardCharsets.UTF_8).length <= MAX_PAYLOAD ? full : p.put("data", new JsonObject()).encode();
   }
 
   private Future<Integer> push(Row r, Instant now) {
