@@ -46,6 +46,7 @@ class LayeringTest {
     feature("coupons", "ledger", "qr");
     feature("promotions", "alliance");
     feature("tiers");
+    feature("notifications");
     feature("pos", "alliance", "coupons", "ledger", "promotions", "qr", "tiers");
     feature("settlement", "export", "ledger", "ledger.api");
     feature("rewards", "ledger");

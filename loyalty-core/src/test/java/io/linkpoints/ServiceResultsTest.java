@@ -38,7 +38,9 @@ class ServiceResultsTest {
       "settlement/Reconciliation.java", "a check's discrepancies: each check selects its own columns",
       "audit/AuditLog.java", "an audit record's detail, stored and hashed as text",
       "pos/PosRequests.java", "the fingerprint is over the request exactly as the till sent it",
-      "pos/RecordedAnswer.java", "a POS answer is recorded as the JSON sent, and replayed as it was");
+      "pos/RecordedAnswer.java", "a POS answer is recorded as the JSON sent, and replayed as it was",
+      "notifications/Notifications.java", "a notification's data, stored as JSONB with it and shown as sent",
+      "notifications/NotificationText.java", "a notification's data, the fields its words are rendered from");
 
   @Test
   void noServiceTakesOrReturnsJson() throws IOException {

@@ -1,6 +1,7 @@
 // Member wallet (phone-sized, installable, works offline): sign-in by phone code binds this phone as a device whose
 // HMAC key (non-extractable, in IndexedDB) makes LP2 member codes with no network; balance, history, coupons, market,
-// shop codes (typed, or a photo whose QR the server reads), the member's tier and progress. Offline, the last online balance shows "as of".
+// shop codes (typed, or a photo whose QR the server reads), the member's tier and progress, the inbox and notification
+// settings (app/inbox.js). Offline, the last online balance shows "as of".
 import { applyI18n, t, tf, lang } from './i18n.js';
 import { api, get, post, h, say, session, key, fen, ApiError } from './api.js';
 import { lp2Code, importSecret, fromBase64Url, stepAt, groups, STEP_SECONDS, MAX_COUNTER } from './lp2.js';
@@ -8,6 +9,7 @@ import { loadDevice, saveDevice, dropDevice } from './keystore.js';
 import { qrSvg } from './qr.js';
 import { code128Svg } from './code128.js';
 import { walletRewards } from './rewards.js';
+import { renderNotifications } from './inbox.js';
 
 const couponQrUrls = new Map(); // coupon id -> object URL of its QR (a coupon's code never changes)
 const SNAPSHOT = 'lp.wallet.snapshot'; // last online balance/history (no secrets), for offline "as of"
@@ -250,6 +252,8 @@ async function render() {
   renderBalance(me, activity);
   renderCoupons(coupons, market);
   renderTier(tier);
+  // The inbox and settings after the rest: a failure there must not hide the balance.
+  await renderNotifications().catch((e) => say(e.message, true));
 }
 
 // The member's tier, or null when the alliance has none (404 tiers_not_defined): then nothing is shown.

@@ -13,6 +13,10 @@ import io.linkpoints.ledger.FeedNotices;
 import io.linkpoints.ledger.HoldTimeouts;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.ledger.LotExpiry;
+import io.linkpoints.notifications.ExpiryReminders;
+import io.linkpoints.notifications.NotificationDeliveries;
+import io.linkpoints.notifications.NotifyConfig;
+import io.linkpoints.notifications.VapidKeys;
 import io.linkpoints.ledger.WriterOptions;
 import io.linkpoints.member.DeviceSecretReseal;
 import io.linkpoints.platform.DatabaseProvisioner;
@@ -80,7 +84,8 @@ public final class LinkpointsApp {
   }
 
   /** Blocking start-up material, read or made on a worker: operator token, signing keys, docs. */
-  private record StartupMaterial(String operatorToken, KeyRing keys, ApiDocs docs, MemberDeviceSecrets deviceSecrets) {
+  private record StartupMaterial(String operatorToken, KeyRing keys, ApiDocs docs, MemberDeviceSecrets deviceSecrets,
+      VapidKeys vapid, NotifyConfig notifyConfig) {
   }
 
   public static Future<LinkpointsApp> start(Vertx vertx, LinkpointsConfig config, Clock clock) {
@@ -125,7 +130,9 @@ public final class LinkpointsApp {
           }
           schemaVersion.set(applied.latestKnown());
           return vertx.executeBlocking(() -> new StartupMaterial(operatorToken(config), KeyRing.loadOrCreate(config.jwtKeysDir()),
-              ApiDocs.load(), MemberDeviceSecrets.loadOrCreate(config.codeKeysDir())));
+              ApiDocs.load(), MemberDeviceSecrets.loadOrCreate(config.codeKeysDir()),
+              VapidKeys.loadOrCreate(config.dataDir().resolve("vapid-keys"), NotifyConfig.fromEnv(System.getenv()).vapidSubject()),
+              NotifyConfig.fromEnv(System.getenv())));
         })
         .compose(material -> {
           startup.set(material);
@@ -152,7 +159,7 @@ public final class LinkpointsApp {
               codeSender != null ? codeSender : new LogSignInCodeSender(), material.docs(), material.deviceSecrets(),
               deviceKeys, new MemberCodeCheck(deviceKeys, new WrongCodeLimits(bookkeeping), clock,
                   config.codeStepWindow()),
-              bookkeeping, registry);
+              bookkeeping, registry, material.vapid(), material.notifyConfig());
           Wiring wiring = new Wiring(platform, schemaVersion.get());
           AtomicReference<ApiVerticle> first = new AtomicReference<>();
           return (config.metricsPort() == LinkpointsConfig.METRICS_OFF ? Future.<ManagementServer>succeededFuture(null)
@@ -171,7 +178,8 @@ public final class LinkpointsApp {
                       parts.add("HTTP server", ApiVerticle.IN_FLIGHT_GRACE_SECONDS + 5, () -> vertx.undeploy(id));
                       DeviceSecretReseal reseal = new DeviceSecretReseal(pool, material.deviceSecrets(), registry);
                       long[] timers = startJobs(vertx, ledger, clock, wiring.coupons(), new PosHousekeeping(pool, clock),
-                          reseal, new TierReview(pool, clock), new RewardJob(pool, ledger, clock));
+                          reseal, new TierReview(pool, clock), new RewardJob(pool, ledger, clock),
+                          wiring.deliveries(vertx), wiring.expiryReminders());
                       parts.add("periodic jobs", 5, () -> {
                         for (long timer : timers) {
                           vertx.cancelTimer(timer);
@@ -195,7 +203,8 @@ public final class LinkpointsApp {
   }
 
   private static long[] startJobs(Vertx vertx, Ledger ledger, Clock clock, Coupons coupons, PosHousekeeping pos,
-      DeviceSecretReseal reseal, TierReview tierReview, RewardJob rewards) {
+      DeviceSecretReseal reseal, TierReview tierReview, RewardJob rewards, NotificationDeliveries deliveries,
+      ExpiryReminders reminders) {
     HoldTimeouts holds = new HoldTimeouts(ledger, clock);
     LotExpiry expiry = new LotExpiry(ledger, clock);
     // Each run works alliance after alliance, up to the limit in each; a tick is skipped while the last run goes on.
@@ -215,7 +224,14 @@ public final class LinkpointsApp {
     // Every 10 minutes too: the birthdays of the month and missed welcomes, once each (RewardGrants' key).
     long rewardTimer = vertx.setPeriodic(45_000, 600_000,
         new OneRunAtATime("Reward grants", () -> rewards.runOnce(REWARD_BATCH)));
-    return new long[] {holdTimer, expiryTimer, couponTimer, posTimer, resealTimer, tierTimer, rewardTimer};
+    // Push and SMS: every 2 s, up to 100 due deliveries per alliance. Expiry reminders: every 10
+    // minutes (each lot and threshold is told once, whichever instance or run gets there first).
+    long deliveryTimer = vertx.setPeriodic(2_000, new OneRunAtATime("Notification deliveries",
+        () -> deliveries.runOnce(100)));
+    long reminderTimer = vertx.setPeriodic(20_000, 600_000, new OneRunAtATime("Expiry reminders",
+        () -> reminders.runOnce(1_000)));
+    return new long[] {holdTimer, expiryTimer, couponTimer, posTimer, resealTimer, tierTimer, rewardTimer, deliveryTimer,
+        reminderTimer};
   }
 
   /**

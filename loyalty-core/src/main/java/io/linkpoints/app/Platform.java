@@ -6,6 +6,8 @@ import io.linkpoints.auth.PasswordHasher;
 import io.linkpoints.auth.SignInCodeSender;
 import io.linkpoints.auth.TokenService;
 import io.linkpoints.ledger.Ledger;
+import io.linkpoints.notifications.NotifyConfig;
+import io.linkpoints.notifications.VapidKeys;
 import io.linkpoints.platform.LinkpointsConfig;
 import io.linkpoints.qr.DeviceKeys;
 import io.linkpoints.qr.MemberCodeCheck;
@@ -22,10 +24,11 @@ import java.time.Clock;
  * wallet's own code route. {@code bookkeepingPool} commits without waiting for the disk
  * (synchronous_commit off): only for rows that a later synchronous commit (the ledger's) makes
  * durable anyway, or that a retry recreates (POS idempotency records, used member codes).
- * {@code meters}: the process's registry, served at /metrics on the management port.
+ * {@code meters}: the process's registry, served at /metrics on the management port. {@code vapid}:
+ * the Web Push key pair of the data folder; {@code notifyConfig}: the SMS gateway and VAPID contact.
  */
 public record Platform(LinkpointsConfig config, Pool pool, Ledger ledger, Clock clock, TokenService tokens,
     OperatorGuard operator, PasswordHasher passwords, SignInCodeSender codeSender, ApiDocs docs,
     MemberDeviceSecrets deviceSecrets, DeviceKeys deviceKeys, MemberCodeCheck memberCodes, Pool bookkeepingPool,
-    MeterRegistry meters) {
+    MeterRegistry meters, VapidKeys vapid, NotifyConfig notifyConfig) {
 }

@@ -13,6 +13,14 @@ import io.linkpoints.ledger.api.ShopFeedRoutes;
 import io.linkpoints.member.DeviceRoutes;
 import io.linkpoints.member.MemberActivityRoutes;
 import io.linkpoints.member.MemberRoutes;
+import io.linkpoints.notifications.EndpointPolicy;
+import io.linkpoints.notifications.ExpiryReminders;
+import io.linkpoints.notifications.HttpSmsGateway;
+import io.linkpoints.notifications.NotificationDeliveries;
+import io.linkpoints.notifications.NotificationRoutes;
+import io.linkpoints.notifications.Notifications;
+import io.linkpoints.notifications.PushSubscriptions;
+import io.linkpoints.notifications.SmsSender;
 import io.linkpoints.platform.Migrations;
 import io.linkpoints.pos.PosRoutes;
 import io.linkpoints.promotions.Bounties;
@@ -32,6 +40,8 @@ import io.linkpoints.web.ApiVerticle;
 import io.linkpoints.web.ApiVerticle.Mounts;
 import io.linkpoints.web.HealthCheck;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.openapi.contract.OpenAPIContract;
 import java.util.List;
 
@@ -52,6 +62,8 @@ final class Wiring {
   private final MemberTiers memberTiers;
   private final RewardGrants rewardGrants;
   private final List<HealthCheck> healthChecks;
+  private final Notifications notifications;
+  private final EndpointPolicy endpoints;
 
   /** {@code schemaVersion}: the latest migration this code knows, which readiness requires applied. */
   Wiring(Platform p, String schemaVersion) {
@@ -69,6 +81,27 @@ final class Wiring {
     this.memberCodes = new MemberCodes(p.pool(), p.deviceKeys(), p.config().codeStepWindow(), p.clock());
     this.memberTiers = new MemberTiers(p.pool(), p.clock());
     this.rewardGrants = new RewardGrants(p.pool(), p.ledger(), p.clock());
+    this.notifications = new Notifications(p.pool(), p.clock(), p.notifyConfig().smsConfigured());
+    this.endpoints = new EndpointPolicy(p.config().allowPrivateEndpoints());
+  }
+
+  /** The push and SMS sender, which app runs periodically (one HTTP client for all push services). */
+  NotificationDeliveries deliveries(Vertx vertx) {
+    var http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000));
+    SmsSender sms = p.notifyConfig().smsGatewayUrl()
+        .<SmsSender>map(url -> new HttpSmsGateway(http, url, p.notifyConfig().smsGatewaySecret().orElseThrow(), p.clock()))
+        .orElse(null);
+    return new NotificationDeliveries(vertx, p.pool(), http, p.vapid(), endpoints, sms, p.clock());
+  }
+
+  /** The expiry reminders job, which app runs periodically. */
+  ExpiryReminders expiryReminders() {
+    return new ExpiryReminders(p.pool(), notifications, p.clock());
+  }
+
+  /** The member notifications service: the entry point the outbox calls ({@code notifyMember}). */
+  Notifications notifications() {
+    return notifications;
   }
 
   /** The coupons, whose periodic jobs app runs. */
@@ -98,7 +131,9 @@ final class Wiring {
         new MemberActivityRoutes(p.pool(), p.clock()),
         new DeviceRoutes(p.pool(), p.deviceSecrets(), p.clock()),
         new TierRoutes(p.pool(), p.clock()),
-        new RewardRoutes(p.pool(), p.ledger(), p.clock()));
+        new RewardRoutes(p.pool(), p.ledger(), p.clock()),
+        new NotificationRoutes(notifications, new PushSubscriptions(p.pool(), p.clock(), endpoints), p.vapid(),
+            p.notifyConfig().smsConfigured()));
   }
 
   /** A server instance, for {@code deployVerticle}: called once per instance. */

@@ -24,7 +24,8 @@ public record LinkpointsConfig(
     Path codeKeysDir,
     int codeStepWindow,
     int metricsPort,
-    String metricsHost) {
+    String metricsHost,
+    boolean allowPrivateEndpoints) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final int OWASP_PBKDF2_ITERATIONS = 600_000;
@@ -63,8 +64,10 @@ public record LinkpointsConfig(
     int metricsPort = "off".equals(metrics) ? METRICS_OFF : parsePort("LINKPOINTS_METRICS_PORT", metrics);
     // Loopback unless the operator says otherwise: the figures are for the operator's scraper, not the public.
     String metricsHost = env.getOrDefault("LINKPOINTS_METRICS_HOST", "127.0.0.1");
+    // Off unless the operator says so: the service must not be made to call into its own network (SSRF).
+    boolean allowPrivate = Boolean.parseBoolean(env.getOrDefault("LINKPOINTS_ALLOW_PRIVATE_ENDPOINTS", "false"));
     return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, operatorToken, poolSize, keys, OWASP_PBKDF2_ITERATIONS,
-        codeKeys, window, metricsPort, metricsHost);
+        codeKeys, window, metricsPort, metricsHost, allowPrivate);
   }
 
   /**
@@ -74,30 +77,39 @@ public record LinkpointsConfig(
   public LinkpointsConfig withPort(int newPort) {
     return new LinkpointsConfig(newPort, dbUrl, dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir,
         passwordIterations, codeKeysDir, codeStepWindow, newPort == 0 && metricsPort != METRICS_OFF ? 0 : metricsPort,
-        metricsHost);
+        metricsHost, allowPrivateEndpoints);
   }
 
   /** With the management server (/metrics) on this port, or none ({@link #METRICS_OFF}). */
   public LinkpointsConfig withMetricsPort(int newPort) {
     return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir,
-        passwordIterations, codeKeysDir, codeStepWindow, newPort, metricsHost);
+        passwordIterations, codeKeysDir, codeStepWindow, newPort, metricsHost, allowPrivateEndpoints);
   }
 
   public LinkpointsConfig withDbUrl(String url) {
     return new LinkpointsConfig(port, Optional.of(url), dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir,
-        passwordIterations, codeKeysDir, codeStepWindow, metricsPort, metricsHost);
+        passwordIterations, codeKeysDir, codeStepWindow, metricsPort, metricsHost, allowPrivateEndpoints);
   }
 
   /** The same configuration with its data (and, by default, its keys) in another folder. */
   public LinkpointsConfig withDataDir(Path dir) {
     return new LinkpointsConfig(port, dbUrl, dir, logLevel, operatorToken, dbPoolSize, dir.resolve("jwt-keys"),
-        passwordIterations, dir.resolve("code-keys"), codeStepWindow, metricsPort, metricsHost);
+        passwordIterations, dir.resolve("code-keys"), codeStepWindow, metricsPort, metricsHost, allowPrivateEndpoints);
   }
 
   /** For tests only: fewer PBKDF2 iterations, so sign-ins do not take half a second each. */
   public LinkpointsConfig withPasswordIterations(int iterations) {
     return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir, iterations,
-        codeKeysDir, codeStepWindow, metricsPort, metricsHost);
+        codeKeysDir, codeStepWindow, metricsPort, metricsHost, allowPrivateEndpoints);
+  }
+
+  /**
+   * Whether outgoing calls to addresses the operator names (push endpoints) may go to http and to
+   * loopback, private or link-local addresses ({@code LINKPOINTS_ALLOW_PRIVATE_ENDPOINTS}; SSRF).
+   */
+  public LinkpointsConfig withAllowPrivateEndpoints(boolean allow) {
+    return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir,
+        passwordIterations, codeKeysDir, codeStepWindow, metricsPort, metricsHost, allow);
   }
 
   private static int parsePort(String name, String raw) {

@@ -132,6 +132,8 @@ public enum ProblemCode {
   NOTHING_TO_CLAIM(422, false, "the shop code gives nothing for this spend"),
   IMAGE_UNREADABLE(422, false, "the uploaded image could not be decoded"),
   QR_NOT_FOUND(422, false, "no QR code was found in the image"),
+  PUSH_ENDPOINT_REFUSED(422, false,
+      "the push endpoint is not https, or is or resolves to a loopback, private or link-local address"),
 
   // 429, 5xx: the service's moment; the same request may succeed later.
   TOO_MANY_ATTEMPTS(429, true,

@@ -49,6 +49,10 @@ class StatementsPinOneAllianceTest {
       Map.entry("ledger_transfer.seq", "unique within the alliance; the feed orders by (xid, seq) with xid"
           + " first, and never reads seq alone as commit order (docs/scaling.md: the feed on Citus)"),
       Map.entry("member.id", "unique id"),
+      Map.entry("member_notification.id", "unique id; the inbox pages by it, newest first: the cursor is stable, and a"
+          + " row committed late is still listed (in the place of its id), never read as the order of commits"),
+      Map.entry("notification_delivery.id", "unique id; due deliveries are taken by next_attempt_at, then id"),
+      Map.entry("push_subscription.id", "unique id"),
       Map.entry("member_tier_change.id", "unique id; a member's tier history is ordered by id (at, within one member's lock)"),
       Map.entry("member_device.id", "unique across alliances, below 10^8 (codes carry it): taken with an explicit"
           + " nextval, which Citus runs on the coordinator's sequence"),

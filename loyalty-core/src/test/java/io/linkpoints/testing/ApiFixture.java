@@ -43,6 +43,8 @@ public final class ApiFixture implements AutoCloseable {
   private final String dbUrl;
   public final LinkpointsApp app;
   public final WebClient http;
+  /** The configuration it started with: {@link #anotherInstance} starts with the same. */
+  private final LinkpointsConfig config;
 
   /** Keeps the last code sent to each phone, as an SMS gateway would deliver it. */
   public static final class CapturedCodes implements SignInCodeSender {
@@ -68,6 +70,12 @@ public final class ApiFixture implements AutoCloseable {
     this(vertx, new MutableClock(Instant.now()), tempDir(), urlOf(db), new CapturedCodes(), null, true);
   }
 
+  /** With the configuration changed by {@code tweak} (say, private push endpoints allowed for a local receiver). */
+  public ApiFixture(Vertx vertx, java.util.function.UnaryOperator<LinkpointsConfig> tweak) {
+    this(vertx, new MutableClock(Instant.now()), tempDir(), urlOf(TestDatabase.fresh()), new CapturedCodes(), null, true,
+        tweak);
+  }
+
   /** On a Vert.x that reports into {@code meters} ({@code Meters.vertx}), which the service adds its own to. */
   public ApiFixture(Vertx vertx, PrometheusMeterRegistry meters) {
     this(vertx, new MutableClock(Instant.now()), tempDir(), urlOf(TestDatabase.fresh()), new CapturedCodes(), meters, true);
@@ -75,14 +83,20 @@ public final class ApiFixture implements AutoCloseable {
 
   private ApiFixture(Vertx vertx, MutableClock clock, Path dataDir, String dbUrl, CapturedCodes codes,
       PrometheusMeterRegistry meters, boolean ownsDataDir) {
+    this(vertx, clock, dataDir, dbUrl, codes, meters, ownsDataDir, c -> c);
+  }
+
+  private ApiFixture(Vertx vertx, MutableClock clock, Path dataDir, String dbUrl, CapturedCodes codes,
+      PrometheusMeterRegistry meters, boolean ownsDataDir, java.util.function.UnaryOperator<LinkpointsConfig> tweak) {
     this.vertx = vertx;
     this.ownsDataDir = ownsDataDir;
     this.clock = clock;
     this.dataDir = dataDir;
     this.dbUrl = dbUrl;
     this.codes = codes;
-    LinkpointsConfig config = LinkpointsConfig.fromEnv(Map.of()).withDataDir(dataDir).withDbUrl(dbUrl).withPort(0)
-        .withPasswordIterations(TEST_PASSWORD_ITERATIONS);
+    LinkpointsConfig config = tweak.apply(LinkpointsConfig.fromEnv(Map.of()).withDataDir(dataDir).withDbUrl(dbUrl)
+        .withPort(0).withPasswordIterations(TEST_PASSWORD_ITERATIONS));
+    this.config = config;
     try {
       this.app = await(LinkpointsApp.start(vertx, config, clock, codes, meters));
     } catch (RuntimeException e) {
@@ -98,7 +112,9 @@ public final class ApiFixture implements AutoCloseable {
    * on its own (before this one).
    */
   public ApiFixture anotherInstance() {
-    return new ApiFixture(vertx, clock, dataDir, dbUrl, codes, null, false);
+    LinkpointsConfig same = config;
+    return new ApiFixture(vertx, clock, dataDir, dbUrl, codes, null, false,
+        c -> c.withAllowPrivateEndpoints(same.allowPrivateEndpoints()));
   }
 
   private static Path tempDir() {

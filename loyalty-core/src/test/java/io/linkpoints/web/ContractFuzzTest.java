@@ -325,6 +325,36 @@ class ContractFuzzTest {
 
     // Tier definitions replaced: generated bodies rarely have strictly increasing thresholds.
     live("putTiers", world.adminToken, alliance + "/tiers", null, tierDefinitions(1 + samples.random().nextInt(10)));
+
+    // A notification of the member's to mark read (the outbox's entry point writes it), and a push
+    // subscription a default service accepts: https on a public address (an IP: no DNS needed),
+    // with a browser's P-256 key and auth secret.
+    io.linkpoints.notifications.Notifications notifications =
+        new io.linkpoints.notifications.Notifications(api.app.pool(), api.clock, false);
+    long notificationId = await(api.app.pool().withTransaction(conn -> notifications.notifyMember(conn,
+        world.allianceId, member.memberId(), "points_earned", new JsonObject().put("points", 10), UUID.randomUUID())))
+        .orElseThrow();
+    live("markMyNotificationRead", member.token(), "/v1/members/me/notifications/" + notificationId + "/read", null, null);
+    String endpoint = "https://203.0.113.7/push/fuzz-" + samples.random().nextInt(1_000_000);
+    live("addMyPushSubscription", member.token(), "/v1/members/me/push/subscriptions", null, new JsonObject()
+        .put("endpoint", endpoint).put("keys", browserKeys()));
+    live("deleteMyPushSubscription", member.token(), "/v1/members/me/push/subscriptions?endpoint="
+        + java.net.URLEncoder.encode(endpoint, java.nio.charset.StandardCharsets.UTF_8), null, null);
+  }
+
+  /** A browser's subscription keys: a fresh P-256 public point and a 16-byte auth secret, base64url. */
+  private static JsonObject browserKeys() {
+    try {
+      java.security.KeyPairGenerator gen = java.security.KeyPairGenerator.getInstance("EC");
+      gen.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+      byte[] point = io.linkpoints.notifications.WebPushCrypto.encodePoint(
+          (java.security.interfaces.ECPublicKey) gen.generateKeyPair().getPublic());
+      java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+      return new JsonObject().put("p256dh", b64.encodeToString(point))
+          .put("auth", b64.encodeToString(io.linkpoints.auth.Secrets.randomBytes(16)));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Valid tier definitions with {@code levels} levels, thresholds 100 apart. */

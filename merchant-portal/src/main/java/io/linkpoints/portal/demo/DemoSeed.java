@@ -3,6 +3,7 @@ package io.linkpoints.portal.demo;
 import io.linkpoints.app.LinkpointsApp;
 import io.linkpoints.auth.SignInCodeSender;
 import io.linkpoints.ledger.AccountKind;
+import io.linkpoints.notifications.Notifications;
 import io.linkpoints.platform.LinkpointsConfig;
 import io.linkpoints.platform.ManualClock;
 import io.vertx.core.Future;
@@ -169,6 +170,14 @@ public final class DemoSeed {
     // The demo member holds points to spend at once.
     clock.set(realNow.minus(Duration.ofHours(2)));
     await(app.ledger().transfer(a, UUID.randomUUID(), issuance.get(0), wallets[0], 500, "earn"));
+    // Its inbox tells of it (as the outbox will of every earn), with a welcome from the alliance the
+    // member has not agreed to (marketing is off by default: not kept) and a coupon note, unread.
+    Notifications inbox = new Notifications(app.pool(), clock, false);
+    for (String[] note : new String[][] {{"points_earned", "500"}, {"marketing", "0"}, {"coupon_issued", "0"}}) {
+      JsonObject data = new JsonObject().put("points", Long.parseLong(note[1])).put("shopName", SHOPS[0][0])
+          .put("couponTitle", "半山书店 满 50 减 10 / ¥10 off at Hillside Books");
+      await(app.pool().withTransaction(conn -> inbox.notifyMember(conn, a, memberIds[0], note[0], data, UUID.randomUUID())));
+    }
 
     // One settlement period: the first full month of the history, run and closed.
     clock.set(realNow);

@@ -204,10 +204,10 @@ class WalletEncodersBrowserTest {
       phone.wait.until(d -> Boolean.TRUE.equals(phone.driver.executeScript("return navigator.serviceWorker.controller !== null")));
       Object headers = phone.driver.executeAsyncScript("const done = arguments[0]; (async () => {"
           + "const sw = await fetch('/portal/sw.js', { cache: 'no-store' }); const m = await fetch('/portal/manifest.webmanifest', { cache: 'no-store' });"
-          + "const keys = await (await caches.open('lp-wallet-v2')).keys();"
+          + "const keys = await (await caches.open('lp-wallet-v3')).keys();"
           + "return [sw.headers.get('Content-Type').split(';')[0], sw.headers.get('Service-Worker-Allowed'), m.headers.get('Content-Type'),"
           + " (await m.json()).icons.length, keys.length]; })().then(done, (e) => done('ERROR ' + e));");
-      assertEquals(List.of("text/javascript", "/portal/", "application/manifest+json", 2L, 12L), headers);
+      assertEquals(List.of("text/javascript", "/portal/", "application/manifest+json", 2L, 13L), headers);
       ChromiumNetworkConditions offline = new ChromiumNetworkConditions();
       offline.setOffline(true);
       phone.driver.setNetworkConditions(offline);

@@ -58,6 +58,11 @@ class DemoSeedTest {
         assertEquals("50,50,50,50,50,50", text(app, "/* test */ select string_agg(points::text, ',') from reward_payment"));
         assertEquals(2L, count(app, "/* test */ select count(distinct payer_id) from reward_payment"));
         assertTrue(count(app, "/* test */ select count(*) from ledger_transfer") > 1000);
+        // The demo member's inbox: the earn and the coupon note, unread; the marketing one not kept (off by default).
+        assertEquals("coupon_issued,points_earned", text(app, "/* test */ select string_agg(n.kind, ',' order by n.kind)"
+            + " from member_notification n join member m on m.alliance_id = n.alliance_id and m.id = n.member_id"
+            + " where m.phone = '" + DemoSeed.DEMO_PHONE + "' and n.read_at is null"));
+        assertEquals(2L, count(app, "/* test */ select count(*) from member_notification"));
         long days = count(app, "/* test */ select count(distinct date_trunc('day', created_at)) from ledger_transfer");
         assertTrue(days >= 85, "history spread over days: " + days);
         assertEquals(0L, count(app, "/* test */ select coalesce(sum(net_fen), 0) from settlement_statement"));
