@@ -64,10 +64,6 @@ public final class Birthdays {
       return year == null ? null : (short) year.intValue();
     }
 
-    JsonObject json() {
-      return new JsonObject().put("month", month).put("day", day).put("year", year);
-    }
-
     static Birthday of(Row r) {
       Short month = r.getShort("birth_month");
       if (month == null) {
@@ -107,7 +103,7 @@ public final class Birthdays {
       }
       Birthday before = Birthday.of(rows.iterator().next());
       JsonObject detail = new JsonObject().put("memberId", memberId)
-          .put("before", before == null ? null : before.json()).put("after", b.json());
+          .put("before", before == null ? null : RewardJson.birthdayFields(before)).put("after", RewardJson.birthdayFields(b));
       return conn.preparedQuery(CHANGE).execute(Tuple.of(alliance, memberId, b.dbMonth(), b.dbDay(), b.dbYear()))
           .compose(v -> audit.append(conn, alliance, admin.role().claim(), admin.subjectId(), AUDIT_ACTION,
               "/v1/alliances/" + alliance + "/members/" + memberId + "/birthday", detail));

@@ -44,7 +44,7 @@ final class RewardJson {
   }
 
   static JsonObject birthday(Birthdays.Birthday b) {
-    return b.json().put("locked", true);
+    return birthdayFields(b).put("locked", true);
   }
 
   static JsonObject view(MemberRewards.View v) {
@@ -54,5 +54,10 @@ final class RewardJson {
         .put("transferred", g.transferred())));
     return new JsonObject().put("birthday", v.birthday() == null ? null : birthday(v.birthday()))
         .put("grants", grants);
+  }
+
+  /** A birthday as the API and the audit log show it: month, day, and the year if given. */
+  static JsonObject birthdayFields(Birthdays.Birthday b) {
+    return new JsonObject().put("month", b.month()).put("day", b.day()).put("year", b.year());
   }
 }
