@@ -28,8 +28,11 @@ public final class TierJson {
   }
 
   private static JsonObject level(TierRule.Level l) {
-    return tier(l.tier()).put("threshold", l.threshold()).put("minShops", l.minShops())
-        .put("allianceMultiplierPermille", l.allianceMultiplierPermille());
+    JsonObject json = tier(l.tier()).put("threshold", l.threshold()).put("minShops", l.minShops());
+    if (l.allianceMultiplierPermille() != null) {
+      json.put("allianceMultiplierPermille", l.allianceMultiplierPermille());
+    }
+    return json;
   }
 
   /** A putTiers body (its types and bounds checked against the contract already); levels numbered in order. */

@@ -49,6 +49,10 @@ class DemoSeedTest {
         assertEquals(200L, count(app, "/* test */ select coalesce(sum(points), 0) from shop_bounty"));
         assertEquals("银卡 Silver 300,金卡 Gold 1000", text(app, "/* test */ select string_agg(name_zh || ' ' || name_en"
             + " || ' ' || threshold, ',' order by level) from tier_level"));
+        assertEquals("1 null,2 1200", text(app, "/* test */ select string_agg(level || ' '"
+            + " || coalesce(alliance_multiplier_permille::text, 'null'), ',' order by level) from tier_level"));
+        assertEquals("1 1100", text(app, "/* test */ select string_agg(level || ' ' || multiplier_permille, ',')"
+            + " from shop_tier_perk"));
         assertTrue(count(app, "/* test */ select count(*) from ledger_transfer") > 1000);
         long days = count(app, "/* test */ select count(distinct date_trunc('day', created_at)) from ledger_transfer");
         assertTrue(days >= 85, "history spread over days: " + days);
