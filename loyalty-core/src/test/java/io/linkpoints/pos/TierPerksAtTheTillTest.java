@@ -324,7 +324,8 @@ class TierPerksAtTheTillTest {
         .put("benefit", new JsonObject().put("kind", "gift").put("giftName", "a cake").put("valueFen", 800))
         .put("validFrom", api.clock.instant().minus(Duration.ofHours(1)).toString())
         .put("validUntil", api.clock.instant().plus(Duration.ofDays(30)).toString())
-        .put("inventory", 10).put("perMemberLimit", 2).put("shopCodes", true).put("autoIssueMinSpendFen", 0))).getLong("id");
+        .put("inventory", 10).put("perMemberLimit", 2).put("shopCodes", true).put("autoIssueMinSpendFen", 0)
+        .put("marketPricePoints", 5))).getLong("id");
     // The bookshop cannot make the café's campaign its perk.
     assertEquals("campaign_not_found", problemCode(api.send(HttpMethod.PUT, shopPath(w, books) + "/tier-perks",
         books.ownerToken(), new JsonObject().put("levels", new JsonArray().add(new JsonObject().put("level", 2)
@@ -341,6 +342,15 @@ class TierPerksAtTheTillTest {
     var refused = api.post("/v1/members/me/coupons/claim", silver.token(), new JsonObject().put("code", code));
     assertEquals(403, refused.statusCode());
     assertEquals("tier_required", problemCode(refused));
+    // In the market too: refused, and the 5 points it held for the exchange are back.
+    long before = w.available(silver);
+    var exchange = api.send(HttpMethod.POST, "/v1/members/me/coupon-market/exchange", silver.token(),
+        new JsonObject().put("campaignId", campaign), java.util.Map.of("Idempotency-Key", "silver-cake"));
+    assertEquals("tier_required", problemCode(exchange));
+    assertEquals(before, w.available(silver));
+    JsonObject offer = expect(200, api.get("/v1/members/me/coupon-market", silver.token())).getJsonArray("items")
+        .getJsonObject(0);
+    assertEquals(2, offer.getInteger("minTierLevel"), "the market says the offer is for Gold");
     JsonObject purchase = expect(200, w.pos(cafe, "accrue", key(), new JsonObject().put("memberCode", w.code(silver))
         .put("spendFen", 1000).put("orderRef", "order-silver")));
     assertEquals(0, purchase.getJsonArray("couponsIssued").size());
