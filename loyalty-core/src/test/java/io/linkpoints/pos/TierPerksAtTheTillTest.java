@@ -409,6 +409,48 @@ class TierPerksAtTheTillTest {
   }
 
   @Test
+  void perksAreNeitherCutNorCountedByTheDailyCap() {
+    PosWorld w = world(Instant.parse("2026-12-19T02:00:00Z"));
+    Till cafe = w.shop("Café");
+    Till books = w.shop("Books");
+    tiers(w, 1250);
+    perks(w, cafe, new JsonArray().add(silverTimes(1100)));
+    expect(200, api.send(HttpMethod.PUT, shopPath(w, cafe) + "/earn-rule", cafe.ownerToken(),
+        new JsonObject().put("pointsPerYuan", 1).put("rounding", "floor").put("dailyCapPoints", 70)));
+    Person member = gold(w, books);
+    // ¥38.50 twice at the café, capped at 70 a day: 38 + 9 + 3 first; then the room left is 70 − 38 = 32
+    // (the café's 3 perk points do not count, nor the fund's 9), and both perks are paid whole.
+    JsonObject first = accrue(w, cafe, member, 3850);
+    assertEquals(38 + 9 + 3, first.getLong("points"));
+    JsonObject second = accrue(w, cafe, member, 3850);
+    assertEquals(32, second.getLong("basePoints"));
+    assertEquals("shop_daily_cap", second.getString("limitedBy"));
+    assertEquals(32 + 9 + 3, second.getLong("points"));
+    JsonObject third = accrue(w, cafe, member, 3850);
+    assertEquals(0, third.getLong("basePoints"));
+    assertEquals(9 + 3, third.getLong("points"));
+  }
+
+  @Test
+  void aSpendBasisCountsASalesSpendOnceNotAgainOnItsPerkRows() {
+    PosWorld w = world(Instant.parse("2026-12-20T02:00:00Z"));
+    Till cafe = w.shop("Café");
+    expect(200, w.api.send(HttpMethod.PUT, "/v1/alliances/" + w.allianceId + "/tiers", w.adminToken,
+        new JsonObject().put("basis", "spend_fen").put("windowDays", 90).put("graceDays", 14)
+            .put("levels", new JsonArray().add(new JsonObject().put("nameZh", "银卡").put("nameEn", "Silver")
+                .put("threshold", 5000).put("allianceMultiplierPermille", 1500)))));
+    perks(w, cafe, new JsonArray().add(silverTimes(1100)));
+    Person member = w.member();
+    assertEquals(60, accrue(w, cafe, member, 6000).getLong("points"), "¥60: Silver after the sale");
+    // ¥10 more as Silver: 10 + 10 × 0.5 = 5 (fund) + 10 × 0.1 = 1 (café); two perk rows that repeat the ¥10.
+    assertEquals(16, accrue(w, cafe, member, 1000).getLong("points"));
+    JsonObject card = expect(200, api.get("/v1/members/me/tier", member.token()));
+    assertEquals(6000 + 1000, card.getJsonObject("figures").getLong("spendFen"), "each sale's spend once");
+    assertEquals(1500, card.getJsonObject("perks").getInteger("allianceMultiplierPermille"));
+    assertEquals(1100, card.getJsonObject("perks").getJsonArray("shops").getJsonObject(0).getInteger("multiplierPermille"));
+  }
+
+  @Test
   void perksAreTheShopsOwnAndTheirBoundsAreChecked() {
     PosWorld w = world(Instant.parse("2026-12-18T02:00:00Z"));
     Till cafe = w.shop("Café");
