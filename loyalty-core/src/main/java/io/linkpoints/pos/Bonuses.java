@@ -48,7 +48,7 @@ final class Bonuses {
       + " where alliance_id = $1 and id = $2";
   // Promotion, bounty, then the tier perks, the alliance's first (as the answer lists them).
   private static final String ROWS = "select b.id, b.bonus_kind, b.promotion_id, p.name as promotion_name, b.points,"
-      + " b.tier_level, b.paid_by_fund"
+      + " b.tier_level"
       + " from pos_accrual b left join shop_promotion p on p.alliance_id = b.alliance_id and p.id = b.promotion_id"
       + " where b.alliance_id = $1 and b.bonus_of = $2 order by case b.bonus_kind when 'promotion' then 1"
       + " when 'bounty' then 2 when 'tier_alliance' then 3 else 4 end";
@@ -154,11 +154,15 @@ final class Bonuses {
    * back by every later one. {@code at}: when the sale was recorded, which promotions are judged by.
    */
   Future<List<Bonus>> decide(Caller c, String key, UUID saleId, PosMembers.AtTill m, long spendFen, Instant at) {
-    if (!m.bonuses()) {
+    if (!m.bonuses() && !m.tierPerks()) {
       return Future.succeededFuture(List.of());
     }
-    Future<List<Promotion>> candidates = promotions.candidates(c.allianceId(), c.shopId(), at, m.zone());
-    Future<Bounties.Bounty> bounty = bounties.get(c.allianceId(), c.shopId());
+    // Only what the opening statement says may pay is looked at: the shop's promotions and bounty,
+    // the member's tier perks.
+    Future<List<Promotion>> candidates = m.bonuses() ? promotions.candidates(c.allianceId(), c.shopId(), at, m.zone())
+        : Future.succeededFuture(List.of());
+    Future<Bounties.Bounty> bounty = m.bonuses() ? bounties.get(c.allianceId(), c.shopId())
+        : Future.succeededFuture(new Bounties.Bounty(c.shopId(), 0, 0, null));
     return Future.all(candidates, bounty).compose(loaded -> pool.withTransaction(conn ->
         conn.preparedQuery(LOCK).execute(Tuple.of(c.allianceId(), saleId)).compose(locked -> {
           Row sale = locked.iterator().next();
@@ -179,7 +183,7 @@ final class Bonuses {
                 bounty.result().points(), when, saleId})));
           }
           // The tier the member holds now, as the sale's bonuses are decided (before its own evaluation).
-          added = added.compose(v -> conn.preparedQuery(TIER_PERKS_OF_MEMBER)
+          added = !m.tierPerks() ? added : added.compose(v -> conn.preparedQuery(TIER_PERKS_OF_MEMBER)
               .execute(Tuple.of(c.allianceId(), m.memberId(), c.shopId())).compose(rows -> {
                 List<Tuple> perks = new ArrayList<>();
                 TierPerks.of(rows).ifPresent(t -> t.bonuses(spendFen, m.rule()).forEach(b -> perks.add(Tuple.from(
