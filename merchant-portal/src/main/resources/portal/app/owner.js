@@ -5,6 +5,7 @@ import { bars } from './chart.js';
 import { memberPhones } from './member-phones.js';
 import { promotions } from './promotions.js';
 import { ownerRewards } from './rewards.js';
+import { tierPerks } from './tier-perks.js';
 
 const s = requireRole(['owner', 'cashier']);
 const base = s ? `/v1/alliances/${s.allianceId}/shops/${s.shopId}` : '';
@@ -19,6 +20,7 @@ const phones = isOwner ? memberPhones(document.getElementById('member-phones'), 
 const promos = s ? promotions({ base, isOwner }) : null;
 // Cashiers may not read the rewards rules: the section is the owner's.
 const rewards = isOwner ? ownerRewards(`/v1/alliances/${s.allianceId}`, s.shopId) : null;
+const perks = s ? tierPerks({ A: `/v1/alliances/${s.allianceId}`, base, shopId: s.shopId, isOwner }) : null;
 applyI18n(render);
 
 function shopName(id) { const x = shops.find((sh) => sh.id === id); return x ? x.name : '#' + id; }
@@ -29,6 +31,7 @@ function render() {
   if (phones) phones.render();
   if (promos) promos.render();
   if (rewards) rewards.render();
+  if (perks) perks.render();
 }
 
 async function load() {
@@ -37,7 +40,8 @@ async function load() {
   document.getElementById('shop-name').textContent = shopName(s.shopId);
   const partner = document.getElementById('c-partner');
   partner.replaceChildren(...shops.filter((x) => x.id !== s.shopId).map((x) => h('option', { value: x.id }, x.name)));
-  await Promise.all([loadCampaigns(), loadRule(), promos.load(), isOwner ? loadOwnerOnly() : null, rewards ? rewards.load() : null]);
+  await Promise.all([loadCampaigns(), loadRule(), promos.load(), perks.load(), isOwner ? loadOwnerOnly() : null,
+    rewards ? rewards.load() : null]);
   if (isOwner) {
     liveFeed(); weekly().catch((e) => say(e.message, true)); loadStatementPeriods().catch((e) => say(e.message, true));
     overlap().catch((e) => say(e.message, true));

@@ -1,6 +1,7 @@
 // The admin's tier definitions (会员等级, docs/tiers.md): the rule (basis, window, grace) and the levels, edited as a
 // table and saved whole (PUT replaces every level). The server checks the rules (thresholds strictly increasing:
-// invalid_tiers; shapes and bounds: validation_failed); the page shows its codes in words.
+// invalid_tiers; shapes and bounds: validation_failed); the page shows its codes in words. Each level may carry the
+// alliance's perk, an earn multiplier paid by the alliance fund (typed as ×1.25, sent as 1250 per-mille).
 import { t, problemText } from './i18n.js';
 import { get, api, h, say } from './api.js';
 
@@ -22,8 +23,11 @@ export function tiers(A) {
     document.getElementById('t-window').value = defined ? defined.windowDays : 365;
     document.getElementById('t-grace').value = defined ? defined.graceDays : 30;
     // Spend thresholds are fen on the wire and yuan in the table.
+    // The alliance's perk: per-mille on the wire (1250), a multiplier in the table (1.25); blank for none.
     rows = defined ? defined.levels.map((l) => ({ nameZh: l.nameZh, nameEn: l.nameEn, minShops: l.minShops,
-      threshold: defined.basis === 'spend_fen' ? l.threshold / 100 : l.threshold })) : [{ nameZh: '', nameEn: '', threshold: '', minShops: 0 }];
+      threshold: defined.basis === 'spend_fen' ? l.threshold / 100 : l.threshold,
+      multiplier: l.allianceMultiplierPermille ? l.allianceMultiplierPermille / 1000 : '' }))
+      : [{ nameZh: '', nameEn: '', threshold: '', minShops: 0, multiplier: '' }];
     render();
   }
 
@@ -38,13 +42,14 @@ export function tiers(A) {
       h('td', { class: 'num' }, String(i + 1)), cell(i, 'nameZh', { maxlength: '40' }), cell(i, 'nameEn', { maxlength: '40' }),
       cell(i, 'threshold', { type: 'number', min: '0', step: spend() ? '0.01' : '1' }),
       cell(i, 'minShops', { type: 'number', min: '0', step: '1' }),
+      cell(i, 'multiplier', { type: 'number', min: '1.001', max: '10', step: '0.001', placeholder: '—' }),
       h('td', {}, rows.length > 1 ? h('button', { id: `t-remove-${i + 1}`, type: 'button', class: 'secondary',
         onclick: () => { rows.splice(i, 1); render(); } }, t('remove')) : ''))));
   }
 
   basis.addEventListener('change', render);
   document.getElementById('t-add').addEventListener('click', () => {
-    if (rows.length < 10) rows.push({ nameZh: '', nameEn: '', threshold: '', minShops: 0 });
+    if (rows.length < 10) rows.push({ nameZh: '', nameEn: '', threshold: '', minShops: 0, multiplier: '' });
     render();
   });
 
@@ -55,7 +60,8 @@ export function tiers(A) {
       windowDays: Number(document.getElementById('t-window').value),
       graceDays: Number(document.getElementById('t-grace').value),
       levels: rows.map((r) => ({ nameZh: String(r.nameZh).trim(), nameEn: String(r.nameEn).trim(),
-        threshold: Math.round(Number(r.threshold) * (spend() ? 100 : 1)), minShops: Number(r.minShops || 0) }))
+        threshold: Math.round(Number(r.threshold) * (spend() ? 100 : 1)), minShops: Number(r.minShops || 0),
+        ...(String(r.multiplier).trim() === '' ? {} : { allianceMultiplierPermille: Math.round(Number(r.multiplier) * 1000) }) }))
     };
     try {
       await api('PUT', `${A}/tiers`, body);

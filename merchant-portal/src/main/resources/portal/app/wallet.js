@@ -237,7 +237,8 @@ function benefit(b) {
 }
 
 // History lines named after their kind: refund debts, and a shop's bonuses (docs/promotions.md).
-const LABELLED_CODES = new Set(['pos_refund', 'pos_recovery', 'pos_promotion', 'pos_bounty', 'reward_welcome', 'reward_birthday']);
+const LABELLED_CODES = new Set(['pos_refund', 'pos_recovery', 'pos_promotion', 'pos_bounty', 'pos_tier_alliance', 'pos_tier_shop',
+  'reward_welcome', 'reward_birthday']);
 // Welcome and birthday rewards: the birthday (set once) and the rewards received.
 const rewards = walletRewards();
 
@@ -285,6 +286,19 @@ function renderTier(x) {
     lines.push(h('p', { id: 'tier-grace', class: 'msg bad', 'data-until': x.graceUntil },
       tf('graceUntil', { d: new Date(x.graceUntil).toLocaleString(document.documentElement.lang, { dateStyle: 'medium', timeStyle: 'short' }) })));
   }
+  // The tier's perks: the alliance fund's multiplier everywhere, each shop's own multiplier and tier-only coupons.
+  const perks = x.perks || { shops: [] };
+  const items = [];
+  if (perks.allianceMultiplierPermille) {
+    items.push(h('li', { id: 'tier-perk-alliance', 'data-permille': perks.allianceMultiplierPermille },
+      tf('perkAlliance', { m: perks.allianceMultiplierPermille / 1000 })));
+  }
+  for (const sp of perks.shops) {
+    const parts = [sp.multiplierPermille ? `×${sp.multiplierPermille / 1000}` : '', ...sp.coupons.map((c) => `${t('tierCoupon')}: ${c.name}`)];
+    items.push(h('li', { class: 'tier-perk-shop', 'data-shop': sp.shopId, 'data-permille': sp.multiplierPermille || '' },
+      `${sp.shopName}: ${parts.filter(Boolean).join(' · ')}`));
+  }
+  if (items.length) lines.push(h('p', { class: 'hint' }, t('tierPerks')), h('ul', { id: 'tier-perks' }, ...items));
   document.getElementById('tier').replaceChildren(...lines);
 }
 

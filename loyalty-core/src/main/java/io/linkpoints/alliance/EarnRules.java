@@ -31,8 +31,8 @@ public final class EarnRules {
       + " from ledger_account w"
       + " join ledger_transfer t on t.alliance_id = w.alliance_id and t.credit_account_id = w.id"
       + "   and t.flags in (0, 2) and t.created_at >= $4 and t.created_at < $5"
-      // A sale's promotion and bounty points (pos.Bonuses) are outside the caps: not counted.
-      + "   and t.code not in ('pos_promotion', 'pos_bounty')"
+      // A sale's promotion, bounty and tier perk points (pos.Bonuses) are outside the caps: not counted.
+      + "   and t.code not in ('pos_promotion', 'pos_bounty', 'pos_tier_shop', 'pos_tier_alliance')"
       + " join ledger_account i on i.alliance_id = t.alliance_id and i.id = t.debit_account_id"
       + "   and i.kind = 'merchant_issuance'"
       + " where w.alliance_id = $1 and w.kind = 'member_wallet' and w.owner_id = $2";

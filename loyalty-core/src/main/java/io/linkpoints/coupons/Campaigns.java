@@ -38,7 +38,7 @@ public final class Campaigns {
   static final String COLUMNS = "c.alliance_id, c.id, c.creator_shop_id, c.name, c.benefit_kind, c.amount_fen,"
       + " c.percent_off, c.cap_fen, c.gift_name, c.gift_value_fen, c.min_spend_fen, c.valid_from, c.valid_until,"
       + " c.inventory, c.issued, c.per_member_limit, c.auto_issue_min_spend_fen, c.market_price_points, c.shop_codes,"
-      + " c.status, c.created_at";
+      + " c.status, c.created_at, c.min_tier_level";
 
   private static final String INSERT = "insert into coupon_campaign (alliance_id, creator_shop_id, name, benefit_kind,"
       + " amount_fen, percent_off, cap_fen, gift_name, gift_value_fen, min_spend_fen, valid_from, valid_until, inventory,"
@@ -257,7 +257,8 @@ public final class Campaigns {
         row.getOffsetDateTime("valid_from").toInstant(), until, row.getInteger("inventory"), row.getInteger("issued"),
         row.getInteger("per_member_limit"), row.getLong("auto_issue_min_spend_fen"),
         row.getLong("market_price_points"), row.getBoolean("shop_codes"), row.getString("status"),
-        !now.isBefore(until), row.getOffsetDateTime("created_at").toInstant(), participants, redeemed);
+        !now.isBefore(until), row.getOffsetDateTime("created_at").toInstant(), participants, redeemed,
+        row.getInteger("min_tier_level"));
   }
 
   /** Why a campaign of this status hands out nothing: it waits for consent, or it is paused. */

@@ -18,7 +18,8 @@ import java.util.UUID;
 
 /**
  * Hands coupons out: automatically on a qualifying purchase at an issuing shop, or for a
- * one-claim code (a claim code) a member scans. Every issuance goes through {@link #issueOne}, one
+ * one-claim code (a claim code) a member scans. A tier-only campaign (a shop's tier perk) gives
+ * coupons only to members holding its level or above (403 tier_required; on a purchase, skipped). Every issuance goes through {@link #issueOne}, one
  * transaction in which PostgreSQL enforces the campaign's inventory and the member's limit, so
  * they hold however many instances issue at once.
  */
@@ -29,11 +30,15 @@ public final class CouponIssuer {
   private static final String INSERT = "insert into coupon (alliance_id, campaign_id, member_id, code, state, source,"
       + " source_ref, exchange_hold_id, points_paid, issued_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
       + " returning " + COUPON_COLUMNS;
+  // A tier-only campaign (min_tier_level, set by the shop's tier perks): the member ($4) holds that
+  // level or above now. Checked with the inventory, under the campaign's row lock.
+  private static final String TIER_HELD = "(c.min_tier_level is null or exists (select 1 from member_tier t"
+      + " where t.alliance_id = c.alliance_id and t.member_id = $4 and t.level >= c.min_tier_level))";
   // The inventory: one row lock, one conditional increment. Zero rows back means refused. Coupons
   // may be handed out before the window opens ("spend today, 10 off next week"), never after it.
   private static final String TAKE = "update coupon_campaign c set issued = c.issued + 1 where c.alliance_id = $1"
       + " and c.id = $2 and c.status = 'live' and c.issued < c.inventory and c.valid_until > $3"
-      + " and " + Campaigns.BACKERS_ACTIVE + " returning c.issued";
+      + " and " + Campaigns.BACKERS_ACTIVE + " and " + TIER_HELD + " returning c.issued";
   // The member's limit: the upsert locks the counter row and bumps it only while under the limit
   // (at least 1, so a first claim is always under it).
   private static final String COUNT = "insert into coupon_member_claims (alliance_id, campaign_id, member_id, claimed)"
@@ -41,7 +46,8 @@ public final class CouponIssuer {
       + " set claimed = coupon_member_claims.claimed + 1 where coupon_member_claims.claimed <"
       + "   (select per_member_limit from coupon_campaign where alliance_id = $1 and id = $2) returning claimed";
   private static final String WHY = "select c.status, c.issued, c.inventory, c.valid_from, c.valid_until,"
-      + " " + Campaigns.BACKERS_ACTIVE + " as backers_active from coupon_campaign c where c.alliance_id = $1 and c.id = $2";
+      + " " + Campaigns.BACKERS_ACTIVE + " as backers_active, c.min_tier_level, " + TIER_HELD.replace("$4", "$3")
+      + " as tier_held from coupon_campaign c where c.alliance_id = $1 and c.id = $2";
   static final String BY_SOURCE = "select " + COUPON_COLUMNS + " from coupon where alliance_id = $1 and source = $2"
       + " and source_ref = $3";
   private static final String AUTO_CAMPAIGNS = "select c.id from coupon_campaign c join coupon_campaign_shop p"
@@ -117,17 +123,17 @@ public final class CouponIssuer {
     return conn.preparedQuery(COUNT).execute(Tuple.of(allianceId, campaignId, memberId)).compose(counted -> {
       if (counted.size() == 0) {
         // The campaign's own state (gone, paused, ended, sold out) says more than the member's limit.
-        return why(conn, allianceId, campaignId, now, true);
+        return why(conn, allianceId, campaignId, memberId, now, true);
       }
-      return conn.preparedQuery(TAKE).execute(Tuple.of(allianceId, campaignId, at));
-    }).compose(taken -> taken.size() == 0 ? why(conn, allianceId, campaignId, now, false)
+      return conn.preparedQuery(TAKE).execute(Tuple.of(allianceId, campaignId, at, memberId));
+    }).compose(taken -> taken.size() == 0 ? why(conn, allianceId, campaignId, memberId, now, false)
         : conn.preparedQuery(INSERT).execute(coupon).map(inserted -> inserted.iterator().next()));
   }
 
   /** Why the inventory was not taken, or the member's counter not bumped ({@code memberAtLimit}). */
-  private static <T> Future<T> why(SqlConnection conn, long allianceId, long campaignId, Instant now,
+  private static <T> Future<T> why(SqlConnection conn, long allianceId, long campaignId, long memberId, Instant now,
       boolean memberAtLimit) {
-    return conn.preparedQuery(WHY).execute(Tuple.of(allianceId, campaignId)).map(rows -> {
+    return conn.preparedQuery(WHY).execute(Tuple.of(allianceId, campaignId, memberId)).map(rows -> {
       if (rows.size() == 0) {
         throw ProblemCode.CAMPAIGN_NOT_FOUND.refuse("no such campaign here");
       }
@@ -140,6 +146,10 @@ public final class CouponIssuer {
       }
       if (!c.getBoolean("backers_active")) {
         throw Campaigns.backerSuspended();
+      }
+      if (!c.getBoolean("tier_held")) {
+        throw ProblemCode.TIER_REQUIRED.refuse("this coupon is for members holding tier " + c.getInteger("min_tier_level")
+            + " or above");
       }
       if (memberAtLimit && c.getInteger("issued") < c.getInteger("inventory")) {
         throw ProblemCode.MEMBER_LIMIT_REACHED.refuse("this member already holds the most coupons of this campaign");

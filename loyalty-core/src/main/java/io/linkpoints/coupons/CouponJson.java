@@ -106,7 +106,7 @@ public final class CouponJson {
           .put("issuer", p.issuer()).put("honouring", p.honouring()).put("fundingBasisPoints", p.fundingBasisPoints())
           .put("accepted", p.accepted()).put("paused", p.paused()));
     }
-    return new JsonObject().put("id", c.id()).put("allianceId", c.allianceId()).put("creatorShopId", c.creatorShopId())
+    JsonObject json = new JsonObject().put("id", c.id()).put("allianceId", c.allianceId()).put("creatorShopId", c.creatorShopId())
         .put("name", c.name()).put("benefit", benefit(c.benefit())).put("minSpendFen", c.minSpendFen())
         .put("validFrom", c.validFrom().toString()).put("validUntil", c.validUntil().toString())
         .put("inventory", c.inventory()).put("issued", c.issued()).put("remaining", c.remaining())
@@ -114,6 +114,10 @@ public final class CouponJson {
         .put("marketPricePoints", c.marketPricePoints()).put("shopCodes", c.shopCodes()).put("status", c.status())
         .put("ended", c.ended()).put("createdAt", c.createdAt().toString()).put("participants", participants)
         .put("redeemed", c.redeemed());
+    if (c.minTierLevel() != null) {
+      json.put("minTierLevel", c.minTierLevel());
+    }
+    return json;
   }
 
   static JsonObject campaigns(List<Campaign> campaigns) {
@@ -176,6 +180,9 @@ public final class CouponJson {
           .put("validFrom", o.validFrom().toString()).put("validUntil", o.validUntil().toString())
           .put("pricePoints", o.pricePoints()).put("remaining", o.remaining()).put("perMemberLimit", o.perMemberLimit())
           .put("claimedByMe", o.claimedByMe()).put("honouredAt", shops(o.honouredAt())));
+      if (o.minTierLevel() != null) {
+        items.getJsonObject(items.size() - 1).put("minTierLevel", o.minTierLevel());
+      }
     }
     return new JsonObject().put("items", items);
   }

@@ -77,7 +77,7 @@ public final class MemberCoupons {
   /** A campaign in the coupon market: its price, what is left and how many the member already holds. */
   public record Offer(long campaignId, String name, Benefit benefit, long minSpendFen, Instant validFrom,
       Instant validUntil, long pricePoints, int remaining, int perMemberLimit, int claimedByMe,
-      List<HonouringShop> honouredAt) {
+      List<HonouringShop> honouredAt, Integer minTierLevel) {
   }
 
   /** The member's coupons after {@code afterId}, oldest first, at most {@code limit}. */
@@ -129,7 +129,7 @@ public final class MemberCoupons {
             row.getLong("min_spend_fen"), row.getOffsetDateTime("valid_from").toInstant(),
             row.getOffsetDateTime("valid_until").toInstant(), row.getLong("market_price_points"),
             row.getInteger("inventory") - row.getInteger("issued"), row.getInteger("per_member_limit"),
-            row.getInteger("claimed_by_me"), honouredAt(row)));
+            row.getInteger("claimed_by_me"), honouredAt(row), row.getInteger("min_tier_level")));
       }
       return items;
     });

@@ -35,8 +35,8 @@ final class CappedEarns {
       + "   join ledger_account i on i.alliance_id = t.alliance_id and i.id = t.debit_account_id"
       + "     and i.kind = 'merchant_issuance'"
       + "   where t.alliance_id = $1 and t.credit_account_id = $2 and t.flags in (0, 2)"
-      // Bonuses (Bonuses: promotions, bounties) are outside the caps: neither cut nor counted.
-      + "     and t.code not in ('pos_promotion', 'pos_bounty')"
+      // Bonuses (Bonuses: promotions, bounties, tier perks) are outside the caps: neither cut nor counted.
+      + "     and t.code not in ('pos_promotion', 'pos_bounty', 'pos_tier_shop', 'pos_tier_alliance')"
       + "     and t.created_at >= $4 and t.created_at < $5"
       + "   union all"
       + "   select r.points, r.shop_id from pos_earn_reservation r"

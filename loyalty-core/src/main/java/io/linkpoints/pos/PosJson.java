@@ -115,7 +115,7 @@ final class PosJson {
 
   static JsonObject accrued(Accruals.Accrued a) {
     JsonArray earned = new JsonArray().add(new JsonObject().put("source", "base").put("points", a.basePoints())
-        .put("paidByShopId", a.paidByShopId()));
+        .put("paidBy", "shop").put("paidByShopId", a.paidByShopId()));
     if (a.basePoints() > 0) {
       earned.getJsonObject(0).put("transferId", a.accrualId().toString());
     }
@@ -128,12 +128,18 @@ final class PosJson {
         .put("couponsIssued", CouponJson.coupons(a.couponsIssued()));
   }
 
-  private static void bonusItems(JsonArray earned, List<Bonuses.Bonus> bonuses, long paidByShopId) {
+  /** Each bonus with who pays: the selling shop, or the alliance fund (paidByShopId null) for the alliance's tier perk. */
+  private static void bonusItems(JsonArray earned, List<Bonuses.Bonus> bonuses, long shopId) {
     for (Bonuses.Bonus b : bonuses) {
+      boolean fund = b.source().paidByFund();
       JsonObject item = new JsonObject().put("source", b.source().name().toLowerCase(Locale.ROOT))
-          .put("points", b.points()).put("paidByShopId", paidByShopId);
+          .put("points", b.points()).put("paidBy", fund ? "alliance_fund" : "shop")
+          .put("paidByShopId", fund ? null : shopId);
       if (b.promotionId() != null) {
         item.put("promotionId", b.promotionId()).put("promotionName", b.promotionName());
+      }
+      if (b.tierLevel() != null) {
+        item.put("tierLevel", b.tierLevel());
       }
       if (b.id() != null) {
         item.put("transferId", b.id().toString());
@@ -149,7 +155,7 @@ final class PosJson {
   static JsonObject quote(EarnRules.EarnQuote q, List<Bonuses.Bonus> bonuses) {
     long base = q.quote().points();
     JsonArray earned = new JsonArray().add(new JsonObject().put("source", "base").put("points", base)
-        .put("paidByShopId", q.shopId()));
+        .put("paidBy", "shop").put("paidByShopId", q.shopId()));
     bonusItems(earned, bonuses, q.shopId());
     return EarnRulesJson.quote(q).put("points", base + Bonuses.total(bonuses)).put("basePoints", base)
         .put("earned", earned);

@@ -35,7 +35,13 @@ final class PosMembers {
       + " exists (select 1 from shop_promotion p where p.alliance_id = m.alliance_id and p.shop_id = $2"
       + "   and p.ended_at is null)"
       + " or exists (select 1 from shop_bounty b where b.alliance_id = m.alliance_id and b.shop_id = $2"
-      + "   and b.points > 0) as bonuses";
+      + "   and b.points > 0) as bonuses,"
+      // Whether the member holds a tier with a multiplier here (the alliance's at that level, the shop's up to it).
+      + " exists (select 1 from member_tier t where t.alliance_id = m.alliance_id and t.member_id = m.id"
+      + "   and t.level is not null and (exists (select 1 from tier_level l where l.alliance_id = t.alliance_id"
+      + "     and l.level = t.level and l.alliance_multiplier_permille is not null)"
+      + "   or exists (select 1 from shop_tier_perk p where p.alliance_id = t.alliance_id and p.shop_id = $2"
+      + "     and p.level <= t.level and p.multiplier_permille is not null))) as tier_perks";
   /**
    * {@code memberId} is a sub-select giving the member's id up front: with only {@code w.owner_id =
    * m.id}, the generic plan PostgreSQL caches scanned every wallet of the alliance until it met
@@ -110,10 +116,11 @@ final class PosMembers {
 
   /**
    * The member at the till and the shop's side of things; {@code bonuses}: the shop has a promotion
-   * not ended early or a bounty, so a sale asks {@link Bonuses} what it earns on top.
+   * not ended early or a bounty; {@code tierPerks}: the member holds a tier with a multiplier here.
+   * Either way a sale asks {@link Bonuses} what it earns on top (only what the flags say may pay).
    */
   record AtTill(long memberId, String handle, long walletId, long available, long issuanceId, long acceptanceId,
-      EarnRule rule, Long allianceCap, ZoneId zone, boolean owes, boolean bonuses) {
+      EarnRule rule, Long allianceCap, ZoneId zone, boolean owes, boolean bonuses, boolean tierPerks) {
   }
 
   private final Pool pool;
@@ -238,7 +245,7 @@ final class PosMembers {
         new EarnRule(row.getInteger("points_per_yuan"), Rounding.fromDb(row.getString("rounding")),
             row.getLong("daily_cap_points")),
         row.getLong("member_daily_cap_points"), ZoneId.of(row.getString("time_zone")), row.getBoolean("owes"),
-        row.getBoolean("bonuses"));
+        row.getBoolean("bonuses"), row.getBoolean("tier_perks"));
   }
 
   private static Row first(RowSet<Row> rows, Supplier<? extends RuntimeException> none) {

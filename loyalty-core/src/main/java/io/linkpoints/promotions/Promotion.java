@@ -82,8 +82,17 @@ public record Promotion(long id, long shopId, String name, Kind kind, Integer mu
     if (kind == Kind.BONUS) {
       return bonusPoints;
     }
+    return multiplied(spendFen, rule, multiplierPermille);
+  }
+
+  /**
+   * What a multiplier of {@code permille} adds to a sale on top of the shop's rate, rounded once
+   * with the shop's rounding: round(spendFen × pointsPerYuan × (permille − 1000) / 100 000). The
+   * promotions' arithmetic, also the tier perks' (pos.Bonuses).
+   */
+  public static long multiplied(long spendFen, EarnRule rule, int permille) {
     long numerator = Math.multiplyExact(Math.multiplyExact(spendFen, (long) rule.pointsPerYuan()),
-        (long) (multiplierPermille - 1000));
+        (long) (permille - 1000));
     return rule.rounding().divide(numerator, 100L * 1000);
   }
 

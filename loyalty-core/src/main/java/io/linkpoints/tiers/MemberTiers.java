@@ -14,6 +14,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -43,7 +47,8 @@ public final class MemberTiers {
   private static final String FIGURES = "select"
       + " coalesce(sum(case when spend_fen = 0 then points else points - points * refunded_fen / spend_fen end), 0)"
       + "   as points,"
-      + " coalesce(sum(spend_fen - refunded_fen), 0) as spend_fen,"
+      // A sale's bonus rows (promotion, bounty, tier perks) repeat its spend: counted once, on the sale.
+      + " coalesce(sum(spend_fen - refunded_fen) filter (where bonus_of is null), 0) as spend_fen,"
       + " count(distinct shop_id) filter (where spend_fen > refunded_fen) as shops"
       + " from pos_accrual where alliance_id = $1 and member_id = $2 and created_at > $3 and created_at <= $4";
   private static final String WRITE = "update member_tier set level = $3, since = case when level is distinct from $3"
@@ -148,9 +153,46 @@ public final class MemberTiers {
         });
   }
 
-  /** The wallet's view: the tier, the figures, the next level and what it still needs. */
+  /** The wallet's view: the tier, the figures, the next level and what it still needs, the tier's perks. */
   public record Progress(TierRule rule, Tier tier, Instant since, Instant graceUntil, Figures figures,
-      TierRule.Level next, long missing, long missingShops) {
+      TierRule.Level next, long missing, long missingShops, Perks perks) {
+  }
+
+  /** What the member's tier earns: the alliance's multiplier and each shop's perks (none without a tier). */
+  public record Perks(Integer allianceMultiplierPermille, List<ShopPerks> shops) {
+  }
+
+  /** A shop's perks for the member's tier: its multiplier (the highest level set up to theirs) and tier-only coupons. */
+  public record ShopPerks(long shopId, String shopName, Integer multiplierPermille, List<TierCoupon> coupons) {
+  }
+
+  /** A tier-only coupon campaign the member's tier opens. */
+  public record TierCoupon(long campaignId, String name, int minTierLevel) {
+  }
+
+  // Every shop's perks from the first level up to the member's, lowest first.
+  private static final String SHOP_PERKS = "select p.shop_id, s.name as shop_name, p.level, p.multiplier_permille,"
+      + " p.coupon_campaign_id, c.name as campaign_name from shop_tier_perk p"
+      + " join shop s on s.alliance_id = p.alliance_id and s.id = p.shop_id"
+      + " left join coupon_campaign c on c.alliance_id = p.alliance_id and c.id = p.coupon_campaign_id"
+      + " where p.alliance_id = $1 and p.level <= $2 order by p.shop_id, p.level";
+
+  private Future<Perks> perks(long allianceId, TierRule.Level held) {
+    return pool.preparedQuery(SHOP_PERKS).execute(Tuple.of(allianceId, held.level())).map(rows -> {
+      Map<Long, ShopPerks> shops = new LinkedHashMap<>();
+      for (Row r : rows) {
+        long shopId = r.getLong("shop_id");
+        ShopPerks was = shops.get(shopId);
+        Integer multiplier = r.getInteger("multiplier_permille") != null ? r.getInteger("multiplier_permille")
+            : was == null ? null : was.multiplierPermille();
+        List<TierCoupon> coupons = new ArrayList<>(was == null ? List.of() : was.coupons());
+        if (r.getLong("coupon_campaign_id") != null) {
+          coupons.add(new TierCoupon(r.getLong("coupon_campaign_id"), r.getString("campaign_name"), r.getInteger("level")));
+        }
+        shops.put(shopId, new ShopPerks(shopId, r.getString("shop_name"), multiplier, List.copyOf(coupons)));
+      }
+      return new Perks(held.allianceMultiplierPermille(), List.copyOf(shops.values()));
+    });
   }
 
   /** The member's progress; refused (404 tiers_not_defined) when the alliance has no tiers. */
@@ -169,8 +211,11 @@ public final class MemberTiers {
             return new Progress(rule, held == null ? null : held.tier(),
                 held == null || since == null ? null : since.toInstant(), grace == null ? null : grace.toInstant(), f,
                 next, next == null ? 0 : Math.max(0, next.threshold() - f.on(rule.basis())),
-                next == null ? 0 : Math.max(0, next.minShops() - f.shops()));
-          }));
+                next == null ? 0 : Math.max(0, next.minShops() - f.shops()), new Perks(null, List.of()));
+          }))
+          .compose(p -> p.tier() == null ? Future.succeededFuture(p) : perks(allianceId, rule.level(p.tier().id()))
+              .map(perks -> new Progress(p.rule(), p.tier(), p.since(), p.graceUntil(), p.figures(), p.next(),
+                  p.missing(), p.missingShops(), perks)));
     });
   }
 }

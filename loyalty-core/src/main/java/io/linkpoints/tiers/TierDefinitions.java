@@ -19,10 +19,14 @@ import java.util.Optional;
 public final class TierDefinitions {
   static final int MAX_LEVELS = 10;
   static final int MAX_NAME = 40;
+  /** A perk's earn multiplier, per-mille of the shop's rate: more than x1, at most x10. */
+  static final int MIN_MULTIPLIER = 1001;
+  static final int MAX_MULTIPLIER = 10000;
 
   private static final String RULE = "select basis, window_days, grace_days, version from tier_rule"
       + " where alliance_id = $1";
-  private static final String LEVELS = "select level, name_zh, name_en, threshold, min_shops from tier_level"
+  private static final String LEVELS = "select level, name_zh, name_en, threshold, min_shops, alliance_multiplier_permille"
+      + " from tier_level"
       + " where alliance_id = $1 order by level";
   private static final String UPSERT_RULE = "insert into tier_rule (alliance_id, basis, window_days, grace_days,"
       + " version, updated_at) values ($1, $2, $3, $4, 1, $5)"
@@ -31,7 +35,7 @@ public final class TierDefinitions {
       + " returning version";
   private static final String DROP_LEVELS = "delete from tier_level where alliance_id = $1";
   private static final String ADD_LEVEL = "insert into tier_level (alliance_id, level, name_zh, name_en, threshold,"
-      + " min_shops) values ($1, $2, $3, $4, $5, $6)";
+      + " min_shops, alliance_multiplier_permille) values ($1, $2, $3, $4, $5, $6, $7)";
 
   private final Pool pool;
   private final Clock clock;
@@ -57,7 +61,8 @@ public final class TierDefinitions {
         .compose(v -> {
           List<Tuple> rows = new ArrayList<>();
           for (TierRule.Level l : draft.levels()) {
-            rows.add(Tuple.of(allianceId, l.level(), l.nameZh(), l.nameEn(), l.threshold(), l.minShops()));
+            rows.add(Tuple.from(new Object[] {allianceId, l.level(), l.nameZh(), l.nameEn(), l.threshold(), l.minShops(),
+                l.allianceMultiplierPermille()}));
           }
           return conn.preparedQuery(ADD_LEVEL).executeBatch(rows);
         })
@@ -83,6 +88,11 @@ public final class TierDefinitions {
         throw ProblemCode.INVALID_TIERS.refuse("thresholds must strictly increase from one level to the next");
       }
       previous = l.threshold();
+      Integer m = l.allianceMultiplierPermille();
+      if (m != null && (m < MIN_MULTIPLIER || m > MAX_MULTIPLIER)) {
+        throw ProblemCode.INVALID_TIERS.refuse("an alliance multiplier is " + MIN_MULTIPLIER + " to " + MAX_MULTIPLIER
+            + " per-mille (1250 = x1.25)");
+      }
     }
   }
 
@@ -100,7 +110,7 @@ public final class TierDefinitions {
         List<TierRule.Level> levels = new ArrayList<>();
         for (Row l : rows) {
           levels.add(new TierRule.Level(l.getInteger("level"), l.getString("name_zh"), l.getString("name_en"),
-              l.getLong("threshold"), l.getInteger("min_shops")));
+              l.getLong("threshold"), l.getInteger("min_shops"), l.getInteger("alliance_multiplier_permille")));
         }
         return Optional.of(new TierRule(TierRule.Basis.fromDb(r.getString("basis")), r.getInteger("window_days"),
             r.getInteger("grace_days"), List.copyOf(levels), r.getLong("version")));

@@ -28,7 +28,11 @@ public final class TierJson {
   }
 
   private static JsonObject level(TierRule.Level l) {
-    return tier(l.tier()).put("threshold", l.threshold()).put("minShops", l.minShops());
+    JsonObject json = tier(l.tier()).put("threshold", l.threshold()).put("minShops", l.minShops());
+    if (l.allianceMultiplierPermille() != null) {
+      json.put("allianceMultiplierPermille", l.allianceMultiplierPermille());
+    }
+    return json;
   }
 
   /** A putTiers body (its types and bounds checked against the contract already); levels numbered in order. */
@@ -38,7 +42,7 @@ public final class TierJson {
     for (int i = 0; i < given.size(); i++) {
       JsonObject l = given.getJsonObject(i);
       levels.add(new TierRule.Level(i + 1, l.getString("nameZh"), l.getString("nameEn"), l.getLong("threshold"),
-          l.getInteger("minShops", 0)));
+          l.getInteger("minShops", 0), l.getInteger("allianceMultiplierPermille")));
     }
     return new TierRule(TierRule.Basis.fromDb(body.getString("basis")), body.getInteger("windowDays"),
         body.getInteger("graceDays"), List.copyOf(levels), 0);
@@ -52,6 +56,42 @@ public final class TierJson {
         .put("figures", new JsonObject().put("points", p.figures().points()).put("spendFen", p.figures().spendFen())
             .put("shops", p.figures().shops()))
         .put("next", p.next() == null ? null : level(p.next()))
-        .put("missing", p.missing()).put("missingShops", p.missingShops());
+        .put("missing", p.missing()).put("missingShops", p.missingShops())
+        .put("perks", perks(p.perks()));
+  }
+
+  private static JsonObject perks(MemberTiers.Perks p) {
+    JsonArray shops = new JsonArray();
+    for (MemberTiers.ShopPerks s : p.shops()) {
+      JsonArray coupons = new JsonArray();
+      s.coupons().forEach(c -> coupons.add(new JsonObject().put("campaignId", c.campaignId()).put("name", c.name())
+          .put("minTierLevel", c.minTierLevel())));
+      shops.add(new JsonObject().put("shopId", s.shopId()).put("shopName", s.shopName())
+          .put("multiplierPermille", s.multiplierPermille()).put("coupons", coupons));
+    }
+    return new JsonObject().put("allianceMultiplierPermille", p.allianceMultiplierPermille()).put("shops", shops);
+  }
+
+  /** A shop's tier perks as getShopTierPerks answers them. */
+  static JsonObject shopPerks(long shopId, List<ShopTierPerks.Perk> perks) {
+    JsonArray levels = new JsonArray();
+    for (ShopTierPerks.Perk p : perks) {
+      levels.add(new JsonObject().put("level", p.level()).put("multiplierPermille", p.multiplierPermille())
+          .put("couponCampaignId", p.couponCampaignId()).put("couponCampaignName", p.couponCampaignName())
+          .put("updatedAt", p.updatedAt().toString()));
+    }
+    return new JsonObject().put("shopId", shopId).put("levels", levels);
+  }
+
+  /** A putShopTierPerks body (shape checked against the contract already). */
+  static List<ShopTierPerks.Draft> perkDrafts(JsonObject body) {
+    List<ShopTierPerks.Draft> drafts = new ArrayList<>();
+    JsonArray given = body.getJsonArray("levels");
+    for (int i = 0; i < given.size(); i++) {
+      JsonObject l = given.getJsonObject(i);
+      drafts.add(new ShopTierPerks.Draft(l.getInteger("level"), l.getInteger("multiplierPermille"),
+          l.getLong("couponCampaignId")));
+    }
+    return drafts;
   }
 }

@@ -26,8 +26,11 @@ public record TierRule(Basis basis, int windowDays, int graceDays, List<Level> l
   /**
    * One level: {@code level} is its place, 1 = the lowest, and its id in the API. A member
    * qualifies with at least {@code threshold} on the basis and {@code minShops} distinct shops.
+   * {@code allianceMultiplierPermille}: the alliance's perk for members holding exactly this level,
+   * an earn multiplier paid by the alliance fund (null: none).
    */
-  public record Level(int level, String nameZh, String nameEn, long threshold, int minShops) {
+  public record Level(int level, String nameZh, String nameEn, long threshold, int minShops,
+      Integer allianceMultiplierPermille) {
     Tier tier() {
       return new Tier(level, nameZh, nameEn);
     }

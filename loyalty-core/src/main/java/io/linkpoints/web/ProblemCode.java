@@ -41,6 +41,8 @@ public enum ProblemCode {
   INVALID_TIERS(400, false,
       "tier definitions break a rule: 1 to 10 levels, names of 1 to 40 characters, thresholds strictly increasing"),
   INVALID_BIRTHDAY(400, false, "no such day: the day is past the end of the month (February has 29)"),
+  INVALID_TIER_PERKS(400, false,
+      "a shop's tier perks break a rule: a level the tiers do not have, a level or a coupon campaign named twice"),
 
   // 401: no valid credential.
   UNAUTHORIZED(401, false, "a credential is required"),
@@ -61,6 +63,7 @@ public enum ProblemCode {
   ROLE_NOT_ALLOWED(403, false, "the caller's role may not do this"),
   NOT_YOUR_ALLIANCE(403, false, "this belongs to another alliance"),
   NOT_YOUR_SHOP(403, false, "this belongs to another shop"),
+  TIER_REQUIRED(403, false, "this coupon is only for members holding a higher tier"),
   SHOP_SUSPENDED(403, false, "the shop, or a shop this needs, is suspended by the alliance"),
 
   // 404: nothing by that id here (another alliance's things are not found, not forbidden).

@@ -66,6 +66,7 @@ class ContractFuzzTest {
       "invalid_time_zone", // a name of the right shape that is no IANA time zone
       "invalid_tiers", // tier thresholds strictly increase from one level to the next
       "invalid_birthday", // a birthday's day within its month (Feb 29 allowed)
+      "invalid_tier_perks", // a shop's perks name levels the tiers have, each level and campaign once
       "scanned_at_required"); // an accrual queued offline says when its code was scanned
   /** Codes that say "your request does not fit the contract": never right for one that does. */
   private static final Set<String> SHAPE_CODES = Set.of("validation_failed", "malformed_json",
@@ -323,6 +324,10 @@ class ContractFuzzTest {
     live("setMyBirthday", member.token(), "/v1/members/me/birthday", null,
         new JsonObject().put("month", 2).put("day", 29));
 
+    // A shop's tier perks: generated bodies name levels the world's one-level tiers lack.
+    live("putShopTierPerks", cafe.ownerToken(), alliance + "/shops/" + cafe.shopId() + "/tier-perks", null,
+        new JsonObject().put("levels", new JsonArray().add(new JsonObject().put("level", 1)
+            .put("multiplierPermille", 1001 + samples.random().nextInt(9000)))));
     // Tier definitions replaced: generated bodies rarely have strictly increasing thresholds.
     live("putTiers", world.adminToken, alliance + "/tiers", null, tierDefinitions(1 + samples.random().nextInt(10)));
 

@@ -193,8 +193,13 @@ public final class DemoSeed {
     call(HttpMethod.PUT, prefix + "/tiers", admin, new JsonObject().put("basis", "points_earned")
         .put("windowDays", 90).put("graceDays", 14).put("levels", new JsonArray()
             .add(new JsonObject().put("nameZh", "银卡").put("nameEn", "Silver").put("threshold", 300))
-            .add(new JsonObject().put("nameZh", "金卡").put("nameEn", "Gold").put("threshold", 1000).put("minShops", 2))),
+            .add(new JsonObject().put("nameZh", "金卡").put("nameEn", "Gold").put("threshold", 1000).put("minShops", 2)
+                .put("allianceMultiplierPermille", 1200))),
         200);
+    // Perks: Gold earns ×1.2 everywhere, paid by the alliance fund; the café gives Silver (and so
+    // Gold too) ×1.1 of its own.
+    call(HttpMethod.PUT, prefix + "/shops/" + shops.get(0) + "/tier-perks", signIn(a, SHOPS[0][1]), new JsonObject()
+        .put("levels", new JsonArray().add(new JsonObject().put("level", 1).put("multiplierPermille", 1100))), 200);
 
     // Welcome and birthday rewards: 50 points on joining, paid by the alliance fund (members who
     // joined before the rule get none); 100 in the birthday month, split between the shops that opt
@@ -216,7 +221,8 @@ public final class DemoSeed {
     StringBuilder out = new StringBuilder();
     out.append("Demo alliance ").append(a).append(" (梧桐街联盟): ").append(SHOPS.length).append(" shops, ").append(MEMBERS)
         .append(" members, ").append(DAYS).append(" days of history, cross-promotion #").append(campaignId)
-        .append(", settlement period ").append(month).append(" closed, tiers 银卡 Silver and 金卡 Gold.\n");
+        .append(", settlement period ").append(month).append(" closed, tiers 银卡 Silver and 金卡 Gold")
+        .append(" (Gold x1.2 from the alliance fund; the café gives Silver and up x1.1).\n");
     out.append("  Rewards: welcome 50 points (alliance fund), birthday 100 points (split by the café and the bookshop).\n");
     out.append("  Demo sign-ins (demo only; password for all: ").append(PASSWORD).append("), alliance id ").append(a).append(":\n");
     out.append("    admin:   ").append(ADMIN).append("   -> /portal/admin.html\n");

@@ -286,6 +286,77 @@ class PromotionsAndTiersBrowserTest {
     world.assertLedgerOk();
   }
 
+  @Test
+  void tierPerksAreSetByTheAdminAndTheOwnerAndListedOnTheWallet() {
+    PosWorld world = new PosWorld(api, "tpk");
+    PosWorld.Till cafe = world.shop("街角咖啡");
+    String tiers = "/v1/alliances/" + world.allianceId + "/tiers";
+    String path = shopPath(world, cafe);
+    expect(200, api.send(HttpMethod.PUT, path + "/earn-rule", cafe.ownerToken(),
+        new JsonObject().put("pointsPerYuan", 1).put("rounding", "floor")));
+    expect(200, api.send(HttpMethod.PUT, tiers, world.adminToken, new JsonObject().put("basis", "points_earned")
+        .put("windowDays", 90).put("graceDays", 14).put("levels", new JsonArray()
+            .add(new JsonObject().put("nameZh", "银卡").put("nameEn", "Silver").put("threshold", 50))
+            .add(new JsonObject().put("nameZh", "金卡").put("nameEn", "Gold").put("threshold", 100)))));
+    long campaign = expect(201, api.post(path + "/campaigns", cafe.ownerToken(), new JsonObject().put("name", "金卡蛋糕")
+        .put("benefit", new JsonObject().put("kind", "gift").put("giftName", "蛋糕").put("valueFen", 800))
+        .put("validFrom", api.clock.instant().minus(Duration.ofHours(1)).toString())
+        .put("validUntil", api.clock.instant().plus(Duration.ofDays(30)).toString())
+        .put("inventory", 10).put("shopCodes", true))).getLong("id");
+
+    // The admin gives Gold x1.25, paid by the alliance fund.
+    try (Browser admin = new Browser(base, 1280, 1400)) {
+      admin.staffSignIn(world.allianceId, "tpk-admin", "admin-password-1", "admin.html");
+      admin.wait.until(d -> "1".equals(d.findElement(By.id("tiers-state")).getAttribute("data-version")));
+      admin.type("#t-multiplier-2", "1.25");
+      admin.click("#t-save");
+      admin.wait.until(d -> "2".equals(d.findElement(By.id("tiers-state")).getAttribute("data-version")));
+      JsonArray levels = expect(200, api.get(tiers, world.adminToken)).getJsonArray("levels");
+      assertNull(levels.getJsonObject(0).getInteger("allianceMultiplierPermille"));
+      assertEquals(1250, levels.getJsonObject(1).getInteger("allianceMultiplierPermille"));
+      shot(admin, "tiers", "admin-tier-perk");
+    }
+
+    // The café's owner: Silver and up x1.1, and the cake coupon for Gold only.
+    try (Browser owner = new Browser(base, 1280, 1600)) {
+      owner.staffSignIn(world.allianceId, "tpk-owner1", "owner-password-1", "owner.html");
+      owner.visible("#tp-multiplier-1");
+      owner.type("#tp-multiplier-1", "1.1");
+      owner.driver.executeScript("const el = document.querySelector(arguments[0]); el.value = arguments[1];"
+          + " el.dispatchEvent(new Event('change', { bubbles: true }));", "#tp-coupon-2", String.valueOf(campaign));
+      owner.click("#tp-save");
+      owner.waitText("#tier-perks-msg", "已保存");
+      JsonArray perks = expect(200, api.get(path + "/tier-perks", cafe.ownerToken())).getJsonArray("levels");
+      assertEquals(2, perks.size());
+      assertEquals(1100, perks.getJsonObject(0).getInteger("multiplierPermille"));
+      assertNull(perks.getJsonObject(0).getValue("couponCampaignId"));
+      assertEquals(campaign, perks.getJsonObject(1).getLong("couponCampaignId"));
+      assertNull(perks.getJsonObject(1).getValue("multiplierPermille"));
+      shot(owner, "tier-perks", "owner-tier-perks");
+    }
+
+    // A member reaches Gold with ¥100 at the café (no tier before it: 100 points, no perks); the wallet lists
+    // Gold's perks: x1.25 everywhere from the fund, and the café's x1.1 (from Silver) with its Gold coupon.
+    String phone = "+8613703" + String.format("%06d", ProcessHandle.current().pid() % 1_000_000);
+    try (Browser phoneBrowser = new Browser(base, 412, 915)) {
+      signIn(phoneBrowser, world, phone);
+      String token = String.valueOf(phoneBrowser.driver.executeScript("return JSON.parse(sessionStorage.getItem('lp.session')).token"));
+      JsonObject me = expect(200, api.get("/v1/members/me", token));
+      PosWorld.Person member = new PosWorld.Person(me.getLong("id"), me.getString("handle"), token);
+      assertEquals(100, accrue(world, cafe, member, 10_000).getLong("points"));
+      phoneBrowser.driver.navigate().refresh();
+      phoneBrowser.waitText("#tier-name", "金卡");
+      phoneBrowser.visible("#tier-perk-alliance");
+      assertEquals("1250", phoneBrowser.driver.findElement(By.id("tier-perk-alliance")).getAttribute("data-permille"));
+      phoneBrowser.waitText("#tier-perk-alliance", "×1.25");
+      phoneBrowser.waitText(".tier-perk-shop", "街角咖啡: ×1.1 · 专属优惠券: 金卡蛋糕");
+      shot(phoneBrowser, "tier-section", "wallet-tier-perks");
+      // The next ¥38.50 at the café: 38 base + floor(3850 × 250 / 100 000) = 9 + floor(3850 × 100 / 100 000) = 3.
+      assertEquals(50, accrue(world, cafe, member, 3850).getLong("points"));
+    }
+    world.assertLedgerOk();
+  }
+
   private static String describe(JsonObject level) {
     return level.getString("nameZh") + "/" + level.getString("nameEn") + "/" + level.getLong("threshold") + "/" + level.getLong("minShops");
   }

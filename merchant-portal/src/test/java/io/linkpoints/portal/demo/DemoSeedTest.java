@@ -57,6 +57,10 @@ class DemoSeedTest {
             + " and transferred_at is not null"));
         assertEquals("50,50,50,50,50,50", text(app, "/* test */ select string_agg(points::text, ',') from reward_payment"));
         assertEquals(2L, count(app, "/* test */ select count(distinct payer_id) from reward_payment"));
+        assertEquals("1 null,2 1200", text(app, "/* test */ select string_agg(level || ' '"
+            + " || coalesce(alliance_multiplier_permille::text, 'null'), ',' order by level) from tier_level"));
+        assertEquals("1 1100", text(app, "/* test */ select string_agg(level || ' ' || multiplier_permille, ',')"
+            + " from shop_tier_perk"));
         assertTrue(count(app, "/* test */ select count(*) from ledger_transfer") > 1000);
         // The demo member's inbox: the earn and the coupon note, unread; the marketing one not kept (off by default).
         assertEquals("coupon_issued,points_earned", text(app, "/* test */ select string_agg(n.kind, ',' order by n.kind)"
