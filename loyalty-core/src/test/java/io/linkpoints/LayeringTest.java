@@ -46,7 +46,8 @@ class LayeringTest {
     feature("coupons", "ledger", "qr");
     feature("promotions", "alliance");
     feature("tiers");
-    feature("pos", "alliance", "coupons", "ledger", "promotions", "qr", "tiers");
+    feature("passports", "coupons", "ledger");
+    feature("pos", "alliance", "coupons", "ledger", "passports", "promotions", "qr", "tiers");
     feature("settlement", "export", "ledger", "ledger.api");
     Set<String> belowTop = Set.copyOf(ALLOWED.keySet());
     ALLOWED.put("bench", belowTop);

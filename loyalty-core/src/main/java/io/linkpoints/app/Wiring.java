@@ -14,6 +14,9 @@ import io.linkpoints.member.DeviceRoutes;
 import io.linkpoints.member.MemberActivityRoutes;
 import io.linkpoints.member.MemberRoutes;
 import io.linkpoints.platform.Migrations;
+import io.linkpoints.passports.PassportRoutes;
+import io.linkpoints.passports.Passports;
+import io.linkpoints.passports.Stamps;
 import io.linkpoints.pos.PosRoutes;
 import io.linkpoints.promotions.Bounties;
 import io.linkpoints.promotions.PromotionRoutes;
@@ -47,6 +50,8 @@ final class Wiring {
   private final Promotions promotions;
   private final Bounties bounties;
   private final MemberTiers memberTiers;
+  private final Stamps stamps;
+  private final Passports passports;
   private final List<HealthCheck> healthChecks;
 
   /** {@code schemaVersion}: the latest migration this code knows, which readiness requires applied. */
@@ -64,6 +69,8 @@ final class Wiring {
     this.bounties = new Bounties(p.pool(), p.clock());
     this.memberCodes = new MemberCodes(p.pool(), p.deviceKeys(), p.config().codeStepWindow(), p.clock());
     this.memberTiers = new MemberTiers(p.pool(), p.clock());
+    this.stamps = new Stamps(p.pool(), p.ledger(), p.clock());
+    this.passports = new Passports(p.pool(), p.clock(), stamps);
   }
 
   /** The coupons, whose periodic jobs app runs. */
@@ -87,7 +94,8 @@ final class Wiring {
         new MemberCodeRoutes(memberCodes, claims),
         new PromotionRoutes(promotions, bounties),
         new PosRoutes(p.pool(), p.bookkeepingPool(), p.ledger(), p.memberCodes(), coupons, claims, earnRules,
-            promotions, bounties, memberTiers, p.clock(), p.meters()),
+            promotions, bounties, memberTiers, stamps, p.clock(), p.meters()),
+        new PassportRoutes(passports),
         new SettlementRoutes(p.pool(), p.clock(), p.meters()),
         new ShopFeedRoutes(p.pool(), p.ledger()),
         new MemberActivityRoutes(p.pool(), p.clock()),
