@@ -94,7 +94,7 @@ public final class Passports {
     Long[] ids = d.shops().stream().map(Passport.ShopShare::shopId).toArray(Long[]::new);
     OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
     Future<Long> created = pool.withTransaction(conn -> conn.preparedQuery(KNOWN_SHOPS)
-        .execute(Tuple.of(allianceId, ids)).compose(known -> {
+        .execute(Tuple.of(allianceId).addArrayOfLong(ids)).compose(known -> {
           if (known.size() != ids.length) {
             throw ProblemCode.UNKNOWN_SHOP.refuse("a shop named is not in this alliance");
           }
@@ -198,8 +198,8 @@ public final class Passports {
         return Future.succeededFuture(List.of());
       }
       Long[] ids = visible.stream().map(s -> s.passport().id()).toArray(Long[]::new);
-      Future<RowSet<Row>> stamped = pool.preparedQuery(MY_STAMPS).execute(Tuple.of(allianceId, memberId, ids));
-      Future<RowSet<Row>> cards = pool.preparedQuery(MY_CARDS).execute(Tuple.of(allianceId, memberId, ids));
+      Future<RowSet<Row>> stamped = pool.preparedQuery(MY_STAMPS).execute(Tuple.of(allianceId, memberId).addArrayOfLong(ids));
+      Future<RowSet<Row>> cards = pool.preparedQuery(MY_CARDS).execute(Tuple.of(allianceId, memberId).addArrayOfLong(ids));
       return Future.all(stamped, cards).map(both -> {
         Map<Long, List<Long>> shops = new HashMap<>();
         stamped.result().forEach(r -> shops.computeIfAbsent(r.getLong("passport_id"), k -> new ArrayList<>())
@@ -244,7 +244,7 @@ public final class Passports {
       if (byId.isEmpty()) {
         return Future.succeededFuture(List.<Shown>of());
       }
-      return pool.preparedQuery(SHOPS).execute(Tuple.of(allianceId, byId.keySet().toArray(Long[]::new)))
+      return pool.preparedQuery(SHOPS).execute(Tuple.of(allianceId).addArrayOfLong(byId.keySet().toArray(Long[]::new)))
           .map(shopRows -> {
             Map<Long, List<Passport.Shop>> shops = new HashMap<>();
             shopRows.forEach(r -> shops.computeIfAbsent(r.getLong("passport_id"), k -> new ArrayList<>())
