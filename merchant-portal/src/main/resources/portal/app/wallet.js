@@ -7,6 +7,7 @@ import { lp2Code, importSecret, fromBase64Url, stepAt, groups, STEP_SECONDS, MAX
 import { loadDevice, saveDevice, dropDevice } from './keystore.js';
 import { qrSvg } from './qr.js';
 import { code128Svg } from './code128.js';
+import { walletCards } from './passports.js';
 
 const couponQrUrls = new Map(); // coupon id -> object URL of its QR (a coupon's code never changes)
 const SNAPSHOT = 'lp.wallet.snapshot'; // last online balance/history (no secrets), for offline "as of"
@@ -247,6 +248,7 @@ async function render() {
   renderBalance(me, activity);
   renderCoupons(coupons, market);
   renderTier(tier);
+  await walletCards();
 }
 
 // The member's tier, or null when the alliance has none (404 tiers_not_defined): then nothing is shown.

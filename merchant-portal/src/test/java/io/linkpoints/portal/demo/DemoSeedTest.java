@@ -49,6 +49,14 @@ class DemoSeedTest {
         assertEquals(200L, count(app, "/* test */ select coalesce(sum(points), 0) from shop_bounty"));
         assertEquals("银卡 Silver 300,金卡 Gold 1000", text(app, "/* test */ select string_agg(name_zh || ' ' || name_en"
             + " || ' ' || threshold, ',' order by level) from tier_level"));
+        // The passport: 12 members stamped through real sales, 2 + 5 + 2·4 + 3·2 = 21 stamps, 2 cards
+        // complete, each rewarded 300 (fund 150, each of the 4 shops 37.5 -> largest remainder).
+        assertEquals(1L, count(app, "/* test */ select count(*) from passport"));
+        assertEquals(21L, count(app, "/* test */ select count(*) from passport_stamp"));
+        assertEquals(12L, count(app, "/* test */ select count(distinct member_id) from passport_stamp"));
+        assertEquals(2L, count(app, "/* test */ select count(*) from passport_card where completed_at is not null"));
+        assertEquals(600L, count(app, "/* test */ select coalesce(sum(amount), 0) from ledger_transfer"
+            + " where code = 'passport_reward'"));
         assertTrue(count(app, "/* test */ select count(*) from ledger_transfer") > 1000);
         long days = count(app, "/* test */ select count(distinct date_trunc('day', created_at)) from ledger_transfer");
         assertTrue(days >= 85, "history spread over days: " + days);
