@@ -235,7 +235,7 @@ function benefit(b) {
 }
 
 // History lines named after their kind: refund debts, and a shop's bonuses (docs/promotions.md).
-const LABELLED_CODES = new Set(['pos_refund', 'pos_recovery', 'pos_promotion', 'pos_bounty']);
+const LABELLED_CODES = new Set(['pos_refund', 'pos_recovery', 'pos_promotion', 'pos_bounty', 'passport_reward']);
 
 async function render() {
   const [me, coupons, market, activity, tier] = await Promise.all([get('/v1/members/me'), get('/v1/members/me/coupons'),
