@@ -47,7 +47,8 @@ class LayeringTest {
     feature("promotions", "alliance");
     feature("tiers");
     feature("notifications");
-    feature("pos", "alliance", "coupons", "ledger", "promotions", "qr", "tiers");
+    feature("passports", "coupons", "ledger");
+    feature("pos", "alliance", "coupons", "ledger", "passports", "promotions", "qr", "tiers");
     feature("settlement", "export", "ledger", "ledger.api");
     feature("rewards", "ledger");
     Set<String> belowTop = Set.copyOf(ALLOWED.keySet());

@@ -5,6 +5,7 @@ import { heatmap } from './chart.js';
 import { memberPhones } from './member-phones.js';
 import { tiers } from './tiers.js';
 import { adminRewards } from './rewards.js';
+import { adminPassports } from './passports.js';
 
 const s = requireRole(['admin']);
 const A = s ? `/v1/alliances/${s.allianceId}` : '';
@@ -17,7 +18,11 @@ const phones = s ? memberPhones(document.getElementById('member-phones'), { alli
   onRevoked: () => loadAudit().catch(fail) }) : null;
 const tierDefs = s ? tiers(A) : null;
 const rewards = s ? adminRewards(A, (id) => partyName(id), () => loadAudit().catch(fail)) : null;
-applyI18n(() => { if (phones) phones.render(); if (tierDefs) tierDefs.render(); if (rewards) rewards.render(); load().catch(fail); });
+const passports = s ? adminPassports(A, () => shops) : null;
+applyI18n(() => {
+  if (phones) phones.render(); if (tierDefs) tierDefs.render(); if (rewards) rewards.render();
+  if (passports) passports.render(); load().catch(fail);
+});
 
 function fail(e) { say(e.message, true); }
 function partyName(id) { if (id === 0) return t('fund'); const x = shops.find((sh) => sh.id === id); return x ? x.name : '#' + id; }
@@ -39,7 +44,7 @@ async function load() {
   sel.replaceChildren(...periods.map((p) => h('option', { value: p.id }, `${p.label} · ${t(p.status)}`)));
   if (keep && periods.some((p) => p.id === keep)) sel.value = keep;
   if (!document.getElementById('month').value) document.getElementById('month').value = new Date().toISOString().slice(0, 7);
-  await Promise.all([loadPeriod(), loadLiability(), loadAudit()]);
+  await Promise.all([loadPeriod(), loadLiability(), loadAudit(), passports.load()]);
 }
 
 async function loadPeriod() {

@@ -6,6 +6,7 @@ import { memberPhones } from './member-phones.js';
 import { promotions } from './promotions.js';
 import { ownerRewards } from './rewards.js';
 import { tierPerks } from './tier-perks.js';
+import { ownerPassports } from './passports.js';
 
 const s = requireRole(['owner', 'cashier']);
 const base = s ? `/v1/alliances/${s.allianceId}/shops/${s.shopId}` : '';
@@ -21,6 +22,7 @@ const promos = s ? promotions({ base, isOwner }) : null;
 // Cashiers may not read the rewards rules: the section is the owner's.
 const rewards = isOwner ? ownerRewards(`/v1/alliances/${s.allianceId}`, s.shopId) : null;
 const perks = s ? tierPerks({ A: `/v1/alliances/${s.allianceId}`, base, shopId: s.shopId, isOwner }) : null;
+const passports = isOwner ? ownerPassports(base) : null;
 applyI18n(render);
 
 function shopName(id) { const x = shops.find((sh) => sh.id === id); return x ? x.name : '#' + id; }
@@ -41,7 +43,7 @@ async function load() {
   const partner = document.getElementById('c-partner');
   partner.replaceChildren(...shops.filter((x) => x.id !== s.shopId).map((x) => h('option', { value: x.id }, x.name)));
   await Promise.all([loadCampaigns(), loadRule(), promos.load(), perks.load(), isOwner ? loadOwnerOnly() : null,
-    rewards ? rewards.load() : null]);
+    rewards ? rewards.load() : null, passports ? passports.load() : null]);
   if (isOwner) {
     liveFeed(); weekly().catch((e) => say(e.message, true)); loadStatementPeriods().catch((e) => say(e.message, true));
     overlap().catch((e) => say(e.message, true));

@@ -10,6 +10,7 @@ import { qrSvg } from './qr.js';
 import { code128Svg } from './code128.js';
 import { walletRewards } from './rewards.js';
 import { renderNotifications } from './inbox.js';
+import { walletCards } from './passports.js';
 
 const couponQrUrls = new Map(); // coupon id -> object URL of its QR (a coupon's code never changes)
 const SNAPSHOT = 'lp.wallet.snapshot'; // last online balance/history (no secrets), for offline "as of"
@@ -238,7 +239,7 @@ function benefit(b) {
 
 // History lines named after their kind: refund debts, and a shop's bonuses (docs/promotions.md).
 const LABELLED_CODES = new Set(['pos_refund', 'pos_recovery', 'pos_promotion', 'pos_bounty', 'pos_tier_alliance', 'pos_tier_shop',
-  'reward_welcome', 'reward_birthday']);
+  'reward_welcome', 'reward_birthday', 'passport_reward']);
 // Welcome and birthday rewards: the birthday (set once) and the rewards received.
 const rewards = walletRewards();
 
@@ -253,6 +254,7 @@ async function render() {
   renderBalance(me, activity);
   renderCoupons(coupons, market);
   renderTier(tier);
+  await walletCards();
   // The inbox and settings after the rest: a failure there must not hide the balance.
   await renderNotifications().catch((e) => say(e.message, true));
 }

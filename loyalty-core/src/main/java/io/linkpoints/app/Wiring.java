@@ -22,6 +22,9 @@ import io.linkpoints.notifications.Notifications;
 import io.linkpoints.notifications.PushSubscriptions;
 import io.linkpoints.notifications.SmsSender;
 import io.linkpoints.platform.Migrations;
+import io.linkpoints.passports.PassportRoutes;
+import io.linkpoints.passports.Passports;
+import io.linkpoints.passports.Stamps;
 import io.linkpoints.pos.PosRoutes;
 import io.linkpoints.promotions.Bounties;
 import io.linkpoints.promotions.PromotionReport;
@@ -61,6 +64,8 @@ final class Wiring {
   private final Bounties bounties;
   private final MemberTiers memberTiers;
   private final RewardGrants rewardGrants;
+  private final Stamps stamps;
+  private final Passports passports;
   private final List<HealthCheck> healthChecks;
   private final Notifications notifications;
   private final EndpointPolicy endpoints;
@@ -81,6 +86,8 @@ final class Wiring {
     this.memberCodes = new MemberCodes(p.pool(), p.deviceKeys(), p.config().codeStepWindow(), p.clock());
     this.memberTiers = new MemberTiers(p.pool(), p.clock());
     this.rewardGrants = new RewardGrants(p.pool(), p.ledger(), p.clock());
+    this.stamps = new Stamps(p.pool(), p.ledger(), p.clock());
+    this.passports = new Passports(p.pool(), p.clock(), stamps);
     this.notifications = new Notifications(p.pool(), p.clock(), p.notifyConfig().smsConfigured());
     this.endpoints = new EndpointPolicy(p.config().allowPrivateEndpoints());
   }
@@ -125,7 +132,8 @@ final class Wiring {
         new MemberCodeRoutes(memberCodes, claims),
         new PromotionRoutes(promotions, bounties, new PromotionReport(p.pool(), p.clock())),
         new PosRoutes(p.pool(), p.bookkeepingPool(), p.ledger(), p.memberCodes(), coupons, claims, earnRules,
-            promotions, bounties, memberTiers, p.clock(), p.meters()),
+            promotions, bounties, memberTiers, stamps, p.clock(), p.meters()),
+        new PassportRoutes(passports),
         new SettlementRoutes(p.pool(), p.clock(), p.meters()),
         new ShopFeedRoutes(p.pool(), p.ledger()),
         new MemberActivityRoutes(p.pool(), p.clock()),

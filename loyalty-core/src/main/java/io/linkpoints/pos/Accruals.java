@@ -7,6 +7,7 @@ import io.linkpoints.ledger.Ledger;
 import io.linkpoints.ledger.LedgerError;
 import io.linkpoints.ledger.LedgerException;
 import io.linkpoints.ledger.TransferCommand;
+import io.linkpoints.passports.Stamps;
 import io.linkpoints.platform.GroupedQuery;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -69,10 +70,11 @@ final class Accruals {
   private final CappedEarns capped;
   private final CouponIssuer couponIssuer;
   private final Bonuses bonuses;
+  private final Stamps stamps;
   private final Clock clock;
 
   Accruals(Pool pool, Pool bookkeeping, Ledger ledger, PosMembers members, CouponIssuer couponIssuer,
-      Bonuses bonuses, Clock clock) {
+      Bonuses bonuses, Stamps stamps, Clock clock) {
     this.pool = pool;
     this.record = new GroupedQuery(bookkeeping, RECORD);
     this.ledger = ledger;
@@ -80,6 +82,7 @@ final class Accruals {
     this.capped = new CappedEarns(bookkeeping, clock);
     this.couponIssuer = couponIssuer;
     this.bonuses = bonuses;
+    this.stamps = stamps;
     this.clock = clock;
   }
 
@@ -159,7 +162,10 @@ final class Accruals {
                 : Future.succeededFuture());
     // The sale's bonuses (promotion, bounty), decided once and paid by the same shop.
     Future<List<Bonuses.Bonus>> paid = earn.compose(v -> bonuses.decide(c, key, accrualId, m, spendFen, d.at()))
-        .compose(list -> bonuses.pay(c, accrualId, m, list).map(list));
+        .compose(list -> bonuses.pay(c, accrualId, m, list).map(list))
+        // Then its passport stamps (and a card's reward), each step found done when run again.
+        .compose(list -> stamps.stamp(new Stamps.Sale(c.allianceId(), c.shopId(), m.memberId(), m.walletId(),
+            accrualId, d.at(), m.zone())).map(list));
     return paid.compose(list -> {
       long total = d.points() + Bonuses.total(list);
       Future<Long> recovered = rerun ? recoverAgain(c, key, m, accrualId)

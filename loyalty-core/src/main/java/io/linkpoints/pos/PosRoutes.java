@@ -9,6 +9,7 @@ import io.linkpoints.qr.CodeJson;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.qr.MemberCodeCheck;
 import io.linkpoints.qr.ShopClaimCodes;
+import io.linkpoints.passports.Stamps;
 import io.linkpoints.promotions.Bounties;
 import io.linkpoints.promotions.Promotions;
 import io.linkpoints.tiers.MemberTiers;
@@ -84,7 +85,7 @@ public final class PosRoutes implements ApiRoutes {
    */
   public PosRoutes(Pool pool, Pool bookkeepingPool, Ledger ledger, MemberCodeCheck memberCodes, Coupons coupons,
       ShopClaimCodes claims, EarnRules earnRules, Promotions promotions, Bounties bounties, MemberTiers tiers,
-      Clock clock, MeterRegistry meterRegistry) {
+      Stamps stamps, Clock clock, MeterRegistry meterRegistry) {
     PosMembers members = new PosMembers(bookkeepingPool, clock, memberCodes);
     this.members = members;
     this.memberCodes = memberCodes;
@@ -92,9 +93,10 @@ public final class PosRoutes implements ApiRoutes {
     this.visits = new Visits(bookkeepingPool, members, coupons.memberCoupons(), clock);
     this.redemptions = new Redemptions(pool, ledger, members, clock);
     this.bonuses = new Bonuses(pool, ledger, promotions, bounties);
-    this.accruals = new Accruals(pool, bookkeepingPool, ledger, members, coupons.issuer(), bonuses, clock);
+    this.accruals = new Accruals(pool, bookkeepingPool, ledger, members, coupons.issuer(), bonuses, stamps,
+        clock);
     this.clock = clock;
-    this.refunds = new Refunds(pool, ledger, clock);
+    this.refunds = new Refunds(pool, ledger, stamps, clock);
     this.claims = claims;
     this.earnRules = earnRules;
     this.meters = new PosMeters(meterRegistry);

@@ -5,6 +5,7 @@ import io.linkpoints.ledger.LedgerError;
 import io.linkpoints.ledger.LedgerException;
 import io.linkpoints.ledger.Transfer;
 import io.linkpoints.ledger.TransferCommand;
+import io.linkpoints.passports.Stamps;
 import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -47,11 +48,13 @@ final class Refunds {
 
   private final Pool pool;
   private final Ledger ledger;
+  private final Stamps stamps;
   private final Clock clock;
 
-  Refunds(Pool pool, Ledger ledger, Clock clock) {
+  Refunds(Pool pool, Ledger ledger, Stamps stamps, Clock clock) {
     this.pool = pool;
     this.ledger = ledger;
+    this.stamps = stamps;
     this.clock = clock;
   }
 
@@ -91,7 +94,8 @@ final class Refunds {
                     sofar.shortfallPoints() + bonus.shortfallPoints(), sofar.refundedFenTotal(),
                     sofar.bonusPointsDue() + bonus.pointsDue())));
           }
-          return sum;
+          // Then the sale's passport stamps, withdrawn if its net spend fell below a minimum.
+          return sum.compose(r -> stamps.refunded(c.allianceId(), accrualId).map(r));
         }));
   }
 

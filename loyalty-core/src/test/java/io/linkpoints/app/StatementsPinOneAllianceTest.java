@@ -54,6 +54,7 @@ class StatementsPinOneAllianceTest {
       Map.entry("notification_delivery.id", "unique id; due deliveries are taken by next_attempt_at, then id"),
       Map.entry("push_subscription.id", "unique id"),
       Map.entry("member_tier_change.id", "unique id; a member's tier history is ordered by id (at, within one member's lock)"),
+      Map.entry("passport.id", "unique id; the admin's passports are listed newest first by id"),
       Map.entry("member_device.id", "unique across alliances, below 10^8 (codes carry it): taken with an explicit"
           + " nextval, which Citus runs on the coordinator's sequence"),
       Map.entry("settlement_adjustment.id", "unique id"),

@@ -127,6 +127,17 @@ class ApiAccessWalkTest {
         .put("kind", "bonus").put("bonusPoints", 5).put("startsOn", "2020-01-01").put("endsOn", "2099-12-31")))
         .getLong("id");
 
+    // A passport over A1 and A2, for the passport routes to find; createPassport names them too.
+    JsonObject passportBody = new JsonObject().put("nameZh", "集章").put("nameEn", "walk stamps")
+        .put("shops", new io.vertx.core.json.JsonArray()
+            .add(new JsonObject().put("shopId", a1.shopId()).put("basisPoints", 2500))
+            .add(new JsonObject().put("shopId", a2.shopId()).put("basisPoints", 2500)))
+        .put("fundBasisPoints", 5000).put("stampsRequired", 2).put("minSpendFen", 0)
+        .put("startsOn", "2020-01-01").put("endsOn", "2099-12-31").put("rewardPoints", 100);
+    long passport = expect(201, api.post("/v1/alliances/" + a1.allianceId() + "/passports", a.adminToken(),
+        passportBody)).getLong("id");
+    bodyValues.put("createPassport", passportBody);
+
     // A settlement period of this month, run once, for the settlement routes to find.
     String month = java.time.YearMonth.now(java.time.ZoneId.of("Asia/Shanghai")).toString();
     long period = expect(201, api.post("/v1/alliances/" + a1.allianceId() + "/settlement/periods", a.adminToken(),
@@ -147,6 +158,7 @@ class ApiAccessWalkTest {
     pathValues = new java.util.HashMap<>(pathValues);
     pathValues.put("promotionId", String.valueOf(promotion));
     pathValues.put("memberId", String.valueOf(a1.memberId()));
+    pathValues.put("passportId", String.valueOf(passport));
     realKeys = KeyRing.load(api.dataDir.resolve("jwt-keys"));
   }
 

@@ -63,6 +63,7 @@ class ContractFuzzTest {
       "unknown_shop", // a campaign's issuing/honouring/funding shops must be of the alliance
       "creator_not_named", // the shop creating a campaign issues or honours it
       "invalid_promotion", // a promotion's kind and boost, window ends or dates contradict each other
+      "invalid_passport", // a passport's shares sum to 10000, stamps required within its shops, dates in order
       "invalid_time_zone", // a name of the right shape that is no IANA time zone
       "invalid_tiers", // tier thresholds strictly increase from one level to the next
       "invalid_birthday", // a birthday's day within its month (Feb 29 allowed)
@@ -143,6 +144,12 @@ class ContractFuzzTest {
     long promotionId = expect(201, api.post(shops + cafe.shopId() + "/promotions", cafe.ownerToken(),
         new JsonObject().put("name", "fuzz double").put("kind", "multiplier").put("multiplierPermille", 2000)
             .put("startsOn", "2026-01-01").put("endsOn", "2030-12-31"))).getLong("id");
+    // A passport over both shops, consented by both: its reads and pauses have something to answer.
+    long passportId = expect(201, api.post("/v1/alliances/" + w.allianceId + "/passports", w.adminToken,
+        passportBody(cafe.shopId(), books.shopId()))).getLong("id");
+    for (PosWorld.Till t : List.of(cafe, books)) {
+      expect(200, api.post(shops + t.shopId() + "/passports/" + passportId + "/consent", t.ownerToken(), null));
+    }
     // Revoking is one of the operations: it gets a terminal of its own, not the till's.
     long spareTerminal = expect(201, api.post(shops + cafe.shopId() + "/terminals", cafe.ownerToken(),
         new JsonObject().put("name", "spare"))).getLong("id");
@@ -157,6 +164,7 @@ class ContractFuzzTest {
     ids.put("shopId", String.valueOf(cafe.shopId()));
     ids.put("campaignId", String.valueOf(campaignId));
     ids.put("promotionId", String.valueOf(promotionId));
+    ids.put("passportId", String.valueOf(passportId));
     ids.put("couponId", String.valueOf(couponId));
     ids.put("periodId", String.valueOf(periodId));
     ids.put("accountId", String.valueOf(w.walletId(member)));
@@ -328,6 +336,10 @@ class ContractFuzzTest {
     live("putShopTierPerks", cafe.ownerToken(), alliance + "/shops/" + cafe.shopId() + "/tier-perks", null,
         new JsonObject().put("levels", new JsonArray().add(new JsonObject().put("level", 1)
             .put("multiplierPermille", 1001 + samples.random().nextInt(9000)))));
+    // A passport: generated bodies rarely name the alliance's shops with shares summing to 10000.
+    live("createPassport", world.adminToken, alliance + "/passports", null,
+        passportBody(cafe.shopId(), books.shopId()).put("rewardPoints", 1 + samples.random().nextInt(1000)));
+
     // Tier definitions replaced: generated bodies rarely have strictly increasing thresholds.
     live("putTiers", world.adminToken, alliance + "/tiers", null, tierDefinitions(1 + samples.random().nextInt(10)));
 
@@ -360,6 +372,15 @@ class ContractFuzzTest {
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A valid passport over two shops: 2 stamps, the fund pays half, each shop a quarter. */
+  private static JsonObject passportBody(long first, long second) {
+    return new JsonObject().put("nameZh", "集章").put("nameEn", "Fuzz stamps").put("shops", new JsonArray()
+            .add(new JsonObject().put("shopId", first).put("basisPoints", 2500))
+            .add(new JsonObject().put("shopId", second).put("basisPoints", 2500)))
+        .put("fundBasisPoints", 5000).put("stampsRequired", 2).put("minSpendFen", 0)
+        .put("startsOn", "2026-01-01").put("endsOn", "2030-12-31").put("rewardPoints", 100);
   }
 
   /** Valid tier definitions with {@code levels} levels, thresholds 100 apart. */

@@ -6,6 +6,7 @@ import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.notifications.Notifications;
 import io.linkpoints.platform.LinkpointsConfig;
 import io.linkpoints.platform.ManualClock;
+import io.linkpoints.qr.Lp2Code;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -24,6 +25,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -218,6 +220,8 @@ public final class DemoSeed {
           new JsonObject().put("month", thisMonth).put("day", 5 * m), 200);
     }
 
+    long passportId = passport(a, shops);
+
     StringBuilder out = new StringBuilder();
     out.append("Demo alliance ").append(a).append(" (梧桐街联盟): ").append(SHOPS.length).append(" shops, ").append(MEMBERS)
         .append(" members, ").append(DAYS).append(" days of history, cross-promotion #").append(campaignId)
@@ -231,6 +235,8 @@ public final class DemoSeed {
     }
     out.append("    cashier: demo-cafe-cashier\n");
     out.append("  The café pays double points 14:00-17:00 and 200 points on a member's first purchase there (over ¥20).\n");
+    out.append("  Stamp passport #").append(passportId).append(" 街区集章: 3 of the first 4 shops (¥20 a stamp) for 300 points;")
+        .append(" 12 members (the demo member too) have stamps from real sales.\n");
     out.append("    member wallet: phone ").append(DEMO_PHONE)
         .append(" on /portal/wallet.html; the sign-in code is written to this log (DEMO, NOT SENT BY SMS)\n");
     return out.toString();
@@ -249,6 +255,66 @@ public final class DemoSeed {
         .put("kind", "multiplier").put("multiplierPermille", 2000).put("windowStart", "14:00").put("windowEnd", "17:00")
         .put("startsOn", today.toString()).put("endsOn", today.plusDays(90).toString()), 201);
     call(HttpMethod.PUT, path + "/bounty", cafe, new JsonObject().put("points", 200).put("minSpendFen", 2000), 200);
+  }
+
+  /**
+   * A stamp passport over the first four shops (3 stamps of ¥20 or more, 300 points: the fund pays
+   * half, each shop an eighth), consented by their owners and live from a week ago for two months;
+   * then real sales at a passport till of each shop, made with the members' own phone codes: the
+   * demo member and eleven others, from one stamp to a completed card.
+   */
+  private long passport(long a, List<Long> shops) {
+    String prefix = "/v1/alliances/" + a;
+    String admin = signIn(a, ADMIN);
+    java.time.LocalDate today = realNow.atZone(TZ).toLocalDate();
+    JsonArray named = new JsonArray();
+    for (int i = 0; i < 4; i++) {
+      named.add(new JsonObject().put("shopId", shops.get(i)).put("basisPoints", 1250));
+    }
+    long id = call(HttpMethod.POST, prefix + "/passports", admin, new JsonObject().put("nameZh", "街区集章")
+        .put("nameEn", "Street stamp passport").put("shops", named).put("fundBasisPoints", 5000)
+        .put("stampsRequired", 3).put("minSpendFen", 2000).put("startsOn", today.minusDays(7).toString())
+        .put("endsOn", today.plusDays(60).toString()).put("rewardPoints", 300), 201).getLong("id");
+    List<String> tills = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      String owner = signIn(a, SHOPS[i][1]);
+      String shopPath = prefix + "/shops/" + shops.get(i);
+      call(HttpMethod.POST, shopPath + "/passports/" + id + "/consent", owner, null, 200);
+      String secret = call(HttpMethod.POST, shopPath + "/terminals", owner, new JsonObject().put("name", "集章 Passport till"),
+          201).getString("enrolmentSecret");
+      tills.add(call(HttpMethod.POST, "/v1/terminals/enrol", null, new JsonObject().put("enrolmentSecret", secret), 200)
+          .getString("accessToken"));
+    }
+    // Member i (phone i + 1; 0 is the demo member) buys at shops (i + k) % 4 for k < stamps[i].
+    int[] stamps = {2, 1, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3};
+    long step = Lp2Code.stepOf(clock.instant());
+    for (int i = 0; i < stamps.length; i++) {
+      String phone = String.format("+86139%08d", i + 1);
+      call(HttpMethod.POST, prefix + "/members/sign-in/code", null, new JsonObject().put("phone", phone), 202);
+      String token = call(HttpMethod.POST, prefix + "/members/sign-in", null, new JsonObject().put("phone", phone)
+          .put("code", codes.get(a + "/" + phone)), 200).getString("accessToken");
+      JsonObject bound = call(HttpMethod.POST, "/v1/members/me/devices", token,
+          new JsonObject().put("label", "集章 demo phone"), 201);
+      long device = bound.getJsonObject("device").getLong("id");
+      byte[] secret = Base64.getUrlDecoder().decode(bound.getString("secret"));
+      for (int k = 0; k < stamps[i]; k++) {
+        int shop = (i + k) % 4;
+        await(sendKeyed(prefix + "/shops/" + shops.get(shop) + "/pos/accrue", tills.get(shop), UUID.randomUUID().toString(),
+            new JsonObject().put("memberCode", Lp2Code.code(secret, device, step, k)).put("spendFen", 2500 + 500 * k)));
+      }
+    }
+    return id;
+  }
+
+  private Future<JsonObject> sendKeyed(String path, String bearer, String key, JsonObject body) {
+    return http.request(HttpMethod.POST, path).putHeader("Authorization", "Bearer " + bearer)
+        .putHeader("Idempotency-Key", key).sendJsonObject(body).map(response -> {
+          if (response.statusCode() != 200) {
+            throw new IllegalStateException("demo seed: POST " + path + " answered " + response.statusCode() + ": "
+                + response.bodyAsString());
+          }
+          return response.bodyAsJsonObject();
+        });
   }
 
   /** The café offers ¥10 off at the bookshop; the bookshop's owner accepts. */

@@ -61,6 +61,14 @@ class DemoSeedTest {
             + " || coalesce(alliance_multiplier_permille::text, 'null'), ',' order by level) from tier_level"));
         assertEquals("1 1100", text(app, "/* test */ select string_agg(level || ' ' || multiplier_permille, ',')"
             + " from shop_tier_perk"));
+        // The passport: 12 members stamped through real sales, 2 + 5 + 2·4 + 3·2 = 21 stamps, 2 cards
+        // complete, each rewarded 300 (fund 150, each of the 4 shops 37.5 -> largest remainder).
+        assertEquals(1L, count(app, "/* test */ select count(*) from passport"));
+        assertEquals(21L, count(app, "/* test */ select count(*) from passport_stamp"));
+        assertEquals(12L, count(app, "/* test */ select count(distinct member_id) from passport_stamp"));
+        assertEquals(2L, count(app, "/* test */ select count(*) from passport_card where completed_at is not null"));
+        assertEquals(600L, count(app, "/* test */ select coalesce(sum(amount), 0) from ledger_transfer"
+            + " where code = 'passport_reward'"));
         assertTrue(count(app, "/* test */ select count(*) from ledger_transfer") > 1000);
         // The demo member's inbox: the earn and the coupon note, unread; the marketing one not kept (off by default).
         assertEquals("coupon_issued,points_earned", text(app, "/* test */ select string_agg(n.kind, ',' order by n.kind)"
