@@ -37,7 +37,8 @@ class LayeringTest {
     ALLOWED.put("web", Set.of("platform"));
     ALLOWED.put("auth", Set.of("platform", "web"));
     ALLOWED.put("audit", Set.of("platform", "web", "auth"));
-    feature("ledger");
+    feature("outbox");
+    feature("ledger", "outbox");
     feature("ledger.api", "ledger");
     feature("export");
     feature("alliance", "ledger");
@@ -48,6 +49,7 @@ class LayeringTest {
     feature("tiers");
     feature("pos", "alliance", "coupons", "ledger", "promotions", "qr", "tiers");
     feature("settlement", "export", "ledger", "ledger.api");
+    feature("webhooks", "outbox");
     Set<String> belowTop = Set.copyOf(ALLOWED.keySet());
     ALLOWED.put("bench", belowTop);
     ALLOWED.put("app", union(belowTop, Set.of("bench")));
@@ -95,7 +97,7 @@ class LayeringTest {
         "import io.linkpoints.ledger.Ledger;\nimport static io.linkpoints.ledger.api.LedgerJson.transfer;\n"
             + "import io.linkpoints.auth.Principal;\n"));
     assertEquals(List.of("ledger/L.java:1: import io.linkpoints.ledger.api.LedgerJson; (ledger may import only "
-        + "[audit, auth, platform, web])"),
+        + "[audit, auth, outbox, platform, web])"),
         LAYERS.violations("ledger/L.java", "ledger", "import io.linkpoints.ledger.api.LedgerJson;\n"));
     assertEquals(1,
         LAYERS.violations("alliance/A.java", "alliance", "import io.linkpoints.ledger.api.LedgerJson;\n").size());

@@ -21,6 +21,8 @@ import io.linkpoints.platform.LinkpointsConfig;
 import io.linkpoints.platform.Meters;
 import io.linkpoints.platform.Migrations;
 import io.linkpoints.platform.OneRunAtATime;
+import io.linkpoints.platform.WebhookOptions;
+import io.linkpoints.webhooks.Dispatcher;
 import io.linkpoints.pos.PosHousekeeping;
 import io.linkpoints.qr.DeviceKeys;
 import io.linkpoints.qr.MemberCodeCheck;
@@ -152,7 +154,7 @@ public final class LinkpointsApp {
               deviceKeys, new MemberCodeCheck(deviceKeys, new WrongCodeLimits(bookkeeping), clock,
                   config.codeStepWindow()),
               bookkeeping, registry);
-          Wiring wiring = new Wiring(platform, schemaVersion.get());
+          Wiring wiring = new Wiring(vertx, platform, schemaVersion.get());
           AtomicReference<ApiVerticle> first = new AtomicReference<>();
           return (config.metricsPort() == LinkpointsConfig.METRICS_OFF ? Future.<ManagementServer>succeededFuture(null)
                   : ManagementServer.start(vertx, registry, config.metricsHost(), config.metricsPort()))
@@ -169,8 +171,11 @@ public final class LinkpointsApp {
                     .map(id -> {
                       parts.add("HTTP server", ApiVerticle.IN_FLIGHT_GRACE_SECONDS + 5, () -> vertx.undeploy(id));
                       DeviceSecretReseal reseal = new DeviceSecretReseal(pool, material.deviceSecrets(), registry);
+                      // Webhooks: on the wall clock (retry times, and signatures the receivers check against theirs).
+                      Dispatcher dispatcher = new Dispatcher(vertx, pool, config.webhooks(), Clock.systemUTC());
+                      parts.add("webhook dispatcher", 5, dispatcher::close);
                       long[] timers = startJobs(vertx, ledger, clock, wiring.coupons(), new PosHousekeeping(pool, clock),
-                          reseal, new TierReview(pool, clock));
+                          reseal, new TierReview(pool, clock), dispatcher, config.webhooks());
                       parts.add("periodic jobs", 5, () -> {
                         for (long timer : timers) {
                           vertx.cancelTimer(timer);
@@ -194,7 +199,7 @@ public final class LinkpointsApp {
   }
 
   private static long[] startJobs(Vertx vertx, Ledger ledger, Clock clock, Coupons coupons, PosHousekeeping pos,
-      DeviceSecretReseal reseal, TierReview tierReview) {
+      DeviceSecretReseal reseal, TierReview tierReview, Dispatcher dispatcher, WebhookOptions webhooks) {
     HoldTimeouts holds = new HoldTimeouts(ledger, clock);
     LotExpiry expiry = new LotExpiry(ledger, clock);
     // Each run works alliance after alliance, up to the limit in each; a tick is skipped while the last run goes on.
@@ -211,7 +216,10 @@ public final class LinkpointsApp {
     // Every 10 minutes: the first run after an alliance's local midnight does its day's review;
     // the others find it done (TierReview acts once per member and day, whichever instance runs it).
     long tierTimer = vertx.setPeriodic(30_000, 600_000, new OneRunAtATime("Tier review", tierReview::runOnce));
-    return new long[] {holdTimer, expiryTimer, couponTimer, posTimer, resealTimer, tierTimer};
+    // Every instance sends webhooks; deliveries are claimed with SKIP LOCKED, so none is sent twice at once.
+    long webhookTimer = vertx.setPeriodic(webhooks.pollInterval().toMillis(),
+        new OneRunAtATime("Webhook deliveries", dispatcher::runOnce));
+    return new long[] {holdTimer, expiryTimer, couponTimer, posTimer, resealTimer, tierTimer, webhookTimer};
   }
 
   /**

@@ -28,7 +28,10 @@ import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.ApiVerticle;
 import io.linkpoints.web.ApiVerticle.Mounts;
 import io.linkpoints.web.HealthCheck;
+import io.linkpoints.webhooks.WebhookEndpoints;
+import io.linkpoints.webhooks.WebhookRoutes;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.openapi.contract.OpenAPIContract;
 import java.util.List;
 
@@ -47,10 +50,11 @@ final class Wiring {
   private final Promotions promotions;
   private final Bounties bounties;
   private final MemberTiers memberTiers;
+  private final WebhookEndpoints webhooks;
   private final List<HealthCheck> healthChecks;
 
   /** {@code schemaVersion}: the latest migration this code knows, which readiness requires applied. */
-  Wiring(Platform p, String schemaVersion) {
+  Wiring(Vertx vertx, Platform p, String schemaVersion) {
     this.p = p;
     this.healthChecks = List.of(
         new HealthCheck("database", () -> p.pool().query("select 1").execute()),
@@ -64,6 +68,7 @@ final class Wiring {
     this.bounties = new Bounties(p.pool(), p.clock());
     this.memberCodes = new MemberCodes(p.pool(), p.deviceKeys(), p.config().codeStepWindow(), p.clock());
     this.memberTiers = new MemberTiers(p.pool(), p.clock());
+    this.webhooks = new WebhookEndpoints(vertx, p.pool(), p.config().webhooks().allowPrivateTargets(), p.clock());
   }
 
   /** The coupons, whose periodic jobs app runs. */
@@ -92,7 +97,8 @@ final class Wiring {
         new ShopFeedRoutes(p.pool(), p.ledger()),
         new MemberActivityRoutes(p.pool(), p.clock()),
         new DeviceRoutes(p.pool(), p.deviceSecrets(), p.clock()),
-        new TierRoutes(p.pool(), p.clock()));
+        new TierRoutes(p.pool(), p.clock()),
+        new WebhookRoutes(webhooks));
   }
 
   /** A server instance, for {@code deployVerticle}: called once per instance. */

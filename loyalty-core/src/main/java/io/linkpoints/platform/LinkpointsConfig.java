@@ -24,7 +24,8 @@ public record LinkpointsConfig(
     Path codeKeysDir,
     int codeStepWindow,
     int metricsPort,
-    String metricsHost) {
+    String metricsHost,
+    WebhookOptions webhooks) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final int OWASP_PBKDF2_ITERATIONS = 600_000;
@@ -64,7 +65,7 @@ public record LinkpointsConfig(
     // Loopback unless the operator says otherwise: the figures are for the operator's scraper, not the public.
     String metricsHost = env.getOrDefault("LINKPOINTS_METRICS_HOST", "127.0.0.1");
     return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, operatorToken, poolSize, keys, OWASP_PBKDF2_ITERATIONS,
-        codeKeys, window, metricsPort, metricsHost);
+        codeKeys, window, metricsPort, metricsHost, WebhookOptions.fromEnv(env));
   }
 
   /**
@@ -74,30 +75,36 @@ public record LinkpointsConfig(
   public LinkpointsConfig withPort(int newPort) {
     return new LinkpointsConfig(newPort, dbUrl, dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir,
         passwordIterations, codeKeysDir, codeStepWindow, newPort == 0 && metricsPort != METRICS_OFF ? 0 : metricsPort,
-        metricsHost);
+        metricsHost, webhooks);
   }
 
   /** With the management server (/metrics) on this port, or none ({@link #METRICS_OFF}). */
   public LinkpointsConfig withMetricsPort(int newPort) {
     return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir,
-        passwordIterations, codeKeysDir, codeStepWindow, newPort, metricsHost);
+        passwordIterations, codeKeysDir, codeStepWindow, newPort, metricsHost, webhooks);
   }
 
   public LinkpointsConfig withDbUrl(String url) {
     return new LinkpointsConfig(port, Optional.of(url), dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir,
-        passwordIterations, codeKeysDir, codeStepWindow, metricsPort, metricsHost);
+        passwordIterations, codeKeysDir, codeStepWindow, metricsPort, metricsHost, webhooks);
   }
 
   /** The same configuration with its data (and, by default, its keys) in another folder. */
   public LinkpointsConfig withDataDir(Path dir) {
     return new LinkpointsConfig(port, dbUrl, dir, logLevel, operatorToken, dbPoolSize, dir.resolve("jwt-keys"),
-        passwordIterations, dir.resolve("code-keys"), codeStepWindow, metricsPort, metricsHost);
+        passwordIterations, dir.resolve("code-keys"), codeStepWindow, metricsPort, metricsHost, webhooks);
+  }
+
+  /** With other webhook options (tests allow their local receiver and retry in milliseconds). */
+  public LinkpointsConfig withWebhooks(WebhookOptions options) {
+    return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir,
+        passwordIterations, codeKeysDir, codeStepWindow, metricsPort, metricsHost, options);
   }
 
   /** For tests only: fewer PBKDF2 iterations, so sign-ins do not take half a second each. */
   public LinkpointsConfig withPasswordIterations(int iterations) {
     return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir, iterations,
-        codeKeysDir, codeStepWindow, metricsPort, metricsHost);
+        codeKeysDir, codeStepWindow, metricsPort, metricsHost, webhooks);
   }
 
   private static int parsePort(String name, String raw) {

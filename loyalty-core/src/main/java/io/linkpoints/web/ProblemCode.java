@@ -38,6 +38,8 @@ public enum ProblemCode {
   INVALID_COMMAND(400, false, "a ledger command is incomplete or contradicts its flags"),
   INVALID_AMOUNT(400, false, "an amount is not from 1 to the largest allowed, or would overflow a balance"),
   ACCOUNTS_MUST_DIFFER(400, false, "a transfer's debit and credit accounts are the same"),
+  ENDPOINT_NOT_ALLOWED(400, false,
+      "a webhook URL must be http(s) on a host that is and resolves to public addresses only"),
   INVALID_TIERS(400, false,
       "tier definitions break a rule: 1 to 10 levels, names of 1 to 40 characters, thresholds strictly increasing"),
 
@@ -79,6 +81,8 @@ public enum ProblemCode {
   PENDING_TRANSFER_NOT_FOUND(404, false, "the hold to post or void does not exist"),
   REVERSAL_TARGET_NOT_FOUND(404, false, "the transfer to reverse does not exist"),
   TIERS_NOT_DEFINED(404, false, "the alliance has no tiers defined"),
+  WEBHOOK_NOT_FOUND(404, false, "no such webhook endpoint here (an owner sees its shop's only)"),
+  DELIVERY_NOT_FOUND(404, false, "no such delivery of this webhook endpoint"),
 
   // 405, 413, 415: the HTTP envelope is wrong.
   METHOD_NOT_ALLOWED(405, false, "this path does not take that method"),

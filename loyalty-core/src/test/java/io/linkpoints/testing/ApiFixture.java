@@ -10,6 +10,7 @@ import io.linkpoints.ledger.InvariantReport;
 import io.linkpoints.platform.DatabaseTarget;
 import io.linkpoints.platform.Folders;
 import io.linkpoints.platform.LinkpointsConfig;
+import io.linkpoints.platform.WebhookOptions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -40,6 +41,7 @@ public final class ApiFixture implements AutoCloseable {
   /** Its keys and operator token; deleted by {@link #close} (by the instance that made it). */
   public final Path dataDir;
   private final boolean ownsDataDir;
+  private final WebhookOptions webhooks;
   private final String dbUrl;
   public final LinkpointsApp app;
   public final WebClient http;
@@ -65,16 +67,25 @@ public final class ApiFixture implements AutoCloseable {
 
   /** The service on a database of the test's own choosing (a server the test stops and starts, say). */
   public ApiFixture(Vertx vertx, DatabaseTarget db) {
-    this(vertx, new MutableClock(Instant.now()), tempDir(), urlOf(db), new CapturedCodes(), null, true);
+    this(vertx, new MutableClock(Instant.now()), tempDir(), urlOf(db), new CapturedCodes(), null, true,
+        WebhookOptions.DEFAULT);
+  }
+
+  /** The service with other webhook options (a local receiver allowed, retries in milliseconds). */
+  public ApiFixture(Vertx vertx, WebhookOptions webhooks) {
+    this(vertx, new MutableClock(Instant.now()), tempDir(), urlOf(TestDatabase.fresh()), new CapturedCodes(), null,
+        true, webhooks);
   }
 
   /** On a Vert.x that reports into {@code meters} ({@code Meters.vertx}), which the service adds its own to. */
   public ApiFixture(Vertx vertx, PrometheusMeterRegistry meters) {
-    this(vertx, new MutableClock(Instant.now()), tempDir(), urlOf(TestDatabase.fresh()), new CapturedCodes(), meters, true);
+    this(vertx, new MutableClock(Instant.now()), tempDir(), urlOf(TestDatabase.fresh()), new CapturedCodes(), meters, true,
+        WebhookOptions.DEFAULT);
   }
 
   private ApiFixture(Vertx vertx, MutableClock clock, Path dataDir, String dbUrl, CapturedCodes codes,
-      PrometheusMeterRegistry meters, boolean ownsDataDir) {
+      PrometheusMeterRegistry meters, boolean ownsDataDir, WebhookOptions webhooks) {
+    this.webhooks = webhooks;
     this.vertx = vertx;
     this.ownsDataDir = ownsDataDir;
     this.clock = clock;
@@ -82,7 +93,7 @@ public final class ApiFixture implements AutoCloseable {
     this.dbUrl = dbUrl;
     this.codes = codes;
     LinkpointsConfig config = LinkpointsConfig.fromEnv(Map.of()).withDataDir(dataDir).withDbUrl(dbUrl).withPort(0)
-        .withPasswordIterations(TEST_PASSWORD_ITERATIONS);
+        .withPasswordIterations(TEST_PASSWORD_ITERATIONS).withWebhooks(webhooks);
     try {
       this.app = await(LinkpointsApp.start(vertx, config, clock, codes, meters));
     } catch (RuntimeException e) {
@@ -98,7 +109,7 @@ public final class ApiFixture implements AutoCloseable {
    * on its own (before this one).
    */
   public ApiFixture anotherInstance() {
-    return new ApiFixture(vertx, clock, dataDir, dbUrl, codes, null, false);
+    return new ApiFixture(vertx, clock, dataDir, dbUrl, codes, null, false, webhooks);
   }
 
   private static Path tempDir() {
