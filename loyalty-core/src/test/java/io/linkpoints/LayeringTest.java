@@ -41,14 +41,14 @@ class LayeringTest {
     feature("ledger", "outbox");
     feature("ledger.api", "ledger");
     feature("export");
-    feature("alliance", "ledger");
+    feature("alliance", "ledger", "outbox");
     feature("member", "ledger");
     feature("qr", "alliance", "ledger", "member");
     feature("coupons", "ledger", "qr");
     feature("promotions", "alliance");
     feature("tiers");
     feature("pos", "alliance", "coupons", "ledger", "promotions", "qr", "tiers");
-    feature("settlement", "export", "ledger", "ledger.api");
+    feature("settlement", "export", "ledger", "ledger.api", "outbox");
     feature("webhooks", "outbox");
     Set<String> belowTop = Set.copyOf(ALLOWED.keySet());
     ALLOWED.put("bench", belowTop);

@@ -38,7 +38,8 @@ class ServiceResultsTest {
       "settlement/Reconciliation.java", "a check's discrepancies: each check selects its own columns",
       "audit/AuditLog.java", "an audit record's detail, stored and hashed as text",
       "pos/PosRequests.java", "the fingerprint is over the request exactly as the till sent it",
-      "pos/RecordedAnswer.java", "a POS answer is recorded as the JSON sent, and replayed as it was");
+      "pos/RecordedAnswer.java", "a POS answer is recorded as the JSON sent, and replayed as it was",
+      "outbox/Outbox.java", "an event's data, stored as JSONB and sent as the webhook body's data as it is");
 
   @Test
   void noServiceTakesOrReturnsJson() throws IOException {

@@ -52,7 +52,7 @@ public final class Dispatcher {
 
   // webhook_delivery_due (alliance_id, next_attempt_at) where pending; webhook_delivery_pending for the order.
   private static final String CLAIM = "update webhook_delivery d set attempts = d.attempts + 1,"
-      + " lease_until = statement_timestamp() + $3::bigint * interval '1 millisecond'"
+      + " lease_until = statement_timestamp() + $3::bigint * '1 millisecond'::interval"
       + " from (select c.id from webhook_delivery c join webhook_endpoint w on w.alliance_id = $1"
       + " and w.id = c.endpoint_id and w.status = 'active'"
       + " where c.alliance_id = $1 and c.status = 'pending' and c.next_attempt_at <= statement_timestamp()"
@@ -63,7 +63,7 @@ public final class Dispatcher {
       + " outbox_event e, webhook_endpoint w"
       + " where d.alliance_id = $1 and d.id = pick.id and e.alliance_id = $1 and e.id = d.event_id"
       + " and w.alliance_id = $1 and w.id = d.endpoint_id"
-      + " returning d.id, d.endpoint_id, d.attempts, d.due_since + $4::bigint * interval '1 millisecond' <= statement_timestamp()"
+      + " returning d.id, d.endpoint_id, d.attempts, d.due_since + $4::bigint * '1 millisecond'::interval <= statement_timestamp()"
       + " as overdue, e.id as event_id, e.type, e.shop_id, e.payload, e.created_at, w.url, w.secret, w.previous_secret,"
       + " w.previous_secret_until > statement_timestamp() as previous_signs";
 
@@ -75,7 +75,7 @@ public final class Dispatcher {
   private static final String RETRY = "with a as (insert into webhook_attempt (alliance_id, delivery_id, n, at,"
       + " status_code, error, duration_ms) values ($1, $2, $3, statement_timestamp(), $4, $5, $6))"
       + " update webhook_delivery set lease_until = null,"
-      + " next_attempt_at = statement_timestamp() + $7::bigint * interval '1 millisecond', last_status_code = $4,"
+      + " next_attempt_at = statement_timestamp() + $7::bigint * '1 millisecond'::interval, last_status_code = $4,"
       + " last_error = $5 where alliance_id = $1 and id = $2 and attempts = $3";
 
   private static final String GIVE_UP = "with a as (insert into webhook_attempt (alliance_id, delivery_id, n, at,"
