@@ -4,6 +4,7 @@ import { get, post, api, h, table, say, fen, session, requireRole, downloadCsv }
 import { heatmap } from './chart.js';
 import { memberPhones } from './member-phones.js';
 import { tiers } from './tiers.js';
+import { webhooks } from './webhooks.js';
 
 const s = requireRole(['admin']);
 const A = s ? `/v1/alliances/${s.allianceId}` : '';
@@ -15,7 +16,8 @@ document.getElementById('sign-out').addEventListener('click', () => { session.cl
 const phones = s ? memberPhones(document.getElementById('member-phones'), { allianceId: s.allianceId, base: `${A}/member-devices`,
   onRevoked: () => loadAudit().catch(fail) }) : null;
 const tierDefs = s ? tiers(A) : null;
-applyI18n(() => { if (phones) phones.render(); if (tierDefs) tierDefs.render(); load().catch(fail); });
+const hooks = s ? webhooks(document.getElementById('webhooks'), A) : null;
+applyI18n(() => { if (phones) phones.render(); if (tierDefs) tierDefs.render(); if (hooks) hooks.render(); load().catch(fail); });
 
 function fail(e) { say(e.message, true); }
 function partyName(id) { if (id === 0) return t('fund'); const x = shops.find((sh) => sh.id === id); return x ? x.name : '#' + id; }
@@ -36,7 +38,7 @@ async function load() {
   sel.replaceChildren(...periods.map((p) => h('option', { value: p.id }, `${p.label} · ${t(p.status)}`)));
   if (keep && periods.some((p) => p.id === keep)) sel.value = keep;
   if (!document.getElementById('month').value) document.getElementById('month').value = new Date().toISOString().slice(0, 7);
-  await Promise.all([loadPeriod(), loadLiability(), loadAudit()]);
+  await Promise.all([loadPeriod(), loadLiability(), loadAudit(), hooks.load()]);
 }
 
 async function loadPeriod() {

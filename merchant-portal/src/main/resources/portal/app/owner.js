@@ -4,6 +4,7 @@ import { get, post, api, h, table, say, session, requireRole, fen, downloadCsv }
 import { bars } from './chart.js';
 import { memberPhones } from './member-phones.js';
 import { promotions } from './promotions.js';
+import { webhooks } from './webhooks.js';
 
 const s = requireRole(['owner', 'cashier']);
 const base = s ? `/v1/alliances/${s.allianceId}/shops/${s.shopId}` : '';
@@ -16,6 +17,8 @@ if (!isOwner) for (const el of document.querySelectorAll('.owner-only')) el.hidd
 // Owners revoke a member's lost phone at the member's request; cashiers get no such section.
 const phones = isOwner ? memberPhones(document.getElementById('member-phones'), { allianceId: s.allianceId, base: `${base}/member-devices` }) : null;
 const promos = s ? promotions({ base, isOwner }) : null;
+// The shop's webhook endpoints (owners only): the alliance path, the server keeps an owner to its shop's.
+const hooks = isOwner ? webhooks(document.getElementById('webhooks'), `/v1/alliances/${s.allianceId}`) : null;
 applyI18n(render);
 
 function shopName(id) { const x = shops.find((sh) => sh.id === id); return x ? x.name : '#' + id; }
@@ -25,6 +28,7 @@ function render() {
   renderOverlap();
   if (phones) phones.render();
   if (promos) promos.render();
+  if (hooks) hooks.render();
 }
 
 async function load() {
@@ -33,7 +37,7 @@ async function load() {
   document.getElementById('shop-name').textContent = shopName(s.shopId);
   const partner = document.getElementById('c-partner');
   partner.replaceChildren(...shops.filter((x) => x.id !== s.shopId).map((x) => h('option', { value: x.id }, x.name)));
-  await Promise.all([loadCampaigns(), loadRule(), promos.load(), isOwner ? loadOwnerOnly() : null]);
+  await Promise.all([loadCampaigns(), loadRule(), promos.load(), isOwner ? loadOwnerOnly() : null, hooks ? hooks.load() : null]);
   if (isOwner) {
     liveFeed(); weekly().catch((e) => say(e.message, true)); loadStatementPeriods().catch((e) => say(e.message, true));
     overlap().catch((e) => say(e.message, true));
