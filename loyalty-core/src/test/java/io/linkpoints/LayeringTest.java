@@ -44,7 +44,7 @@ class LayeringTest {
     feature("alliance", "ledger", "outbox");
     feature("member", "ledger");
     feature("qr", "alliance", "ledger", "member");
-    feature("coupons", "ledger", "qr");
+    feature("coupons", "ledger", "outbox", "qr");
     feature("promotions", "alliance");
     feature("tiers");
     feature("pos", "alliance", "coupons", "ledger", "promotions", "qr", "tiers");

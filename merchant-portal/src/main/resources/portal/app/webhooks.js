@@ -5,7 +5,7 @@ import { t, problemText } from './i18n.js';
 import { api, get, post, h, say } from './api.js';
 
 const TYPES = ['points.earned', 'points.redeemed', 'points.refunded', 'settlement.period_closed', 'shop.suspended',
-  'webhook.endpoint_disabled'];
+  'promotion.proposed', 'promotion.accepted', 'promotion.paused', 'webhook.endpoint_disabled'];
 
 /** Fills `root` for the alliance path `A` (`/v1/alliances/{a}`); returns `{ load, render }`. */
 export function webhooks(root, A) {

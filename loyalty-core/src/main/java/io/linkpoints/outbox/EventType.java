@@ -17,10 +17,17 @@ public final class EventType {
   public static final String SETTLEMENT_PERIOD_CLOSED = "settlement.period_closed";
   /** The admin suspended a shop. */
   public static final String SHOP_SUSPENDED = "shop.suspended";
+  /** A shop proposed a cross-promotion naming this shop (one event per other shop named). */
+  public static final String PROMOTION_PROPOSED = "promotion.proposed";
+  /** A shop taking part accepted the cross-promotion (told to the other shops). */
+  public static final String PROMOTION_ACCEPTED = "promotion.accepted";
+  /** A shop taking part paused the cross-promotion (told to the other shops). */
+  public static final String PROMOTION_PAUSED = "promotion.paused";
   /** An endpoint was disabled after its deliveries kept failing for the give-up time. */
   public static final String WEBHOOK_ENDPOINT_DISABLED = "webhook.endpoint_disabled";
 
   /** Every type an endpoint may ask for. */
   public static final List<String> ALL = List.of(POINTS_EARNED, POINTS_REDEEMED, POINTS_REFUNDED,
-      SETTLEMENT_PERIOD_CLOSED, SHOP_SUSPENDED, WEBHOOK_ENDPOINT_DISABLED);
+      SETTLEMENT_PERIOD_CLOSED, SHOP_SUSPENDED, PROMOTION_PROPOSED, PROMOTION_ACCEPTED, PROMOTION_PAUSED,
+      WEBHOOK_ENDPOINT_DISABLED);
 }

@@ -25,9 +25,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** The settlement close and a shop's suspension write their events in their own transactions. */
+/**
+ * A settlement close, a shop's suspension and a cross-promotion's proposal, acceptance and pause
+ * write their events in their own transactions, once each.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SettlementAndShopEventsTest {
+class DomainEventsTest {
   private Vertx vertx;
   private ApiFixture api;
 
@@ -101,5 +104,39 @@ class SettlementAndShopEventsTest {
     List<Row> told = events(w.allianceId(), "shop.suspended");
     assertEquals(1, told.size());
     assertEquals(w.shopId(), told.get(0).getLong("shop_id"));
+  }
+
+  /** Proposed to the shop it names, accepted and paused told to the others; accepting twice tells once. */
+  @Test
+  void aCrossPromotionTellsTheOtherShops() {
+    io.linkpoints.testing.PosWorld w = new io.linkpoints.testing.PosWorld(api, "xp");
+    io.linkpoints.testing.PosWorld.Till cafe = w.shop("XP Café");
+    io.linkpoints.testing.PosWorld.Till books = w.shop("XP Books");
+    String shops = "/v1/alliances/" + w.allianceId + "/shops/";
+    long campaign = expect(201, api.post(shops + cafe.shopId() + "/campaigns", cafe.ownerToken(), new JsonObject()
+        .put("name", "spend at the café, save at the bookshop")
+        .put("benefit", new JsonObject().put("kind", "fixed_off").put("amountFen", 1000))
+        .put("validFrom", api.clock.instant().minus(Duration.ofHours(1)).toString())
+        .put("validUntil", api.clock.instant().plus(Duration.ofDays(30)).toString())
+        .put("inventory", 100).put("perMemberLimit", 1)
+        .put("issuingShopIds", new io.vertx.core.json.JsonArray().add(cafe.shopId()))
+        .put("honouringShopIds", new io.vertx.core.json.JsonArray().add(books.shopId()))
+        .put("funding", new io.vertx.core.json.JsonArray().add(new JsonObject().put("shopId", cafe.shopId())
+            .put("basisPoints", 10000))))).getLong("id");
+    List<Row> proposed = events(w.allianceId, "promotion.proposed");
+    assertEquals(List.of(books.shopId()), proposed.stream().map(r -> r.getLong("shop_id")).toList());
+    assertEquals(campaign, ((JsonObject) proposed.get(0).getValue("payload")).getLong("campaignId"));
+    assertEquals(cafe.shopId(), ((JsonObject) proposed.get(0).getValue("payload")).getLong("byShopId"));
+
+    String accept = shops + books.shopId() + "/campaigns/" + campaign + "/accept";
+    expect(200, api.post(accept, books.ownerToken(), null));
+    expect(200, api.post(accept, books.ownerToken(), null));
+    List<Row> accepted = events(w.allianceId, "promotion.accepted");
+    assertEquals(List.of(cafe.shopId()), accepted.stream().map(r -> r.getLong("shop_id")).toList(), "once, to the café");
+    assertEquals("live", ((JsonObject) accepted.get(0).getValue("payload")).getString("status"));
+
+    expect(200, api.post(shops + books.shopId() + "/campaigns/" + campaign + "/pause", books.ownerToken(), null));
+    assertEquals(List.of(cafe.shopId()), events(w.allianceId, "promotion.paused").stream()
+        .map(r -> r.getLong("shop_id")).toList());
   }
 }
