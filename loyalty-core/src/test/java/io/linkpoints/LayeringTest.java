@@ -37,20 +37,22 @@ class LayeringTest {
     ALLOWED.put("web", Set.of("platform"));
     ALLOWED.put("auth", Set.of("platform", "web"));
     ALLOWED.put("audit", Set.of("platform", "web", "auth"));
-    feature("ledger");
+    feature("outbox");
+    feature("ledger", "outbox");
     feature("ledger.api", "ledger");
     feature("export");
-    feature("alliance", "ledger");
+    feature("alliance", "ledger", "outbox");
     feature("member", "ledger");
     feature("qr", "alliance", "ledger", "member");
-    feature("coupons", "ledger", "qr");
+    feature("coupons", "ledger", "outbox", "qr");
     feature("promotions", "alliance");
     feature("tiers");
     feature("notifications");
     feature("passports", "coupons", "ledger");
     feature("pos", "alliance", "coupons", "ledger", "passports", "promotions", "qr", "tiers");
-    feature("settlement", "export", "ledger", "ledger.api");
+    feature("settlement", "export", "ledger", "ledger.api", "outbox");
     feature("rewards", "ledger");
+    feature("webhooks", "outbox");
     Set<String> belowTop = Set.copyOf(ALLOWED.keySet());
     ALLOWED.put("bench", belowTop);
     ALLOWED.put("app", union(belowTop, Set.of("bench")));
@@ -98,7 +100,7 @@ class LayeringTest {
         "import io.linkpoints.ledger.Ledger;\nimport static io.linkpoints.ledger.api.LedgerJson.transfer;\n"
             + "import io.linkpoints.auth.Principal;\n"));
     assertEquals(List.of("ledger/L.java:1: import io.linkpoints.ledger.api.LedgerJson; (ledger may import only "
-        + "[audit, auth, platform, web])"),
+        + "[audit, auth, outbox, platform, web])"),
         LAYERS.violations("ledger/L.java", "ledger", "import io.linkpoints.ledger.api.LedgerJson;\n"));
     assertEquals(1,
         LAYERS.violations("alliance/A.java", "alliance", "import io.linkpoints.ledger.api.LedgerJson;\n").size());

@@ -40,7 +40,8 @@ class ServiceResultsTest {
       "pos/PosRequests.java", "the fingerprint is over the request exactly as the till sent it",
       "pos/RecordedAnswer.java", "a POS answer is recorded as the JSON sent, and replayed as it was",
       "notifications/Notifications.java", "a notification's data, stored as JSONB with it and shown as sent",
-      "notifications/NotificationText.java", "a notification's data, the fields its words are rendered from");
+      "notifications/NotificationText.java", "a notification's data, the fields its words are rendered from",
+      "outbox/Outbox.java", "an event's data, stored as JSONB and sent as the webhook body's data as it is");
 
   @Test
   void noServiceTakesOrReturnsJson() throws IOException {

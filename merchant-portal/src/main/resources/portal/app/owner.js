@@ -7,6 +7,7 @@ import { promotions } from './promotions.js';
 import { ownerRewards } from './rewards.js';
 import { tierPerks } from './tier-perks.js';
 import { ownerPassports } from './passports.js';
+import { webhooks } from './webhooks.js';
 
 const s = requireRole(['owner', 'cashier']);
 const base = s ? `/v1/alliances/${s.allianceId}/shops/${s.shopId}` : '';
@@ -23,6 +24,8 @@ const promos = s ? promotions({ base, isOwner }) : null;
 const rewards = isOwner ? ownerRewards(`/v1/alliances/${s.allianceId}`, s.shopId) : null;
 const perks = s ? tierPerks({ A: `/v1/alliances/${s.allianceId}`, base, shopId: s.shopId, isOwner }) : null;
 const passports = isOwner ? ownerPassports(base) : null;
+// The shop's webhook endpoints (owners only): the alliance path, the server keeps an owner to its shop's.
+const hooks = isOwner ? webhooks(document.getElementById('webhooks'), `/v1/alliances/${s.allianceId}`) : null;
 applyI18n(render);
 
 function shopName(id) { const x = shops.find((sh) => sh.id === id); return x ? x.name : '#' + id; }
@@ -34,6 +37,7 @@ function render() {
   if (promos) promos.render();
   if (rewards) rewards.render();
   if (perks) perks.render();
+  if (hooks) hooks.render();
 }
 
 async function load() {
@@ -43,7 +47,7 @@ async function load() {
   const partner = document.getElementById('c-partner');
   partner.replaceChildren(...shops.filter((x) => x.id !== s.shopId).map((x) => h('option', { value: x.id }, x.name)));
   await Promise.all([loadCampaigns(), loadRule(), promos.load(), perks.load(), isOwner ? loadOwnerOnly() : null,
-    rewards ? rewards.load() : null, passports ? passports.load() : null]);
+    rewards ? rewards.load() : null, passports ? passports.load() : null, hooks ? hooks.load() : null]);
   if (isOwner) {
     liveFeed(); weekly().catch((e) => say(e.message, true)); loadStatementPeriods().catch((e) => say(e.message, true));
     overlap().catch((e) => say(e.message, true));

@@ -3,10 +3,13 @@ package io.linkpoints.alliance;
 import io.linkpoints.auth.PasswordHasher;
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.ledger.Ledger;
+import io.linkpoints.outbox.EventType;
+import io.linkpoints.outbox.Outbox;
 import io.linkpoints.platform.UniqueViolation;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -32,6 +35,7 @@ public final class Shops {
   private static final String SUSPEND = "update shop set status = 'suspended',"
       + " suspended_at = case when status = 'suspended' then suspended_at else $3 end"
       + " where alliance_id = $1 and id = $2 returning " + SHOP_COLUMNS;
+  private static final String STATUS_FOR_UPDATE = "select status from shop where alliance_id = $1 and id = $2 for update";
   private static final String REINSTATE = "update shop set status = 'active', suspended_at = null"
       + " where alliance_id = $1 and id = $2 returning " + SHOP_COLUMNS;
   private static final String STAFF = "select id, username, role, shop_id, created_at from staff"
@@ -109,11 +113,29 @@ public final class Shops {
     return pool.preparedQuery(ONE).execute(Tuple.of(allianceId, shopId)).map(rows -> one(allianceId, shopId, rows));
   }
 
-  /** Suspends the shop (admin): its owner, cashiers and terminals are refused until it is reinstated. */
+  /**
+   * Suspends the shop (admin): its owner, cashiers and terminals are refused until it is reinstated.
+   * An active shop's suspension writes a {@code shop.suspended} event in the same transaction (the
+   * shop's row locked first, so two suspensions at once tell once); suspending it again tells nothing.
+   */
   public Future<Shop> suspend(long allianceId, long shopId, Instant now) {
-    return pool.preparedQuery(SUSPEND).execute(Tuple.of(allianceId, shopId,
-        now.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC)))
-        .map(rows -> one(allianceId, shopId, rows));
+    Instant at = now.truncatedTo(ChronoUnit.MICROS);
+    return pool.withTransaction(conn -> conn.preparedQuery(STATUS_FOR_UPDATE).execute(Tuple.of(allianceId, shopId))
+        .compose(before -> {
+          boolean wasActive = before.size() == 1 && "active".equals(before.iterator().next().getString("status"));
+          return conn.preparedQuery(SUSPEND).execute(Tuple.of(allianceId, shopId, at.atOffset(ZoneOffset.UTC)))
+              .compose(rows -> {
+                Shop shop = one(allianceId, shopId, rows);
+                if (!wasActive) {
+                  return Future.succeededFuture(shop);
+                }
+                return Outbox.append(conn, allianceId, List.of(new Outbox.Event(
+                    Outbox.eventId("shop-suspended", String.valueOf(allianceId), String.valueOf(shopId), at.toString()),
+                    EventType.SHOP_SUSPENDED, shopId, null,
+                    new JsonObject().put("shopId", shopId).put("name", shop.name()).put("suspendedAt", at.toString()),
+                    at))).map(shop);
+              });
+        }));
   }
 
   /** Reinstates a suspended shop (admin); reinstating an active shop changes nothing. */

@@ -25,6 +25,8 @@ import io.linkpoints.platform.LinkpointsConfig;
 import io.linkpoints.platform.Meters;
 import io.linkpoints.platform.Migrations;
 import io.linkpoints.platform.OneRunAtATime;
+import io.linkpoints.platform.WebhookOptions;
+import io.linkpoints.webhooks.Dispatcher;
 import io.linkpoints.pos.PosHousekeeping;
 import io.linkpoints.qr.DeviceKeys;
 import io.linkpoints.qr.MemberCodeCheck;
@@ -160,7 +162,7 @@ public final class LinkpointsApp {
               deviceKeys, new MemberCodeCheck(deviceKeys, new WrongCodeLimits(bookkeeping), clock,
                   config.codeStepWindow()),
               bookkeeping, registry, material.vapid(), material.notifyConfig());
-          Wiring wiring = new Wiring(platform, schemaVersion.get());
+          Wiring wiring = new Wiring(vertx, platform, schemaVersion.get());
           AtomicReference<ApiVerticle> first = new AtomicReference<>();
           return (config.metricsPort() == LinkpointsConfig.METRICS_OFF ? Future.<ManagementServer>succeededFuture(null)
                   : ManagementServer.start(vertx, registry, config.metricsHost(), config.metricsPort()))
@@ -177,9 +179,13 @@ public final class LinkpointsApp {
                     .map(id -> {
                       parts.add("HTTP server", ApiVerticle.IN_FLIGHT_GRACE_SECONDS + 5, () -> vertx.undeploy(id));
                       DeviceSecretReseal reseal = new DeviceSecretReseal(pool, material.deviceSecrets(), registry);
+                      // Webhooks: on the wall clock (retry times, and signatures the receivers check against theirs).
+                      Dispatcher dispatcher = new Dispatcher(vertx, pool, config.webhooks(), Clock.systemUTC());
+                      parts.add("webhook dispatcher", 5, dispatcher::close);
                       long[] timers = startJobs(vertx, ledger, clock, wiring.coupons(), new PosHousekeeping(pool, clock),
                           reseal, new TierReview(pool, clock), new RewardJob(pool, ledger, clock),
-                          wiring.deliveries(vertx), wiring.expiryReminders());
+                          wiring.deliveries(vertx), wiring.expiryReminders(),
+                          dispatcher, config.webhooks());
                       parts.add("periodic jobs", 5, () -> {
                         for (long timer : timers) {
                           vertx.cancelTimer(timer);
@@ -204,7 +210,8 @@ public final class LinkpointsApp {
 
   private static long[] startJobs(Vertx vertx, Ledger ledger, Clock clock, Coupons coupons, PosHousekeeping pos,
       DeviceSecretReseal reseal, TierReview tierReview, RewardJob rewards, NotificationDeliveries deliveries,
-      ExpiryReminders reminders) {
+      ExpiryReminders reminders, Dispatcher dispatcher,
+      WebhookOptions webhooks) {
     HoldTimeouts holds = new HoldTimeouts(ledger, clock);
     LotExpiry expiry = new LotExpiry(ledger, clock);
     // Each run works alliance after alliance, up to the limit in each; a tick is skipped while the last run goes on.
@@ -230,8 +237,11 @@ public final class LinkpointsApp {
         () -> deliveries.runOnce(100)));
     long reminderTimer = vertx.setPeriodic(20_000, 600_000, new OneRunAtATime("Expiry reminders",
         () -> reminders.runOnce(1_000)));
+    // Every instance sends webhooks; deliveries are claimed with SKIP LOCKED, so none is sent twice at once.
+    long webhookTimer = vertx.setPeriodic(webhooks.pollInterval().toMillis(),
+        new OneRunAtATime("Webhook deliveries", dispatcher::runOnce));
     return new long[] {holdTimer, expiryTimer, couponTimer, posTimer, resealTimer, tierTimer, rewardTimer, deliveryTimer,
-        reminderTimer};
+        reminderTimer, webhookTimer};
   }
 
   /**

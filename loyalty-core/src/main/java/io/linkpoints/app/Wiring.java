@@ -42,6 +42,8 @@ import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.ApiVerticle;
 import io.linkpoints.web.ApiVerticle.Mounts;
 import io.linkpoints.web.HealthCheck;
+import io.linkpoints.webhooks.WebhookEndpoints;
+import io.linkpoints.webhooks.WebhookRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
@@ -66,12 +68,13 @@ final class Wiring {
   private final RewardGrants rewardGrants;
   private final Stamps stamps;
   private final Passports passports;
+  private final WebhookEndpoints webhooks;
   private final List<HealthCheck> healthChecks;
   private final Notifications notifications;
   private final EndpointPolicy endpoints;
 
   /** {@code schemaVersion}: the latest migration this code knows, which readiness requires applied. */
-  Wiring(Platform p, String schemaVersion) {
+  Wiring(Vertx vertx, Platform p, String schemaVersion) {
     this.p = p;
     this.healthChecks = List.of(
         new HealthCheck("database", () -> p.pool().query("select 1").execute()),
@@ -90,6 +93,7 @@ final class Wiring {
     this.passports = new Passports(p.pool(), p.clock(), stamps);
     this.notifications = new Notifications(p.pool(), p.clock(), p.notifyConfig().smsConfigured());
     this.endpoints = new EndpointPolicy(p.config().allowPrivateEndpoints());
+    this.webhooks = new WebhookEndpoints(vertx, p.pool(), p.config().webhooks().allowPrivateTargets(), p.clock());
   }
 
   /** The push and SMS sender, which app runs periodically (one HTTP client for all push services). */
@@ -141,7 +145,8 @@ final class Wiring {
         new TierRoutes(p.pool(), p.clock()),
         new RewardRoutes(p.pool(), p.ledger(), p.clock()),
         new NotificationRoutes(notifications, new PushSubscriptions(p.pool(), p.clock(), endpoints), p.vapid(),
-            p.notifyConfig().smsConfigured()));
+            p.notifyConfig().smsConfigured()),
+        new WebhookRoutes(webhooks));
   }
 
   /** A server instance, for {@code deployVerticle}: called once per instance. */

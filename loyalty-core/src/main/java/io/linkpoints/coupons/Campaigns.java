@@ -1,5 +1,7 @@
 package io.linkpoints.coupons;
 
+import io.linkpoints.outbox.EventType;
+import io.linkpoints.outbox.Outbox;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
@@ -58,10 +60,21 @@ public final class Campaigns {
   private static final String REDEEMED = "select campaign_id, count(*) as redeemed from coupon"
       + " where alliance_id = $1 and campaign_id = any($2) and state = 'redeemed' group by campaign_id";
   private static final String LOCK = "select id from coupon_campaign where alliance_id = $1 and id = $2 for no key update";
+  // changed: this call accepted (paused) it, not an earlier one: only then the other shops are told.
   private static final String ACCEPT = "update coupon_campaign_shop set accepted_at = coalesce(accepted_at, $4)"
-      + " where alliance_id = $1 and campaign_id = $2 and shop_id = $3 returning shop_id";
+      + " where alliance_id = $1 and campaign_id = $2 and shop_id = $3 returning shop_id, accepted_at = $4 as changed";
   private static final String PAUSE = "update coupon_campaign_shop set paused_at = coalesce(paused_at, $4)"
-      + " where alliance_id = $1 and campaign_id = $2 and shop_id = $3 returning shop_id";
+      + " where alliance_id = $1 and campaign_id = $2 and shop_id = $3 returning shop_id, paused_at = $4 as changed";
+  // A cross-promotion's news for its other shops (outbox, in the change's transaction): promotion.proposed to
+  // each shop a new campaign names, promotion.accepted / promotion.paused when one of them accepts or pauses.
+  // $3: the shop that acted, $4: the type, $5: what names the event (with each shop told), $6: when.
+  private static final String TELL_OTHERS = "with e as (insert into outbox_event (alliance_id, id, type, shop_id,"
+      + " member_id, payload, created_at) select $1::bigint, md5($5::text || ':' || s.shop_id)::uuid, $4::text,"
+      + " s.shop_id, null, jsonb_build_object('campaignId', $2::bigint, 'name', c.name, 'byShopId', $3::bigint,"
+      + " 'status', c.status), $6::timestamptz from coupon_campaign_shop s join coupon_campaign c"
+      + " on c.alliance_id = s.alliance_id and c.id = s.campaign_id"
+      + " where s.alliance_id = $1 and s.campaign_id = $2 and s.shop_id <> $3"
+      + " on conflict (alliance_id, id) do nothing returning id, seq, type, shop_id, created_at)" + Outbox.FAN_OUT;
   private static final String RESUME = "update coupon_campaign_shop set paused_at = null"
       + " where alliance_id = $1 and campaign_id = $2 and shop_id = $3 returning shop_id";
   // Run after the row lock is taken, so its subqueries see every committed participant change.
@@ -118,7 +131,10 @@ public final class Campaigns {
         shops.add(Tuple.of(allianceId, id, p.shopId(), p.issuer(), p.honouring(), p.fundingBps(),
             p.shopId() == creatorShopId ? now : null));
       }
-      return conn.preparedQuery(INSERT_SHOP).executeBatch(shops).map(id);
+      return conn.preparedQuery(INSERT_SHOP).executeBatch(shops)
+          .compose(v -> needsConsent ? tellOthers(conn, allianceId, id, creatorShopId, EventType.PROMOTION_PROPOSED,
+              "campaign-proposed:" + allianceId + ":" + id, now) : Future.succeededFuture())
+          .map(id);
     })).recover(err -> Future.failedFuture(err instanceof PgException pg && "23503".equals(pg.getSqlState())
         ? ProblemCode.UNKNOWN_SHOP.refuse("a named shop is not in this alliance") : err))
         .compose(id -> get(allianceId, null, id));
@@ -204,8 +220,20 @@ public final class Campaigns {
           if (rows.size() == 0) {
             throw ProblemCode.CAMPAIGN_NOT_FOUND.refuse("no such campaign here");
           }
-          return conn.preparedQuery(RESTATUS).execute(Tuple.of(allianceId, campaignId));
+          boolean changed = !sql.equals(RESUME) && Boolean.TRUE.equals(rows.iterator().next().getBoolean("changed"));
+          return conn.preparedQuery(RESTATUS).execute(Tuple.of(allianceId, campaignId)).compose(r -> !changed
+              ? Future.succeededFuture()
+              : sql.equals(ACCEPT) ? tellOthers(conn, allianceId, campaignId, shopId, EventType.PROMOTION_ACCEPTED,
+                  "campaign-accepted:" + allianceId + ":" + campaignId + ":" + shopId, now)
+              : tellOthers(conn, allianceId, campaignId, shopId, EventType.PROMOTION_PAUSED,
+                  "campaign-paused:" + allianceId + ":" + campaignId + ":" + shopId + ":" + now, now));
         })).compose(v -> get(allianceId, shopId, campaignId));
+  }
+
+  private static Future<Void> tellOthers(SqlConnection conn, long allianceId, long campaignId, long byShop, String type,
+      String cause, OffsetDateTime now) {
+    return conn.preparedQuery(TELL_OTHERS).execute(Tuple.tuple().addLong(allianceId).addLong(campaignId)
+        .addLong(byShop).addString(type).addString("outbox:" + cause).addOffsetDateTime(now)).mapEmpty();
   }
 
   private static Future<Void> lock(SqlConnection conn, long allianceId, long campaignId) {

@@ -59,6 +59,8 @@ final class BatchWrites {
     writes.add(PerAlliance.query(conn, INSERT_ALLOCATIONS, allocations(s.newAllocations)));
     writes.add(PerAlliance.query(conn, OPEN_HOLDS, openHolds(s.holdsOpened)));
     writes.add(PerAlliance.query(conn, CLOSE_HOLDS, PerAlliance.transferKeys(s.holdsClosed)));
+    // The batch's outbox events (and their webhook deliveries), committed with the transfers or not at all.
+    writes.add(PerAlliance.query(conn, LedgerEvents.INSERT, LedgerEvents.tuples(s)));
     return Future.all(writes).mapEmpty();
   }
 

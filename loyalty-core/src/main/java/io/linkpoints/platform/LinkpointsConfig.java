@@ -25,7 +25,8 @@ public record LinkpointsConfig(
     int codeStepWindow,
     int metricsPort,
     String metricsHost,
-    boolean allowPrivateEndpoints) {
+    boolean allowPrivateEndpoints,
+    WebhookOptions webhooks) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final int OWASP_PBKDF2_ITERATIONS = 600_000;
@@ -67,7 +68,7 @@ public record LinkpointsConfig(
     // Off unless the operator says so: the service must not be made to call into its own network (SSRF).
     boolean allowPrivate = Boolean.parseBoolean(env.getOrDefault("LINKPOINTS_ALLOW_PRIVATE_ENDPOINTS", "false"));
     return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, operatorToken, poolSize, keys, OWASP_PBKDF2_ITERATIONS,
-        codeKeys, window, metricsPort, metricsHost, allowPrivate);
+        codeKeys, window, metricsPort, metricsHost, allowPrivate, WebhookOptions.fromEnv(env));
   }
 
   /**
@@ -77,30 +78,37 @@ public record LinkpointsConfig(
   public LinkpointsConfig withPort(int newPort) {
     return new LinkpointsConfig(newPort, dbUrl, dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir,
         passwordIterations, codeKeysDir, codeStepWindow, newPort == 0 && metricsPort != METRICS_OFF ? 0 : metricsPort,
-        metricsHost, allowPrivateEndpoints);
+        metricsHost, allowPrivateEndpoints, webhooks);
   }
 
   /** With the management server (/metrics) on this port, or none ({@link #METRICS_OFF}). */
   public LinkpointsConfig withMetricsPort(int newPort) {
     return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir,
-        passwordIterations, codeKeysDir, codeStepWindow, newPort, metricsHost, allowPrivateEndpoints);
+        passwordIterations, codeKeysDir, codeStepWindow, newPort, metricsHost, allowPrivateEndpoints, webhooks);
   }
 
   public LinkpointsConfig withDbUrl(String url) {
     return new LinkpointsConfig(port, Optional.of(url), dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir,
-        passwordIterations, codeKeysDir, codeStepWindow, metricsPort, metricsHost, allowPrivateEndpoints);
+        passwordIterations, codeKeysDir, codeStepWindow, metricsPort, metricsHost, allowPrivateEndpoints, webhooks);
   }
 
   /** The same configuration with its data (and, by default, its keys) in another folder. */
   public LinkpointsConfig withDataDir(Path dir) {
     return new LinkpointsConfig(port, dbUrl, dir, logLevel, operatorToken, dbPoolSize, dir.resolve("jwt-keys"),
-        passwordIterations, dir.resolve("code-keys"), codeStepWindow, metricsPort, metricsHost, allowPrivateEndpoints);
+        passwordIterations, dir.resolve("code-keys"), codeStepWindow, metricsPort, metricsHost,
+        allowPrivateEndpoints, webhooks);
+  }
+
+  /** With other webhook options (tests allow their local receiver and retry in milliseconds). */
+  public LinkpointsConfig withWebhooks(WebhookOptions options) {
+    return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir,
+        passwordIterations, codeKeysDir, codeStepWindow, metricsPort, metricsHost, allowPrivateEndpoints, options);
   }
 
   /** For tests only: fewer PBKDF2 iterations, so sign-ins do not take half a second each. */
   public LinkpointsConfig withPasswordIterations(int iterations) {
     return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir, iterations,
-        codeKeysDir, codeStepWindow, metricsPort, metricsHost, allowPrivateEndpoints);
+        codeKeysDir, codeStepWindow, metricsPort, metricsHost, allowPrivateEndpoints, webhooks);
   }
 
   /**
@@ -109,7 +117,7 @@ public record LinkpointsConfig(
    */
   public LinkpointsConfig withAllowPrivateEndpoints(boolean allow) {
     return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir,
-        passwordIterations, codeKeysDir, codeStepWindow, metricsPort, metricsHost, allow);
+        passwordIterations, codeKeysDir, codeStepWindow, metricsPort, metricsHost, allow, webhooks);
   }
 
   private static int parsePort(String name, String raw) {

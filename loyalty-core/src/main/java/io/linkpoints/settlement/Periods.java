@@ -1,5 +1,6 @@
 package io.linkpoints.settlement;
 
+import io.linkpoints.outbox.Outbox;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
@@ -33,6 +34,16 @@ public final class Periods {
       + " order by starts_at desc limit 200";
   private static final String CLOSE = "update settlement_period set status = 'closed', closed_at = $3"
       + " where alliance_id = $1 and id = $2 and status = 'draft' and runs > 0 and ends_at <= $3 returning " + COLUMNS;
+
+  // The close's events, in its transaction: one settlement.period_closed per shop with a statement (the fund,
+  // party 0, is the alliance's own and has no shop), named by period and shop.
+  private static final String CLOSED_EVENTS = "with e as (insert into outbox_event (alliance_id, id, type, shop_id,"
+      + " member_id, payload, created_at) select $1::bigint, md5('outbox:settlement:' || $1::bigint || ':' || $2::bigint"
+      + " || ':' || s.party_id)::uuid, 'settlement.period_closed', s.party_id, null, jsonb_build_object('periodId',"
+      + " $2::bigint, 'label', $4::text, 'shopId', s.party_id, 'receivableFen', s.receivable_fen, 'payableFen',"
+      + " s.payable_fen, 'netFen', s.net_fen), $3::timestamptz from settlement_statement s"
+      + " where s.alliance_id = $1 and s.period_id = $2 and s.party_id > 0"
+      + " on conflict (alliance_id, id) do nothing returning id, seq, type, shop_id, created_at)" + Outbox.FAN_OUT;
 
   private final Pool pool;
   private final Clock clock;
@@ -171,13 +182,15 @@ public final class Periods {
         return Future.failedFuture(ProblemCode.PERIOD_NOT_ENDED.refuse("the period " + p.label()
             + " ends at " + p.end() + "; it can be closed from then on"));
       }
-      return pool.preparedQuery(CLOSE).execute(Tuple.of(allianceId, periodId, utc(now)))
-          .map(rows -> {
+      return pool.withTransaction(conn -> conn.preparedQuery(CLOSE).execute(Tuple.of(allianceId, periodId, utc(now)))
+          .compose(rows -> {
             if (rows.size() == 0) {
-              throw closedError(periodId);
+              return Future.failedFuture(closedError(periodId));
             }
-            return Period.fromRow(rows.iterator().next());
-          });
+            Period closed = Period.fromRow(rows.iterator().next());
+            return conn.preparedQuery(CLOSED_EVENTS).execute(Tuple.of(allianceId, periodId, utc(now), closed.label()))
+                .map(closed);
+          }));
     });
   }
 

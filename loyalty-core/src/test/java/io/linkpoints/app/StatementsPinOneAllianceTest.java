@@ -57,6 +57,9 @@ class StatementsPinOneAllianceTest {
       Map.entry("passport.id", "unique id; the admin's passports are listed newest first by id"),
       Map.entry("member_device.id", "unique across alliances, below 10^8 (codes carry it): taken with an explicit"
           + " nextval, which Citus runs on the coordinator's sequence"),
+      Map.entry("outbox_event.seq", "orders one alliance's events for delivery in order per endpoint: an alliance's"
+          + " rows are inserted on one node, from one sequence, so they increase; never read as commit order across"
+          + " transactions (docs/webhooks.md)"),
       Map.entry("settlement_adjustment.id", "unique id"),
       Map.entry("settlement_period.id", "unique id; periods are ordered by their dates"),
       Map.entry("shop.id", "unique id"),

@@ -77,7 +77,9 @@ class ApiAccessWalkTest {
   @BeforeAll
   void buildTwoAlliances() throws Exception {
     vertx = Vertx.vertx();
-    api = new ApiFixture(vertx);
+    // The webhook dispatcher stays quiet (its first run an hour away): the fingerprints compare the database
+    // before and after each refused call, and a delivery attempt in the background would change it.
+    api = new ApiFixture(vertx, io.linkpoints.platform.WebhookOptions.DEFAULT.withPollInterval(java.time.Duration.ofHours(1)));
     ApiFixture.World a = api.world("walka");
     ApiFixture.World b = api.world("walkb");
     a1 = tenant(a.allianceId(), a.shopId(), a.adminToken(), a.ownerToken(), "walka", "+8613800000001");
@@ -137,6 +139,16 @@ class ApiAccessWalkTest {
     long passport = expect(201, api.post("/v1/alliances/" + a1.allianceId() + "/passports", a.adminToken(),
         passportBody)).getLong("id");
     bodyValues.put("createPassport", passportBody);
+    // A1's webhook endpoint (on a public address, never reached offline) with a delivery of an earn after it;
+    // registrations in the walk name a public address too (the contract's example host does not resolve offline).
+    JsonObject hookBody = new JsonObject().put("url", "https://93.184.215.14/walk")
+        .put("eventTypes", new io.vertx.core.json.JsonArray().add("points.earned"));
+    bodyValues.put("createWebhook", hookBody);
+    String webhook = expect(201, api.post("/v1/alliances/" + a1.allianceId() + "/webhooks", owner, hookBody))
+        .getString("id");
+    await(api.app.ledger().transfer(a1.allianceId(), UUID.randomUUID(), issuance, wallet, 1, "earn"));
+    String delivery = expect(200, api.get("/v1/alliances/" + a1.allianceId() + "/webhooks/" + webhook + "/deliveries",
+        owner)).getJsonArray("items").getJsonObject(0).getString("id");
 
     // A settlement period of this month, run once, for the settlement routes to find.
     String month = java.time.YearMonth.now(java.time.ZoneId.of("Asia/Shanghai")).toString();
@@ -159,6 +171,8 @@ class ApiAccessWalkTest {
     pathValues.put("promotionId", String.valueOf(promotion));
     pathValues.put("memberId", String.valueOf(a1.memberId()));
     pathValues.put("passportId", String.valueOf(passport));
+    pathValues.put("webhookId", webhook);
+    pathValues.put("deliveryId", delivery);
     realKeys = KeyRing.load(api.dataDir.resolve("jwt-keys"));
   }
 

@@ -10,6 +10,7 @@ import io.linkpoints.ledger.InvariantReport;
 import io.linkpoints.platform.DatabaseTarget;
 import io.linkpoints.platform.Folders;
 import io.linkpoints.platform.LinkpointsConfig;
+import io.linkpoints.platform.WebhookOptions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -70,6 +71,12 @@ public final class ApiFixture implements AutoCloseable {
     this(vertx, new MutableClock(Instant.now()), tempDir(), urlOf(db), new CapturedCodes(), null, true);
   }
 
+  /** The service with other webhook options (a local receiver allowed, retries in milliseconds). */
+  public ApiFixture(Vertx vertx, WebhookOptions webhooks) {
+    this(vertx, new MutableClock(Instant.now()), tempDir(), urlOf(TestDatabase.fresh()), new CapturedCodes(), null,
+        true, c -> c.withWebhooks(webhooks));
+  }
+
   /** With the configuration changed by {@code tweak} (say, private push endpoints allowed for a local receiver). */
   public ApiFixture(Vertx vertx, java.util.function.UnaryOperator<LinkpointsConfig> tweak) {
     this(vertx, new MutableClock(Instant.now()), tempDir(), urlOf(TestDatabase.fresh()), new CapturedCodes(), null, true,
@@ -114,7 +121,7 @@ public final class ApiFixture implements AutoCloseable {
   public ApiFixture anotherInstance() {
     LinkpointsConfig same = config;
     return new ApiFixture(vertx, clock, dataDir, dbUrl, codes, null, false,
-        c -> c.withAllowPrivateEndpoints(same.allowPrivateEndpoints()));
+        c -> c.withAllowPrivateEndpoints(same.allowPrivateEndpoints()).withWebhooks(same.webhooks()));
   }
 
   private static Path tempDir() {

@@ -68,6 +68,7 @@ class ContractFuzzTest {
       "invalid_tiers", // tier thresholds strictly increase from one level to the next
       "invalid_birthday", // a birthday's day within its month (Feb 29 allowed)
       "invalid_tier_perks", // a shop's perks name levels the tiers have, each level and campaign once
+      "endpoint_not_allowed", // a webhook URL must be http(s) on a host that resolves to public addresses only
       "scanned_at_required"); // an accrual queued offline says when its code was scanned
   /** Codes that say "your request does not fit the contract": never right for one that does. */
   private static final Set<String> SHAPE_CODES = Set.of("validation_failed", "malformed_json",
@@ -138,6 +139,10 @@ class ContractFuzzTest {
     long issuance = await(api.app.ledger().accountOf(w.allianceId, AccountKind.MERCHANT_ISSUANCE, cafe.shopId()))
         .orElseThrow().id();
     await(api.app.ledger().transfer(w.allianceId, transferId, issuance, w.walletId(member), 10, "earn"));
+    // A webhook endpoint (on a public address, never reached offline) before the accrual, so it has a delivery.
+    String webhookId = expect(201, api.post("/v1/alliances/" + w.allianceId + "/webhooks", cafe.ownerToken(),
+        new JsonObject().put("url", "https://93.184.215.14/fuzz").put("eventTypes", new JsonArray().add("points.earned"))))
+        .getString("id");
     String posKey = "fuzz-accrual-1";
     expect(200, w.pos(cafe, "accrue", posKey, new JsonObject().put("memberCode", w.code(member))
         .put("spendFen", 1000).put("orderRef", "fz-1")));
@@ -172,6 +177,9 @@ class ContractFuzzTest {
     ids.put("terminalId", String.valueOf(spareTerminal));
     ids.put("memberId", String.valueOf(member.memberId()));
     ids.put("idempotencyKey", posKey);
+    ids.put("webhookId", webhookId);
+    ids.put("deliveryId", expect(200, api.get("/v1/alliances/" + w.allianceId + "/webhooks/" + webhookId
+        + "/deliveries", cafe.ownerToken())).getJsonArray("items").getJsonObject(0).getString("id"));
     // A phone of the member's that the device operations may revoke (codes come from the newest).
     ids.put("deviceId", String.valueOf(w.bindPhone(member, "fuzz spare").deviceId));
   }
@@ -339,6 +347,22 @@ class ContractFuzzTest {
     // A passport: generated bodies rarely name the alliance's shops with shares summing to 10000.
     live("createPassport", world.adminToken, alliance + "/passports", null,
         passportBody(cafe.shopId(), books.shopId()).put("rewardPoints", 1 + samples.random().nextInt(1000)));
+
+    // A webhook endpoint on a public address (generated URLs are refused: not public, or not resolvable offline).
+    // Each webhook operation on an endpoint of its own, with a delivery of the café's next earn; deleted last.
+    String hook = alliance + "/webhooks/" + live("createWebhook", world.adminToken, alliance + "/webhooks", null,
+        new JsonObject().put("url", "https://93.184.215." + (1 + samples.random().nextInt(250)) + "/hooks")
+            .put("eventTypes", new JsonArray().add("points.earned").add("shop.suspended"))).getString("id");
+    live("posAccrue", cafe.token(), cafePos + "accrue", key(), new JsonObject().put("memberCode", memberCode())
+        .put("spendFen", 100 + samples.random().nextInt(10_000)));
+    live("getWebhook", cafe.ownerToken(), alliance + "/webhooks/" + ids.get("webhookId"), null, null);
+    live("disableWebhook", world.adminToken, hook + "/disable", null, null);
+    live("enableWebhook", world.adminToken, hook + "/enable", null, null);
+    live("rotateWebhookSecret", world.adminToken, hook + "/rotate-secret", null, null);
+    String delivery = live("listWebhookDeliveries", world.adminToken, hook + "/deliveries?limit=5", null, null)
+        .getJsonArray("items").getJsonObject(0).getString("id");
+    live("replayWebhookDelivery", world.adminToken, hook + "/deliveries/" + delivery + "/replay", null, null);
+    live("deleteWebhook", world.adminToken, hook, null, null);
 
     // Tier definitions replaced: generated bodies rarely have strictly increasing thresholds.
     live("putTiers", world.adminToken, alliance + "/tiers", null, tierDefinitions(1 + samples.random().nextInt(10)));
