@@ -168,25 +168,37 @@ public final class NotificationDeliveries {
     return full.getBytes(StandardCharsets.UTF_8).length <= MAX_PAYLOAD ? full : p.put("data", new JsonObject()).encode();
   }
 
+  /** A push ready to send: its encrypted body and VAPID header, or why it cannot go (an HTTP-like status). */
+  private record Prepared(int refusedWith, byte[] body, String authorization) {
+  }
+
   private Future<Integer> push(Row r, Instant now) {
     String endpoint = r.getString("endpoint");
-    byte[] body;
-    try {
-      body = WebPushCrypto.encrypt(payload(r).getBytes(StandardCharsets.UTF_8),
-          Base64.getUrlDecoder().decode(r.getString("p256dh")), Base64.getUrlDecoder().decode(r.getString("auth")));
-    } catch (Exception e) {
-      return Future.succeededFuture(400); // keys that cannot be used: never deliverable
-    }
-    return vertx.executeBlocking(() -> policy.refusal(endpoint)).compose(refusal -> {
-      if (refusal.isPresent()) {
-        return Future.succeededFuture(403);
+    String payload = payload(r);
+    // The endpoint's DNS lookup, the ECDH and AES-GCM of RFC 8291 and the ES256 signature are
+    // blocking or CPU work: on a worker, never on the event loop.
+    return vertx.executeBlocking(() -> {
+      if (policy.refusal(endpoint).isPresent()) {
+        return new Prepared(403, null, null);
+      }
+      byte[] body;
+      try {
+        body = WebPushCrypto.encrypt(payload.getBytes(StandardCharsets.UTF_8),
+            Base64.getUrlDecoder().decode(r.getString("p256dh")), Base64.getUrlDecoder().decode(r.getString("auth")));
+      } catch (Exception e) {
+        return new Prepared(400, null, null); // keys that cannot be used: never deliverable
+      }
+      return new Prepared(0, body, vapid.authorization(endpoint, now));
+    }, false).compose(prepared -> {
+      if (prepared.refusedWith() != 0) {
+        return Future.succeededFuture(prepared.refusedWith());
       }
       RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(endpoint)
           .setFollowRedirects(false).setConnectTimeout(10_000).setIdleTimeout(20_000)
           .putHeader("TTL", "86400").putHeader("Urgency", "normal").putHeader("Content-Encoding", "aes128gcm")
           .putHeader("Content-Type", "application/octet-stream")
-          .putHeader("Authorization", vapid.authorization(endpoint, now));
-      return http.request(options).compose(req -> req.send(Buffer.buffer(body)))
+          .putHeader("Authorization", prepared.authorization());
+      return http.request(options).compose(req -> req.send(Buffer.buffer(prepared.body())))
           .compose(resp -> resp.body().map(b -> resp.statusCode()));
     });
   }

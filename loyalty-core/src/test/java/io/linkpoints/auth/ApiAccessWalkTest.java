@@ -71,7 +71,7 @@ class ApiAccessWalkTest {
   }
 
   private record Op(String id, HttpMethod method, String path, JsonObject example, boolean operator, Set<Role> roles,
-      Map<String, String> headers) {
+      Map<String, String> headers, String query) {
   }
 
   @BeforeAll
@@ -170,6 +170,17 @@ class ApiAccessWalkTest {
     pathValues = new java.util.HashMap<>(pathValues);
     pathValues.put("promotionId", String.valueOf(promotion));
     pathValues.put("memberId", String.valueOf(a1.memberId()));
+    // Member A's push subscription at the contract's example endpoint, for deleteMyPushSubscription.
+    await(api.app.pool().preparedQuery("/* test */ insert into push_subscription (alliance_id, member_id, endpoint,"
+        + " p256dh, auth, created_at) values ($1, $2, 'https://push.example.com/send/abc123', 'k', 'a', now())")
+        .execute(io.vertx.sqlclient.Tuple.of(a1.allianceId(), a1.memberId())));
+    // Member A's notification, for the inbox routes (told as the notifications service writes one).
+    pathValues.put("notificationId", String.valueOf(await(api.app.pool().preparedQuery("/* test */ insert into"
+        + " member_notification (alliance_id, member_id, event_id, kind, kind_group, title_zh, body_zh, title_en,"
+        + " body_en, created_at) values ($1, $2, $3, 'points_earned', 'points_activity', '积分到账', '获得 1 积分',"
+        + " 'Points earned', 'You earned 1 point', now()) returning id")
+        .execute(io.vertx.sqlclient.Tuple.of(a1.allianceId(), a1.memberId(), UUID.randomUUID())))
+        .iterator().next().getLong(0)));
     pathValues.put("passportId", String.valueOf(passport));
     pathValues.put("webhookId", webhook);
     pathValues.put("deliveryId", delivery);
@@ -385,7 +396,7 @@ class ApiAccessWalkTest {
     if (body != null && bodyValues.containsKey(op.id())) {
       body.mergeIn(bodyValues.get(op.id()));
     }
-    return api.send(op.method(), path, token, body, op.headers());
+    return api.send(op.method(), path + op.query(), token, body, op.headers());
   }
 
   /** The operations of openapi.yaml, read from the file itself. */
@@ -415,6 +426,7 @@ class ApiAccessWalkTest {
           fail(op.get("operationId") + " falls back to bearer auth but names no x-roles");
         }
         Map<String, String> headers = new java.util.HashMap<>();
+        StringBuilder query = new StringBuilder();
         List<Object> params = new ArrayList<>((List<Object>) op.getOrDefault("parameters", List.of()));
         for (Object param : params) {
           Map<String, Object> prm = (Map<String, Object>) param;
@@ -426,6 +438,11 @@ class ApiAccessWalkTest {
           if ("header".equals(prm.get("in")) && prm.containsKey("example")) {
             headers.put((String) prm.get("name"), String.valueOf(prm.get("example")));
           }
+          // A required query parameter goes with every call, as its example.
+          if ("query".equals(prm.get("in")) && Boolean.TRUE.equals(prm.get("required")) && prm.containsKey("example")) {
+            query.append(query.length() == 0 ? "?" : "&").append(prm.get("name")).append('=')
+                .append(java.net.URLEncoder.encode(String.valueOf(prm.get("example")), java.nio.charset.StandardCharsets.UTF_8));
+          }
         }
         JsonObject example = null;
         Map<String, Object> body = (Map<String, Object>) op.get("requestBody");
@@ -434,7 +451,7 @@ class ApiAccessWalkTest {
           example = new JsonObject(io.vertx.core.json.Json.encode(json.get("example")));
         }
         ops.add(new Op((String) op.get("operationId"), HttpMethod.valueOf(m.getKey().toUpperCase()), p.getKey(),
-            example, operator, roles, headers));
+            example, operator, roles, headers, query.toString()));
       }
     }
     return ops;
