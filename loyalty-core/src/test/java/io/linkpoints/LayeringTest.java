@@ -46,12 +46,12 @@ class LayeringTest {
     feature("qr", "alliance", "ledger", "member");
     feature("coupons", "ledger", "outbox", "qr");
     feature("promotions", "alliance");
-    feature("tiers");
-    feature("notifications");
-    feature("passports", "coupons", "ledger");
+    feature("tiers", "outbox");
+    feature("notifications", "outbox");
+    feature("passports", "coupons", "ledger", "outbox");
     feature("pos", "alliance", "coupons", "ledger", "passports", "promotions", "qr", "tiers");
     feature("settlement", "export", "ledger", "ledger.api", "outbox");
-    feature("rewards", "ledger");
+    feature("rewards", "ledger", "outbox");
     feature("webhooks", "outbox");
     Set<String> belowTop = Set.copyOf(ALLOWED.keySet());
     ALLOWED.put("bench", belowTop);
