@@ -43,7 +43,7 @@ class LayeringTest {
     feature("export");
     feature("alliance", "ledger", "outbox");
     feature("member", "ledger");
-    feature("qr", "alliance", "ledger", "member");
+    feature("qr", "alliance", "ledger", "member", "outbox");
     feature("coupons", "ledger", "outbox", "qr");
     feature("promotions", "alliance");
     feature("tiers", "outbox");

@@ -43,9 +43,11 @@ public final class OutboxToMembers {
 
   /**
    * Ledger transfers told by an event of their own, not again as an earn: a shop code's claim
-   * ({@code shop_code.claimed}) and a shop's share of a welcome or birthday reward ({@code reward.granted}).
+   * ({@code shop_code.claimed}), a shop's share of a welcome or birthday reward ({@code reward.granted}) and of
+   * a passport's reward ({@code passport.completed}).
    */
-  static final java.util.Set<String> TOLD_OTHERWISE = java.util.Set.of("shop_claim", "reward_welcome", "reward_birthday");
+  static final java.util.Set<String> TOLD_OTHERWISE = java.util.Set.of("shop_claim", "reward_welcome", "reward_birthday",
+      "passport_reward");
 
   private final Pool pool;
   private final Notifications notifications;
