@@ -178,6 +178,43 @@ class OutboxToMembersTest {
     assertTrue(inbox(carol).get(0).getLong("id") < inbox(dan).get(0).getLong("id"), "in transaction order");
   }
 
+  /**
+   * A shop code claimed by 8 requests at once (the member's double taps, two phones): one
+   * shop_code.claimed event, and the member is told once, by it (its ledger earn, code shop_claim, is
+   * not told again as points_earned).
+   */
+  @Test
+  void aShopCodeClaimedAtOnceTellsOnce() throws Exception {
+    Person eve = w.member();
+    String shopCode = expect(200, w.pos(cafe, "claim-codes", PosWorld.key(), new JsonObject().put("spendFen", 1000)))
+        .getString("claimCode");
+    java.util.concurrent.ExecutorService phones = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<Integer>> claims = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        ApiFixture on = i % 2 == 0 ? api : second;
+        claims.add(phones.submit(() -> on.post("/v1/members/me/claims", eve.token(),
+            new JsonObject().put("code", shopCode)).statusCode()));
+      }
+      for (var claim : claims) {
+        assertEquals(200, claim.get(), "the member's own claim answers the same each time");
+      }
+    } finally {
+      phones.shutdown();
+    }
+    List<Row> told = events(eve);
+    assertEquals(List.of(EventType.SHOP_CODE_CLAIMED, EventType.POINTS_EARNED),
+        told.stream().map(r -> r.getString("type")).toList(), "the claim's event, then its ledger earn's");
+    long points = ((JsonObject) told.get(0).getValue("payload")).getLong("points");
+    assertTrue(points > 0);
+    runConcurrently();
+    List<Row> inbox = inbox(eve);
+    assertEquals(1, inbox.size(), "told once");
+    assertEquals("shop_code_claimed", inbox.get(0).getString("kind"));
+    assertEquals(told.get(0).getUUID("id"), inbox.get(0).getUUID("event_id"));
+    assertEquals("You earned " + points + " points", inbox.get(0).getString("title_en"));
+  }
+
   private Outbox.Event event(UUID id, Person p, long points) {
     return new Outbox.Event(id, EventType.POINTS_EARNED, cafe.shopId(), p.memberId(),
         new JsonObject().put("transferId", UUID.randomUUID().toString()).put("shopId", cafe.shopId())
