@@ -18,3 +18,7 @@ create table member_outbox_cursor (
   updated_at  timestamptz not null,
   primary key (alliance_id)
 );
+
+-- coupon.expiring (7 days before, once per coupon: the event's id is named by the coupon): the job
+-- looks for issued coupons of campaigns ending soon.
+create index coupon_issued_by_campaign on coupon (alliance_id, campaign_id) where state = 'issued';

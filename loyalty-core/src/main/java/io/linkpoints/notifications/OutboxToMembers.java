@@ -38,6 +38,13 @@ public final class OutboxToMembers {
       + " s.name as shop_name from outbox_event e left join shop s on s.alliance_id = e.alliance_id and s.id = e.shop_id"
       + " where e.alliance_id = $1 and e.member_id is not null and (e.txid, e.seq) > ($2::text::xid8, $3::bigint)"
       + " and e.txid < pg_snapshot_xmin(pg_current_snapshot()) order by e.txid, e.seq limit $4";
+  private static final String PAUSE = "insert into member_outbox_cursor (alliance_id, last_txid, last_seq, updated_at)"
+      + " values ($1, '18446744073709551615', 0, $2) on conflict (alliance_id) do update"
+      + " set last_txid = excluded.last_txid, last_seq = 0, updated_at = excluded.updated_at";
+  private static final String SKIP = "update member_outbox_cursor set last_txid = coalesce((select o.txid"
+      + " from outbox_event o where o.alliance_id = $1 order by o.txid desc, o.seq desc limit 1), '0'),"
+      + " last_seq = coalesce((select o.seq from outbox_event o where o.alliance_id = $1"
+      + " order by o.txid desc, o.seq desc limit 1), 0), updated_at = $2 where alliance_id = $1";
   private static final String ADVANCE = "update member_outbox_cursor set last_txid = $2::text::xid8, last_seq = $3,"
       + " updated_at = $4 where alliance_id = $1";
 
@@ -69,6 +76,23 @@ public final class OutboxToMembers {
   public Future<Integer> runAlliance(long allianceId, int limit) {
     return pool.preparedQuery(OPEN).execute(Tuple.of(allianceId, clock.instant().atOffset(ZoneOffset.UTC)))
         .compose(v -> pool.withTransaction(conn -> run(conn, allianceId, limit)));
+  }
+
+  /**
+   * Tells the alliance's members nothing until {@link #skipToNow}: for loading an alliance's past (an
+   * import, the demo's months of history), which is not news. The cursor is put past any event.
+   */
+  public Future<Void> pause(long allianceId) {
+    return pool.preparedQuery(PAUSE).execute(Tuple.of(allianceId, clock.instant().atOffset(ZoneOffset.UTC))).mapEmpty();
+  }
+
+  /**
+   * Moves the cursor to the alliance's last event: what is there is never told, what comes after is.
+   * Call it once the past's writes have all ended (an event of a transaction still running would be
+   * skipped too).
+   */
+  public Future<Void> skipToNow(long allianceId) {
+    return pool.preparedQuery(SKIP).execute(Tuple.of(allianceId, clock.instant().atOffset(ZoneOffset.UTC))).mapEmpty();
   }
 
   private record Event(UUID id, String type, long memberId, JsonObject payload, String shopName, String txid,

@@ -25,6 +25,8 @@ public final class EventType {
   public static final String PROMOTION_PAUSED = "promotion.paused";
   /** A coupon was issued to a member (claimed, bought, granted, or given by a tier perk). */
   public static final String COUPON_ISSUED = "coupon.issued";
+  /** A member's issued coupon expires within 7 days (once per coupon). */
+  public static final String COUPON_EXPIRING = "coupon.expiring";
   /** A member's coupon was redeemed at a shop's till. */
   public static final String COUPON_REDEEMED = "coupon.redeemed";
   /** A member's tier changed (up, down, or lost), from the tier's change row. */
@@ -41,6 +43,6 @@ public final class EventType {
   /** Every type an endpoint may ask for. */
   public static final List<String> ALL = List.of(POINTS_EARNED, POINTS_REDEEMED, POINTS_REFUNDED,
       SETTLEMENT_PERIOD_CLOSED, SHOP_SUSPENDED, PROMOTION_PROPOSED, PROMOTION_ACCEPTED, PROMOTION_PAUSED,
-      WEBHOOK_ENDPOINT_DISABLED, COUPON_ISSUED, COUPON_REDEEMED, TIER_CHANGED, REWARD_GRANTED, PASSPORT_COMPLETED,
+      WEBHOOK_ENDPOINT_DISABLED, COUPON_ISSUED, COUPON_EXPIRING, COUPON_REDEEMED, TIER_CHANGED, REWARD_GRANTED, PASSPORT_COMPLETED,
       SHOP_CODE_CLAIMED);
 }
