@@ -88,7 +88,7 @@ class CouponEventsTest {
    * coupon.expiring: 7 days before the campaign's end (2026-07-01T04:00Z, noon in Shanghai), once per
    * issued coupon, with the job run 6 times at once on two instances, twice; not for a redeemed coupon,
    * not 10 days before. Seen to fail without the guard (a random event id instead of the one named by
-   * the coupon, and no not-exists): the 6 runs at once wrote 6 events.
+   * the coupon, and no not-exists): the two rounds of 6 runs at once wrote 12 events.
    */
   @Test
   void aCouponExpiringInSevenDaysIsToldOnce() {
