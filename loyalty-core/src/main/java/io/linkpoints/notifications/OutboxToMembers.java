@@ -74,8 +74,7 @@ public final class OutboxToMembers {
 
   /** One alliance: up to {@code limit} events past its cursor; 0 if another instance works it now. */
   public Future<Integer> runAlliance(long allianceId, int limit) {
-    return pool.preparedQuery(OPEN).execute(Tuple.of(allianceId, clock.instant().atOffset(ZoneOffset.UTC)))
-        .compose(v -> pool.withTransaction(conn -> run(conn, allianceId, limit)));
+    return pool.withTransaction(conn -> run(conn, allianceId, limit));
   }
 
   /**
@@ -100,30 +99,36 @@ public final class OutboxToMembers {
   }
 
   private Future<Integer> run(SqlConnection conn, long allianceId, int limit) {
-    return conn.preparedQuery(CLAIM).execute(Tuple.of(allianceId)).compose(claimed -> {
-      if (claimed.size() == 0) {
-        return Future.succeededFuture(0); // another instance has this alliance's cursor
-      }
-      Row c = claimed.iterator().next();
-      return conn.preparedQuery(EVENTS).execute(Tuple.of(allianceId, c.getString(0), c.getLong(1), limit))
-          .compose(rows -> {
-            List<Event> events = new ArrayList<>();
-            for (Row r : rows) {
-              events.add(new Event(r.getUUID("id"), r.getString("type"), r.getLong("member_id"),
-                  (JsonObject) r.getValue("payload"), r.getString("shop_name"), r.getString("txid"), r.getLong("seq")));
-            }
-            if (events.isEmpty()) {
-              return Future.succeededFuture(0);
-            }
-            Future<?> chain = Future.succeededFuture();
-            for (Event e : events) {
-              chain = chain.compose(v -> tell(conn, allianceId, e));
-            }
-            Event last = events.get(events.size() - 1);
-            return chain.compose(v -> conn.preparedQuery(ADVANCE).execute(Tuple.of(allianceId, last.txid(), last.seq(),
-                clock.instant().atOffset(ZoneOffset.UTC)))).map(v -> events.size());
-          });
-    });
+    // The cursor, made on the alliance's first run (an insert that finds it there does nothing, even
+    // while another instance holds it: then the second claim finds it locked too and this run skips).
+    return conn.preparedQuery(CLAIM).execute(Tuple.of(allianceId))
+        .compose(first -> first.size() > 0 ? Future.succeededFuture(first)
+            : conn.preparedQuery(OPEN).execute(Tuple.of(allianceId, clock.instant().atOffset(ZoneOffset.UTC)))
+                .compose(v -> conn.preparedQuery(CLAIM).execute(Tuple.of(allianceId))))
+        .compose(claimed -> {
+          if (claimed.size() == 0) {
+            return Future.succeededFuture(0); // another instance has this alliance's cursor
+          }
+          Row c = claimed.iterator().next();
+          return conn.preparedQuery(EVENTS).execute(Tuple.of(allianceId, c.getString(0), c.getLong(1), limit))
+              .compose(rows -> {
+                List<Event> events = new ArrayList<>();
+                for (Row r : rows) {
+                  events.add(new Event(r.getUUID("id"), r.getString("type"), r.getLong("member_id"),
+                      (JsonObject) r.getValue("payload"), r.getString("shop_name"), r.getString("txid"), r.getLong("seq")));
+                }
+                if (events.isEmpty()) {
+                  return Future.succeededFuture(0);
+                }
+                Future<?> chain = Future.succeededFuture();
+                for (Event e : events) {
+                  chain = chain.compose(v -> tell(conn, allianceId, e));
+                }
+                Event last = events.get(events.size() - 1);
+                return chain.compose(v -> conn.preparedQuery(ADVANCE).execute(Tuple.of(allianceId, last.txid(),
+                    last.seq(), clock.instant().atOffset(ZoneOffset.UTC)))).map(v -> events.size());
+              });
+        });
   }
 
   private Future<?> tell(SqlConnection conn, long allianceId, Event e) {
