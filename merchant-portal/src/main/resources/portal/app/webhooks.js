@@ -5,7 +5,8 @@ import { t, problemText } from './i18n.js';
 import { api, get, post, h, say } from './api.js';
 
 const TYPES = ['points.earned', 'points.redeemed', 'points.refunded', 'settlement.period_closed', 'shop.suspended',
-  'promotion.proposed', 'promotion.accepted', 'promotion.paused', 'webhook.endpoint_disabled'];
+  'promotion.proposed', 'promotion.accepted', 'promotion.paused', 'webhook.endpoint_disabled', 'coupon.issued',
+  'coupon.expiring', 'coupon.redeemed', 'tier.changed', 'reward.granted', 'passport.completed', 'shop_code.claimed'];
 
 /** Fills `root` for the alliance path `A` (`/v1/alliances/{a}`); returns `{ load, render }`. */
 export function webhooks(root, A) {

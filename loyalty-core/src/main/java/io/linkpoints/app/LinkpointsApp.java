@@ -15,6 +15,7 @@ import io.linkpoints.ledger.Ledger;
 import io.linkpoints.ledger.LotExpiry;
 import io.linkpoints.notifications.ExpiryReminders;
 import io.linkpoints.notifications.NotificationDeliveries;
+import io.linkpoints.notifications.OutboxToMembers;
 import io.linkpoints.notifications.NotifyConfig;
 import io.linkpoints.notifications.VapidKeys;
 import io.linkpoints.ledger.WriterOptions;
@@ -184,7 +185,7 @@ public final class LinkpointsApp {
                       parts.add("webhook dispatcher", 5, dispatcher::close);
                       long[] timers = startJobs(vertx, ledger, clock, wiring.coupons(), new PosHousekeeping(pool, clock),
                           reseal, new TierReview(pool, clock), new RewardJob(pool, ledger, clock),
-                          wiring.deliveries(vertx), wiring.expiryReminders(),
+                          wiring.deliveries(vertx), wiring.expiryReminders(), wiring.outboxToMembers(),
                           dispatcher, config.webhooks());
                       parts.add("periodic jobs", 5, () -> {
                         for (long timer : timers) {
@@ -210,7 +211,7 @@ public final class LinkpointsApp {
 
   private static long[] startJobs(Vertx vertx, Ledger ledger, Clock clock, Coupons coupons, PosHousekeeping pos,
       DeviceSecretReseal reseal, TierReview tierReview, RewardJob rewards, NotificationDeliveries deliveries,
-      ExpiryReminders reminders, Dispatcher dispatcher,
+      ExpiryReminders reminders, OutboxToMembers outboxToMembers, Dispatcher dispatcher,
       WebhookOptions webhooks) {
     HoldTimeouts holds = new HoldTimeouts(ledger, clock);
     LotExpiry expiry = new LotExpiry(ledger, clock);
@@ -237,11 +238,15 @@ public final class LinkpointsApp {
         () -> deliveries.runOnce(100)));
     long reminderTimer = vertx.setPeriodic(20_000, 600_000, new OneRunAtATime("Expiry reminders",
         () -> reminders.runOnce(1_000)));
+    // Every second: the outbox's events about members into their inboxes (one instance at a time per
+    // alliance, by its cursor's lock; the others skip it).
+    long memberEventTimer = vertx.setPeriodic(1_000, new OneRunAtATime("Member events",
+        () -> outboxToMembers.runOnce(500)));
     // Every instance sends webhooks; deliveries are claimed with SKIP LOCKED, so none is sent twice at once.
     long webhookTimer = vertx.setPeriodic(webhooks.pollInterval().toMillis(),
         new OneRunAtATime("Webhook deliveries", dispatcher::runOnce));
     return new long[] {holdTimer, expiryTimer, couponTimer, posTimer, resealTimer, tierTimer, rewardTimer, deliveryTimer,
-        reminderTimer, webhookTimer};
+        reminderTimer, memberEventTimer, webhookTimer};
   }
 
   /**

@@ -17,6 +17,7 @@ import io.linkpoints.notifications.EndpointPolicy;
 import io.linkpoints.notifications.ExpiryReminders;
 import io.linkpoints.notifications.HttpSmsGateway;
 import io.linkpoints.notifications.NotificationDeliveries;
+import io.linkpoints.notifications.OutboxToMembers;
 import io.linkpoints.notifications.NotificationRoutes;
 import io.linkpoints.notifications.Notifications;
 import io.linkpoints.notifications.PushSubscriptions;
@@ -108,6 +109,11 @@ final class Wiring {
   /** The expiry reminders job, which app runs periodically. */
   ExpiryReminders expiryReminders() {
     return new ExpiryReminders(p.pool(), notifications, p.clock());
+  }
+
+  /** The outbox's member side: tells members the events about them, which app runs periodically. */
+  OutboxToMembers outboxToMembers() {
+    return new OutboxToMembers(p.pool(), notifications, p.clock());
   }
 
   /** The member notifications service: the entry point the outbox calls ({@code notifyMember}). */

@@ -127,7 +127,10 @@ public final class CouponIssuer {
       }
       return conn.preparedQuery(TAKE).execute(Tuple.of(allianceId, campaignId, at, memberId));
     }).compose(taken -> taken.size() == 0 ? why(conn, allianceId, campaignId, memberId, now, false)
-        : conn.preparedQuery(INSERT).execute(coupon).map(inserted -> inserted.iterator().next()));
+        : conn.preparedQuery(INSERT).execute(coupon).map(inserted -> inserted.iterator().next()))
+        // coupon.issued with the coupon; a bought one's is told when its payment is captured.
+        .compose(row -> payment != null ? Future.succeededFuture(row)
+            : CouponEvents.issued(conn, allianceId, row.getLong("id"), now).map(row));
   }
 
   /** Why the inventory was not taken, or the member's counter not bumped ({@code memberAtLimit}). */

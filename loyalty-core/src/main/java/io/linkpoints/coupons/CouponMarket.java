@@ -154,7 +154,10 @@ public final class CouponMarket {
     UUID hold = coupon.getUUID("exchange_hold_id");
     long id = coupon.getLong("id");
     return ledger.submit(TransferCommand.post(allianceId, postId(hold), hold, null, TRANSFER_CODE))
-        .compose(posted -> pool.preparedQuery(ISSUE).execute(Tuple.of(allianceId, id)))
+        // Issued and told together (the conditional write: once, whoever captures).
+        .compose(posted -> pool.withTransaction(conn -> conn.preparedQuery(ISSUE).execute(Tuple.of(allianceId, id))
+            .compose(rows -> rows.size() == 0 ? Future.succeededFuture()
+                : CouponEvents.issued(conn, allianceId, id, clock.instant()))))
         .compose(rows -> reread(allianceId, id))
         .recover(err -> {
           if (err instanceof LedgerException le && HOLD_GONE.contains(le.error())) {

@@ -214,6 +214,8 @@ public final class CouponTill {
     OffsetDateTime at = Campaigns.utc(now);
     return conn.preparedQuery(REDEEM).execute(Tuple.of(allianceId, couponId, at, shopId)).compose(rows -> {
       long campaignId = rows.iterator().next().getLong("campaign_id");
+      return CouponEvents.redeemed(conn, allianceId, couponId, shopId, now).map(campaignId);
+    }).compose(campaignId -> {
       return conn.preparedQuery(SPONSORS).execute(Tuple.of(allianceId, campaignId)).compose(sponsors -> {
         List<FundingSplit.Share> shares = new ArrayList<>();
         sponsors.forEach(s -> shares.add(new FundingSplit.Share(s.getLong("shop_id"), s.getInteger("funding_bps"))));

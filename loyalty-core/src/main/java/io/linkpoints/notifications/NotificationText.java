@@ -45,6 +45,7 @@ public final class NotificationText {
       Map.entry("coupon_redeemed", Group.COUPONS),
       Map.entry("tier_changed", Group.TIERS_AND_REWARDS),
       Map.entry("reward_granted", Group.TIERS_AND_REWARDS),
+      Map.entry("passport_completed", Group.TIERS_AND_REWARDS),
       Map.entry("marketing", Group.MARKETING));
 
   private NotificationText() {
@@ -89,6 +90,9 @@ public final class NotificationText {
           "Your tier changed", "Your tier is now " + data.getString("levelNameEn", "") + ".");
       case "reward_granted" -> new Text("您获得奖励 " + points + " 积分", "奖励 " + points + " 积分已存入您的钱包。",
           "You got " + points + " bonus points", points + " reward points are in your wallet.");
+      case "passport_completed" -> new Text("集章完成", "您集齐了" + data.getString("passportNameZh", "") + "，奖励 "
+          + points + " 积分已存入您的钱包。", "Passport completed", "You completed "
+          + data.getString("passportNameEn", "") + ": " + points + " reward points are in your wallet.");
       default -> new Text(data.getString("titleZh", "联盟消息"), data.getString("bodyZh", ""),
           data.getString("titleEn", "News from the alliance"), data.getString("bodyEn", ""));
     };

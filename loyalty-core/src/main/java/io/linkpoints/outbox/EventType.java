@@ -23,11 +23,26 @@ public final class EventType {
   public static final String PROMOTION_ACCEPTED = "promotion.accepted";
   /** A shop taking part paused the cross-promotion (told to the other shops). */
   public static final String PROMOTION_PAUSED = "promotion.paused";
+  /** A coupon was issued to a member (claimed, bought, granted, or given by a tier perk). */
+  public static final String COUPON_ISSUED = "coupon.issued";
+  /** A member's issued coupon expires within 7 days (once per coupon). */
+  public static final String COUPON_EXPIRING = "coupon.expiring";
+  /** A member's coupon was redeemed at a shop's till. */
+  public static final String COUPON_REDEEMED = "coupon.redeemed";
+  /** A member's tier changed (up, down, or lost), from the tier's change row. */
+  public static final String TIER_CHANGED = "tier.changed";
+  /** A welcome or birthday reward was granted to a member (once per reward and year). */
+  public static final String REWARD_GRANTED = "reward.granted";
+  /** A member completed a stamp passport's card (its reward granted once per card). */
+  public static final String PASSPORT_COMPLETED = "passport.completed";
+  /** A member claimed a shop's printed code (its points follow as a ledger transfer). */
+  public static final String SHOP_CODE_CLAIMED = "shop_code.claimed";
   /** An endpoint was disabled after its deliveries kept failing for the give-up time. */
   public static final String WEBHOOK_ENDPOINT_DISABLED = "webhook.endpoint_disabled";
 
   /** Every type an endpoint may ask for. */
   public static final List<String> ALL = List.of(POINTS_EARNED, POINTS_REDEEMED, POINTS_REFUNDED,
       SETTLEMENT_PERIOD_CLOSED, SHOP_SUSPENDED, PROMOTION_PROPOSED, PROMOTION_ACCEPTED, PROMOTION_PAUSED,
-      WEBHOOK_ENDPOINT_DISABLED);
+      WEBHOOK_ENDPOINT_DISABLED, COUPON_ISSUED, COUPON_EXPIRING, COUPON_REDEEMED, TIER_CHANGED, REWARD_GRANTED, PASSPORT_COMPLETED,
+      SHOP_CODE_CLAIMED);
 }

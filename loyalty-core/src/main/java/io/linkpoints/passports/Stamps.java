@@ -5,10 +5,12 @@ import io.linkpoints.ledger.Account;
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.ledger.TransferCommand;
+import io.linkpoints.outbox.Outbox;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -81,6 +83,14 @@ public final class Stamps {
       + " where alliance_id = $1 and passport_id = $2 order by shop_id";
 
   private final Pool pool;
+  // passport.completed, with the card's completion: the member by handle, the passport's names and reward.
+  private static final String TOLD = "with e as (insert into outbox_event (alliance_id, id, type, shop_id, member_id,"
+      + " payload, created_at) select $1::bigint, $2::uuid, 'passport.completed', $4::bigint, m.id, jsonb_build_object("
+      + "'member', m.handle, 'passportId', p.id, 'passportNameZh', p.name_zh, 'passportNameEn', p.name_en,"
+      + " 'points', p.reward_points, 'shopId', $4::bigint, 'saleId', $6::uuid), $7::timestamptz from member m"
+      + " join passport p on p.alliance_id = m.alliance_id and p.id = $3 where m.alliance_id = $1 and m.id = $5"
+      + " on conflict (alliance_id, id) do nothing returning id, seq, type, shop_id, created_at)" + Outbox.FAN_OUT;
+
   private final Ledger ledger;
   private final Clock clock;
   private final ConcurrentHashMap<Long, Named> named = new ConcurrentHashMap<>();
@@ -158,12 +168,22 @@ public final class Stamps {
                         ? Future.succeededFuture(Outcome.STAMPED)
                         : conn.preparedQuery(COMPLETE).execute(Tuple.of(s.allianceId(), passportId, s.memberId(),
                                 clock.instant().atOffset(ZoneOffset.UTC), s.saleId()))
-                            .map(done -> done.rowCount() == 1 ? Outcome.COMPLETED : Outcome.STAMPED));
+                            .compose(done -> done.rowCount() == 1
+                                ? completed(conn, s, passportId).map(Outcome.COMPLETED)
+                                : Future.succeededFuture(Outcome.STAMPED)));
               });
         }));
     return decided.compose(outcome -> outcome == Outcome.COMPLETED
         ? reward(s.allianceId(), passportId, s.memberId(), s.walletId()).map(outcome)
         : Future.succeededFuture(outcome));
+  }
+
+  /** The card's completion told, in its transaction: one event per card (the card completes once). */
+  private Future<Void> completed(SqlConnection conn, Sale s, long passportId) {
+    UUID eventId = Outbox.eventId("passport", String.valueOf(s.allianceId()), String.valueOf(passportId),
+        String.valueOf(s.memberId()));
+    return conn.preparedQuery(TOLD).execute(Tuple.from(new Object[] {s.allianceId(), eventId, passportId, s.shopId(),
+        s.memberId(), s.saleId(), clock.instant().atOffset(ZoneOffset.UTC)})).mapEmpty();
   }
 
   /**

@@ -7,9 +7,12 @@ import io.linkpoints.auth.Secrets;
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.ledger.TransferCommand;
+import io.linkpoints.outbox.EventType;
+import io.linkpoints.outbox.Outbox;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -17,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -36,9 +40,10 @@ public final class ShopClaimCodes {
       + " on conflict (alliance_id, terminal_id, idempotency_key) do nothing";
   private static final String BY_KEY = "select code, points, expires_at from shop_claim_code"
       + " where alliance_id = $1 and terminal_id = $2 and idempotency_key = $3";
-  private static final String CLAIM = "update shop_claim_code set claimed_by = $3, claimed_at = $4"
-      + " where alliance_id = $1 and code = $2 and claimed_by is null and expires_at > $4"
-      + " returning shop_id, points, transfer_id";
+  // The member's handle comes along for the shop_code.claimed event written in the claim's transaction.
+  private static final String CLAIM = "update shop_claim_code c set claimed_by = $3, claimed_at = $4 from member m"
+      + " where c.alliance_id = $1 and c.code = $2 and c.claimed_by is null and c.expires_at > $4"
+      + " and m.alliance_id = $1 and m.id = $3 returning c.shop_id, c.points, c.transfer_id, m.handle";
   private static final String FIND = "select shop_id, points, transfer_id, claimed_by, expires_at from shop_claim_code"
       + " where alliance_id = $1 and code = $2";
 
@@ -107,8 +112,21 @@ public final class ShopClaimCodes {
       if (shopRows.size() == 1 && !"active".equals(shopRows.iterator().next().getString(0))) {
         return Future.failedFuture(ProblemCode.SHOP_SUSPENDED.refuse("this shop is suspended by the alliance"));
       }
-      return pool.preparedQuery(CLAIM).execute(Tuple.of(alliance, code, memberId,
-          clock.instant().atOffset(ZoneOffset.UTC)));
+      Instant now = clock.instant();
+      // The claim and its event commit together: a claim that loses the race tells nothing.
+      return pool.withTransaction(conn -> conn.preparedQuery(CLAIM).execute(Tuple.of(alliance, code, memberId,
+          now.atOffset(ZoneOffset.UTC))).compose(claimed -> {
+            if (claimed.size() == 0) {
+              return Future.succeededFuture(claimed);
+            }
+            Row c = claimed.iterator().next();
+            UUID transfer = c.getUUID("transfer_id");
+            Outbox.Event told = new Outbox.Event(Outbox.eventId("shop_code", String.valueOf(alliance), transfer.toString()),
+                EventType.SHOP_CODE_CLAIMED, c.getLong("shop_id"), memberId, new JsonObject()
+                    .put("member", c.getString("handle")).put("shopId", c.getLong("shop_id"))
+                    .put("points", c.getLong("points")).put("transferId", transfer.toString()), now);
+            return Outbox.append(conn, alliance, List.of(told)).map(claimed);
+          }));
     })
         .compose(rows -> rows.size() == 1 ? Future.succeededFuture(rows.iterator().next())
             : pool.preparedQuery(FIND).execute(Tuple.of(alliance, code)).map(found -> {

@@ -3,6 +3,8 @@ package io.linkpoints.rewards;
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.ledger.TransferCommand;
+import io.linkpoints.outbox.EventType;
+import io.linkpoints.outbox.Outbox;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -35,7 +37,7 @@ public final class RewardGrants {
   private static final Logger log = LoggerFactory.getLogger(RewardGrants.class);
 
   private static final String ZONE = "select time_zone from alliance where id = $1";
-  private static final String MEMBER = "select created_at, birth_month from member where alliance_id = $1 and id = $2";
+  private static final String MEMBER = "select created_at, birth_month, handle from member where alliance_id = $1 and id = $2";
   private static final String GRANT = "insert into reward_grant"
       + " (alliance_id, member_id, kind, year, points, funded_by, granted_at) values ($1, $2, $3, $4, $5, $6, $7)"
       + " on conflict do nothing returning member_id";
@@ -126,7 +128,14 @@ public final class RewardGrants {
                   payments.add(Tuple.of(allianceId, memberId, kind.dbName(), year, s.payerId(), s.points(),
                       transferId(key, s.payerId())));
                 }
-                return conn.preparedQuery(PAYMENT).executeBatch(payments).map(v -> Optional.of(key));
+                // reward.granted, with the grant row: once per grant (its key), whoever pays.
+                Outbox.Event told = new Outbox.Event(Outbox.eventId("reward", String.valueOf(allianceId),
+                    String.valueOf(memberId), kind.dbName(), String.valueOf(year)), EventType.REWARD_GRANTED, null,
+                    memberId, new JsonObject().put("member", m.getString("handle")).put("reward", kind.dbName())
+                        .put("year", year).put("points", rule.get().points())
+                        .put("fundedBy", rule.get().fundedBy().dbName()), now);
+                return conn.preparedQuery(PAYMENT).executeBatch(payments)
+                    .compose(v -> Outbox.append(conn, allianceId, List.of(told))).map(v -> Optional.of(key));
               });
         });
       });

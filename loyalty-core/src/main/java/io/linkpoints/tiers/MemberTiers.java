@@ -1,5 +1,6 @@
 package io.linkpoints.tiers;
 
+import io.linkpoints.outbox.Outbox;
 import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Each member's tier: read for the till and the wallet, and evaluated from the member's own
@@ -56,6 +58,15 @@ public final class MemberTiers {
       + " where alliance_id = $1 and member_id = $2";
   private static final String HISTORY = "insert into member_tier_change (alliance_id, member_id, from_level, to_level,"
       + " reason, at) values ($1, $2, $3, $4, $5, $6)";
+
+  // tier.changed, in the change's transaction: the member by handle, the new level's names (none: no tier).
+  private static final String TOLD = "with e as (insert into outbox_event (alliance_id, id, type, shop_id, member_id,"
+      + " payload, created_at) select $1::bigint, $2::uuid, 'tier.changed', null, m.id, jsonb_strip_nulls("
+      + "jsonb_build_object('member', m.handle, 'fromLevel', $4::int, 'toLevel', $5::int, 'reason', $6::text,"
+      + " 'levelNameZh', l.name_zh, 'levelNameEn', l.name_en)), $7::timestamptz from member m"
+      + " left join tier_level l on l.alliance_id = m.alliance_id and l.level = $5::int"
+      + " where m.alliance_id = $1 and m.id = $3"
+      + " on conflict (alliance_id, id) do nothing returning id, seq, type, shop_id, created_at)" + Outbox.FAN_OUT;
 
   private final Pool pool;
   private final Clock clock;
@@ -139,8 +150,15 @@ public final class MemberTiers {
     if (o.reason() == null) {
       return written.map(false);
     }
-    return written.compose(v -> conn.preparedQuery(HISTORY).execute(Tuple.of(allianceId, memberId,
-            state.level() == 0 ? null : state.level(), o.level() == 0 ? null : o.level(), o.reason(), at)))
+    Integer from = state.level() == 0 ? null : state.level();
+    Integer to = o.level() == 0 ? null : o.level();
+    // The change row and its event, under the member's row lock: one event per change.
+    UUID eventId = Outbox.eventId("tier", String.valueOf(allianceId), String.valueOf(memberId), String.valueOf(from),
+        String.valueOf(to), at.toInstant().toString());
+    return written.compose(v -> conn.preparedQuery(HISTORY).execute(Tuple.of(allianceId, memberId, from, to,
+            o.reason(), at)))
+        .compose(v -> conn.preparedQuery(TOLD).execute(Tuple.from(new Object[] {allianceId, eventId, memberId, from,
+            to, o.reason(), at})))
         .map(true);
   }
 

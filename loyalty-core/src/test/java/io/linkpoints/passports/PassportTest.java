@@ -308,6 +308,15 @@ class PassportTest {
     }
     assertEquals(2 * members, completed(w, id));
     assertEquals(2 * members, rewards(w));
+    // Each completion told once (passport.completed, in the completion's transaction), with the reward.
+    var told = await(api.app.pool().preparedQuery("/* test */ select count(*), count(distinct member_id),"
+        + " min((payload ->> 'points')::bigint), max((payload ->> 'points')::bigint) from outbox_event"
+        + " where alliance_id = $1 and type = 'passport.completed' and (payload ->> 'passportId')::bigint = $2")
+        .execute(io.vertx.sqlclient.Tuple.of(w.allianceId, id))).iterator().next();
+    assertEquals(2 * members, told.getLong(0), "one event per completed card");
+    assertEquals(2 * members, told.getLong(1));
+    assertEquals(100, told.getLong(2));
+    assertEquals(100, told.getLong(3));
   }
 
   /**

@@ -283,6 +283,18 @@ class RewardsApiTest {
     assertEquals(0, w.credited(before));
     assertEquals(1, w.grants(p, "welcome"));
     assertEquals(50, w.fundIssued());
+    // Told once (reward.granted, with the grant row): the alliance's, not a shop's.
+    var told = await(api.app.pool().preparedQuery("/* test */ select shop_id, payload from outbox_event"
+        + " where alliance_id = $1 and member_id = $2 and type = 'reward.granted'")
+        .execute(io.vertx.sqlclient.Tuple.of(w.id, p.memberId())));
+    assertEquals(1, told.size(), "one reward.granted event");
+    io.vertx.sqlclient.Row event = told.iterator().next();
+    assertNull(event.getValue("shop_id"));
+    assertEquals(new JsonObject().put("member", p.handle()).put("reward", "welcome").put("year", today().getYear())
+        .put("points", 50).put("fundedBy", "alliance_fund"), event.getValue("payload"));
+    assertEquals(0, await(api.app.pool().preparedQuery("/* test */ select count(*) from outbox_event"
+        + " where alliance_id = $1 and member_id = $2").execute(io.vertx.sqlclient.Tuple.of(w.id,
+        before.memberId()))).iterator().next().getLong(0), "nothing for the member who joined before");
   }
 
   @Test

@@ -304,6 +304,7 @@ public final class AlliancePinning {
       JsonObject source = rowSource(node);
       int column = tenantTables.get(relation).indexOf("alliance_id");
       String value = null;
+      // (column follows alliance_id down: its place may change through an INSERT's kept subquery.)
       // Down through wrappers (subquery scans, sorts, window functions) that pass the column on
       // at the same place, to where its value is made.
       while (source != null) {
@@ -322,6 +323,22 @@ public final class AlliancePinning {
         }
         JsonObject next = rowSource(source);
         JsonArray nextOutput = next == null ? null : next.getJsonArray("Output");
+        if (nextOutput != null && nextOutput.size() != output.size() && value.startsWith("\"*SELECT*\".")) {
+          // INSERT ... SELECT whose subquery the planner kept (an order by): its scan lists the table's
+          // columns, the ones the insert leaves to their defaults (seq, txid) made there; the others
+          // are the subquery's outputs, in order. alliance_id is the subquery's output of that rank.
+          int rank = 0;
+          for (int i = 0; i < column; i++) {
+            if (output.getString(i).startsWith("\"*SELECT*\".")) {
+              rank++;
+            }
+          }
+          if (rank < nextOutput.size()) {
+            column = rank;
+            source = next;
+            continue;
+          }
+        }
         if (nextOutput == null || nextOutput.size() != output.size()) {
           break;
         }

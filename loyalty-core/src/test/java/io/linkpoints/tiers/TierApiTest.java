@@ -264,6 +264,17 @@ class TierApiTest {
     }
     assertEquals(1, w.changes(m), "one change, recorded once");
     assertEquals(1, w.level(m));
+    // ... and told once (tier.changed, in the change's transaction), with the new level's names.
+    var told = await(api.app.pool().preparedQuery("/* test */ select payload from outbox_event where alliance_id = $1"
+        + " and member_id = $2 and type = 'tier.changed'").execute(io.vertx.sqlclient.Tuple.of(w.pos.allianceId,
+        m.memberId())));
+    assertEquals(1, told.size(), "one tier.changed event");
+    JsonObject data = (JsonObject) told.iterator().next().getValue(0);
+    assertEquals(1, data.getInteger("toLevel"));
+    assertNull(data.getValue("fromLevel"), "from no tier");
+    assertEquals("Silver", data.getString("levelNameEn"));
+    assertEquals("银卡", data.getString("levelNameZh"));
+    assertEquals(m.handle(), data.getString("member"));
   }
 
   /**
