@@ -31,17 +31,18 @@ class ServiceResultsTest {
   private static final Pattern JSON_PARAMETER = Pattern.compile("(?:[\\w.]+<)*\\bJson(Object|Array)\\b[^,]*");
 
   /** File → why the JSON its methods take or return is data, not a request or an answer. */
-  private static final Map<String, String> JSON_AS_DATA = Map.of(
-      "ledger/Transfer.java", "a transfer's metadata, stored as JSONB with it",
-      "ledger/TransferCommand.java", "a transfer's metadata, stored as JSONB with it",
-      "coupons/CouponInvariants.java", "a violation's rows: each check selects its own columns",
-      "settlement/Reconciliation.java", "a check's discrepancies: each check selects its own columns",
-      "audit/AuditLog.java", "an audit record's detail, stored and hashed as text",
-      "pos/PosRequests.java", "the fingerprint is over the request exactly as the till sent it",
-      "pos/RecordedAnswer.java", "a POS answer is recorded as the JSON sent, and replayed as it was",
-      "notifications/Notifications.java", "a notification's data, stored as JSONB with it and shown as sent",
-      "notifications/NotificationText.java", "a notification's data, the fields its words are rendered from",
-      "outbox/Outbox.java", "an event's data, stored as JSONB and sent as the webhook body's data as it is");
+  private static final Map<String, String> JSON_AS_DATA = Map.ofEntries(
+      Map.entry("ledger/Transfer.java", "a transfer's metadata, stored as JSONB with it"),
+      Map.entry("ledger/TransferCommand.java", "a transfer's metadata, stored as JSONB with it"),
+      Map.entry("coupons/CouponInvariants.java", "a violation's rows: each check selects its own columns"),
+      Map.entry("settlement/Reconciliation.java", "a check's discrepancies: each check selects its own columns"),
+      Map.entry("audit/AuditLog.java", "an audit record's detail, stored and hashed as text"),
+      Map.entry("pos/PosRequests.java", "the fingerprint is over the request exactly as the till sent it"),
+      Map.entry("pos/RecordedAnswer.java", "a POS answer is recorded as the JSON sent, and replayed as it was"),
+      Map.entry("notifications/Notifications.java", "a notification's data, stored as JSONB with it and shown as sent"),
+      Map.entry("notifications/NotificationText.java", "a notification's data, the fields its words are rendered from"),
+      Map.entry("outbox/Outbox.java", "an event's data, stored as JSONB and sent as the webhook body's data as it is"),
+      Map.entry("notifications/OutboxToMembers.java", "an outbox event's data, read as stored and told to the member as it is"));
 
   @Test
   void noServiceTakesOrReturnsJson() throws IOException {

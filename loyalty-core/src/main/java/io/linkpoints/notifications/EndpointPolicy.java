@@ -18,23 +18,36 @@ import java.util.Optional;
  * <p>{@link #refusal} resolves names (blocking): call it from a worker.
  */
 public record EndpointPolicy(boolean allowPrivate) {
+  /**
+   * What a send to {@code endpoint} may do: why it may not (a refusal), or the address it must
+   * connect to, the very one checked (null when private targets are allowed: the client resolves),
+   * so a name that resolves elsewhere a moment later (DNS rebinding) cannot slip past the check.
+   */
+  public record Target(Optional<String> refusal, InetAddress address) {
+  }
+
   /** Why {@code endpoint} may not be called, or empty when it may. */
   public Optional<String> refusal(String endpoint) {
+    return target(endpoint).refusal();
+  }
+
+  /** The check and the address to connect to (see {@link Target}); resolves names, so blocking. */
+  public Target target(String endpoint) {
     URI uri;
     try {
       uri = new URI(endpoint);
     } catch (URISyntaxException e) {
-      return Optional.of("not a URL");
+      return refused("not a URL");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
-      return Optional.of("not an absolute URL with a host (and no user or fragment)");
+      return refused("not an absolute URL with a host (and no user or fragment)");
     }
     if (!scheme.equals("https") && !(allowPrivate && scheme.equals("http"))) {
-      return Optional.of("a push endpoint must be https");
+      return refused("a push endpoint must be https");
     }
     if (allowPrivate) {
-      return Optional.empty();
+      return new Target(Optional.empty(), null);
     }
     String host = uri.getHost();
     if (host.startsWith("[") && host.endsWith("]")) {
@@ -44,14 +57,18 @@ public record EndpointPolicy(boolean allowPrivate) {
     try {
       addresses = InetAddress.getAllByName(host);
     } catch (UnknownHostException e) {
-      return Optional.of("the host does not resolve");
+      return refused("the host does not resolve");
     }
     for (InetAddress a : addresses) {
       if (isInternal(a)) {
-        return Optional.of("the host is or resolves to a loopback, private or link-local address");
+        return refused("the host is or resolves to a loopback, private or link-local address");
       }
     }
-    return Optional.empty();
+    return new Target(Optional.empty(), addresses[0]);
+  }
+
+  private static Target refused(String why) {
+    return new Target(Optional.of(why), null);
   }
 
   static boolean isInternal(InetAddress a) {

@@ -169,7 +169,7 @@ public final class NotificationDeliveries {
   }
 
   /** A push ready to send: its encrypted body and VAPID header, or why it cannot go (an HTTP-like status). */
-  private record Prepared(int refusedWith, byte[] body, String authorization) {
+  private record Prepared(int refusedWith, byte[] body, String authorization, java.net.InetAddress address) {
   }
 
   private Future<Integer> push(Row r, Instant now) {
@@ -178,17 +178,18 @@ public final class NotificationDeliveries {
     // The endpoint's DNS lookup, the ECDH and AES-GCM of RFC 8291 and the ES256 signature are
     // blocking or CPU work: on a worker, never on the event loop.
     return vertx.executeBlocking(() -> {
-      if (policy.refusal(endpoint).isPresent()) {
-        return new Prepared(403, null, null);
+      EndpointPolicy.Target target = policy.target(endpoint);
+      if (target.refusal().isPresent()) {
+        return new Prepared(403, null, null, null);
       }
       byte[] body;
       try {
         body = WebPushCrypto.encrypt(payload.getBytes(StandardCharsets.UTF_8),
             Base64.getUrlDecoder().decode(r.getString("p256dh")), Base64.getUrlDecoder().decode(r.getString("auth")));
       } catch (Exception e) {
-        return new Prepared(400, null, null); // keys that cannot be used: never deliverable
+        return new Prepared(400, null, null, null); // keys that cannot be used: never deliverable
       }
-      return new Prepared(0, body, vapid.authorization(endpoint, now));
+      return new Prepared(0, body, vapid.authorization(endpoint, now), target.address());
     }, false).compose(prepared -> {
       if (prepared.refusedWith() != 0) {
         return Future.succeededFuture(prepared.refusedWith());
@@ -198,6 +199,12 @@ public final class NotificationDeliveries {
           .putHeader("TTL", "86400").putHeader("Urgency", "normal").putHeader("Content-Encoding", "aes128gcm")
           .putHeader("Content-Type", "application/octet-stream")
           .putHeader("Authorization", prepared.authorization());
+      if (prepared.address() != null) {
+        // Connect to the address checked; the URL's host still names the server (Host, TLS SNI).
+        java.net.URI uri = java.net.URI.create(endpoint);
+        int port = uri.getPort() != -1 ? uri.getPort() : "http".equalsIgnoreCase(uri.getScheme()) ? 80 : 443;
+        options.setServer(io.vertx.core.net.SocketAddress.inetSocketAddress(port, prepared.address().getHostAddress()));
+      }
       return http.request(options).compose(req -> req.send(Buffer.buffer(prepared.body())))
           .compose(resp -> resp.body().map(b -> resp.statusCode()));
     });
