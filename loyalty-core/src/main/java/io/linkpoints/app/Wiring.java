@@ -148,7 +148,7 @@ final class Wiring {
         new NotificationRoutes(notifications, new PushSubscriptions(p.pool(), p.clock(), endpoints), p.vapid(),
             p.notifyConfig().smsConfigured()),
         new WebhookRoutes(webhooks),
-        new PrivacyRoutes(p.pool(), p.clock()));
+        new PrivacyRoutes(p.pool(), p.ledger(), p.clock()));
   }
 
   /** A server instance, for {@code deployVerticle}: called once per instance. */
