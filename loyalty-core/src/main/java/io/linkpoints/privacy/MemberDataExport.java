@@ -39,7 +39,7 @@ public final class MemberDataExport {
           + " 'points', case when t.credit_account_id = w.id then t.amount else -t.amount end, 'code', t.code,"
           + " 'pending', t.flags = 1)::text as j from ledger_account w join ledger_transfer t"
           + " on t.alliance_id = w.alliance_id and (t.debit_account_id = w.id or t.credit_account_id = w.id)"
-          + " where w.alliance_id = $1 and w.kind = 'member_wallet' and w.owner_id = $2 order by t.created_at, t.id"),
+          + " where w.alliance_id = $1 and w.kind = 'member_wallet' and w.owner_id = $2 order by t.created_at, t.seq"),
       new Section("lots", "积分批次", "Points lots", false, "select (to_jsonb(l) - 'alliance_id' - 'account_id')::text as j"
           + " from ledger_account w join ledger_lot l on l.alliance_id = w.alliance_id and l.account_id = w.id"
           + " where w.alliance_id = $1 and w.kind = 'member_wallet' and w.owner_id = $2 order by l.transfer_id, l.n"),

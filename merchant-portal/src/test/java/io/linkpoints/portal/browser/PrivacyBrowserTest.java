@@ -81,6 +81,17 @@ class PrivacyBrowserTest {
       shot(wallet, "wallet-privacy-en");
       wallet.click("#lang");
 
+      // My data: the JSON downloaded, the page shown in the wallet (with the phone and the 100 points earned).
+      wallet.click("#data-json");
+      wallet.wait.until(d -> d.findElement(By.tagName("body")).getAttribute("data-data-bytes") != null);
+      wallet.click("#data-html");
+      wallet.visible("#data-view");
+      wallet.driver.switchTo().frame(wallet.driver.findElement(By.id("data-view")));
+      wallet.wait.until(d -> d.findElement(By.tagName("body")).getText().contains(phone));
+      assertTrue(wallet.driver.findElement(By.tagName("body")).getText().contains("积分记录"));
+      wallet.driver.switchTo().defaultContent();
+      shot(wallet, "wallet-my-data");
+
       // Closing asks first; cancel closes nothing.
       wallet.click("#close-account");
       wallet.visible("#close-confirm");
