@@ -62,6 +62,8 @@ export function walletPrivacy(onClosed) {
       const r = await api('POST', '/v1/members/me/close', { confirm: true }, { 'Idempotency-Key': key() });
       document.body.dataset.closed = String(r.forfeitedPoints);
       say(tf('accountClosed', { n: r.forfeitedPoints }), false, msg);
+      document.getElementById('data-view').hidden = true;
+      confirmBox.hidden = true;
       await onClosed(r);
     } catch (e) { say(problemText(e), true, msg); msg.dataset.code = e.code || ''; }
   });

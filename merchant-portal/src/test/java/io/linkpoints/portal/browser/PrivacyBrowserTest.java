@@ -104,7 +104,7 @@ class PrivacyBrowserTest {
       wallet.click("#close-do");
       wallet.wait.until(d -> "100".equals(d.findElement(By.tagName("body")).getAttribute("data-closed")));
       wallet.waitText("#privacy-msg", "100 积分已作废");
-      shot(wallet, "wallet-closed");
+      shot(wallet, "wallet-closed", "privacy-msg");
       assertEquals(404, api.get("/v1/members/me", token).statusCode());
       assertEquals("null", String.valueOf(wallet.driver.executeScript("return sessionStorage.getItem('lp.session')")));
     }
@@ -112,7 +112,11 @@ class PrivacyBrowserTest {
   }
 
   private static void shot(Browser page, String name) {
-    page.driver.executeScript("document.getElementById('privacy-section').scrollIntoView()");
+    shot(page, name, "privacy-section");
+  }
+
+  private static void shot(Browser page, String name, String elementId) {
+    page.driver.executeScript("document.getElementById(arguments[0]).scrollIntoView()", elementId);
     try {
       java.nio.file.Files.createDirectories(Browser.SCREENSHOTS);
       java.nio.file.Files.copy(page.driver.getScreenshotAs(org.openqa.selenium.OutputType.FILE).toPath(),
