@@ -11,6 +11,7 @@ import { code128Svg } from './code128.js';
 import { walletRewards } from './rewards.js';
 import { renderNotifications } from './inbox.js';
 import { walletCards } from './passports.js';
+import { walletPrivacy } from './privacy.js';
 
 const couponQrUrls = new Map(); // coupon id -> object URL of its QR (a coupon's code never changes)
 const SNAPSHOT = 'lp.wallet.snapshot'; // last online balance/history (no secrets), for offline "as of"
@@ -242,6 +243,9 @@ const LABELLED_CODES = new Set(['pos_refund', 'pos_recovery', 'pos_promotion', '
   'reward_welcome', 'reward_birthday', 'passport_reward']);
 // Welcome and birthday rewards: the birthday (set once) and the rewards received.
 const rewards = walletRewards();
+// Consent to share visits, and closing the account: once closed, this phone forgets the member (its device is revoked).
+const privacy = walletPrivacy(async () => { stop(); device = null; await dropDevice().catch(() => {}); session.clear();
+  localStorage.removeItem(SNAPSHOT); });
 
 async function render() {
   const [me, coupons, market, activity, tier] = await Promise.all([get('/v1/members/me'), get('/v1/members/me/coupons'),
@@ -255,6 +259,7 @@ async function render() {
   renderCoupons(coupons, market);
   renderTier(tier);
   await walletCards();
+  await privacy.load().catch((e) => say(e.message, true));
   // The inbox and settings after the rest: a failure there must not hide the balance.
   await renderNotifications().catch((e) => say(e.message, true));
 }

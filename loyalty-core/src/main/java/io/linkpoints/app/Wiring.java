@@ -27,6 +27,7 @@ import io.linkpoints.passports.PassportRoutes;
 import io.linkpoints.passports.Passports;
 import io.linkpoints.passports.Stamps;
 import io.linkpoints.pos.PosRoutes;
+import io.linkpoints.privacy.PrivacyRoutes;
 import io.linkpoints.promotions.Bounties;
 import io.linkpoints.promotions.PromotionReport;
 import io.linkpoints.promotions.PromotionRoutes;
@@ -152,7 +153,8 @@ final class Wiring {
         new RewardRoutes(p.pool(), p.ledger(), p.clock()),
         new NotificationRoutes(notifications, new PushSubscriptions(p.pool(), p.clock(), endpoints), p.vapid(),
             p.notifyConfig().smsConfigured()),
-        new WebhookRoutes(webhooks));
+        new WebhookRoutes(webhooks),
+        new PrivacyRoutes(p.pool(), p.ledger(), p.clock()));
   }
 
   /** A server instance, for {@code deployVerticle}: called once per instance. */

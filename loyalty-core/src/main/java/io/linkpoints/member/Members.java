@@ -39,7 +39,7 @@ public final class Members {
       + "   where a.alliance_id = m.alliance_id and a.member_id = m.id and a.shortfall_points > a.recovered_points) as owed"
       + " from member m left join ledger_account w"
       + "   on w.alliance_id = m.alliance_id and w.kind = 'member_wallet' and w.owner_id = m.id"
-      + " where m.alliance_id = $1 and m.id = $2";
+      + " where m.alliance_id = $1 and m.id = $2 and m.closed_at is null"; // a closed account is no one's
 
   private final Pool pool;
   private final Ledger ledger;

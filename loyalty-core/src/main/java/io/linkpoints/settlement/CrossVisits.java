@@ -13,16 +13,26 @@ import java.util.List;
  * the period). A = B counts members who came back to spend where they earned.
  */
 public final class CrossVisits {
+  /**
+   * Only members whose latest {@code visit_sharing} consent is granted are counted (PIPL opt-in: no
+   * choice is no consent; docs/privacy.md). {@code w} is the member's wallet of the transfer {@code t}.
+   */
+  static final String CONSENTED = " and coalesce((select mc.granted from member_consent mc"
+      + " where mc.alliance_id = t.alliance_id and mc.member_id = w.owner_id and mc.purpose = 'visit_sharing'"
+      + " order by mc.id desc limit 1), false)";
+
   private static final String SQL = "with earned as ("
       + " select distinct d.owner_id as shop_id, t.credit_account_id as wallet from ledger_transfer t"
       + " join ledger_account d on d.alliance_id = t.alliance_id and d.id = t.debit_account_id and d.kind = 'merchant_issuance'"
       + " join ledger_account w on w.alliance_id = t.alliance_id and w.id = t.credit_account_id and w.kind = 'member_wallet'"
-      + " where t.alliance_id = $1 and t.created_at >= $2 and t.created_at < $3 and t.flags in (0, 2) and t.reverses_id is null),"
+      + " where t.alliance_id = $1 and t.created_at >= $2 and t.created_at < $3 and t.flags in (0, 2)"
+      + CONSENTED + " and t.reverses_id is null),"
       + " spent as ("
       + " select distinct c.owner_id as shop_id, t.debit_account_id as wallet from ledger_transfer t"
       + " join ledger_account c on c.alliance_id = t.alliance_id and c.id = t.credit_account_id and c.kind = 'merchant_acceptance'"
       + " join ledger_account w on w.alliance_id = t.alliance_id and w.id = t.debit_account_id and w.kind = 'member_wallet'"
-      + " where t.alliance_id = $1 and t.created_at >= $2 and t.created_at < $3 and t.flags in (0, 2))"
+      + " where t.alliance_id = $1 and t.created_at >= $2 and t.created_at < $3 and t.flags in (0, 2)"
+      + CONSENTED + ")"
       + " select e.shop_id as earned_at, s.shop_id as spent_at, count(*) as members from earned e"
       + " join spent s on s.wallet = e.wallet group by e.shop_id, s.shop_id order by 1, 2";
 

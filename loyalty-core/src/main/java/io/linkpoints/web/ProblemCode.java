@@ -106,6 +106,7 @@ public enum ProblemCode {
   HOLD_EXPIRED(409, false, "the hold's time ran out; its points or coupon go back to the member when it is voided"),
   HOLD_RELEASED(409, false, "the redemption's hold was released: start again"),
   POST_EXCEEDS_HOLD(409, false, "more points posted than the hold holds"),
+  OPEN_HOLDS(409, false, "the member has a redemption or coupon exchange open: finish it, then close the account"),
   ACCOUNTS_MISMATCH(409, false, "the accounts differ from those of the transfer named"),
   REVERSAL_TARGET_INVALID(409, false,
       "that transfer cannot be reversed (a hold, a void or itself a reversal), or the reversal runs the same way"),

@@ -198,6 +198,13 @@ class ShopSuspensionAndOverlapTest {
     Person m3 = w.member();
     Person m4 = w.member();
     Person m5 = w.member();
+    Person m6 = w.member();
+    // Every member but m6 consents to share visit data (PIPL opt-in); m6 never chose, so counts nowhere.
+    for (Person p : new Person[] {m1, m2, m3, m4, m5}) {
+      w.shareVisits(p, true);
+    }
+    w.grant(m6, a, 100);           // m6 earns at A and spends at B: not counted (no consent)
+    redeem(w, b, m6, 10);
     // A's customers (earned at A): m1, m2, m3.
     w.grant(m1, a, 100);
     w.grant(m2, a, 100);
@@ -242,6 +249,16 @@ class ShopSuspensionAndOverlapTest {
     assertRefused(400, null, api.get(base + a.shopId() + "/customer-overlap?from=2020-03-01&to=2020-01-01", a.ownerToken()));
     assertRefused(400, null, api.get(base + a.shopId() + "/customer-overlap?from=2020-01-01&to=2022-01-01", a.ownerToken()));
     assertRefused(400, null, api.get(base + a.shopId() + "/customer-overlap?from=yesterday", a.ownerToken()));
+
+    // m2 withdraws its consent: gone from every count. A's customers m1, m3 (3 - 1 = 2); B: m1 spent there
+    // (2 - 1 = 1); C: m3 earned there, m2's spends are gone (2/1/1 -> 1/1/0).
+    w.shareVisits(m2, false);
+    JsonObject withdrawn = expect(200, api.get(base + a.shopId() + "/customer-overlap", a.ownerToken()));
+    assertEquals(2, withdrawn.getLong("customers"));
+    assertEquals(Map.of("Shop B", "1/0/1", "Shop C", "1/1/0", "Shop D", "0/0/0"), counts(withdrawn));
+    // ...and granting again counts it again.
+    w.shareVisits(m2, true);
+    assertEquals(counts(ofA), counts(expect(200, api.get(base + a.shopId() + "/customer-overlap", a.ownerToken()))));
 
     // Tenancy: another shop's owner, a terminal, another alliance's admin.
     assertRefused(403, "not_your_shop", api.get(base + a.shopId() + "/customer-overlap", b.ownerToken()));

@@ -255,6 +255,8 @@ class ApiAccessWalkTest {
     // Suspending the shop would lock its people out of the routes after it until it is reinstated, and
     // revoking the terminal would lock it out: so suspend, reinstate, then revoke go last, in that order.
     List<String> last = List.of("suspendShop", "reinstateShop", "revokeTerminal");
+    // Closing an account is done by a member of tenant A's own that nothing after needs.
+    String leaver = api.memberSignIn(a1.allianceId(), "+8613900777999").getString("accessToken");
     ops.sort(java.util.Comparator.comparingInt(op -> last.indexOf(op.id())));
     for (Op op : ops) {
       if (op.operator()) {
@@ -263,7 +265,7 @@ class ApiAccessWalkTest {
         continue;
       }
       for (Role role : op.roles()) {
-        HttpResponse<Buffer> r = call(op, op.path(), a1.tokens().get(role));
+        HttpResponse<Buffer> r = call(op, op.path(), "closeMyAccount".equals(op.id()) ? leaver : a1.tokens().get(role));
         String what = op.id() + " as " + role + ": " + r.statusCode() + " " + r.bodyAsString();
         assertTrue(r.statusCode() >= 200 && r.statusCode() < 300 || r.statusCode() == 409 || handlerRefusal(r), what);
       }

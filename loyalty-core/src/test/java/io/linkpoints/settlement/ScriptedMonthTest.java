@@ -84,6 +84,10 @@ class ScriptedMonthTest {
     long id = await(fx.pool.preparedQuery("/* test */ insert into member (alliance_id, phone, handle) values ($1, $2, md5($2))"
         + " returning id").execute(Tuple.of(alliance, phone))).iterator().next().getLong(0);
     wallets.put(id, fx.open(alliance, AccountKind.MEMBER_WALLET, id).id());
+    // The member consents to share visit data (the cross-visit insight counts only those who do).
+    await(fx.pool.preparedQuery("/* test */ insert into member_consent (alliance_id, member_id, purpose, granted,"
+        + " text_version, recorded_at) values ($1, $2, 'visit_sharing', true, 'v1', now())")
+        .execute(Tuple.of(alliance, id)));
     return id;
   }
 

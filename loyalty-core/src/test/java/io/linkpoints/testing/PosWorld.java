@@ -144,6 +144,12 @@ public final class PosWorld {
     await(api.app.ledger().transfer(allianceId, UUID.randomUUID(), issuance, wallet, points, "earn"));
   }
 
+  /** The member's own choice on sharing visit data with partner shops (PUT /v1/members/me/consents). */
+  public void shareVisits(Person p, boolean granted) {
+    ApiFixture.expect(200, api.send(io.vertx.core.http.HttpMethod.PUT, "/v1/members/me/consents", p.token(),
+        new JsonObject().put("purpose", "visit_sharing").put("granted", granted).put("textVersion", "v1")));
+  }
+
   public long walletId(Person p) {
     return await(api.app.ledger().accountOf(allianceId, AccountKind.MEMBER_WALLET, p.memberId())).orElseThrow().id();
   }

@@ -132,7 +132,12 @@ public final class DemoSeed {
                 .put("code", codes.get(a + "/" + phone)), 200))
             .compose(signedIn -> {
               memberIds[index] = signedIn.getJsonObject("member").getLong("id");
-              return app.ledger().accountOf(a, AccountKind.MEMBER_WALLET, memberIds[index]);
+              // Three members in four consent to share their visits with partner shops (opt-in, the
+              // overlap insight counts only them); the demo member (0) does, and can withdraw in its wallet.
+              Future<JsonObject> consent = index % 4 == 3 ? Future.succeededFuture()
+                  : send(HttpMethod.PUT, "/v1/members/me/consents", signedIn.getString("accessToken"),
+                      new JsonObject().put("purpose", "visit_sharing").put("granted", true).put("textVersion", "v1"), 200);
+              return consent.compose(c -> app.ledger().accountOf(a, AccountKind.MEMBER_WALLET, memberIds[index]));
             })
             .map(account -> {
               wallets[index] = account.orElseThrow().id();

@@ -313,6 +313,7 @@ class PortalBrowserTest {
     // Two members earn at the café; one of them spends at the bookshop. Nobody goes to the bakery.
     for (int i = 0; i < 2; i++) {
       PosWorld.Person p = world.member();
+      world.shareVisits(p, true); // the insight counts only members who consent (docs/privacy.md)
       world.grant(p, cafe, 100);
       if (i == 0) {
         long acceptance = await(api.app.ledger().accountOf(world.allianceId, AccountKind.MERCHANT_ACCEPTANCE, books.shopId()))
