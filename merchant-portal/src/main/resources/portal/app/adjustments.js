@@ -1,7 +1,7 @@
 // Points adjustments (docs/adjustments.md). owner.html: propose one for a member at the shop (owner and
 // cashier) and the shop's list; admin.html: the pending ones with their proposer, approve or reject
 // (the admin's own proposals have the buttons disabled; the server refuses them anyway: self_approval).
-import { t, problemText } from './i18n.js';
+import { t, tf, problemText } from './i18n.js';
 import { get, post, h, say } from './api.js';
 
 const REASONS = ['goodwill', 'missing_earn', 'correction_of_sale', 'other'];
@@ -67,7 +67,7 @@ export function ownerAdjustments(root, base, A) {
   }
 
   function render() {
-    help.textContent = threshold === null ? '' : t('adjHelp').replace('{n}', String(threshold));
+    help.textContent = threshold === null ? '' : tf('adjHelp', { n: String(threshold) });
     for (const k of Object.keys(labels)) labels[k].textContent = t(k);
     const chosen = reason.value;
     reason.replaceChildren(...REASONS.map((r) => h('option', { value: r }, t('adjReason_' + r))));
