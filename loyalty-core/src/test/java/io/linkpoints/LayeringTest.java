@@ -54,6 +54,7 @@ class LayeringTest {
     feature("rewards", "ledger", "outbox");
     feature("webhooks", "outbox");
     feature("privacy", "ledger");
+    feature("adjustments", "ledger");
     Set<String> belowTop = Set.copyOf(ALLOWED.keySet());
     ALLOWED.put("bench", belowTop);
     ALLOWED.put("app", union(belowTop, Set.of("bench")));

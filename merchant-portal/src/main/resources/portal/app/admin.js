@@ -7,6 +7,7 @@ import { tiers } from './tiers.js';
 import { adminRewards } from './rewards.js';
 import { adminPassports } from './passports.js';
 import { webhooks } from './webhooks.js';
+import { adminApprovals } from './adjustments.js';
 
 const s = requireRole(['admin']);
 const A = s ? `/v1/alliances/${s.allianceId}` : '';
@@ -21,9 +22,10 @@ const tierDefs = s ? tiers(A) : null;
 const rewards = s ? adminRewards(A, (id) => partyName(id), () => loadAudit().catch(fail)) : null;
 const passports = s ? adminPassports(A, () => shops) : null;
 const hooks = s ? webhooks(document.getElementById('webhooks'), A) : null;
+const approvals = s ? adminApprovals(document.getElementById('approvals'), A, s.username) : null;
 applyI18n(() => {
   if (phones) phones.render(); if (tierDefs) tierDefs.render(); if (rewards) rewards.render();
-  if (passports) passports.render(); if (hooks) hooks.render(); load().catch(fail);
+  if (passports) passports.render(); if (hooks) hooks.render(); if (approvals) approvals.render(); load().catch(fail);
 });
 
 function fail(e) { say(e.message, true); }
@@ -46,7 +48,7 @@ async function load() {
   sel.replaceChildren(...periods.map((p) => h('option', { value: p.id }, `${p.label} · ${t(p.status)}`)));
   if (keep && periods.some((p) => p.id === keep)) sel.value = keep;
   if (!document.getElementById('month').value) document.getElementById('month').value = new Date().toISOString().slice(0, 7);
-  await Promise.all([loadPeriod(), loadLiability(), loadAudit(), passports.load(), hooks.load()]);
+  await Promise.all([loadPeriod(), loadLiability(), loadAudit(), passports.load(), hooks.load(), approvals.load()]);
 }
 
 async function loadPeriod() {

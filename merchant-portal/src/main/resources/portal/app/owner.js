@@ -8,6 +8,7 @@ import { ownerRewards } from './rewards.js';
 import { tierPerks } from './tier-perks.js';
 import { ownerPassports } from './passports.js';
 import { webhooks } from './webhooks.js';
+import { ownerAdjustments } from './adjustments.js';
 
 const s = requireRole(['owner', 'cashier']);
 const base = s ? `/v1/alliances/${s.allianceId}/shops/${s.shopId}` : '';
@@ -26,6 +27,8 @@ const perks = s ? tierPerks({ A: `/v1/alliances/${s.allianceId}`, base, shopId: 
 const passports = isOwner ? ownerPassports(base) : null;
 // The shop's webhook endpoints (owners only): the alliance path, the server keeps an owner to its shop's.
 const hooks = isOwner ? webhooks(document.getElementById('webhooks'), `/v1/alliances/${s.allianceId}`) : null;
+// Points adjustments: owners and cashiers propose (a cashier's always waits for the admin).
+const adjustments = s ? ownerAdjustments(document.getElementById('adjustments'), base, `/v1/alliances/${s.allianceId}`) : null;
 applyI18n(render);
 
 function shopName(id) { const x = shops.find((sh) => sh.id === id); return x ? x.name : '#' + id; }
@@ -38,6 +41,7 @@ function render() {
   if (rewards) rewards.render();
   if (perks) perks.render();
   if (hooks) hooks.render();
+  if (adjustments) adjustments.render();
 }
 
 async function load() {
@@ -47,7 +51,8 @@ async function load() {
   const partner = document.getElementById('c-partner');
   partner.replaceChildren(...shops.filter((x) => x.id !== s.shopId).map((x) => h('option', { value: x.id }, x.name)));
   await Promise.all([loadCampaigns(), loadRule(), promos.load(), perks.load(), isOwner ? loadOwnerOnly() : null,
-    rewards ? rewards.load() : null, passports ? passports.load() : null, hooks ? hooks.load() : null]);
+    rewards ? rewards.load() : null, passports ? passports.load() : null, hooks ? hooks.load() : null,
+    adjustments ? adjustments.load() : null]);
   if (isOwner) {
     liveFeed(); weekly().catch((e) => say(e.message, true)); loadStatementPeriods().catch((e) => say(e.message, true));
     overlap().catch((e) => say(e.message, true));

@@ -1,5 +1,7 @@
 package io.linkpoints.app;
 
+import io.linkpoints.adjustments.AdjustmentRoutes;
+import io.linkpoints.adjustments.PointAdjustments;
 import io.linkpoints.alliance.AllianceRoutes;
 import io.linkpoints.alliance.EarnRules;
 import io.linkpoints.audit.AuditHook;
@@ -154,7 +156,8 @@ final class Wiring {
         new NotificationRoutes(notifications, new PushSubscriptions(p.pool(), p.clock(), endpoints), p.vapid(),
             p.notifyConfig().smsConfigured()),
         new WebhookRoutes(webhooks),
-        new PrivacyRoutes(p.pool(), p.ledger(), p.clock()));
+        new PrivacyRoutes(p.pool(), p.ledger(), p.clock()),
+        new AdjustmentRoutes(new PointAdjustments(p.pool(), p.ledger(), new AuditLog(p.pool(), p.clock()), p.clock())));
   }
 
   /** A server instance, for {@code deployVerticle}: called once per instance. */

@@ -47,6 +47,8 @@ public enum ProblemCode {
   INVALID_BIRTHDAY(400, false, "no such day: the day is past the end of the month (February has 29)"),
   INVALID_TIER_PERKS(400, false,
       "a shop's tier perks break a rule: a level the tiers do not have, a level or a coupon campaign named twice"),
+  INVALID_ADJUSTMENT(400, false,
+      "a points adjustment breaks a rule: zero points, a correction of a sale without its accrualId or crediting points"),
 
   // 401: no valid credential.
   UNAUTHORIZED(401, false, "a credential is required"),
@@ -69,6 +71,7 @@ public enum ProblemCode {
   NOT_YOUR_SHOP(403, false, "this belongs to another shop"),
   TIER_REQUIRED(403, false, "this coupon is only for members holding a higher tier"),
   SHOP_SUSPENDED(403, false, "the shop, or a shop this needs, is suspended by the alliance"),
+  SELF_APPROVAL(403, false, "the proposer of a points adjustment may not approve or reject it (four eyes)"),
 
   // 404: nothing by that id here (another alliance's things are not found, not forbidden).
   NOT_FOUND(404, false, "nothing by that id here"),
@@ -81,6 +84,7 @@ public enum ProblemCode {
   COUPON_INVALID(404, false, "no coupon has that code"),
   CAMPAIGN_NOT_FOUND(404, false, "no such campaign here"),
   PROMOTION_NOT_FOUND(404, false, "no such promotion at this shop"),
+  ADJUSTMENT_NOT_FOUND(404, false, "no such points adjustment here (a shop sees its own only)"),
   PASSPORT_NOT_FOUND(404, false, "no such passport here, or it does not name this shop"),
   WEBHOOK_NOT_FOUND(404, false, "no such webhook endpoint here (an owner sees its shop's only)"),
   DELIVERY_NOT_FOUND(404, false, "no such delivery of this webhook endpoint"),
@@ -120,6 +124,7 @@ public enum ProblemCode {
   PERIOD_CLOSED(409, false, "the settlement period is closed and cannot change"),
   PERIOD_NOT_ENDED(409, false, "the settlement period has not ended in the alliance's time zone"),
   PERIOD_NOT_RUN(409, false, "the settlement period has not been run yet"),
+  ADJUSTMENT_NOT_PENDING(409, false, "the points adjustment was already approved or rejected"),
   NOT_A_CLOSED_EARLIER_PERIOD(409, false, "an adjustment must carry over from an earlier, closed period"),
   BIRTHDAY_LOCKED(409, false, "the member's birthday is set and only the alliance admin may change it"),
   CAMPAIGN_NOT_LIVE(409, false, "the campaign is paused, ended or outside its window"),

@@ -57,6 +57,7 @@ class StatementsPinOneAllianceTest {
       Map.entry("push_subscription.id", "unique id"),
       Map.entry("member_tier_change.id", "unique id; a member's tier history is ordered by id (at, within one member's lock)"),
       Map.entry("passport.id", "unique id; the admin's passports are listed newest first by id"),
+      Map.entry("point_adjustment.id", "unique id; a shop's and the alliance's adjustments are listed newest first by id"),
       Map.entry("member_device.id", "unique across alliances, below 10^8 (codes carry it): taken with an explicit"
           + " nextval, which Citus runs on the coordinator's sequence"),
       Map.entry("outbox_event.seq", "orders one alliance's events for delivery in order per endpoint: an alliance's"

@@ -170,6 +170,14 @@ class ApiAccessWalkTest {
     pathValues = new java.util.HashMap<>(pathValues);
     pathValues.put("promotionId", String.valueOf(promotion));
     pathValues.put("memberId", String.valueOf(a1.memberId()));
+    // A1's member's points adjustment, waiting for the admin (above the default threshold), for the decisions.
+    String handle = api.text("/* test */ select handle from member where alliance_id = " + a1.allianceId()
+        + " and id = " + a1.memberId());
+    JsonObject adjustment = new JsonObject().put("memberHandle", handle).put("points", 600).put("reason", "goodwill");
+    bodyValues.put("proposePointAdjustment", adjustment.copy().put("points", 5));
+    pathValues.put("adjustmentId", String.valueOf(expect(201, api.send(io.vertx.core.http.HttpMethod.POST,
+        shopPath + "/point-adjustments", owner, adjustment, Map.of("Idempotency-Key", "walk-adjustment")))
+        .getLong("id")));
     // Member A's push subscription at the contract's example endpoint, for deleteMyPushSubscription.
     await(api.app.pool().preparedQuery("/* test */ insert into push_subscription (alliance_id, member_id, endpoint,"
         + " p256dh, auth, created_at) values ($1, $2, 'https://push.example.com/send/abc123', 'k', 'a', now())")

@@ -63,6 +63,7 @@ class ContractFuzzTest {
       "unknown_shop", // a campaign's issuing/honouring/funding shops must be of the alliance
       "creator_not_named", // the shop creating a campaign issues or honours it
       "invalid_promotion", // a promotion's kind and boost, window ends or dates contradict each other
+      "invalid_adjustment", // a points adjustment's accrualId for (only for) a correction of a sale, which debits
       "invalid_passport", // a passport's shares sum to 10000, stamps required within its shops, dates in order
       "invalid_time_zone", // a name of the right shape that is no IANA time zone
       "invalid_tiers", // tier thresholds strictly increase from one level to the next
@@ -157,6 +158,10 @@ class ContractFuzzTest {
     for (PosWorld.Till t : List.of(cafe, books)) {
       expect(200, api.post(shops + t.shopId() + "/passports/" + passportId + "/consent", t.ownerToken(), null));
     }
+    // A points adjustment waiting for the admin (above the default threshold of 500) for the generic decisions.
+    long adjustmentId = expect(201, api.send(HttpMethod.POST, shops + cafe.shopId() + "/point-adjustments",
+        cafe.ownerToken(), new JsonObject().put("memberHandle", member.handle()).put("points", 600)
+            .put("reason", "goodwill"), Map.of(IdempotencyKeys.HEADER, "fuzz-adjustment-1"))).getLong("id");
     // Revoking is one of the operations: it gets a terminal of its own, not the till's.
     long spareTerminal = expect(201, api.post(shops + cafe.shopId() + "/terminals", cafe.ownerToken(),
         new JsonObject().put("name", "spare"))).getLong("id");
@@ -173,6 +178,7 @@ class ContractFuzzTest {
     ids.put("campaignId", String.valueOf(campaignId));
     ids.put("promotionId", String.valueOf(promotionId));
     ids.put("passportId", String.valueOf(passportId));
+    ids.put("adjustmentId", String.valueOf(adjustmentId));
     ids.put("couponId", String.valueOf(couponId));
     ids.put("periodId", String.valueOf(periodId));
     ids.put("accountId", String.valueOf(w.walletId(member)));
@@ -350,6 +356,18 @@ class ContractFuzzTest {
     // A passport: generated bodies rarely name the alliance's shops with shares summing to 10000.
     live("createPassport", world.adminToken, alliance + "/passports", null,
         passportBody(cafe.shopId(), books.shopId()).put("rewardPoints", 1 + samples.random().nextInt(1000)));
+
+    // Points adjustments: a handle of the alliance's, one approved and one rejected by the admin (not the proposer).
+    JsonObject adjustment = new JsonObject().put("memberHandle", member.handle()).put("reason", "goodwill")
+        .put("note", "fuzz");
+    live("proposePointAdjustment", cafe.ownerToken(), shops + cafe.shopId() + "/point-adjustments", key(),
+        adjustment.copy().put("points", 1 + samples.random().nextInt(500)));
+    for (String decision : List.of("approve", "reject")) {
+      long id = live("proposePointAdjustment", cafe.ownerToken(), shops + cafe.shopId() + "/point-adjustments", key(),
+          adjustment.copy().put("points", 501 + samples.random().nextInt(500))).getLong("id");
+      live(decision + "PointAdjustment", world.adminToken, alliance + "/point-adjustments/" + id + "/" + decision,
+          null, null);
+    }
 
     // A webhook endpoint on a public address (generated URLs are refused: not public, or not resolvable offline).
     // Each webhook operation on an endpoint of its own, with a delivery of the café's next earn; deleted last.
