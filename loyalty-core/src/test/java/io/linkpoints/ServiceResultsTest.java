@@ -42,7 +42,8 @@ class ServiceResultsTest {
       Map.entry("notifications/Notifications.java", "a notification's data, stored as JSONB with it and shown as sent"),
       Map.entry("notifications/NotificationText.java", "a notification's data, the fields its words are rendered from"),
       Map.entry("outbox/Outbox.java", "an event's data, stored as JSONB and sent as the webhook body's data as it is"),
-      Map.entry("notifications/OutboxToMembers.java", "an outbox event's data, read as stored and told to the member as it is"));
+      Map.entry("notifications/OutboxToMembers.java", "an outbox event's data, read as stored and told to the member as it is"),
+      Map.entry("privacy/MemberDataExport.java", "a member's rows, exported as JSON as they are stored"));
 
   @Test
   void noServiceTakesOrReturnsJson() throws IOException {

@@ -467,12 +467,23 @@ class ApiAccessWalkTest {
     return ops;
   }
 
-  /** A digest of every row of every table: any insert, update or delete changes it. */
+  /**
+   * Tables the periodic jobs write on their own, downstream of {@code outbox_event} (which is
+   * fingerprinted, so a refused request that wrote an event is still caught): the members' outbox
+   * consumer's inbox rows and cursor, and the push and SMS queue it fills and retries.
+   */
+  private static final Set<String> WRITTEN_BY_JOBS = Set.of("member_notification", "member_outbox_cursor",
+      "notification_delivery");
+
+  /** A digest of every row of every table (but {@link #WRITTEN_BY_JOBS}): any insert, update or delete changes it. */
   private Map<String, String> fingerprint() {
     Map<String, String> digest = new TreeMap<>();
     for (Row t : await(api.app.pool().query("/* test */ select table_name from information_schema.tables"
         + " where table_schema = 'public' and table_type = 'BASE TABLE'").execute())) {
       String table = t.getString(0);
+      if (WRITTEN_BY_JOBS.contains(table)) {
+        continue;
+      }
       String sql = "/* test */ select count(*) || ':' || md5(coalesce(string_agg(x::text, '|' order by x::text), '')) from \""
           + table + "\" x";
       digest.put(table, await(api.app.pool().query(sql).execute()).iterator().next().getString(0));

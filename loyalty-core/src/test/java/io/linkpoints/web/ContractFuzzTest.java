@@ -274,6 +274,9 @@ class ContractFuzzTest {
 
     // Points at the till: identify, reserve and commit, accrue and refund.
     live("posIdentify", cafe.token(), cafePos + "identify", key(), new JsonObject().put("memberCode", memberCode()));
+    // A quote with a generated spend: generated bodies rarely pass its schema, so one is built.
+    live("posQuote", cafe.token(), cafePos + "quote", null, new JsonObject()
+        .put("spendFen", 1 + samples.random().nextInt(1_000_000)));
     long points = 1 + samples.random().nextInt(200);
     String holdId = live("posReserve", cafe.token(), cafePos + "reserve", key(), new JsonObject()
         .put("memberCode", memberCode()).put("points", points).put("orderRef", orderRef())).getString("holdId");
