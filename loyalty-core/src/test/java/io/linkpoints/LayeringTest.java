@@ -53,6 +53,7 @@ class LayeringTest {
     feature("settlement", "export", "ledger", "ledger.api", "outbox");
     feature("rewards", "ledger");
     feature("webhooks", "outbox");
+    feature("imports", "ledger");
     Set<String> belowTop = Set.copyOf(ALLOWED.keySet());
     ALLOWED.put("bench", belowTop);
     ALLOWED.put("app", union(belowTop, Set.of("bench")));
