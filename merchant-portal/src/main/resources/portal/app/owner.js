@@ -8,6 +8,7 @@ import { ownerRewards } from './rewards.js';
 import { tierPerks } from './tier-perks.js';
 import { ownerPassports } from './passports.js';
 import { webhooks } from './webhooks.js';
+import { memberImport } from './imports.js';
 
 const s = requireRole(['owner', 'cashier']);
 const base = s ? `/v1/alliances/${s.allianceId}/shops/${s.shopId}` : '';
@@ -26,6 +27,7 @@ const perks = s ? tierPerks({ A: `/v1/alliances/${s.allianceId}`, base, shopId: 
 const passports = isOwner ? ownerPassports(base) : null;
 // The shop's webhook endpoints (owners only): the alliance path, the server keeps an owner to its shop's.
 const hooks = isOwner ? webhooks(document.getElementById('webhooks'), `/v1/alliances/${s.allianceId}`) : null;
+const importer = isOwner ? memberImport(document.getElementById('member-import'), base) : null;
 applyI18n(render);
 
 function shopName(id) { const x = shops.find((sh) => sh.id === id); return x ? x.name : '#' + id; }
@@ -38,6 +40,7 @@ function render() {
   if (rewards) rewards.render();
   if (perks) perks.render();
   if (hooks) hooks.render();
+  if (importer) importer.render();
 }
 
 async function load() {

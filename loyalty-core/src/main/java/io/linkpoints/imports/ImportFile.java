@@ -25,6 +25,8 @@ final class ImportFile implements AutoCloseable {
   static final List<String> HEADER = List.of("phone", "name", "birthday", "points", "expires_on");
   static final long MAX_POINTS = 100_000_000L;
   private static final int MAX_FIELD_CHARS = 200;
+  /** The same word as the API's refusal of a birthday that is no day. */
+  private static final String BAD_BIRTHDAY = io.linkpoints.web.ProblemCode.INVALID_BIRTHDAY.code();
 
   /** A row as checked: the error's code is null when the row is good. */
   record Row(int number, String phone, String name, Integer birthYear, Integer birthMonth, Integer birthDay,
@@ -104,7 +106,7 @@ final class ImportFile implements AutoCloseable {
         if (birthday.matches("\\d{4}-\\d{2}-\\d{2}")) {
           LocalDate d = LocalDate.parse(birthday);
           if (d.getYear() < 1900 || (today != null && d.isAfter(today))) {
-            return error(n, "invalid_birthday", "a birthday is between 1900 and today");
+            return error(n, BAD_BIRTHDAY, "a birthday is between 1900 and today");
           }
           year = d.getYear();
           month = d.getMonthValue();
@@ -114,10 +116,10 @@ final class ImportFile implements AutoCloseable {
           month = d.getMonthValue();
           day = d.getDayOfMonth();
         } else {
-          return error(n, "invalid_birthday", "a birthday is YYYY-MM-DD or MM-DD");
+          return error(n, BAD_BIRTHDAY, "a birthday is YYYY-MM-DD or MM-DD");
         }
       } catch (DateTimeException e) {
-        return error(n, "invalid_birthday", "no such date");
+        return error(n, BAD_BIRTHDAY, "no such date");
       }
     }
     long points;

@@ -195,7 +195,7 @@ public final class MemberImports {
       Promise<Check> done = Promise.promise();
       checkFrom(allianceId, reader, new int[4], new long[1], new JsonArray(), done);
       return done.future().andThen(ar -> closeQuietly(reader));
-    });
+    }).recover(e -> Future.failedFuture(readError(e)));
   }
 
   /** counts: rows, new, matched, errors. */
@@ -225,7 +225,7 @@ public final class MemberImports {
         counts[1] += phones.size() - (int) existing;
         return null;
       }).onSuccess(v -> checkFrom(allianceId, reader, counts, points, errors, done));
-    }).onFailure(e -> done.tryFail(readError(e)));
+    }).onFailure(done::tryFail);
   }
 
   // ---- applying
@@ -331,10 +331,10 @@ public final class MemberImports {
 
   private static Throwable readError(Throwable e) {
     if (e instanceof IllegalArgumentException) {
-      return ProblemCode.INVALID_PARAMETER.refuse(e.getMessage());
+      return ProblemCode.INVALID_IMPORT_FILE.refuse(e.getMessage());
     }
     if (e instanceof IOException || e instanceof UncheckedIOException) {
-      return ProblemCode.INVALID_PARAMETER.refuse("the file is not UTF-8 text");
+      return ProblemCode.INVALID_IMPORT_FILE.refuse("the file is not UTF-8 text");
     }
     return e;
   }
