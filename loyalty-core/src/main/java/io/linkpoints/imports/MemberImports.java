@@ -15,7 +15,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,6 +36,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Member imports. A file is first read whole on disk (the request body streamed to a temporary
@@ -79,6 +80,8 @@ public final class MemberImports {
       + "   as t(phone, handle, name, y, m, d)"
       + " on conflict (alliance_id, phone) do nothing";
   private static final String MEMBER_IDS = "select id, phone from member where alliance_id = $1 and phone = any($2)";
+
+  private static final Logger log = LoggerFactory.getLogger(MemberImports.class);
 
   private final Vertx vertx;
   private final Pool pool;
@@ -238,8 +241,13 @@ public final class MemberImports {
           return done.future().andThen(ar -> closeQuietly(reader));
         }))
         .compose(v -> pool.preparedQuery(FINISH).execute(Tuple.of(allianceId, importId, now())))
-        .onComplete(ar -> delete(file));
-    // A failure leaves the import running: its lease runs out and the same file sent again finishes it.
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            // The import stays running: its lease runs out and the same file sent again finishes it.
+            log.warn("member import {} of alliance {} stopped: {}", importId, allianceId, ar.cause().toString());
+          }
+          delete(file);
+        });
   }
 
   private record Applying(long allianceId, long importId, String sha, Account issuance, ZoneId zone,
