@@ -196,4 +196,29 @@ class MemberImportApiTest {
     assertEquals(4794, api.count("/* test */ select sum(amount) from ledger_transfer where alliance_id = " + a
         + " and code = 'member_import'"));
   }
+
+  @Test
+  void anImportWhoseInstanceStoppedIsTakenOverByTheSameFileAndIssuesNothingTwice() throws InterruptedException {
+    ApiFixture.World w = world();
+    StringBuilder file = new StringBuilder("phone,name,birthday,points,expires_on\n");
+    for (int i = 0; i < 700; i++) {
+      file.append("135").append(String.format("%08d", i)).append(",,,10,\n");
+    }
+    Buffer body = Buffer.buffer(file.toString());
+    long id = expect(202, api.postRaw(path(w, false), w.ownerToken(), CSV, body)).getLong("id");
+    awaitDone(w, id);
+    long a = w.allianceId();
+    String issued = "/* test */ select count(*) * 1000000 + sum(amount) from ledger_transfer where alliance_id = " + a
+        + " and code = 'member_import'";
+    assertEquals(700 * 1_000_000L + 7000, api.count(issued)); // 700 transfers of 10 points
+    // As if its instance had died before marking it done: still running, the lease run out.
+    api.count("/* test */ with u as (update member_import set status = 'running', finished_at = null, rows_done = 500,"
+        + " lease_until = now() - interval '1 hour' where alliance_id = " + a + " and id = " + id
+        + " returning 1) select count(*) from u");
+    // The same file again takes it over (202) and finishes it; the ledger applies each derived transfer id once.
+    assertEquals(id, expect(202, api.postRaw(path(w, false), w.ownerToken(), CSV, body)).getLong("id"));
+    assertEquals(700, awaitDone(w, id).getInteger("rowsDone"));
+    assertEquals(700 * 1_000_000L + 7000, api.count(issued));
+    assertEquals(700, api.count("/* test */ select count(*) from member where alliance_id = " + a));
+  }
 }
