@@ -37,7 +37,7 @@ public final class ImportRoutes implements ApiRoutes {
   public void mount(RouterBuilder b) {
     on(b, "uploadMemberImport", this::upload);
     on(b, "getMemberImport", JsonHandlers.reply(200, ctx -> imports.get(Params.positiveLong(ctx, "allianceId"),
-        Params.positiveLong(ctx, "shopId"), Params.positiveLong(ctx, "importId"))));
+        Params.positiveLong(ctx, "shopId"), Params.positiveLong(ctx, "importId")).map(ImportJson::memberImport)));
   }
 
   private void upload(RoutingContext ctx) {
@@ -69,9 +69,9 @@ public final class ImportRoutes implements ApiRoutes {
         .compose(path -> imports.upload(who, allianceId, shopId, path, dryRun))
         .onSuccess(outcome -> {
           if (outcome.status() == 422) {
-            JsonHandlers.send(ctx, 422, outcome.body()); // refused: nothing done, nothing to audit
+            JsonHandlers.send(ctx, 422, ImportJson.outcome(outcome)); // refused: nothing done, nothing to audit
           } else {
-            JsonHandlers.replyAfterHook(ctx, outcome.status(), outcome.body());
+            JsonHandlers.replyAfterHook(ctx, outcome.status(), ImportJson.outcome(outcome));
           }
         })
         .onFailure(ctx::fail);

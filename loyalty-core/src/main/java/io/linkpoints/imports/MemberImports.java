@@ -11,7 +11,6 @@ import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -26,6 +25,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -95,20 +95,36 @@ public final class MemberImports {
     this.clock = clock;
   }
 
+  /** One bad row: its number (the header is row 1), its code and what is wrong. */
+  public record RowError(int row, String code, String detail) {
+  }
+
   /** A file checked: counts and the first errors. */
-  public record Check(int rows, int newMembers, int matchedMembers, long points, int errorCount, JsonArray errors) {
+  public record Check(boolean dryRun, int rows, int newMembers, int matchedMembers, long points, int errorCount,
+      List<RowError> errors) {
     public boolean ok() {
       return errorCount == 0;
     }
 
-    public JsonObject toJson() {
-      return new JsonObject().put("rows", rows).put("newMembers", newMembers).put("matchedMembers", matchedMembers)
-          .put("points", points).put("errorCount", errorCount).put("errors", errors);
+    Check asDryRun(boolean dry) {
+      return new Check(dry, rows, newMembers, matchedMembers, points, errorCount, errors);
     }
   }
 
-  /** What an upload answered: a dry run's check, a refusal's check, or the import (new or the earlier one). */
-  public record Outcome(int status, JsonObject body) {
+  /** An import and its progress. */
+  public record Import(long id, long shopId, String status, int rowsTotal, int rowsDone, int newMembers,
+      int matchedMembers, long points, String sha256, Instant createdAt, Instant finishedAt) {
+  }
+
+  /** What an upload answered: a check (a dry run's or a refusal's), or an import (new or the earlier one). */
+  public record Outcome(int status, Check check, Import result) {
+    static Outcome of(int status, Check check) {
+      return new Outcome(status, check, null);
+    }
+
+    static Outcome of(int status, Import result) {
+      return new Outcome(status, null, result);
+    }
   }
 
   /** Checks the shop exists, for the routes before the body is read. */
@@ -131,7 +147,7 @@ public final class MemberImports {
     Future<Outcome> outcome = zone(allianceId).compose(zone -> {
       LocalDate today = LocalDate.now(clock.withZone(zone));
       if (dryRun) {
-        return check(allianceId, file, today).map(c -> new Outcome(200, c.toJson().put("dryRun", true)));
+        return check(allianceId, file, today).map(c -> Outcome.of(200, c.asDryRun(true)));
       }
       return vertx.executeBlocking(() -> sha256(file)).compose(sha ->
           pool.preparedQuery(BY_KEY).execute(Tuple.of(allianceId, shopId, sha)).compose(found -> {
@@ -140,7 +156,7 @@ public final class MemberImports {
             }
             return check(allianceId, file, today).compose(c -> {
               if (!c.ok()) {
-                return Future.succeededFuture(new Outcome(422, c.toJson().put("dryRun", false)));
+                return Future.succeededFuture(Outcome.of(422, c.asDryRun(false)));
               }
               OffsetDateTime now = now();
               return pool.preparedQuery(CREATE).execute(Tuple.from(List.of(allianceId, shopId, sha, c.rows(),
@@ -148,11 +164,11 @@ public final class MemberImports {
                   now.plus(LEASE)))).compose(created -> {
                     if (created.size() == 0) { // the same file, sent at the same moment, won
                       return pool.preparedQuery(BY_KEY).execute(Tuple.of(allianceId, shopId, sha))
-                          .map(rows -> new Outcome(200, json(rows.iterator().next())));
+                          .map(rows -> Outcome.of(200, fromRow(rows.iterator().next())));
                     }
                     Row row = created.iterator().next();
                     startApplying(allianceId, shopId, row.getLong("id"), sha, file, zone);
-                    return Future.succeededFuture(new Outcome(202, json(row)));
+                    return Future.succeededFuture(Outcome.of(202, fromRow(row)));
                   });
             });
           }));
@@ -169,25 +185,25 @@ public final class MemberImports {
   private Future<Outcome> again(long allianceId, long shopId, Row earlier, Path file, ZoneId zone) {
     long id = earlier.getLong("id");
     if (!"running".equals(earlier.getString("status"))) {
-      return Future.succeededFuture(new Outcome(200, json(earlier)));
+      return Future.succeededFuture(Outcome.of(200, fromRow(earlier)));
     }
     OffsetDateTime now = now();
     return pool.preparedQuery(TAKE_OVER).execute(Tuple.of(allianceId, id, now.plus(LEASE), now)).map(taken -> {
       if (taken.size() == 0) {
-        return new Outcome(200, json(earlier)); // still being applied elsewhere
+        return Outcome.of(200, fromRow(earlier)); // still being applied elsewhere
       }
       startApplying(allianceId, shopId, id, earlier.getString("sha256"), file, zone);
-      return new Outcome(202, json(taken.iterator().next()));
+      return Outcome.of(202, fromRow(taken.iterator().next()));
     });
   }
 
   /** An import's progress. */
-  public Future<JsonObject> get(long allianceId, long shopId, long id) {
+  public Future<Import> get(long allianceId, long shopId, long id) {
     return pool.preparedQuery(BY_ID).execute(Tuple.of(allianceId, id)).map(rows -> {
       if (rows.size() == 0 || rows.iterator().next().getLong("shop_id") != shopId) {
         throw ApiException.notFound("member import " + id);
       }
-      return json(rows.iterator().next());
+      return fromRow(rows.iterator().next());
     });
   }
 
@@ -196,17 +212,17 @@ public final class MemberImports {
   private Future<Check> check(long allianceId, Path file, LocalDate today) {
     return vertx.executeBlocking(() -> open(file, today)).compose(reader -> {
       Promise<Check> done = Promise.promise();
-      checkFrom(allianceId, reader, new int[4], new long[1], new JsonArray(), done);
+      checkFrom(allianceId, reader, new int[4], new long[1], new ArrayList<>(), done);
       return done.future().andThen(ar -> closeQuietly(reader));
     }).recover(e -> Future.failedFuture(readError(e)));
   }
 
   /** counts: rows, new, matched, errors. */
-  private void checkFrom(long allianceId, ImportFile reader, int[] counts, long[] points, JsonArray errors,
+  private void checkFrom(long allianceId, ImportFile reader, int[] counts, long[] points, List<RowError> errors,
       Promise<Check> done) {
     vertx.executeBlocking(() -> reader.next(BATCH)).compose(rows -> {
       if (rows.isEmpty()) {
-        done.tryComplete(new Check(counts[0], counts[1], counts[2], points[0], counts[3], errors));
+        done.tryComplete(new Check(true, counts[0], counts[1], counts[2], points[0], counts[3], errors));
         return Future.succeededFuture();
       }
       List<String> phones = new ArrayList<>(rows.size());
@@ -218,7 +234,7 @@ public final class MemberImports {
         } else {
           counts[3]++;
           if (errors.size() < MAX_ERRORS_SHOWN) {
-            errors.add(new JsonObject().put("row", r.number()).put("code", r.error()).put("detail", r.detail()));
+            errors.add(new RowError(r.number(), r.error(), r.detail()));
           }
         }
       }
@@ -374,17 +390,12 @@ public final class MemberImports {
     vertx.fileSystem().delete(file.toString()).otherwiseEmpty();
   }
 
-  static JsonObject json(Row row) {
-    JsonObject j = new JsonObject().put("id", row.getLong("id")).put("shopId", row.getLong("shop_id"))
-        .put("status", row.getString("status")).put("rowsTotal", row.getInteger("rows_total"))
-        .put("rowsDone", row.getInteger("rows_done")).put("newMembers", row.getInteger("new_members"))
-        .put("matchedMembers", row.getInteger("matched_members")).put("points", row.getLong("points_total"))
-        .put("sha256", row.getString("sha256"))
-        .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString());
+  static Import fromRow(Row row) {
     OffsetDateTime finished = row.getOffsetDateTime("finished_at");
-    if (finished != null) {
-      j.put("finishedAt", finished.toInstant().toString());
-    }
-    return j;
+    return new Import(row.getLong("id"), row.getLong("shop_id"), row.getString("status"), row.getInteger("rows_total"),
+        row.getInteger("rows_done"), row.getInteger("new_members"), row.getInteger("matched_members"),
+        row.getLong("points_total"), row.getString("sha256"), row.getOffsetDateTime("created_at").toInstant(),
+        finished == null ? null : finished.toInstant());
   }
+
 }
