@@ -55,6 +55,7 @@ class LayeringTest {
     feature("webhooks", "outbox");
     feature("privacy", "ledger");
     feature("adjustments", "ledger");
+    feature("imports", "ledger");
     Set<String> belowTop = Set.copyOf(ALLOWED.keySet());
     ALLOWED.put("bench", belowTop);
     ALLOWED.put("app", union(belowTop, Set.of("bench")));

@@ -9,6 +9,7 @@ import { tierPerks } from './tier-perks.js';
 import { ownerPassports } from './passports.js';
 import { webhooks } from './webhooks.js';
 import { ownerAdjustments } from './adjustments.js';
+import { memberImport } from './imports.js';
 
 const s = requireRole(['owner', 'cashier']);
 const base = s ? `/v1/alliances/${s.allianceId}/shops/${s.shopId}` : '';
@@ -29,6 +30,7 @@ const passports = isOwner ? ownerPassports(base) : null;
 const hooks = isOwner ? webhooks(document.getElementById('webhooks'), `/v1/alliances/${s.allianceId}`) : null;
 // Points adjustments: owners and cashiers propose (a cashier's always waits for the admin).
 const adjustments = s ? ownerAdjustments(document.getElementById('adjustments'), base, `/v1/alliances/${s.allianceId}`) : null;
+const importer = isOwner ? memberImport(document.getElementById('member-import'), base) : null;
 applyI18n(render);
 
 function shopName(id) { const x = shops.find((sh) => sh.id === id); return x ? x.name : '#' + id; }
@@ -42,6 +44,7 @@ function render() {
   if (perks) perks.render();
   if (hooks) hooks.render();
   if (adjustments) adjustments.render();
+  if (importer) importer.render();
 }
 
 async function load() {

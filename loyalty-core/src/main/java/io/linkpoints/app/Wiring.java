@@ -25,6 +25,8 @@ import io.linkpoints.notifications.Notifications;
 import io.linkpoints.notifications.PushSubscriptions;
 import io.linkpoints.notifications.SmsSender;
 import io.linkpoints.platform.Migrations;
+import io.linkpoints.imports.ImportRoutes;
+import io.linkpoints.imports.MemberImports;
 import io.linkpoints.passports.PassportRoutes;
 import io.linkpoints.passports.Passports;
 import io.linkpoints.passports.Stamps;
@@ -76,10 +78,13 @@ final class Wiring {
   private final List<HealthCheck> healthChecks;
   private final Notifications notifications;
   private final EndpointPolicy endpoints;
+  private final MemberImports memberImports;
+  private final Vertx vertx;
 
   /** {@code schemaVersion}: the latest migration this code knows, which readiness requires applied. */
   Wiring(Vertx vertx, Platform p, String schemaVersion) {
     this.p = p;
+    this.vertx = vertx;
     this.healthChecks = List.of(
         new HealthCheck("database", () -> p.pool().query("select 1").execute()),
         new HealthCheck("migrations", () -> Migrations.verify(p.pool(), schemaVersion)),
@@ -98,6 +103,7 @@ final class Wiring {
     this.notifications = new Notifications(p.pool(), p.clock(), p.notifyConfig().smsConfigured());
     this.endpoints = new EndpointPolicy(p.config().allowPrivateEndpoints());
     this.webhooks = new WebhookEndpoints(vertx, p.pool(), p.config().webhooks().allowPrivateTargets(), p.clock());
+    this.memberImports = new MemberImports(vertx, p.pool(), p.ledger(), p.clock());
   }
 
   /** The push and SMS sender, which app runs periodically (one HTTP client for all push services). */
@@ -157,7 +163,8 @@ final class Wiring {
             p.notifyConfig().smsConfigured()),
         new WebhookRoutes(webhooks),
         new PrivacyRoutes(p.pool(), p.ledger(), p.clock()),
-        new AdjustmentRoutes(new PointAdjustments(p.pool(), p.ledger(), new AuditLog(p.pool(), p.clock()), p.clock())));
+        new AdjustmentRoutes(new PointAdjustments(p.pool(), p.ledger(), new AuditLog(p.pool(), p.clock()), p.clock())),
+        new ImportRoutes(vertx, memberImports));
   }
 
   /** A server instance, for {@code deployVerticle}: called once per instance. */

@@ -66,7 +66,7 @@ public final class AccountClosure {
   // on (a webhook already delivered is the receiving system's copy). An alliance-wide scan of the outbox: closes are rare.
   private static final String PSEUDONYMISE_EVENTS = "update outbox_event set payload = jsonb_set(payload, '{member}',"
       + " to_jsonb($3::text)) where alliance_id = $1 and member_id = $2 and payload->>'member' is not null";
-  private static final String PSEUDONYMISE = "update member set phone = $3, handle = $4, birth_month = null,"
+  private static final String PSEUDONYMISE = "update member set phone = $3, handle = $4, name = null, birth_month = null,"
       + " birth_day = null, birth_year = null, closed_at = $5 where alliance_id = $1 and id = $2 and closed_at is null";
 
   private final Ledger ledger;

@@ -69,7 +69,7 @@ public final class ApiDocs {
    * given the same document without response bodies; /openapi.yaml serves the whole one. Nor does
    * it get {@code servers}: the contract's server is the relative {@code /} (the API is at the root
    * of wherever it is served), which vertx-openapi cannot parse as a URL; the routes are at the
-   * root either way.
+   * root either way. A CSV upload's request body is left out too: its route streams the body itself.
    */
   public JsonObject routerContract() {
     return routerContract.copy();
@@ -84,6 +84,11 @@ public final class ApiDocs {
         Object op = item.getValue(method);
         if (op instanceof JsonObject operation && operation.containsKey("responses")) {
           stripContent(operation.getJsonObject("responses"));
+        }
+        // A CSV upload's body is streamed by its route (ApiVerticle.STREAMED_UPLOAD), never read by the router.
+        if (op instanceof JsonObject operation && operation.containsKey("requestBody")
+            && operation.getJsonObject("requestBody").getJsonObject("content", new JsonObject()).containsKey("text/csv")) {
+          operation.remove("requestBody");
         }
       }
     }

@@ -33,6 +33,12 @@ public final class ApiVerticle extends VerticleBase {
   /** The one route that takes a photo (base64 in JSON, the image itself at most 2 MB) has room for it. */
   public static final String SCAN_PATH = "/v1/members/me/scan";
   public static final long MAX_SCAN_BODY_BYTES = 3 * 1024 * 1024;
+  /**
+   * POSTs whose route streams the body itself (a member import's file, up to 20 MB, written to disk
+   * as it comes): the body handler leaves them alone.
+   */
+  public static final java.util.regex.Pattern STREAMED_UPLOAD =
+      java.util.regex.Pattern.compile("/v1/alliances/[0-9]+/shops/[0-9]+/member-imports");
   /** At shutdown, how long requests in flight (and live feeds) may take to finish. */
   public static final long IN_FLIGHT_GRACE_SECONDS = 10;
 
@@ -76,7 +82,15 @@ public final class ApiVerticle extends VerticleBase {
     BodyHandler photo = BodyHandler.create(false).setBodyLimit(MAX_SCAN_BODY_BYTES);
     builder.rootHandler(RequestLog::handle);
     builder.rootHandler(this::closeWhenStopping);
-    builder.rootHandler(ctx -> (SCAN_PATH.equals(ctx.normalizedPath()) ? photo : body).handle(ctx));
+    builder.rootHandler(ctx -> {
+      if (ctx.request().method() == io.vertx.core.http.HttpMethod.POST
+          && STREAMED_UPLOAD.matcher(ctx.normalizedPath()).matches()) {
+        ctx.request().pause(); // held until its route streams the body itself (a member import's file)
+        ctx.next();
+      } else {
+        (SCAN_PATH.equals(ctx.normalizedPath()) ? photo : body).handle(ctx);
+      }
+    });
     builder.rootHandler(gate::early);
     builder.rootHandler(JsonHandlers::refuseMalformed);
     builder.rootHandler(new IdempotencyKeys(contract)::require);

@@ -40,6 +40,14 @@ public final class JsonHandlers {
     };
   }
 
+  /**
+   * Answers an action that succeeded with {@code status} and {@code body}, after the hook set before
+   * the reply (the audit), for handlers whose status depends on the outcome.
+   */
+  public static void replyAfterHook(RoutingContext ctx, int status, JsonObject body) {
+    beforeReply(ctx, status, body).onSuccess(v -> send(ctx, status, body)).onFailure(ctx::fail);
+  }
+
   /** Set by a route handler (the audit hook) to run once the action succeeded, before the reply goes out. */
   public static final String BEFORE_REPLY = "linkpoints.beforeReply";
 

@@ -29,6 +29,8 @@ public enum ProblemCode {
   INVALID_PROMOTION(400, false, "a promotion's kind and boost, time window or dates contradict each other"),
   INVALID_PASSPORT(400, false,
       "a passport's shops, stamps required, dates, reward or funding split break a rule"),
+  INVALID_IMPORT_FILE(400, false,
+      "a member import's file is empty, lacks the header, has an overlong field or is not UTF-8 text"),
   ENDPOINT_NOT_ALLOWED(400, false,
       "a webhook URL must be http(s) on a host that is and resolves to public addresses only"),
   CREATOR_NOT_NAMED(400, false, "the shop creating a campaign must be among its issuers or funders"),

@@ -51,6 +51,7 @@ class StatementsPinOneAllianceTest {
       Map.entry("member.id", "unique id"),
       Map.entry("member_consent.id", "unique id; a member's latest consent per purpose is its highest id: rows are"
           + " inserted under the member's row lock, so one member's ids follow its changes"),
+      Map.entry("member_import.id", "unique id; an import is found by its shop and file hash, or by id"),
       Map.entry("member_notification.id", "unique id; the inbox pages by it, newest first: the cursor is stable, and a"
           + " row committed late is still listed (in the place of its id), never read as the order of commits"),
       Map.entry("notification_delivery.id", "unique id; due deliveries are taken by next_attempt_at, then id"),

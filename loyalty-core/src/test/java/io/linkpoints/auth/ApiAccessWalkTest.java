@@ -60,6 +60,8 @@ class ApiAccessWalkTest {
   private Tenant a2;
   private Tenant b1;
   private Map<String, String> pathValues;
+  /** Operations whose body is a CSV file: the contract's example file, by operation id. */
+  private static final Map<String, String> CSV_EXAMPLES = new java.util.concurrent.ConcurrentHashMap<>();
   /** Per operation, body fields of the example replaced by ids of the walk's own world (as path values are). */
   private final Map<String, JsonObject> bodyValues = new java.util.HashMap<>();
   private String revokedTerminalToken;
@@ -192,6 +194,10 @@ class ApiAccessWalkTest {
     pathValues.put("passportId", String.valueOf(passport));
     pathValues.put("webhookId", webhook);
     pathValues.put("deliveryId", delivery);
+    // A member import of shop A1 (its own file, not the contract's example), for getMemberImport.
+    pathValues.put("importId", String.valueOf(expect(202, api.postRaw("/v1/alliances/" + a1.allianceId() + "/shops/"
+        + a1.shopId() + "/member-imports?dryRun=false", owner, "text/csv",
+        Buffer.buffer("phone,name,birthday,points,expires_on\n13700000099,,,5,\n"))).getLong("id")));
     realKeys = KeyRing.load(api.dataDir.resolve("jwt-keys"));
   }
 
@@ -402,6 +408,9 @@ class ApiAccessWalkTest {
     for (Map.Entry<String, String> e : values.entrySet()) {
       path = path.replace("{" + e.getKey() + "}", e.getValue());
     }
+    if (CSV_EXAMPLES.containsKey(op.id())) {
+      return api.postRaw(path + op.query(), token, "text/csv", Buffer.buffer(CSV_EXAMPLES.get(op.id())));
+    }
     JsonObject body = op.example() == null ? null : op.example().copy();
     if (body != null && bodyValues.containsKey(op.id())) {
       body.mergeIn(bodyValues.get(op.id()));
@@ -458,7 +467,12 @@ class ApiAccessWalkTest {
         Map<String, Object> body = (Map<String, Object>) op.get("requestBody");
         if (body != null) {
           Map<String, Object> json = (Map<String, Object>) ((Map<String, Object>) body.get("content")).get("application/json");
-          example = new JsonObject(io.vertx.core.json.Json.encode(json.get("example")));
+          if (json != null) {
+            example = new JsonObject(io.vertx.core.json.Json.encode(json.get("example")));
+          } else { // a CSV upload: its contract example is the file sent
+            Map<String, Object> csv = (Map<String, Object>) ((Map<String, Object>) body.get("content")).get("text/csv");
+            CSV_EXAMPLES.put((String) op.get("operationId"), (String) csv.get("example"));
+          }
         }
         ops.add(new Op((String) op.get("operationId"), HttpMethod.valueOf(m.getKey().toUpperCase()), p.getKey(),
             example, operator, roles, headers, query.toString()));

@@ -84,6 +84,10 @@ class AccountClosureTest {
     expect(200, api.send(HttpMethod.PUT, "/v1/members/me/birthday", token,
         new JsonObject().put("month", birthMonth).put("day", 23).put("year", 1987)));
     String birthday = String.format("1987-%02d-23", birthMonth);
+    // A name, as a shop's member import brings one (member.name).
+    String name = "闵秀珍测试";
+    assertEquals(1, count("/* test */ update member set name = '" + name + "' where alliance_id = $1 and id = $2"
+        + " returning 1", alliance, member));
     expect(200, api.send(HttpMethod.PUT, "/v1/members/me/consents", token,
         new JsonObject().put("purpose", "visit_sharing").put("granted", true).put("textVersion", "v1")));
     long wallet = account(alliance, AccountKind.MEMBER_WALLET, member);
@@ -127,13 +131,13 @@ class AccountClosureTest {
 
     // The past (closed) period's statements, byte for byte.
     assertEquals(before, statementPaths.stream().map(p -> api.get(p, w.adminToken()).bodyAsString()).toList());
-    // The member row stays (its wallet's owner), without a birthday.
+    // The member row stays (its wallet's owner), without a name or a birthday.
     assertEquals(1, count("/* test */ select count(*) from member where alliance_id = $1 and id = $2"
-        + " and closed_at is not null and birth_month is null and birth_day is null and birth_year is null",
+        + " and closed_at is not null and name is null and birth_month is null and birth_day is null and birth_year is null",
         alliance, member));
 
-    // The phone (in any of its forms), the old handle and the birthday are in no text or JSON column of any table.
-    for (String needle : List.of(phone, phone.substring(1), phone.substring(3), handle, birthday)) {
+    // The phone (in any of its forms), the old handle, the name and the birthday are in no text or JSON column of any table.
+    for (String needle : List.of(phone, phone.substring(1), phone.substring(3), handle, name, birthday)) {
       assertEquals(List.of(), whereFound(needle), needle);
     }
 

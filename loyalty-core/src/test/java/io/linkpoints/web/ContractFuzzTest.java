@@ -64,6 +64,7 @@ class ContractFuzzTest {
       "creator_not_named", // the shop creating a campaign issues or honours it
       "invalid_promotion", // a promotion's kind and boost, window ends or dates contradict each other
       "invalid_adjustment", // a points adjustment's accrualId for (only for) a correction of a sale, which debits
+      "invalid_import_file", // a member import's CSV: empty, wrong header, not UTF-8 (the contract says string)
       "invalid_passport", // a passport's shares sum to 10000, stamps required within its shops, dates in order
       "invalid_time_zone", // a name of the right shape that is no IANA time zone
       "invalid_tiers", // tier thresholds strictly increase from one level to the next
@@ -405,6 +406,26 @@ class ContractFuzzTest {
         .put("endpoint", endpoint).put("keys", browserKeys()));
     live("deleteMyPushSubscription", member.token(), "/v1/members/me/push/subscriptions?endpoint="
         + java.net.URLEncoder.encode(endpoint, java.nio.charset.StandardCharsets.UTF_8), null, null);
+
+    // A member import (its body a CSV file): a dry run, the import, and its progress.
+    String imports = shops + cafe.shopId() + "/member-imports";
+    Buffer csv = Buffer.buffer("phone,name,birthday,points,expires_on\n+86135"
+        + String.format("%08d", samples.random().nextInt(100_000_000)) + ",fuzz,,10,\n");
+    liveCsv("uploadMemberImport", cafe.ownerToken(), imports + "?dryRun=true", csv);
+    long importId = liveCsv("uploadMemberImport", cafe.ownerToken(), imports + "?dryRun=false", csv).getLong("id");
+    live("getMemberImport", cafe.ownerToken(), imports + "/" + importId, null, null);
+  }
+
+  private JsonObject liveCsv(String operationId, String token, String path, Buffer csv) {
+    ContractCheck.Route route = contract.routes().stream().filter(r -> r.operationId().equals(operationId))
+        .findFirst().orElseThrow();
+    HttpResponse<Buffer> response = sendWithToken(route, token,
+        new Call(path, Map.of("Content-Type", "text/csv"), csv, true, "live"));
+    if (response.statusCode() >= 300) {
+      throw new AssertionError(operationId + " " + path + " should succeed, answered " + response.statusCode() + ": "
+          + response.bodyAsString());
+    }
+    return response.bodyAsJsonObject();
   }
 
   /** A browser's subscription keys: a fresh P-256 public point and a 16-byte auth secret, base64url. */
@@ -710,7 +731,9 @@ class ContractFuzzTest {
     }
     HttpResponse<Buffer> response;
     if (call.body() != null) {
-      request.putHeader("Content-Type", "application/json");
+      if (!call.headers().containsKey("Content-Type")) {
+        request.putHeader("Content-Type", "application/json");
+      }
       response = await(request.sendBuffer(call.body()));
     } else {
       response = await(request.send());
