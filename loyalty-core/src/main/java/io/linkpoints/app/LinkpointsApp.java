@@ -13,6 +13,7 @@ import io.linkpoints.ledger.FeedNotices;
 import io.linkpoints.ledger.HoldTimeouts;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.ledger.LotExpiry;
+import io.linkpoints.exits.ExitCompletion;
 import io.linkpoints.notifications.ExpiryReminders;
 import io.linkpoints.notifications.NotificationDeliveries;
 import io.linkpoints.notifications.OutboxToMembers;
@@ -186,7 +187,7 @@ public final class LinkpointsApp {
                       long[] timers = startJobs(vertx, ledger, clock, wiring.coupons(), new PosHousekeeping(pool, clock),
                           reseal, new TierReview(pool, clock), new RewardJob(pool, ledger, clock),
                           wiring.deliveries(vertx), wiring.expiryReminders(), wiring.outboxToMembers(),
-                          dispatcher, config.webhooks());
+                          dispatcher, config.webhooks(), new ExitCompletion(pool, clock));
                       parts.add("periodic jobs", 5, () -> {
                         for (long timer : timers) {
                           vertx.cancelTimer(timer);
@@ -212,7 +213,7 @@ public final class LinkpointsApp {
   private static long[] startJobs(Vertx vertx, Ledger ledger, Clock clock, Coupons coupons, PosHousekeeping pos,
       DeviceSecretReseal reseal, TierReview tierReview, RewardJob rewards, NotificationDeliveries deliveries,
       ExpiryReminders reminders, OutboxToMembers outboxToMembers, Dispatcher dispatcher,
-      WebhookOptions webhooks) {
+      WebhookOptions webhooks, ExitCompletion exits) {
     HoldTimeouts holds = new HoldTimeouts(ledger, clock);
     LotExpiry expiry = new LotExpiry(ledger, clock);
     // Each run works alliance after alliance, up to the limit in each; a tick is skipped while the last run goes on.
@@ -245,8 +246,10 @@ public final class LinkpointsApp {
     // Every instance sends webhooks; deliveries are claimed with SKIP LOCKED, so none is sent twice at once.
     long webhookTimer = vertx.setPeriodic(webhooks.pollInterval().toMillis(),
         new OneRunAtATime("Webhook deliveries", dispatcher::runOnce));
+    // Every minute: shop exits whose end date has come, each completed once (under its row's lock).
+    long exitTimer = vertx.setPeriodic(15_000, 60_000, new OneRunAtATime("Shop exits", () -> exits.runOnce().mapEmpty()));
     return new long[] {holdTimer, expiryTimer, couponTimer, posTimer, resealTimer, tierTimer, rewardTimer, deliveryTimer,
-        reminderTimer, memberEventTimer, webhookTimer};
+        reminderTimer, memberEventTimer, webhookTimer, exitTimer};
   }
 
   /**
