@@ -1,5 +1,6 @@
 package io.linkpoints.exits;
 
+import io.linkpoints.audit.AuditLog;
 import io.linkpoints.outbox.EventType;
 import io.linkpoints.outbox.Outbox;
 import io.linkpoints.platform.EachAlliance;
@@ -21,7 +22,7 @@ import java.util.List;
  * null}). In that transaction: the charge and the snapshot in ONE statement (so the points
  * charged are exactly those of the ledger batches the snapshot sees: a batch it does not see is
  * the fund's in settlement), the shop {@code exited} from its end date, its terminals revoked at
- * the end date, and the {@code shop.exited} event.
+ * the end date, the audit log's record of it (actor {@code system}) and the {@code shop.exited} event.
  */
 public final class ExitCompletion {
   private static final String DUE = "select shop_id from shop_exit where alliance_id = $1 and completed_at is null"
@@ -43,10 +44,12 @@ public final class ExitCompletion {
 
   private final Pool pool;
   private final Clock clock;
+  private final AuditLog audit;
 
   public ExitCompletion(Pool pool, Clock clock) {
     this.pool = pool;
     this.clock = clock;
+    this.audit = new AuditLog(pool, clock);
   }
 
   /** Completes every due exit of every alliance (up to 100 per alliance); answers how many this run completed. */
@@ -80,7 +83,7 @@ public final class ExitCompletion {
         }));
   }
 
-  private static Future<Boolean> finish(SqlConnection conn, long allianceId, long shopId, Row exit, Instant now) {
+  private Future<Boolean> finish(SqlConnection conn, long allianceId, long shopId, Row exit, Instant now) {
     Instant endsAt = exit.getOffsetDateTime("ends_at").toInstant();
     Tuple key = Tuple.of(allianceId, shopId, ShopExits.utc(endsAt));
     return conn.preparedQuery(SHOP_EXITED).execute(key).compose(shop -> {
@@ -88,6 +91,9 @@ public final class ExitCompletion {
           .put("mode", exit.getString("mode")).put("exitedAt", endsAt.toString())
           .put("chargedPoints", exit.getLong("charged_points")).put("chargedFen", exit.getLong("charged_fen"));
       return conn.preparedQuery(REVOKE_TERMINALS).execute(key)
+          // The completion is the job's, not a person's: recorded as the system's (actor 0).
+          .compose(v -> audit.append(conn, allianceId, "system", 0, "completeShopExit",
+              "/v1/alliances/" + allianceId + "/shops/" + shopId + "/exit", data))
           .compose(v -> Outbox.append(conn, allianceId, List.of(new Outbox.Event(
               Outbox.eventId("shop-exited", String.valueOf(allianceId), String.valueOf(shopId)),
               EventType.SHOP_EXITED, shopId, null, data, now))));

@@ -5,7 +5,8 @@
  * exited, its terminals revoked, and for charge_to_fund the value of its outstanding points
  * charged to it, the fund carrying them from the completion's snapshot on). Settlement reads the
  * {@code shop_exit} rows in SQL and does not import this package. Imports the floor, {@code outbox},
- * {@code coupons} and {@code passports} (their pause), {@code notifications} (telling members).
+ * {@code coupons} and {@code passports} (their pause), {@code notifications} (telling members)
+ * and {@code audit} (the completion is recorded).
  * See docs/shop-exit.md.
  */
 package io.linkpoints.exits;
