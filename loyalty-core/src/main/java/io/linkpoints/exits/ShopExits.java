@@ -99,7 +99,7 @@ public final class ShopExits {
           ZoneId zone = ZoneId.of(shop.getString("time_zone"));
           LocalDate today = LocalDate.ofInstant(now, zone);
           if (start.endDate().isBefore(today.plusDays(1)) || start.endDate().isAfter(today.plusYears(1))) {
-            throw ProblemCode.VALIDATION_FAILED.refuse("endDate must be from tomorrow (" + today.plusDays(1)
+            throw ProblemCode.END_DATE_OUT_OF_RANGE.refuse("endDate must be from tomorrow (" + today.plusDays(1)
                 + ") up to a year ahead (" + today.plusYears(1) + ") in the alliance's time zone");
           }
           Instant endsAt = start.endDate().atStartOfDay(zone).toInstant();

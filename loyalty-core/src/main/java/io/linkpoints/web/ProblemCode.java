@@ -147,6 +147,7 @@ public enum ProblemCode {
   EXCHANGE_FAILED(409, false, "the points exchange for a coupon did not complete; nothing was taken"),
 
   // 422: well-formed, but what it carries is not acceptable.
+  END_DATE_OUT_OF_RANGE(422, false, "a shop exit's end date must be from tomorrow up to a year ahead in the alliance's time zone"),
   CODE_INVALID(422, false, "not a valid Linkpoints member or shop code"),
   CODE_EXPIRED(422, false, "the member or shop code has expired: show a fresh one"),
   VISIT_INVALID(422, false, "the visit token is not valid for this shop"),

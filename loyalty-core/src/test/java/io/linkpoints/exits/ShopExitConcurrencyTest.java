@@ -170,8 +170,9 @@ class ShopExitConcurrencyTest {
     assertEquals("exit_not_found", problemCode(api.get(exitA, admin)));
     assertEquals("role_not_allowed", problemCode(api.post(exitA, ownerA, body)));
     // The end date: from tomorrow (21 May in Shanghai) up to a year ahead.
-    assertEquals("validation_failed", problemCode(api.post(exitA, admin, body.copy().put("endDate", "2026-05-20"))));
-    assertEquals("validation_failed", problemCode(api.post(exitA, admin, body.copy().put("endDate", "2027-05-21"))));
+    assertEquals("end_date_out_of_range", problemCode(api.post(exitA, admin, body.copy().put("endDate", "2026-05-20"))));
+    assertEquals("end_date_out_of_range", problemCode(api.post(exitA, admin, body.copy().put("endDate", "2027-05-21"))));
+    assertEquals("validation_failed", problemCode(api.post(exitA, admin, body.copy().put("mode", "vanish"))));
     assertEquals(404, api.post(path("/shops/999999/exit"), admin, body).statusCode());
     expect(201, api.post(exitA, admin, body));
 
