@@ -5,6 +5,7 @@ import io.linkpoints.auth.Secrets;
 import io.linkpoints.ledger.Account;
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.ledger.Ledger;
+import io.linkpoints.ledger.LeavingShops;
 import io.linkpoints.ledger.TransferCommand;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ProblemCode;
@@ -149,7 +150,9 @@ public final class MemberImports {
       if (dryRun) {
         return check(allianceId, file, today).map(c -> Outcome.of(200, c.asDryRun(true)));
       }
-      return vertx.executeBlocking(() -> sha256(file)).compose(sha ->
+      // Opening balances are points the shop issues: none once its exit has started (docs/shop-exit.md).
+      return LeavingShops.refuseIfLeaving(pool, allianceId, shopId).compose(ok -> vertx.executeBlocking(() -> sha256(file)))
+          .compose(sha ->
           pool.preparedQuery(BY_KEY).execute(Tuple.of(allianceId, shopId, sha)).compose(found -> {
             if (found.size() == 1) {
               return again(allianceId, shopId, found.iterator().next(), file, zone);

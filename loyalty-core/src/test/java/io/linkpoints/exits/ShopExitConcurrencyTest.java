@@ -188,4 +188,42 @@ class ShopExitConcurrencyTest {
     assertEquals(404, api.get("/v1/alliances/" + other.allianceId() + "/shops/" + a.shopId() + "/exit",
         other.adminToken()).statusCode(), "A is no shop of the other alliance");
   }
+
+  @Test
+  void theShopsOtherWaysOfIssuingAreClosedFromTheStart() {
+    Till a = w.shop("Leaving A");
+    Person ann = w.member();
+    api.clock.set(Instant.parse("2026-05-20T02:00:00Z"));
+    a = fresh(a);
+    String admin = api.staffToken(w.allianceId, "exitc-admin", "admin-password-1");
+    String ownerA = api.staffToken(w.allianceId, "exitc-owner1", "owner-password-1");
+    ann = new Person(ann.memberId(), ann.handle(), expect(200, api.post("/v1/alliances/" + w.allianceId
+        + "/members/sign-in", null, signInBody(ann))).getString("accessToken"));
+    // A receipt's shop code printed before the exit started, and a debit adjustment's points to take back.
+    String code = expect(200, w.pos(a, "claim-codes", key(), new JsonObject().put("points", 40))).getString("claimCode");
+    w.grant(ann, a, 30);
+    expect(201, api.post(path("/shops/" + a.shopId() + "/exit"), admin,
+        new JsonObject().put("endDate", "2026-06-10").put("mode", "charge_to_fund")));
+
+    var claimed = api.post("/v1/members/me/claims", ann.token(), new JsonObject().put("code", code));
+    assertEquals("shop_exiting", problemCode(claimed), "a code from before the start gives nothing now");
+    assertEquals("shop_exiting", problemCode(w.pos(a, "claim-codes", key(), new JsonObject().put("points", 40))));
+    var credit = api.send(HttpMethod.POST, path("/shops/" + a.shopId() + "/point-adjustments"), ownerA,
+        new JsonObject().put("memberHandle", ann.handle()).put("points", 5).put("reason", "goodwill"),
+        java.util.Map.of("Idempotency-Key", "exit-credit"));
+    assertEquals(409, credit.statusCode());
+    assertEquals("shop_exiting", problemCode(credit));
+    // Taking points back still works: it cuts the shop's liability.
+    expect(201, api.send(HttpMethod.POST, path("/shops/" + a.shopId() + "/point-adjustments"), ownerA,
+        new JsonObject().put("memberHandle", ann.handle()).put("points", -5).put("reason", "goodwill"),
+        java.util.Map.of("Idempotency-Key", "exit-debit")));
+    assertEquals(25, w.available(ann));
+  }
+
+  private JsonObject signInBody(Person p) {
+    String phone = w.phoneNumber(p);
+    expect(202, api.post("/v1/alliances/" + w.allianceId + "/members/sign-in/code", null,
+        new JsonObject().put("phone", phone)));
+    return new JsonObject().put("phone", phone).put("code", api.codes.last(w.allianceId, phone));
+  }
 }
