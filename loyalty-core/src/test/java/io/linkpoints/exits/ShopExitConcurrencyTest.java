@@ -192,6 +192,14 @@ class ShopExitConcurrencyTest {
   @Test
   void theShopsOtherWaysOfIssuingAreClosedFromTheStart() {
     Till a = w.shop("Leaving A");
+    Till b = w.shop("Books B");
+    // A welcome reward of 40 points paid by the shops opted in: A and B.
+    expect(200, api.send(HttpMethod.PUT, path("/rewards"), w.adminToken,
+        new JsonObject().put("welcome", new JsonObject().put("points", 40).put("fundedBy", "shops"))));
+    for (Till t : new Till[] {a, b}) {
+      expect(200, api.send(HttpMethod.PUT, path("/shops/" + t.shopId() + "/rewards-opt-in"), w.adminToken,
+          new JsonObject().put("welcome", true).put("birthday", false)));
+    }
     Person ann = w.member();
     api.clock.set(Instant.parse("2026-05-20T02:00:00Z"));
     a = fresh(a);
@@ -217,7 +225,13 @@ class ShopExitConcurrencyTest {
     expect(201, api.send(HttpMethod.POST, path("/shops/" + a.shopId() + "/point-adjustments"), ownerA,
         new JsonObject().put("memberHandle", ann.handle()).put("points", -5).put("reason", "goodwill"),
         java.util.Map.of("Idempotency-Key", "exit-debit")));
-    assertEquals(25, w.available(ann));
+    assertEquals(40 + 30 - 5, w.available(ann), "her welcome (A 20, B 20), A's 30, less the 5 taken back");
+    // A member joining after the start is welcomed by B alone: A issues nothing.
+    Person bob = w.member();
+    assertEquals(40, w.available(bob));
+    assertEquals(40, api.count("/* test */ select coalesce(sum(l.points), 0) from ledger_lot l join ledger_account w"
+        + " on w.alliance_id = l.alliance_id and w.id = l.account_id where l.alliance_id = " + w.allianceId
+        + " and w.kind = 'member_wallet' and w.owner_id = " + bob.memberId() + " and l.issuer_shop_id = " + b.shopId()));
   }
 
   private JsonObject signInBody(Person p) {
