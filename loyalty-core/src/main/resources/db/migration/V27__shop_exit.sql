@@ -6,7 +6,8 @@
 -- outstanding points is charged to it (charged_points, charged_fen) and the fund carries those
 -- lots from then: settlement treats the fund as the issuer of those lots for every transfer not
 -- visible in the completion transaction's snapshot (pg_visible_in_snapshot(t.xid, snapshot)).
--- One exit per shop, ever (the primary key): a second start is 409 exit_already_started.
+-- One exit per shop, ever (the primary key): a second start is 409 exit_already_started. The admin
+-- may cancel a charge_to_fund exit before its end date (cancelled_at): the shop issues again.
 create table shop_exit (
   alliance_id    bigint not null references alliance (id),
   shop_id        bigint not null,
@@ -18,15 +19,17 @@ create table shop_exit (
   snapshot       pg_snapshot,
   charged_points bigint check (charged_points >= 0),
   charged_fen    bigint check (charged_fen >= 0),
+  cancelled_at   timestamptz,
   primary key (alliance_id, shop_id),
   foreign key (alliance_id, shop_id) references shop (alliance_id, id),
   constraint shop_exit_ends_after_start check (ends_at > starts_at),
   constraint shop_exit_completed_whole check ((completed_at is null) = (snapshot is null)
-    and (completed_at is null) = (charged_points is null) and (completed_at is null) = (charged_fen is null))
+    and (completed_at is null) = (charged_points is null) and (completed_at is null) = (charged_fen is null)),
+  constraint shop_exit_completed_or_cancelled check (completed_at is null or cancelled_at is null)
 );
 
 -- The completion job's scan: exits not completed yet, by end date.
-create index shop_exit_due on shop_exit (alliance_id, ends_at) where completed_at is null;
+create index shop_exit_due on shop_exit (alliance_id, ends_at) where completed_at is null and cancelled_at is null;
 
 alter table shop drop constraint shop_status_check;
 alter table shop

@@ -26,9 +26,9 @@ import java.util.List;
  */
 public final class ExitCompletion {
   private static final String DUE = "select shop_id from shop_exit where alliance_id = $1 and completed_at is null"
-      + " and ends_at <= $2 order by ends_at, shop_id limit 100";
+      + " and cancelled_at is null and ends_at <= $2 order by ends_at, shop_id limit 100";
   private static final String LOCK = "select mode, ends_at from shop_exit where alliance_id = $1 and shop_id = $2"
-      + " and completed_at is null and ends_at <= $3 for update";
+      + " and completed_at is null and cancelled_at is null and ends_at <= $3 for update";
   // One statement: the charge is read in the very snapshot it stores. expire_early charges nothing.
   private static final String COMPLETE = "update shop_exit x set completed_at = $3, snapshot = pg_current_snapshot(),"
       + " charged_points = case when x.mode = 'charge_to_fund' then o.points else 0 end,"

@@ -26,7 +26,8 @@ final class ExitJson {
         .put("endsAt", x.endsAt().toString()).put("startedBy", x.startedBy())
         .put("completedAt", x.completedAt() == null ? null : x.completedAt().toString())
         .put("chargedPoints", x.chargedPoints()).put("chargedFen", x.chargedFen())
-        .put("outstandingPoints", x.outstandingPoints()).put("outstandingFen", x.outstandingFen());
+        .put("outstandingPoints", x.outstandingPoints()).put("outstandingFen", x.outstandingFen())
+        .put("cancelledAt", x.cancelledAt() == null ? null : x.cancelledAt().toString());
   }
 
   static JsonObject exits(List<ShopExit> list) {

@@ -24,6 +24,8 @@ public final class ExitRoutes implements ApiRoutes {
   public void mount(RouterBuilder b) {
     on(b, "startShopExit", JsonHandlers.reply(201, ctx -> exits.start(Principal.of(ctx),
         Params.positiveLong(ctx, "shopId"), ExitJson.start(JsonHandlers.body(ctx))).map(ExitJson::exit)));
+    on(b, "cancelShopExit", JsonHandlers.reply(200, ctx -> exits.cancel(Params.positiveLong(ctx, "allianceId"),
+        Params.positiveLong(ctx, "shopId")).map(ExitJson::exit)));
     on(b, "getShopExit", JsonHandlers.reply(200, ctx -> exits.get(Params.positiveLong(ctx, "allianceId"),
         Params.positiveLong(ctx, "shopId")).map(ExitJson::exit)));
     on(b, "listShopExits", JsonHandlers.reply(200, ctx -> exits.list(Params.positiveLong(ctx, "allianceId"))

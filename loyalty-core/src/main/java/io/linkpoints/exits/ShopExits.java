@@ -141,6 +141,39 @@ public final class ShopExits {
     });
   }
 
+  private static final String LOCK_EXIT = "select mode, ends_at, completed_at, cancelled_at from shop_exit"
+      + " where alliance_id = $1 and shop_id = $2 for update";
+  private static final String CANCEL = "update shop_exit set cancelled_at = $3 where alliance_id = $1 and shop_id = $2"
+      + " and completed_at is null and cancelled_at is null";
+
+  /**
+   * Cancels a scheduled charge_to_fund exit before its end (admin): the shop issues again at once;
+   * its campaigns and passports stay paused (their participants resume them by the consent rules).
+   * Cancelling a cancelled exit changes nothing. An expire_early exit is not cancellable (its
+   * points' expiry was shortened and members told), nor one whose end has come: {@code 409
+   * exit_not_cancellable}. The start stays the shop's one exit: it cannot be started again.
+   */
+  public Future<ShopExit> cancel(long allianceId, long shopId) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    return get(allianceId, shopId).compose(known -> pool.withTransaction(conn -> conn.preparedQuery(LOCK_EXIT)
+        .execute(Tuple.of(allianceId, shopId)).compose(rows -> {
+          Row x = rows.iterator().next();
+          if (x.getOffsetDateTime("cancelled_at") != null) {
+            return Future.succeededFuture();
+          }
+          if (x.getOffsetDateTime("completed_at") != null || !now.isBefore(x.getOffsetDateTime("ends_at").toInstant())
+              || MODE_EXPIRE.equals(x.getString("mode"))) {
+            throw ProblemCode.EXIT_NOT_CANCELLABLE.refuse("only a scheduled charge_to_fund exit before its end date"
+                + " may be cancelled");
+          }
+          return conn.preparedQuery(CANCEL).execute(Tuple.of(allianceId, shopId, utc(now)))
+              .compose(v -> Outbox.append(conn, allianceId, List.of(new Outbox.Event(
+                  Outbox.eventId("shop-exit-cancelled", String.valueOf(allianceId), String.valueOf(shopId)),
+                  EventType.SHOP_EXIT_CANCELLED, shopId, null, new JsonObject().put("shopId", shopId)
+                      .put("name", known.shopName()).put("cancelledAt", now.toString()), now))));
+        }))).compose(v -> get(allianceId, shopId));
+  }
+
   /** The shop's exit, with a live preview while scheduled; {@code 404 exit_not_found} without one. */
   public Future<ShopExit> get(long allianceId, long shopId) {
     return pool.preparedQuery(SHOP_EXISTS).execute(Tuple.of(allianceId, shopId)).compose(shop -> {
@@ -153,7 +186,7 @@ public final class ShopExits {
         throw ProblemCode.EXIT_NOT_FOUND.refuse("shop " + shopId + " has no exit");
       }
       Row r = rows.iterator().next();
-      if (r.getOffsetDateTime("completed_at") != null) {
+      if (r.getOffsetDateTime("completed_at") != null || r.getOffsetDateTime("cancelled_at") != null) {
         return Future.succeededFuture(ShopExit.of(r, null, null));
       }
       return outstanding(pool, allianceId, shopId, clock.instant())

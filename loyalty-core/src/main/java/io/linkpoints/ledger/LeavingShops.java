@@ -13,12 +13,13 @@ import io.vertx.sqlclient.Tuple;
  * exits feature.
  */
 public final class LeavingShops {
-  private static final String LEAVING = "select 1 from shop_exit where alliance_id = $1 and shop_id = $2";
+  private static final String LEAVING = "select 1 from shop_exit where alliance_id = $1 and shop_id = $2"
+      + " and cancelled_at is null";
 
   private LeavingShops() {
   }
 
-  /** Fails with {@code shop_exiting} if the shop's exit has started (or it has left). */
+  /** Fails with {@code shop_exiting} if the shop's exit has started (or it has left), unless it was cancelled. */
   public static Future<Void> refuseIfLeaving(SqlClient client, long allianceId, long shopId) {
     return client.preparedQuery(LEAVING).execute(Tuple.of(allianceId, shopId)).map(rows -> {
       if (rows.size() > 0) {

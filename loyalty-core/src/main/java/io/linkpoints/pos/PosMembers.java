@@ -43,7 +43,8 @@ final class PosMembers {
       + "   or exists (select 1 from shop_tier_perk p where p.alliance_id = t.alliance_id and p.shop_id = $2"
       + "     and p.level <= t.level and p.multiplier_permille is not null))) as tier_perks,"
       // Whether the shop is leaving the alliance (or has left): it issues nothing (docs/shop-exit.md).
-      + " exists (select 1 from shop_exit x where x.alliance_id = m.alliance_id and x.shop_id = $2) as exiting";
+      + " exists (select 1 from shop_exit x where x.alliance_id = m.alliance_id and x.shop_id = $2"
+      + "   and x.cancelled_at is null) as exiting";
   /**
    * {@code memberId} is a sub-select giving the member's id up front: with only {@code w.owner_id =
    * m.id}, the generic plan PostgreSQL caches scanned every wallet of the alliance until it met

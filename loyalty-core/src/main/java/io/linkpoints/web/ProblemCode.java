@@ -126,6 +126,7 @@ public enum ProblemCode {
   USERNAME_TAKEN(409, false, "the username is already taken in this alliance"),
   PERIOD_EXISTS(409, false, "the settlement period is already open"),
   EXIT_ALREADY_STARTED(409, false, "the shop's exit from the alliance was already started"),
+  EXIT_NOT_CANCELLABLE(409, false, "the shop's exit has completed, its end has come, or its points' expiry was shortened"),
   SHOP_EXITING(409, false, "the shop is leaving the alliance and issues no points"),
   PERIOD_CLOSED(409, false, "the settlement period is closed and cannot change"),
   PERIOD_NOT_ENDED(409, false, "the settlement period has not ended in the alliance's time zone"),

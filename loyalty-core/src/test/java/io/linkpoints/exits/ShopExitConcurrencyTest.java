@@ -234,6 +234,46 @@ class ShopExitConcurrencyTest {
         + " and w.kind = 'member_wallet' and w.owner_id = " + bob.memberId() + " and l.issuer_shop_id = " + b.shopId()));
   }
 
+  @Test
+  void aChargedExitCancelledBeforeItsEndLetsTheShopIssueAgain() {
+    Till a = w.shop("Staying A");
+    Till b = w.shop("Leaving B");
+    Person ann = w.member();
+    w.phone(ann);
+    api.clock.set(Instant.parse("2026-05-20T02:00:00Z"));
+    Till till = fresh(a);
+    String admin = api.staffToken(w.allianceId, "exitc-admin", "admin-password-1");
+    String exitA = path("/shops/" + a.shopId() + "/exit");
+    expect(201, api.post(exitA, admin, new JsonObject().put("endDate", "2026-06-10").put("mode", "charge_to_fund")));
+    JsonObject sale = new JsonObject().put("spendFen", 5_000);
+    assertEquals("shop_exiting", problemCode(w.pos(till, "accrue", key(), sale.copy().put("memberCode", w.code(ann)))));
+
+    JsonObject cancelled = expect(200, api.send(HttpMethod.DELETE, exitA, admin, null));
+    assertEquals("cancelled", cancelled.getString("status"));
+    expect(200, w.pos(till, "accrue", key(), sale.copy().put("memberCode", w.code(ann))));
+    expect(200, api.send(HttpMethod.DELETE, exitA, admin, null));
+    assertEquals("exit_already_started", problemCode(api.post(exitA, admin,
+        new JsonObject().put("endDate", "2026-06-11").put("mode", "charge_to_fund"))), "one exit per shop, ever");
+    // An exit that shortened its points' expiry cannot be cancelled.
+    String exitB = path("/shops/" + b.shopId() + "/exit");
+    expect(201, api.post(exitB, admin, new JsonObject().put("endDate", "2026-06-10").put("mode", "expire_early")));
+    assertEquals("exit_not_cancellable", problemCode(api.send(HttpMethod.DELETE, exitB, admin, null)));
+
+    // The end date passes: B's exit completes, A's cancelled one does not.
+    api.clock.set(Instant.parse("2026-06-09T16:01:00Z"));
+    assertEquals(1, await(new ExitCompletion(api.app.pool(), api.clock).runOnce()));
+    assertEquals("active", api.text("/* test */ select status from shop where alliance_id = " + w.allianceId
+        + " and id = " + a.shopId()));
+    assertEquals("exited", api.text("/* test */ select status from shop where alliance_id = " + w.allianceId
+        + " and id = " + b.shopId()));
+    admin = api.staffToken(w.allianceId, "exitc-admin", "admin-password-1");
+    assertEquals("exit_not_cancellable", problemCode(api.send(HttpMethod.DELETE, exitB, admin, null)));
+    assertEquals(1, api.count("/* test */ select count(*) from outbox_event where alliance_id = " + w.allianceId
+        + " and type = 'shop.exit_cancelled'"));
+    assertEquals(2, api.count("/* test */ select count(*) from audit_log where alliance_id = " + w.allianceId
+        + " and action = 'cancelShopExit'"), "both cancels that answered 200");
+  }
+
   private JsonObject signInBody(Person p) {
     String phone = w.phoneNumber(p);
     expect(202, api.post("/v1/alliances/" + w.allianceId + "/members/sign-in/code", null,
