@@ -170,6 +170,7 @@ class ContractFuzzTest {
     Map<String, String> leaving = Map.of("shopId", String.valueOf(w.shop("fz leaving").shopId()));
     idsOf.put("startShopExit", leaving);
     idsOf.put("getShopExit", leaving);
+    idsOf.put("cancelShopExit", leaving);
     // Revoking is one of the operations: it gets a terminal of its own, not the till's.
     long spareTerminal = expect(201, api.post(shops + cafe.shopId() + "/terminals", cafe.ownerToken(),
         new JsonObject().put("name", "spare"))).getLong("id");
