@@ -157,6 +157,45 @@ class ShopExitConcurrencyTest {
   }
 
   @Test
+  void itsPartInCampaignsAndPassportsIsPausedAtTheStartAndTheOthersCannotResume() {
+    Till a = w.shop("Leaving A");
+    Till b = w.shop("Books B");
+    api.clock.set(Instant.parse("2026-05-20T02:00:00Z"));
+    String admin = api.staffToken(w.allianceId, "exitc-admin", "admin-password-1");
+    String ownerA = api.staffToken(w.allianceId, "exitc-owner1", "owner-password-1");
+    String ownerB = api.staffToken(w.allianceId, "exitc-owner2", "owner-password-1");
+    // A cross-promotion: A issues, B honours, both fund it; B accepts: live.
+    long campaign = expect(201, api.post(path("/shops/" + a.shopId() + "/campaigns"), ownerA, new JsonObject()
+        .put("name", "A to B").put("benefit", new JsonObject().put("kind", "fixed_off").put("amountFen", 1000))
+        .put("minSpendFen", 3000).put("validFrom", "2026-05-01T00:00:00+08:00")
+        .put("validUntil", "2026-12-31T00:00:00+08:00").put("inventory", 100).put("perMemberLimit", 1)
+        .put("issuingShopIds", new io.vertx.core.json.JsonArray().add(a.shopId()))
+        .put("honouringShopIds", new io.vertx.core.json.JsonArray().add(b.shopId()))
+        .put("funding", new io.vertx.core.json.JsonArray()
+            .add(new JsonObject().put("shopId", a.shopId()).put("basisPoints", 7000))
+            .add(new JsonObject().put("shopId", b.shopId()).put("basisPoints", 3000))))).getLong("id");
+    String campaignOfB = path("/shops/" + b.shopId() + "/campaigns/" + campaign);
+    assertEquals("live", expect(200, api.post(campaignOfB + "/accept", ownerB, null)).getString("status"));
+    long passport = expect(201, api.post(path("/passports"), admin, new JsonObject()
+        .put("nameZh", "集章").put("nameEn", "Stamps")
+        .put("shops", new io.vertx.core.json.JsonArray()
+            .add(new JsonObject().put("shopId", a.shopId()).put("basisPoints", 5000))
+            .add(new JsonObject().put("shopId", b.shopId()).put("basisPoints", 5000)))
+        .put("fundBasisPoints", 0).put("stampsRequired", 2).put("minSpendFen", 1000)
+        .put("startsOn", "2026-05-01").put("endsOn", "2026-12-31").put("rewardPoints", 50))).getLong("id");
+
+    expect(201, api.post(path("/shops/" + a.shopId() + "/exit"), admin,
+        new JsonObject().put("endDate", "2026-06-10").put("mode", "charge_to_fund")));
+    assertEquals("paused", expect(200, api.get(campaignOfB, ownerB)).getString("status"));
+    assertEquals(1, api.count("/* test */ select count(*) from outbox_event where alliance_id = " + w.allianceId
+        + " and type = 'promotion.paused' and shop_id = " + b.shopId()), "B is told");
+    // B lifts only its own pause (it has none): A's stands, so nobody is made to fund more.
+    assertEquals("paused", expect(200, api.post(campaignOfB + "/resume", ownerB, null)).getString("status"));
+    assertEquals(1, api.count("/* test */ select count(*) from passport_shop where alliance_id = " + w.allianceId
+        + " and passport_id = " + passport + " and shop_id = " + a.shopId() + " and paused_at is not null"));
+  }
+
+  @Test
   void onlyTheAdminStartsAnExitAndAnOwnerSeesOnlyItsOwn() {
     Till a = w.shop("Leaving A");
     Till b = w.shop("Books B");
