@@ -35,6 +35,9 @@ public final class AdjustmentJson {
     if (a.transferId() != null) {
       json.put("transferId", a.transferId().toString());
     }
+    if (a.failureCode() != null) {
+      json.put("failureCode", a.failureCode());
+    }
     return json;
   }
 
