@@ -41,6 +41,17 @@ public final class AdjustmentJson {
     return json;
   }
 
+  /** An audit record's detail: what changed, status before and after (and a failed one's code). */
+  static JsonObject auditDetail(PointAdjustment a, String before, String after) {
+    JsonObject detail = new JsonObject().put("adjustmentId", a.id()).put("shopId", a.shopId())
+        .put("points", a.points()).put("reason", a.reason()).put("proposedBy", a.proposedBy())
+        .put("before", before).put("after", after);
+    if (a.failureCode() != null) {
+      detail.put("failureCode", a.failureCode());
+    }
+    return detail;
+  }
+
   static JsonObject adjustments(List<PointAdjustment> list) {
     JsonArray items = new JsonArray();
     list.forEach(a -> items.add(adjustment(a)));

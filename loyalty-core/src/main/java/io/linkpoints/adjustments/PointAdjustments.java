@@ -11,7 +11,6 @@ import io.linkpoints.ledger.TransferResult;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -218,7 +217,7 @@ public final class PointAdjustments {
   /** An audit record of the alliance's own (no staff acted: the posting job). */
   Future<PointAdjustment> recordBySystem(long alliance, String action, PointAdjustment a, String before) {
     return audit.append(alliance, SYSTEM_ACTOR, 0, action, "/v1/alliances/" + alliance + "/point-adjustments/" + a.id(),
-        detail(a, before, a.status())).map(v -> a);
+        AdjustmentJson.auditDetail(a, before, a.status())).map(v -> a);
   }
 
   private Future<Transfer> move(long alliance, PointAdjustment a) {
@@ -269,17 +268,7 @@ public final class PointAdjustments {
 
   private Future<PointAdjustment> record(Principal who, String action, PointAdjustment a, String before, String after) {
     return audit.append(who.allianceId(), who.role().claim(), who.subjectId(), action,
-        "/v1/alliances/" + who.allianceId() + "/point-adjustments/" + a.id(), detail(a, before, after)).map(v -> a);
-  }
-
-  private static JsonObject detail(PointAdjustment a, String before, String after) {
-    JsonObject detail = new JsonObject().put("adjustmentId", a.id()).put("shopId", a.shopId())
-        .put("points", a.points()).put("reason", a.reason()).put("proposedBy", a.proposedBy())
-        .put("before", before).put("after", after);
-    if (a.failureCode() != null) {
-      detail.put("failureCode", a.failureCode());
-    }
-    return detail;
+        "/v1/alliances/" + who.allianceId() + "/point-adjustments/" + a.id(), AdjustmentJson.auditDetail(a, before, after)).map(v -> a);
   }
 
   private static void check(Proposal p) {
