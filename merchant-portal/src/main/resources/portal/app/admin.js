@@ -1,5 +1,5 @@
 // Alliance admin: settlement first (run, review, close, CSV), shops, economics, tiers, liability, cross-visits, audit.
-import { applyI18n, t } from './i18n.js';
+import { applyI18n, t, problemText } from './i18n.js';
 import { get, post, api, h, table, say, fen, session, requireRole, downloadCsv } from './api.js';
 import { heatmap } from './chart.js';
 import { memberPhones } from './member-phones.js';
@@ -48,7 +48,7 @@ async function load() {
   sel.replaceChildren(...periods.map((p) => h('option', { value: p.id }, `${p.label} · ${t(p.status)}`)));
   if (keep && periods.some((p) => p.id === keep)) sel.value = keep;
   if (!document.getElementById('month').value) document.getElementById('month').value = new Date().toISOString().slice(0, 7);
-  await Promise.all([loadPeriod(), loadLiability(), loadAudit(), passports.load(), hooks.load(), approvals.load()]);
+  await Promise.all([loadPeriod(), loadLiability(), loadAudit(), loadAdmins(), passports.load(), hooks.load(), approvals.load()]);
 }
 
 async function loadPeriod() {
@@ -82,6 +82,27 @@ function renderShops() {
           onclick: () => shopAction(x.id, act) }, t(act))));
     }))));
 }
+
+// The alliance's admins: a second one is what four-eyes approvals need (recorded in the audit log).
+async function loadAdmins() {
+  const list = (await get(`${A}/admins`)).items;
+  document.getElementById('admin-list').replaceChildren(h('table', { id: 'admin-table' },
+    h('thead', {}, h('tr', {}, ['#', t('username'), t('createdAt')].map((x) => h('th', {}, x)))),
+    h('tbody', {}, list.map((x) => h('tr', { 'data-username': x.username }, h('td', {}, String(x.id)), h('td', {}, x.username),
+      h('td', {}, x.createdAt.slice(0, 10)))))));
+}
+
+document.getElementById('admin-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const msg = document.getElementById('admins-msg');
+  try {
+    await post(`${A}/admins`, { username: document.getElementById('a-username').value.trim(),
+      password: document.getElementById('a-password').value });
+    e.target.reset();
+    say(t('created'), false, msg); delete msg.dataset.code;
+    await Promise.all([loadAdmins(), loadAudit()]);
+  } catch (err) { say(problemText(err), true, msg); msg.dataset.code = err.code || ''; }
+});
 
 async function shopAction(id, act) {
   try {

@@ -58,6 +58,7 @@ public enum ProblemCode {
   TOKEN_INVALID(401, false, "the access token is not one of ours, or is damaged"),
   TOKEN_EXPIRED(401, false, "the access token has expired: sign in again"),
   TERMINAL_REVOKED(401, false, "the terminal's token was revoked by its shop"),
+  CLOSED_ACCOUNT(401, false, "the member closed this account: its tokens no longer work"),
   INVALID_CREDENTIALS(401, false, "the username or password is not right"),
   DEVICE_SECRET_INVALID(401, false, "a terminal's device secret is not right, or the terminal was revoked"),
   ENROLMENT_SECRET_INVALID(401, false,

@@ -53,10 +53,6 @@ class AdjustmentsBrowserTest {
     PosWorld.Till cafe = world.shop("街角咖啡");
     PosWorld.Person member = world.member();
     String adjustments = "/v1/alliances/" + world.allianceId + "/point-adjustments";
-    // No route adds a second admin yet: a copy of the first, same password.
-    api.count("/* test */ with s as (insert into staff (alliance_id, username, role, password_hash)"
-        + " select alliance_id, 'adp-admin-two', 'admin', password_hash from staff where alliance_id = "
-        + world.allianceId + " and username = 'adp-admin' returning 1) select count(*) from s");
 
     try (Browser owner = new Browser(base, 1280, 1600)) {
       owner.staffSignIn(world.allianceId, "adp-owner1", "owner-password-1", "owner.html");
@@ -105,6 +101,17 @@ class AdjustmentsBrowserTest {
       admin.waitText("#appr-msg", "已批准并入账");
       admin.wait.until(d -> d.findElements(By.cssSelector("#appr-table tbody tr")).size() == 1);
       assertEquals(850, world.available(member)); // 50 + 800
+
+      // The second pair of eyes: the admin adds another admin on the Shops page (a taken name is refused).
+      admin.type("#a-username", "adp-owner1");
+      admin.type("#a-password", "admin-password-1");
+      admin.click("#admin-form button[type=submit]");
+      admin.wait.until(d -> "username_taken".equals(d.findElement(By.id("admins-msg")).getAttribute("data-code")));
+      admin.type("#a-username", "adp-admin-two");
+      admin.type("#a-password", "admin-password-1");
+      admin.click("#admin-form button[type=submit]");
+      admin.wait.until(d -> d.findElements(By.cssSelector("#admin-table tr[data-username='adp-admin-two']")).size() == 1);
+      shot(admin, "shops", "admin-admins");
     }
 
     try (Browser second = new Browser(base, 1280, 1600)) {
