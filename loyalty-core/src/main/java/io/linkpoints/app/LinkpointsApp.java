@@ -1,5 +1,8 @@
 package io.linkpoints.app;
 
+import io.linkpoints.adjustments.PointAdjustments;
+import io.linkpoints.adjustments.UnpostedAdjustments;
+import io.linkpoints.audit.AuditLog;
 import io.linkpoints.auth.KeyRing;
 import io.linkpoints.auth.LogSignInCodeSender;
 import io.linkpoints.auth.MemberDeviceSecrets;
@@ -186,7 +189,8 @@ public final class LinkpointsApp {
                       long[] timers = startJobs(vertx, ledger, clock, wiring.coupons(), new PosHousekeeping(pool, clock),
                           reseal, new TierReview(pool, clock), new RewardJob(pool, ledger, clock),
                           wiring.deliveries(vertx), wiring.expiryReminders(), wiring.outboxToMembers(),
-                          dispatcher, config.webhooks());
+                          dispatcher, config.webhooks(), new UnpostedAdjustments(pool,
+                              new PointAdjustments(pool, ledger, new AuditLog(pool, clock), clock), clock));
                       parts.add("periodic jobs", 5, () -> {
                         for (long timer : timers) {
                           vertx.cancelTimer(timer);
@@ -212,7 +216,7 @@ public final class LinkpointsApp {
   private static long[] startJobs(Vertx vertx, Ledger ledger, Clock clock, Coupons coupons, PosHousekeeping pos,
       DeviceSecretReseal reseal, TierReview tierReview, RewardJob rewards, NotificationDeliveries deliveries,
       ExpiryReminders reminders, OutboxToMembers outboxToMembers, Dispatcher dispatcher,
-      WebhookOptions webhooks) {
+      WebhookOptions webhooks, UnpostedAdjustments unpostedAdjustments) {
     HoldTimeouts holds = new HoldTimeouts(ledger, clock);
     LotExpiry expiry = new LotExpiry(ledger, clock);
     // Each run works alliance after alliance, up to the limit in each; a tick is skipped while the last run goes on.
@@ -245,8 +249,12 @@ public final class LinkpointsApp {
     // Every instance sends webhooks; deliveries are claimed with SKIP LOCKED, so none is sent twice at once.
     long webhookTimer = vertx.setPeriodic(webhooks.pollInterval().toMillis(),
         new OneRunAtATime("Webhook deliveries", dispatcher::runOnce));
+    // Every 30 s (and 3 s after start-up): approved adjustments whose posting was cut short, posted
+    // once (the transfer id is the adjustment's) whichever instances run it at once.
+    long adjustmentTimer = vertx.setPeriodic(3_000, 30_000, new OneRunAtATime("Unposted adjustments",
+        () -> unpostedAdjustments.runOnce(200)));
     return new long[] {holdTimer, expiryTimer, couponTimer, posTimer, resealTimer, tierTimer, rewardTimer, deliveryTimer,
-        reminderTimer, memberEventTimer, webhookTimer};
+        reminderTimer, memberEventTimer, webhookTimer, adjustmentTimer};
   }
 
   /**
