@@ -41,9 +41,9 @@ class WebhooksBrowserTest {
   @BeforeAll
   void start() {
     vertx = Vertx.vertx();
-    api = new ApiFixture(vertx, WebhookOptions.DEFAULT.withPrivateTargets(true)
+    api = new ApiFixture(vertx, c -> c.withAllowPrivateTargets(true).withWebhooks(WebhookOptions.DEFAULT
         .withRetries(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMinutes(5))
-        .withPollInterval(Duration.ofMillis(100)));
+        .withPollInterval(Duration.ofMillis(100))));
     base = "http://localhost:" + api.app.port();
     receiver = await(vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
       arrivals.add(new String[] {req.getHeader(Signatures.HEADER), body.toString()});
