@@ -39,6 +39,7 @@ import io.linkpoints.rewards.RewardJob;
 import io.linkpoints.tiers.TierReview;
 import io.linkpoints.web.ApiDocs;
 import io.linkpoints.web.ApiVerticle;
+import io.linkpoints.web.OutboundTargets;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -184,7 +185,8 @@ public final class LinkpointsApp {
                       parts.add("HTTP server", ApiVerticle.IN_FLIGHT_GRACE_SECONDS + 5, () -> vertx.undeploy(id));
                       DeviceSecretReseal reseal = new DeviceSecretReseal(pool, material.deviceSecrets(), registry);
                       // Webhooks: on the wall clock (retry times, and signatures the receivers check against theirs).
-                      Dispatcher dispatcher = new Dispatcher(vertx, pool, config.webhooks(), Clock.systemUTC());
+                      Dispatcher dispatcher = new Dispatcher(vertx, pool, config.webhooks(),
+                          new OutboundTargets(config.allowPrivateTargets()), Clock.systemUTC());
                       parts.add("webhook dispatcher", 5, dispatcher::close);
                       long[] timers = startJobs(vertx, ledger, clock, wiring.coupons(), new PosHousekeeping(pool, clock),
                           reseal, new TierReview(pool, clock), new RewardJob(pool, ledger, clock),

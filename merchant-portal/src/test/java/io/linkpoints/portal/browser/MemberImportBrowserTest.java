@@ -1,17 +1,12 @@
 package io.linkpoints.portal.browser;
 
-import static io.linkpoints.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.linkpoints.testing.ApiFixture;
-import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 
@@ -20,30 +15,10 @@ import org.openqa.selenium.By;
  * rows is checked and its errors shown by row number, the import button stays off; a good file is
  * checked, imported, and its progress followed to done; the API and the database agree.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MemberImportBrowserTest {
-  private Vertx vertx;
-  private ApiFixture api;
-  private String base;
+class MemberImportBrowserTest extends BrowserTestBase {
 
   @TempDir
   Path dir;
-
-  @BeforeAll
-  void start() {
-    vertx = Vertx.vertx();
-    api = new ApiFixture(vertx);
-    base = "http://localhost:" + api.app.port();
-  }
-
-  @AfterAll
-  void stop() {
-    try {
-      api.close();
-    } finally {
-      await(vertx.close());
-    }
-  }
 
   @Test
   void ownerChecksAFileSeesItsBadRowsThenImportsAGoodOneWithProgress() throws Exception {
@@ -56,8 +31,7 @@ class MemberImportBrowserTest {
         + "13800000001,王芳,1990-05-12,100,\n"
         + "+86 139 0000 0002,李四,,50,2099-12-31\n", StandardCharsets.UTF_8);
 
-    try (Browser owner = new Browser(base, 1280, 1400)) {
-      owner.staffSignIn(w.allianceId(), "bim-owner", "owner-password-1", "owner.html");
+    try (Browser owner = owner(w.allianceId(), "bim-owner", 1280, 1400)) {
       owner.visible("#imp-file");
       owner.driver.findElement(By.id("imp-file")).sendKeys(bad.toAbsolutePath().toString());
       owner.click("#imp-check");
@@ -83,10 +57,7 @@ class MemberImportBrowserTest {
         + w.allianceId() + " and code = 'member_import'"));
   }
 
-  private static void shot(Browser page, String name) throws java.io.IOException {
-    page.driver.executeScript("document.getElementById('member-import').scrollIntoView()");
-    Files.createDirectories(Browser.SCREENSHOTS);
-    Files.copy(page.driver.getScreenshotAs(org.openqa.selenium.OutputType.FILE).toPath(),
-        Browser.SCREENSHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  private static void shot(Browser page, String name) {
+    page.screenshotOf("member-import", name);
   }
 }

@@ -207,13 +207,7 @@ class PortalBrowserTest {
   }
 
   private void signInToWallet(Browser phoneBrowser, PosWorld world, String phone) {
-    phoneBrowser.open("/portal/wallet.html?a=" + world.allianceId);
-    phoneBrowser.type("#phone", phone);
-    phoneBrowser.click("#send-code");
-    phoneBrowser.waitText("#msg", "验证码已发送");
-    phoneBrowser.type("#code", api.codes.last(world.allianceId, phone));
-    phoneBrowser.click("#member-sign-in");
-    phoneBrowser.wait.until(d -> d.findElement(By.id("member-code")).getAttribute("data-code") != null);
+    BrowserTestBase.signInToWallet(phoneBrowser, api, world.allianceId, phone);
   }
 
   @Test
@@ -368,8 +362,7 @@ class PortalBrowserTest {
   }
 
   private static String memberToken(Browser browser) {
-    Object session = browser.driver.executeScript("return JSON.parse(sessionStorage.getItem('lp.session')).token");
-    return String.valueOf(session);
+    return browser.memberToken();
   }
 
   private static String shopPath(PosWorld world, PosWorld.Till till) {
