@@ -83,7 +83,7 @@ class AdjustmentsBrowserTest extends BrowserTestBase {
       admin.type("#a-password", "admin-password-1");
       admin.click("#admin-form button[type=submit]");
       admin.wait.until(d -> d.findElements(By.cssSelector("#admin-table tr[data-username='adp-admin-two']")).size() == 1);
-      shot(admin, "shops", "admin-admins");
+      admin.screenshotOf("shops", "admin-admins");
     }
 
     try (Browser second = admin(world.allianceId, "adp-admin-two", 1280, 1600)) {
