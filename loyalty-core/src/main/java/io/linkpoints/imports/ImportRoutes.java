@@ -38,6 +38,8 @@ public final class ImportRoutes implements ApiRoutes {
   @Override
   public void mount(RouterBuilder b) {
     on(b, "uploadMemberImport", this::upload);
+    on(b, "listMemberImports", JsonHandlers.reply(200, ctx -> imports.list(Params.positiveLong(ctx, "allianceId"),
+        Params.positiveLong(ctx, "shopId")).map(ImportJson::list)));
     on(b, "getMemberImport", JsonHandlers.reply(200, ctx -> imports.get(Params.positiveLong(ctx, "allianceId"),
         Params.positiveLong(ctx, "shopId"), Params.positiveLong(ctx, "importId")).map(ImportJson::memberImport)));
   }

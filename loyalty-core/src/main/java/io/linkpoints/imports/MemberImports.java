@@ -61,6 +61,9 @@ public final class MemberImports {
   private static final String EXISTING = "select count(*) as n from member where alliance_id = $1 and phone = any($2)";
   private static final String BY_KEY = "select * from member_import where alliance_id = $1 and shop_id = $2"
       + " and sha256 = $3";
+  static final int LISTED = 100;
+  private static final String LIST = "select * from member_import where alliance_id = $1 and shop_id = $2"
+      + " order by id desc limit " + LISTED;
   private static final String BY_ID = "select * from member_import where alliance_id = $1 and id = $2";
   private static final String CREATE = "insert into member_import (alliance_id, shop_id, sha256, status, rows_total,"
       + " new_members, matched_members, points_total, created_by, created_at, lease_until)"
@@ -232,6 +235,18 @@ public final class MemberImports {
       }
       return fromRow(rows.iterator().next());
     });
+  }
+
+  /** The shop's latest imports, newest first. */
+  public Future<List<Import>> list(long allianceId, long shopId) {
+    return requireShop(allianceId, shopId).compose(v -> pool.preparedQuery(LIST).execute(Tuple.of(allianceId, shopId)))
+        .map(rows -> {
+          List<Import> imports = new ArrayList<>(rows.size());
+          for (Row row : rows) {
+            imports.add(fromRow(row));
+          }
+          return imports;
+        });
   }
 
   // ---- checking
