@@ -554,6 +554,15 @@ final class XlsxToCsv {
 
     SharedStrings(String part) throws IOException, XMLStreamException {
       this.file = Files.createTempFile("member-import-strings", ".bin");
+      try {
+        read(part);
+      } catch (IOException | XMLStreamException | RuntimeException e) {
+        close();
+        throw e;
+      }
+    }
+
+    private void read(String part) throws IOException, XMLStreamException {
       XMLStreamReader r = part == null ? null : open(part);
       long size = 0;
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 64 * 1024)) {
