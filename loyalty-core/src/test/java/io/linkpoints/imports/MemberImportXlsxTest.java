@@ -173,6 +173,13 @@ class MemberImportXlsxTest {
     JsonObject again = expect(200, api.postRaw(path(w, false), w.ownerToken(), XLSX, Buffer.buffer(workbook)));
     assertEquals(id, again.getLong("id"));
     assertEquals(2, api.count(transfers));
+    // The shop's list (the portals'): this one import, done; a shop that is not there is 404.
+    String list = "/v1/alliances/" + a + "/shops/" + w.shopId() + "/member-imports";
+    JsonArray items = expect(200, api.get(list, w.ownerToken())).getJsonArray("items");
+    assertEquals(1, items.size());
+    assertEquals(id, items.getJsonObject(0).getLong("id"));
+    assertEquals("done", items.getJsonObject(0).getString("status"));
+    assertEquals(404, api.get("/v1/alliances/" + a + "/shops/999999/member-imports", w.adminToken()).statusCode());
     assertEquals(1, api.count("/* test */ select count(*) from member_import where alliance_id = " + a));
     assertEquals(3, api.count("/* test */ select count(*) from member where alliance_id = " + a));
   }
