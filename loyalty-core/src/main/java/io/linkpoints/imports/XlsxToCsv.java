@@ -44,7 +44,8 @@ import javax.xml.stream.XMLStreamReader;
  * <p>Hostile files: the XML parser takes no DTD (a DOCTYPE is refused, so no external entity and no
  * entity expansion), at most {@link #MAX_ENTRIES} zip entries, {@link #MAX_UNZIPPED_BYTES} bytes
  * unzipped in all (counted as read, whatever the entries claim) and {@link #MAX_SHARED_STRINGS}
- * shared strings. Anything that is not such a workbook is {@code 400 invalid_spreadsheet}.
+ * shared strings; {@link XmlGuard} bounds what the parser itself would hold (long tags, comments,
+ * many names, deep nesting). Anything that is not such a workbook is {@code 400 invalid_spreadsheet}.
  */
 final class XlsxToCsv {
   static final long MAX_UNZIPPED_BYTES = 200L * 1024 * 1024;
@@ -65,6 +66,7 @@ final class XlsxToCsv {
 
   private final ZipFile zip;
   private final Budget budget = new Budget();
+  private final XmlGuard guard = new XmlGuard();
   private final XMLInputFactory xml;
   private SharedStrings strings;
   private final BitSet dateStyles = new BitSet();
@@ -496,7 +498,7 @@ final class XlsxToCsv {
     if (entry == null || entry.isDirectory()) {
       return null;
     }
-    return xml.createXMLStreamReader(budget.count(zip.getInputStream(entry)));
+    return xml.createXMLStreamReader(guard.watch(budget.count(zip.getInputStream(entry))));
   }
 
   /** The next event; a DTD (and with it any entity declared there) is refused. */

@@ -1,5 +1,6 @@
 package io.linkpoints.imports;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -96,6 +97,32 @@ class XlsxToCsvTest {
       ApiException e = assertThrows(ApiException.class, () -> convert(workbook(false, data)), data);
       assertEquals(ProblemCode.INVALID_SPREADSHEET, e.problem(), data);
     }
+  }
+
+  /**
+   * What the JDK's parser would hold whole (measured: a 150 MB attribute, comment or processing
+   * instruction, or ten million distinct element names, each run a 64 MB heap out of memory) is
+   * refused while it streams by, long before its end.
+   */
+  @Test
+  void markupTheParserWouldHoldWholeIsRefusedOnTheWay() {
+    String big = "a".repeat(XmlGuard.MAX_MARKUP);
+    StringBuilder names = new StringBuilder();
+    for (int i = 0; i <= XmlGuard.MAX_NAMES; i++) {
+      names.append("<e").append(i).append("/>");
+    }
+    String deep = "<d>".repeat(XmlGuard.MAX_DEPTH) + "</d>".repeat(XmlGuard.MAX_DEPTH);
+    for (String data : new String[] {"<row r=\"1\" x=\"" + big + "\"/>", "<!--" + big + "-->", "<?p " + big + "?>",
+        "<row><c t=\"inlineStr\"><is><t><![CDATA[" + big + "]]></t></is></c></row>", names.toString(), deep,
+        "<row xmlns:p=\"urn:" + "u".repeat(XmlGuard.MAX_NAME) + "\"/>", "<" + "n".repeat(XmlGuard.MAX_NAME + 1) + "/>"}) {
+      ApiException e = assertThrows(ApiException.class, () -> convert(workbook(false, data)), data.substring(0, 40));
+      assertEquals(ProblemCode.INVALID_SPREADSHEET, e.problem());
+    }
+    // Just inside the limits it is read: comments, a PI, CDATA, nesting and names as a workbook may have them.
+    String fine = "<!-- a > b --><?p x?><row r=\"1\"><c t=\"inlineStr\"><is><t><![CDATA[phone]]></t></is></c></row>"
+        + "<row r=\"2\" xmlns:p=\"urn:x\" p:a='/>'><c><v>1</v></c></row>" + "<d>".repeat(XmlGuard.MAX_DEPTH - 4)
+        + "</d>".repeat(XmlGuard.MAX_DEPTH - 4);
+    assertDoesNotThrow(() -> assertEquals("phone,,,,\n1,,,,\n", convert(workbook(false, fine))));
   }
 
   @Test
