@@ -12,8 +12,10 @@ import io.linkpoints.testing.ApiFixture;
 import io.linkpoints.testing.XlsxFixture;
 import io.linkpoints.testing.XlsxFixture.CustomDate;
 import io.linkpoints.testing.XlsxFixture.Inline;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -27,10 +29,12 @@ import java.security.MessageDigest;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -182,6 +186,44 @@ class MemberImportXlsxTest {
     assertEquals(404, api.get("/v1/alliances/" + a + "/shops/999999/member-imports", w.adminToken()).statusCode());
     assertEquals(1, api.count("/* test */ select count(*) from member_import where alliance_id = " + a));
     assertEquals(3, api.count("/* test */ select count(*) from member where alliance_id = " + a));
+  }
+
+  /** Keyed by the workbook's bytes: the same workbook sent 8 times at once makes one import. */
+  @Test
+  void theSameWorkbookSentEightTimesAtOnceIsImportedOnce() throws InterruptedException {
+    ApiFixture.World w = world();
+    List<List<Object>> rows = new ArrayList<>();
+    rows.add(header());
+    for (int i = 0; i < 1200; i++) { // more than two batches of 500
+      rows.add(row(13_700_000_000L + i, null, null, i % 7 + 1, null));
+    }
+    Buffer body = Buffer.buffer(XlsxFixture.bytes(rows));
+    String p = path(w, false);
+    List<Future<HttpResponse<Buffer>>> racers = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      racers.add(api.postRawAsync(p, w.ownerToken(), XLSX, body));
+    }
+    await(Future.join(racers));
+    Set<Long> ids = new HashSet<>();
+    int accepted = 0;
+    for (Future<HttpResponse<Buffer>> r : racers) {
+      HttpResponse<Buffer> response = ApiFixture.checked(HttpMethod.POST, p, r.result());
+      assertTrue(response.statusCode() == 202 || response.statusCode() == 200, response.bodyAsString());
+      accepted += response.statusCode() == 202 ? 1 : 0;
+      ids.add(response.bodyAsJsonObject().getLong("id"));
+    }
+    assertEquals(1, accepted);
+    assertEquals(1, ids.size());
+    String progress = "/v1/alliances/" + w.allianceId() + "/shops/" + w.shopId() + "/member-imports/"
+        + ids.iterator().next();
+    until(() -> "done".equals(expect(200, api.get(progress, w.ownerToken())).getString("status")), 60, "imported");
+    long a = w.allianceId();
+    assertEquals(1, api.count("/* test */ select count(*) from member_import where alliance_id = " + a));
+    assertEquals(1200, api.count("/* test */ select count(*) from ledger_transfer where alliance_id = " + a
+        + " and code = 'member_import'"));
+    // sum over i < 1200 of (i % 7 + 1): 171 cycles of 1..7 (28 each) = 4788, then 1 + 2 + 3.
+    assertEquals(4794, api.count("/* test */ select sum(amount) from ledger_transfer where alliance_id = " + a
+        + " and code = 'member_import'"));
   }
 
   @Test
