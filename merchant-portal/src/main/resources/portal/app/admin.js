@@ -1,4 +1,5 @@
-// Alliance admin: settlement first (run, review, close, CSV), shops, economics, tiers, liability, cross-visits, audit.
+// Alliance admin: settlement first (run, review, close, CSV), shops and admins, economics, tiers, liability,
+// cross-visits, member imports for a shop, audit.
 import { applyI18n, t, problemText } from './i18n.js';
 import { get, post, api, h, table, say, fen, session, requireRole, downloadCsv } from './api.js';
 import { heatmap } from './chart.js';
@@ -8,6 +9,7 @@ import { adminRewards } from './rewards.js';
 import { adminPassports } from './passports.js';
 import { webhooks } from './webhooks.js';
 import { adminApprovals } from './adjustments.js';
+import { adminMemberImport } from './imports.js';
 
 const s = requireRole(['admin']);
 const A = s ? `/v1/alliances/${s.allianceId}` : '';
@@ -23,8 +25,10 @@ const rewards = s ? adminRewards(A, (id) => partyName(id), () => loadAudit().cat
 const passports = s ? adminPassports(A, () => shops) : null;
 const hooks = s ? webhooks(document.getElementById('webhooks'), A) : null;
 const approvals = s ? adminApprovals(document.getElementById('approvals'), A, s.username) : null;
+// Importing a shop's members from its old system (CSV or XLSX), on the shop's behalf.
+const importer = s ? adminMemberImport(document.getElementById('member-import'), A, () => shops) : null;
 applyI18n(() => {
-  if (phones) phones.render(); if (tierDefs) tierDefs.render(); if (rewards) rewards.render();
+  if (phones) phones.render(); if (tierDefs) tierDefs.render(); if (rewards) rewards.render(); if (importer) importer.render();
   if (passports) passports.render(); if (hooks) hooks.render(); if (approvals) approvals.render(); load().catch(fail);
 });
 
@@ -41,6 +45,7 @@ async function load() {
   document.getElementById('e-breakage').value = alliance.breakageRule;
   shops = shopList.items;
   renderShops();
+  if (importer) importer.shopsChanged();
   if (rewards) rewards.render(); // the opt-ins name the shops
   periods = periodList.items;
   const sel = document.getElementById('period');

@@ -31,6 +31,8 @@ public enum ProblemCode {
       "a passport's shops, stamps required, dates, reward or funding split break a rule"),
   INVALID_IMPORT_FILE(400, false,
       "a member import's file is empty, lacks the header, has an overlong field or is not UTF-8 text"),
+  INVALID_SPREADSHEET(400, false,
+      "a member import's XLSX is not a readable workbook, has a DTD, or unzips beyond the limits"),
   ENDPOINT_NOT_ALLOWED(400, false,
       "a webhook URL must be http(s) on a host that is and resolves to public addresses only"),
   CREATOR_NOT_NAMED(400, false, "the shop creating a campaign must be among its issuers or funders"),
