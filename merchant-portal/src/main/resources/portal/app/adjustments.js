@@ -15,7 +15,8 @@ function rowsOf(list, actions) {
     h('td', { class: 'num' }, String(a.id)), h('td', { class: 'mono' }, a.memberHandle),
     h('td', { class: 'num' }, (a.points > 0 ? '+' : '') + a.points), h('td', {}, t('adjReason_' + a.reason)),
     h('td', {}, a.note || ''), h('td', { class: 'proposer' }, `${a.proposedBy.username} (${a.proposedBy.role})`),
-    h('td', { class: 'status' }, t('adjStatus_' + a.status) + (a.decidedBy ? ` · ${a.decidedBy.username}` : '')),
+    h('td', { class: 'status' }, t('adjStatus_' + a.status) + (a.decidedBy ? ` · ${a.decidedBy.username}` : '')
+      + (a.failureCode ? ` · ${t('err_' + a.failureCode)}` : '')),
     h('td', {}, a.proposedAt.slice(0, 16).replace('T', ' ')), actions ? h('td', {}, actions(a)) : null));
 }
 

@@ -1,5 +1,6 @@
-// Alliance admin: settlement first (run, review, close, CSV), shops, economics, tiers, liability, cross-visits, audit.
-import { applyI18n, t } from './i18n.js';
+// Alliance admin: settlement first (run, review, close, CSV), shops and admins, economics, tiers, liability,
+// cross-visits, member imports for a shop, audit.
+import { applyI18n, t, problemText } from './i18n.js';
 import { get, post, api, h, table, say, fen, session, requireRole, downloadCsv } from './api.js';
 import { heatmap } from './chart.js';
 import { memberPhones } from './member-phones.js';
@@ -8,6 +9,7 @@ import { adminRewards } from './rewards.js';
 import { adminPassports } from './passports.js';
 import { webhooks } from './webhooks.js';
 import { adminApprovals } from './adjustments.js';
+import { adminMemberImport } from './imports.js';
 
 const s = requireRole(['admin']);
 const A = s ? `/v1/alliances/${s.allianceId}` : '';
@@ -23,8 +25,10 @@ const rewards = s ? adminRewards(A, (id) => partyName(id), () => loadAudit().cat
 const passports = s ? adminPassports(A, () => shops) : null;
 const hooks = s ? webhooks(document.getElementById('webhooks'), A) : null;
 const approvals = s ? adminApprovals(document.getElementById('approvals'), A, s.username) : null;
+// Importing a shop's members from its old system (CSV or XLSX), on the shop's behalf.
+const importer = s ? adminMemberImport(document.getElementById('member-import'), A, () => shops) : null;
 applyI18n(() => {
-  if (phones) phones.render(); if (tierDefs) tierDefs.render(); if (rewards) rewards.render();
+  if (phones) phones.render(); if (tierDefs) tierDefs.render(); if (rewards) rewards.render(); if (importer) importer.render();
   if (passports) passports.render(); if (hooks) hooks.render(); if (approvals) approvals.render(); load().catch(fail);
 });
 
@@ -41,6 +45,7 @@ async function load() {
   document.getElementById('e-breakage').value = alliance.breakageRule;
   shops = shopList.items;
   renderShops();
+  if (importer) importer.shopsChanged();
   if (rewards) rewards.render(); // the opt-ins name the shops
   periods = periodList.items;
   const sel = document.getElementById('period');
@@ -48,7 +53,7 @@ async function load() {
   sel.replaceChildren(...periods.map((p) => h('option', { value: p.id }, `${p.label} · ${t(p.status)}`)));
   if (keep && periods.some((p) => p.id === keep)) sel.value = keep;
   if (!document.getElementById('month').value) document.getElementById('month').value = new Date().toISOString().slice(0, 7);
-  await Promise.all([loadPeriod(), loadLiability(), loadAudit(), passports.load(), hooks.load(), approvals.load()]);
+  await Promise.all([loadPeriod(), loadLiability(), loadAudit(), loadAdmins(), passports.load(), hooks.load(), approvals.load()]);
 }
 
 async function loadPeriod() {
@@ -83,6 +88,27 @@ function renderShops() {
     }))));
 }
 
+// The alliance's admins: a second one is what four-eyes approvals need (recorded in the audit log).
+async function loadAdmins() {
+  const list = (await get(`${A}/admins`)).items;
+  document.getElementById('admin-list').replaceChildren(h('table', { id: 'admin-table' },
+    h('thead', {}, h('tr', {}, ['#', t('username'), t('createdAt')].map((x) => h('th', {}, x)))),
+    h('tbody', {}, list.map((x) => h('tr', { 'data-username': x.username }, h('td', {}, String(x.id)), h('td', {}, x.username),
+      h('td', {}, x.createdAt.slice(0, 10)))))));
+}
+
+document.getElementById('admin-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const msg = document.getElementById('admins-msg');
+  try {
+    await post(`${A}/admins`, { username: document.getElementById('a-username').value.trim(),
+      password: document.getElementById('a-password').value });
+    e.target.reset();
+    say(t('created'), false, msg); delete msg.dataset.code;
+    await Promise.all([loadAdmins(), loadAudit()]);
+  } catch (err) { say(problemText(err), true, msg); msg.dataset.code = err.code || ''; }
+});
+
 async function shopAction(id, act) {
   try {
     const updated = await post(`${A}/shops/${id}/${act}`);
@@ -93,7 +119,7 @@ async function shopAction(id, act) {
   } catch (err) { fail(err); }
 }
 
-const COLS = [['issuedPoints', 'issued'], ['acceptedPoints', 'accepted'], ['receivableFen', 'receivable'], ['payableFen', 'payable'], ['netFen', 'net']];
+const COLS = [['issuedPoints', 'issued'], ['adjustedPoints', 'adjusted'], ['acceptedPoints', 'accepted'], ['receivableFen', 'receivable'], ['payableFen', 'payable'], ['netFen', 'net']];
 
 function renderStatements(statements) {
   const totals = Object.fromEntries(COLS.map(([k]) => [k, statements.reduce((sum, x) => sum + (x[k] || 0), 0)]));

@@ -248,9 +248,12 @@ async function showStatement() {
   const view = document.getElementById('statement-view');
   if (!id) { view.replaceChildren(t('none')); return; }
   const st = (await get(`${base}/settlement/periods/${id}/statement`)).statement || {};
-  view.replaceChildren(table([t('issued'), t('accepted'), t('receivable') + ' ¥', t('payable') + ' ¥', t('net') + ' ¥'],
-    [[String(st.issuedPoints ?? 0), String(st.acceptedPoints ?? 0), fen(st.receivableFen ?? 0), fen(st.payableFen ?? 0), fen(st.netFen ?? 0)]]));
+  // Adjusted: the shop's points adjustments (credits less debits and corrections), a line of its own.
+  view.replaceChildren(table([t('issued'), t('adjusted'), t('accepted'), t('receivable') + ' ¥', t('payable') + ' ¥', t('net') + ' ¥'],
+    [[String(st.issuedPoints ?? 0), String(st.adjustedPoints ?? 0), String(st.acceptedPoints ?? 0), fen(st.receivableFen ?? 0),
+      fen(st.payableFen ?? 0), fen(st.netFen ?? 0)]]));
   view.dataset.net = st.netFen ?? 0;
+  view.dataset.adjusted = st.adjustedPoints ?? 0;
 }
 
 document.getElementById('st-period').addEventListener('change', () => showStatement().catch((e) => say(e.message, true)));

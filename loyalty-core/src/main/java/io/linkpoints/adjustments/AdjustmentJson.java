@@ -35,7 +35,21 @@ public final class AdjustmentJson {
     if (a.transferId() != null) {
       json.put("transferId", a.transferId().toString());
     }
+    if (a.failureCode() != null) {
+      json.put("failureCode", a.failureCode());
+    }
     return json;
+  }
+
+  /** An audit record's detail: what changed, status before and after (and a failed one's code). */
+  static JsonObject auditDetail(PointAdjustment a, String before, String after) {
+    JsonObject detail = new JsonObject().put("adjustmentId", a.id()).put("shopId", a.shopId())
+        .put("points", a.points()).put("reason", a.reason()).put("proposedBy", a.proposedBy())
+        .put("before", before).put("after", after);
+    if (a.failureCode() != null) {
+      detail.put("failureCode", a.failureCode());
+    }
+    return detail;
   }
 
   static JsonObject adjustments(List<PointAdjustment> list) {

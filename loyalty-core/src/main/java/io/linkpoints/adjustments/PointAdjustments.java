@@ -12,13 +12,13 @@ import io.linkpoints.ledger.TransferResult;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -38,6 +38,8 @@ public final class PointAdjustments {
   public static final long DEFAULT_APPROVAL_ABOVE_POINTS = 500;
   public static final Set<String> REASONS = Set.of("goodwill", "correction_of_sale", "missing_earn", "other");
   static final String CODE = "point_adjustment";
+  /** The audit log's actor role of what the posting job does on its own (actor id 0). */
+  static final String SYSTEM_ACTOR = "system";
 
   private static final String POLICY = "select approval_above_points from point_adjustment_policy where alliance_id = $1";
   private static final String SET_POLICY = "insert into point_adjustment_policy (alliance_id, approval_above_points,"
@@ -63,6 +65,11 @@ public final class PointAdjustments {
       + " decided_at = null where alliance_id = $1 and id = $2 and status = 'approved' and decided_by is not null";
   private static final String DROP_UNPOSTED = "delete from point_adjustment where alliance_id = $1 and id = $2"
       + " and status = 'approved' and decided_by is null";
+  private static final String FAILED = "update point_adjustment set status = 'failed', failure_code = $3"
+      + " where alliance_id = $1 and id = $2 and status = 'approved' returning id";
+  // Uses point_adjustment_status (alliance_id, status, id).
+  private static final String UNPOSTED = "select id from point_adjustment where alliance_id = $1 and status = 'approved'"
+      + " and transfer_id is null and coalesce(decided_at, proposed_at) <= $2 order by id limit $3";
   private static final String POSTED = "update point_adjustment set status = 'posted', transfer_id = $3"
       + " where alliance_id = $1 and id = $2 and status = 'approved' returning id";
 
@@ -181,6 +188,43 @@ public final class PointAdjustments {
 
   /** Moves the points (an id derived from the adjustment's: once however often run) and marks it posted. */
   private Future<PointAdjustment> post(long alliance, PointAdjustment a) {
+    return posting(alliance, a).compose(marked -> get(alliance, a.id()));
+  }
+
+  /**
+   * Moves the points and marks the adjustment posted; true if this call marked it (false: another
+   * posting of the same adjustment, on this instance or another, got there first).
+   */
+  Future<Boolean> posting(long alliance, PointAdjustment a) {
+    return move(alliance, a).compose(t -> pool.preparedQuery(POSTED).execute(Tuple.of(alliance, a.id(), t.id())))
+        .map(rows -> rows.size() == 1);
+  }
+
+  /**
+   * An approved adjustment whose posting the ledger refused for good: {@code failed} with the
+   * refusal's code; true if this call ended it (an approved one only, so once).
+   */
+  Future<Boolean> fail(long alliance, long id, String code) {
+    return pool.preparedQuery(FAILED).execute(Tuple.of(alliance, id, code)).map(rows -> rows.size() == 1);
+  }
+
+  /** The approved adjustments with no posted transfer, decided at or before {@code decidedBy}, oldest first. */
+  Future<List<Long>> unposted(long alliance, Instant decidedBy, int limit) {
+    return pool.preparedQuery(UNPOSTED).execute(Tuple.of(alliance, decidedBy.atOffset(ZoneOffset.UTC), limit))
+        .map(rows -> {
+          List<Long> ids = new ArrayList<>();
+          rows.forEach(r -> ids.add(r.getLong(0)));
+          return ids;
+        });
+  }
+
+  /** An audit record of the alliance's own (no staff acted: the posting job). */
+  Future<PointAdjustment> recordBySystem(long alliance, String action, PointAdjustment a, String before) {
+    return audit.append(alliance, SYSTEM_ACTOR, 0, action, "/v1/alliances/" + alliance + "/point-adjustments/" + a.id(),
+        AdjustmentJson.auditDetail(a, before, a.status())).map(v -> a);
+  }
+
+  private Future<Transfer> move(long alliance, PointAdjustment a) {
     UUID transferId = transferId(alliance, a.id());
     Future<Transfer> moved;
     if (a.accrualId() != null) {
@@ -197,8 +241,7 @@ public final class PointAdjustments {
               ? ledger.transfer(alliance, transferId, issuance.id(), wallet.id(), a.points(), CODE)
               : ledger.transfer(alliance, transferId, wallet.id(), issuance.id(), -a.points(), CODE)));
     }
-    return moved.compose(t -> pool.preparedQuery(POSTED).execute(Tuple.of(alliance, a.id(), t.id())))
-        .compose(v -> get(alliance, a.id()));
+    return moved;
   }
 
   /** The ledger transfer id of adjustment {@code id}: derived, so a rerun sends the same one. */
@@ -231,11 +274,8 @@ public final class PointAdjustments {
   }
 
   private Future<PointAdjustment> record(Principal who, String action, PointAdjustment a, String before, String after) {
-    JsonObject detail = new JsonObject().put("adjustmentId", a.id()).put("shopId", a.shopId())
-        .put("points", a.points()).put("reason", a.reason()).put("proposedBy", a.proposedBy())
-        .put("before", before).put("after", after);
     return audit.append(who.allianceId(), who.role().claim(), who.subjectId(), action,
-        "/v1/alliances/" + who.allianceId() + "/point-adjustments/" + a.id(), detail).map(v -> a);
+        "/v1/alliances/" + who.allianceId() + "/point-adjustments/" + a.id(), AdjustmentJson.auditDetail(a, before, after)).map(v -> a);
   }
 
   private static void check(Proposal p) {

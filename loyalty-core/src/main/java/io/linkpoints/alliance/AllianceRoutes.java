@@ -23,6 +23,7 @@ import java.time.Clock;
 public final class AllianceRoutes implements ApiRoutes {
   private final Alliances alliances;
   private final Shops shops;
+  private final Admins admins;
   private final Terminals terminals;
   private final EarnRules earnRules;
   private final StaffSignIn staffSignIn;
@@ -32,6 +33,7 @@ public final class AllianceRoutes implements ApiRoutes {
       Clock clock) {
     this.alliances = new Alliances(pool, ledger, passwords);
     this.shops = new Shops(pool, ledger, passwords);
+    this.admins = new Admins(pool, passwords);
     this.terminals = new Terminals(pool, tokens, clock);
     this.earnRules = earnRules;
     this.staffSignIn = new StaffSignIn(pool, passwords, tokens, clock);
@@ -51,6 +53,13 @@ public final class AllianceRoutes implements ApiRoutes {
       JsonObject body = JsonHandlers.body(ctx);
       return staffSignIn.signIn(alliance(ctx), body.getString("username"), body.getString("password"))
           .map(AllianceJson::signedIn);
+    }));
+
+    on(b, "listAdmins", JsonHandlers.reply(200, ctx ->
+        admins.list(alliance(ctx)).map(list -> AllianceJson.items(list, AllianceJson::staff))));
+    on(b, "createAdmin", JsonHandlers.reply(201, ctx -> {
+      JsonObject body = JsonHandlers.body(ctx);
+      return admins.add(alliance(ctx), body.getString("username"), body.getString("password")).map(AllianceJson::staff);
     }));
 
     on(b, "listShops", JsonHandlers.reply(200, ctx ->

@@ -1,5 +1,8 @@
 package io.linkpoints.app;
 
+import io.linkpoints.adjustments.PointAdjustments;
+import io.linkpoints.adjustments.UnpostedAdjustments;
+import io.linkpoints.audit.AuditLog;
 import io.linkpoints.auth.KeyRing;
 import io.linkpoints.auth.LogSignInCodeSender;
 import io.linkpoints.auth.MemberDeviceSecrets;
@@ -37,6 +40,7 @@ import io.linkpoints.rewards.RewardJob;
 import io.linkpoints.tiers.TierReview;
 import io.linkpoints.web.ApiDocs;
 import io.linkpoints.web.ApiVerticle;
+import io.linkpoints.web.OutboundTargets;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -182,12 +186,15 @@ public final class LinkpointsApp {
                       parts.add("HTTP server", ApiVerticle.IN_FLIGHT_GRACE_SECONDS + 5, () -> vertx.undeploy(id));
                       DeviceSecretReseal reseal = new DeviceSecretReseal(pool, material.deviceSecrets(), registry);
                       // Webhooks: on the wall clock (retry times, and signatures the receivers check against theirs).
-                      Dispatcher dispatcher = new Dispatcher(vertx, pool, config.webhooks(), Clock.systemUTC());
+                      Dispatcher dispatcher = new Dispatcher(vertx, pool, config.webhooks(),
+                          new OutboundTargets(config.allowPrivateTargets()), Clock.systemUTC());
                       parts.add("webhook dispatcher", 5, dispatcher::close);
                       long[] timers = startJobs(vertx, ledger, clock, wiring.coupons(), new PosHousekeeping(pool, clock),
                           reseal, new TierReview(pool, clock), new RewardJob(pool, ledger, clock),
                           wiring.deliveries(vertx), wiring.expiryReminders(), wiring.outboxToMembers(),
-                          dispatcher, config.webhooks(), new ExitCompletion(pool, clock));
+                          dispatcher, config.webhooks(), new UnpostedAdjustments(pool,
+                              new PointAdjustments(pool, ledger, new AuditLog(pool, clock), clock), clock),
+                          new ExitCompletion(pool, clock));
                       parts.add("periodic jobs", 5, () -> {
                         for (long timer : timers) {
                           vertx.cancelTimer(timer);
@@ -213,7 +220,7 @@ public final class LinkpointsApp {
   private static long[] startJobs(Vertx vertx, Ledger ledger, Clock clock, Coupons coupons, PosHousekeeping pos,
       DeviceSecretReseal reseal, TierReview tierReview, RewardJob rewards, NotificationDeliveries deliveries,
       ExpiryReminders reminders, OutboxToMembers outboxToMembers, Dispatcher dispatcher,
-      WebhookOptions webhooks, ExitCompletion exits) {
+      WebhookOptions webhooks, UnpostedAdjustments unpostedAdjustments, ExitCompletion exits) {
     HoldTimeouts holds = new HoldTimeouts(ledger, clock);
     LotExpiry expiry = new LotExpiry(ledger, clock);
     // Each run works alliance after alliance, up to the limit in each; a tick is skipped while the last run goes on.
@@ -246,10 +253,14 @@ public final class LinkpointsApp {
     // Every instance sends webhooks; deliveries are claimed with SKIP LOCKED, so none is sent twice at once.
     long webhookTimer = vertx.setPeriodic(webhooks.pollInterval().toMillis(),
         new OneRunAtATime("Webhook deliveries", dispatcher::runOnce));
+    // Every 30 s (and 3 s after start-up): approved adjustments whose posting was cut short, posted
+    // once (the transfer id is the adjustment's) whichever instances run it at once.
+    long adjustmentTimer = vertx.setPeriodic(3_000, 30_000, new OneRunAtATime("Unposted adjustments",
+        () -> unpostedAdjustments.runOnce(200)));
     // Every minute: shop exits whose end date has come, each completed once (under its row's lock).
     long exitTimer = vertx.setPeriodic(15_000, 60_000, new OneRunAtATime("Shop exits", () -> exits.runOnce().mapEmpty()));
     return new long[] {holdTimer, expiryTimer, couponTimer, posTimer, resealTimer, tierTimer, rewardTimer, deliveryTimer,
-        reminderTimer, memberEventTimer, webhookTimer, exitTimer};
+        reminderTimer, memberEventTimer, webhookTimer, adjustmentTimer, exitTimer};
   }
 
   /**

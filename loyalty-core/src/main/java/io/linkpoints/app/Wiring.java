@@ -15,7 +15,6 @@ import io.linkpoints.ledger.api.ShopFeedRoutes;
 import io.linkpoints.member.DeviceRoutes;
 import io.linkpoints.member.MemberActivityRoutes;
 import io.linkpoints.member.MemberRoutes;
-import io.linkpoints.notifications.EndpointPolicy;
 import io.linkpoints.notifications.ExpiryReminders;
 import io.linkpoints.notifications.HttpSmsGateway;
 import io.linkpoints.notifications.NotificationDeliveries;
@@ -50,6 +49,7 @@ import io.linkpoints.web.ApiRoutes;
 import io.linkpoints.web.ApiVerticle;
 import io.linkpoints.web.ApiVerticle.Mounts;
 import io.linkpoints.web.HealthCheck;
+import io.linkpoints.web.OutboundTargets;
 import io.linkpoints.webhooks.WebhookEndpoints;
 import io.linkpoints.webhooks.WebhookRoutes;
 import io.vertx.core.Future;
@@ -79,7 +79,7 @@ final class Wiring {
   private final WebhookEndpoints webhooks;
   private final List<HealthCheck> healthChecks;
   private final Notifications notifications;
-  private final EndpointPolicy endpoints;
+  private final OutboundTargets outboundTargets;
   private final MemberImports memberImports;
   private final Vertx vertx;
 
@@ -103,8 +103,8 @@ final class Wiring {
     this.stamps = new Stamps(p.pool(), p.ledger(), p.clock());
     this.passports = new Passports(p.pool(), p.clock(), stamps);
     this.notifications = new Notifications(p.pool(), p.clock(), p.notifyConfig().smsConfigured());
-    this.endpoints = new EndpointPolicy(p.config().allowPrivateEndpoints());
-    this.webhooks = new WebhookEndpoints(vertx, p.pool(), p.config().webhooks().allowPrivateTargets(), p.clock());
+    this.outboundTargets = new OutboundTargets(p.config().allowPrivateTargets());
+    this.webhooks = new WebhookEndpoints(vertx, p.pool(), outboundTargets, p.clock());
     this.memberImports = new MemberImports(vertx, p.pool(), p.ledger(), p.clock());
   }
 
@@ -114,7 +114,7 @@ final class Wiring {
     SmsSender sms = p.notifyConfig().smsGatewayUrl()
         .<SmsSender>map(url -> new HttpSmsGateway(http, url, p.notifyConfig().smsGatewaySecret().orElseThrow(), p.clock()))
         .orElse(null);
-    return new NotificationDeliveries(vertx, p.pool(), http, p.vapid(), endpoints, sms, p.clock());
+    return new NotificationDeliveries(vertx, p.pool(), http, p.vapid(), outboundTargets, sms, p.clock());
   }
 
   /** The expiry reminders job, which app runs periodically. */
@@ -161,7 +161,7 @@ final class Wiring {
         new DeviceRoutes(p.pool(), p.deviceSecrets(), p.clock()),
         new TierRoutes(p.pool(), p.clock()),
         new RewardRoutes(p.pool(), p.ledger(), p.clock()),
-        new NotificationRoutes(notifications, new PushSubscriptions(p.pool(), p.clock(), endpoints), p.vapid(),
+        new NotificationRoutes(notifications, new PushSubscriptions(p.pool(), p.clock(), outboundTargets), p.vapid(),
             p.notifyConfig().smsConfigured()),
         new WebhookRoutes(webhooks),
         new PrivacyRoutes(p.pool(), p.ledger(), p.clock()),

@@ -28,6 +28,9 @@ import java.util.function.Function;
  * {@code allianceId}, and, for shop roles, whose shop is the path's {@code shopId}. A terminal's
  * token also stops working the moment the terminal is revoked, and the people and terminals of a
  * shop the alliance admin has suspended are refused ({@code 403 shop_suspended}) until it is reinstated.
+ * A member's token stops working when the member closes the account ({@code 401 closed_account}),
+ * except on the operations marked {@code x-closed-account: true} (the close itself, so its retry
+ * answers what the first close did).
  * Past these walls, a shop or settlement period the path names must exist in its alliance
  * ({@code 404 shop_not_found}, {@code 404 period_not_found}: see {@link PathTargets}).
  *
@@ -40,12 +43,16 @@ public final class AccessGate implements Gate {
   public static final String BEARER_SCHEME = "bearerAuth";
   public static final String OPERATOR_SCHEME = "operatorToken";
   static final String ROLES_EXTENSION = "x-roles";
+  /** Marks the operations a closed account's token may still call. */
+  static final String CLOSED_ACCOUNT_EXTENSION = "x-closed-account";
   private static final String DECIDED_FOR = "linkpoints.access.operation";
   /** A live terminal's shop status (no row: revoked, or never enrolled). */
   private static final String ACTIVE_TERMINAL = "select s.status from terminal t"
       + " join shop s on s.alliance_id = t.alliance_id and s.id = t.shop_id"
       + " where t.alliance_id = $1 and t.id = $2 and t.shop_id = $3 and t.enrolled_at is not null and t.revoked_at is null";
   private static final String SHOP_STATUS = "select status from shop where alliance_id = $1 and id = $2";
+  /** One row while the member's account is open. */
+  private static final String OPEN_MEMBER = "select 1 from member where alliance_id = $1 and id = $2 and closed_at is null";
 
   private final OpenAPIContract contract;
   private final TokenService tokens;
@@ -53,6 +60,8 @@ public final class AccessGate implements Gate {
   private final Pool pool;
   // Asked on every call of every till: concurrent calls share round trips.
   private final GroupedQuery activeTerminal;
+  // Asked on every member call (the wallet's): concurrent calls share round trips too.
+  private final GroupedQuery openMember;
   private final PathTargets targets;
   private final Map<String, Set<Role>> rolesByOperation = new HashMap<>();
 
@@ -62,6 +71,7 @@ public final class AccessGate implements Gate {
     this.operator = operator;
     this.pool = pool;
     this.activeTerminal = new GroupedQuery(pool, ACTIVE_TERMINAL);
+    this.openMember = new GroupedQuery(pool, OPEN_MEMBER);
     this.targets = new PathTargets(pool);
     for (Operation op : contract.operations()) {
       rolesByOperation.put(op.getOperationId(), rolesOf(op));
@@ -132,6 +142,15 @@ public final class AccessGate implements Gate {
       throw ProblemCode.TOKEN_MISSING.refuse("an access token is required (Authorization: Bearer ...)");
     }
     Principal p = tokens.verify(bearer);
+    if (p.role() == Role.MEMBER && !Boolean.TRUE.equals(op.getExtensions().get(CLOSED_ACCOUNT_EXTENSION))) {
+      // A token outlives its account by up to its lifetime: a closed account's is refused here.
+      return openMember.execute(Tuple.of(p.allianceId(), p.subjectId())).map(rows -> {
+        if (rows.size() == 0) {
+          throw ProblemCode.CLOSED_ACCOUNT.refuse("this member's account was closed");
+        }
+        return authorize(op, pathParam, p);
+      }).compose(caller -> targets.exist(caller, pathParam));
+    }
     if (!p.role().shopScoped()) {
       return Future.succeededFuture(p).map(caller -> authorize(op, pathParam, caller))
           .compose(caller -> targets.exist(caller, pathParam));

@@ -3,7 +3,7 @@ package io.linkpoints.imports;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** The imports' answers as the contract's JSON ({@code MemberImportCheck}, {@code MemberImport}). */
+/** The imports' answers as the contract's JSON ({@code MemberImportCheck}, {@code MemberImport}, {@code MemberImportList}). */
 final class ImportJson {
   private ImportJson() {
   }
@@ -27,6 +27,12 @@ final class ImportJson {
       j.put("finishedAt", i.finishedAt().toString());
     }
     return j;
+  }
+
+  static JsonObject list(java.util.List<MemberImports.Import> imports) {
+    JsonArray items = new JsonArray();
+    imports.forEach(i -> items.add(memberImport(i)));
+    return new JsonObject().put("items", items);
   }
 
   static JsonObject outcome(MemberImports.Outcome o) {

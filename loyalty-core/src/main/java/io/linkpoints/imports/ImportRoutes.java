@@ -24,6 +24,8 @@ import java.nio.file.Path;
  */
 public final class ImportRoutes implements ApiRoutes {
   public static final long MAX_FILE_BYTES = 20L * 1024 * 1024;
+  /** An XLSX upload's media type; any other body is read as CSV. */
+  public static final String XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
   private final Vertx vertx;
   private final MemberImports imports;
@@ -36,6 +38,8 @@ public final class ImportRoutes implements ApiRoutes {
   @Override
   public void mount(RouterBuilder b) {
     on(b, "uploadMemberImport", this::upload);
+    on(b, "listMemberImports", JsonHandlers.reply(200, ctx -> imports.list(Params.positiveLong(ctx, "allianceId"),
+        Params.positiveLong(ctx, "shopId")).map(ImportJson::list)));
     on(b, "getMemberImport", JsonHandlers.reply(200, ctx -> imports.get(Params.positiveLong(ctx, "allianceId"),
         Params.positiveLong(ctx, "shopId"), Params.positiveLong(ctx, "importId")).map(ImportJson::memberImport)));
   }
@@ -62,11 +66,12 @@ public final class ImportRoutes implements ApiRoutes {
     }
     Principal who = Principal.of(ctx);
     HttpServerRequest request = ctx.request();
+    boolean xlsx = isXlsx(request.getHeader("Content-Type"));
     request.pause();
     imports.requireShop(allianceId, shopId)
-        .compose(v -> vertx.fileSystem().createTempFile("member-import", ".csv"))
+        .compose(v -> vertx.fileSystem().createTempFile("member-import", xlsx ? ".xlsx" : ".csv"))
         .compose(path -> receive(request, path).map(Path.of(path)))
-        .compose(path -> imports.upload(who, allianceId, shopId, path, dryRun))
+        .compose(path -> imports.upload(who, allianceId, shopId, path, xlsx, dryRun))
         .onSuccess(outcome -> {
           if (outcome.status() == 422) {
             JsonHandlers.send(ctx, 422, ImportJson.outcome(outcome)); // refused: nothing done, nothing to audit
@@ -75,6 +80,14 @@ public final class ImportRoutes implements ApiRoutes {
           }
         })
         .onFailure(ctx::fail);
+  }
+
+  static boolean isXlsx(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int semicolon = contentType.indexOf(';');
+    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().equalsIgnoreCase(XLSX);
   }
 
   /** Streams the body into the file, refusing more than the limit. */

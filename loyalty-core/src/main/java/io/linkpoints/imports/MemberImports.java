@@ -62,6 +62,9 @@ public final class MemberImports {
   private static final String EXISTING = "select count(*) as n from member where alliance_id = $1 and phone = any($2)";
   private static final String BY_KEY = "select * from member_import where alliance_id = $1 and shop_id = $2"
       + " and sha256 = $3";
+  static final int LISTED = 100;
+  private static final String LIST = "select * from member_import where alliance_id = $1 and shop_id = $2"
+      + " order by id desc limit " + LISTED;
   private static final String BY_ID = "select * from member_import where alliance_id = $1 and id = $2";
   private static final String CREATE = "insert into member_import (alliance_id, shop_id, sha256, status, rows_total,"
       + " new_members, matched_members, points_total, created_by, created_at, lease_until)"
@@ -139,20 +142,46 @@ public final class MemberImports {
   }
 
   /**
-   * Handles an uploaded file (already on disk at {@code file}; deleted when done). A dry run
-   * answers 200 with the check; an import answers 422 with the check if any row is bad, 200 with
-   * the earlier import for a file already imported by this shop, else 202 with the new import,
-   * applied in the background.
+   * Handles an uploaded file (already on disk at {@code upload}; deleted when done), a CSV or, if
+   * {@code xlsx}, a spreadsheet first turned into the same CSV (the import is still keyed by the
+   * SHA-256 of the bytes uploaded). A dry run answers 200 with the check; an import answers 422 with
+   * the check if any row is bad, 200 with the earlier import for a file already imported by this
+   * shop, else 202 with the new import, applied in the background.
    */
-  public Future<Outcome> upload(Principal who, long allianceId, long shopId, Path file, boolean dryRun) {
+  public Future<Outcome> upload(Principal who, long allianceId, long shopId, Path upload, boolean xlsx,
+      boolean dryRun) {
+    if (!xlsx) {
+      return upload(who, allianceId, shopId, upload, null, dryRun);
+    }
+    // The spreadsheet is turned into a CSV on a worker; that CSV is the inner upload's (and deleted as it is).
+    return vertx.executeBlocking(() -> {
+      String sha = sha256(upload);
+      Path csv = Files.createTempFile("member-import", ".csv");
+      try {
+        XlsxToCsv.convert(upload, csv);
+        return new Converted(csv, sha);
+      } catch (RuntimeException e) {
+        Files.deleteIfExists(csv);
+        throw e;
+      }
+    }).compose(c -> upload(who, allianceId, shopId, c.csv(), c.sha(), dryRun)).andThen(ar -> delete(upload));
+  }
+
+  private record Converted(Path csv, String sha) {
+  }
+
+  /** The CSV {@code file}; {@code uploadedSha} the key of the bytes uploaded, null when they are the file's. */
+  private Future<Outcome> upload(Principal who, long allianceId, long shopId, Path file, String uploadedSha,
+      boolean dryRun) {
     Future<Outcome> outcome = zone(allianceId).compose(zone -> {
       LocalDate today = LocalDate.now(clock.withZone(zone));
       if (dryRun) {
         return check(allianceId, file, today).map(c -> Outcome.of(200, c.asDryRun(true)));
       }
       // Opening balances are points the shop issues: none once its exit has started (docs/shop-exit.md).
-      return LeavingShops.refuseIfLeaving(pool, allianceId, shopId).compose(ok -> vertx.executeBlocking(() -> sha256(file)))
-          .compose(sha ->
+      Future<String> key = LeavingShops.refuseIfLeaving(pool, allianceId, shopId).compose(ok -> uploadedSha != null
+          ? Future.succeededFuture(uploadedSha) : vertx.executeBlocking(() -> sha256(file)));
+      return key.compose(sha ->
           pool.preparedQuery(BY_KEY).execute(Tuple.of(allianceId, shopId, sha)).compose(found -> {
             if (found.size() == 1) {
               return again(allianceId, shopId, found.iterator().next(), file, zone);
@@ -208,6 +237,18 @@ public final class MemberImports {
       }
       return fromRow(rows.iterator().next());
     });
+  }
+
+  /** The shop's latest imports, newest first. */
+  public Future<List<Import>> list(long allianceId, long shopId) {
+    return requireShop(allianceId, shopId).compose(v -> pool.preparedQuery(LIST).execute(Tuple.of(allianceId, shopId)))
+        .map(rows -> {
+          List<Import> imports = new ArrayList<>(rows.size());
+          for (Row row : rows) {
+            imports.add(fromRow(row));
+          }
+          return imports;
+        });
   }
 
   // ---- checking

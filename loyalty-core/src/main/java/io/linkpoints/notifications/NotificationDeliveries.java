@@ -1,6 +1,7 @@
 package io.linkpoints.notifications;
 
 import io.linkpoints.platform.EachAlliance;
+import io.linkpoints.web.OutboundTargets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -67,18 +68,18 @@ public final class NotificationDeliveries {
   private final Pool pool;
   private final HttpClient http;
   private final VapidKeys vapid;
-  private final EndpointPolicy policy;
+  private final OutboundTargets targets;
   private final SmsSender sms;
   private final Clock clock;
 
   /** {@code sms}: null when no gateway is configured (nothing is queued for SMS then). */
-  public NotificationDeliveries(Vertx vertx, Pool pool, HttpClient http, VapidKeys vapid, EndpointPolicy policy,
+  public NotificationDeliveries(Vertx vertx, Pool pool, HttpClient http, VapidKeys vapid, OutboundTargets targets,
       SmsSender sms, Clock clock) {
     this.vertx = vertx;
     this.pool = pool;
     this.http = http;
     this.vapid = vapid;
-    this.policy = policy;
+    this.targets = targets;
     this.sms = sms;
     this.clock = clock;
   }
@@ -169,7 +170,7 @@ public final class NotificationDeliveries {
   }
 
   /** A push ready to send: its encrypted body and VAPID header, or why it cannot go (an HTTP-like status). */
-  private record Prepared(int refusedWith, byte[] body, String authorization, java.net.InetAddress address) {
+  private record Prepared(int refusedWith, byte[] body, String authorization, OutboundTargets.Target target) {
   }
 
   private Future<Integer> push(Row r, Instant now) {
@@ -178,8 +179,10 @@ public final class NotificationDeliveries {
     // The endpoint's DNS lookup, the ECDH and AES-GCM of RFC 8291 and the ES256 signature are
     // blocking or CPU work: on a worker, never on the event loop.
     return vertx.executeBlocking(() -> {
-      EndpointPolicy.Target target = policy.target(endpoint);
-      if (target.refusal().isPresent()) {
+      OutboundTargets.Target target;
+      try {
+        target = targets.resolve(endpoint);
+      } catch (OutboundTargets.Refused refused) {
         return new Prepared(403, null, null, null);
       }
       byte[] body;
@@ -189,7 +192,7 @@ public final class NotificationDeliveries {
       } catch (Exception e) {
         return new Prepared(400, null, null, null); // keys that cannot be used: never deliverable
       }
-      return new Prepared(0, body, vapid.authorization(endpoint, now), target.address());
+      return new Prepared(0, body, vapid.authorization(endpoint, now), target);
     }, false).compose(prepared -> {
       if (prepared.refusedWith() != 0) {
         return Future.succeededFuture(prepared.refusedWith());
@@ -198,13 +201,10 @@ public final class NotificationDeliveries {
           .setFollowRedirects(false).setConnectTimeout(10_000).setIdleTimeout(20_000)
           .putHeader("TTL", "86400").putHeader("Urgency", "normal").putHeader("Content-Encoding", "aes128gcm")
           .putHeader("Content-Type", "application/octet-stream")
-          .putHeader("Authorization", prepared.authorization());
-      if (prepared.address() != null) {
-        // Connect to the address checked; the URL's host still names the server (Host, TLS SNI).
-        java.net.URI uri = java.net.URI.create(endpoint);
-        int port = uri.getPort() != -1 ? uri.getPort() : "http".equalsIgnoreCase(uri.getScheme()) ? 80 : 443;
-        options.setServer(io.vertx.core.net.SocketAddress.inetSocketAddress(port, prepared.address().getHostAddress()));
-      }
+          .putHeader("Authorization", prepared.authorization())
+          // Connect to the address checked; the URL's host still names the server (Host, TLS SNI).
+          .setServer(io.vertx.core.net.SocketAddress.inetSocketAddress(prepared.target().port(),
+              prepared.target().address().getHostAddress()));
       return http.request(options).compose(req -> req.send(Buffer.buffer(prepared.body())))
           .compose(resp -> resp.body().map(b -> resp.statusCode()));
     });

@@ -1,5 +1,6 @@
 package io.linkpoints.notifications;
 
+import io.linkpoints.web.OutboundTargets;
 import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -12,7 +13,7 @@ import java.util.Base64;
 
 /**
  * The member's browsers that take Web Push. A subscription is checked before it is kept: the
- * endpoint against the {@link EndpointPolicy} (on a worker: it resolves the host), {@code p256dh}
+ * endpoint against the SSRF guard, {@link OutboundTargets} (on a worker: it resolves the host), {@code p256dh}
  * must be a P-256 point and {@code auth} 16 bytes, as RFC 8291 wants.
  */
 public final class PushSubscriptions {
@@ -25,12 +26,12 @@ public final class PushSubscriptions {
 
   private final Pool pool;
   private final Clock clock;
-  private final EndpointPolicy policy;
+  private final OutboundTargets targets;
 
-  public PushSubscriptions(Pool pool, Clock clock, EndpointPolicy policy) {
+  public PushSubscriptions(Pool pool, Clock clock, OutboundTargets targets) {
     this.pool = pool;
     this.clock = clock;
-    this.policy = policy;
+    this.targets = targets;
   }
 
   /** A subscription as the browser's {@code PushSubscription.toJSON()} gives it. */
@@ -47,13 +48,9 @@ public final class PushSubscriptions {
     } catch (IllegalArgumentException | GeneralSecurityException e) {
       throw ProblemCode.INVALID_PARAMETER.refuse("keys.p256dh must be a P-256 point and keys.auth 16 bytes, base64url");
     }
-    return Vertx.currentContext().executeBlocking(() -> policy.refusal(s.endpoint())).compose(refusal -> {
-      if (refusal.isPresent()) {
-        return Future.failedFuture(ProblemCode.PUSH_ENDPOINT_REFUSED.refuse(refusal.get()));
-      }
-      return pool.preparedQuery(UPSERT).execute(Tuple.of(allianceId, memberId, s.endpoint(), s.p256dh(), s.auth(),
-          clock.instant().atOffset(ZoneOffset.UTC))).map(rows -> rows.iterator().next().getLong(0));
-    });
+    return targets.check(Vertx.currentContext().owner(), s.endpoint(), ProblemCode.PUSH_ENDPOINT_REFUSED)
+        .compose(checked -> pool.preparedQuery(UPSERT).execute(Tuple.of(allianceId, memberId, s.endpoint(), s.p256dh(), s.auth(),
+          clock.instant().atOffset(ZoneOffset.UTC))).map(rows -> rows.iterator().next().getLong(0)));
   }
 
   /** Forgets the member's subscription at {@code endpoint}; 404 if they have none there. */

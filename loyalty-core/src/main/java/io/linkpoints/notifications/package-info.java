@@ -1,7 +1,7 @@
 /**
  * The member's side of issue 17: the inbox ({@code Notifications}, rendered by
  * {@code NotificationText}), each member's choices ({@code NotificationPreferences}), Web Push
- * (subscriptions in {@code PushSubscriptions} behind {@code EndpointPolicy}; {@code VapidKeys},
+ * (subscriptions in {@code PushSubscriptions} behind {@code web.OutboundTargets}; {@code VapidKeys},
  * RFC 8292; {@code WebPushCrypto}, RFC 8291), the SMS gateway ({@code SmsSender},
  * {@code HttpSmsGateway}), the queue that sends both ({@code NotificationDeliveries}), the expiry
  * reminders job ({@code ExpiryReminders}) and the routes ({@code NotificationRoutes}).

@@ -25,7 +25,7 @@ public record LinkpointsConfig(
     int codeStepWindow,
     int metricsPort,
     String metricsHost,
-    boolean allowPrivateEndpoints,
+    boolean allowPrivateTargets,
     WebhookOptions webhooks) {
 
   public static final int DEFAULT_PORT = 8080;
@@ -66,7 +66,7 @@ public record LinkpointsConfig(
     // Loopback unless the operator says otherwise: the figures are for the operator's scraper, not the public.
     String metricsHost = env.getOrDefault("LINKPOINTS_METRICS_HOST", "127.0.0.1");
     // Off unless the operator says so: the service must not be made to call into its own network (SSRF).
-    boolean allowPrivate = Boolean.parseBoolean(env.getOrDefault("LINKPOINTS_ALLOW_PRIVATE_ENDPOINTS", "false"));
+    boolean allowPrivate = privateTargetsAllowed(env);
     return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, operatorToken, poolSize, keys, OWASP_PBKDF2_ITERATIONS,
         codeKeys, window, metricsPort, metricsHost, allowPrivate, WebhookOptions.fromEnv(env));
   }
@@ -78,46 +78,68 @@ public record LinkpointsConfig(
   public LinkpointsConfig withPort(int newPort) {
     return new LinkpointsConfig(newPort, dbUrl, dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir,
         passwordIterations, codeKeysDir, codeStepWindow, newPort == 0 && metricsPort != METRICS_OFF ? 0 : metricsPort,
-        metricsHost, allowPrivateEndpoints, webhooks);
+        metricsHost, allowPrivateTargets, webhooks);
   }
 
   /** With the management server (/metrics) on this port, or none ({@link #METRICS_OFF}). */
   public LinkpointsConfig withMetricsPort(int newPort) {
     return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir,
-        passwordIterations, codeKeysDir, codeStepWindow, newPort, metricsHost, allowPrivateEndpoints, webhooks);
+        passwordIterations, codeKeysDir, codeStepWindow, newPort, metricsHost, allowPrivateTargets, webhooks);
   }
 
   public LinkpointsConfig withDbUrl(String url) {
     return new LinkpointsConfig(port, Optional.of(url), dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir,
-        passwordIterations, codeKeysDir, codeStepWindow, metricsPort, metricsHost, allowPrivateEndpoints, webhooks);
+        passwordIterations, codeKeysDir, codeStepWindow, metricsPort, metricsHost, allowPrivateTargets, webhooks);
   }
 
   /** The same configuration with its data (and, by default, its keys) in another folder. */
   public LinkpointsConfig withDataDir(Path dir) {
     return new LinkpointsConfig(port, dbUrl, dir, logLevel, operatorToken, dbPoolSize, dir.resolve("jwt-keys"),
         passwordIterations, dir.resolve("code-keys"), codeStepWindow, metricsPort, metricsHost,
-        allowPrivateEndpoints, webhooks);
+        allowPrivateTargets, webhooks);
   }
 
   /** With other webhook options (tests allow their local receiver and retry in milliseconds). */
   public LinkpointsConfig withWebhooks(WebhookOptions options) {
     return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir,
-        passwordIterations, codeKeysDir, codeStepWindow, metricsPort, metricsHost, allowPrivateEndpoints, options);
+        passwordIterations, codeKeysDir, codeStepWindow, metricsPort, metricsHost, allowPrivateTargets, options);
   }
 
   /** For tests only: fewer PBKDF2 iterations, so sign-ins do not take half a second each. */
   public LinkpointsConfig withPasswordIterations(int iterations) {
     return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir, iterations,
-        codeKeysDir, codeStepWindow, metricsPort, metricsHost, allowPrivateEndpoints, webhooks);
+        codeKeysDir, codeStepWindow, metricsPort, metricsHost, allowPrivateTargets, webhooks);
   }
 
   /**
-   * Whether outgoing calls to addresses the operator names (push endpoints) may go to http and to
-   * loopback, private or link-local addresses ({@code LINKPOINTS_ALLOW_PRIVATE_ENDPOINTS}; SSRF).
+   * Whether outgoing calls to URLs someone else names (push endpoints, webhook targets) may be plain
+   * http and go to loopback, private, link-local and other non-public addresses
+   * ({@code LINKPOINTS_ALLOW_PRIVATE_TARGETS}; SSRF, {@code web.OutboundTargets}).
    */
-  public LinkpointsConfig withAllowPrivateEndpoints(boolean allow) {
+  public LinkpointsConfig withAllowPrivateTargets(boolean allow) {
     return new LinkpointsConfig(port, dbUrl, dataDir, logLevel, operatorToken, dbPoolSize, jwtKeysDir,
         passwordIterations, codeKeysDir, codeStepWindow, metricsPort, metricsHost, allow, webhooks);
+  }
+
+  /** The older name of {@link #withAllowPrivateTargets}, from when only push endpoints had the switch. */
+  @Deprecated
+  public LinkpointsConfig withAllowPrivateEndpoints(boolean allow) {
+    return withAllowPrivateTargets(allow);
+  }
+
+  /**
+   * {@code LINKPOINTS_ALLOW_PRIVATE_TARGETS}; when it is not set, either of its older names, one per
+   * feature before the two guards became one ({@code LINKPOINTS_ALLOW_PRIVATE_ENDPOINTS} for push,
+   * {@code LINKPOINTS_WEBHOOKS_ALLOW_PRIVATE_TARGETS} for webhooks), set to true allows private
+   * targets for both.
+   */
+  static boolean privateTargetsAllowed(Map<String, String> env) {
+    String current = env.get("LINKPOINTS_ALLOW_PRIVATE_TARGETS");
+    if (current != null && !current.isBlank()) {
+      return Boolean.parseBoolean(current.trim());
+    }
+    return Boolean.parseBoolean(env.getOrDefault("LINKPOINTS_ALLOW_PRIVATE_ENDPOINTS", "false").trim())
+        || Boolean.parseBoolean(env.getOrDefault("LINKPOINTS_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "false").trim());
   }
 
   private static int parsePort(String name, String raw) {

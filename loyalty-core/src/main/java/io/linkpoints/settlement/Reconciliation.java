@@ -39,9 +39,10 @@ public final class Reconciliation {
               + "  and period_id = $2 and payer_id <> payee_id group by payer_id) y on y.payer_id = s.party_id"
               + " where s.alliance_id = $1 and s.period_id = $2 and (s.receivable_fen <> coalesce(x.receivable, 0)"
               + "  or s.payable_fen <> coalesce(y.payable, 0))"),
-      new Check("issued_matches_ledger", "each shop's (and the fund's) issued points equal its issuance account's net"
-          + " debits in the period",
-          "select s.party_id, s.issued_points, coalesce(l.net, 0) as ledger_issued_points from settlement_statement s"
+      new Check("issued_matches_ledger", "each shop's (and the fund's) issued plus adjusted points equal its issuance"
+          + " account's net debits in the period",
+          "select s.party_id, s.issued_points, s.adjusted_points, coalesce(l.net, 0) as ledger_issued_points"
+              + " from settlement_statement s"
               + " join ledger_account a on a.alliance_id = s.alliance_id"
               + "  and a.kind in ('merchant_issuance', 'alliance_fund_issuance') and a.owner_id = s.party_id"
               + " left join (select a2.id, sum(case when t.debit_account_id = a2.id then t.amount else -t.amount end) as net"
@@ -51,7 +52,7 @@ public final class Reconciliation {
               + "   and w.id in (t.debit_account_id, t.credit_account_id)"
               + "  where a2.alliance_id = $1 and a2.kind in ('merchant_issuance', 'alliance_fund_issuance')" + PERIOD
               + " group by a2.id) l on l.id = a.id"
-              + " where s.alliance_id = $1 and s.period_id = $2 and s.issued_points <> coalesce(l.net, 0)"),
+              + " where s.alliance_id = $1 and s.period_id = $2 and s.issued_points + s.adjusted_points <> coalesce(l.net, 0)"),
       new Check("accepted_matches_ledger", "each shop's accepted points equal its acceptance account's net credits in the period",
           "select s.party_id, s.accepted_points, coalesce(l.net, 0) as ledger_accepted_points from settlement_statement s"
               + " join ledger_account a on a.alliance_id = s.alliance_id and a.kind = 'merchant_acceptance' and a.owner_id = s.party_id"

@@ -39,6 +39,7 @@ final class SettlementJson {
   static JsonObject statement(Statements.Statement s) {
     return new JsonObject().put("partyId", s.partyId()).put("party", Parties.name(s.partyId()))
         .put("issuedPoints", s.issuedPoints()).put("issuedFen", s.issuedFen())
+        .put("adjustedPoints", s.adjustedPoints()).put("adjustedFen", s.adjustedFen())
         .put("acceptedPoints", s.acceptedPoints()).put("acceptedFen", s.acceptedFen())
         .put("acceptedFromOthersFen", s.acceptedFromOthersFen()).put("redeemedElsewhereFen", s.redeemedElsewhereFen())
         .put("expiredPoints", s.expiredPoints()).put("expiredFen", s.expiredFen())

@@ -29,6 +29,10 @@ import java.time.Clock;
  *       redemption) the shop gives the value back to the lots' issuer; from the escrow the fund
  *       gives it back;</li>
  *   <li>each coupon_funding row: the sponsor pays the honouring shop its fen (same shop: nothing);</li>
+ *   <li>a points adjustment's transfer (code {@code point_adjustment}, between a member and a shop's
+ *       issuance) is its own category: a credit is a {@code point_adjustment} (the shop's lot, a
+ *       figure, no money); a debit or a correction of a sale is a {@code point_adjustment_reversal}
+ *       per lot taken, paid like an earn reversal (another shop's lots: that shop pays this one);</li>
  *   <li>each adjustment booked into the period: payer pays payee;</li>
  *   <li>each shop exit completed in the period with charge_to_fund: the shop pays the fund the value
  *       of the points the fund took over ({@code exit_charge}); from then the fund is the issuer of
@@ -57,9 +61,10 @@ public final class SettlementRun {
 
   private static final String POINT_ITEMS =
       "select t.id as transfer_id, a.lot_transfer_id, a.lot_n, a.points, a.points * l.price_per_point_fen as amount,"
+      + "  case when c.kind = 'merchant_issuance' and t.code = 'point_adjustment' then 'point_adjustment_reversal' else"
       + "  case c.kind when 'merchant_acceptance' then 'redemption'"
       + "   when 'merchant_issuance' then 'earn_reversal' when 'alliance_fund_issuance' then 'earn_reversal'"
-      + "   when 'alliance_breakage' then 'expiry' when 'coupon_escrow' then 'market_coupon' else 'other_points' end as category,"
+      + "   when 'alliance_breakage' then 'expiry' when 'coupon_escrow' then 'market_coupon' else 'other_points' end end as category,"
       + "  " + ISSUER + " as payer_id,"
       + "  case when c.kind in ('merchant_acceptance', 'merchant_issuance') then c.owner_id"
       + "   when c.kind = 'alliance_breakage' and $5 = 'issuing_shop' then " + ISSUER + " else 0 end as payee_id"
@@ -72,7 +77,8 @@ public final class SettlementRun {
       + " where t.alliance_id = $1 and t.created_at >= $3 and t.created_at < $4 and t.flags in (0, 2)"
       + " union all"
       + " select t.id, l.transfer_id, l.n, l.points, l.points * l.price_per_point_fen,"
-      + "  case when d.kind = 'merchant_issuance' and d.owner_id = " + ISSUER + " then 'earn'"
+      + "  case when d.kind = 'merchant_issuance' and t.code = 'point_adjustment' then 'point_adjustment'"
+      + "   when d.kind = 'merchant_issuance' and d.owner_id = " + ISSUER + " then 'earn'"
       + "   when d.kind = 'alliance_fund_issuance' and " + ISSUER + " = 0 then 'earn'"
       + "   when d.kind = 'merchant_acceptance' then 'redemption_reversal'"
       + "   when d.kind = 'coupon_escrow' then 'market_coupon_refund' else 'other_points' end,"
@@ -108,7 +114,8 @@ public final class SettlementRun {
 
   private static final String X = " and i.payer_id <> i.payee_id";
   private static final String STATEMENTS = "insert into settlement_statement (alliance_id, period_id, party_id,"
-      + " issued_points, issued_fen, accepted_points, accepted_fen, accepted_from_others_fen, redeemed_elsewhere_fen,"
+      + " issued_points, issued_fen, adjusted_points, adjusted_fen,"
+      + " accepted_points, accepted_fen, accepted_from_others_fen, redeemed_elsewhere_fen,"
       + " expired_points, expired_fen, breakage_paid_fen, breakage_received_fen, market_coupon_fen,"
       + " coupon_funding_paid_fen, coupon_funding_received_fen, adjustment_fen, exit_charge_fen, other_fen, receivable_fen,"
       + " payable_fen,"
@@ -118,13 +125,17 @@ public final class SettlementRun {
       + sum("points", "i.category = 'earn_reversal' and i.payee_id = p.id") + ","
       + sum("amount_fen", "i.category = 'earn' and i.payee_id = p.id") + " - "
       + sum("amount_fen", "i.category = 'earn_reversal' and i.payee_id = p.id") + ","
+      + sum("points", "i.category = 'point_adjustment' and i.payee_id = p.id") + " - "
+      + sum("points", "i.category = 'point_adjustment_reversal' and i.payee_id = p.id") + ","
+      + sum("amount_fen", "i.category = 'point_adjustment' and i.payee_id = p.id") + " - "
+      + sum("amount_fen", "i.category = 'point_adjustment_reversal' and i.payee_id = p.id") + ","
       + sum("points", "i.category = 'redemption' and i.payee_id = p.id") + " - "
       + sum("points", "i.category = 'redemption_reversal' and i.payer_id = p.id") + ","
       + sum("amount_fen", "i.category = 'redemption' and i.payee_id = p.id") + " - "
       + sum("amount_fen", "i.category = 'redemption_reversal' and i.payer_id = p.id") + ","
-      + sum("amount_fen", "i.category in ('redemption', 'earn_reversal') and i.payee_id = p.id" + X) + " - "
+      + sum("amount_fen", "i.category in ('redemption', 'earn_reversal', 'point_adjustment_reversal') and i.payee_id = p.id" + X) + " - "
       + sum("amount_fen", "i.category = 'redemption_reversal' and i.payer_id = p.id" + X) + ","
-      + sum("amount_fen", "i.category in ('redemption', 'earn_reversal') and i.payer_id = p.id" + X) + " - "
+      + sum("amount_fen", "i.category in ('redemption', 'earn_reversal', 'point_adjustment_reversal') and i.payer_id = p.id" + X) + " - "
       + sum("amount_fen", "i.category = 'redemption_reversal' and i.payee_id = p.id" + X) + ","
       + sum("points", "i.category = 'expiry' and i.payer_id = p.id") + ","
       + sum("amount_fen", "i.category = 'expiry' and i.payer_id = p.id") + ","

@@ -16,7 +16,7 @@ import java.util.UUID;
  * freezes, so what is read of a closed period never changes.
  */
 public final class Statements {
-  static final String[] FIGURES = {"issued_points", "issued_fen", "accepted_points", "accepted_fen",
+  static final String[] FIGURES = {"issued_points", "issued_fen", "adjusted_points", "adjusted_fen", "accepted_points", "accepted_fen",
       "accepted_from_others_fen", "redeemed_elsewhere_fen", "expired_points", "expired_fen", "breakage_paid_fen",
       "breakage_received_fen", "market_coupon_fen", "coupon_funding_paid_fen", "coupon_funding_received_fen",
       "adjustment_fen", "exit_charge_fen", "other_fen", "receivable_fen", "payable_fen", "net_fen"};
@@ -34,13 +34,19 @@ public final class Statements {
       + " where alliance_id = $1 and period_id = $2 and ($3::bigint is null or payer_id = $3 or payee_id = $3)"
       + " and ($4::text is null or category = $4) and n > $5 order by n limit $6";
 
-  /** One party's statement for a period (the fund is party 0): the figures of {@link #FIGURES}, in that order. */
-  public record Statement(long partyId, long issuedPoints, long issuedFen, long acceptedPoints, long acceptedFen,
+  /**
+   * One party's statement for a period (the fund is party 0): the figures of {@link #FIGURES}, in that order.
+   * Issued: earns less earn reversals; adjusted: points adjustments at the shop (credits less debits and
+   * corrections), signed; the two together are the issuance account's net movement with members.
+   */
+  public record Statement(long partyId, long issuedPoints, long issuedFen, long adjustedPoints, long adjustedFen,
+      long acceptedPoints, long acceptedFen,
       long acceptedFromOthersFen, long redeemedElsewhereFen, long expiredPoints, long expiredFen, long breakagePaidFen,
       long breakageReceivedFen, long marketCouponFen, long couponFundingPaidFen, long couponFundingReceivedFen,
       long adjustmentFen, long exitChargeFen, long otherFen, long receivableFen, long payableFen, long netFen) {
     static Statement of(Row r) {
       return new Statement(r.getLong("party_id"), r.getLong("issued_points"), r.getLong("issued_fen"),
+          r.getLong("adjusted_points"), r.getLong("adjusted_fen"),
           r.getLong("accepted_points"), r.getLong("accepted_fen"), r.getLong("accepted_from_others_fen"),
           r.getLong("redeemed_elsewhere_fen"), r.getLong("expired_points"), r.getLong("expired_fen"),
           r.getLong("breakage_paid_fen"), r.getLong("breakage_received_fen"), r.getLong("market_coupon_fen"),

@@ -5,6 +5,8 @@ import io.linkpoints.outbox.Outbox;
 import io.linkpoints.platform.EachAlliance;
 import io.linkpoints.platform.WebhookOptions;
 import io.linkpoints.web.ApiException;
+import io.linkpoints.web.OutboundTargets;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -42,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * succeeded (2xx), or waits {@code retryBase × 2^(attempts-1)} (at most {@code retryCap}, less up to
  * a quarter as jitter), or, past {@code giveUpAfter} since it became due, is given up: its endpoint
  * is disabled and a {@code webhook.endpoint_disabled} event written for the endpoint's owner.
- * Redirects are never followed (a 3xx is a failure); the target is checked by {@link TargetGuard}
+ * Redirects are never followed (a 3xx is a failure); the target is checked by {@link OutboundTargets}
  * before every attempt and the connection goes to the address checked.
  */
 public final class Dispatcher {
@@ -92,16 +94,16 @@ public final class Dispatcher {
   private final Pool pool;
   private final WebhookOptions options;
   private final Clock clock;
-  private final TargetGuard guard;
+  private final OutboundTargets guard;
   private final HttpClient http;
 
   /** {@code clock}: the wall clock (retry times and signature timestamps are the receiver's time too). */
-  public Dispatcher(Vertx vertx, Pool pool, WebhookOptions options, Clock clock) {
+  public Dispatcher(Vertx vertx, Pool pool, WebhookOptions options, OutboundTargets guard, Clock clock) {
     this.vertx = vertx;
     this.pool = pool;
     this.options = options;
     this.clock = clock;
-    this.guard = new TargetGuard(vertx, options.allowPrivateTargets());
+    this.guard = guard;
     this.http = vertx.createHttpClient(new HttpClientOptions()
         .setConnectTimeout((int) options.requestTimeout().toMillis())
         .setMaxRedirects(0)
@@ -149,7 +151,7 @@ public final class Dispatcher {
       secrets.add(row.getString("previous_secret"));
     }
     long started = System.nanoTime();
-    return guard.check(url)
+    return guard.check(vertx, url, ProblemCode.ENDPOINT_NOT_ALLOWED)
         .compose(target -> send(target, text, row.getUUID("event_id"), secrets))
         .transform(outcome -> {
           int ms = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - started) / 1_000_000);
@@ -171,7 +173,7 @@ public final class Dispatcher {
   }
 
   /** POSTs the body to the checked address; answers the status code. */
-  private Future<Integer> send(TargetGuard.Target target, String body, UUID eventId, List<String> secrets) {
+  private Future<Integer> send(OutboundTargets.Target target, String body, UUID eventId, List<String> secrets) {
     long unix = clock.instant().getEpochSecond();
     RequestOptions request = new RequestOptions()
         .setMethod(HttpMethod.POST)

@@ -1,5 +1,6 @@
 package io.linkpoints.webhooks;
 
+import io.linkpoints.web.OutboundTargets;
 import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -75,20 +76,22 @@ public final class WebhookEndpoints {
       + " where alliance_id = $1 and id = $2 and endpoint_id = $3 returning id";
 
   private final Pool pool;
-  private final TargetGuard guard;
+  private final OutboundTargets guard;
+  private final io.vertx.core.Vertx vertx;
   private final Clock clock;
 
-  /** {@code allowPrivateTargets}: the operator's word that endpoints may be on non-public addresses. */
-  public WebhookEndpoints(io.vertx.core.Vertx vertx, Pool pool, boolean allowPrivateTargets, Clock clock) {
+  /** {@code guard}: the SSRF guard, which refuses a URL the service must not call. */
+  public WebhookEndpoints(io.vertx.core.Vertx vertx, Pool pool, OutboundTargets guard, Clock clock) {
+    this.vertx = vertx;
     this.pool = pool;
-    this.guard = new TargetGuard(vertx, allowPrivateTargets);
+    this.guard = guard;
     this.clock = clock;
   }
 
   /** Registers an endpoint for {@code scope}'s events (its shop's, or the alliance's when null). */
   public Future<WithSecret> register(long alliance, Long scope, String url, List<String> eventTypes) {
     List<String> types = List.copyOf(new java.util.LinkedHashSet<>(eventTypes));
-    return guard.check(url).compose(target -> {
+    return guard.check(vertx, url, ProblemCode.ENDPOINT_NOT_ALLOWED).compose(target -> {
       String secret = Signatures.newSecret();
       return pool.preparedQuery(INSERT).execute(Tuple.tuple().addValue(alliance).addValue(UUID.randomUUID())
               .addValue(scope).addValue(url).addValue(types.toArray(String[]::new)).addValue(secret).addValue(now()))

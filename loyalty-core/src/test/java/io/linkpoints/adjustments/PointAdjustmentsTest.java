@@ -58,10 +58,9 @@ class PointAdjustmentsTest {
     w = new PosWorld(api, "adj");
     cafe = w.shop("Cafe");
     bakery = w.shop("Bakery");
-    // There is no route for a second admin yet: a copy of the first, with the same password.
-    api.count("/* test */ with s as (insert into staff (alliance_id, username, role, password_hash)"
-        + " select alliance_id, 'adj-admin-two', 'admin', password_hash from staff where alliance_id = " + w.allianceId
-        + " and username = 'adj-admin' returning 1) select count(*) from s");
+    // The second pair of eyes: an admin the first one adds.
+    expect(201, api.post("/v1/alliances/" + w.allianceId + "/admins", w.adminToken, new JsonObject()
+        .put("username", "adj-admin-two").put("password", "admin-password-1")));
     admin2 = api.staffToken(w.allianceId, "adj-admin-two", "admin-password-1");
     expect(201, api.post(shopPath(cafe) + "/staff", cafe.ownerToken(), new JsonObject()
         .put("username", "adj-cafe-cashier").put("password", "cashier-password-1").put("role", "cashier")));

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.TestInstance;
  * The member's inbox, settings and Web Push through the API on a real PostgreSQL, with a local push
  * service ({@link PushReceiver}) that checks the VAPID JWT and decrypts each message as a browser
  * would. The service runs with private endpoints allowed (the receiver is on 127.0.0.1); what a
- * default service refuses is {@link EndpointPolicyTest}'s. Notifications are written through
+ * default service refuses is {@code web.OutboundTargetsTest}'s. Notifications are written through
  * {@link Notifications#notifyMember}, the entry point the outbox calls, in a transaction of the test's.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -57,7 +57,7 @@ class NotificationsApiTest {
   @BeforeAll
   void start() {
     vertx = Vertx.vertx();
-    api = new ApiFixture(vertx, c -> c.withAllowPrivateEndpoints(true));
+    api = new ApiFixture(vertx, c -> c.withAllowPrivateTargets(true));
     second = api.anotherInstance();
     world = new PosWorld(api, "notify");
     receiver = new PushReceiver(vertx);
@@ -175,7 +175,7 @@ class NotificationsApiTest {
     List<NotificationDeliveries> senders = new ArrayList<>();
     for (ApiFixture instance : List.of(api, second)) {
       senders.add(new NotificationDeliveries(vertx, instance.app.pool(), vertx.createHttpClient(), vapid,
-          new EndpointPolicy(true), null, api.clock));
+          new io.linkpoints.web.OutboundTargets(true), null, api.clock));
     }
     // 200: enough for the claims of concurrent runs to overlap (without the skip-locked claim, 1,600 were sent).
     int told = 200;

@@ -10,11 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.ledger.Transfer;
-import io.linkpoints.testing.ApiFixture;
 import io.linkpoints.testing.PosWorld;
 import io.linkpoints.testing.PosWorld.Person;
 import io.linkpoints.testing.PosWorld.Till;
-import io.vertx.core.Vertx;
+import io.linkpoints.testing.TillTestBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
@@ -24,14 +23,8 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Stamp passports through the till, figures by hand: consent and pauses, one stamp per shop per
@@ -41,35 +34,9 @@ import org.junit.jupiter.api.TestInstance;
  * withdrawing the stamp of a card not yet complete (and not of a complete one), and a sale whose
  * stamp step did not run stamped by its rerun. Every shop earns 1 point per yuan, rounded down.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PassportTest {
-  private Vertx vertx;
-  private ApiFixture api;
-  private ExecutorService tills;
-  private int worlds;
-
-  @BeforeAll
-  void start() {
-    vertx = Vertx.vertx();
-    api = new ApiFixture(vertx);
-    tills = Executors.newFixedThreadPool(2);
-  }
-
-  @AfterEach
-  void ledgerStillAddsUp() {
-    api.assertLedgerOk();
-  }
-
-  @AfterAll
-  void stop() {
-    tills.shutdown();
-    api.close();
-    await(vertx.close());
-  }
-
-  private PosWorld world(Instant at) {
-    api.clock.set(at);
-    return new PosWorld(api, "passport" + (++worlds));
+class PassportTest extends TillTestBase {
+  PassportTest() {
+    super("passport", 2);
   }
 
   /** A December passport over these shops, {@code bps[i]} the share of {@code shops[i]}; the fund has the rest. */
@@ -103,11 +70,6 @@ class PassportTest {
     }
     assertEquals("live", last.getString("status"));
     return id;
-  }
-
-  private static JsonObject accrue(PosWorld w, Till till, Person member, long spendFen) {
-    return expect(200, w.pos(till, "accrue", key(), new JsonObject().put("memberCode", w.code(member))
-        .put("spendFen", spendFen)));
   }
 
   private long stampRows(PosWorld w, long passportId, Person m) {
@@ -159,7 +121,7 @@ class PassportTest {
     // Reward 301: fund 50%, A 25%, B 25%, C and D 0%.
     long id = create(w, draft(List.of(a, b, c, d), new int[] {2500, 2500, 0, 0}, 3, 2000, 301)).getLong("id");
     // Not live until every named shop consents: a sale stamps nothing.
-    accrue(w, a, m, 3000);
+    w.accrue(a, m, 3000);
     assertEquals(0, stampRows(w, id, m));
     for (Till t : List.of(a, b, c)) {
       assertEquals("awaiting_consent", shopCall(w, t, id, "consent").getString("status"));
@@ -167,13 +129,13 @@ class PassportTest {
     assertEquals("live", shopCall(w, d, id, "consent").getString("status"));
     assertEquals("live", shopCall(w, d, id, "consent").getString("status"), "consenting again changes nothing");
 
-    accrue(w, a, m, 3000); // stamp: A, Dec 7
-    accrue(w, a, m, 5000); // the same shop the same local day: no second stamp
-    accrue(w, b, m, 1999); // under the 20.00 yuan minimum: none
+    w.accrue(a, m, 3000); // stamp: A, Dec 7
+    w.accrue(a, m, 5000); // the same shop the same local day: no second stamp
+    w.accrue(b, m, 1999); // under the 20.00 yuan minimum: none
     assertEquals(1, stampRows(w, id, m));
-    accrue(w, b, m, 2000); // stamp: B
+    w.accrue(b, m, 2000); // stamp: B
     api.clock.set(Instant.parse("2026-12-07T16:05:00Z")); // 00:05 on Dec 8 in Shanghai
-    accrue(w, a, m, 3000); // a new local day: a stamp row, but A counts once toward the 3
+    w.accrue(a, m, 3000); // a new local day: a stamp row, but A counts once toward the 3
     assertEquals(3, stampRows(w, id, m));
     JsonObject card = card(w, m, id);
     assertEquals(2, card.getLong("stamps"));
@@ -186,7 +148,7 @@ class PassportTest {
     long earnedBefore = w.available(m);
     // 30 + 30 + 50 + 19 + 20 + 30 = 179 base points so far.
     assertEquals(179, earnedBefore);
-    JsonObject third = accrue(w, c, m, 2500); // stamp: C, the third different shop: complete
+    JsonObject third = w.accrue(c, m, 2500); // stamp: C, the third different shop: complete
     assertEquals(25, third.getLong("points"), "the sale's own answer is unchanged");
     // 301 × 50% = 150.5, × 25% = 75.25 twice: floors 150 + 75 + 75 = 300, the 1 left goes to the
     // largest remainder (the fund's .5): fund 151, A 75, B 75; C and D pay 0 (no transfer).
@@ -204,7 +166,7 @@ class PassportTest {
       assertEquals(Stamps.REWARD_CODE, t.code());
     }
     // After completion: no more stamps, no second reward.
-    accrue(w, d, m, 9000);
+    w.accrue(d, m, 9000);
     assertEquals(179 + 25 + 301 + 90, w.available(m));
     assertEquals(3, rewards(w));
     card = card(w, m, id);
@@ -256,14 +218,14 @@ class PassportTest {
     assertEquals("paused", shopCall(w, b, id, "pause").getString("status"));
     assertEquals("paused", expect(200, api.post("/v1/alliances/" + w.allianceId + "/passports/" + id + "/pause",
         w.adminToken, null)).getString("status"));
-    accrue(w, a, m, 1000);
+    w.accrue(a, m, 1000);
     assertEquals(0, stampRows(w, id, m), "paused by B and the admin: no stamp at A either");
     assertEquals("paused", expect(200, api.post("/v1/alliances/" + w.allianceId + "/passports/" + id + "/resume",
         w.adminToken, null)).getString("status"), "B's pause stays");
-    accrue(w, c, m, 1000);
+    w.accrue(c, m, 1000);
     assertEquals(0, stampRows(w, id, m));
     assertEquals("live", shopCall(w, b, id, "resume").getString("status"));
-    accrue(w, c, m, 1000);
+    w.accrue(c, m, 1000);
     assertEquals(1, stampRows(w, id, m));
   }
 
@@ -284,10 +246,10 @@ class PassportTest {
     for (int round = 0; round < 2; round++) {
       for (int i = 0; i < members; i++) {
         Person m = w.member();
-        accrue(w, a, m, 1000);
+        w.accrue(a, m, 1000);
         List<Till> last = List.of(c, d);
         if (round == 1) {
-          accrue(w, b, m, 1000);
+          w.accrue(b, m, 1000);
         } else {
           last = List.of(b, c);
         }
@@ -340,12 +302,12 @@ class PassportTest {
     for (int i = 0; i < count; i++) {
       Person m = w.member();
       members.add(m);
-      accrue(w, a, m, 1000);
+      w.accrue(a, m, 1000);
     }
     expect(200, api.post(passport + "/pause", w.adminToken, null));
     for (Person m : members) {
       for (Till t : List.of(b, c)) {
-        UUID sale = UUID.fromString(accrue(w, t, m, 1000).getString("accrualId"));
+        UUID sale = UUID.fromString(w.accrue(t, m, 1000).getString("accrualId"));
         last.add(new Stamps.Sale(w.allianceId, t.shopId(), m.memberId(), w.walletId(m), sale, api.clock.instant(),
             ZoneId.of("Asia/Shanghai")));
       }
@@ -374,19 +336,19 @@ class PassportTest {
 
     // Partly refunded, the net spend still at the minimum: the stamp stays; below it: withdrawn.
     Person m1 = w.member();
-    String sale = accrue(w, a, m1, 3000).getString("accrualId");
+    String sale = w.accrue(a, m1, 3000).getString("accrualId");
     refund(w, a, sale, 1000); // net 2000 = the minimum
     assertEquals(1, stampRows(w, id, m1));
     refund(w, a, sale, 1); // net 1999
     assertEquals(0, stampRows(w, id, m1));
     assertEquals(0, card(w, m1, id).getLong("stamps"));
     // The withdrawn stamp frees the day: another sale there today stamps again.
-    accrue(w, a, m1, 2000);
+    w.accrue(a, m1, 2000);
     assertEquals(1, stampRows(w, id, m1));
 
     // A full refund withdraws it too.
     Person m2 = w.member();
-    String full = accrue(w, b, m2, 2500).getString("accrualId");
+    String full = w.accrue(b, m2, 2500).getString("accrualId");
     assertEquals(1, stampRows(w, id, m2));
     refund(w, b, full, 2500);
     assertEquals(0, stampRows(w, id, m2));
@@ -394,9 +356,9 @@ class PassportTest {
     // A completed card keeps the refunded sale's stamp and its reward: 30 + 30 + 30 + 300 = 390,
     // the refund takes the sale's own 30 points back: 360.
     Person m3 = w.member();
-    accrue(w, a, m3, 3000);
-    accrue(w, b, m3, 3000);
-    String last = accrue(w, c, m3, 3000).getString("accrualId");
+    w.accrue(a, m3, 3000);
+    w.accrue(b, m3, 3000);
+    String last = w.accrue(c, m3, 3000).getString("accrualId");
     assertEquals(390, w.available(m3));
     refund(w, c, last, 3000);
     assertEquals(360, w.available(m3));
@@ -421,7 +383,7 @@ class PassportTest {
     Till b = w.shop("Books B");
     long id = live(w, List.of(a, b), new int[] {2000, 3000}, 2, 0, 100);
     Person m = w.member();
-    accrue(w, a, m, 1000);
+    w.accrue(a, m, 1000);
     String pause = "/v1/alliances/" + w.allianceId + "/passports/" + id;
     expect(200, api.post(pause + "/pause", w.adminToken, null));
     String key = key();

@@ -12,7 +12,7 @@ import io.linkpoints.testing.ApiFixture;
 import io.linkpoints.testing.PosWorld;
 import io.linkpoints.testing.PosWorld.Person;
 import io.linkpoints.testing.PosWorld.Till;
-import io.vertx.core.Vertx;
+import io.linkpoints.testing.TillTestBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,14 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Promotions and the new-customer bounty through the till, with figures worked out by hand: the
@@ -40,43 +34,13 @@ import org.junit.jupiter.api.TestInstance;
  * and the settlement statement counting them as the shop's issue. Every shop earns 1 point per
  * yuan, rounded down. The ledger's invariants are checked after each test.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BonusAtTheTillTest {
-  private Vertx vertx;
-  private ApiFixture api;
-  private ExecutorService tills;
-  private int worlds;
-
-  @BeforeAll
-  void start() {
-    vertx = Vertx.vertx();
-    api = new ApiFixture(vertx);
-    tills = Executors.newFixedThreadPool(2);
-  }
-
-  @AfterEach
-  void ledgerStillAddsUp() {
-    api.assertLedgerOk();
-  }
-
-  @AfterAll
-  void stop() {
-    tills.shutdown();
-    api.close();
-    await(vertx.close());
-  }
-
-  private PosWorld world(Instant at) {
-    api.clock.set(at);
-    return new PosWorld(api, "bonus" + (++worlds));
-  }
-
-  private static String shopPath(PosWorld w, Till till) {
-    return "/v1/alliances/" + w.allianceId + "/shops/" + till.shopId();
+class BonusAtTheTillTest extends TillTestBase {
+  BonusAtTheTillTest() {
+    super("bonus", 2);
   }
 
   private static JsonObject promotion(PosWorld w, Till till, JsonObject body) {
-    return expect(201, w.api.post(shopPath(w, till) + "/promotions", till.ownerToken(), body));
+    return expect(201, w.api.post(w.shopPath(till) + "/promotions", till.ownerToken(), body));
   }
 
   private static JsonObject allDecember(String name, long bonusPoints) {
@@ -85,13 +49,8 @@ class BonusAtTheTillTest {
   }
 
   private static void bounty(PosWorld w, Till till, long points, long minSpendFen) {
-    expect(200, w.api.send(HttpMethod.PUT, shopPath(w, till) + "/bounty", till.ownerToken(),
+    expect(200, w.api.send(HttpMethod.PUT, w.shopPath(till) + "/bounty", till.ownerToken(),
         new JsonObject().put("points", points).put("minSpendFen", minSpendFen)));
-  }
-
-  private static JsonObject accrue(PosWorld w, Till till, Person member, long spendFen) {
-    return expect(200, w.pos(till, "accrue", key(), new JsonObject().put("memberCode", w.code(member))
-        .put("spendFen", spendFen)));
   }
 
   /** The points of the answer's item from {@code source} (0: none), checking who pays it. */
@@ -129,7 +88,7 @@ class BonusAtTheTillTest {
     JsonObject inWindow = null;
     for (int i = 0; i < at.length; i++) {
       api.clock.set(at[i]);
-      JsonObject accrued = accrue(w, tea, member, 3850);
+      JsonObject accrued = w.accrue(tea, member, 3850);
       assertEquals(expected[i], accrued.getLong("points"), "the sale at " + at[i]);
       assertEquals(38, accrued.getLong("basePoints"));
       assertEquals(38, item(accrued, "base", tea));
@@ -170,7 +129,7 @@ class BonusAtTheTillTest {
     for (int i = 0; i < at.length; i++) {
       api.clock.set(Instant.parse(at[i]));
       bakery = freshToken(bakery); // an hour passes: the till renews its 15-minute token
-      JsonObject accrued = accrue(w, bakery, member, 1000);
+      JsonObject accrued = w.accrue(bakery, member, 1000);
       assertEquals(10 + bonus[i], accrued.getLong("points"), "the sale at " + at[i]);
       assertEquals(bonus[i], item(accrued, "promotion", bakery), "the sale at " + at[i]);
     }
@@ -189,27 +148,27 @@ class BonusAtTheTillTest {
     assertEquals(30, quoted.getLong("basePoints"));
     assertEquals(200, item(quoted, "bounty", cafe));
     assertEquals(30, quote(w, cafe, 3000, null).getLong("points"));
-    JsonObject first = accrue(w, cafe, newcomer, 3000);
+    JsonObject first = w.accrue(cafe, newcomer, 3000);
     assertEquals(30 + 200, first.getLong("points"));
     assertEquals(200, item(first, "bounty", cafe));
     assertEquals(30, quote(w, cafe, 3000, newcomer.handle()).getLong("points"));
-    JsonObject second = accrue(w, cafe, newcomer, 3000);
+    JsonObject second = w.accrue(cafe, newcomer, 3000);
     assertEquals(30, second.getLong("points"));
     assertEquals(0, item(second, "bounty", cafe));
     // A purchase at another shop is not one at the café; a first purchase under the minimum spend
     // earns no bounty, and the purchases after it are not first ones.
     Person browser = w.member();
-    assertEquals(0, item(accrue(w, books, browser, 5000), "bounty", books));
-    JsonObject small = accrue(w, cafe, browser, 999);
+    assertEquals(0, item(w.accrue(books, browser, 5000), "bounty", books));
+    JsonObject small = w.accrue(cafe, browser, 999);
     assertEquals(9, small.getLong("points"));
     assertEquals(0, item(small, "bounty", cafe));
-    assertEquals(0, item(accrue(w, cafe, browser, 5000), "bounty", cafe));
+    assertEquals(0, item(w.accrue(cafe, browser, 5000), "bounty", cafe));
     assertEquals(230 + 30, w.available(newcomer));
     assertEquals(50 + 9 + 50, w.available(browser));
     assertEquals(1, bounties(w, cafe));
     // The owner turns it off: a new member's first purchase earns none.
     bounty(w, cafe, 0, 0);
-    assertEquals(0, item(accrue(w, cafe, w.member(), 3000), "bounty", cafe));
+    assertEquals(0, item(w.accrue(cafe, w.member(), 3000), "bounty", cafe));
   }
 
   private static JsonObject quote(PosWorld w, Till till, long spendFen, String handle) {
@@ -284,7 +243,7 @@ class BonusAtTheTillTest {
         .put("multiplierPermille", 2000).put("startsOn", "2026-12-01").put("endsOn", "2026-12-31"));
     Person member = w.member();
     // 38.50 yuan: base 38, double +38, bounty +200.
-    JsonObject sale = accrue(w, cafe, member, 3850);
+    JsonObject sale = w.accrue(cafe, member, 3850);
     assertEquals(276, sale.getLong("points"));
     String accrualId = sale.getString("accrualId");
     // Half the money back: floor(38/2) = 19 base, 19 promotion, 100 bounty.
@@ -307,7 +266,7 @@ class BonusAtTheTillTest {
     assertEquals(130, rest.getLong("shortfallPoints"));
     assertEquals(0, w.available(member));
     // The next sale (100 yuan: 100 base + 100 double) pays the 130 back to the café first.
-    JsonObject next = accrue(w, cafe, member, 10_000);
+    JsonObject next = w.accrue(cafe, member, 10_000);
     assertEquals(200, next.getLong("points"));
     assertEquals(130, next.getLong("recoveredPoints"));
     assertEquals(70, w.available(member));
@@ -321,19 +280,19 @@ class BonusAtTheTillTest {
   void bonusesAreNeitherCutNorCountedByTheDailyCap() {
     PosWorld w = world(Instant.parse("2026-12-11T02:00:00Z"));
     Till cafe = w.shop("Café");
-    expect(200, api.send(HttpMethod.PUT, shopPath(w, cafe) + "/earn-rule", cafe.ownerToken(),
+    expect(200, api.send(HttpMethod.PUT, w.shopPath(cafe) + "/earn-rule", cafe.ownerToken(),
         new JsonObject().put("pointsPerYuan", 1).put("rounding", "floor").put("dailyCapPoints", 70)));
     promotion(w, cafe, allDecember("Fifty more", 50));
     Person member = w.member();
-    JsonObject first = accrue(w, cafe, member, 3850);
+    JsonObject first = w.accrue(cafe, member, 3850);
     assertEquals(38 + 50, first.getLong("points"));
     assertEquals("none", first.getString("limitedBy"));
     // Room left today: 70 - 38 = 32 (the 50 bonus points do not count), and the bonus is paid whole.
-    JsonObject second = accrue(w, cafe, member, 3850);
+    JsonObject second = w.accrue(cafe, member, 3850);
     assertEquals(32, second.getLong("basePoints"));
     assertEquals("shop_daily_cap", second.getString("limitedBy"));
     assertEquals(32 + 50, second.getLong("points"));
-    JsonObject third = accrue(w, cafe, member, 3850);
+    JsonObject third = w.accrue(cafe, member, 3850);
     assertEquals(0, third.getLong("basePoints"));
     assertEquals(50, third.getLong("points"));
   }
@@ -347,11 +306,11 @@ class BonusAtTheTillTest {
     JsonObject quoted = quote(w, cafe, 1000, null);
     assertEquals(10 + 50, quoted.getLong("points"));
     assertEquals(id, quoted.getJsonArray("earned").getJsonObject(1).getLong("promotionId"));
-    assertEquals(50, item(accrue(w, cafe, member, 1000), "promotion", cafe));
-    JsonObject ended = expect(200, api.post(shopPath(w, cafe) + "/promotions/" + id + "/end", cafe.ownerToken(), null));
+    assertEquals(50, item(w.accrue(cafe, member, 1000), "promotion", cafe));
+    JsonObject ended = expect(200, api.post(w.shopPath(cafe) + "/promotions/" + id + "/end", cafe.ownerToken(), null));
     assertEquals("ended", ended.getString("status"));
     api.clock.advance(Duration.ofSeconds(1));
-    assertEquals(0, item(accrue(w, cafe, member, 1000), "promotion", cafe));
+    assertEquals(0, item(w.accrue(cafe, member, 1000), "promotion", cafe));
     assertEquals(10, quote(w, cafe, 1000, null).getLong("points"));
   }
 
@@ -364,14 +323,14 @@ class BonusAtTheTillTest {
     bounty(w, cafe, 200, 0);
     promotion(w, cafe, allDecember("Fifty more", 50));
     Person member = w.member();
-    assertEquals(38 + 50 + 200, accrue(w, cafe, member, 3850).getLong("points"));
+    assertEquals(38 + 50 + 200, w.accrue(cafe, member, 3850).getLong("points"));
     // 100 of them spent at the bookshop: the café owes it 100 fen (1 fen a point).
     String hold = expect(200, w.pos(books, "reserve", key(), new JsonObject().put("memberCode", w.code(member))
         .put("points", 100))).getString("holdId");
     expect(200, w.pos(books, "commit", key(), new JsonObject().put("holdId", hold)));
     api.clock.set(Instant.parse("2026-12-31T16:01:00Z"));
     String base = "/v1/alliances/" + w.allianceId + "/settlement/periods";
-    String admin = api.staffToken(w.allianceId, "bonus" + worlds + "-admin", "admin-password-1");
+    String admin = api.staffToken(w.allianceId, w.adminUsername(), "admin-password-1");
     long period = expect(201, api.post(base, admin, new JsonObject().put("month", "2026-12"))).getLong("id");
     expect(200, api.post(base + "/" + period + "/run", admin, null));
     JsonObject all = expect(200, api.get(base + "/" + period + "/statements", admin));

@@ -9,21 +9,15 @@ import io.linkpoints.testing.ApiFixture;
 import io.linkpoints.testing.PosWorld;
 import io.linkpoints.testing.PosWorld.Person;
 import io.linkpoints.testing.PosWorld.Till;
-import io.vertx.core.Vertx;
+import io.linkpoints.testing.TillTestBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Daily earn caps hold when accruals of one member arrive at once, with different keys, at one
@@ -31,44 +25,16 @@ import org.junit.jupiter.api.TestInstance;
  * earn exactly the cap, never more. Each test uses its own alliance (caps are per alliance) and
  * ends with the ledger's invariant check.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class EarnCapConcurrencyTest {
+class EarnCapConcurrencyTest extends TillTestBase {
   private static final int ACCRUALS = 12;
   private static final long SPEND_FOR_100_POINTS = 10_000; // 1 point per yuan
 
-  private Vertx vertx;
-  private ApiFixture api;
-  private ApiFixture second;
-  private ExecutorService tills;
-  private int worlds;
-
-  @BeforeAll
-  void start() {
-    vertx = Vertx.vertx();
-    api = new ApiFixture(vertx);
-    second = api.anotherInstance();
-    tills = Executors.newFixedThreadPool(ACCRUALS);
-  }
-
-  @AfterEach
-  void ledgerStillAddsUp() {
-    api.assertLedgerOk();
-  }
-
-  @AfterAll
-  void stop() {
-    tills.shutdown();
-    second.close();
-    api.close();
-    vertx.close().toCompletionStage().toCompletableFuture().join();
+  EarnCapConcurrencyTest() {
+    super("caps", ACCRUALS);
   }
 
   /** An accrual at this till, sent to this instance of the service. */
   private record Sale(ApiFixture instance, Till till, String code) {
-  }
-
-  private PosWorld world() {
-    return new PosWorld(api, "caps" + (++worlds));
   }
 
   private static void shopCap(PosWorld world, Till till, long cap) {
@@ -156,7 +122,7 @@ class EarnCapConcurrencyTest {
     Person member = world.member();
     List<Sale> sales = new ArrayList<>();
     for (int i = 0; i < 2 * ACCRUALS; i++) {
-      sales.add(new Sale(i % 2 == 0 ? api : second, i % 4 < 2 ? cafe : books, world.code(member)));
+      sales.add(new Sale(i % 2 == 0 ? api : second(), i % 4 < 2 ? cafe : books, world.code(member)));
     }
     List<JsonObject> answers = atOnce(world, sales);
     assertEquals(250, points(answers), answers.toString());
@@ -184,7 +150,7 @@ class EarnCapConcurrencyTest {
     // Others at once see the reservation: only 50 are left for them.
     List<Sale> sales = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      sales.add(new Sale(i % 2 == 0 ? api : second, cafe, world.code(member)));
+      sales.add(new Sale(i % 2 == 0 ? api : second(), cafe, world.code(member)));
     }
     assertEquals(50, points(atOnce(world, sales)));
     assertEquals(50, world.available(member));

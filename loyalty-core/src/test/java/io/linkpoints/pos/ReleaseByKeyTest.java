@@ -10,7 +10,7 @@ import io.linkpoints.testing.ApiFixture;
 import io.linkpoints.testing.PosWorld;
 import io.linkpoints.testing.PosWorld.Person;
 import io.linkpoints.testing.PosWorld.Till;
-import io.vertx.core.Vertx;
+import io.linkpoints.testing.TillTestBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -18,14 +18,9 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * A till that never learnt a reserve's outcome releases it by the reserve's key, and that release
@@ -33,38 +28,20 @@ import org.junit.jupiter.api.TestInstance;
  * reserve must not keep its hold: whatever the order, no hold stays open and exactly one void is
  * made per hold.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ReleaseByKeyTest {
+class ReleaseByKeyTest extends TillTestBase {
   private static final int PAIRS = 50;
 
-  private Vertx vertx;
-  private ApiFixture api;
-  private ApiFixture second;
   private PosWorld world;
   private Till cafe;
-  private ExecutorService tills;
+
+  ReleaseByKeyTest() {
+    super("release", 16);
+  }
 
   @BeforeAll
-  void start() {
-    vertx = Vertx.vertx();
-    api = new ApiFixture(vertx);
-    second = api.anotherInstance();
-    world = new PosWorld(api, "release");
+  void oneCafe() {
+    world = world();
     cafe = world.shop("Cafe");
-    tills = Executors.newFixedThreadPool(16);
-  }
-
-  @AfterEach
-  void ledgerStillAddsUp() {
-    world.assertLedgerOk();
-  }
-
-  @AfterAll
-  void stop() {
-    tills.shutdown();
-    second.close();
-    api.close();
-    vertx.close().toCompletionStage().toCompletableFuture().join();
   }
 
   private HttpResponse<Buffer> pos(ApiFixture instance, String operation, String key, JsonObject body) {
@@ -118,8 +95,8 @@ class ReleaseByKeyTest {
     for (int i = 0; i < PAIRS; i++) {
       String reserveKey = key();
       JsonObject reserve = new JsonObject().put("memberCode", world.code(member)).put("points", 10);
-      ApiFixture reserveAt = i % 2 == 0 ? api : second;
-      ApiFixture releaseAt = i % 2 == 0 ? second : api;
+      ApiFixture reserveAt = i % 2 == 0 ? api : second();
+      ApiFixture releaseAt = i % 2 == 0 ? second() : api;
       // Releases go first half the time, so both orders are tried as well as the true race.
       Future<HttpResponse<Buffer>> release = i % 4 < 2
           ? tills.submit(() -> pos(releaseAt, "release", key(), new JsonObject().put("reserveKey", reserveKey))) : null;

@@ -11,11 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.linkpoints.ledger.Account;
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.ledger.Transfer;
-import io.linkpoints.testing.ApiFixture;
 import io.linkpoints.testing.PosWorld;
 import io.linkpoints.testing.PosWorld.Person;
 import io.linkpoints.testing.PosWorld.Till;
-import io.vertx.core.Vertx;
+import io.linkpoints.testing.TillTestBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,14 +26,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Tier perks at the till, figures worked out by hand: the alliance's multiplier paid by the
@@ -46,39 +39,9 @@ import org.junit.jupiter.api.TestInstance;
  * points, 金卡 Gold from 100 points (alliance ×1.25); the café gives Silver ×1.1, which holds for
  * Gold too. Ledger invariants after each test.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TierPerksAtTheTillTest {
-  private Vertx vertx;
-  private ApiFixture api;
-  private ExecutorService tills;
-  private int worlds;
-
-  @BeforeAll
-  void start() {
-    vertx = Vertx.vertx();
-    api = new ApiFixture(vertx);
-    tills = Executors.newFixedThreadPool(8);
-  }
-
-  @AfterEach
-  void ledgerStillAddsUp() {
-    api.assertLedgerOk();
-  }
-
-  @AfterAll
-  void stop() {
-    tills.shutdown();
-    api.close();
-    await(vertx.close());
-  }
-
-  private PosWorld world(Instant at) {
-    api.clock.set(at);
-    return new PosWorld(api, "perks" + (++worlds));
-  }
-
-  private static String shopPath(PosWorld w, Till till) {
-    return "/v1/alliances/" + w.allianceId + "/shops/" + till.shopId();
+class TierPerksAtTheTillTest extends TillTestBase {
+  TierPerksAtTheTillTest() {
+    super("perks", 8);
   }
 
   /** Silver from 50 points, Gold from 100; the alliance's multiplier for Gold ({@code goldPermille}, null: none). */
@@ -94,7 +57,7 @@ class TierPerksAtTheTillTest {
   }
 
   private static JsonObject perks(PosWorld w, Till till, JsonArray levels) {
-    return expect(200, w.api.send(HttpMethod.PUT, shopPath(w, till) + "/tier-perks", till.ownerToken(),
+    return expect(200, w.api.send(HttpMethod.PUT, w.shopPath(till) + "/tier-perks", till.ownerToken(),
         new JsonObject().put("levels", levels)));
   }
 
@@ -102,15 +65,10 @@ class TierPerksAtTheTillTest {
     return new JsonObject().put("level", 1).put("multiplierPermille", permille);
   }
 
-  private static JsonObject accrue(PosWorld w, Till till, Person member, long spendFen) {
-    return expect(200, w.pos(till, "accrue", key(), new JsonObject().put("memberCode", w.code(member))
-        .put("spendFen", spendFen)));
-  }
-
   /** A member who reaches Gold with a 100-yuan sale at {@code at} (no tier before it: no perks on it). */
   private static Person gold(PosWorld w, Till at) {
     Person member = w.member();
-    JsonObject first = accrue(w, at, member, 10_000);
+    JsonObject first = w.accrue(at, member, 10_000);
     assertEquals(100, first.getLong("points"), "no tier before the first sale: base only");
     assertEquals(1, first.getJsonArray("earned").size());
     assertEquals(2, first.getJsonObject("tier").getInteger("id"), "100 points: Gold after the sale");
@@ -168,7 +126,7 @@ class TierPerksAtTheTillTest {
     // 38.50 yuan at the café: base floor(38.5) = 38; Gold's alliance ×1.25 adds
     // floor(3850 × 1 × 250 / 100 000) = floor(9.625) = 9 (the fund); the café's Silver ×1.1, held
     // by Gold too, adds floor(3850 × 1 × 100 / 100 000) = floor(3.85) = 3 (the café). 50 in all.
-    JsonObject sale = accrue(w, cafe, member, 3850);
+    JsonObject sale = w.accrue(cafe, member, 3850);
     assertEquals(50, sale.getLong("points"));
     assertEquals(38, sale.getLong("basePoints"));
     JsonArray earned = sale.getJsonArray("earned");
@@ -207,7 +165,7 @@ class TierPerksAtTheTillTest {
 
     api.clock.set(Instant.parse("2026-12-31T16:01:00Z"));
     String periods = "/v1/alliances/" + w.allianceId + "/settlement/periods";
-    String admin = api.staffToken(w.allianceId, "perks" + worlds + "-admin", "admin-password-1"); // an hour on
+    String admin = api.staffToken(w.allianceId, w.adminUsername(), "admin-password-1"); // an hour on
     long period = expect(201, api.post(periods, admin, new JsonObject().put("month", "2026-12"))).getLong("id");
     expect(200, api.post(periods + "/" + period + "/run", admin, null));
     JsonObject all = expect(200, api.get(periods + "/" + period + "/statements", admin));
@@ -245,7 +203,7 @@ class TierPerksAtTheTillTest {
     long fund = fundAccount(w);
     long cafeIssuance = issuance(w, cafe);
     // 100 yuan at the café: base 100; alliance 10 000 × 250 / 100 000 = 25; café 10 000 × 100 / 100 000 = 10.
-    JsonObject sale = accrue(w, cafe, member, 10_000);
+    JsonObject sale = w.accrue(cafe, member, 10_000);
     assertEquals(135, sale.getLong("points"));
     assertEquals(25, issuedNet(w, fund));
     assertEquals(110, issuedNet(w, cafeIssuance));
@@ -272,7 +230,7 @@ class TierPerksAtTheTillTest {
     assertEquals(15, issuedNet(w, fund), "nothing came back yet");
     // The next sale (100 yuan again, still Gold: 135) pays the 81 back, each part to its payer: the
     // fund gets its 15, the café 60 + 6.
-    JsonObject next = accrue(w, cafe, member, 10_000);
+    JsonObject next = w.accrue(cafe, member, 10_000);
     assertEquals(135, next.getLong("points"));
     assertEquals(81, next.getLong("recoveredPoints"));
     assertEquals(15 - 15 + 25, issuedNet(w, fund));
@@ -319,7 +277,7 @@ class TierPerksAtTheTillTest {
     Till cafe = w.shop("Café");
     Till books = w.shop("Books");
     tiers(w, null);
-    String campaigns = shopPath(w, cafe) + "/campaigns";
+    String campaigns = w.shopPath(cafe) + "/campaigns";
     long campaign = expect(201, api.post(campaigns, cafe.ownerToken(), new JsonObject().put("name", "Gold cake")
         .put("benefit", new JsonObject().put("kind", "gift").put("giftName", "a cake").put("valueFen", 800))
         .put("validFrom", api.clock.instant().minus(Duration.ofHours(1)).toString())
@@ -327,7 +285,7 @@ class TierPerksAtTheTillTest {
         .put("inventory", 10).put("perMemberLimit", 2).put("shopCodes", true).put("autoIssueMinSpendFen", 0)
         .put("marketPricePoints", 5))).getLong("id");
     // The bookshop cannot make the café's campaign its perk.
-    assertEquals("campaign_not_found", problemCode(api.send(HttpMethod.PUT, shopPath(w, books) + "/tier-perks",
+    assertEquals("campaign_not_found", problemCode(api.send(HttpMethod.PUT, w.shopPath(books) + "/tier-perks",
         books.ownerToken(), new JsonObject().put("levels", new JsonArray().add(new JsonObject().put("level", 2)
             .put("couponCampaignId", campaign))))));
     JsonObject set = perks(w, cafe, new JsonArray().add(new JsonObject().put("level", 2).put("couponCampaignId", campaign)));
@@ -336,7 +294,7 @@ class TierPerksAtTheTillTest {
 
     // Below Gold: a shop code is refused with tier_required and changes nothing; a purchase issues none.
     Person silver = w.member();
-    accrue(w, books, silver, 6000); // 60 points: Silver
+    w.accrue(books, silver, 6000); // 60 points: Silver
     String code = expect(201, api.post(campaigns + "/" + campaign + "/claim-codes", cafe.ownerToken(), null))
         .getString("code");
     var refused = api.post("/v1/members/me/coupons/claim", silver.token(), new JsonObject().put("code", code));
@@ -389,7 +347,7 @@ class TierPerksAtTheTillTest {
     tiers(w, null);
     // Tiers without perks: a Gold member's sale is base only, and Bonuses never ran for it.
     Person member = gold(w, books);
-    JsonObject sale = accrue(w, cafe, member, 3850);
+    JsonObject sale = w.accrue(cafe, member, 3850);
     assertEquals(38, sale.getLong("points"));
     assertEquals(1, sale.getJsonArray("earned").size());
     assertEquals(0, tierRows(w));
@@ -399,12 +357,12 @@ class TierPerksAtTheTillTest {
     tiers(w, 1250);
     perks(w, cafe, new JsonArray().add(silverTimes(1100)));
     Person newcomer = w.member();
-    JsonObject first = accrue(w, cafe, newcomer, 3850);
+    JsonObject first = w.accrue(cafe, newcomer, 3850);
     assertEquals(38, first.getLong("points"));
     assertEquals(1, first.getJsonArray("earned").size());
     assertEquals(0, tierRows(w));
     // The perks set, the Gold member's next sale has them: 38 + 9 + 3, as worked out above.
-    assertEquals(50, accrue(w, cafe, member, 3850).getLong("points"));
+    assertEquals(50, w.accrue(cafe, member, 3850).getLong("points"));
     assertEquals(2, tierRows(w));
   }
 
@@ -415,18 +373,18 @@ class TierPerksAtTheTillTest {
     Till books = w.shop("Books");
     tiers(w, 1250);
     perks(w, cafe, new JsonArray().add(silverTimes(1100)));
-    expect(200, api.send(HttpMethod.PUT, shopPath(w, cafe) + "/earn-rule", cafe.ownerToken(),
+    expect(200, api.send(HttpMethod.PUT, w.shopPath(cafe) + "/earn-rule", cafe.ownerToken(),
         new JsonObject().put("pointsPerYuan", 1).put("rounding", "floor").put("dailyCapPoints", 70)));
     Person member = gold(w, books);
     // ¥38.50 twice at the café, capped at 70 a day: 38 + 9 + 3 first; then the room left is 70 − 38 = 32
     // (the café's 3 perk points do not count, nor the fund's 9), and both perks are paid whole.
-    JsonObject first = accrue(w, cafe, member, 3850);
+    JsonObject first = w.accrue(cafe, member, 3850);
     assertEquals(38 + 9 + 3, first.getLong("points"));
-    JsonObject second = accrue(w, cafe, member, 3850);
+    JsonObject second = w.accrue(cafe, member, 3850);
     assertEquals(32, second.getLong("basePoints"));
     assertEquals("shop_daily_cap", second.getString("limitedBy"));
     assertEquals(32 + 9 + 3, second.getLong("points"));
-    JsonObject third = accrue(w, cafe, member, 3850);
+    JsonObject third = w.accrue(cafe, member, 3850);
     assertEquals(0, third.getLong("basePoints"));
     assertEquals(9 + 3, third.getLong("points"));
   }
@@ -441,9 +399,9 @@ class TierPerksAtTheTillTest {
                 .put("threshold", 5000).put("allianceMultiplierPermille", 1500)))));
     perks(w, cafe, new JsonArray().add(silverTimes(1100)));
     Person member = w.member();
-    assertEquals(60, accrue(w, cafe, member, 6000).getLong("points"), "¥60: Silver after the sale");
+    assertEquals(60, w.accrue(cafe, member, 6000).getLong("points"), "¥60: Silver after the sale");
     // ¥10 more as Silver: 10 + 10 × 0.5 = 5 (fund) + 10 × 0.1 = 1 (café); two perk rows that repeat the ¥10.
-    assertEquals(16, accrue(w, cafe, member, 1000).getLong("points"));
+    assertEquals(16, w.accrue(cafe, member, 1000).getLong("points"));
     JsonObject card = expect(200, api.get("/v1/members/me/tier", member.token()));
     assertEquals(6000 + 1000, card.getJsonObject("figures").getLong("spendFen"), "each sale's spend once");
     assertEquals(1500, card.getJsonObject("perks").getInteger("allianceMultiplierPermille"));
@@ -455,7 +413,7 @@ class TierPerksAtTheTillTest {
     PosWorld w = world(Instant.parse("2026-12-18T02:00:00Z"));
     Till cafe = w.shop("Café");
     Till books = w.shop("Books");
-    String path = shopPath(w, cafe) + "/tier-perks";
+    String path = w.shopPath(cafe) + "/tier-perks";
     JsonObject silver = new JsonObject().put("levels", new JsonArray().add(silverTimes(1100)));
     assertEquals("tiers_not_defined", problemCode(api.send(HttpMethod.PUT, path, cafe.ownerToken(), silver)));
     tiers(w, null);

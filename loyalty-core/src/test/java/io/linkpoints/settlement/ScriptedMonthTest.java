@@ -347,7 +347,7 @@ class ScriptedMonthTest {
     assertEquals(false, report.ok());
     Reconciliation.CheckResult issued = report.settlementChecks().stream()
         .filter(x -> x.name().equals("issued_matches_ledger")).findFirst().orElseThrow();
-    assertEquals(List.of(new JsonObject().put("party_id", a).put("issued_points", 1200L)
+    assertEquals(List.of(new JsonObject().put("party_id", a).put("issued_points", 1200L).put("adjusted_points", 0L)
         .put("ledger_issued_points", 1210L)), issued.discrepancies());
 
     // The correction goes into June as an adjustment (A owes B 20 fen, say), and June settles it.

@@ -71,7 +71,7 @@ public final class ApiFixture implements AutoCloseable {
     this(vertx, new MutableClock(Instant.now()), tempDir(), urlOf(db), new CapturedCodes(), null, true);
   }
 
-  /** The service with other webhook options (a local receiver allowed, retries in milliseconds). */
+  /** The service with other webhook options (retries in milliseconds, say); private targets as configured. */
   public ApiFixture(Vertx vertx, WebhookOptions webhooks) {
     this(vertx, new MutableClock(Instant.now()), tempDir(), urlOf(TestDatabase.fresh()), new CapturedCodes(), null,
         true, c -> c.withWebhooks(webhooks));
@@ -121,7 +121,7 @@ public final class ApiFixture implements AutoCloseable {
   public ApiFixture anotherInstance() {
     LinkpointsConfig same = config;
     return new ApiFixture(vertx, clock, dataDir, dbUrl, codes, null, false,
-        c -> c.withAllowPrivateEndpoints(same.allowPrivateEndpoints()).withWebhooks(same.webhooks()));
+        c -> c.withAllowPrivateTargets(same.allowPrivateTargets()).withWebhooks(same.webhooks()));
   }
 
   private static Path tempDir() {

@@ -131,6 +131,22 @@ public final class PosWorld {
     return api.send(HttpMethod.POST, path, till.token(), body, key == null ? Map.of() : Map.of("Idempotency-Key", key));
   }
 
+  /** A sale at the till for the member's current code, answered 200 (a fresh Idempotency-Key). */
+  public JsonObject accrue(Till till, Person member, long spendFen) {
+    return expect(200, pos(till, "accrue", key(), new JsonObject().put("memberCode", code(member))
+        .put("spendFen", spendFen)));
+  }
+
+  /** The alliance admin's username (its password is {@code admin-password-1}). */
+  public String adminUsername() {
+    return prefix + "-admin";
+  }
+
+  /** The shop's path under the API, {@code /v1/alliances/{a}/shops/{s}}. */
+  public String shopPath(Till till) {
+    return "/v1/alliances/" + allianceId + "/shops/" + till.shopId();
+  }
+
   public JsonObject status(Till till, String key) {
     return expect(200, api.get("/v1/alliances/" + allianceId + "/shops/" + till.shopId() + "/pos/requests/" + key,
         till.token()));

@@ -12,7 +12,7 @@ import io.linkpoints.testing.ApiFixture;
 import io.linkpoints.testing.PosWorld;
 import io.linkpoints.testing.PosWorld.Person;
 import io.linkpoints.testing.PosWorld.Till;
-import io.vertx.core.Vertx;
+import io.linkpoints.testing.TillTestBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,14 +23,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Tiers through the API on a real PostgreSQL, with figures worked out by hand: every shop earns 1
@@ -39,36 +33,14 @@ import org.junit.jupiter.api.TestInstance;
  * current day reviewed ({@link #reviewToday}), so the service's own periodic review, which may run
  * meanwhile at the same clock instant, can only do what the test's call does.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TierApiTest {
+class TierApiTest extends TillTestBase {
   private static final int SALES = 12;
   private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
 
-  private Vertx vertx;
-  private ApiFixture api;
-  private ApiFixture second;
-  private ExecutorService tills;
   private int worlds;
 
-  @BeforeAll
-  void start() {
-    vertx = Vertx.vertx();
-    api = new ApiFixture(vertx);
-    second = api.anotherInstance();
-    tills = Executors.newFixedThreadPool(SALES);
-  }
-
-  @AfterEach
-  void ledgerStillAddsUp() {
-    api.assertLedgerOk();
-  }
-
-  @AfterAll
-  void stop() {
-    tills.shutdown();
-    second.close();
-    api.close();
-    vertx.close().toCompletionStage().toCompletableFuture().join();
+  TierApiTest() {
+    super("tiers", SALES);
   }
 
   /** An alliance with two shops earning 1 point per yuan and the two tiers defined. */
@@ -252,7 +224,7 @@ class TierApiTest {
       codes.add(w.pos.code(m));
     }
     for (int i = 0; i < SALES; i++) {
-      ApiFixture instance = i % 2 == 0 ? api : second;
+      ApiFixture instance = i % 2 == 0 ? api : second();
       Till till = i % 3 == 0 ? w.books : w.cafe;
       String code = codes.get(i);
       String path = "/v1/alliances/" + w.pos.allianceId + "/shops/" + till.shopId() + "/pos/accrue";

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkpoints.platform.WebhookOptions;
 import io.linkpoints.testing.ApiFixture;
+import io.linkpoints.web.OutboundTargets;
 import io.linkpoints.testing.PosWorld;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DispatcherConcurrencyTest {
-  private static final WebhookOptions QUIET = WebhookOptions.DEFAULT.withPrivateTargets(true)
+  private static final WebhookOptions QUIET = WebhookOptions.DEFAULT
       .withRetries(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMinutes(5))
       .withPollInterval(Duration.ofHours(1));
 
@@ -44,7 +45,7 @@ class DispatcherConcurrencyTest {
   @BeforeAll
   void start() {
     vertx = Vertx.vertx();
-    fx = new ApiFixture(vertx, QUIET);
+    fx = new ApiFixture(vertx, c -> c.withAllowPrivateTargets(true).withWebhooks(QUIET));
     w = new PosWorld(fx, "dc");
     receiver = new Receiver(vertx, 0, (path, before) -> 200);
   }
@@ -83,7 +84,7 @@ class DispatcherConcurrencyTest {
     }
     List<Dispatcher> dispatchers = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      dispatchers.add(new Dispatcher(vertx, fx.app.pool(), QUIET, Clock.systemUTC()));
+      dispatchers.add(new Dispatcher(vertx, fx.app.pool(), QUIET, new OutboundTargets(true), Clock.systemUTC()));
     }
     AtomicBoolean running = new AtomicBoolean(true);
     List<Future<Void>> loops = dispatchers.stream().map(d -> loop(d, running)).toList();
@@ -125,7 +126,8 @@ class DispatcherConcurrencyTest {
     JsonObject endpoint = register(shop, "/guarded");
     w.grant(w.member(), shop, 11);
 
-    Dispatcher strict = new Dispatcher(vertx, fx.app.pool(), QUIET.withPrivateTargets(false), Clock.systemUTC());
+    Dispatcher strict = new Dispatcher(vertx, fx.app.pool(), QUIET, new OutboundTargets(false),
+        Clock.systemUTC());
     try {
       assertTrue(await(strict.runOnce()) >= 1, "the delivery was attempted");
     } finally {
@@ -139,7 +141,7 @@ class DispatcherConcurrencyTest {
     assertTrue(error.contains("non-public address 127.0.0.1"), error);
 
     Thread.sleep(200); // its backoff (at most 100 ms)
-    Dispatcher allowing = new Dispatcher(vertx, fx.app.pool(), QUIET, Clock.systemUTC());
+    Dispatcher allowing = new Dispatcher(vertx, fx.app.pool(), QUIET, new OutboundTargets(true), Clock.systemUTC());
     try {
       until(() -> {
         await(allowing.runOnce());

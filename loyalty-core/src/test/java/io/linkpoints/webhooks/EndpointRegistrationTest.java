@@ -16,7 +16,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -64,12 +63,12 @@ class EndpointRegistrationTest {
   @Test
   void nonPublicTargetsAreRefused() {
     List<String> refused = List.of(
-        "http://127.0.0.1/hook", "http://127.8.9.10:8080/hook", "http://10.1.2.3/hook", "https://172.16.5.4/hook",
-        "http://192.168.1.20/hook", "http://169.254.169.254/latest/meta-data", "http://[::1]/hook",
-        "http://[fe80::1]/hook", "http://[fc00::5]/hook", "http://[::ffff:10.0.0.1]/hook", "http://0.0.0.0/hook",
-        "http://100.64.0.7/hook", "http://224.0.0.1/hook", "http://localhost:8080/hook",
-        "ftp://93.184.215.14/hook", "file:///etc/passwd", "http://user:pw@93.184.215.14/hook",
-        "http://no-such-host.invalid/hook");
+        "https://127.0.0.1/hook", "https://127.8.9.10:8080/hook", "https://10.1.2.3/hook", "https://172.16.5.4/hook",
+        "https://192.168.1.20/hook", "https://169.254.169.254/latest/meta-data", "https://[::1]/hook",
+        "https://[fe80::1]/hook", "https://[fc00::5]/hook", "https://[::ffff:10.0.0.1]/hook", "https://0.0.0.0/hook",
+        "https://100.64.0.7/hook", "https://224.0.0.1/hook", "https://localhost:8080/hook",
+        "https://[64:ff9b::a00:1]/hook", "http://93.184.215.14/hook", "ftp://93.184.215.14/hook",
+        "file:///etc/passwd", "https://user:pw@93.184.215.14/hook", "https://no-such-host.invalid/hook");
     for (String url : refused) {
       HttpResponse<Buffer> r = register(cafe.ownerToken(), url);
       assertEquals(400, r.statusCode(), url + ": " + r.bodyAsString());
@@ -78,19 +77,6 @@ class EndpointRegistrationTest {
     String all = expect(200, fx.get(base(), w.adminToken)).encode();
     for (String url : refused) {
       assertFalse(all.contains(url), "not made: " + url);
-    }
-  }
-
-  @Test
-  void theGuardKnowsPublicFromPrivate() throws Exception {
-    for (String a : List.of("127.0.0.1", "10.0.0.1", "172.31.255.255", "192.168.0.1", "169.254.1.1", "0.0.0.0",
-        "100.64.0.1", "100.127.255.254", "224.0.0.251", "255.255.255.255", "::1", "::", "fe80::1", "fc00::1",
-        "fd12:3456::1", "::ffff:127.0.0.1", "ff02::1")) {
-      assertFalse(TargetGuard.isPublic(InetAddress.getByName(a)), a);
-    }
-    for (String a : List.of("93.184.215.14", "8.8.8.8", "100.63.255.255", "100.128.0.1", "172.32.0.1",
-        "2606:4700::1111")) {
-      assertTrue(TargetGuard.isPublic(InetAddress.getByName(a)), a);
     }
   }
 

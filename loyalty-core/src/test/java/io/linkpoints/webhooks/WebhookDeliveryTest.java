@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebhookDeliveryTest {
-  static final WebhookOptions FAST = WebhookOptions.DEFAULT.withPrivateTargets(true)
+  static final WebhookOptions FAST = WebhookOptions.DEFAULT
       .withRetries(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(4))
       .withPollInterval(Duration.ofMillis(50));
 
@@ -40,7 +40,7 @@ class WebhookDeliveryTest {
   @BeforeAll
   void start() {
     vertx = Vertx.vertx();
-    fx = new ApiFixture(vertx, FAST);
+    fx = new ApiFixture(vertx, c -> c.withAllowPrivateTargets(true).withWebhooks(FAST));
     w = new PosWorld(fx, "wh");
     receiver = new Receiver(vertx, 0, (path, before) -> switch (path) {
       case "/flaky" -> before < 3 ? 500 : 200;

@@ -122,6 +122,7 @@ public final class DemoSeed {
     // Members join by phone, twenty at a time.
     Long[] wallets = new Long[MEMBERS];
     Long[] memberIds = new Long[MEMBERS];
+    String[] handles = new String[MEMBERS];
     for (int from = 0; from < MEMBERS; from += 20) {
       List<Future<Void>> joins = new ArrayList<>();
       for (int i = from; i < Math.min(MEMBERS, from + 20); i++) {
@@ -132,6 +133,7 @@ public final class DemoSeed {
                 .put("code", codes.get(a + "/" + phone)), 200))
             .compose(signedIn -> {
               memberIds[index] = signedIn.getJsonObject("member").getLong("id");
+              handles[index] = signedIn.getJsonObject("member").getString("handle");
               // Three members in four consent to share their visits with partner shops (opt-in, the
               // overlap insight counts only them); the demo member (0) does, and can withdraw in its wallet.
               Future<JsonObject> consent = index % 4 == 3 ? Future.succeededFuture()
@@ -231,6 +233,7 @@ public final class DemoSeed {
     }
 
     long passportId = passport(a, shops);
+    adjustments(a, shops.get(0), handles);
     // The history is written: members are told what happens from now on.
     await(memberEvents.skipToNow(a));
 
@@ -239,6 +242,7 @@ public final class DemoSeed {
         .append(" members, ").append(DAYS).append(" days of history, cross-promotion #").append(campaignId)
         .append(", settlement period ").append(month).append(" closed, tiers 银卡 Silver and 金卡 Gold")
         .append(" (Gold x1.2 from the alliance fund; the café gives Silver and up x1.1).\n");
+    out.append("  Points adjustments at the café: a goodwill 30 posted, a missed earn of 800 waiting on the admin's Approvals page.\n");
     out.append("  Rewards: welcome 50 points (alliance fund), birthday 100 points (split by the café and the bookshop).\n");
     out.append("  Demo sign-ins (demo only; password for all: ").append(PASSWORD).append("), alliance id ").append(a).append(":\n");
     out.append("    admin:   ").append(ADMIN).append("   -> /portal/admin.html\n");
@@ -312,16 +316,30 @@ public final class DemoSeed {
       for (int k = 0; k < stamps[i]; k++) {
         int shop = (i + k) % 4;
         await(sendKeyed(prefix + "/shops/" + shops.get(shop) + "/pos/accrue", tills.get(shop), UUID.randomUUID().toString(),
-            new JsonObject().put("memberCode", Lp2Code.code(secret, device, step, k)).put("spendFen", 2500 + 500 * k)));
+            new JsonObject().put("memberCode", Lp2Code.code(secret, device, step, k)).put("spendFen", 2500 + 500 * k), 200));
       }
     }
     return id;
   }
 
-  private Future<JsonObject> sendKeyed(String path, String bearer, String key, JsonObject body) {
+  /**
+   * Points adjustments at the café, by its owner: a goodwill credit of 30 (within the threshold,
+   * posted at once) and a missed earn of 800 (above the 500 threshold: pending, on the admin's
+   * Approvals page).
+   */
+  private void adjustments(long a, long cafeShop, String[] handles) {
+    String path = "/v1/alliances/" + a + "/shops/" + cafeShop + "/point-adjustments";
+    String cafe = signIn(a, SHOPS[0][1]);
+    await(sendKeyed(path, cafe, "demo-goodwill", new JsonObject().put("memberHandle", handles[4]).put("points", 30)
+        .put("reason", "goodwill").put("note", "咖啡洒了 Spilt coffee"), 201));
+    await(sendKeyed(path, cafe, "demo-missing-earn", new JsonObject().put("memberHandle", handles[5]).put("points", 800)
+        .put("reason", "missing_earn").put("note", "团体订单漏积分 Group order not scanned"), 201));
+  }
+
+  private Future<JsonObject> sendKeyed(String path, String bearer, String key, JsonObject body, int status) {
     return http.request(HttpMethod.POST, path).putHeader("Authorization", "Bearer " + bearer)
         .putHeader("Idempotency-Key", key).sendJsonObject(body).map(response -> {
-          if (response.statusCode() != 200) {
+          if (response.statusCode() != status) {
             throw new IllegalStateException("demo seed: POST " + path + " answered " + response.statusCode() + ": "
                 + response.bodyAsString());
           }

@@ -106,6 +106,19 @@ public final class Browser implements AutoCloseable {
   /** Saves a screenshot of the window, scrolled to the top, as target/screenshots/{name}.png. */
   public Path screenshot(String name) {
     driver.executeScript("window.scrollTo(0, 0)");
+    return saveScreenshot(name);
+  }
+
+  /**
+   * Saves a screenshot of the window scrolled to the element with id {@code elementId} (a page's
+   * section), as target/screenshots/{name}.png.
+   */
+  public Path screenshotOf(String elementId, String name) {
+    driver.executeScript("document.getElementById(arguments[0]).scrollIntoView()", elementId);
+    return saveScreenshot(name);
+  }
+
+  private Path saveScreenshot(String name) {
     try {
       Files.createDirectories(SCREENSHOTS);
       Path out = SCREENSHOTS.resolve(name + ".png");
@@ -114,6 +127,17 @@ public final class Browser implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Sets an input's value as script does (date and number inputs) and tells the page, as typing would. */
+  public void setValue(String css, String value) {
+    driver.executeScript("const el = document.querySelector(arguments[0]); el.value = arguments[1];"
+        + " el.dispatchEvent(new Event('input', { bubbles: true }));", css, value);
+  }
+
+  /** The signed-in member's access token, as the wallet keeps it in the tab's session storage. */
+  public String memberToken() {
+    return String.valueOf(driver.executeScript("return JSON.parse(sessionStorage.getItem('lp.session')).token"));
   }
 
   @Override

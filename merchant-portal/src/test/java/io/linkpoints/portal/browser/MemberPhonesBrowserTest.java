@@ -2,35 +2,24 @@ package io.linkpoints.portal.browser;
 
 import static io.linkpoints.testing.ApiFixture.expect;
 import static io.linkpoints.testing.ApiFixture.problemCode;
-import static io.linkpoints.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.linkpoints.testing.ApiFixture;
 import io.linkpoints.testing.Phone;
 import io.linkpoints.testing.PosWorld;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -39,29 +28,8 @@ import org.openqa.selenium.WebElement;
  * then refuse that phone's codes and still accept the other phone's. One service for the class,
  * one alliance per test.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MemberPhonesBrowserTest {
+class MemberPhonesBrowserTest extends BrowserTestBase {
   private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.of("Asia/Shanghai"));
-
-  private Vertx vertx;
-  private ApiFixture api;
-  private String base;
-
-  @BeforeAll
-  void start() {
-    vertx = Vertx.vertx();
-    api = new ApiFixture(vertx);
-    base = "http://localhost:" + api.app.port();
-  }
-
-  @AfterAll
-  void stop() {
-    try {
-      api.close();
-    } finally {
-      await(vertx.close());
-    }
-  }
 
   @Test
   void anOwnerRevokesAMembersLostPhoneAndTheTillRefusesItsCodes() {
@@ -73,8 +41,7 @@ class MemberPhonesBrowserTest {
     // The lost phone was used once before it went missing: its last use shows.
     expect(200, accrue(world, cafe, lost.nextCode().orElseThrow()));
 
-    try (Browser owner = new Browser(base, 1280, 1400)) {
-      owner.staffSignIn(world.allianceId, "mpo-owner1", "owner-password-1", "owner.html");
+    try (Browser owner = owner(world.allianceId, "mpo-owner1", 1280, 1400)) {
       revokeInThePage(owner, world, member, lost, kept, "owner", "已由店主停用",
           "/v1/alliances/" + world.allianceId + "/shops/" + cafe.shopId() + "/member-devices/search", cafe.ownerToken());
       shot(owner, "member-phones-owner-revoked");
@@ -96,8 +63,7 @@ class MemberPhonesBrowserTest {
     Phone lost = world.bindPhone(member, "Galaxy");
     Phone kept = world.bindPhone(member, "iPad");
 
-    try (Browser admin = new Browser(base, 1280, 1400)) {
-      admin.staffSignIn(world.allianceId, "mpa-admin", "admin-password-1", "admin.html");
+    try (Browser admin = admin(world.allianceId, "mpa-admin", 1280, 1400)) {
       revokeInThePage(admin, world, member, lost, kept, "admin", "已由联盟管理员停用",
           "/v1/alliances/" + world.allianceId + "/member-devices/search", world.adminToken);
       shot(admin, "member-phones-admin-revoked");
@@ -125,8 +91,7 @@ class MemberPhonesBrowserTest {
     PosWorld.Person member = world.member();
     world.bindPhone(member, "phone 1");
 
-    try (Browser cashier = new Browser(base, 1280, 1000)) {
-      cashier.staffSignIn(world.allianceId, "mpc-cashier", "cashier-password-1", "owner.html");
+    try (Browser cashier = cashier(world.allianceId, "mpc-cashier", 1280, 1000)) {
       cashier.waitText("#who", "cashier");
       WebElement section = cashier.driver.findElement(By.id("member-phones"));
       assertFalse(section.isDisplayed(), "the member phones section is the owner's");
@@ -135,8 +100,7 @@ class MemberPhonesBrowserTest {
       cashier.screenshot("member-phones-cashier");
     }
 
-    try (Browser owner = new Browser(base, 1280, 1000)) {
-      owner.staffSignIn(world.allianceId, "mpc-owner1", "owner-password-1", "owner.html");
+    try (Browser owner = owner(world.allianceId, "mpc-owner1", 1280, 1000)) {
       // A mainland number typed without its country code: the page says what to type, and asks nothing of the server.
       owner.type("#mp-phone-input", "138 0013 8000");
       owner.click("#mp-search");
@@ -225,15 +189,7 @@ class MemberPhonesBrowserTest {
     return world.pos(till, "accrue", PosWorld.key(), new JsonObject().put("memberCode", code).put("spendFen", 5000));
   }
 
-  /** A screenshot of the window scrolled to the member phones section, as target/screenshots/{name}.png. */
   private static void shot(Browser page, String name) {
-    page.driver.executeScript("document.getElementById('member-phones').scrollIntoView()");
-    try {
-      Files.createDirectories(Browser.SCREENSHOTS);
-      Files.copy(page.driver.getScreenshotAs(OutputType.FILE).toPath(), Browser.SCREENSHOTS.resolve(name + ".png"),
-          StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    page.screenshotOf("member-phones", name);
   }
 }

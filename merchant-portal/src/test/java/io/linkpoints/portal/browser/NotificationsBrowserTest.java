@@ -7,22 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkpoints.notifications.Notifications;
-import io.linkpoints.testing.ApiFixture;
 import io.linkpoints.testing.PosWorld;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 
 /**
  * Issue 17 in the wallet, in real headless Chromium against the real service: the inbox (unread
@@ -31,27 +21,7 @@ import org.openqa.selenium.OutputType;
  * {@link Notifications#notifyMember}, as the outbox will. The push permission flow is not driven
  * (headless Chromium has no push service); the page works without it.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class NotificationsBrowserTest {
-  private Vertx vertx;
-  private ApiFixture api;
-  private String base;
-
-  @BeforeAll
-  void start() {
-    vertx = Vertx.vertx();
-    api = new ApiFixture(vertx);
-    base = "http://localhost:" + api.app.port();
-  }
-
-  @AfterAll
-  void stop() {
-    try {
-      api.close();
-    } finally {
-      await(vertx.close());
-    }
-  }
+class NotificationsBrowserTest extends BrowserTestBase {
 
   @Test
   void walletShowsTheInboxMarksReadAndSavesTheSettings() {
@@ -59,17 +29,10 @@ class NotificationsBrowserTest {
     String phone = "+8613703" + String.format("%06d", ProcessHandle.current().pid() % 1_000_000);
     Notifications notifications = new Notifications(api.app.pool(), api.clock, false);
 
-    try (Browser page = new Browser(base, 412, 915)) {
-      page.open("/portal/wallet.html?a=" + world.allianceId);
-      page.type("#phone", phone);
-      page.click("#send-code");
-      page.waitText("#msg", "验证码已发送");
-      page.type("#code", api.codes.last(world.allianceId, phone));
-      page.click("#member-sign-in");
-      page.wait.until(d -> d.findElement(By.id("member-code")).getAttribute("data-code") != null);
+    try (Browser page = wallet(world.allianceId, phone, 412, 915)) {
       page.waitText("#inbox", "暂无消息");
       assertEquals("true", page.driver.findElement(By.id("unread-badge")).getAttribute("hidden"));
-      String token = String.valueOf(page.driver.executeScript("return JSON.parse(sessionStorage.getItem('lp.session')).token"));
+      String token = page.memberToken();
       long memberId = expect(200, api.get("/v1/members/me", token)).getLong("id");
 
       // Three events told, oldest first; the page lists them newest first with the badge at 3.
@@ -88,7 +51,7 @@ class NotificationsBrowserTest {
       page.click("#inbox .note .mark-read");
       page.wait.until(d -> "2".equals(d.findElement(By.id("unread-badge")).getAttribute("data-unread")));
       assertEquals(2, expect(200, api.get("/v1/members/me/notifications", token)).getLong("unreadCount"));
-      shot(page, "inbox-section", "wallet-inbox");
+      page.screenshotOf("inbox-section", "wallet-inbox");
 
       // Settings: the defaults (expiry reminders on, marketing off), then marketing on and everything off, saved.
       assertTrue(page.driver.findElement(By.id("ns-expiryReminders")).isSelected());
@@ -106,7 +69,7 @@ class NotificationsBrowserTest {
       page.click("#ns-save");
       page.wait.until(d -> "true".equals(d.findElement(By.id("notify-settings")).getAttribute("data-all-off")));
       assertTrue(expect(200, api.get("/v1/members/me/notification-settings", token)).getBoolean("allOff"));
-      shot(page, "notify-settings-section", "wallet-notification-settings");
+      page.screenshotOf("notify-settings-section", "wallet-notification-settings");
 
       // Mark all read, then the English page.
       page.click("#read-all");
@@ -117,7 +80,7 @@ class NotificationsBrowserTest {
       page.click("#lang");
       page.waitText("#inbox", "500 points expire soon");
       page.waitText("#notify-settings-section", "Marketing (off by default)");
-      shot(page, "inbox-section", "wallet-inbox-en");
+      page.screenshotOf("inbox-section", "wallet-inbox-en");
     }
     world.assertLedgerOk();
   }
@@ -125,17 +88,5 @@ class NotificationsBrowserTest {
   private void tell(Notifications notifications, PosWorld world, long memberId, String kind, JsonObject data) {
     await(api.app.pool().withTransaction(conn ->
         notifications.notifyMember(conn, world.allianceId, memberId, kind, data, UUID.randomUUID())));
-  }
-
-  /** A screenshot of the window scrolled to the section, as target/screenshots/{name}.png. */
-  private static void shot(Browser page, String sectionId, String name) {
-    page.driver.executeScript("document.getElementById(arguments[0]).scrollIntoView()", sectionId);
-    try {
-      Files.createDirectories(Browser.SCREENSHOTS);
-      Files.copy(page.driver.getScreenshotAs(OutputType.FILE).toPath(), Browser.SCREENSHOTS.resolve(name + ".png"),
-          StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

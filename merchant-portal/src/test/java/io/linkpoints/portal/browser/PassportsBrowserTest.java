@@ -1,28 +1,17 @@
 package io.linkpoints.portal.browser;
 
 import static io.linkpoints.testing.ApiFixture.expect;
-import static io.linkpoints.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.linkpoints.testing.ApiFixture;
 import io.linkpoints.testing.PosWorld;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 
 /**
  * Stamp passports in the portal, in real headless Chromium against the real service: the admin
@@ -30,29 +19,8 @@ import org.openqa.selenium.OutputType;
  * the stamp card as sales stamp it and then complete it, and the admin's funnel counts it. What the
  * pages send or show is checked against the API. Screenshots in target/screenshots.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PassportsBrowserTest {
+class PassportsBrowserTest extends BrowserTestBase {
   private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
-
-  private Vertx vertx;
-  private ApiFixture api;
-  private String base;
-
-  @BeforeAll
-  void start() {
-    vertx = Vertx.vertx();
-    api = new ApiFixture(vertx);
-    base = "http://localhost:" + api.app.port();
-  }
-
-  @AfterAll
-  void stop() {
-    try {
-      api.close();
-    } finally {
-      await(vertx.close());
-    }
-  }
 
   @Test
   void adminCreatesOwnersConsentAndPauseTheWalletCollectsAndTheFunnelCounts() {
@@ -64,14 +32,13 @@ class PassportsBrowserTest {
     LocalDate today = LocalDate.ofInstant(api.clock.instant(), SHANGHAI);
     long id;
 
-    try (Browser admin = new Browser(base, 1280, 1800)) {
-      admin.staffSignIn(world.allianceId, "pp-admin", "admin-password-1", "admin.html");
+    try (Browser admin = admin(world.allianceId, "pp-admin", 1280, 1800)) {
       admin.wait.until(d -> d.findElements(By.cssSelector("#p-shops input")).size() == 3);
       admin.type("#p-name-zh", "街区集章");
       admin.type("#p-name-en", "Street stamps");
-      setValue(admin, "#p-stamps", "4"); // more stamps than the 3 shops: refused
-      setValue(admin, "#p-start", today.minusDays(1).toString());
-      setValue(admin, "#p-end", today.plusDays(30).toString());
+      admin.setValue("#p-stamps", "4"); // more stamps than the 3 shops: refused
+      admin.setValue("#p-start", today.minusDays(1).toString());
+      admin.setValue("#p-end", today.plusDays(30).toString());
       for (PosWorld.Till t : List.of(cafe, books, bakery)) {
         admin.click("#p-shop-" + t.shopId());
       }
@@ -80,7 +47,7 @@ class PassportsBrowserTest {
       admin.waitText("#passports-msg", "所需印章不超过店铺数");
       assertEquals(0, expect(200, api.get(alliance + "/passports", world.adminToken)).getJsonArray("items").size());
 
-      setValue(admin, "#p-stamps", "2");
+      admin.setValue("#p-stamps", "2");
       admin.click("#passport-create");
       admin.waitText("#passports-msg", "已创建");
       JsonObject created = expect(200, api.get(alliance + "/passports", world.adminToken)).getJsonArray("items")
@@ -97,12 +64,11 @@ class PassportsBrowserTest {
       long passportId = id;
       admin.wait.until(d -> "awaiting_consent".equals(d.findElement(By.id("passport-" + passportId)).getAttribute("data-status")));
       admin.waitText("#passport-" + id + "-status", "待同意");
-      shot(admin, "passports", "admin-passport-awaiting-consent");
+      admin.screenshotOf("passports", "admin-passport-awaiting-consent");
     }
 
     // The café's owner consents on its page, the others through the API; then the café pauses and resumes.
-    try (Browser owner = new Browser(base, 1280, 1400)) {
-      owner.staffSignIn(world.allianceId, "pp-owner1", "owner-password-1", "owner.html");
+    try (Browser owner = owner(world.allianceId, "pp-owner1", 1280, 1400)) {
       owner.click("#passport-" + id + "-consent");
       owner.wait.until(d -> d.findElements(By.id("passport-" + id + "-consent")).isEmpty());
       for (PosWorld.Till t : List.of(books, bakery)) {
@@ -113,7 +79,7 @@ class PassportsBrowserTest {
       owner.click("#passport-" + id + "-pause");
       owner.waitText("#passport-" + id + "-status", "已暂停");
       assertEquals("paused", status(world, id));
-      shot(owner, "passports", "owner-passport-paused");
+      owner.screenshotOf("passports", "owner-passport-paused");
       owner.click("#passport-" + id + "-resume");
       owner.waitText("#passport-" + id + "-status", "进行中");
       assertEquals("live", status(world, id));
@@ -121,32 +87,30 @@ class PassportsBrowserTest {
 
     // A member buys at the café (a stamp), then at the bakery (the second: complete, 300 points).
     PosWorld.Person member = world.member();
-    accrue(world, cafe, member, 2500);
-    try (Browser phone = new Browser(base, 420, 1600)) {
-      signIn(phone, world, world.phoneNumber(member));
+    world.accrue(cafe, member, 2500);
+    try (Browser phone = wallet(world.allianceId, world.phoneNumber(member), 420, 1600)) {
       phone.wait.until(d -> "1".equals(d.findElement(By.id("card-" + id)).getAttribute("data-stamps")));
       phone.waitText("#card-" + id, "1 / 2");
       phone.waitText("#card-" + id, "再集 1 家店的章即得 300 积分");
       assertEquals("stamp done", phone.driver.findElement(By.cssSelector("#card-" + id + " li[data-shop='" + cafe.shopId()
           + "']")).getAttribute("class"));
-      shot(phone, "passports-section", "wallet-stamp-card");
-      accrue(world, bakery, member, 3000);
+      phone.screenshotOf("passports-section", "wallet-stamp-card");
+      world.accrue(bakery, member, 3000);
       phone.driver.navigate().refresh();
       phone.wait.until(d -> "true".equals(d.findElement(By.id("card-" + id)).getAttribute("data-completed")));
       phone.waitText("#card-" + id, "已集满");
       // 25 + 30 points from the sales, and the reward 300.
       assertEquals(355, world.available(member));
-      shot(phone, "passports-section", "wallet-stamp-card-complete");
+      phone.screenshotOf("passports-section", "wallet-stamp-card-complete");
     }
 
     // The admin's funnel: one member with at least 1 stamp, one with 2, one card complete.
-    try (Browser admin = new Browser(base, 1280, 1800)) {
-      admin.staffSignIn(world.allianceId, "pp-admin", "admin-password-1", "admin.html");
+    try (Browser admin = admin(world.allianceId, "pp-admin", 1280, 1800)) {
       admin.wait.until(d -> "1,1,1".equals(d.findElement(By.id("passport-" + id + "-funnel")).getAttribute("data-funnel")));
       JsonArray atLeast = expect(200, api.get(alliance + "/passports/" + id, world.adminToken)).getJsonObject("funnel")
           .getJsonArray("atLeast");
       assertEquals(new JsonArray().add(1).add(1), atLeast);
-      shot(admin, "passport-" + id, "admin-passport-funnel");
+      admin.screenshotOf("passport-" + id, "admin-passport-funnel");
     }
     world.assertLedgerOk();
   }
@@ -154,37 +118,5 @@ class PassportsBrowserTest {
   private String status(PosWorld world, long id) {
     return expect(200, api.get("/v1/alliances/" + world.allianceId + "/passports/" + id, world.adminToken))
         .getString("status");
-  }
-
-  private static void accrue(PosWorld world, PosWorld.Till till, PosWorld.Person member, long spendFen) {
-    expect(200, world.pos(till, "accrue", PosWorld.key(), new JsonObject().put("memberCode", world.code(member))
-        .put("spendFen", spendFen)));
-  }
-
-  private void signIn(Browser phoneBrowser, PosWorld world, String phone) {
-    phoneBrowser.open("/portal/wallet.html?a=" + world.allianceId);
-    phoneBrowser.type("#phone", phone);
-    phoneBrowser.click("#send-code");
-    phoneBrowser.waitText("#msg", "验证码已发送");
-    phoneBrowser.type("#code", api.codes.last(world.allianceId, phone));
-    phoneBrowser.click("#member-sign-in");
-    phoneBrowser.wait.until(d -> d.findElement(By.id("member-code")).getAttribute("data-code") != null);
-  }
-
-  private static void setValue(Browser page, String css, String value) {
-    page.driver.executeScript("const el = document.querySelector(arguments[0]); el.value = arguments[1];"
-        + " el.dispatchEvent(new Event('input', { bubbles: true }));", css, value);
-  }
-
-  /** A screenshot of the window scrolled to the section, as target/screenshots/{name}.png. */
-  private static void shot(Browser page, String sectionId, String name) {
-    page.driver.executeScript("document.getElementById(arguments[0]).scrollIntoView()", sectionId);
-    try {
-      Files.createDirectories(Browser.SCREENSHOTS);
-      Files.copy(page.driver.getScreenshotAs(OutputType.FILE).toPath(), Browser.SCREENSHOTS.resolve(name + ".png"),
-          StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

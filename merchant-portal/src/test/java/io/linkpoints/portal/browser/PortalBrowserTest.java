@@ -10,6 +10,7 @@ import io.linkpoints.testing.ApiFixture;
 import io.linkpoints.testing.PosWorld;
 import io.linkpoints.till.qr.QrImages;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.awt.image.BufferedImage;
@@ -206,13 +207,7 @@ class PortalBrowserTest {
   }
 
   private void signInToWallet(Browser phoneBrowser, PosWorld world, String phone) {
-    phoneBrowser.open("/portal/wallet.html?a=" + world.allianceId);
-    phoneBrowser.type("#phone", phone);
-    phoneBrowser.click("#send-code");
-    phoneBrowser.waitText("#msg", "验证码已发送");
-    phoneBrowser.type("#code", api.codes.last(world.allianceId, phone));
-    phoneBrowser.click("#member-sign-in");
-    phoneBrowser.wait.until(d -> d.findElement(By.id("member-code")).getAttribute("data-code") != null);
+    BrowserTestBase.signInToWallet(phoneBrowser, api, world.allianceId, phone);
   }
 
   @Test
@@ -237,6 +232,11 @@ class PortalBrowserTest {
           .orElseThrow().id();
       await(api.app.ledger().transfer(world.allianceId, UUID.randomUUID(), world.walletId(p), acceptance, 40 + 11L * i, "redeem"));
     }
+    // A goodwill credit of 25 at the café: the statements' own line (adjusted points), not an issue.
+    PosWorld.Person pleased = world.member();
+    expect(201, api.send(HttpMethod.POST, "/v1/alliances/" + world.allianceId + "/shops/"
+        + cafe.shopId() + "/point-adjustments", cafe.ownerToken(), new JsonObject().put("memberHandle", pleased.handle())
+        .put("points", 25).put("reason", "goodwill"), Map.of("Idempotency-Key", PosWorld.key())));
     String month = DateTimeFormatter.ofPattern("yyyy-MM").format(api.clock.instant().atZone(ZoneId.of("Asia/Shanghai")));
     String periods = "/v1/alliances/" + world.allianceId + "/settlement/periods";
     long periodId = expect(201, api.post(periods, world.adminToken, new JsonObject().put("month", month))).getLong("id");
@@ -254,7 +254,7 @@ class PortalBrowserTest {
           + "  const tr = td.closest('tr'); o[(tr.id === 'statement-totals' ? 'total' : tr.dataset.party) + '/' + td.dataset.col] = td.dataset.value; }"
           + "return o;");
       Map<String, Long> totals = new HashMap<>();
-      for (String col : List.of("issuedPoints", "acceptedPoints", "receivableFen", "payableFen", "netFen")) {
+      for (String col : List.of("issuedPoints", "adjustedPoints", "acceptedPoints", "receivableFen", "payableFen", "netFen")) {
         long expected = 0;
         for (int i = 0; i < statements.size(); i++) {
           JsonObject st = statements.getJsonObject(i);
@@ -266,9 +266,10 @@ class PortalBrowserTest {
         assertEquals(expected, shown, "total " + col);
         totals.put(col, shown);
       }
-      assertEquals(5 * (statements.size() + 1), cells.size(), "one row per statement and the totals: " + cells);
+      assertEquals(6 * (statements.size() + 1), cells.size(), "one row per statement and the totals: " + cells);
       assertEquals(0L, totals.get("netFen"));
       assertTrue(totals.get("issuedPoints") > 0 && totals.get("receivableFen") > 0, totals.toString());
+      assertEquals(25L, totals.get("adjustedPoints"));
       admin.waitText("#reconciliation", "正常");
       admin.screenshot("admin-settlement");
 
@@ -294,6 +295,7 @@ class PortalBrowserTest {
       owner.staffSignIn(world.allianceId, "st-owner1", "owner-password-1", "owner.html");
       owner.wait.until(d -> d.findElement(By.id("statement-view")).getAttribute("data-net") != null);
       assertEquals(String.valueOf(cafeNet), owner.driver.findElement(By.id("statement-view")).getAttribute("data-net"));
+      assertEquals("25", owner.driver.findElement(By.id("statement-view")).getAttribute("data-adjusted"));
       owner.click("#st-csv");
       owner.wait.until(d -> d.findElement(By.id("st-status")).getAttribute("data-bytes") != null);
       owner.driver.executeScript("document.getElementById('statements').scrollIntoView()");
@@ -360,8 +362,7 @@ class PortalBrowserTest {
   }
 
   private static String memberToken(Browser browser) {
-    Object session = browser.driver.executeScript("return JSON.parse(sessionStorage.getItem('lp.session')).token");
-    return String.valueOf(session);
+    return browser.memberToken();
   }
 
   private static String shopPath(PosWorld world, PosWorld.Till till) {

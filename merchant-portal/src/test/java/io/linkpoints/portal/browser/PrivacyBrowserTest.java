@@ -7,15 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkpoints.ledger.AccountKind;
-import io.linkpoints.testing.ApiFixture;
 import io.linkpoints.testing.PosWorld;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 
 /**
@@ -23,42 +18,16 @@ import org.openqa.selenium.By;
  * consent to share visits (toggled on, recorded with its text version, shown in the history), then
  * closing the account after a confirmation step: its 100 points forfeited, the phone forgotten.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PrivacyBrowserTest {
-  private Vertx vertx;
-  private ApiFixture api;
-  private String base;
-
-  @BeforeAll
-  void start() {
-    vertx = Vertx.vertx();
-    api = new ApiFixture(vertx);
-    base = "http://localhost:" + api.app.port();
-  }
-
-  @AfterAll
-  void stop() {
-    try {
-      api.close();
-    } finally {
-      await(vertx.close());
-    }
-  }
+class PrivacyBrowserTest extends BrowserTestBase {
 
   @Test
   void theMemberConsentsThenClosesTheAccountAfterConfirming() {
     PosWorld world = new PosWorld(api, "pvb");
     PosWorld.Till cafe = world.shop("街角咖啡");
     String phone = "+8613600777001";
-    try (Browser wallet = new Browser(base, 412, 915)) {
-      wallet.open("/portal/wallet.html?a=" + world.allianceId);
-      wallet.type("#phone", phone);
-      wallet.click("#send-code");
-      wallet.waitText("#msg", "验证码已发送");
-      wallet.type("#code", api.codes.last(world.allianceId, phone));
-      wallet.click("#member-sign-in");
+    try (Browser wallet = wallet(world.allianceId, phone, 412, 915)) {
       wallet.visible("#privacy-section");
-      String token = String.valueOf(wallet.driver.executeScript("return JSON.parse(sessionStorage.getItem('lp.session')).token"));
+      String token = wallet.memberToken();
       long memberId = expect(200, api.get("/v1/members/me", token)).getLong("id");
       long wallet100 = await(api.app.ledger().accountOf(world.allianceId, AccountKind.MEMBER_WALLET, memberId)).orElseThrow().id();
       long issuance = await(api.app.ledger().accountOf(world.allianceId, AccountKind.MERCHANT_ISSUANCE, cafe.shopId()))
@@ -75,10 +44,10 @@ class PrivacyBrowserTest {
       wallet.waitText("#consent-history", "v1");
       JsonObject consents = expect(200, api.get("/v1/members/me/consents", token));
       assertTrue(consents.getJsonArray("consents").getJsonObject(0).getBoolean("granted"));
-      shot(wallet, "wallet-privacy");
+      wallet.screenshotOf("privacy-section", "wallet-privacy");
       wallet.click("#lang");
       wallet.waitText("#consent-history", "granted");
-      shot(wallet, "wallet-privacy-en");
+      wallet.screenshotOf("privacy-section", "wallet-privacy-en");
       wallet.click("#lang");
 
       // My data: the JSON downloaded, the page shown in the wallet (with the phone and the 100 points earned).
@@ -90,13 +59,13 @@ class PrivacyBrowserTest {
       wallet.wait.until(d -> d.findElement(By.tagName("body")).getText().contains(phone));
       assertTrue(wallet.driver.findElement(By.tagName("body")).getText().contains("积分记录"));
       wallet.driver.switchTo().defaultContent();
-      shot(wallet, "wallet-my-data");
+      wallet.screenshotOf("privacy-section", "wallet-my-data");
 
       // Closing asks first; cancel closes nothing.
       wallet.click("#close-account");
       wallet.visible("#close-confirm");
       wallet.waitText("#close-confirm", "无法恢复");
-      shot(wallet, "wallet-close-confirm");
+      wallet.screenshotOf("privacy-section", "wallet-close-confirm");
       wallet.click("#close-cancel");
       assertFalse(wallet.driver.findElement(By.id("close-confirm")).isDisplayed());
       assertEquals(100, expect(200, api.get("/v1/members/me", token)).getLong("availablePoints"));
@@ -104,25 +73,10 @@ class PrivacyBrowserTest {
       wallet.click("#close-do");
       wallet.wait.until(d -> "100".equals(d.findElement(By.tagName("body")).getAttribute("data-closed")));
       wallet.waitText("#privacy-msg", "100 积分已作废");
-      shot(wallet, "wallet-closed", "privacy-msg");
+      wallet.screenshotOf("privacy-msg", "wallet-closed");
       assertEquals(404, api.get("/v1/members/me", token).statusCode());
       assertEquals("null", String.valueOf(wallet.driver.executeScript("return sessionStorage.getItem('lp.session')")));
     }
     world.assertLedgerOk();
-  }
-
-  private static void shot(Browser page, String name) {
-    shot(page, name, "privacy-section");
-  }
-
-  private static void shot(Browser page, String name, String elementId) {
-    page.driver.executeScript("document.getElementById(arguments[0]).scrollIntoView()", elementId);
-    try {
-      java.nio.file.Files.createDirectories(Browser.SCREENSHOTS);
-      java.nio.file.Files.copy(page.driver.getScreenshotAs(org.openqa.selenium.OutputType.FILE).toPath(),
-          Browser.SCREENSHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }

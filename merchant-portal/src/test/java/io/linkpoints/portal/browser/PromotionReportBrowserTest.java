@@ -1,30 +1,19 @@
 package io.linkpoints.portal.browser;
 
 import static io.linkpoints.testing.ApiFixture.expect;
-import static io.linkpoints.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.linkpoints.testing.ApiFixture;
 import io.linkpoints.testing.PosWorld;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -33,29 +22,8 @@ import org.openqa.selenium.WebElement;
  * then the chart (bars: points given per day; line: sales) and one table line per source, each
  * checked against the API's report, in Chinese and in English, with screenshots.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PromotionReportBrowserTest {
+class PromotionReportBrowserTest extends BrowserTestBase {
   private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
-
-  private Vertx vertx;
-  private ApiFixture api;
-  private String base;
-
-  @BeforeAll
-  void start() {
-    vertx = Vertx.vertx();
-    api = new ApiFixture(vertx);
-    base = "http://localhost:" + api.app.port();
-  }
-
-  @AfterAll
-  void stop() {
-    try {
-      api.close();
-    } finally {
-      await(vertx.close());
-    }
-  }
 
   @Test
   void theOwnerSeesWhatThePromotionAndTheBountyCostAndBrought() {
@@ -99,8 +67,7 @@ class PromotionReportBrowserTest {
     assertEquals(List.of(150L, 3L, 6000L, 2L, 2L, 100L), figures(promotion));
     assertEquals(List.of(400L, 2L, 5000L, 2L, 2L, 100L), figures(bounty));
 
-    try (Browser owner = new Browser(base, 1280, 1800)) {
-      owner.staffSignIn(w.allianceId, "rpb-owner1", "owner-password-1", "owner.html");
+    try (Browser owner = owner(w.allianceId, "rpb-owner1", 1280, 1800)) {
       owner.wait.until(d -> d.findElements(By.cssSelector("#report-lines tbody tr")).size() == 2);
       WebElement chart = owner.visible("#report-chart");
       assertEquals("550", chart.getAttribute("data-cost-points")); // 150 + 400
@@ -116,11 +83,11 @@ class PromotionReportBrowserTest {
       owner.waitText("#report-lines tr[data-kind='bounty']", "新客奖励");
       owner.waitText("#report-lines tr[data-kind='bounty']", "本店");
       assertEquals("400", owner.visible("#report-lines tr[data-kind='bounty']").getAttribute("data-cost-points"));
-      shot(owner, "report-form", "owner-cost-and-effect");
+      owner.screenshotOf("report-form", "owner-cost-and-effect");
 
       // Only yesterday: the first member's second sale (promoted, not a first purchase: no new customer).
-      setValue(owner, "#rp-from", today.minusDays(1).toString());
-      setValue(owner, "#rp-to", today.minusDays(1).toString());
+      owner.setValue("#rp-from", today.minusDays(1).toString());
+      owner.setValue("#rp-to", today.minusDays(1).toString());
       owner.click("#rp-show");
       owner.wait.until(d -> d.findElements(By.cssSelector("#report-lines tbody tr")).size() == 1
           && "50".equals(d.findElement(By.id("report-chart")).getAttribute("data-cost-points")));
@@ -128,21 +95,21 @@ class PromotionReportBrowserTest {
       assertEquals(1, owner.driver.findElements(By.cssSelector("#report-chart rect.bar")).size());
 
       // A reversed range: the server's invalid_range, said on the section.
-      setValue(owner, "#rp-from", today.toString());
-      setValue(owner, "#rp-to", today.minusDays(5).toString());
+      owner.setValue("#rp-from", today.toString());
+      owner.setValue("#rp-to", today.minusDays(5).toString());
       owner.click("#rp-show");
       owner.wait.until(d -> "invalid_range".equals(d.findElement(By.id("report-msg")).getAttribute("data-code")));
       owner.waitText("#report-msg", "开始日期不能晚于结束日期");
 
-      setValue(owner, "#rp-from", "");
-      setValue(owner, "#rp-to", "");
+      owner.setValue("#rp-from", "");
+      owner.setValue("#rp-to", "");
       owner.click("#rp-show");
       owner.wait.until(d -> "550".equals(d.findElement(By.id("report-chart")).getAttribute("data-cost-points")));
       owner.click("#lang");
       owner.waitText("#promotions", "Cost and effect");
       owner.waitText("#report-lines tr[data-kind='bounty']", "New-customer bounty");
       owner.waitText("#report-lines thead", "New customers");
-      shot(owner, "report-form", "owner-cost-and-effect-en");
+      owner.screenshotOf("report-form", "owner-cost-and-effect-en");
     }
   }
 
@@ -166,22 +133,5 @@ class PromotionReportBrowserTest {
   private static List<Long> figures(JsonObject line) {
     return List.of(line.getLong("costPoints"), line.getLong("sales"), line.getLong("spendFen"), line.getLong("members"),
         line.getLong("newCustomers"), line.getLong("redeemedPoints"));
-  }
-
-  private static void setValue(Browser page, String css, String value) {
-    page.driver.executeScript("const el = document.querySelector(arguments[0]); el.value = arguments[1];"
-        + " el.dispatchEvent(new Event('input', { bubbles: true }));", css, value);
-  }
-
-  /** A screenshot of the window scrolled to the element, as target/screenshots/{name}.png. */
-  private static void shot(Browser page, String elementId, String name) {
-    page.driver.executeScript("document.getElementById(arguments[0]).scrollIntoView()", elementId);
-    try {
-      Files.createDirectories(Browser.SCREENSHOTS);
-      Files.copy(page.driver.getScreenshotAs(OutputType.FILE).toPath(), Browser.SCREENSHOTS.resolve(name + ".png"),
-          StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

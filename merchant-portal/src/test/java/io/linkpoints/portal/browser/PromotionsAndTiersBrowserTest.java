@@ -9,28 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.linkpoints.testing.ApiFixture;
 import io.linkpoints.testing.PosWorld;
 import io.linkpoints.tiers.TierReview;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 
 /**
  * Issue 16 in the portal, in real headless Chromium against the real service: the owner's
@@ -38,40 +28,18 @@ import org.openqa.selenium.OutputType;
  * progress. What each page shows or sends is checked against the API. One service for the
  * class, one alliance per test.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PromotionsAndTiersBrowserTest {
+class PromotionsAndTiersBrowserTest extends BrowserTestBase {
   private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
-
-  private Vertx vertx;
-  private ApiFixture api;
-  private String base;
-
-  @BeforeAll
-  void start() {
-    vertx = Vertx.vertx();
-    api = new ApiFixture(vertx);
-    base = "http://localhost:" + api.app.port();
-  }
-
-  @AfterAll
-  void stop() {
-    try {
-      api.close();
-    } finally {
-      await(vertx.close());
-    }
-  }
 
   @Test
   void ownerCreatesPromotionsSeesThemListedEndsOneAndSetsABounty() {
     PosWorld world = new PosWorld(api, "pro");
     PosWorld.Till cafe = world.shop("街角咖啡");
-    String path = shopPath(world, cafe);
+    String path = world.shopPath(cafe);
     LocalDate today = LocalDate.ofInstant(api.clock.instant(), SHANGHAI);
     long bonusId;
 
-    try (Browser owner = new Browser(base, 1280, 1600)) {
-      owner.staffSignIn(world.allianceId, "pro-owner1", "owner-password-1", "owner.html");
+    try (Browser owner = owner(world.allianceId, "pro-owner1", 1280, 1600)) {
       owner.waitText("#bounty-now", "未开启");
 
       // A reversed window: the server refuses it (invalid_promotion) and the page says why, in words.
@@ -79,19 +47,19 @@ class PromotionsAndTiersBrowserTest {
       owner.type("#p-multiplier", "1.5");
       owner.click("#p-weekdays input[value='1']");
       owner.click("#p-weekdays input[value='3']");
-      setValue(owner, "#p-from", "17:00");
-      setValue(owner, "#p-until", "14:00");
+      owner.setValue("#p-from", "17:00");
+      owner.setValue("#p-until", "14:00");
       owner.type("#p-min", "20");
-      setValue(owner, "#p-starts", today.toString());
-      setValue(owner, "#p-ends", today.plusDays(30).toString());
+      owner.setValue("#p-starts", today.toString());
+      owner.setValue("#p-ends", today.plusDays(30).toString());
       owner.click("#p-create");
       owner.wait.until(d -> "invalid_promotion".equals(d.findElement(By.id("promo-msg")).getAttribute("data-code")));
       owner.waitText("#promo-msg", "时段开始须早于结束");
       assertEquals(0, expect(200, api.get(path + "/promotions", cafe.ownerToken())).getJsonArray("items").size());
 
       // Put right, it is created and listed live, with what it adds.
-      setValue(owner, "#p-from", "14:00");
-      setValue(owner, "#p-until", "17:00");
+      owner.setValue("#p-from", "14:00");
+      owner.setValue("#p-until", "17:00");
       owner.click("#p-create");
       owner.waitText("#promo-msg", "已创建");
       JsonArray items = expect(200, api.get(path + "/promotions", cafe.ownerToken())).getJsonArray("items");
@@ -118,10 +86,10 @@ class PromotionsAndTiersBrowserTest {
       assertFalse(owner.driver.findElement(By.id("p-multiplier")).isDisplayed(), "a bonus has no multiplier");
       owner.click("#p-weekdays input[value='1']");
       owner.click("#p-weekdays input[value='3']");
-      setValue(owner, "#p-from", "");
-      setValue(owner, "#p-until", "");
+      owner.setValue("#p-from", "");
+      owner.setValue("#p-until", "");
       owner.type("#p-min", "100");
-      setValue(owner, "#p-starts", today.plusDays(1).toString());
+      owner.setValue("#p-starts", today.plusDays(1).toString());
       owner.click("#p-create");
       owner.wait.until(d -> d.findElements(By.cssSelector("#promo-table tbody tr")).size() == 2);
       JsonObject bonus = expect(200, api.get(path + "/promotions", cafe.ownerToken())).getJsonArray("items").getJsonObject(0);
@@ -133,7 +101,7 @@ class PromotionsAndTiersBrowserTest {
       owner.waitText("#promo-" + bonusId, "每天");
       owner.waitText("#promo-" + bonusId, "全天");
       owner.waitText("#promo-" + bonusId + " .status", "未开始");
-      shot(owner, "promotions", "owner-promotions");
+      owner.screenshotOf("promotions", "owner-promotions");
 
       // Ending early asks once more, then the API has it ended from now.
       owner.click("#promo-end-" + teaId);
@@ -153,7 +121,7 @@ class PromotionsAndTiersBrowserTest {
       JsonObject set = expect(200, api.get(path + "/bounty", cafe.ownerToken()));
       assertEquals(200, set.getLong("points"));
       assertEquals(2000, set.getLong("minSpendFen"));
-      shot(owner, "promotions", "owner-bounty");
+      owner.screenshotOf("promotions", "owner-bounty");
       owner.click("#b-off");
       owner.wait.until(d -> "0".equals(d.findElement(By.id("bounty-now")).getAttribute("data-points")));
       assertEquals(0, expect(200, api.get(path + "/bounty", cafe.ownerToken())).getLong("points"));
@@ -162,14 +130,13 @@ class PromotionsAndTiersBrowserTest {
       owner.waitText("#promo-" + teaId + " .status", "Ended");
       owner.waitText("#promo-" + bonusId + " .status", "Upcoming");
       owner.waitText("#bounty-now", "Off");
-      shot(owner, "promotions", "owner-promotions-en");
+      owner.screenshotOf("promotions", "owner-promotions-en");
     }
 
     // A cashier reads the promotions and the bounty, and has no form or button to change them.
     expect(201, api.post(path + "/staff", cafe.ownerToken(), new JsonObject().put("username", "pro-cashier")
         .put("password", "cashier-password-1").put("role", "cashier")));
-    try (Browser cashier = new Browser(base, 1280, 1200)) {
-      cashier.staffSignIn(world.allianceId, "pro-cashier", "cashier-password-1", "owner.html");
+    try (Browser cashier = cashier(world.allianceId, "pro-cashier", 1280, 1200)) {
       cashier.wait.until(d -> "scheduled".equals(d.findElement(By.id("promo-" + bonusId)).getAttribute("data-status")));
       cashier.waitText("#bounty-now", "未开启");
       assertFalse(cashier.driver.findElement(By.id("promo-form")).isDisplayed());
@@ -183,8 +150,7 @@ class PromotionsAndTiersBrowserTest {
     PosWorld world = new PosWorld(api, "tad");
     String tiers = "/v1/alliances/" + world.allianceId + "/tiers";
 
-    try (Browser admin = new Browser(base, 1280, 1400)) {
-      admin.staffSignIn(world.allianceId, "tad-admin", "admin-password-1", "admin.html");
+    try (Browser admin = admin(world.allianceId, "tad-admin", 1280, 1400)) {
       admin.waitText("#tiers-state", "尚未设置会员等级");
       level(admin, 1, "金卡", "Gold", "1000", "2");
       admin.click("#t-add");
@@ -193,7 +159,7 @@ class PromotionsAndTiersBrowserTest {
       admin.wait.until(d -> "invalid_tiers".equals(d.findElement(By.id("tiers-msg")).getAttribute("data-code")));
       admin.waitText("#tiers-msg", "门槛必须逐级递增");
       assertEquals("tiers_not_defined", problemCode(api.get(tiers, world.adminToken)));
-      shot(admin, "tiers", "admin-tiers-refused");
+      admin.screenshotOf("tiers", "admin-tiers-refused");
 
       level(admin, 1, "银卡", "Silver", "300", "0");
       level(admin, 2, "金卡", "Gold", "1000", "2");
@@ -209,7 +175,7 @@ class PromotionsAndTiersBrowserTest {
       assertEquals(2, levels.size());
       assertEquals("银卡/Silver/300/0", describe(levels.getJsonObject(0)));
       assertEquals("金卡/Gold/1000/2", describe(levels.getJsonObject(1)));
-      shot(admin, "tiers", "admin-tiers");
+      admin.screenshotOf("tiers", "admin-tiers");
     }
   }
 
@@ -221,17 +187,16 @@ class PromotionsAndTiersBrowserTest {
     String phone = "+8613702" + String.format("%06d", ProcessHandle.current().pid() % 1_000_000);
     JsonObject cafeSale;
 
-    try (Browser phoneBrowser = new Browser(base, 412, 915)) {
-      signIn(phoneBrowser, world, phone);
+    try (Browser phoneBrowser = wallet(world.allianceId, phone, 412, 915)) {
       phoneBrowser.waitText("#balance", "0");
       // No tiers in this alliance yet (404 tiers_not_defined): the wallet shows no tier at all.
       assertEquals("true", phoneBrowser.driver.findElement(By.id("tier-section")).getAttribute("hidden"));
 
-      String token = String.valueOf(phoneBrowser.driver.executeScript("return JSON.parse(sessionStorage.getItem('lp.session')).token"));
+      String token = phoneBrowser.memberToken();
       JsonObject me = expect(200, api.get("/v1/members/me", token));
       PosWorld.Person member = new PosWorld.Person(me.getLong("id"), me.getString("handle"), token);
       for (PosWorld.Till till : java.util.List.of(cafe, books)) {
-        expect(200, api.send(HttpMethod.PUT, shopPath(world, till) + "/earn-rule", till.ownerToken(),
+        expect(200, api.send(HttpMethod.PUT, world.shopPath(till) + "/earn-rule", till.ownerToken(),
             new JsonObject().put("pointsPerYuan", 1).put("rounding", "floor")));
       }
       expect(200, api.send(HttpMethod.PUT, "/v1/alliances/" + world.allianceId + "/tiers", world.adminToken,
@@ -239,9 +204,9 @@ class PromotionsAndTiersBrowserTest {
               .add(new JsonObject().put("nameZh", "银卡").put("nameEn", "Silver").put("threshold", 300))
               .add(new JsonObject().put("nameZh", "金卡").put("nameEn", "Gold").put("threshold", 1000).put("minShops", 2)))));
       // ¥350 at the café (350 points: Silver at once), ¥100 at the bookshop: 450 points at 2 shops, 550 short of Gold.
-      cafeSale = accrue(world, cafe, member, 35_000);
+      cafeSale = world.accrue(cafe, member, 35_000);
       assertEquals(1, cafeSale.getJsonObject("tier").getInteger("id"));
-      accrue(world, books, member, 10_000);
+      world.accrue(books, member, 10_000);
 
       phoneBrowser.driver.navigate().refresh();
       phoneBrowser.visible("#tier-section");
@@ -257,12 +222,12 @@ class PromotionsAndTiersBrowserTest {
       phoneBrowser.waitText("#tier-figures", "近 90 天: 获得积分 450 · 到访店铺 2");
       phoneBrowser.waitText("#tier-next", "距离金卡还差: 550 积分");
       assertTrue(phoneBrowser.driver.findElements(By.id("tier-grace")).isEmpty());
-      shot(phoneBrowser, "tier-section", "wallet-tier");
+      phoneBrowser.screenshotOf("tier-section", "wallet-tier");
 
       phoneBrowser.click("#lang");
       phoneBrowser.waitText("#tier-name", "Silver");
       phoneBrowser.waitText("#tier-next", "To Gold: 550 points");
-      shot(phoneBrowser, "tier-section", "wallet-tier-en");
+      phoneBrowser.screenshotOf("tier-section", "wallet-tier-en");
     }
 
     // ¥200 of the café's sale refunded: 150 + 100 = 250 points, below Silver. The next day's review starts
@@ -272,8 +237,7 @@ class PromotionsAndTiersBrowserTest {
     api.clock.advance(Duration.ofDays(1));
     Instant reviewedAt = api.clock.instant();
     await(new TierReview(api.app.pool(), api.clock).review(world.allianceId, SHANGHAI));
-    try (Browser phoneBrowser = new Browser(base, 412, 915)) {
-      signIn(phoneBrowser, world, phone); // a day later the first session has expired
+    try (Browser phoneBrowser = wallet(world.allianceId, phone, 412, 915)) { // a day later the first session has expired
       phoneBrowser.visible("#tier-grace");
       phoneBrowser.waitText("#tier-name", "银卡");
       phoneBrowser.waitText("#tier-figures", "获得积分 250");
@@ -281,7 +245,7 @@ class PromotionsAndTiersBrowserTest {
       Instant until = Instant.parse(phoneBrowser.driver.findElement(By.id("tier-grace")).getAttribute("data-until"));
       assertEquals(reviewedAt.plus(Duration.ofDays(14)).truncatedTo(ChronoUnit.MILLIS), until.truncatedTo(ChronoUnit.MILLIS));
       phoneBrowser.waitText("#tier-grace", "保级期至");
-      shot(phoneBrowser, "tier-section", "wallet-tier-grace");
+      phoneBrowser.screenshotOf("tier-section", "wallet-tier-grace");
     }
     world.assertLedgerOk();
   }
@@ -291,7 +255,7 @@ class PromotionsAndTiersBrowserTest {
     PosWorld world = new PosWorld(api, "tpk");
     PosWorld.Till cafe = world.shop("街角咖啡");
     String tiers = "/v1/alliances/" + world.allianceId + "/tiers";
-    String path = shopPath(world, cafe);
+    String path = world.shopPath(cafe);
     expect(200, api.send(HttpMethod.PUT, path + "/earn-rule", cafe.ownerToken(),
         new JsonObject().put("pointsPerYuan", 1).put("rounding", "floor")));
     expect(200, api.send(HttpMethod.PUT, tiers, world.adminToken, new JsonObject().put("basis", "points_earned")
@@ -305,8 +269,7 @@ class PromotionsAndTiersBrowserTest {
         .put("inventory", 10).put("shopCodes", true))).getLong("id");
 
     // The admin gives Gold x1.25, paid by the alliance fund.
-    try (Browser admin = new Browser(base, 1280, 1400)) {
-      admin.staffSignIn(world.allianceId, "tpk-admin", "admin-password-1", "admin.html");
+    try (Browser admin = admin(world.allianceId, "tpk-admin", 1280, 1400)) {
       admin.wait.until(d -> "1".equals(d.findElement(By.id("tiers-state")).getAttribute("data-version")));
       admin.type("#t-multiplier-2", "1.25");
       admin.click("#t-save");
@@ -314,12 +277,11 @@ class PromotionsAndTiersBrowserTest {
       JsonArray levels = expect(200, api.get(tiers, world.adminToken)).getJsonArray("levels");
       assertNull(levels.getJsonObject(0).getInteger("allianceMultiplierPermille"));
       assertEquals(1250, levels.getJsonObject(1).getInteger("allianceMultiplierPermille"));
-      shot(admin, "tiers", "admin-tier-perk");
+      admin.screenshotOf("tiers", "admin-tier-perk");
     }
 
     // The café's owner: Silver and up x1.1, and the cake coupon for Gold only.
-    try (Browser owner = new Browser(base, 1280, 1600)) {
-      owner.staffSignIn(world.allianceId, "tpk-owner1", "owner-password-1", "owner.html");
+    try (Browser owner = owner(world.allianceId, "tpk-owner1", 1280, 1600)) {
       owner.visible("#tp-multiplier-1");
       owner.type("#tp-multiplier-1", "1.1");
       owner.driver.executeScript("const el = document.querySelector(arguments[0]); el.value = arguments[1];"
@@ -332,27 +294,26 @@ class PromotionsAndTiersBrowserTest {
       assertNull(perks.getJsonObject(0).getValue("couponCampaignId"));
       assertEquals(campaign, perks.getJsonObject(1).getLong("couponCampaignId"));
       assertNull(perks.getJsonObject(1).getValue("multiplierPermille"));
-      shot(owner, "tier-perks", "owner-tier-perks");
+      owner.screenshotOf("tier-perks", "owner-tier-perks");
     }
 
     // A member reaches Gold with ¥100 at the café (no tier before it: 100 points, no perks); the wallet lists
     // Gold's perks: x1.25 everywhere from the fund, and the café's x1.1 (from Silver) with its Gold coupon.
     String phone = "+8613703" + String.format("%06d", ProcessHandle.current().pid() % 1_000_000);
-    try (Browser phoneBrowser = new Browser(base, 412, 915)) {
-      signIn(phoneBrowser, world, phone);
-      String token = String.valueOf(phoneBrowser.driver.executeScript("return JSON.parse(sessionStorage.getItem('lp.session')).token"));
+    try (Browser phoneBrowser = wallet(world.allianceId, phone, 412, 915)) {
+      String token = phoneBrowser.memberToken();
       JsonObject me = expect(200, api.get("/v1/members/me", token));
       PosWorld.Person member = new PosWorld.Person(me.getLong("id"), me.getString("handle"), token);
-      assertEquals(100, accrue(world, cafe, member, 10_000).getLong("points"));
+      assertEquals(100, world.accrue(cafe, member, 10_000).getLong("points"));
       phoneBrowser.driver.navigate().refresh();
       phoneBrowser.waitText("#tier-name", "金卡");
       phoneBrowser.visible("#tier-perk-alliance");
       assertEquals("1250", phoneBrowser.driver.findElement(By.id("tier-perk-alliance")).getAttribute("data-permille"));
       phoneBrowser.waitText("#tier-perk-alliance", "×1.25");
       phoneBrowser.waitText(".tier-perk-shop", "街角咖啡: ×1.1 · 专属优惠券: 金卡蛋糕");
-      shot(phoneBrowser, "tier-section", "wallet-tier-perks");
+      phoneBrowser.screenshotOf("tier-section", "wallet-tier-perks");
       // The next ¥38.50 at the café: 38 base + floor(3850 × 250 / 100 000) = 9 + floor(3850 × 100 / 100 000) = 3.
-      assertEquals(50, accrue(world, cafe, member, 3850).getLong("points"));
+      assertEquals(50, world.accrue(cafe, member, 3850).getLong("points"));
     }
     world.assertLedgerOk();
   }
@@ -361,48 +322,11 @@ class PromotionsAndTiersBrowserTest {
     return level.getString("nameZh") + "/" + level.getString("nameEn") + "/" + level.getLong("threshold") + "/" + level.getLong("minShops");
   }
 
-  private void signIn(Browser phoneBrowser, PosWorld world, String phone) {
-    phoneBrowser.open("/portal/wallet.html?a=" + world.allianceId);
-    phoneBrowser.type("#phone", phone);
-    phoneBrowser.click("#send-code");
-    phoneBrowser.waitText("#msg", "验证码已发送");
-    phoneBrowser.type("#code", api.codes.last(world.allianceId, phone));
-    phoneBrowser.click("#member-sign-in");
-    phoneBrowser.wait.until(d -> d.findElement(By.id("member-code")).getAttribute("data-code") != null);
-  }
-
-  private static JsonObject accrue(PosWorld world, PosWorld.Till till, PosWorld.Person member, long spendFen) {
-    return expect(200, world.pos(till, "accrue", PosWorld.key(),
-        new JsonObject().put("memberCode", world.code(member)).put("spendFen", spendFen)));
-  }
-
   /** Fills one row of the admin's level table. */
   private static void level(Browser admin, int row, String zh, String en, String threshold, String minShops) {
     admin.type("#t-nameZh-" + row, zh);
     admin.type("#t-nameEn-" + row, en);
     admin.type("#t-threshold-" + row, threshold);
     admin.type("#t-minShops-" + row, minShops);
-  }
-
-  /** Date and time inputs take their value from script: typing into them depends on the browser's locale. */
-  private static void setValue(Browser page, String css, String value) {
-    page.driver.executeScript("const el = document.querySelector(arguments[0]); el.value = arguments[1];"
-        + " el.dispatchEvent(new Event('input', { bubbles: true }));", css, value);
-  }
-
-  /** A screenshot of the window scrolled to the section, as target/screenshots/{name}.png. */
-  private static void shot(Browser page, String sectionId, String name) {
-    page.driver.executeScript("document.getElementById(arguments[0]).scrollIntoView()", sectionId);
-    try {
-      Files.createDirectories(Browser.SCREENSHOTS);
-      Files.copy(page.driver.getScreenshotAs(OutputType.FILE).toPath(), Browser.SCREENSHOTS.resolve(name + ".png"),
-          StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String shopPath(PosWorld world, PosWorld.Till till) {
-    return "/v1/alliances/" + world.allianceId + "/shops/" + till.shopId();
   }
 }

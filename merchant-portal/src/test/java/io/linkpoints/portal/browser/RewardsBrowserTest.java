@@ -7,23 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.linkpoints.ledger.AccountKind;
-import io.linkpoints.testing.ApiFixture;
 import io.linkpoints.testing.PosWorld;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -33,29 +23,8 @@ import org.openqa.selenium.support.ui.Select;
  * paid by the café, the only shop opted in) and finds it locked; the admin changes it, audited.
  * What each page sends or shows is checked against the API.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RewardsBrowserTest {
+class RewardsBrowserTest extends BrowserTestBase {
   private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
-
-  private Vertx vertx;
-  private ApiFixture api;
-  private String base;
-
-  @BeforeAll
-  void start() {
-    vertx = Vertx.vertx();
-    api = new ApiFixture(vertx);
-    base = "http://localhost:" + api.app.port();
-  }
-
-  @AfterAll
-  void stop() {
-    try {
-      api.close();
-    } finally {
-      await(vertx.close());
-    }
-  }
 
   @Test
   void rulesOptInBirthdayOnceAndTheAdminsChange() {
@@ -65,8 +34,7 @@ class RewardsBrowserTest {
     String alliance = "/v1/alliances/" + world.allianceId;
     int month = LocalDate.ofInstant(api.clock.instant(), SHANGHAI).getMonthValue();
 
-    try (Browser admin = new Browser(base, 1280, 1400)) {
-      admin.staffSignIn(world.allianceId, "rwb-admin", "admin-password-1", "admin.html");
+    try (Browser admin = admin(world.allianceId, "rwb-admin", 1280, 1400)) {
       admin.open("/portal/admin.html#rewards");
       admin.visible("#rewards-form");
       admin.wait.until(d -> "0".equals(d.findElement(By.id("rw-welcome-points")).getAttribute("value")));
@@ -81,11 +49,10 @@ class RewardsBrowserTest {
       assertEquals(80, rules.getJsonObject("birthday").getLong("points"));
       assertEquals("shops", rules.getJsonObject("birthday").getString("fundedBy"));
       admin.waitText("#rw-opt-ins", "暂无店铺参与");
-      shot(admin, "rewards", "admin-rewards");
+      admin.screenshotOf("rewards", "admin-rewards");
     }
 
-    try (Browser owner = new Browser(base, 1280, 1400)) {
-      owner.staffSignIn(world.allianceId, "rwb-owner1", "owner-password-1", "owner.html");
+    try (Browser owner = owner(world.allianceId, "rwb-owner1", 1280, 1400)) {
       owner.open("/portal/owner.html#rewards");
       owner.waitText("#rw-rule-welcome", "入会礼: 50 积分 · 联盟基金");
       owner.waitText("#rw-rule-birthday", "生日礼: 80 积分 · 参与店铺");
@@ -97,23 +64,17 @@ class RewardsBrowserTest {
       JsonArray optIns = expect(200, api.get(alliance + "/rewards", cafe.ownerToken())).getJsonArray("optIns");
       assertEquals(new JsonArray().add(new JsonObject().put("shopId", cafe.shopId()).put("welcome", false).put("birthday", true)),
           optIns);
-      shot(owner, "rewards", "owner-rewards-opt-in");
+      owner.screenshotOf("rewards", "owner-rewards-opt-in");
     }
 
     String phone = "+8613703" + String.format("%06d", ProcessHandle.current().pid() % 1_000_000);
     long memberId;
-    try (Browser wallet = new Browser(base, 412, 915)) {
-      wallet.open("/portal/wallet.html?a=" + world.allianceId);
-      wallet.type("#phone", phone);
-      wallet.click("#send-code");
-      wallet.waitText("#msg", "验证码已发送");
-      wallet.type("#code", api.codes.last(world.allianceId, phone));
-      wallet.click("#member-sign-in");
+    try (Browser wallet = wallet(world.allianceId, phone, 412, 915)) {
       // Joined: the welcome, 50 points from the fund.
       wallet.waitText("#balance", "50");
       wallet.waitText("#my-rewards", "入会礼");
       wallet.visible("#birthday-form");
-      String token = String.valueOf(wallet.driver.executeScript("return JSON.parse(sessionStorage.getItem('lp.session')).token"));
+      String token = wallet.memberToken();
       memberId = expect(200, api.get("/v1/members/me", token)).getLong("id");
 
       // No such day: refused, in words, nothing set.
@@ -143,16 +104,15 @@ class RewardsBrowserTest {
       assertEquals(0, await(api.app.ledger().accountOf(world.allianceId, AccountKind.MERCHANT_ISSUANCE, books.shopId()))
           .orElseThrow().debitsPosted());
       assertEquals(2, wallet.driver.findElements(By.cssSelector("#my-rewards li.reward")).size());
-      shot(wallet, "rewards-section", "wallet-rewards");
+      wallet.screenshotOf("rewards-section", "wallet-rewards");
       wallet.click("#lang");
       wallet.waitText("#my-birthday", "locked");
       wallet.waitText("#my-rewards", "Birthday reward");
-      shot(wallet, "rewards-section", "wallet-rewards-en");
+      wallet.screenshotOf("rewards-section", "wallet-rewards-en");
     }
 
     // The admin changes it (the member cannot): recorded in the audit log with before and after.
-    try (Browser admin = new Browser(base, 1280, 1400)) {
-      admin.staffSignIn(world.allianceId, "rwb-admin", "admin-password-1", "admin.html");
+    try (Browser admin = admin(world.allianceId, "rwb-admin", 1280, 1400)) {
       admin.open("/portal/admin.html#rewards");
       admin.waitText("#rw-opt-ins", "街角咖啡");
       admin.type("#bd-member", String.valueOf(memberId));
@@ -165,7 +125,7 @@ class RewardsBrowserTest {
           + world.allianceId + " and action = 'memberBirthdayChanged'"));
       assertEquals(1, detail.getJsonObject("before").getInteger("day"));
       assertEquals(2, detail.getJsonObject("after").getInteger("day"));
-      shot(admin, "rewards", "admin-rewards-birthday-changed");
+      admin.screenshotOf("rewards", "admin-rewards-birthday-changed");
       // An unknown member: said in words.
       admin.type("#bd-member", "999999999");
       admin.click("#bd-save");
@@ -175,17 +135,5 @@ class RewardsBrowserTest {
     // The birthday reward was granted this year already: the change grants nothing more.
     assertEquals(130, world.available(new PosWorld.Person(memberId, "", "")));
     world.assertLedgerOk();
-  }
-
-  /** A screenshot of the window scrolled to the section, as target/screenshots/{name}.png. */
-  private static void shot(Browser page, String sectionId, String name) {
-    page.driver.executeScript("document.getElementById(arguments[0]).scrollIntoView()", sectionId);
-    try {
-      Files.createDirectories(Browser.SCREENSHOTS);
-      Files.copy(page.driver.getScreenshotAs(OutputType.FILE).toPath(), Browser.SCREENSHOTS.resolve(name + ".png"),
-          StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -218,16 +218,10 @@ class WalletOfflineBrowserTest {
 
   /** Signs a member in on the wallet page (the code from the test's SMS inbox) and waits for the first LP2 code. */
   static void signInToWallet(Browser browser, ApiFixture api, long allianceId, String phone) {
-    browser.open("/portal/wallet.html?a=" + allianceId);
-    browser.type("#phone", phone);
-    browser.click("#send-code");
-    browser.waitText("#msg", "验证码已发送");
-    browser.type("#code", api.codes.last(allianceId, phone));
-    browser.click("#member-sign-in");
-    browser.wait.until(d -> d.findElement(By.id("member-code")).getAttribute("data-code") != null);
+    BrowserTestBase.signInToWallet(browser, api, allianceId, phone);
   }
 
   static String memberToken(Browser browser) {
-    return String.valueOf(browser.driver.executeScript("return JSON.parse(sessionStorage.getItem('lp.session')).token"));
+    return browser.memberToken();
   }
 }

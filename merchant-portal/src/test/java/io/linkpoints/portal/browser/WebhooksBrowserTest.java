@@ -20,7 +20,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 
 /**
@@ -29,22 +28,20 @@ import org.openqa.selenium.By;
  * a local receiver; opens the delivery log, sends one delivery again, rotates the secret. The admin
  * sees the shop's endpoint among the alliance's. Private targets are allowed for the local receiver.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class WebhooksBrowserTest {
-  private Vertx vertx;
-  private ApiFixture api;
-  private String base;
+class WebhooksBrowserTest extends BrowserTestBase {
   private HttpServer receiver;
   /** Each arrival: its signature header and body. */
   private final List<String[]> arrivals = new CopyOnWriteArrayList<>();
 
-  @BeforeAll
-  void start() {
-    vertx = Vertx.vertx();
-    api = new ApiFixture(vertx, WebhookOptions.DEFAULT.withPrivateTargets(true)
+  @Override
+  protected ApiFixture startService(Vertx vertx) {
+    return new ApiFixture(vertx, c -> c.withAllowPrivateTargets(true).withWebhooks(WebhookOptions.DEFAULT
         .withRetries(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMinutes(5))
-        .withPollInterval(Duration.ofMillis(100)));
-    base = "http://localhost:" + api.app.port();
+        .withPollInterval(Duration.ofMillis(100))));
+  }
+
+  @BeforeAll
+  void startTheReceiver() {
     receiver = await(vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
       arrivals.add(new String[] {req.getHeader(Signatures.HEADER), body.toString()});
       req.response().setStatusCode(200).end();
@@ -52,13 +49,8 @@ class WebhooksBrowserTest {
   }
 
   @AfterAll
-  void stop() {
-    try {
-      await(receiver.close());
-      api.close();
-    } finally {
-      await(vertx.close());
-    }
+  void stopTheReceiver() {
+    await(receiver.close());
   }
 
   private static boolean verifies(String[] arrival, String secret) {
@@ -84,8 +76,7 @@ class WebhooksBrowserTest {
     String hooks = "/v1/alliances/" + world.allianceId + "/webhooks";
     String url = "http://127.0.0.1:" + receiver.actualPort() + "/linkpoints";
 
-    try (Browser owner = new Browser(base, 1280, 1600)) {
-      owner.staffSignIn(world.allianceId, "whp-owner1", "owner-password-1", "owner.html");
+    try (Browser owner = owner(world.allianceId, "whp-owner1", 1280, 1600)) {
       owner.visible("#wh-url");
 
       // Not http(s): refused by the server, said in words.
@@ -142,22 +133,13 @@ class WebhooksBrowserTest {
       assertEquals("disabled", expect(200, api.get(hooks + "/" + id, cafe.ownerToken())).getString("status"));
     }
 
-    try (Browser admin = new Browser(base, 1280, 1600)) {
-      admin.staffSignIn(world.allianceId, "whp-admin", "admin-password-1", "admin.html");
+    try (Browser admin = admin(world.allianceId, "whp-admin", 1280, 1600)) {
       admin.waitText("#wh-table", url);
       shot(admin, "admin-webhooks");
     }
   }
 
-  /** A screenshot with the webhooks section in view, as target/screenshots/{name}.png. */
   private static void shot(Browser page, String name) {
-    page.driver.executeScript("document.getElementById('webhooks').scrollIntoView()");
-    try {
-      java.nio.file.Files.createDirectories(Browser.SCREENSHOTS);
-      java.nio.file.Files.copy(page.driver.getScreenshotAs(org.openqa.selenium.OutputType.FILE).toPath(),
-          Browser.SCREENSHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    page.screenshotOf("webhooks", name);
   }
 }

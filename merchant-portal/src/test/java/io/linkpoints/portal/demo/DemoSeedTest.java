@@ -70,6 +70,11 @@ class DemoSeedTest {
         assertEquals(600L, count(app, "/* test */ select coalesce(sum(amount), 0) from ledger_transfer"
             + " where code = 'passport_reward'"));
         assertTrue(count(app, "/* test */ select count(*) from ledger_transfer") > 1000);
+        // Points adjustments at the café: a goodwill 30 posted, an 800 above the threshold pending.
+        assertEquals("goodwill 30 posted,missing_earn 800 pending", text(app, "/* test */ select string_agg(reason || ' '"
+            + " || points || ' ' || status, ',' order by id) from point_adjustment"));
+        assertEquals(30L, count(app, "/* test */ select coalesce(sum(t.amount), 0) from ledger_transfer t"
+            + " join point_adjustment j on j.alliance_id = t.alliance_id and j.transfer_id = t.id"));
         // The demo member's inbox: the earn and the coupon note, unread; the marketing one not kept (off by default).
         assertEquals("coupon_issued,points_earned", text(app, "/* test */ select string_agg(n.kind, ',' order by n.kind)"
             + " from member_notification n join member m on m.alliance_id = n.alliance_id and m.id = n.member_id"
