@@ -56,6 +56,7 @@ class LayeringTest {
     feature("privacy", "ledger");
     feature("adjustments", "ledger");
     feature("imports", "ledger");
+    feature("exits", "outbox", "coupons", "passports", "notifications");
     Set<String> belowTop = Set.copyOf(ALLOWED.keySet());
     ALLOWED.put("bench", belowTop);
     ALLOWED.put("app", union(belowTop, Set.of("bench")));

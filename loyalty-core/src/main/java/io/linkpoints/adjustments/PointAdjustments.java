@@ -5,6 +5,7 @@ import io.linkpoints.auth.Principal;
 import io.linkpoints.auth.Role;
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.ledger.Ledger;
+import io.linkpoints.ledger.LeavingShops;
 import io.linkpoints.ledger.Transfer;
 import io.linkpoints.ledger.TransferCommand;
 import io.linkpoints.ledger.TransferResult;
@@ -117,7 +118,10 @@ public final class PointAdjustments {
       if (found.size() == 1) {
         return resume(alliance, found.iterator().next().getLong(0));
       }
-      return exists(alliance, shopId).compose(v -> member(alliance, p.memberHandle()))
+      // A credit (not a correction of a sale) is points the shop issues: none once its exit has started.
+      Future<Void> may = p.points() > 0 && p.accrualId() == null ? LeavingShops.refuseIfLeaving(pool, alliance, shopId)
+          : Future.succeededFuture();
+      return may.compose(ok -> exists(alliance, shopId)).compose(v -> member(alliance, p.memberHandle()))
           .compose(memberId -> sale(alliance, shopId, memberId, p.accrualId()).map(v -> memberId))
           .compose(memberId -> threshold(alliance).compose(limit -> {
             boolean atOnce = who.role() != Role.CASHIER && Math.abs(p.points()) <= limit;
@@ -229,7 +233,10 @@ public final class PointAdjustments {
           : ledger.submit(TransferCommand.reversal(alliance, transferId, sale.get(), -a.points(), CODE))
               .map(TransferResult::transfer));
     } else {
-      moved = ledger.openAccount(alliance, AccountKind.MERCHANT_ISSUANCE, a.shopId()).compose(issuance ->
+      // A credit is points the shop issues: none once its exit has started (a debit still takes back).
+      Future<Void> may = a.points() > 0 ? LeavingShops.refuseIfLeaving(pool, alliance, a.shopId())
+          : Future.succeededFuture();
+      moved = may.compose(ok -> ledger.openAccount(alliance, AccountKind.MERCHANT_ISSUANCE, a.shopId())).compose(issuance ->
           ledger.openAccount(alliance, AccountKind.MEMBER_WALLET, a.memberId()).compose(wallet -> a.points() > 0
               ? ledger.transfer(alliance, transferId, issuance.id(), wallet.id(), a.points(), CODE)
               : ledger.transfer(alliance, transferId, wallet.id(), issuance.id(), -a.points(), CODE)));

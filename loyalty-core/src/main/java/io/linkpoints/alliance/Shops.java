@@ -32,12 +32,13 @@ public final class Shops {
   private static final String LIST = "select " + SHOP_COLUMNS + " from shop where alliance_id = $1 order by id";
   private static final String ONE = "select " + SHOP_COLUMNS + " from shop where alliance_id = $1 and id = $2";
   // Suspending a suspended shop keeps the moment it was first suspended; reinstating clears it.
+  // An exited shop stays exited (docs/shop-exit.md): neither suspending nor reinstating changes it.
   private static final String SUSPEND = "update shop set status = 'suspended',"
       + " suspended_at = case when status = 'suspended' then suspended_at else $3 end"
-      + " where alliance_id = $1 and id = $2 returning " + SHOP_COLUMNS;
+      + " where alliance_id = $1 and id = $2 and status <> 'exited' returning " + SHOP_COLUMNS;
   private static final String STATUS_FOR_UPDATE = "select status from shop where alliance_id = $1 and id = $2 for update";
   private static final String REINSTATE = "update shop set status = 'active', suspended_at = null"
-      + " where alliance_id = $1 and id = $2 returning " + SHOP_COLUMNS;
+      + " where alliance_id = $1 and id = $2 and status <> 'exited' returning " + SHOP_COLUMNS;
   private static final String STAFF = "select id, username, role, shop_id, created_at from staff"
       + " where alliance_id = $1 and shop_id = $2 order by id";
 
@@ -123,6 +124,9 @@ public final class Shops {
     return pool.withTransaction(conn -> conn.preparedQuery(STATUS_FOR_UPDATE).execute(Tuple.of(allianceId, shopId))
         .compose(before -> {
           boolean wasActive = before.size() == 1 && "active".equals(before.iterator().next().getString("status"));
+          if (before.size() == 1 && "exited".equals(before.iterator().next().getString("status"))) {
+            throw ProblemCode.SHOP_EXITED.refuse("this shop has left the alliance");
+          }
           return conn.preparedQuery(SUSPEND).execute(Tuple.of(allianceId, shopId, at.atOffset(ZoneOffset.UTC)))
               .compose(rows -> {
                 Shop shop = one(allianceId, shopId, rows);
@@ -140,7 +144,11 @@ public final class Shops {
 
   /** Reinstates a suspended shop (admin); reinstating an active shop changes nothing. */
   public Future<Shop> reinstate(long allianceId, long shopId) {
-    return pool.preparedQuery(REINSTATE).execute(Tuple.of(allianceId, shopId)).map(rows -> one(allianceId, shopId, rows));
+    return pool.preparedQuery(REINSTATE).execute(Tuple.of(allianceId, shopId)).compose(rows -> rows.size() == 1
+        ? Future.succeededFuture(one(allianceId, shopId, rows))
+        : get(allianceId, shopId).map(shop -> {
+          throw ProblemCode.SHOP_EXITED.refuse("this shop has left the alliance");
+        }));
   }
 
   private static Shop one(long allianceId, long shopId, RowSet<Row> rows) {

@@ -63,8 +63,10 @@ public final class StaffSignIn {
           throw ProblemCode.INVALID_CREDENTIALS.refuse("wrong username or password");
         }
         // Said only to whoever knows the password, so it reveals nothing to anyone else.
-        boolean suspended = "suspended".equals(staff.getString("shop_status"));
-        return limiter.clear(allianceId, subject).compose(v -> suspended
+        String shopStatus = staff.getString("shop_status");
+        return limiter.clear(allianceId, subject).compose(v -> "exited".equals(shopStatus)
+            ? Future.failedFuture(ProblemCode.SHOP_EXITED.refuse("this shop has left the alliance"))
+            : "suspended".equals(shopStatus)
             ? Future.failedFuture(ProblemCode.SHOP_SUSPENDED.refuse("this shop is suspended by the alliance"))
             : rehashIfWeak(allianceId, staff.getLong("id"), password, stored).map(x -> issue(allianceId, staff)));
       });

@@ -16,6 +16,7 @@ import io.linkpoints.ledger.FeedNotices;
 import io.linkpoints.ledger.HoldTimeouts;
 import io.linkpoints.ledger.Ledger;
 import io.linkpoints.ledger.LotExpiry;
+import io.linkpoints.exits.ExitCompletion;
 import io.linkpoints.notifications.ExpiryReminders;
 import io.linkpoints.notifications.NotificationDeliveries;
 import io.linkpoints.notifications.OutboxToMembers;
@@ -192,7 +193,8 @@ public final class LinkpointsApp {
                           reseal, new TierReview(pool, clock), new RewardJob(pool, ledger, clock),
                           wiring.deliveries(vertx), wiring.expiryReminders(), wiring.outboxToMembers(),
                           dispatcher, config.webhooks(), new UnpostedAdjustments(pool,
-                              new PointAdjustments(pool, ledger, new AuditLog(pool, clock), clock), clock));
+                              new PointAdjustments(pool, ledger, new AuditLog(pool, clock), clock), clock),
+                          new ExitCompletion(pool, clock));
                       parts.add("periodic jobs", 5, () -> {
                         for (long timer : timers) {
                           vertx.cancelTimer(timer);
@@ -218,7 +220,7 @@ public final class LinkpointsApp {
   private static long[] startJobs(Vertx vertx, Ledger ledger, Clock clock, Coupons coupons, PosHousekeeping pos,
       DeviceSecretReseal reseal, TierReview tierReview, RewardJob rewards, NotificationDeliveries deliveries,
       ExpiryReminders reminders, OutboxToMembers outboxToMembers, Dispatcher dispatcher,
-      WebhookOptions webhooks, UnpostedAdjustments unpostedAdjustments) {
+      WebhookOptions webhooks, UnpostedAdjustments unpostedAdjustments, ExitCompletion exits) {
     HoldTimeouts holds = new HoldTimeouts(ledger, clock);
     LotExpiry expiry = new LotExpiry(ledger, clock);
     // Each run works alliance after alliance, up to the limit in each; a tick is skipped while the last run goes on.
@@ -255,8 +257,10 @@ public final class LinkpointsApp {
     // once (the transfer id is the adjustment's) whichever instances run it at once.
     long adjustmentTimer = vertx.setPeriodic(3_000, 30_000, new OneRunAtATime("Unposted adjustments",
         () -> unpostedAdjustments.runOnce(200)));
+    // Every minute: shop exits whose end date has come, each completed once (under its row's lock).
+    long exitTimer = vertx.setPeriodic(15_000, 60_000, new OneRunAtATime("Shop exits", () -> exits.runOnce().mapEmpty()));
     return new long[] {holdTimer, expiryTimer, couponTimer, posTimer, resealTimer, tierTimer, rewardTimer, deliveryTimer,
-        reminderTimer, memberEventTimer, webhookTimer, adjustmentTimer};
+        reminderTimer, memberEventTimer, webhookTimer, adjustmentTimer, exitTimer};
   }
 
   /**

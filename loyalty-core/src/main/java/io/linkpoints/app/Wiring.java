@@ -24,6 +24,8 @@ import io.linkpoints.notifications.Notifications;
 import io.linkpoints.notifications.PushSubscriptions;
 import io.linkpoints.notifications.SmsSender;
 import io.linkpoints.platform.Migrations;
+import io.linkpoints.exits.ExitRoutes;
+import io.linkpoints.exits.ShopExits;
 import io.linkpoints.imports.ImportRoutes;
 import io.linkpoints.imports.MemberImports;
 import io.linkpoints.passports.PassportRoutes;
@@ -164,7 +166,8 @@ final class Wiring {
         new WebhookRoutes(webhooks),
         new PrivacyRoutes(p.pool(), p.ledger(), p.clock()),
         new AdjustmentRoutes(new PointAdjustments(p.pool(), p.ledger(), new AuditLog(p.pool(), p.clock()), p.clock())),
-        new ImportRoutes(vertx, memberImports));
+        new ImportRoutes(vertx, memberImports),
+        new ExitRoutes(new ShopExits(p.pool(), notifications, p.clock())));
   }
 
   /** A server instance, for {@code deployVerticle}: called once per instance. */

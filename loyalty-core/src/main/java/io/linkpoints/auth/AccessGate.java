@@ -166,6 +166,9 @@ public final class AccessGate implements Gate {
             .map(rows -> rows.size() == 1 ? rows.iterator().next().getString(0) : null);
     return shopStatus.map(status -> {
       Principal caller = authorize(op, pathParam, p);
+      if ("exited".equals(status)) {
+        throw ProblemCode.SHOP_EXITED.refuse("this shop has left the alliance");
+      }
       if (!"active".equals(status)) {
         throw ProblemCode.SHOP_SUSPENDED.refuse("this shop is suspended by the alliance");
       }

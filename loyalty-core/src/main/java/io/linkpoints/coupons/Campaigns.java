@@ -230,6 +230,35 @@ public final class Campaigns {
         })).compose(v -> get(allianceId, shopId, campaignId));
   }
 
+  // Every campaign a shop takes part in, locked in id order (as change() locks one), for pauseEveryPart.
+  private static final String LOCK_OF_SHOP = "select c.id from coupon_campaign c where c.alliance_id = $1"
+      + " and exists (select 1 from coupon_campaign_shop p where p.alliance_id = c.alliance_id"
+      + "   and p.campaign_id = c.id and p.shop_id = $2) order by c.id for no key update of c";
+  private static final String PAUSE_EVERY_PART = "update coupon_campaign_shop set paused_at = $3"
+      + " where alliance_id = $1 and shop_id = $2 and paused_at is null returning campaign_id";
+
+  /**
+   * Pauses the shop's part in every campaign it takes part in, on the caller's connection and in its
+   * transaction (a shop leaving the alliance, docs/shop-exit.md): each campaign's row locked in id
+   * order, the status recomputed, and the other shops told ({@code promotion.paused}) where this
+   * changed anything. The other shops cannot resume it while this pause stands (the consent rule).
+   */
+  public static Future<Void> pauseEveryPart(SqlConnection conn, long allianceId, long shopId, Instant at) {
+    OffsetDateTime now = utc(at);
+    return conn.preparedQuery(LOCK_OF_SHOP).execute(Tuple.of(allianceId, shopId))
+        .compose(locked -> conn.preparedQuery(PAUSE_EVERY_PART).execute(Tuple.of(allianceId, shopId, now)))
+        .compose(paused -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (Row row : paused) {
+            long campaignId = row.getLong("campaign_id");
+            chain = chain.compose(v -> conn.preparedQuery(RESTATUS).execute(Tuple.of(allianceId, campaignId)))
+                .compose(v -> tellOthers(conn, allianceId, campaignId, shopId, EventType.PROMOTION_PAUSED,
+                    "campaign-paused:" + allianceId + ":" + campaignId + ":" + shopId + ":" + now, now));
+          }
+          return chain;
+        });
+  }
+
   private static Future<Void> tellOthers(SqlConnection conn, long allianceId, long campaignId, long byShop, String type,
       String cause, OffsetDateTime now) {
     return conn.preparedQuery(TELL_OTHERS).execute(Tuple.tuple().addLong(allianceId).addLong(campaignId)

@@ -5,6 +5,7 @@ import io.linkpoints.auth.Secrets;
 import io.linkpoints.ledger.Account;
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.ledger.Ledger;
+import io.linkpoints.ledger.LeavingShops;
 import io.linkpoints.ledger.TransferCommand;
 import io.linkpoints.web.ApiException;
 import io.linkpoints.web.ProblemCode;
@@ -177,8 +178,9 @@ public final class MemberImports {
       if (dryRun) {
         return check(allianceId, file, today).map(c -> Outcome.of(200, c.asDryRun(true)));
       }
-      Future<String> key = uploadedSha != null ? Future.succeededFuture(uploadedSha)
-          : vertx.executeBlocking(() -> sha256(file));
+      // Opening balances are points the shop issues: none once its exit has started (docs/shop-exit.md).
+      Future<String> key = LeavingShops.refuseIfLeaving(pool, allianceId, shopId).compose(ok -> uploadedSha != null
+          ? Future.succeededFuture(uploadedSha) : vertx.executeBlocking(() -> sha256(file)));
       return key.compose(sha ->
           pool.preparedQuery(BY_KEY).execute(Tuple.of(allianceId, shopId, sha)).compose(found -> {
             if (found.size() == 1) {

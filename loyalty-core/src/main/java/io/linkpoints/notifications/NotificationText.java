@@ -36,6 +36,7 @@ public final class NotificationText {
   /** Every kind the service tells a member about, and its group. */
   public static final Map<String, Group> KINDS = Map.ofEntries(
       Map.entry("points_expiring", Group.EXPIRY_REMINDERS),
+      Map.entry("shop_exit", Group.EXPIRY_REMINDERS),
       Map.entry("points_earned", Group.POINTS_ACTIVITY),
       Map.entry("points_redeemed", Group.POINTS_ACTIVITY),
       Map.entry("points_refunded", Group.POINTS_ACTIVITY),
@@ -73,6 +74,11 @@ public final class NotificationText {
           points + " points expire soon",
           points + " of your points expire on " + date + " (within " + data.getInteger("thresholdDays", 0)
               + " days). Use them before then.");
+      case "shop_exit" -> new Text(shop + "即将退出联盟",
+          shop + "将于 " + date + " 退出联盟，您在该店获得的 " + points + " 积分将于当天过期，请在此之前到联盟任一商户使用。",
+          shop + " is leaving the alliance",
+          shop + " leaves the alliance on " + date + ": the " + points + " points you earned there expire that day."
+              + " Spend them at any shop of the alliance before then.");
       case "points_earned" -> new Text("获得 " + points + " 积分", "您在" + shop + "获得 " + points + " 积分。",
           "You earned " + points + " points", "You earned " + points + " points at " + shop + ".");
       case "points_redeemed" -> new Text("使用了 " + points + " 积分", "您在" + shop + "使用了 " + points + " 积分。",

@@ -17,6 +17,12 @@ public final class EventType {
   public static final String SETTLEMENT_PERIOD_CLOSED = "settlement.period_closed";
   /** The admin suspended a shop. */
   public static final String SHOP_SUSPENDED = "shop.suspended";
+  /** The admin started a shop's exit from the alliance (it issues nothing from now; docs/shop-exit.md). */
+  public static final String SHOP_EXIT_STARTED = "shop.exit_started";
+  /** The admin cancelled a shop's exit before its end date: it issues again. */
+  public static final String SHOP_EXIT_CANCELLED = "shop.exit_cancelled";
+  /** A shop's exit completed at its end date: its people and terminals are refused from now. */
+  public static final String SHOP_EXITED = "shop.exited";
   /** A shop proposed a cross-promotion naming this shop (one event per other shop named). */
   public static final String PROMOTION_PROPOSED = "promotion.proposed";
   /** A shop taking part accepted the cross-promotion (told to the other shops). */
@@ -44,5 +50,5 @@ public final class EventType {
   public static final List<String> ALL = List.of(POINTS_EARNED, POINTS_REDEEMED, POINTS_REFUNDED,
       SETTLEMENT_PERIOD_CLOSED, SHOP_SUSPENDED, PROMOTION_PROPOSED, PROMOTION_ACCEPTED, PROMOTION_PAUSED,
       WEBHOOK_ENDPOINT_DISABLED, COUPON_ISSUED, COUPON_EXPIRING, COUPON_REDEEMED, TIER_CHANGED, REWARD_GRANTED, PASSPORT_COMPLETED,
-      SHOP_CODE_CLAIMED);
+      SHOP_CODE_CLAIMED, SHOP_EXIT_STARTED, SHOP_EXIT_CANCELLED, SHOP_EXITED);
 }

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
@@ -148,6 +149,20 @@ public final class Passports {
   /** This shop lifts its own pause (the admin's or another shop's stays). */
   public Future<Shown> resumeShop(long allianceId, long shopId, long passportId) {
     return shopChange(allianceId, shopId, passportId, SHOP_RESUME);
+  }
+
+  private static final String PAUSE_EVERY_PART = "update passport_shop set paused_at = coalesce(paused_at, $3)"
+      + " where alliance_id = $1 and shop_id = $2";
+
+  /**
+   * Pauses the shop's part in every passport naming it, on the caller's connection and in its
+   * transaction (a shop leaving the alliance, docs/shop-exit.md): nobody collects stamps in those
+   * passports while the pause stands. {@link Stamps}' per-alliance cache of who takes part may
+   * hold the old answer for up to its 10 seconds.
+   */
+  public static Future<Void> pauseEveryPart(SqlConnection conn, long allianceId, long shopId, Instant at) {
+    return conn.preparedQuery(PAUSE_EVERY_PART).execute(Tuple.of(allianceId, shopId, at.atOffset(ZoneOffset.UTC)))
+        .mapEmpty();
   }
 
   public Future<Shown> pause(long allianceId, long passportId) {

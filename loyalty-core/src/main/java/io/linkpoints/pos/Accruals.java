@@ -9,6 +9,7 @@ import io.linkpoints.ledger.LedgerException;
 import io.linkpoints.ledger.TransferCommand;
 import io.linkpoints.passports.Stamps;
 import io.linkpoints.platform.GroupedQuery;
+import io.linkpoints.web.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -130,6 +131,10 @@ final class Accruals {
     long spendFen = sale.spendFen();
     String orderRef = sale.orderRef();
     return members.resolve(c, key, sale.member()).compose(m -> {
+      if (m.exiting()) {
+        // From the start of its exit the shop issues nothing (docs/shop-exit.md); recorded as the answer.
+        throw ProblemCode.SHOP_EXITING.refuse("this shop is leaving the alliance and issues no points");
+      }
       // Under a cap, decided and recorded under the member's lock (once per accrual); without one,
       // the accrual's row first, written without waiting for the disk: the earn's synchronous
       // commit right after makes it durable too, so there is never an earn without its accrual.

@@ -41,7 +41,10 @@ final class PosMembers {
       + "   and t.level is not null and (exists (select 1 from tier_level l where l.alliance_id = t.alliance_id"
       + "     and l.level = t.level and l.alliance_multiplier_permille is not null)"
       + "   or exists (select 1 from shop_tier_perk p where p.alliance_id = t.alliance_id and p.shop_id = $2"
-      + "     and p.level <= t.level and p.multiplier_permille is not null))) as tier_perks";
+      + "     and p.level <= t.level and p.multiplier_permille is not null))) as tier_perks,"
+      // Whether the shop is leaving the alliance (or has left): it issues nothing (docs/shop-exit.md).
+      + " exists (select 1 from shop_exit x where x.alliance_id = m.alliance_id and x.shop_id = $2"
+      + "   and x.cancelled_at is null) as exiting";
   /**
    * {@code memberId} is a sub-select giving the member's id up front: with only {@code w.owner_id =
    * m.id}, the generic plan PostgreSQL caches scanned every wallet of the alliance until it met
@@ -120,7 +123,7 @@ final class PosMembers {
    * Either way a sale asks {@link Bonuses} what it earns on top (only what the flags say may pay).
    */
   record AtTill(long memberId, String handle, long walletId, long available, long issuanceId, long acceptanceId,
-      EarnRule rule, Long allianceCap, ZoneId zone, boolean owes, boolean bonuses, boolean tierPerks) {
+      EarnRule rule, Long allianceCap, ZoneId zone, boolean owes, boolean bonuses, boolean tierPerks, boolean exiting) {
   }
 
   private final Pool pool;
@@ -245,7 +248,7 @@ final class PosMembers {
         new EarnRule(row.getInteger("points_per_yuan"), Rounding.fromDb(row.getString("rounding")),
             row.getLong("daily_cap_points")),
         row.getLong("member_daily_cap_points"), ZoneId.of(row.getString("time_zone")), row.getBoolean("owes"),
-        row.getBoolean("bonuses"), row.getBoolean("tier_perks"));
+        row.getBoolean("bonuses"), row.getBoolean("tier_perks"), row.getBoolean("exiting"));
   }
 
   private static Row first(RowSet<Row> rows, Supplier<? extends RuntimeException> none) {

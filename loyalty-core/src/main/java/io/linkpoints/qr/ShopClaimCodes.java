@@ -6,6 +6,7 @@ import io.linkpoints.alliance.Rounding;
 import io.linkpoints.auth.Secrets;
 import io.linkpoints.ledger.AccountKind;
 import io.linkpoints.ledger.Ledger;
+import io.linkpoints.ledger.LeavingShops;
 import io.linkpoints.ledger.TransferCommand;
 import io.linkpoints.outbox.EventType;
 import io.linkpoints.outbox.Outbox;
@@ -80,12 +81,13 @@ public final class ShopClaimCodes {
     }
     Instant now = clock.instant();
     Instant expires = now.plusSeconds(lifetimeSeconds == null ? DEFAULT_LIFETIME.toSeconds() : lifetimeSeconds);
-    Future<Long> awarded = points != null ? Future.succeededFuture(points)
+    Future<Long> awarded = LeavingShops.refuseIfLeaving(pool, allianceId, shopId).compose(ok -> points != null
+        ? Future.succeededFuture(points)
         : pool.preparedQuery(RULE).execute(Tuple.of(allianceId, shopId)).map(rows -> {
           Row r = rows.iterator().next();
           EarnRule rule = new EarnRule(r.getInteger("points_per_yuan"), Rounding.fromDb(r.getString("rounding")), null);
           return EarnCalculator.quote(spendFen, rule, null, EarnCalculator.EarnedToday.NONE).points();
-        });
+        }));
     return awarded.compose(p -> {
       if (p <= 0) {
         throw ProblemCode.NOTHING_TO_CLAIM.refuse("this sale earns no points");
@@ -148,7 +150,9 @@ public final class ShopClaimCodes {
           long shop = r.getLong("shop_id");
           long points = r.getLong("points");
           UUID transfer = r.getUUID("transfer_id");
-          return ledger.accountOf(alliance, AccountKind.MERCHANT_ISSUANCE, shop).compose(issuance ->
+          // A code made before its shop's exit started gives nothing after (docs/shop-exit.md).
+          return LeavingShops.refuseIfLeaving(ledger.pool(), alliance, shop).compose(ok ->
+              ledger.accountOf(alliance, AccountKind.MERCHANT_ISSUANCE, shop)).compose(issuance ->
               ledger.accountOf(alliance, AccountKind.MEMBER_WALLET, memberId).compose(wallet ->
                   ledger.submit(TransferCommand.transfer(alliance, transfer, issuance.orElseThrow().id(), wallet.orElseThrow().id(),
                       points, "shop_claim"))))

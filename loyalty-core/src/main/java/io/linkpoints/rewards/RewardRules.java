@@ -39,6 +39,9 @@ public final class RewardRules {
   private static final String PAYERS = "select o.shop_id from reward_opt_in o join shop s"
       + " on s.alliance_id = o.alliance_id and s.id = o.shop_id"
       + " where o.alliance_id = $1 and s.status = 'active' and (case when $2 = 'welcome' then o.welcome else o.birthday end)"
+      // A shop whose exit has started issues nothing (docs/shop-exit.md): the others share its part.
+      + " and not exists (select 1 from shop_exit x where x.alliance_id = o.alliance_id and x.shop_id = o.shop_id"
+      + "   and x.cancelled_at is null)"
       + " order by o.shop_id";
 
   /** Who pays a reward. */

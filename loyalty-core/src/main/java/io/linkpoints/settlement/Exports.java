@@ -28,7 +28,7 @@ public final class Exports {
   private static final List<String> STATEMENT_COLUMNS = List.of("period_id", "party_id", "issued_points", "issued_fen",
       "adjusted_points", "adjusted_fen", "accepted_points", "accepted_fen", "accepted_from_others_fen", "redeemed_elsewhere_fen", "expired_points",
       "expired_fen", "breakage_paid_fen", "breakage_received_fen", "market_coupon_fen", "coupon_funding_paid_fen",
-      "coupon_funding_received_fen", "adjustment_fen", "other_fen", "receivable_fen", "payable_fen", "net_fen");
+      "coupon_funding_received_fen", "adjustment_fen", "exit_charge_fen", "other_fen", "receivable_fen", "payable_fen", "net_fen");
   private static final String STATEMENTS = "select " + String.join(", ", STATEMENT_COLUMNS)
       + " from settlement_statement where alliance_id = $1 and period_id = $2 order by party_id";
 

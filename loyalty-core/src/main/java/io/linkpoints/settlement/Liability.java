@@ -26,6 +26,10 @@ public final class Liability {
       + " coalesce(sum(l.points_left * l.price_per_point_fen) filter (where l.expires_at < $5), 0) as value_90"
       + " from shop s left join ledger_lot l on l.alliance_id = s.alliance_id and l.issuer_shop_id = s.id"
       + "  and l.points_left > 0 and l.expires_at > $2"
+      // A shop that left with its points charged to the fund owes none of them any more: the fund
+      // carries them (what it took over is on the exit record, docs/shop-exit.md).
+      + "  and not exists (select 1 from shop_exit x where x.alliance_id = $1 and x.shop_id = s.id"
+      + "   and x.mode = 'charge_to_fund' and x.completed_at is not null)"
       + " where s.alliance_id = $1 and ($6::bigint is null or s.id = $6) group by s.id order by s.id";
 
   private final Pool pool;

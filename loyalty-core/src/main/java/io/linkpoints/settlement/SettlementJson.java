@@ -46,6 +46,7 @@ final class SettlementJson {
         .put("breakagePaidFen", s.breakagePaidFen()).put("breakageReceivedFen", s.breakageReceivedFen())
         .put("marketCouponFen", s.marketCouponFen()).put("couponFundingPaidFen", s.couponFundingPaidFen())
         .put("couponFundingReceivedFen", s.couponFundingReceivedFen()).put("adjustmentFen", s.adjustmentFen())
+        .put("exitChargeFen", s.exitChargeFen())
         .put("otherFen", s.otherFen()).put("receivableFen", s.receivableFen()).put("payableFen", s.payableFen())
         .put("netFen", s.netFen());
   }

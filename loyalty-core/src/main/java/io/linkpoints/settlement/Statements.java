@@ -19,7 +19,7 @@ public final class Statements {
   static final String[] FIGURES = {"issued_points", "issued_fen", "adjusted_points", "adjusted_fen", "accepted_points", "accepted_fen",
       "accepted_from_others_fen", "redeemed_elsewhere_fen", "expired_points", "expired_fen", "breakage_paid_fen",
       "breakage_received_fen", "market_coupon_fen", "coupon_funding_paid_fen", "coupon_funding_received_fen",
-      "adjustment_fen", "other_fen", "receivable_fen", "payable_fen", "net_fen"};
+      "adjustment_fen", "exit_charge_fen", "other_fen", "receivable_fen", "payable_fen", "net_fen"};
   static final String STATEMENT_COLUMNS = "party_id, " + String.join(", ", FIGURES);
   private static final String STATEMENTS = "select " + STATEMENT_COLUMNS + " from settlement_statement"
       + " where alliance_id = $1 and period_id = $2 order by party_id";
@@ -43,7 +43,7 @@ public final class Statements {
       long acceptedPoints, long acceptedFen,
       long acceptedFromOthersFen, long redeemedElsewhereFen, long expiredPoints, long expiredFen, long breakagePaidFen,
       long breakageReceivedFen, long marketCouponFen, long couponFundingPaidFen, long couponFundingReceivedFen,
-      long adjustmentFen, long otherFen, long receivableFen, long payableFen, long netFen) {
+      long adjustmentFen, long exitChargeFen, long otherFen, long receivableFen, long payableFen, long netFen) {
     static Statement of(Row r) {
       return new Statement(r.getLong("party_id"), r.getLong("issued_points"), r.getLong("issued_fen"),
           r.getLong("adjusted_points"), r.getLong("adjusted_fen"),
@@ -51,7 +51,7 @@ public final class Statements {
           r.getLong("redeemed_elsewhere_fen"), r.getLong("expired_points"), r.getLong("expired_fen"),
           r.getLong("breakage_paid_fen"), r.getLong("breakage_received_fen"), r.getLong("market_coupon_fen"),
           r.getLong("coupon_funding_paid_fen"), r.getLong("coupon_funding_received_fen"), r.getLong("adjustment_fen"),
-          r.getLong("other_fen"), r.getLong("receivable_fen"), r.getLong("payable_fen"), r.getLong("net_fen"));
+          r.getLong("exit_charge_fen"), r.getLong("other_fen"), r.getLong("receivable_fen"), r.getLong("payable_fen"), r.getLong("net_fen"));
     }
   }
 

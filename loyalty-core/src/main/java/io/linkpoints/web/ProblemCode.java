@@ -76,11 +76,13 @@ public enum ProblemCode {
   NOT_YOUR_SHOP(403, false, "this belongs to another shop"),
   TIER_REQUIRED(403, false, "this coupon is only for members holding a higher tier"),
   SHOP_SUSPENDED(403, false, "the shop, or a shop this needs, is suspended by the alliance"),
+  SHOP_EXITED(403, false, "the shop has left the alliance"),
   SELF_APPROVAL(403, false, "the proposer of a points adjustment may not approve or reject it (four eyes)"),
 
   // 404: nothing by that id here (another alliance's things are not found, not forbidden).
   NOT_FOUND(404, false, "nothing by that id here"),
   SHOP_NOT_FOUND(404, false, "no such shop in this alliance"),
+  EXIT_NOT_FOUND(404, false, "this shop has no exit from the alliance"),
   PERIOD_NOT_FOUND(404, false, "no such settlement period in this alliance"),
   MEMBER_NOT_FOUND(404, false, "no such member in this alliance"),
   DEVICE_NOT_FOUND(404, false, "no such member device here"),
@@ -126,6 +128,9 @@ public enum ProblemCode {
   NO_DEVICE(409, false, "the member has no bound device to make a code with"),
   USERNAME_TAKEN(409, false, "the username is already taken in this alliance"),
   PERIOD_EXISTS(409, false, "the settlement period is already open"),
+  EXIT_ALREADY_STARTED(409, false, "the shop's exit from the alliance was already started"),
+  EXIT_NOT_CANCELLABLE(409, false, "the shop's exit has completed, its end has come, or its points' expiry was shortened"),
+  SHOP_EXITING(409, false, "the shop is leaving the alliance and issues no points"),
   PERIOD_CLOSED(409, false, "the settlement period is closed and cannot change"),
   PERIOD_NOT_ENDED(409, false, "the settlement period has not ended in the alliance's time zone"),
   PERIOD_NOT_RUN(409, false, "the settlement period has not been run yet"),
@@ -146,6 +151,7 @@ public enum ProblemCode {
   EXCHANGE_FAILED(409, false, "the points exchange for a coupon did not complete; nothing was taken"),
 
   // 422: well-formed, but what it carries is not acceptable.
+  END_DATE_OUT_OF_RANGE(422, false, "a shop exit's end date must be from tomorrow up to a year ahead in the alliance's time zone"),
   CODE_INVALID(422, false, "not a valid Linkpoints member or shop code"),
   CODE_EXPIRED(422, false, "the member or shop code has expired: show a fresh one"),
   VISIT_INVALID(422, false, "the visit token is not valid for this shop"),

@@ -90,13 +90,13 @@ class RewardsSettlementTest {
     Map<Long, Statement> s = new HashMap<>();
     all.statements().forEach(st -> s.put(st.partyId(), st));
     // The fund issued 50 points (100 fen), all spent at the bakery: it owes the bakery 100 fen.
-    assertEquals(new Statement(Parties.FUND, 50, 100, 0, 0, 0, 0, 0, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100, -100),
+    assertEquals(new Statement(Parties.FUND, 50, 100, 0, 0, 0, 0, 0, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100, -100),
         s.get(Parties.FUND));
     // The café issued 51 points (102 fen), the bookshop 50 (100 fen), none spent yet: nothing owed.
-    assertEquals(new Statement(cafe, 51, 102, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), s.get(cafe));
-    assertEquals(new Statement(books, 50, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), s.get(books));
+    assertEquals(new Statement(cafe, 51, 102, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), s.get(cafe));
+    assertEquals(new Statement(books, 50, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), s.get(books));
     // The bakery accepted 50 points (100 fen), all issued by another party: 100 fen receivable.
-    assertEquals(new Statement(bakery, 0, 0, 0, 0, 50, 100, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100, 0, 100), s.get(bakery));
+    assertEquals(new Statement(bakery, 0, 0, 0, 0, 50, 100, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100, 0, 100), s.get(bakery));
     assertEquals(0L, all.sumOfNetFen());
     var netting = await(new Statements(api.app.pool(), periods).netting(alliance, period.id())).transfers();
     assertEquals(1, netting.size());
