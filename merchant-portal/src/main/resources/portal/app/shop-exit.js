@@ -4,7 +4,7 @@
 // the date and the figures; then every exit with its status and, once completed, what was charged.
 // owner.html: a banner while the owner's own shop is leaving.
 import { t, tf, problemText } from './i18n.js';
-import { get, post, h, say, fen } from './api.js';
+import { api, get, post, h, say, fen } from './api.js';
 
 const MODES = ['charge_to_fund', 'expire_early'];
 
@@ -65,6 +65,16 @@ export function adminShopExits(root, A, shops, changed) {
     renderConfirm();
   }
 
+  async function cancel(x) {
+    try {
+      await api('DELETE', `${A}/shops/${x.shopId}/exit`);
+      say(tf('exitCancelled', { shop: name(x.shopId) }), false, msg);
+      delete msg.dataset.code;
+      await load();
+      if (changed) await changed();
+    } catch (err) { fail(err); }
+  }
+
   function renderConfirm() {
     if (!pending) { confirmBox.hidden = true; confirmBox.replaceChildren(); return; }
     const vars = { shop: name(pending.shopId), date: pending.endDate, points: String(pending.points), yuan: fen(pending.valueFen) };
@@ -89,21 +99,25 @@ export function adminShopExits(root, A, shops, changed) {
     if (chosenMode) mode.value = chosenMode;
     modeHelp.textContent = t('exitModeHelp_' + mode.value);
     end.min = tomorrow();
-    const leaving = new Set(exits.filter((x) => x.status !== 'cancelled').map((x) => x.shopId));
+    // One exit per shop, ever (a cancelled one too): only shops without one may be picked.
+    const leaving = new Set(exits.map((x) => x.shopId));
     const chosenShop = shop.value;
     shop.replaceChildren(...shops().filter((s) => !leaving.has(s.id) && s.status !== 'exited')
       .map((s) => h('option', { value: String(s.id) }, s.name)));
     if (chosenShop && [...shop.options].some((o) => o.value === chosenShop)) shop.value = chosenShop;
     review.disabled = shop.options.length === 0;
     renderConfirm();
-    const heads = [t('name'), t('exitMode'), t('exitEnd'), t('status'), t('exitOutstanding'), t('exitCharged')];
+    const heads = [t('name'), t('exitMode'), t('exitEnd'), t('status'), t('exitOutstanding'), t('exitCharged'), ''];
     listView.replaceChildren(exits.length === 0 ? h('p', { class: 'hint' }, t('none')) : h('table', { id: 'exit-table' },
       h('thead', {}, h('tr', {}, heads.map((x) => h('th', {}, x)))),
       h('tbody', {}, exits.map((x) => h('tr', { id: `exit-${x.shopId}`, 'data-status': x.status },
         h('td', {}, name(x.shopId)), h('td', {}, t('exitMode_' + x.mode)), h('td', {}, x.endDate),
         h('td', { class: 'status' }, t('exitStatus_' + x.status) + (x.completedAt ? ' · ' + x.completedAt.slice(0, 16).replace('T', ' ') : '')),
         h('td', { class: 'num outstanding' }, x.outstandingPoints == null ? '' : `${x.outstandingPoints} · ¥${fen(x.outstandingFen)}`),
-        h('td', { class: 'num charged' }, x.chargedPoints == null ? '' : `${x.chargedPoints} · ¥${fen(x.chargedFen)}`))))));
+        h('td', { class: 'num charged' }, x.chargedPoints == null ? '' : `${x.chargedPoints} · ¥${fen(x.chargedFen)}`),
+        // Only a scheduled charge_to_fund exit may be called off (expire_early already told members).
+        h('td', {}, x.status === 'scheduled' && x.mode === 'charge_to_fund'
+          ? h('button', { type: 'button', class: 'secondary exit-cancel', onclick: () => cancel(x) }, t('exitCancel')) : ''))))));
   }
 
   return { load, render };
