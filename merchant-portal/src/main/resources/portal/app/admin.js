@@ -10,6 +10,7 @@ import { adminPassports } from './passports.js';
 import { webhooks } from './webhooks.js';
 import { adminApprovals } from './adjustments.js';
 import { adminMemberImport } from './imports.js';
+import { adminShopExits } from './shop-exit.js';
 
 const s = requireRole(['admin']);
 const A = s ? `/v1/alliances/${s.allianceId}` : '';
@@ -27,9 +28,12 @@ const hooks = s ? webhooks(document.getElementById('webhooks'), A) : null;
 const approvals = s ? adminApprovals(document.getElementById('approvals'), A, s.username) : null;
 // Importing a shop's members from its old system (CSV or XLSX), on the shop's behalf.
 const importer = s ? adminMemberImport(document.getElementById('member-import'), A, () => shops) : null;
+// Starting an exit changes the shop list's statuses and the audit log.
+const exits = s ? adminShopExits(document.getElementById('shop-exits'), A, () => shops, () => load()) : null;
 applyI18n(() => {
   if (phones) phones.render(); if (tierDefs) tierDefs.render(); if (rewards) rewards.render(); if (importer) importer.render();
-  if (passports) passports.render(); if (hooks) hooks.render(); if (approvals) approvals.render(); load().catch(fail);
+  if (passports) passports.render(); if (hooks) hooks.render(); if (approvals) approvals.render(); if (exits) exits.render();
+  load().catch(fail);
 });
 
 function fail(e) { say(e.message, true); }
@@ -53,7 +57,8 @@ async function load() {
   sel.replaceChildren(...periods.map((p) => h('option', { value: p.id }, `${p.label} · ${t(p.status)}`)));
   if (keep && periods.some((p) => p.id === keep)) sel.value = keep;
   if (!document.getElementById('month').value) document.getElementById('month').value = new Date().toISOString().slice(0, 7);
-  await Promise.all([loadPeriod(), loadLiability(), loadAudit(), loadAdmins(), passports.load(), hooks.load(), approvals.load()]);
+  await Promise.all([loadPeriod(), loadLiability(), loadAudit(), loadAdmins(), passports.load(), hooks.load(), approvals.load(),
+    exits.load()]);
 }
 
 async function loadPeriod() {
@@ -82,8 +87,9 @@ function renderShops() {
       const act = suspended ? 'reinstate' : 'suspend';
       return h('tr', { id: `shop-${x.id}`, 'data-status': x.status || 'active' },
         h('td', {}, String(x.id)), h('td', {}, x.name),
-        h('td', { class: 'status' }, t(x.status || 'active') + (suspended && x.suspendedAt ? ' · ' + x.suspendedAt.slice(0, 10) : '')),
-        h('td', {}, h('button', { id: `${act}-${x.id}`, class: suspended ? '' : 'secondary', type: 'button',
+        h('td', { class: 'status' }, t(x.status || 'active') + (suspended && x.suspendedAt ? ' · ' + x.suspendedAt.slice(0, 10) : '')
+          + (x.status === 'exited' && x.exitedAt ? ' · ' + x.exitedAt.slice(0, 10) : '')),
+        h('td', {}, x.status === 'exited' ? '' : h('button', { id: `${act}-${x.id}`, class: suspended ? '' : 'secondary', type: 'button',
           onclick: () => shopAction(x.id, act) }, t(act))));
     }))));
 }

@@ -10,6 +10,7 @@ import { ownerPassports } from './passports.js';
 import { webhooks } from './webhooks.js';
 import { ownerAdjustments } from './adjustments.js';
 import { memberImport } from './imports.js';
+import { ownerExitNotice } from './shop-exit.js';
 
 const s = requireRole(['owner', 'cashier']);
 const base = s ? `/v1/alliances/${s.allianceId}/shops/${s.shopId}` : '';
@@ -31,6 +32,8 @@ const hooks = isOwner ? webhooks(document.getElementById('webhooks'), `/v1/allia
 // Points adjustments: owners and cashiers propose (a cashier's always waits for the admin).
 const adjustments = s ? ownerAdjustments(document.getElementById('adjustments'), base, `/v1/alliances/${s.allianceId}`) : null;
 const importer = isOwner ? memberImport(document.getElementById('member-import'), base) : null;
+// While the shop is leaving the alliance, the owner sees when and what it means.
+const exitNotice = isOwner ? ownerExitNotice(document.getElementById('exit-banner'), base) : null;
 applyI18n(render);
 
 function shopName(id) { const x = shops.find((sh) => sh.id === id); return x ? x.name : '#' + id; }
@@ -45,6 +48,7 @@ function render() {
   if (hooks) hooks.render();
   if (adjustments) adjustments.render();
   if (importer) importer.render();
+  if (exitNotice) exitNotice.render();
 }
 
 async function load() {
@@ -55,7 +59,7 @@ async function load() {
   partner.replaceChildren(...shops.filter((x) => x.id !== s.shopId).map((x) => h('option', { value: x.id }, x.name)));
   await Promise.all([loadCampaigns(), loadRule(), promos.load(), perks.load(), isOwner ? loadOwnerOnly() : null,
     rewards ? rewards.load() : null, passports ? passports.load() : null, hooks ? hooks.load() : null,
-    adjustments ? adjustments.load() : null]);
+    adjustments ? adjustments.load() : null, exitNotice ? exitNotice.load() : null]);
   if (isOwner) {
     liveFeed(); weekly().catch((e) => say(e.message, true)); loadStatementPeriods().catch((e) => say(e.message, true));
     overlap().catch((e) => say(e.message, true));
