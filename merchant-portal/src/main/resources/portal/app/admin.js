@@ -125,7 +125,7 @@ async function shopAction(id, act) {
   } catch (err) { fail(err); }
 }
 
-const COLS = [['issuedPoints', 'issued'], ['adjustedPoints', 'adjusted'], ['acceptedPoints', 'accepted'], ['receivableFen', 'receivable'], ['payableFen', 'payable'], ['netFen', 'net']];
+const COLS = [['issuedPoints', 'issued'], ['adjustedPoints', 'adjusted'], ['acceptedPoints', 'accepted'], ['exitChargeFen', 'exitCharge'], ['receivableFen', 'receivable'], ['payableFen', 'payable'], ['netFen', 'net']];
 
 function renderStatements(statements) {
   const totals = Object.fromEntries(COLS.map(([k]) => [k, statements.reduce((sum, x) => sum + (x[k] || 0), 0)]));
