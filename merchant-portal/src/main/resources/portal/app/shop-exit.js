@@ -86,7 +86,9 @@ export function adminShopExits(root, A, shops, changed) {
   }
 
   async function load() {
-    exits = (await get(`${A}/exits`)).items;
+    // The list reads no lots; each scheduled exit's live preview of its unspent points is its own read (few at a time).
+    const list = (await get(`${A}/exits`)).items;
+    exits = await Promise.all(list.map((x) => (x.status === 'scheduled' ? get(`${A}/shops/${x.shopId}/exit`) : x)));
     render();
   }
 

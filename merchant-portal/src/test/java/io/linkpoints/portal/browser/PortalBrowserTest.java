@@ -254,7 +254,8 @@ class PortalBrowserTest {
           + "  const tr = td.closest('tr'); o[(tr.id === 'statement-totals' ? 'total' : tr.dataset.party) + '/' + td.dataset.col] = td.dataset.value; }"
           + "return o;");
       Map<String, Long> totals = new HashMap<>();
-      for (String col : List.of("issuedPoints", "adjustedPoints", "acceptedPoints", "receivableFen", "payableFen", "netFen")) {
+      for (String col : List.of("issuedPoints", "adjustedPoints", "acceptedPoints", "exitChargeFen", "receivableFen", "payableFen",
+          "netFen")) {
         long expected = 0;
         for (int i = 0; i < statements.size(); i++) {
           JsonObject st = statements.getJsonObject(i);
@@ -266,7 +267,7 @@ class PortalBrowserTest {
         assertEquals(expected, shown, "total " + col);
         totals.put(col, shown);
       }
-      assertEquals(6 * (statements.size() + 1), cells.size(), "one row per statement and the totals: " + cells);
+      assertEquals(7 * (statements.size() + 1), cells.size(), "one row per statement and the totals: " + cells);
       assertEquals(0L, totals.get("netFen"));
       assertTrue(totals.get("issuedPoints") > 0 && totals.get("receivableFen") > 0, totals.toString());
       assertEquals(25L, totals.get("adjustedPoints"));

@@ -105,7 +105,12 @@ class ShopExitBrowserTest extends BrowserTestBase {
     assertEquals("shop_exited", problemCode(api.post("/v1/alliances/" + world.allianceId + "/staff/sign-in", null,
         new JsonObject().put("username", "sxb-owner1").put("password", "owner-password-1"))));
     assertEquals(150, world.available(member));
-    expect(200, api.get("/v1/alliances/" + world.allianceId + "/exits", world.adminToken));
+    // The API agrees with the page (a fresh token: three days passed).
+    JsonObject exit = expect(200, api.get(world.shopPath(cafe) + "/exit",
+        api.staffToken(world.allianceId, world.adminUsername(), "admin-password-1")));
+    assertEquals("completed", exit.getString("status"));
+    assertEquals(120, exit.getLong("chargedPoints"));
+    assertEquals(120, exit.getLong("chargedFen"));
     world.assertLedgerOk();
   }
 }
