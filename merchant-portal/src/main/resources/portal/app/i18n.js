@@ -269,7 +269,7 @@ const dict = {
     impCounts: '{rows} rows: {new} new members, {matched} existing, {points} opening points, {errors} errors', impRow: 'Row', impError: 'Error', impDetail: 'Detail',
     imp_invalid_phone: 'Invalid phone', imp_duplicate_in_file: 'Phone repeated in the file', imp_invalid_points: 'Invalid points', imp_invalid_birthday: 'Invalid birthday',
     imp_invalid_date: 'Invalid expiry date', imp_invalid_name: 'Name too long', imp_invalid_row: 'Wrong number of columns',
-    webhooks: 'Webhooks', whHelp: 'Send this shop\'s (admin: the whole alliance\'s) events to your own systems as they happen: each delivery is signed with the secret (Linkpoints-Signature), retried for 3 days, then the endpoint is disabled. Public http(s) addresses only.',
+    webhooks: 'Webhooks', whHelp: 'Send this shop\'s (admin: the whole alliance\'s) events to your own systems as they happen: each delivery is signed with the secret (Linkpoints-Signature), retried for 3 days, then the endpoint is disabled. Public https addresses only.',
     whUrl: 'Endpoint URL', whTypes: 'Event types', whRegister: 'Add endpoint', whSecretOnce: 'The signing secret is shown only this once; store it now:',
     whSecretSaved: 'I have stored it', whLog: 'Deliveries', whRotate: 'Rotate secret', whRotated: 'Secret rotated; the old one also signs for 24 hours',
     whDisable: 'Disable', whEnable: 'Enable', whDelete: 'Delete', whDeleted: 'Deleted', whReplay: 'Send again', whReplayed: 'Will be sent again',

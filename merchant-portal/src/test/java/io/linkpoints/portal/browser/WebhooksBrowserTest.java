@@ -79,11 +79,11 @@ class WebhooksBrowserTest extends BrowserTestBase {
     try (Browser owner = owner(world.allianceId, "whp-owner1", 1280, 1600)) {
       owner.visible("#wh-url");
 
-      // Not http(s): refused by the server, said in words.
+      // Not https: refused by the server, said in words.
       owner.type("#wh-url", "ftp://files.example.com/in");
       owner.click("#wh-create");
       owner.wait.until(d -> "endpoint_not_allowed".equals(d.findElement(By.id("wh-msg")).getAttribute("data-code")));
-      owner.waitText("#wh-msg", "须为 http(s)");
+      owner.waitText("#wh-msg", "须为 https");
 
       // The receiver's URL, earns and refunds: made, and its secret shown this once.
       owner.type("#wh-url", url);
