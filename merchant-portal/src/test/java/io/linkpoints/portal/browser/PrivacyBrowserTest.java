@@ -1,6 +1,7 @@
 package io.linkpoints.portal.browser;
 
 import static io.linkpoints.testing.ApiFixture.expect;
+import static io.linkpoints.testing.ApiFixture.problemCode;
 import static io.linkpoints.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -74,7 +75,8 @@ class PrivacyBrowserTest extends BrowserTestBase {
       wallet.wait.until(d -> "100".equals(d.findElement(By.tagName("body")).getAttribute("data-closed")));
       wallet.waitText("#privacy-msg", "100 积分已作废");
       wallet.screenshotOf("privacy-msg", "wallet-closed");
-      assertEquals(404, api.get("/v1/members/me", token).statusCode());
+      // The closed account's token no longer works anywhere (401 closed_account).
+      assertEquals("closed_account", problemCode(api.get("/v1/members/me", token)));
       assertEquals("null", String.valueOf(wallet.driver.executeScript("return sessionStorage.getItem('lp.session')")));
     }
     world.assertLedgerOk();
